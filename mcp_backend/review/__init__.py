@@ -1,0 +1,1 @@
+"""The static review: discovery, per-file analysis, project linking, rules, verdicts, reports."""

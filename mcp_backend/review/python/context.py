@@ -1,0 +1,68 @@
+"""What a Python detector sees of one file, and the one way it makes a Finding."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mcp_backend.review.model import ChecklistItemId, Finding, RuleMeta, Severity, Signal
+
+
+@dataclass
+class PythonFileContext:
+    file: str  # POSIX path relative to the review root
+    source: str
+    tree: ast.Module
+    is_test: bool = False
+    lines: list[str] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            self.lines = self.source.splitlines()
+
+    def snippet(self, node: ast.AST, max_lines: int = 3) -> str:
+        start = getattr(node, "lineno", 1)
+        end = min(getattr(node, "end_lineno", start) or start, start + max_lines - 1)
+        return "\n".join(self.lines[start - 1 : end]).strip()
+
+    def finding(
+        self,
+        rule: RuleMeta,
+        node: ast.AST,
+        message: str,
+        *,
+        fix: str = "",
+        severity: Severity | None = None,
+        snippet: str | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            checklist_item=rule.checklist_item,
+            severity=severity or rule.severity,
+            confidence=rule.confidence,
+            message=message,
+            file=self.file,
+            line=getattr(node, "lineno", 1),
+            column=getattr(node, "col_offset", 0) + 1,
+            end_line=getattr(node, "end_lineno", None),
+            snippet=self.snippet(node) if snippet is None else snippet,
+            fix=fix,
+            cwe=rule.cwe,
+        )
+
+    def signal(self, item: ChecklistItemId, detail: str, node: ast.AST) -> None:
+        """Record positive evidence (e.g. 'parameterised query') for the checklist verdicts."""
+        self.signals.append(
+            Signal(item=item, detail=detail, file=self.file, line=getattr(node, "lineno", 1))
+        )
+
+
+class PythonDetector(Protocol):
+    """One file in python/rules/ per rule: `DETECTOR = SomeDetector()` at module level."""
+
+    rule: RuleMeta
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]: ...
