@@ -1,0 +1,106 @@
+"""The command line: config snippets, version/help, and serve's guard rails."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mcp_backend import __version__
+from mcp_backend.cli import CLIENTS, client_config, main
+
+SCRIPT = Path(sys.executable).with_name("mcp-backend")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_help_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for word in ("serve", "config", "guidance", "MCP", "examples"):
+        assert word in out
+
+
+@pytest.mark.parametrize("client", [c for c in CLIENTS if c != "claude-code"])
+def test_config_is_json_with_absolute_command(client: str, tmp_path: Path) -> None:
+    text = client_config(client, [str(tmp_path)])
+    comment, _, body = text.partition("\n")
+    assert comment.startswith("// Add to ")
+    data = json.loads(body)
+    key = {"vscode": "servers", "zed": "context_servers"}.get(client, "mcpServers")
+    entry = data[key]["mcp-backend"]
+    assert Path(entry["command"]).is_absolute()
+    assert entry["args"][-2:] == ["--root", str(tmp_path.resolve())]
+    if client == "vscode":
+        assert entry["type"] == "stdio"
+
+
+def test_claude_code_config_is_a_command_line() -> None:
+    line = client_config("claude-code", [])
+    assert line.startswith("claude mcp add mcp-backend -- /")
+    assert line.endswith("serve")
+
+
+def test_config_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "cursor"]) == 0
+    assert "mcpServers" in capsys.readouterr().out
+
+
+def test_unknown_client_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["config", "notepad"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_http_on_public_address_needs_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MCP_BACKEND_TOKEN", raising=False)
+    assert main(["serve", "--transport", "streamable-http", "--host", "0.0.0.0"]) == 2
+
+
+def test_serve_with_missing_root_fails_clearly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(SCRIPT), "serve", "--root", str(tmp_path / "missing")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert result.stdout == ""
+
+
+def test_serve_on_a_terminal_prints_a_hint_to_stderr_only() -> None:
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [str(SCRIPT), "serve"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.close(terminal)
+        os.write(controller, b"\x04")  # Ctrl-D: end of input
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+    finally:
+        os.close(controller)
+    assert "waiting for an MCP client" in err
+    assert out == ""
