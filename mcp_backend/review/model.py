@@ -155,6 +155,9 @@ class FileResult(_Model):
     facts: dict[str, Any] = Field(default_factory=dict)
     is_test: bool = False
     skipped: str | None = Field(default=None, description="Why the file was not analysed.")
+    notes: list[str] = Field(
+        default_factory=list, description="Problems met while analysing (a detector that failed)."
+    )
 
 
 class ProjectIndex(_Model):

@@ -1,0 +1,345 @@
+"""The review's entry point: `review(ReviewRequest) -> ReviewReport`.
+
+discover -> scan (cache, parallel) -> link routes -> project rules -> suppressions, config and
+filters -> secrets masked -> checklist verdicts -> summary first, then one page of detail.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mcp_backend.review.cache import ResultCache, cache_dir_for
+from mcp_backend.review.checklist import ENGINE_RULE_IDS, build_checklist
+from mcp_backend.review.config import ReviewConfig, load_config
+from mcp_backend.review.discover import Discovery, discover
+from mcp_backend.review.model import (
+    CHECKLIST_ITEM_IDS,
+    SEVERITY_ORDER,
+    ChecklistVerdict,
+    Finding,
+    ProjectIndex,
+    ReviewReport,
+    ReviewRequest,
+    ReviewSummary,
+    Route,
+    Severity,
+    Signal,
+    SkippedFile,
+)
+from mcp_backend.review.rules import all_rules
+from mcp_backend.review.scan import (
+    CancelCheck,
+    ProgressCallback,
+    ReviewCancelled,
+    link_project,
+    run_project_rules,
+    scan_files,
+)
+from mcp_backend.review.secrets_mask import mask_finding
+from mcp_backend.review.suppress import apply_suppressions, check_suppressions
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ReviewCancelled", "ReviewError", "ReviewOutcome", "review", "run_review"]
+
+MAX_SKIPPED_LISTED = 50
+MAX_NOTES = 30
+GIT_TIMEOUT_S = 20
+_GIT_OUTPUT_CAP = 8 * 1024 * 1024
+_CONFIDENCE_ORDER = {"high": 2, "medium": 1, "low": 0}
+
+
+class ReviewError(ValueError):
+    """A problem the user can fix (bad root, bad argument); the message says what to do."""
+
+
+@dataclass
+class ReviewOutcome:
+    """Everything one review produced, before pagination (SARIF and the CLI need it all)."""
+
+    root: str
+    findings: list[Finding]
+    routes: list[Route]
+    checklist: list[ChecklistVerdict]
+    summary: ReviewSummary
+    skipped: list[SkippedFile]
+    notes: list[str] = field(default_factory=list)
+    index: ProjectIndex | None = None
+
+    def page(self, offset: int = 0, limit: int | None = 50) -> ReviewReport:
+        """One page of findings and routes; `limit=None` means everything."""
+        end = None if limit is None else offset + limit
+        findings = self.findings[offset:end]
+        routes = self.routes[offset:end]
+        more = end is not None and (end < len(self.findings) or end < len(self.routes))
+        notes = list(self.notes)
+        if more:
+            notes.append(
+                f"showing findings and routes {offset + 1}-{end} "
+                f"({len(self.findings)} findings, {len(self.routes)} routes in all); "
+                f"pass offset={end} for the next page"
+            )
+        skipped = self.skipped[:MAX_SKIPPED_LISTED]
+        if len(self.skipped) > len(skipped):
+            notes.append(f"{len(self.skipped)} files skipped; the first {len(skipped)} are listed")
+        if len(notes) > MAX_NOTES:
+            cut = len(notes) - MAX_NOTES + 1
+            notes = [*notes[: MAX_NOTES - 1], f"... and {cut} more notes"]
+        return ReviewReport(
+            root=self.root,
+            summary=self.summary,
+            checklist=self.checklist,
+            findings=findings,
+            findings_total=len(self.findings),
+            routes=routes,
+            routes_total=len(self.routes),
+            skipped=skipped,
+            offset=offset,
+            limit=limit if limit is not None else max(len(self.findings), len(self.routes), 1),
+            next_offset=end if more else None,
+            notes=notes,
+        )
+
+
+def review(
+    request: ReviewRequest,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> ReviewReport:
+    """Review a project. Raises ReviewError for a problem the caller must fix and
+    ReviewCancelled when should_cancel() returned True."""
+    outcome = run_review(request, on_progress=on_progress, should_cancel=should_cancel)
+    return outcome.page(request.offset, request.limit)
+
+
+def changed_files(root: Path) -> list[Path]:
+    """Files changed against HEAD plus untracked ones (git), relative to root.
+
+    Raises ReviewError when root is not in a git work tree or git is missing.
+    """
+    commands = (
+        ["git", "-C", str(root), "diff", "--name-only", "--relative", "HEAD", "--"],
+        ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
+    )
+    found: list[Path] = []
+    for argv in commands:
+        try:
+            completed = subprocess.run(
+                argv, capture_output=True, timeout=GIT_TIMEOUT_S, check=False
+            )
+        except FileNotFoundError as exc:
+            raise ReviewError("changed_only needs git, which is not installed") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise ReviewError(
+                f"git took longer than {GIT_TIMEOUT_S}s; run without changed_only"
+            ) from exc
+        if completed.returncode != 0:
+            message = completed.stderr[:500].decode("utf-8", "replace").strip()
+            if "not a git repository" in message:
+                raise ReviewError(f"changed_only: {root} is not inside a git work tree")
+            if "HEAD" in message and argv[3] == "diff":
+                # No commit yet: every file is new, and ls-files --others lists them.
+                continue
+            raise ReviewError(f"changed_only: git failed: {message}")
+        output = completed.stdout[:_GIT_OUTPUT_CAP].decode("utf-8", "replace")
+        found.extend(
+            Path(line) for line in output.splitlines() if line.strip() and (root / line).exists()
+        )
+    return sorted(set(found))
+
+
+def _effective_min_severity(request: ReviewRequest, config: ReviewConfig) -> Severity:
+    if request.min_severity != "info":
+        return request.min_severity
+    return config.min_severity or "info"
+
+
+def _sort_key(finding: Finding) -> tuple[int, int, str, int, int, str]:
+    return (
+        -SEVERITY_ORDER[finding.severity],
+        -_CONFIDENCE_ORDER.get(finding.confidence, 0),
+        finding.file,
+        finding.line,
+        finding.column,
+        finding.rule_id,
+    )
+
+
+def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, int, int, str | None]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.file, finding.line, finding.column, finding.route)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def run_review(
+    request: ReviewRequest,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> ReviewOutcome:
+    started = time.monotonic()
+    root = request.root
+    if not root.exists():
+        raise ReviewError(f"{root} does not exist; pass the project's directory")
+    if not root.is_dir():
+        raise ReviewError(f"{root} is not a directory; pass the project's directory")
+    root_label = str(root)
+    catalog = all_rules()
+    notes: list[str] = []
+
+    config = load_config(root, known_rule_ids=catalog.keys())
+    notes.extend(config.notes)
+    min_severity = _effective_min_severity(request, config)
+
+    paths = list(request.paths)
+    if request.changed_only:
+        changed = changed_files(root)
+        notes.append(f"changed_only: {len(changed)} changed or untracked files considered")
+        if paths:
+            wanted = [p for p in changed if any(_under(p, scope) for scope in paths)]
+            paths = wanted
+        else:
+            paths = changed
+
+    if on_progress is not None:
+        on_progress(0, 0, "discovering files")
+    if request.changed_only and not paths:
+        found = Discovery()  # nothing changed: nothing to review
+    else:
+        found = discover(root, paths, exclude=config.exclude, max_file_kb=config.max_file_kb)
+    notes.extend(found.notes)
+
+    cache: ResultCache | None = None
+    if request.use_cache:
+        cache = ResultCache(cache_dir_for(root, request.cache_dir))
+    scan = scan_files(
+        found.files,
+        cache=cache,
+        jobs=request.jobs,
+        on_progress=on_progress,
+        should_cancel=should_cancel,
+    )
+    notes.extend(scan.notes)
+    if cache is not None:
+        keep = None if (paths or request.changed_only) else {f.rel for f in found.files}
+        cache.save(keep=keep)
+        notes.extend(cache.notes)
+
+    if should_cancel is not None and should_cancel():
+        raise ReviewCancelled
+    if on_progress is not None:
+        total = len(found.files)
+        on_progress(total, total, "linking routes and running project rules")
+    index, link_notes = link_project(scan.results, root_label)
+    notes.extend(link_notes)
+    project_findings, rule_notes = run_project_rules(index)
+    notes.extend(rule_notes)
+
+    analysed = [r for r in scan.results if r.skipped is None]
+    skipped = [*found.skipped]
+    skipped.extend(
+        SkippedFile(file=r.file, reason=r.skipped) for r in scan.results if r.skipped is not None
+    )
+    skipped.sort(key=lambda s: s.file)
+
+    # Suppressions first (they apply to every rule), then config and request filters.
+    raw_findings = [f for r in analysed for f in r.findings] + project_findings
+    kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
+    kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
+    disabled = set(config.disable)
+    threshold = SEVERITY_ORDER[min_severity]
+    findings = [
+        mask_finding(f)
+        for f in _dedupe(kept)
+        if f.rule_id not in disabled
+        and SEVERITY_ORDER[f.severity] >= threshold
+        and (request.items is None or f.checklist_item in request.items)
+    ]
+    findings.sort(key=_sort_key)
+    if disabled:
+        notes.append(f"rules disabled by configuration: {', '.join(sorted(disabled))}")
+    if min_severity != "info":
+        notes.append(f"findings below {min_severity} are not shown")
+
+    signals: list[Signal] = [s for r in analysed for s in r.signals]
+    languages = Counter(r.language for r in analysed)
+    checklist = build_checklist(
+        findings,
+        index,
+        signals,
+        files_scanned=len(analysed),
+        languages=set(languages),
+        items=request.items,
+        catalog=catalog,
+    )
+    routes = sorted(index.routes, key=lambda r: (r.file, r.line, r.path, r.method))
+
+    by_severity = Counter(f.severity for f in findings)
+    summary = ReviewSummary(
+        headline="",
+        files_scanned=len(analysed),
+        files_skipped=len(skipped),
+        lines_scanned=sum(r.lines for r in analysed),
+        languages=dict(sorted(languages.items())),
+        frameworks=sorted(index.frameworks),
+        routes=len(routes),
+        findings=len(findings),
+        by_severity={
+            s: by_severity[s] for s in sorted(by_severity, key=lambda s: -SEVERITY_ORDER[s])
+        },
+        failing_items=[v.item for v in checklist if v.verdict == "fail"],
+        warning_items=[v.item for v in checklist if v.verdict == "warning"],
+        suppressed=suppressed,
+        cache_hits=scan.cache_hits,
+        duration_s=round(time.monotonic() - started, 3),
+    )
+    summary.headline = _headline(summary, [f for f in findings if f.rule_id not in ENGINE_RULE_IDS])
+    if request.items is not None:
+        unknown_items = [i for i in request.items if i not in CHECKLIST_ITEM_IDS]
+        if unknown_items:
+            notes.append(f"unknown checklist items ignored: {', '.join(unknown_items)}")
+    return ReviewOutcome(
+        root=root_label,
+        findings=findings,
+        routes=routes,
+        checklist=checklist,
+        summary=summary,
+        skipped=skipped,
+        notes=notes,
+        index=index,
+    )
+
+
+def _under(path: Path, scope: Path) -> bool:
+    return path == scope or scope in path.parents or str(scope) in ("", ".")
+
+
+def _headline(summary: ReviewSummary, findings: Sequence[Finding]) -> str:
+    scope = (
+        f"{_plural(summary.files_scanned, 'file')}, {_plural(summary.lines_scanned, 'line')}, "
+        f"{_plural(summary.routes, 'route')}"
+    )
+    if summary.files_scanned == 0:
+        return (
+            "Nothing to review: no Python or JavaScript/TypeScript source files found "
+            f"({summary.files_skipped} skipped)."
+        )
+    if not findings:
+        return f"No findings in {scope}."
+    counts = ", ".join(f"{n} {s}" for s, n in summary.by_severity.items())
+    failing = f"; failing: {', '.join(summary.failing_items)}" if summary.failing_items else ""
+    return f"{_plural(len(findings), 'finding')} ({counts}) in {scope}{failing}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

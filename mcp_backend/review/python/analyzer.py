@@ -1,0 +1,128 @@
+"""One Python file in, one FileResult out: parse once, run every detector, collect facts.
+
+Detectors are the modules of `mcp_backend.review.python.rules` that define `DETECTOR`; they are
+found once per process. A detector that raises is logged and noted, never fatal.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import io
+import logging
+import pkgutil
+import tokenize
+from functools import cache
+from typing import cast
+
+from mcp_backend.review.model import FileResult
+from mcp_backend.review.python.context import PythonDetector, PythonFileContext
+
+logger = logging.getLogger(__name__)
+
+DETECTOR_PACKAGE = "mcp_backend.review.python.rules"
+
+
+def discover_detectors(package_name: str) -> tuple[object, ...]:
+    """The `DETECTOR` of every module in a package, in module-name order.
+
+    A module that fails to import is logged and left out, so one broken rule cannot stop the
+    review; `detector_load_errors` says which.
+    """
+    detectors: list[object] = []
+    package = importlib.import_module(package_name)
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        name = f"{package_name}.{module_info.name}"
+        try:
+            module = importlib.import_module(name)
+        except Exception:
+            logger.exception("review rule module %s failed to import; it is skipped", name)
+            _LOAD_ERRORS.append(f"rule module {name} failed to import (see log)")
+            continue
+        detector = getattr(module, "DETECTOR", None)
+        if detector is None:
+            continue
+        if not hasattr(detector, "rule") or not callable(getattr(detector, "check", None)):
+            _LOAD_ERRORS.append(f"{name}.DETECTOR has no .rule/.check; skipped")
+            continue
+        detectors.append(detector)
+    return tuple(detectors)
+
+
+_LOAD_ERRORS: list[str] = []
+
+
+def detector_load_errors() -> list[str]:
+    return list(_LOAD_ERRORS)
+
+
+@cache
+def python_detectors() -> tuple[PythonDetector, ...]:
+    return cast(tuple[PythonDetector, ...], discover_detectors(DETECTOR_PACKAGE))
+
+
+def decode_python_source(data: bytes) -> str:
+    """Bytes -> text the way Python reads a module: BOM, then a PEP 263 coding cookie, else
+    UTF-8. Raises UnicodeDecodeError / SyntaxError / LookupError when it cannot."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def _skipped(file: str, reason: str, is_test: bool, lines: int = 0) -> FileResult:
+    return FileResult(file=file, language="python", lines=lines, is_test=is_test, skipped=reason)
+
+
+def analyze_python_file(
+    file: str,
+    source: str | bytes,
+    *,
+    is_test: bool = False,
+    detectors: tuple[PythonDetector, ...] | None = None,
+) -> FileResult:
+    """Analyse one Python file. Never raises for bad input: unparseable files come back with
+    `skipped` set to the reason."""
+    if isinstance(source, bytes):
+        try:
+            text = decode_python_source(source)
+        except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+            return _skipped(file, f"not valid UTF-8 or declared encoding ({exc})", is_test)
+    else:
+        text = source
+    line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    try:
+        tree = ast.parse(text, filename=file)
+    except SyntaxError as exc:
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        return _skipped(file, f"syntax error{where}: {exc.msg}", is_test, line_count)
+    except (RecursionError, MemoryError):
+        return _skipped(file, "nesting too deep to parse", is_test, line_count)
+    except ValueError as exc:  # e.g. null bytes in source
+        return _skipped(file, f"cannot parse: {exc}", is_test, line_count)
+
+    ctx = PythonFileContext(file=file, source=text, tree=tree, is_test=is_test)
+    result = FileResult(file=file, language="python", lines=line_count, is_test=is_test)
+    too_deep = False
+    for detector in python_detectors() if detectors is None else detectors:
+        rule_id = getattr(getattr(detector, "rule", None), "id", type(detector).__name__)
+        try:
+            result.findings.extend(detector.check(ctx))
+        except RecursionError:
+            too_deep = True
+        except Exception as exc:
+            logger.exception("detector %s failed on %s", rule_id, file)
+            result.notes.append(f"rule {rule_id} failed on {file}: {type(exc).__name__}: {exc}")
+
+    from mcp_backend.review.python.frameworks import extract_file_facts
+
+    try:
+        result.facts = extract_file_facts(ctx)
+    except RecursionError:
+        too_deep = True
+    except Exception as exc:
+        logger.exception("framework extraction failed on %s", file)
+        result.notes.append(f"route extraction failed on {file}: {type(exc).__name__}: {exc}")
+
+    if too_deep:
+        return _skipped(file, "nesting too deep to analyse", is_test, line_count)
+    result.signals = list(ctx.signals)
+    return result

@@ -1,0 +1,143 @@
+"""Inline suppressions: `# mcp-backend-ignore RULE-ID: reason` (or `//` in JS/TS).
+
+The comment silences the named rule(s) on its own line, or, when it stands alone on a line,
+on the next line. A suppression must say why and name real rules; one that does not still
+silences what it names, but is itself reported (rule `invalid-suppression`) so it gets fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from mcp_backend.review.model import Finding
+
+MARKER = "mcp-backend-ignore"
+INVALID_SUPPRESSION_RULE_ID = "invalid-suppression"
+
+_COMMENT = re.compile(
+    r"(?P<lead>^\s*)?(?:#|//|/\*)\s*" + re.escape(MARKER) + r"\b(?P<rest>[^\n]*)",
+)
+_RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Suppression(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: int
+    column: int = 1
+    rule_ids: list[str]
+    reason: str
+    standalone: bool  # the comment is alone on its line, so it covers the next line
+    text: str
+
+
+def find_suppressions(source: str) -> list[Suppression]:
+    """Every suppression comment in a file (Python `#` or JS `//` and `/* */` comments)."""
+    if MARKER not in source:
+        return []
+    found: list[Suppression] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if MARKER not in line:
+            continue
+        match = _COMMENT.search(line)
+        if match is None:
+            continue
+        rest = match.group("rest").strip()
+        if rest.endswith("*/"):
+            rest = rest[:-2].strip()
+        ids_part, _, reason = rest.partition(":")
+        rule_ids = [part for part in re.split(r"[\s,]+", ids_part.strip()) if part]
+        found.append(
+            Suppression(
+                line=number,
+                column=match.start() + 1 + len(match.group("lead") or ""),
+                rule_ids=rule_ids,
+                reason=reason.strip(),
+                standalone=match.group("lead") is not None,
+                text=line.strip()[:200],
+            )
+        )
+    return found
+
+
+def _invalid_finding(file: str, suppression: Suppression, message: str) -> Finding:
+    return Finding(
+        rule_id=INVALID_SUPPRESSION_RULE_ID,
+        checklist_item="architecture",
+        severity="low",
+        confidence="high",
+        message=message,
+        file=file,
+        line=suppression.line,
+        column=suppression.column,
+        snippet=suppression.text,
+        fix=f"Write it as `{MARKER} <rule-id>: <why this is safe here>` with a known rule id.",
+    )
+
+
+def check_suppressions(
+    suppressions: Mapping[str, Iterable[Suppression]], known_rule_ids: Collection[str]
+) -> list[Finding]:
+    """Findings for suppression comments without a reason or naming no/unknown rules."""
+    problems: list[Finding] = []
+    for file, items in suppressions.items():
+        for suppression in items:
+            if not suppression.rule_ids:
+                problems.append(
+                    _invalid_finding(file, suppression, "Suppression names no rule id.")
+                )
+                continue
+            unknown = [
+                rule_id
+                for rule_id in suppression.rule_ids
+                if not _RULE_ID.match(rule_id) or rule_id not in known_rule_ids
+            ]
+            if unknown:
+                problems.append(
+                    _invalid_finding(
+                        file,
+                        suppression,
+                        f"Suppression names unknown rule id(s): {', '.join(unknown)}.",
+                    )
+                )
+            if not suppression.reason:
+                problems.append(
+                    _invalid_finding(
+                        file, suppression, "Suppression gives no reason; add `: why` after the id."
+                    )
+                )
+    return problems
+
+
+def apply_suppressions(
+    findings: Iterable[Finding], suppressions: Mapping[str, Iterable[Suppression]]
+) -> tuple[list[Finding], int]:
+    """(findings still reported, how many were silenced)."""
+    # (file, line) -> rule ids silenced there
+    silenced: dict[tuple[str, int], set[str]] = {}
+    for file, items in suppressions.items():
+        for suppression in items:
+            targets = [suppression.line]
+            if suppression.standalone:
+                targets.append(suppression.line + 1)
+            for line in targets:
+                silenced.setdefault((file, line), set()).update(suppression.rule_ids)
+    if not silenced:
+        kept = list(findings)
+        return kept, 0
+    kept = []
+    count = 0
+    for finding in findings:
+        rules = silenced.get((finding.file, finding.line))
+        if (
+            rules is not None
+            and finding.rule_id in rules
+            and finding.rule_id != INVALID_SUPPRESSION_RULE_ID
+        ):
+            count += 1
+        else:
+            kept.append(finding)
+    return kept, count
