@@ -1,0 +1,1019 @@
+"""Shared AST helpers for the file-local Python rules.
+
+Three things every rule needs and none should re-implement:
+
+* **names**: what `sa.text`, `text` or `jwt.decode` really refer to, given the file's imports;
+* **flow**: what a local name was assigned earlier in the same function (no inter-procedural
+  analysis, no fixpoint: a bounded walk back through assignments is enough for real handlers);
+* **taint-lite**: whether an expression derives from request data, a function parameter,
+  something local, or only constants. Rules use it to decide *whether* to flag (string-built
+  SQL with a constant table name is fine) and *how severe* (request data flowing in is worse).
+
+Everything here is per file: results are cached on the parsed tree, never across files.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import PurePosixPath
+from typing import TypeAlias
+
+from mcp_backend.review.model import Severity
+
+FunctionNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
+ScopeNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
+
+_MAX_DEPTH = 6  # bound on how far taint and string building follow assignments
+
+# --------------------------------------------------------------------------------------------
+# Identifiers
+# --------------------------------------------------------------------------------------------
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def name_words(identifier: str) -> list[str]:
+    """`accessToken` / `ACCESS_TOKEN` / `access-token` -> ['access', 'token']."""
+    spaced = _CAMEL_BOUNDARY.sub("_", identifier)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def is_upper_constant_name(identifier: str) -> bool:
+    """Module constants by convention: TABLE, USERS_TABLE, _DEFAULT_LIMIT."""
+    stripped = identifier.lstrip("_")
+    return bool(stripped) and stripped.upper() == stripped and any(c.isalpha() for c in stripped)
+
+
+def terminal_name(node: ast.AST) -> str | None:
+    """The identifier an expression is 'about': `user.password` -> password,
+    `data["password"]` -> password, `form.password.data` -> password, `password` -> password."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        # WTForms/Django-forms: form.password.data is the field's value.
+        if node.attr in {"data", "value", "cleaned_data"} and isinstance(node.value, ast.Attribute):
+            return node.value.attr
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return None
+    if isinstance(node, ast.Call):
+        func = node.func
+        # data.get("password"), request.form.get("password")
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in {"get", "pop", "getlist"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            return node.args[0].value
+    return None
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for Name/Attribute chains; calls inside the chain are written `a()`:
+    `requests.Session().get` -> 'requests.Session().get'."""
+    parts: list[str] = []
+    current: ast.AST = node
+    while True:
+        if isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        elif isinstance(current, ast.Name):
+            parts.append(current.id)
+            break
+        elif isinstance(current, ast.Call):
+            inner = dotted_name(current.func)
+            if inner is None:
+                return None
+            parts.append(inner + "()")
+            break
+        else:
+            return None
+    return ".".join(reversed(parts))
+
+
+def call_method(call: ast.Call) -> str | None:
+    """The final identifier of the callee: `cursor.execute(...)` -> 'execute'."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr | None:
+    """Positional argument `position` or keyword `name`, whichever is given."""
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    return keyword(call, name) if name else None
+
+
+def is_true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def is_false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def const_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+
+_DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "debug", "sample"}
+
+
+def is_dev_settings_file(path: str) -> bool:
+    """settings/dev.py, local_settings.py, settings_test.py, config/development.py …: files
+    where DEBUG = True or a throwaway key is expected."""
+    pure = PurePosixPath(path)
+    words = set(name_words(pure.stem))
+    if words & _DEV_WORDS:
+        return True
+    return any(set(name_words(part)) & {"test", "tests", "testing"} for part in pure.parts[:-1])
+
+
+def looks_like_settings_module(path: str, tree: ast.Module) -> bool:
+    """A Django-style settings module: named settings, or defining several setting names."""
+    pure = PurePosixPath(path)
+    if "settings" in pure.stem or "settings" in pure.parts[:-1] or pure.stem in {"config", "conf"}:
+        return True
+    known = {"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES", "SECRET_KEY"}
+    seen = {
+        target.id
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        for target in stmt.targets
+        if isinstance(target, ast.Name)
+    }
+    return len(seen & known) >= 2
+
+
+# --------------------------------------------------------------------------------------------
+# Module facts: imports, constants (cached on the tree)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleInfo:
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    constants: set[str] = field(default_factory=set)  # module names bound only to literals
+    imported_modules: set[str] = field(default_factory=set)
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """Dotted name with its first part resolved through the imports:
+        `sa.text` -> 'sqlalchemy.text'; `text` from `from sqlalchemy import text` likewise."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        resolved = self.imports.get(head)
+        if resolved is None:
+            return dotted
+        return f"{resolved}.{rest}" if rest else resolved
+
+    def uses_module(self, prefix: str) -> bool:
+        return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+
+
+def _is_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return all(_is_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is None or _is_literal(k) for k in node.keys) and all(
+            _is_literal(v) for v in node.values
+        )
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) for v in node.values)
+    return False
+
+
+def module_info(tree: ast.Module) -> ModuleInfo:
+    cached = getattr(tree, "_review_module_info", None)
+    if isinstance(cached, ModuleInfo):
+        return cached
+    info = ModuleInfo()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                info.imported_modules.add(alias.name)
+                if alias.asname:
+                    info.imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    info.imports.setdefault(top, top)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            info.imported_modules.add(node.module)
+            for alias in node.names:
+                info.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    assigned: dict[str, list[ast.AST]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            assigned.setdefault(stmt.target.id, []).append(stmt.value)
+    info.constants = {
+        name for name, values in assigned.items() if all(_is_literal(v) for v in values)
+    }
+    setattr(tree, "_review_module_info", info)  # noqa: B010 - cache on the node itself
+    return info
+
+
+# --------------------------------------------------------------------------------------------
+# Walking
+# --------------------------------------------------------------------------------------------
+
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `node` (its body for a function) without entering nested
+    functions, lambdas or classes: what runs when this scope runs."""
+    roots: Iterable[ast.AST]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef):
+        roots = node.body
+    else:
+        roots = [node]
+    stack = [r for r in roots if not isinstance(r, _NESTED_SCOPES)][::-1]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in reversed(list(ast.iter_child_nodes(current))):
+            if isinstance(child, _NESTED_SCOPES):
+                continue
+            stack.append(child)
+
+
+def iter_functions(tree: ast.AST) -> Iterator[FunctionNode]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+
+
+def iter_scopes(tree: ast.Module) -> Iterator[ScopeNode]:
+    """The module itself, then every function (nested ones included)."""
+    yield tree
+    yield from iter_functions(tree)
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":`"""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        const_str(s) == "__main__" for s in sides
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Route handlers (per-file heuristics; the route inventory does the real linking)
+# --------------------------------------------------------------------------------------------
+
+_ROUTE_DECORATOR_METHODS = {
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "route",
+    "api_route",
+    "websocket",
+    "view",
+    "api_view",
+    "action",
+}
+_CBV_METHODS = {"get", "post", "put", "patch", "delete", "list", "create", "retrieve", "update"}
+_CBV_BASE_HINTS = ("View", "ViewSet", "Resource", "Handler", "Endpoint")
+_INJECTED_ANNOTATIONS = {
+    "Request",
+    "Response",
+    "Session",
+    "AsyncSession",
+    "BackgroundTasks",
+    "WebSocket",
+    "HttpRequest",
+    "Connection",
+    "Settings",
+}
+_INJECTED_DEFAULTS = {"Depends", "Security", "Inject", "Provide"}
+
+
+def _decorator_callee(decorator: ast.expr) -> ast.expr:
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
+
+
+def route_decorator(func: FunctionNode) -> ast.expr | None:
+    """The decorator that registers `func` as a route (`@app.get(...)`, `@bp.route(...)`,
+    `@router.post(...)`, `@api_view([...])`), if any."""
+    for decorator in func.decorator_list:
+        callee = _decorator_callee(decorator)
+        name = callee.attr if isinstance(callee, ast.Attribute) else None
+        if isinstance(callee, ast.Name) and callee.id in {"api_view", "route"}:
+            return decorator
+        # @app.get("/path") / @app.route("/path") / @action(detail=True)
+        if (
+            name in _ROUTE_DECORATOR_METHODS
+            and isinstance(decorator, ast.Call)
+            and (decorator.args or decorator.keywords or name in {"action", "api_view", "view"})
+        ):
+            return decorator
+    return None
+
+
+def _class_of(tree: ast.Module, func: FunctionNode) -> ast.ClassDef | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and func in node.body:
+            return node
+    return None
+
+
+def is_route_handler(tree: ast.Module, func: FunctionNode, file: str = "") -> bool:
+    """Decorated route, Django/Starlette-style view (first parameter `request`) or an HTTP
+    method of a class-based view."""
+    if route_decorator(func) is not None:
+        return True
+    params = [a.arg for a in func.args.posonlyargs + func.args.args]
+    if params and params[0] == "request" and not func.name.startswith("_"):
+        return True
+    if func.name in _CBV_METHODS and params[:1] == ["self"]:
+        cls = _class_of(tree, func)
+        if cls is not None:
+            for base in cls.bases:
+                base_name = dotted_name(base) or ""
+                if base_name.endswith(_CBV_BASE_HINTS):
+                    return True
+    return False
+
+
+def _annotation_names(annotation: ast.expr | None) -> set[str]:
+    if annotation is None:
+        return set()
+    return {
+        n.id if isinstance(n, ast.Name) else n.attr
+        for n in ast.walk(annotation)
+        if isinstance(n, ast.Name | ast.Attribute)
+    }
+
+
+def request_params(tree: ast.Module, func: FunctionNode) -> set[str]:
+    """Parameters of a route handler whose values come from the client: path/query/body
+    params (FastAPI), URL kwargs (Django, Flask). Injected dependencies are excluded."""
+    if not is_route_handler(tree, func):
+        return set()
+    args = func.args
+    positional = args.posonlyargs + args.args
+    defaults: dict[str, ast.expr] = {}
+    with_defaults = positional[len(positional) - len(args.defaults) :]
+    for arg, default in zip(with_defaults, args.defaults, strict=True):
+        defaults[arg.arg] = default
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if kw_default is not None:
+            defaults[arg.arg] = kw_default
+    result: set[str] = set()
+    for arg in positional + args.kwonlyargs:
+        if arg.arg in {"self", "cls", "request", "req", "response", "db", "session"}:
+            continue
+        annotation_names = _annotation_names(arg.annotation)
+        if annotation_names & (_INJECTED_ANNOTATIONS | _INJECTED_DEFAULTS):
+            continue
+        given = defaults.get(arg.arg)
+        if isinstance(given, ast.Call) and call_method(given) in _INJECTED_DEFAULTS:
+            continue
+        result.add(arg.arg)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Flow: what a name was assigned in this scope
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Binding:
+    line: int
+    value: ast.expr
+    augmented: bool = False  # `name += value`
+
+
+@dataclass
+class ScopeFlow:
+    scope: ScopeNode
+    bindings: dict[str, list[Binding]]
+    params: set[str]
+    request_params: set[str]
+    membership_checked: set[str]  # names tested with `in`/`not in` (allow-list checks)
+    module: ModuleInfo
+
+    def values_of(self, name: str, before_line: int) -> list[Binding]:
+        """Assignments to `name` in this scope before `before_line` (all of them if none is
+        earlier: a loop may assign after the use textually)."""
+        bindings = self.bindings.get(name, [])
+        earlier = [b for b in bindings if b.line < before_line]
+        return earlier or bindings
+
+
+def _bind_target(
+    target: ast.AST, value: ast.expr, line: int, out: dict[str, list[Binding]]
+) -> None:
+    if isinstance(target, ast.Name):
+        out.setdefault(target.id, []).append(Binding(line, value))
+    elif isinstance(target, ast.Tuple | ast.List):
+        # a, b = x: each part derives from x (good enough for taint)
+        for element in target.elts:
+            _bind_target(element, value, line, out)
+    elif isinstance(target, ast.Starred):
+        _bind_target(target.value, value, line, out)
+
+
+def scope_flow(tree: ast.Module, scope: ScopeNode) -> ScopeFlow:
+    cached = getattr(scope, "_review_flow", None)
+    if isinstance(cached, ScopeFlow):
+        return cached
+    bindings: dict[str, list[Binding]] = {}
+    checked: set[str] = set()
+    for node in walk_scope(scope):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _bind_target(target, node.value, line, bindings)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            _bind_target(node.target, node.value, line, bindings)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            bindings.setdefault(node.target.id, []).append(Binding(line, node.value, True))
+        elif isinstance(node, ast.NamedExpr):
+            _bind_target(node.target, node.value, line, bindings)
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            _bind_target(node.target, node.iter, line, bindings)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            _bind_target(node.optional_vars, node.context_expr, line, bindings)
+        elif (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Name)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        ):
+            checked.add(node.left.id)
+    params: set[str] = set()
+    req_params: set[str] = set()
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        args = scope.args
+        params = {
+            a.arg
+            for a in args.posonlyargs + args.args + args.kwonlyargs
+            if a.arg not in {"self", "cls"}
+        }
+        if args.vararg:
+            params.add(args.vararg.arg)
+        if args.kwarg:
+            params.add(args.kwarg.arg)
+        req_params = request_params(tree, scope)
+    flow = ScopeFlow(scope, bindings, params, req_params, checked, module_info(tree))
+    setattr(scope, "_review_flow", flow)  # noqa: B010 - cache on the node itself
+    return flow
+
+
+# --------------------------------------------------------------------------------------------
+# Taint-lite
+# --------------------------------------------------------------------------------------------
+
+
+class Taint(IntEnum):
+    CONSTANT = 0  # literals, module constants, allow-listed values
+    LOCAL = 1  # something computed here we cannot trace to the client
+    PARAM = 2  # a parameter of the enclosing function (callers decide)
+    REQUEST = 3  # request body/query/path/headers, or a route handler's client parameter
+
+
+REQUEST_OBJECT_NAMES = {"request", "req", "self.request"}
+REQUEST_DATA_ATTRS = {
+    "args",
+    "form",
+    "json",
+    "values",
+    "data",
+    "files",
+    "GET",
+    "POST",
+    "FILES",
+    "body",
+    "query_params",
+    "path_params",
+    "headers",
+    "cookies",
+    "COOKIES",
+    "META",
+    "query",
+    "match_info",
+    "get_json",
+    "params",
+    "rel_url",
+    "query_string",
+    "content",
+    "text",
+    "post",
+    "stream",
+    "view_args",
+}
+VALIDATED_DATA_ATTRS = {"cleaned_data", "validated_data"}  # still client data
+
+# Calls whose result carries no client-controlled text.
+SANITIZERS = {
+    "int",
+    "float",
+    "bool",
+    "len",
+    "abs",
+    "round",
+    "secure_filename",
+    "safe_join",
+    "basename",
+    "quote",
+    "escape",
+    "quote_ident",
+    "escape_string",
+    "Identifier",
+    "Literal",
+    "uuid4",
+    "UUID",
+    "hexdigest",
+    "isoformat",
+    "count",
+    "token_hex",
+    "token_urlsafe",
+}
+
+
+def is_request_access(node: ast.AST) -> bool:
+    """`request.args`, `request.json`, `await request.json()`, `self.request.data`,
+    `request.headers.get(...)` (the root of any such chain)."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        node = node.func
+    if not isinstance(node, ast.Attribute):
+        return False
+    base = dotted_name(node.value)
+    if base in REQUEST_OBJECT_NAMES and node.attr in REQUEST_DATA_ATTRS:
+        return True
+    return node.attr in VALIDATED_DATA_ATTRS
+
+
+def taint_of(
+    flow: ScopeFlow, node: ast.AST | None, *, line: int | None = None, depth: int = 0
+) -> Taint:
+    """How client-controlled `node` is, following local assignments a few steps back."""
+    if node is None or depth > _MAX_DEPTH:
+        return Taint.CONSTANT if node is None else Taint.LOCAL
+    at = line if line is not None else getattr(node, "lineno", 10**9)
+    if isinstance(node, ast.Constant):
+        return Taint.CONSTANT
+    if is_request_access(node):
+        return Taint.REQUEST
+    if isinstance(node, ast.Name):
+        return _name_taint(flow, node.id, at, depth)
+    if isinstance(node, ast.Attribute):
+        if is_upper_constant_name(node.attr):
+            return Taint.CONSTANT
+        return taint_of(flow, node.value, line=at, depth=depth + 1)
+    if isinstance(node, ast.Call):
+        callee = call_method(node)
+        if callee in SANITIZERS:
+            return Taint.CONSTANT
+        parts: list[ast.AST] = [*node.args, *(kw.value for kw in node.keywords)]
+        if isinstance(node.func, ast.Attribute):
+            parts.append(node.func.value)
+        return max(
+            (taint_of(flow, p, line=at, depth=depth + 1) for p in parts), default=Taint.LOCAL
+        )
+    if isinstance(node, ast.Subscript):
+        return taint_of(flow, node.value, line=at, depth=depth + 1)
+    if isinstance(node, ast.Starred | ast.Await | ast.FormattedValue):
+        return taint_of(flow, node.value, line=at, depth=depth + 1)
+    children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        children = [g.iter for g in node.generators]
+        if isinstance(node, ast.DictComp):
+            children += [node.key, node.value]
+        else:
+            children.append(node.elt)
+    if not children:
+        return Taint.CONSTANT
+    return max(taint_of(flow, c, line=at, depth=depth + 1) for c in children)
+
+
+def _name_taint(flow: ScopeFlow, name: str, line: int, depth: int) -> Taint:
+    if name in flow.request_params:
+        return Taint.REQUEST
+    bindings = flow.values_of(name, line)
+    if bindings:
+        return max(taint_of(flow, b.value, line=b.line, depth=depth + 1) for b in bindings)
+    if name in flow.params:
+        return Taint.PARAM
+    if name in REQUEST_OBJECT_NAMES:
+        return Taint.LOCAL  # the request object itself is not its data
+    if name in flow.module.constants or is_upper_constant_name(name):
+        return Taint.CONSTANT
+    return Taint.LOCAL
+
+
+def severity_for(taint: Taint, *, request: Severity, param: Severity, local: Severity) -> Severity:
+    if taint >= Taint.REQUEST:
+        return request
+    if taint == Taint.PARAM:
+        return param
+    return local
+
+
+TAINT_WORDS = {
+    Taint.REQUEST: "request data",
+    Taint.PARAM: "a function parameter",
+    Taint.LOCAL: "a computed value",
+    Taint.CONSTANT: "a constant",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# String building
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StringBuild:
+    """A string assembled at run time: the constant text and the expressions spliced in."""
+
+    kind: str  # "f-string", "% formatting", "concatenation", ".format()", "join"
+    text: str
+    parts: list[ast.expr]
+    line: int
+
+
+def _str_const_value(flow: ScopeFlow, node: ast.AST, depth: int) -> str | None:
+    """The text of a string constant, or of a local/module name bound only to one."""
+    value = const_str(node)
+    if value is not None:
+        return value
+    if isinstance(node, ast.Name) and depth < _MAX_DEPTH:
+        bindings = flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        texts = [_str_const_value(flow, b.value, depth + 1) for b in bindings if not b.augmented]
+        if (
+            bindings
+            and all(t is not None for t in texts)
+            and not any(b.augmented for b in bindings)
+        ):
+            return "".join(t or "" for t in texts)
+    return None
+
+
+def _flatten_add(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _flatten_add(node.left) + _flatten_add(node.right)
+    return [node]
+
+
+def string_build(flow: ScopeFlow, node: ast.AST | None, depth: int = 0) -> StringBuild | None:
+    """How `node` builds a string out of non-constant parts, if it does (following local
+    names to their assignments, including `sql += ...`). None for constants and for
+    values we cannot see being built (a parameter, a call result)."""
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    line = getattr(node, "lineno", 0)
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(const_str(v) or " " for v in node.values)
+        spliced = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+        return StringBuild("f-string", text, spliced, line) if spliced else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = _str_const_value(flow, node.left, depth)
+        if template is None:
+            inner = string_build(flow, node.left, depth + 1)
+            if inner is None:
+                return None
+            template, prefix_parts = inner.text, inner.parts
+        else:
+            prefix_parts = []
+        right = node.right
+        values: list[ast.expr]
+        if isinstance(right, ast.Tuple):
+            values = list(right.elts)
+        elif isinstance(right, ast.Dict):
+            values = list(right.values)
+        else:
+            values = [right]
+        return StringBuild("% formatting", template, prefix_parts + values, line)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        operands = _flatten_add(node)
+        text_parts: list[str] = []
+        parts: list[ast.expr] = []
+        stringy = False
+        for operand in operands:
+            constant = _str_const_value(flow, operand, depth)
+            if constant is not None:
+                text_parts.append(constant)
+                stringy = True
+                continue
+            inner = string_build(flow, operand, depth + 1)
+            if inner is not None:
+                text_parts.append(inner.text)
+                parts.extend(inner.parts)
+                stringy = True
+            else:
+                text_parts.append(" ")
+                parts.append(operand)
+        if stringy and parts:
+            return StringBuild("concatenation", "".join(text_parts), parts, line)
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        receiver_text = _str_const_value(flow, node.func.value, depth)
+        if method == "format" and receiver_text is not None:
+            args = [*node.args, *(kw.value for kw in node.keywords)]
+            return StringBuild(".format()", receiver_text, args, line) if args else None
+        if method == "join" and receiver_text is not None and node.args:
+            return StringBuild("join", receiver_text, [node.args[0]], line)
+        if method in {"strip", "lstrip", "rstrip", "lower", "upper"}:
+            return string_build(flow, node.func.value, depth + 1)
+    if isinstance(node, ast.Name):
+        bindings = flow.values_of(node.id, line or 10**9)
+        if not bindings:
+            return None
+        builds: list[StringBuild] = []
+        texts: list[str] = []
+        for binding in bindings:
+            constant = const_str(binding.value)
+            if constant is not None:
+                texts.append(constant)
+                continue
+            inner = string_build(flow, binding.value, depth + 1)
+            if inner is not None:
+                builds.append(inner)
+                texts.append(inner.text)
+            elif binding.augmented:
+                builds.append(StringBuild("concatenation", "", [binding.value], binding.line))
+        if not builds:
+            return None
+        merged = [p for b in builds for p in b.parts]
+        return StringBuild(builds[0].kind, " ".join(texts), merged, builds[0].line)
+    return None
+
+
+_PLACEHOLDER_TEXT = re.compile(r"^[\s,()?%s$:\d=]*$")
+
+
+def is_safe_fragment(flow: ScopeFlow, node: ast.AST, depth: int = 0) -> bool:
+    """True when a spliced-in value cannot carry client text: constants, module constants,
+    allow-list lookups (`SORT_COLUMNS[key]`), numbers (`int(x)`, `len(x)`), placeholder lists
+    (`", ".join(["%s"] * len(ids))`), identifiers such as a table name held in a constant or
+    a class attribute, and names checked against an allow-list (`if col not in ALLOWED`)."""
+    if depth > _MAX_DEPTH or is_request_access(node):
+        return False
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.FormattedValue):
+        return is_safe_fragment(flow, node.value, depth + 1)
+    if isinstance(node, ast.Name):
+        name = node.id
+        if name in flow.request_params:
+            return False
+        if name in flow.membership_checked:
+            return True
+        bindings = flow.values_of(name, getattr(node, "lineno", 10**9))
+        if bindings:
+            return all(
+                _is_safe_binding(flow, b.value, depth) for b in bindings
+            ) or _is_identifier_name(name, flow, node)
+        if name in flow.params:
+            return False
+        return name in flow.module.constants or is_upper_constant_name(name)
+    if isinstance(node, ast.Attribute):
+        if is_upper_constant_name(node.attr) or node.attr in {"__tablename__", "db_table"}:
+            return True
+        return _is_identifier_name(node.attr, flow, node)
+    if isinstance(node, ast.Subscript):
+        return _is_allow_list(flow, node.value)
+    if isinstance(node, ast.Call):
+        callee = call_method(node)
+        if callee in SANITIZERS:
+            return True
+        if callee == "get" and isinstance(node.func, ast.Attribute):
+            return _is_allow_list(flow, node.func.value)
+        if callee == "join" and isinstance(node.func, ast.Attribute) and node.args:
+            return const_str(node.func.value) is not None and _is_placeholder_iterable(
+                flow, node.args[0], depth + 1
+            )
+        if callee in {"str", "repr"} and node.args:
+            return is_safe_fragment(flow, node.args[0], depth + 1)
+        return False
+    if isinstance(node, ast.IfExp):
+        return is_safe_fragment(flow, node.body, depth + 1) and is_safe_fragment(
+            flow, node.orelse, depth + 1
+        )
+    if isinstance(node, ast.BinOp):
+        return is_safe_fragment(flow, node.left, depth + 1) and is_safe_fragment(
+            flow, node.right, depth + 1
+        )
+    if isinstance(node, ast.JoinedStr):
+        return all(is_safe_fragment(flow, v, depth + 1) for v in node.values)
+    if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.List | ast.Tuple):
+        return _is_placeholder_iterable(flow, node, depth + 1)
+    return False
+
+
+def _is_safe_binding(flow: ScopeFlow, value: ast.expr, depth: int) -> bool:
+    build = string_build(flow, value, depth + 1)
+    if build is not None:
+        return all(is_safe_fragment(flow, p, depth + 1) for p in build.parts)
+    return is_safe_fragment(flow, value, depth + 1)
+
+
+_IDENTIFIER_WORDS = {"table", "tablename", "schema", "column", "columns", "placeholders"}
+
+
+def _is_identifier_name(name: str, flow: ScopeFlow, node: ast.AST) -> bool:
+    """`table`, `self.table_name`, `schema`: SQL identifiers chosen by the code, as long as
+    nothing ties them to the request."""
+    if not set(name_words(name)) & _IDENTIFIER_WORDS:
+        return False
+    return taint_of(flow, node) < Taint.REQUEST
+
+
+def _is_allow_list(flow: ScopeFlow, node: ast.AST) -> bool:
+    if isinstance(node, ast.Dict):
+        return all(_is_literal(v) for v in node.values)
+    if isinstance(node, ast.Name):
+        return node.id in flow.module.constants or is_upper_constant_name(node.id)
+    if isinstance(node, ast.Attribute):
+        return is_upper_constant_name(node.attr) and not is_request_access(node)
+    return False
+
+
+def _is_placeholder_iterable(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
+    """["%s"] * n, "?" * n, ("%s" for _ in ids), [f"${i}" for i in range(n)], constants."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(is_safe_fragment(flow, e, depth + 1) for e in node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _is_placeholder_iterable(flow, node.left, depth + 1) or _is_placeholder_iterable(
+            flow, node.right, depth + 1
+        )
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(_PLACEHOLDER_TEXT.match(node.value))
+    if isinstance(node, ast.ListComp | ast.GeneratorExp):
+        elt = node.elt
+        if isinstance(elt, ast.Constant):
+            return True
+        if isinstance(elt, ast.JoinedStr):
+            literal = "".join(const_str(v) or "" for v in elt.values)
+            return bool(_PLACEHOLDER_TEXT.match(literal))
+        return is_safe_fragment(flow, elt, depth + 1)
+    if isinstance(node, ast.Call) and call_method(node) in {"repeat", "range"}:
+        return True
+    if isinstance(node, ast.Name):
+        bindings = flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        return bool(bindings) and all(
+            _is_placeholder_iterable(flow, b.value, depth + 1) for b in bindings
+        )
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Secrets and sensitive names
+# --------------------------------------------------------------------------------------------
+
+PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "pw"}
+_SECRET_LAST_WORDS = PASSWORD_WORDS | {
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "secretkey",
+    "privatekey",
+    "accesskey",
+}
+# "key" is a secret only after one of these: SECRET_KEY, api_key, private_key, signing_key.
+_KEY_QUALIFIERS = {
+    "secret",
+    "api",
+    "private",
+    "access",
+    "signing",
+    "encryption",
+    "auth",
+    "master",
+    "client",
+    "app",
+    "jwt",
+    "hmac",
+    "webhook",
+    "license",
+    "service",
+    "stripe",
+    "session",
+}
+
+
+def is_secret_name(identifier: str) -> bool:
+    """Names that hold a credential: SECRET_KEY, db_password, apiKey, GITHUB_TOKEN,
+    client_secret. Not: token_url, password_min_length, TOKEN_EXPIRE_MINUTES, primary_key."""
+    words = name_words(identifier)
+    if not words:
+        return False
+    last = words[-1]
+    if last in _SECRET_LAST_WORDS:
+        return True
+    return last == "key" and len(words) >= 2 and words[-2] in _KEY_QUALIFIERS
+
+
+def is_password_name(identifier: str) -> bool:
+    """password, new_password, passwd, pwd; not password_hash or password_reset_token."""
+    words = name_words(identifier)
+    return bool(words) and words[-1] in PASSWORD_WORDS
+
+
+def mask_secret(value: str) -> str:
+    """Enough to recognise, never enough to use: 'AKIA…(20 chars)'."""
+    visible = value[:4] if len(value) >= 12 else value[:2]
+    return f"{visible}…({len(value)} chars)"
+
+
+def shannon_entropy(value: str) -> float:
+    import math
+    from collections import Counter
+
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(c / total * math.log2(c / total) for c in counts.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Misc
+# --------------------------------------------------------------------------------------------
+
+
+def enclosing_async(tree: ast.Module) -> dict[int, ast.AsyncFunctionDef]:
+    """Map id(node) -> the async function whose own body (not a nested def/lambda) holds it."""
+    result: dict[int, ast.AsyncFunctionDef] = {}
+    for func in iter_functions(tree):
+        if isinstance(func, ast.AsyncFunctionDef):
+            for node in walk_scope(func):
+                result[id(node)] = func
+    return result
+
+
+def awaited_calls(scope: ast.AST) -> set[int]:
+    """ids of Call nodes that are directly awaited (or used with `async for`/`async with`)."""
+    result: set[int] = set()
+    for node in walk_scope(scope):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            result.add(id(node.value))
+        elif isinstance(node, ast.AsyncFor) and isinstance(node.iter, ast.Call):
+            result.add(id(node.iter))
+        elif isinstance(node, ast.AsyncWith):
+            for item in node.items:
+                if isinstance(item.context_expr, ast.Call):
+                    result.add(id(item.context_expr))
+    return result
+
+
+class SignalOnce:
+    """Records a signal detail at most once per file (the checklist needs evidence, not a
+    count; thousands of identical signals would only bloat the cache)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def first(self, detail: str) -> bool:
+        if detail in self.seen:
+            return False
+        self.seen.add(detail)
+        return True

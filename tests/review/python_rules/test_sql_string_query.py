@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import pytest
+
+from mcp_backend.review.python.rules.sql_string_query import DETECTOR
+
+from ._support import run, run_with_signals
+
+POSITIVE = {
+    "fastapi_text_fstring": (
+        """
+        from fastapi import Depends, FastAPI
+        from sqlalchemy import text
+        from sqlalchemy.orm import Session
+
+        app = FastAPI()
+
+        @app.get("/users")
+        def search(name: str, db: Session = Depends(get_db)):
+            return db.execute(text(f"SELECT * FROM users WHERE name = '{name}'")).all()
+        """,
+        "critical",
+    ),
+    "flask_percent_via_variable": (
+        """
+        from flask import Flask, request
+        import sqlite3
+
+        app = Flask(__name__)
+
+        @app.route("/orders")
+        def orders():
+            order_id = request.args.get("id")
+            query = "SELECT * FROM orders WHERE id = '%s'" % order_id
+            cur = sqlite3.connect("app.db").cursor()
+            cur.execute(query)
+            return {"rows": cur.fetchall()}
+        """,
+        "critical",
+    ),
+    "concat_in_repository_function": (
+        """
+        def find_by_email(conn, email):
+            cur = conn.cursor()
+            cur.execute("SELECT id, email FROM users WHERE email = '" + email + "'")
+            return cur.fetchone()
+        """,
+        "high",
+    ),
+    "format_method_asyncpg": (
+        """
+        async def get_user(pool, user_id):
+            sql = "SELECT * FROM users WHERE id = {}".format(user_id)
+            return await pool.fetchrow(sql)
+        """,
+        "high",
+    ),
+    "augmented_where_clause": (
+        """
+        from django.http import JsonResponse
+        from django.db import connection
+
+        def report(request):
+            status = request.GET.get("status")
+            sql = "SELECT id, total FROM shop_order WHERE 1=1"
+            if status:
+                sql += f" AND status = '{status}'"
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+            return JsonResponse({"rows": rows})
+        """,
+        "critical",
+    ),
+    "django_raw": (
+        """
+        from shop.models import Product
+
+        def search(request):
+            term = request.GET["q"]
+            sql = "SELECT * FROM shop_product WHERE name LIKE '%%" + term + "%%'"
+            return Product.objects.raw(sql)
+        """,
+        "critical",
+    ),
+    "sqlalchemy_alias_text_order_by": (
+        """
+        import sqlalchemy as sa
+
+        def list_items(session, sort):
+            return session.execute(sa.text(f"SELECT * FROM items ORDER BY {sort}")).all()
+        """,
+        "high",
+    ),
+}
+
+NEGATIVE = {
+    "parameterised_psycopg": """
+        def find(conn, email):
+            with conn.cursor() as cur:
+                cur.execute("SELECT id FROM users WHERE email = %s", (email,))
+                return cur.fetchone()
+    """,
+    "text_with_bind_params": """
+        from sqlalchemy import text
+
+        def find(db, name):
+            return db.execute(text("SELECT * FROM users WHERE name = :name"), {"name": name}).all()
+    """,
+    "constant_table_name": """
+        USERS_TABLE = "users"
+
+        def find(cur, user_id):
+            cur.execute(f"SELECT * FROM {USERS_TABLE} WHERE id = %s", (user_id,))
+    """,
+    "class_attribute_table": """
+        class Repository:
+            table = "orders"
+
+            async def get(self, conn, order_id):
+                return await conn.fetchrow(f"SELECT * FROM {self.table} WHERE id = $1", order_id)
+    """,
+    "placeholder_list": """
+        def fetch_many(cur, ids):
+            placeholders = ", ".join(["%s"] * len(ids))
+            cur.execute(f"SELECT * FROM items WHERE id IN ({placeholders})", ids)
+            marks = ",".join("?" for _ in ids)
+            cur.execute("DELETE FROM items WHERE id IN (" + marks + ")", ids)
+    """,
+    "allow_listed_sort_column": """
+        SORT_COLUMNS = {"name": "name", "newest": "created_at DESC"}
+
+        def listing(cur, sort):
+            order = SORT_COLUMNS.get(sort, "id")
+            cur.execute(f"SELECT * FROM products ORDER BY {order} LIMIT %s", (20,))
+    """,
+    "membership_checked_column": """
+        ALLOWED = {"name", "email"}
+
+        def listing(cur, column):
+            if column not in ALLOWED:
+                raise ValueError(column)
+            cur.execute(f"SELECT {column} FROM users")
+    """,
+    "int_cast_and_sqlalchemy_core": """
+        from sqlalchemy import select
+
+        def page(session, limit):
+            session.execute(f"SELECT * FROM events LIMIT {int(limit)}")
+            return session.scalars(select(User).where(User.name == "x")).all()
+    """,
+    "non_sql_execute": """
+        def run_job(executor, name):
+            executor.execute(f"job-{name}")
+            logger.info(f"Running {name}")
+    """,
+    "psycopg_sql_composition": """
+        from psycopg import sql
+
+        def count(cur, table):
+            cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVE))
+def test_flags_string_built_sql(name: str) -> None:
+    source, severity = POSITIVE[name]
+    findings = run(DETECTOR, source)
+    assert len(findings) == 1, findings
+    assert findings[0].rule_id == "sql-string-query"
+    assert findings[0].severity == severity
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE))
+def test_does_not_flag_safe_queries(name: str) -> None:
+    assert run(DETECTOR, NEGATIVE[name]) == []
+
+
+def test_parameterised_query_is_a_signal() -> None:
+    findings, signals = run_with_signals(DETECTOR, NEGATIVE["parameterised_psycopg"])
+    assert findings == []
+    assert [s.item for s in signals] == ["sql-injection"]
+
+
+def test_message_names_the_spliced_value() -> None:
+    finding = run(DETECTOR, POSITIVE["fastapi_text_fstring"][0])[0]
+    assert "name" in finding.message and "request data" in finding.message
+    assert finding.line == 10
