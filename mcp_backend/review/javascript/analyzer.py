@@ -1,0 +1,67 @@
+"""One JS/TS file in, one FileResult out: parse once, run every detector, extract facts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mcp_backend.review.javascript import parser
+from mcp_backend.review.javascript.context import JsFileContext, is_test_path
+from mcp_backend.review.javascript.frameworks import facts as framework_facts
+from mcp_backend.review.javascript.frameworks import nestjs
+from mcp_backend.review.javascript.rules import all_detectors
+from mcp_backend.review.model import FileResult, Finding, Language
+
+logger = logging.getLogger(__name__)
+
+# Bundled or minified code is not a project's source; parsing it costs time for nothing.
+MINIFIED_AVERAGE_LINE = 300
+MAX_FILE_BYTES = 2_000_000
+
+
+def analyze_file(file: str, source: str, language: Language) -> FileResult:
+    line_count = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
+    data = source.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_FILE_BYTES:
+        return FileResult(file=file, language=language, lines=line_count, skipped="file too large")
+    if line_count and len(data) / line_count > MINIFIED_AVERAGE_LINE:
+        return FileResult(file=file, language=language, lines=line_count, skipped="minified")
+    grammar = parser.grammar_for(file, language)
+    tree = parser.parse(data, grammar)
+    ctx = JsFileContext(
+        file=file,
+        language=language,
+        grammar=grammar,
+        source=data,
+        tree=tree,
+        is_test=is_test_path(file),
+    )
+    findings: list[Finding] = []
+    for detector in all_detectors():
+        try:
+            findings.extend(detector.check(ctx))
+        except Exception:  # one broken rule must not hide the others' findings
+            logger.exception("rule %s failed on %s", detector.rule.id, file)
+    facts: dict[str, Any] = {}
+    try:
+        facts = framework_facts.extract_facts(ctx)
+        if ctx.has(b"@nestjs/", b"@Controller", b"APP_GUARD", b"useGlobal"):
+            nest = nestjs.extract_nest_facts(ctx)
+            if nest:
+                facts["nest"] = nest
+        if ctx.is_test:
+            paths = framework_facts.test_paths(ctx)
+            if paths:
+                facts["test_paths"] = paths
+    except Exception:
+        logger.exception("fact extraction failed on %s", file)
+    findings.sort(key=lambda f: (f.line, f.column, f.rule_id))
+    return FileResult(
+        file=file,
+        language=language,
+        lines=line_count,
+        findings=findings,
+        signals=ctx.signals,
+        facts=facts,
+        is_test=ctx.is_test,
+    )

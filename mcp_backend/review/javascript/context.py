@@ -1,0 +1,384 @@
+"""What a JavaScript/TypeScript detector sees of one file, and the one way it makes a Finding.
+
+The tree is parsed once; calls and functions are collected once with queries (run in C) and
+shared by every detector, so a rule costs little more than the checks it makes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tree_sitter import Node, Tree
+
+from mcp_backend.review.javascript import parser
+from mcp_backend.review.model import (
+    ChecklistItemId,
+    Confidence,
+    Finding,
+    Language,
+    RuleMeta,
+    Severity,
+    Signal,
+)
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "function",
+    }
+)
+LOOP_TYPES = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
+NEST_ROUTE_DECORATORS = frozenset(
+    {"Get", "Post", "Put", "Patch", "Delete", "All", "Head", "Options"}
+)
+NEST_REQUEST_DECORATORS = frozenset({"Body", "Query", "Param", "Headers", "Req", "Request"})
+
+# Request data as written in Express/Fastify/Koa (req/request/ctx) and Hono (c.req).
+REQUEST_DATA_RE = re.compile(
+    r"\b(?:req|request)\s*\.\s*(?:body|query|params|headers|cookies|files?|raw\s*\.\s*url)\b"
+    r"|\b(?:req|request)\s*\.\s*(?:param|get|header)\s*\("
+    r"|\bc\s*\.\s*req\s*\.\s*(?:query|queries|param|json|parseBody|header|valid|formData|text)\b"
+    r"|\bctx\s*\.\s*(?:request\s*\.\s*body|query|params)\b"
+)
+_WORD_RE = re.compile(r"[A-Za-z_$][\w$]*")
+_HANDLER_REQ_PARAMS = frozenset({"req", "request", "_req"})
+_HANDLER_RES_PARAMS = frozenset({"res", "response", "reply", "_res", "rep", "h"})
+TEST_PATH_RE = re.compile(
+    r"(^|/)(tests?|__tests__|__mocks__|e2e|spec|specs|cypress|playwright)/"
+    r"|\.(test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$"
+)
+
+
+def is_test_path(file: str) -> bool:
+    return TEST_PATH_RE.search(file) is not None
+
+
+@dataclass(eq=False)
+class Call:
+    """A call or `new` expression with its callee spelled out (whitespace removed)."""
+
+    node: Node
+    callee: str  # e.g. "res.status(500).json", "jwt.decode", "exec"
+    name: str  # last segment: "json", "decode", "exec"
+    obj: str  # callee minus its last segment: "res.status(500)", "jwt", ""
+    is_new: bool
+    args: list[Node]
+    tagged: bool = False  # sql`...`: a tagged template, which libraries parameterise
+
+    @property
+    def line(self) -> int:
+        return self.node.start_point[0] + 1
+
+
+@dataclass(eq=False)
+class JsFileContext:
+    file: str
+    language: Language
+    grammar: parser.Grammar
+    source: bytes
+    tree: Tree
+    is_test: bool = False
+    signals: list[Signal] = field(default_factory=list)
+    _calls: list[Call] | None = None
+    _functions: list[Node] | None = None
+    _taint: dict[int, frozenset[str]] = field(default_factory=dict)
+    _lines: list[str] | None = None
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.source.decode("utf-8", "replace").splitlines()
+        return self._lines
+
+    def text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def has(self, *needles: bytes) -> bool:
+        """Cheap pre-check on the raw source, so rules skip files that cannot match."""
+        return any(needle in self.source for needle in needles)
+
+    # ---- shared indexes -------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        if self._calls is None:
+            self._calls = [
+                self._call_of(node)
+                for node in parser.capture_nodes(
+                    self.grammar, parser.CALLS_QUERY, self.root, "call"
+                )
+            ]
+        return self._calls
+
+    def _call_of(self, node: Node) -> Call:
+        is_new = node.type == "new_expression"
+        callee_node = node.child_by_field_name("constructor" if is_new else "function")
+        callee = "".join(self.text(callee_node).split())
+        args_node = node.child_by_field_name("arguments")
+        tagged = args_node is not None and args_node.type == "template_string"
+        if args_node is None:
+            args = []
+        elif tagged:
+            args = [args_node]
+        else:
+            args = [a for a in args_node.named_children if a.type != "comment"]
+        name, obj = callee, ""
+        if callee_node is not None and callee_node.type == "member_expression":
+            prop = callee_node.child_by_field_name("property")
+            name = self.text(prop)
+            obj = "".join(self.text(callee_node.child_by_field_name("object")).split())
+        return Call(
+            node=node, callee=callee, name=name, obj=obj, is_new=is_new, args=args, tagged=tagged
+        )
+
+    @property
+    def functions(self) -> list[Node]:
+        if self._functions is None:
+            self._functions = parser.capture_nodes(
+                self.grammar, parser.FUNCTIONS_QUERY, self.root, "function"
+            )
+        return self._functions
+
+    def descendants(self, node: Node, query_text: str, name: str) -> list[Node]:
+        return parser.capture_nodes(self.grammar, query_text, node, name)
+
+    # ---- structure ------------------------------------------------------------------------
+
+    @staticmethod
+    def enclosing_function(node: Node) -> Node | None:
+        current = node.parent
+        while current is not None:
+            if current.type in FUNCTION_TYPES:
+                return current
+            current = current.parent
+        return None
+
+    @staticmethod
+    def param_names(function: Node) -> list[str]:
+        params = function.child_by_field_name("parameters")
+        if params is None:
+            single = function.child_by_field_name("parameter")  # `req => ...`
+            return [single.text.decode()] if single is not None and single.text else []
+        names: list[str] = []
+        for param in params.named_children:
+            target = param
+            if param.type in {"required_parameter", "optional_parameter"}:
+                target = param.child_by_field_name("pattern") or param
+            if target.type == "assignment_pattern":
+                target = target.child_by_field_name("left") or target
+            names.append(
+                target.text.decode() if target.type == "identifier" and target.text else ""
+            )
+        return names
+
+    def method_decorators(self, method: Node) -> list[str]:
+        """Decorator texts placed before a class method (they are its preceding siblings)."""
+        decorators: list[str] = []
+        sibling = method.prev_named_sibling
+        while sibling is not None and sibling.type in {"decorator", "comment"}:
+            if sibling.type == "decorator":
+                decorators.append(self.text(sibling))
+            sibling = sibling.prev_named_sibling
+        decorators.reverse()
+        return decorators
+
+    def is_handler(self, function: Node) -> bool:
+        """A request handler or middleware: (req, res[, next]), Hono (c) route callbacks,
+        Fastify (request, reply), or a NestJS controller method."""
+        if function.type == "method_definition":
+            return any(
+                d.lstrip("@").split("(")[0] in NEST_ROUTE_DECORATORS
+                for d in self.method_decorators(function)
+            )
+        names = self.param_names(function)
+        if (
+            len(names) >= 2
+            and names[0] in _HANDLER_REQ_PARAMS | {"ctx"}
+            and (names[1] in _HANDLER_RES_PARAMS or names[1] == "next")
+        ):
+            return True
+        if len(names) >= 3 and names[0] in {"err", "error", "e"} and names[2] in {"res", "reply"}:
+            return True
+        if names and names[0] in {"c", "ctx", "context", "req", "request"}:
+            parent = function.parent
+            if parent is not None and parent.type == "arguments":
+                call = parent.parent
+                if call is not None and call.type == "call_expression":
+                    callee = call.child_by_field_name("function")
+                    if callee is not None and callee.type == "member_expression":
+                        method = self.text(callee.child_by_field_name("property")).lower()
+                        return method in HTTP_METHODS or method in {"on", "use", "route"}
+        return False
+
+    def enclosing_handler(self, node: Node) -> Node | None:
+        function = self.enclosing_function(node)
+        while function is not None:
+            if self.is_handler(function):
+                return function
+            function = self.enclosing_function(function)
+        return None
+
+    @staticmethod
+    def inside_loop(node: Node, stop: Node | None) -> Node | None:
+        """The loop (statement, or .map/.forEach callback) around `node` below `stop`."""
+        current = node.parent
+        while current is not None and current != stop:
+            if current.type in LOOP_TYPES:
+                return current
+            if current.type in FUNCTION_TYPES:
+                holder = current.parent
+                if holder is not None and holder.type == "arguments":
+                    call = holder.parent
+                    callee = call.child_by_field_name("function") if call is not None else None
+                    if callee is not None and callee.type == "member_expression":
+                        prop = callee.child_by_field_name("property")
+                        if prop is not None and prop.text in {b"map", b"forEach", b"flatMap"}:
+                            return current
+                return None
+            current = current.parent
+        return None
+
+    # ---- request data (taint within one function) -------------------------------------
+
+    def tainted_names(self, function: Node | None) -> frozenset[str]:
+        """Local names in `function` that hold request data: `const { id } = req.params`,
+        `const body = await c.req.json()`, NestJS `@Body() dto` parameters."""
+        if function is None:
+            return frozenset()
+        cached = self._taint.get(function.id)
+        if cached is not None:
+            return cached
+        names: set[str] = set()
+        if function.type == "method_definition":
+            params = function.child_by_field_name("parameters")
+            for param in params.named_children if params is not None else []:
+                decorators = [c for c in param.named_children if c.type == "decorator"]
+                if any(
+                    self.text(d).lstrip("@").split("(")[0] in NEST_REQUEST_DECORATORS
+                    for d in decorators
+                ):
+                    pattern = param.child_by_field_name("pattern")
+                    if pattern is not None:
+                        names.add(self.text(pattern))
+        declarators = self.descendants(
+            function, "[(variable_declarator) (assignment_expression)] @d", "d"
+        )
+        for _ in range(2):  # two passes follow one level of copying (`const x = body.x`)
+            for declarator in declarators:
+                is_assignment = declarator.type == "assignment_expression"
+                target = declarator.child_by_field_name("left" if is_assignment else "name")
+                value = declarator.child_by_field_name("right" if is_assignment else "value")
+                if target is None or value is None:
+                    continue
+                if self.mentions_request_data(self.text(value), names):
+                    names.update(self.bound_names(target))
+        result = frozenset(names)
+        self._taint[function.id] = result
+        return result
+
+    def bound_names(self, pattern: Node) -> list[str]:
+        if pattern.type == "identifier":
+            return [self.text(pattern)]
+        if pattern.type in {"shorthand_property_identifier_pattern"}:
+            return [self.text(pattern)]
+        out: list[str] = []
+        for child in pattern.named_children:
+            if child.type == "pair_pattern":
+                value = child.child_by_field_name("value")
+                if value is not None:
+                    out.extend(self.bound_names(value))
+            elif child.type in {
+                "identifier",
+                "shorthand_property_identifier_pattern",
+                "object_pattern",
+                "array_pattern",
+                "rest_pattern",
+                "assignment_pattern",
+            }:
+                out.extend(
+                    self.bound_names(child) if child.type != "identifier" else [self.text(child)]
+                )
+        return out
+
+    @staticmethod
+    def mentions_request_data(text: str, tainted: frozenset[str] | set[str]) -> bool:
+        if REQUEST_DATA_RE.search(text):
+            return True
+        return bool(tainted) and any(word in tainted for word in _WORD_RE.findall(text))
+
+    def is_request_data(self, node: Node) -> bool:
+        return self.mentions_request_data(
+            self.text(node), self.tainted_names(self.enclosing_function(node))
+        )
+
+    def guarded_by(self, node: Node, pattern: re.Pattern[str]) -> bool:
+        """True if an enclosing `if`/ternary condition up to the function matches `pattern`."""
+        current = node.parent
+        while current is not None and current.type not in FUNCTION_TYPES:
+            if current.type in {"if_statement", "ternary_expression"}:
+                condition = current.child_by_field_name("condition")
+                if condition is not None and pattern.search(self.text(condition)):
+                    return True
+            current = current.parent
+        return False
+
+    # ---- output ---------------------------------------------------------------------------
+
+    def snippet(self, node: Node, max_lines: int = 3) -> str:
+        start = node.start_point[0]
+        end = min(node.end_point[0], start + max_lines - 1)
+        return "\n".join(self.lines[start : end + 1]).strip()[:400]
+
+    def finding(
+        self,
+        rule: RuleMeta,
+        node: Node,
+        message: str,
+        *,
+        fix: str = "",
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        snippet: str | None = None,
+    ) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            checklist_item=rule.checklist_item,
+            severity=severity or rule.severity,
+            confidence=confidence or rule.confidence,
+            message=message,
+            file=self.file,
+            line=node.start_point[0] + 1,
+            column=node.start_point[1] + 1,
+            end_line=node.end_point[0] + 1,
+            snippet=self.snippet(node) if snippet is None else snippet,
+            fix=fix,
+            cwe=rule.cwe,
+        )
+
+    def signal(self, item: ChecklistItemId, detail: str, node: Node) -> None:
+        """Record positive evidence (e.g. 'bcrypt password hashing') for the verdicts."""
+        self.signals.append(
+            Signal(item=item, detail=detail, file=self.file, line=node.start_point[0] + 1)
+        )
+
+
+class JsDetector(Protocol):
+    """One file in javascript/rules/ per rule: `DETECTOR = SomeDetector()` at module level."""
+
+    rule: RuleMeta
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]: ...

@@ -1,0 +1,10 @@
+"""Framework extractors: per-file, JSON-serializable facts about apps, routers, routes,
+middleware, hooks, guards and modules. They never look at another file (results are cached per
+file); `javascript/linker.py` joins them into the route inventory.
+
+- `facts.py`   the shared walk: imports/exports, function definitions, registrations;
+- `express.py` Express apps, routers, `router.route()` chains, error middleware;
+- `hono.py`    Hono apps, `basePath`, `app.route()`, `onError`, chained definitions;
+- `fastify.py` Fastify instances, plugins, `register` prefixes, hooks, route options;
+- `nestjs.py`  controllers, method decorators, guards, pipes, DTOs, throttler, modules.
+"""

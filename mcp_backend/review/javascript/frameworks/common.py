@@ -1,0 +1,170 @@
+"""What a middleware, guard or hook does: authentication, authorization, validation, rate limiting.
+
+Two sources of evidence, most reliable first: the body of a function defined in the project
+(it verifies a JWT and answers 401; it compares a role and answers 403), then the call or name
+of something from a package (`passport.authenticate`, `rateLimit(...)`, `zValidator(...)`).
+"""
+
+from __future__ import annotations
+
+import re
+
+Kind = str  # "auth", "authz", "validation", "rate_limit", "error_handler", "optional_auth"
+
+# Package calls whose meaning is known, by callee (last segments are enough).
+_KNOWN_CALLS: tuple[tuple[re.Pattern[str], tuple[Kind, ...]], ...] = (
+    (
+        re.compile(r"(^|\.)authenticate$|^passport\.|^requiresAuth$|^expressjwt$|^expressJwt$"),
+        ("auth",),
+    ),
+    (
+        re.compile(r"^(jwt|bearerAuth|basicAuth|jwk|clerkMiddleware|requireAuth|auth|getAuth)$"),
+        ("auth",),
+    ),
+    (
+        re.compile(r"^(ensureLoggedIn|ensureAuthenticated|isAuthenticated|checkJwt|verifyJwt)$"),
+        ("auth",),
+    ),
+    (
+        re.compile(
+            r"^(celebrate|zValidator|vValidator|tbValidator|arktypeValidator|typiaValidator|validator|sValidator)$"
+        ),
+        ("validation",),
+    ),
+    (
+        re.compile(r"^(checkSchema|checkExact|oneOf|body|param|query|check|header|cookie)$"),
+        ("validation",),
+    ),
+    (
+        re.compile(
+            r"^(rateLimit|rateLimiter|RateLimit|slowDown|expressRateLimit|limiter|rateLimiterMiddleware)$"
+        ),
+        ("rate_limit",),
+    ),
+)
+_AUTH_NAME = re.compile(
+    r"auth(?!or)|authenticat|logged_?in|login_?required|verify_?(jwt|token|user|session|auth|access)"
+    r"|jwt|protect|require_?(user|login|session|token|signin)|session_?required|check_?(token|user|session)"
+    r"|is_?signed_?in|must_?be_?logged|passport|clerk|bearer|ensure_?user|validate_?(token|session|jwt)"
+    r"|needs?_?auth|with_?auth|private|secured?\b|guard",
+    re.IGNORECASE,
+)
+_AUTHZ_NAME = re.compile(
+    r"admin|role|permission|authori[sz]e|\bcan[A-Z_]|restrict|owner|ability|acl|policy|scope|superuser|staff|privilege",
+)
+_AUTHZ_NAME_CI = re.compile(
+    r"admin|role|permission|authori[sz]|restrict|owner|acl|polic|scope|superuser|privilege", re.I
+)
+_VALIDATION_NAME = re.compile(r"valid|schema|sanitiz|celebrate|zod|joi\b|yup", re.IGNORECASE)
+_LIMIT_NAME = re.compile(r"limit|throttl|brute|slow_?down", re.IGNORECASE)
+_NOT_MIDDLEWARE_NAME = re.compile(
+    r"(router|routes|controller|service|handler|app|api)$|^(auth|admin|user)s?$", re.IGNORECASE
+)
+_OPTIONAL = re.compile(
+    r"optional|maybe|soft|try|attach|populate|load|extract|decode|parse", re.IGNORECASE
+)
+
+# Body evidence for functions defined in the project.
+_VERIFY = re.compile(
+    r"\b(jwt|jsonwebtoken|jose)?\.?\s*verify\w*\s*\(|jwtVerify\s*\(|\bverifyIdToken\s*\(|passport\.authenticate"
+    r"|\bisAuthenticated\s*\(\)|\bgetSession\s*\(|\bgetServerSession\s*\(|\bvalidateSession\w*\s*\(|\bauth\.api\.getSession"
+    r"|\bverifyAccessToken\s*\(|\bverifyToken\s*\(|\bdecodeToken\s*\(|\bvalidateToken\s*\(|\bsession\.user\b"
+    r"|\breq(uest)?\.session\b|\breq(uest)?\.user\b|\bauthorization\b|\bBearer\b|\bx-api-key\b|apiKey|api_key"
+    r"|\bc\.get\(\s*['\"](jwtPayload|user|session)|\breq(uest)?\.isAuthenticated",
+    re.IGNORECASE,
+)
+_DENY_401 = re.compile(
+    r"\b401\b|Unauthori[sz]ed|Unauthenticated|NotAuthenticated|AuthenticationError|redirect\([^)]*login"
+    r"|\bthrow\b|\bnext\(\s*(new\s+\w+|err|error|e|createError|httpError|Boom)\b|HTTPException\(\s*401",
+)
+_ROLE_CHECK = re.compile(
+    r"\brole(s)?\b|isAdmin|is_admin|\badmin\b|permission|scopes?\b|isSuperuser|isStaff|privilege|ability|\.can\(",
+    re.IGNORECASE,
+)
+_DENY_403 = re.compile(
+    r"\b403\b|Forbidden|ForbiddenException|AccessDenied|NotAllowed|Insufficient", re.IGNORECASE
+)
+_OWNERSHIP = re.compile(
+    r"(owner\w*|user_?id|author\w*|created_?by)\s*(!==?|===?)\s*\w*\.?(user|currentUser|auth|session)"
+    r"|(req(uest)?\.user|currentUser|user|auth|session)\.(id|_id|sub|userId)\s*(!==?|===?)"
+    r"|(!==?|===?)\s*(req(uest)?\.user|currentUser|c\.get\([^)]*\))\.?(id|_id|sub|userId)\b"
+    r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
+    r"|\.equals\(\s*req\.user",
+    re.IGNORECASE,
+)
+_BODY_VALIDATION = re.compile(
+    r"\.safeParse(Async)?\s*\(|\.parse(Async)?\s*\(\s*(req|request|c\.req|ctx|body|await)"
+    r"|\bvalidationResult\s*\(|\.validate(Async)?\s*\(|\bJoi\.|\bv\.parse\s*\(|\bparse\s*\(\s*\w+Schema"
+    r"|\bvalidateOrReject\s*\(|\bvalidateSync\s*\(|\bplainToInstance\s*\(|c\.req\.valid\s*\(|\bajv\b|\.is\w+\(\)",
+)
+
+
+def classify_name(name: str) -> tuple[Kind, ...]:
+    """What a middleware probably does, judged from its name alone (package middleware)."""
+    last = name.rsplit(".", maxsplit=1)[-1]
+    if (
+        not last or (_NOT_MIDDLEWARE_NAME.search(last) and not _LIMIT_NAME.search(last))
+    ) and last.lower() not in {"auth", "admin", "requireauth"}:
+        return ()
+    kinds: list[Kind] = []
+    if _OPTIONAL.search(last):
+        return ("optional_auth",) if _AUTH_NAME.search(last) else ()
+    if _LIMIT_NAME.search(last):
+        kinds.append("rate_limit")
+    elif _AUTHZ_NAME.search(last) or _AUTHZ_NAME_CI.search(last):
+        kinds.append("authz")
+    elif _AUTH_NAME.search(last):
+        kinds.append("auth")
+    elif _VALIDATION_NAME.search(last):
+        kinds.append("validation")
+    return tuple(kinds)
+
+
+def classify_call(callee: str) -> tuple[Kind, ...]:
+    """A middleware built by a call: `passport.authenticate('jwt')`, `rateLimit({...})`."""
+    last = callee.rsplit(".", maxsplit=1)[-1]
+    for pattern, kinds in _KNOWN_CALLS:
+        if pattern.search(callee) or pattern.search(last):
+            return kinds
+    return classify_name(callee)
+
+
+def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
+    """What a project-defined middleware does, judged from its source text."""
+    kinds: list[Kind] = []
+    if len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}:
+        return ("error_handler",)
+    denies = _DENY_401.search(body) is not None or _DENY_403.search(body) is not None
+    if _VERIFY.search(body) and denies:
+        kinds.append("auth")
+    role_check = _ROLE_CHECK.search(body) and _DENY_403.search(body)
+    if role_check or (_OWNERSHIP.search(body) and denies):
+        kinds.append("authz")
+    if _BODY_VALIDATION.search(body) and re.search(
+        r"\b400\b|\b422\b|BadRequest|Validation|errors?\b", body
+    ):
+        kinds.append("validation")
+    if re.search(r"rate.?limit|too many requests|\b429\b", body, re.IGNORECASE):
+        kinds.append("rate_limit")
+    return tuple(kinds)
+
+
+def ownership_in(body: str) -> bool:
+    return _OWNERSHIP.search(body) is not None
+
+
+def validation_in(body: str) -> bool:
+    return _BODY_VALIDATION.search(body) is not None
+
+
+def auth_check_in(body: str) -> bool:
+    """A handler that checks the caller itself (`if (!req.user) return res.status(401)...`)."""
+    return (
+        _VERIFY.search(body) is not None
+        and _DENY_401.search(body) is not None
+        and bool(re.search(r"\b401\b|Unauthori[sz]ed|Unauthenticated", body))
+    )
+
+
+def role_check_in(body: str) -> bool:
+    return _ROLE_CHECK.search(body) is not None and _DENY_403.search(body) is not None

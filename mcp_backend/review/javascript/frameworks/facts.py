@@ -1,0 +1,930 @@
+"""The per-file walk shared by Express, Hono and Fastify (NestJS has its own, nestjs.py).
+
+Facts (all JSON):
+- imports: {local: {"source": "./auth", "name": "default" | "*" | exported name}}
+- exports: {exported name: local name}; "default" for `module.exports =` / `export default`
+- defs: {name: {"kinds": [...], "handler": {...}, "line": n}} for functions defined here
+- apps: {var: {"kind": "express"|"router"|"hono"|"fastify"|"plugin"|"unknown", "line": n}}
+- ops: ordered registrations: use / route / register / hook / apply, each with its target var
+- plugins: {plugin key: {"name": function name, "fp": wrapped in fastify-plugin}}
+- decorations: {name: kinds} for `fastify.decorate('authenticate', fn)`
+- error_handlers, global_items, test_paths
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tree_sitter import Node
+
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.javascript.frameworks import common, express, fastify, hono
+
+_STRING_TYPES = frozenset({"string", "template_string"})
+_PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
+_NOT_APP_OBJECTS = re.compile(
+    r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
+    r"headers|searchParams|query|store|storage|localStorage|config|router\.query|\$http|this\.http|"
+    r"httpClient|ky|got|superagent|nock|msw|rest|server\.use)$",
+    re.IGNORECASE,
+)
+_HANDLER_WRAPPERS = re.compile(
+    r"^(asyncHandler|catchAsync|wrapAsync|asyncWrap|tryCatch|use|wrap|handle\w*|async\w*)$", re.I
+)
+_READS_BODY = re.compile(
+    r"\b(req|request)\s*\.\s*(body|query|files?)\b|\bc\s*\.\s*req\s*\.\s*(json|parseBody|query|queries|formData|text)\s*\("
+    r"|\bctx\s*\.\s*request\s*\.\s*body\b"
+)
+_LOADS_BY_ID = re.compile(
+    r"\b(findById|findByPk|findUnique\w*|findOne\w*|findFirst\w*|getById|get\w*ById|findOneBy|findOneOrFail)\s*\("
+    r"|\bwhere\s*\(\s*['\"]?id['\"]?\s*,|\bwhere\s*:\s*\{\s*id\b|\beq\(\s*\w+\.id\s*,"
+    r"|\bWHERE\s+\w*\.?id\s*=",
+)
+_USES_ROUTE_ID = re.compile(
+    r"\b(req|request)\s*\.\s*params\b|\bc\s*\.\s*req\s*\.\s*param\s*\(|\bparams\s*\.\s*\w*id\b|@Param\(",
+    re.IGNORECASE,
+)
+_DB_CALL = re.compile(
+    r"\b(prisma|db|knex|pool|client|connection|sequelize|repository|repo|Model|mongoose|collection)\b[\w.]*\s*\("
+    r"|\.(find\w*|create|insert\w*|update\w*|delete\w*|destroy|save|query|execute|aggregate|count\w*)\s*\(",
+)
+
+
+def _string_value(ctx: JsFileContext, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if node.type == "string":
+        return ctx.text(node)[1:-1]
+    if node.type == "template_string":
+        # `/${prefix}/users` keeps its shape; the linker treats ${...} as an unknown segment.
+        return ctx.text(node)[1:-1]
+    return None
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    while node is not None and node.type in {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+class FactExtractor:
+    def __init__(self, ctx: JsFileContext) -> None:
+        self.ctx = ctx
+        self.imports: dict[str, dict[str, str]] = {}
+        self.exports: dict[str, str] = {}
+        self.defs: dict[str, dict[str, Any]] = {}
+        self.apps: dict[str, dict[str, Any]] = {}
+        self.ops: list[dict[str, Any]] = []
+        self.plugins: dict[str, dict[str, Any]] = {}
+        self.decorations: dict[str, list[str]] = {}
+        self.error_handlers: list[int] = []
+        self.frameworks: set[str] = set()
+        self._function_names: dict[int, str] = {}
+
+    # ---- module structure -----------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        ctx = self.ctx
+        for statement in ctx.root.named_children:
+            self._top_level(statement)
+        interesting = ctx.has(
+            b".get(",
+            b".post(",
+            b".use(",
+            b".put(",
+            b".delete(",
+            b".patch(",
+            b".route(",
+            b".register(",
+            b".addHook(",
+            b".all(",
+            b".on(",
+            b"onError",
+            b"setErrorHandler",
+            b".decorate(",
+        )
+        if interesting:
+            for call in ctx.calls:
+                self._registration(call.node)
+        facts: dict[str, Any] = {}
+        if self.imports:
+            facts["imports"] = self.imports
+        if self.exports:
+            facts["exports"] = self.exports
+        if self.defs:
+            facts["defs"] = self.defs
+        if self.apps:
+            facts["apps"] = self.apps
+        if self.ops:
+            facts["ops"] = self.ops
+        if self.plugins:
+            facts["plugins"] = self.plugins
+        if self.decorations:
+            facts["decorations"] = self.decorations
+        if self.error_handlers:
+            facts["error_handlers"] = self.error_handlers
+        if self.frameworks:
+            facts["frameworks"] = sorted(self.frameworks)
+        return facts
+
+    def _top_level(self, node: Node) -> None:
+        ctx = self.ctx
+        kind = node.type
+        if kind == "import_statement":
+            self._import(node)
+        elif kind == "export_statement":
+            self._export(node)
+        elif kind in {"lexical_declaration", "variable_declaration"}:
+            for declarator in node.named_children:
+                if declarator.type == "variable_declarator":
+                    self._declarator(declarator)
+        elif kind == "function_declaration":
+            name = ctx.text(node.child_by_field_name("name"))
+            self._define(name, node)
+        elif kind in {"class_declaration", "abstract_class_declaration"}:
+            self._class(node)
+        elif kind == "expression_statement" and node.named_children:
+            expression = node.named_children[0]
+            if expression.type == "assignment_expression":
+                self._assignment(expression)
+
+    def _import(self, node: Node) -> None:
+        ctx = self.ctx
+        source_node = node.child_by_field_name("source")
+        source = _string_value(ctx, source_node)
+        if source is None:
+            return
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.imports[ctx.text(part)] = {"source": source, "name": "default"}
+                elif part.type == "namespace_import":
+                    for ident in part.named_children:
+                        self.imports[ctx.text(ident)] = {"source": source, "name": "*"}
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = ctx.text(spec.child_by_field_name("name"))
+                        alias = spec.child_by_field_name("alias")
+                        self.imports[ctx.text(alias) if alias else name] = {
+                            "source": source,
+                            "name": name,
+                        }
+
+    def _require_source(self, node: Node | None) -> tuple[str, str] | None:
+        """`require('x')` -> ('x', 'default'); `require('x').y` -> ('x', 'y')."""
+        node = _unwrap(node)
+        if node is None:
+            return None
+        member = None
+        if node.type == "member_expression":
+            member = self.ctx.text(node.child_by_field_name("property"))
+            node = node.child_by_field_name("object")
+        if node is None or node.type != "call_expression":
+            return None
+        callee = node.child_by_field_name("function")
+        if (
+            callee is None
+            or callee.type not in {"identifier", "import"}
+            or self.ctx.text(callee) not in {"require", "import"}
+        ):
+            return None
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        source = _string_value(self.ctx, first)
+        if source is None:
+            return None
+        return source, member or "default"
+
+    def _declarator(self, declarator: Node, exported: bool = False) -> None:
+        ctx = self.ctx
+        name_node = declarator.child_by_field_name("name")
+        value = declarator.child_by_field_name("value")
+        if name_node is None:
+            return
+        required = self._require_source(value)
+        if required is not None:
+            source, member = required
+            if name_node.type == "identifier":
+                self.imports[ctx.text(name_node)] = {"source": source, "name": member}
+            elif name_node.type == "object_pattern":
+                for child in name_node.named_children:
+                    if child.type == "shorthand_property_identifier_pattern":
+                        self.imports[ctx.text(child)] = {"source": source, "name": ctx.text(child)}
+                    elif child.type == "pair_pattern":
+                        key = ctx.text(child.child_by_field_name("key"))
+                        local = child.child_by_field_name("value")
+                        if local is not None and local.type == "identifier":
+                            self.imports[ctx.text(local)] = {"source": source, "name": key}
+            return
+        if name_node.type != "identifier":
+            return
+        name = ctx.text(name_node)
+        if exported:
+            self.exports[name] = name
+        self._bind_value(name, value)
+
+    def _bind_value(self, name: str, value: Node | None) -> None:
+        value = _unwrap(value)
+        if value is None:
+            return
+        if value.type in FUNCTION_TYPES:
+            self._define(name, value)
+            return
+        if value.type == "assignment_expression":  # `const app = module.exports = express()`
+            self._bind_value(name, value.child_by_field_name("right"))
+            return
+        if value.type == "identifier" and self.ctx.text(value) in self.apps:
+            self.apps[name] = dict(self.apps[self.ctx.text(value)])
+            return
+        app = self._app_creation(value)
+        if app is not None:
+            kind, base, parent = app
+            self.apps[name] = {"kind": kind, "line": value.start_point[0] + 1}
+            if parent is not None:
+                # `const api = app.basePath('/api')` is app's sub-app under /api.
+                self.ops.append(
+                    {
+                        "op": "use",
+                        "target": parent,
+                        "path": base,
+                        "items": [{"ref": name}],
+                        "line": value.start_point[0] + 1,
+                    }
+                )
+            elif base:
+                self.apps[name]["base"] = base
+            return
+        if value.type in {"call_expression"}:
+            callee = value.child_by_field_name("function")
+            args = value.child_by_field_name("arguments")
+            functions = [a for a in args.named_children if a.type in FUNCTION_TYPES] if args else []
+            callee_text = self.ctx.text(callee)
+            if functions and (
+                _HANDLER_WRAPPERS.match(callee_text.split(".")[-1])
+                or callee_text in fastify.PLUGIN_WRAPPERS
+            ):
+                self._define(name, functions[-1], fp=callee_text in fastify.PLUGIN_WRAPPERS)
+                return
+            # A middleware factory's product: `const limiter = rateLimit({...})`.
+            kinds = common.classify_call(callee_text)
+            if kinds:
+                self.defs[name] = {
+                    "kinds": list(kinds),
+                    "line": value.start_point[0] + 1,
+                    "detail": callee_text,
+                }
+            elif callee_text in self.imports or callee_text in self.defs:
+                self.defs[name] = {
+                    "made_by": callee_text,
+                    "line": value.start_point[0] + 1,
+                    "kinds": [],
+                }
+
+    def _app_creation(self, node: Node) -> tuple[str, str, str | None] | None:
+        """(kind, base path, parent var) if `node` creates an app/router."""
+        ctx = self.ctx
+        node = _unwrap(node) or node
+        base = ""
+        # Peel `.basePath('/api')` and Hono chains `new Hono().get(...).post(...)`.
+        while node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is None:
+                return None
+            if callee.type == "member_expression":
+                method = ctx.text(callee.child_by_field_name("property"))
+                inner = _unwrap(callee.child_by_field_name("object"))
+                if method == "basePath":
+                    args = node.child_by_field_name("arguments")
+                    first = args.named_children[0] if args and args.named_children else None
+                    base = (_string_value(ctx, first) or "") + base
+                    if (
+                        inner is not None
+                        and inner.type == "identifier"
+                        and ctx.text(inner) in self.apps
+                    ):
+                        return self.apps[ctx.text(inner)]["kind"], base, ctx.text(inner)
+                    if inner is None:
+                        return None
+                    node = inner
+                    continue
+                if method in {"Router"} or ctx.text(callee) == "express.Router":
+                    break
+                if (
+                    inner is not None
+                    and inner.type in {"call_expression", "new_expression"}
+                    and (method in hono.ROUTE_METHODS or method in {"use", "route", "basePath"})
+                ):
+                    node = inner
+                    continue
+            break
+        if node.type not in {"call_expression", "new_expression"}:
+            return None
+        is_new = node.type == "new_expression"
+        callee_node = node.child_by_field_name("constructor" if is_new else "function")
+        callee_name = "".join(ctx.text(callee_node).split())
+        root_name = callee_name.split(".")[0]
+        source = self.imports.get(root_name, {}).get("source")
+        required = self._require_source(callee_node) if callee_node is not None else None
+        if required is not None:
+            source = required[0]
+        for framework, module in (("express", express), ("hono", hono), ("fastify", fastify)):
+            kind = module.app_kind(callee_name, source, is_new)
+            if kind is not None:
+                self.frameworks.add(framework)
+                return kind, base, None
+        return None
+
+    def _export(self, node: Node) -> None:
+        ctx = self.ctx
+        declaration = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        is_default = any(child.type == "default" for child in node.children)
+        if declaration is not None:
+            if declaration.type in {"lexical_declaration", "variable_declaration"}:
+                for declarator in declaration.named_children:
+                    if declarator.type == "variable_declarator":
+                        self._declarator(declarator, exported=True)
+            elif declaration.type in {"function_declaration", "generator_function_declaration"}:
+                name = ctx.text(declaration.child_by_field_name("name"))
+                self._define(name, declaration)
+                self.exports["default" if is_default else name] = name
+            elif declaration.type in {"class_declaration", "abstract_class_declaration"}:
+                name = self._class(declaration)
+                self.exports["default" if is_default else name] = name
+            return
+        if value is not None:
+            value = _unwrap(value)
+            if value is None:
+                return
+            if value.type == "identifier":
+                self.exports["default"] = ctx.text(value)
+            elif value.type in FUNCTION_TYPES:
+                name_node = value.child_by_field_name("name")
+                name = ctx.text(name_node) if name_node is not None else "default"
+                self._define(name, value)
+                self.exports["default"] = name
+            elif value.type in {"class", "class_declaration"}:
+                self.exports["default"] = self._class(value) or "default"
+            else:
+                self._bind_value("default", value)
+                self.exports["default"] = "default"
+            return
+        for clause in node.named_children:
+            if clause.type == "export_clause":
+                for spec in clause.named_children:
+                    name = ctx.text(spec.child_by_field_name("name"))
+                    alias = spec.child_by_field_name("alias")
+                    self.exports[ctx.text(alias) if alias else name] = name
+        # `export { default as x } from './y'` re-exports: record them as imports too.
+        source = _string_value(ctx, node.child_by_field_name("source"))
+        if source is not None:
+            for exported, local in list(self.exports.items()):
+                self.imports.setdefault(local, {"source": source, "name": local})
+                del exported
+
+    def _assignment(self, node: Node) -> None:
+        ctx = self.ctx
+        left = node.child_by_field_name("left")
+        right = _unwrap(node.child_by_field_name("right"))
+        if left is None or right is None:
+            return
+        target = "".join(ctx.text(left).split())
+        if target in {"module.exports", "exports"}:
+            if right.type == "identifier":
+                self.exports["default"] = ctx.text(right)
+            elif right.type == "object":
+                for pair in right.named_children:
+                    if pair.type == "shorthand_property_identifier":
+                        self.exports[ctx.text(pair)] = ctx.text(pair)
+                    elif pair.type == "pair":
+                        key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
+                        value = _unwrap(pair.child_by_field_name("value"))
+                        if value is not None and value.type == "identifier":
+                            self.exports[key] = ctx.text(value)
+                        elif value is not None:
+                            self._bind_value(key, value)
+                            self.exports[key] = key
+                    elif pair.type == "method_definition":
+                        key = ctx.text(pair.child_by_field_name("name"))
+                        self._define(key, pair)
+                        self.exports[key] = key
+            elif right.type == "assignment_expression":
+                self._assignment(right)
+                inner = ctx.text(right.child_by_field_name("left"))
+                if inner in self.apps or inner in self.defs:
+                    self.exports["default"] = inner
+            else:
+                required = self._require_source(right)
+                if required is not None:
+                    self.imports["default"] = {"source": required[0], "name": required[1]}
+                else:
+                    self._bind_value("default", right)
+                self.exports["default"] = "default"
+        elif target.startswith(("module.exports.", "exports.")):
+            name = target.split(".")[-1]
+            if right.type == "identifier":
+                self.exports[name] = ctx.text(right)
+            else:
+                self._bind_value(name, right)
+                self.exports[name] = name
+
+    def _class(self, node: Node) -> str:
+        ctx = self.ctx
+        name = ctx.text(node.child_by_field_name("name"))
+        body = node.child_by_field_name("body")
+        for member in body.named_children if body is not None else []:
+            if member.type == "method_definition":
+                method = ctx.text(member.child_by_field_name("name"))
+                if method != "constructor":
+                    self._define(f"{name}.{method}", member)
+                    self.defs.setdefault(method, self.defs[f"{name}.{method}"])
+            elif member.type in {"public_field_definition", "field_definition"}:
+                value = _unwrap(member.child_by_field_name("value"))
+                prop = ctx.text(
+                    member.child_by_field_name("name") or member.child_by_field_name("property")
+                )
+                if value is not None and value.type in FUNCTION_TYPES and prop:
+                    self._define(f"{name}.{prop}", value)
+                    self.defs.setdefault(prop, self.defs[f"{name}.{prop}"])
+        return name
+
+    def _define(self, name: str, function: Node, fp: bool = False) -> None:
+        if not name:
+            return
+        ctx = self.ctx
+        self._function_names[function.id] = name
+        body = ctx.text(function)
+        params = ctx.param_names(function)
+        kinds = list(common.classify_body(body, params))
+        entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
+        if ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"}):
+            entry["handler"] = self.handler_facts(function)
+        if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(function):
+            entry["plugin_param"] = params[0]
+            if fp:
+                entry["fp"] = True
+        self.defs[name] = entry
+
+    def handler_facts(self, function: Node) -> dict[str, Any]:
+        ctx = self.ctx
+        body = ctx.text(function)
+        facts: dict[str, Any] = {"lines": function.end_point[0] - function.start_point[0] + 1}
+        if _READS_BODY.search(body):
+            facts["reads"] = True
+        if _LOADS_BY_ID.search(body) and _USES_ROUTE_ID.search(body):
+            facts["loads_by_id"] = True
+        if common.ownership_in(body):
+            facts["ownership"] = True
+        if common.role_check_in(body):
+            facts["role_check"] = True
+        if common.validation_in(body):
+            facts["validation"] = True
+        if common.auth_check_in(body):
+            facts["auth_check"] = True
+        if _DB_CALL.search(body):
+            facts["db"] = True
+        return facts
+
+    # ---- registrations --------------------------------------------------------------------
+
+    def _target(self, obj: Node) -> tuple[str, str] | None:
+        """The app/router var a registration is made on, and a path prefix from chains."""
+        ctx = self.ctx
+        obj = _unwrap(obj) or obj
+        prefix = ""
+        while obj.type == "call_expression":
+            callee = obj.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                return None
+            method = ctx.text(callee.child_by_field_name("property"))
+            args = obj.child_by_field_name("arguments")
+            arg_nodes = args.named_children if args is not None else []
+            if method == "route" and len(arg_nodes) == 1:  # Express router.route('/x')
+                prefix = _string_value(ctx, arg_nodes[0]) or ""
+            elif method not in express.ROUTE_METHODS | hono.ROUTE_METHODS | {"use", "route"}:
+                return None
+            inner = callee.child_by_field_name("object")
+            if inner is None:
+                return None
+            obj = _unwrap(inner) or inner
+        text = "".join(ctx.text(obj).split())
+        if obj.type == "identifier" or (
+            obj.type == "member_expression" and text.startswith("this.")
+        ):
+            plugin = self._plugin_of(obj, text)
+            if plugin is not None:
+                return plugin, prefix
+            return text, prefix
+        return None
+
+    def _plugin_of(self, node: Node, name: str) -> str | None:
+        """If `name` is the instance parameter of an enclosing plugin function, its key."""
+        function = self.ctx.enclosing_function(node)
+        while function is not None:
+            params = self.ctx.param_names(function)
+            if params and params[0] == name:
+                key = f"plugin@{function.start_point[0] + 1}"
+                if key not in self.plugins:
+                    fn_name = self._function_names.get(function.id, "")
+                    wrapper = function.parent.parent if function.parent is not None else None
+                    fp = False
+                    if wrapper is not None and wrapper.type == "call_expression":
+                        fp = (
+                            self.ctx.text(wrapper.child_by_field_name("function"))
+                            in fastify.PLUGIN_WRAPPERS
+                        )
+                    self.plugins[key] = {
+                        "name": fn_name,
+                        "fp": fp or bool(self.defs.get(fn_name, {}).get("fp")),
+                    }
+                    self.apps.setdefault(
+                        key, {"kind": "plugin", "line": function.start_point[0] + 1}
+                    )
+                return key
+            function = self.ctx.enclosing_function(function)
+        return None
+
+    def _registration(self, node: Node) -> None:
+        ctx = self.ctx
+        if node.type != "call_expression":
+            return
+        callee = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        if callee is None or args_node is None or args_node.type != "arguments":
+            return
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        if callee.type == "identifier":
+            self._plain_call(node, ctx.text(callee), args)
+            return
+        if callee.type != "member_expression":
+            return
+        method = ctx.text(callee.child_by_field_name("property"))
+        obj = callee.child_by_field_name("object")
+        if obj is None:
+            return
+        line = node.start_point[0] + 1
+        if method in {
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "del",
+            "head",
+            "options",
+            "all",
+            "on",
+        }:
+            self._route_call(node, method, obj, args, line)
+        elif method == "use" and args:
+            target = self._target(obj)
+            if target is None or not self._is_app_like(target[0]):
+                return
+            path = _string_value(ctx, args[0])
+            items = args[1:] if path is not None else args
+            described = self._items(items)
+            self.ops.append(
+                {"op": "use", "target": target[0], "path": path, "items": described, "line": line}
+            )
+            for item in described:
+                if "error_handler" in item.get("kinds", []):
+                    self.error_handlers.append(line)
+        elif method == "route" and len(args) == 2:  # Hono app.route('/prefix', sub)
+            target = self._target(obj)
+            path = _string_value(ctx, args[0])
+            if target is not None and path is not None:
+                self.ops.append(
+                    {
+                        "op": "use",
+                        "target": target[0],
+                        "path": path,
+                        "items": self._items(args[1:]),
+                        "line": line,
+                    }
+                )
+        elif method == "route" and len(args) == 1 and args[0].type == "object":
+            self._fastify_route_object(node, obj, args[0], line)
+        elif method == "register" and args:
+            target = self._target(obj)
+            if target is None:
+                return
+            prefix = None
+            if len(args) > 1 and args[1].type == "object":
+                prefix = _string_value(ctx, self._pair_value(args[1], "prefix"))
+            plugin_items = self._items(args[:1])
+            options = self._describe_register_options(args[1] if len(args) > 1 else None)
+            self.ops.append(
+                {
+                    "op": "register",
+                    "target": target[0],
+                    "path": prefix,
+                    "items": plugin_items,
+                    "line": line,
+                    **options,
+                }
+            )
+        elif method == "addHook" and len(args) >= 2:
+            hook = _string_value(ctx, args[0])
+            target = self._target(obj)
+            if target is not None and hook in fastify.GUARD_HOOKS:
+                self.ops.append(
+                    {
+                        "op": "hook",
+                        "target": target[0],
+                        "hook": hook,
+                        "items": self._items(args[1:]),
+                        "line": line,
+                    }
+                )
+        elif (
+            method in {"onError", "setErrorHandler", "setNotFoundHandler"}
+            and method != "setNotFoundHandler"
+        ):
+            self.error_handlers.append(line)
+        elif method == "decorate" and len(args) >= 2:
+            name = _string_value(ctx, args[0])
+            value = _unwrap(args[1])
+            if name and value is not None:
+                if value.type in FUNCTION_TYPES:
+                    kinds = common.classify_body(ctx.text(value), ctx.param_names(value))
+                else:
+                    kinds = tuple(self._describe(value).get("kinds", []))
+                self.decorations[name] = list(kinds)
+
+    def _plain_call(self, node: Node, callee: str, args: list[Node]) -> None:
+        """`require('./routes')(app)` / `registerRoutes(app)`: a function applied to an app."""
+        ctx = self.ctx
+        if not args:
+            return
+        first = _unwrap(args[0])
+        if first is None or first.type != "identifier" or ctx.text(first) not in self.apps:
+            return
+        self.ops.append(
+            {
+                "op": "apply",
+                "target": ctx.text(first),
+                "items": [{"ref": callee}],
+                "line": node.start_point[0] + 1,
+            }
+        )
+
+    def _is_app_like(self, name: str) -> bool:
+        if name in self.apps:
+            return True
+        if _NOT_APP_OBJECTS.match(name):
+            return False
+        return name in self.imports or bool(
+            re.search(r"app|router|server|api|routes?$", name, re.I)
+        )
+
+    def _route_call(self, node: Node, method: str, obj: Node, args: list[Node], line: int) -> None:
+        ctx = self.ctx
+        target = self._target(obj)
+        if target is None:
+            return
+        name, prefix = target
+        path: str | None
+        if prefix and (not args or _string_value(ctx, args[0]) is None):
+            path, rest = prefix, args
+        else:
+            if not args:
+                return
+            path = _string_value(ctx, args[0])
+            rest = args[1:]
+            if (
+                method == "on" and path is not None and len(args) >= 3
+            ):  # Hono app.on('GET', path, h)
+                method = path.lower() if path.isalpha() else "all"
+                path = _string_value(ctx, args[1])
+                rest = args[2:]
+        if (
+            path is None
+            or not rest
+            or ((path and not path.startswith(("/", "*", "$"))) and path != "")
+        ):
+            return
+        if name not in self.apps and not self._is_app_like(name):
+            return
+        if name not in self.apps and rest[-1].type not in FUNCTION_TYPES | {
+            "identifier",
+            "member_expression",
+            "call_expression",
+        }:
+            return
+        options: dict[str, Any] = {}
+        if len(rest) >= 2 and rest[0].type == "object":  # Fastify: get(path, opts, handler)
+            options = self._route_options(rest[0])
+            rest = rest[1:]
+        handler = rest[-1]
+        if handler.type == "object":  # Fastify: get(path, { handler, ...opts })
+            options = self._route_options(handler)
+            handler_node = self._pair_value(handler, "handler")
+            if handler_node is None:
+                return
+            handler = handler_node
+        record: dict[str, Any] = {
+            "op": "route",
+            "target": name,
+            "method": "ANY"
+            if method == "all"
+            else ("DELETE" if method == "del" else method.upper()),
+            "path": path,
+            "items": self._items(rest[:-1]) + options.pop("items", []),
+            "handler": self._handler(handler),
+            "line": line,
+        }
+        record.update(options)
+        self.ops.append(record)
+
+    def _fastify_route_object(self, node: Node, obj: Node, spec: Node, line: int) -> None:
+        ctx = self.ctx
+        target = self._target(obj)
+        if target is None:
+            return
+        method_node = self._pair_value(spec, "method")
+        url = _string_value(ctx, self._pair_value(spec, "url") or self._pair_value(spec, "path"))
+        handler = self._pair_value(spec, "handler")
+        if url is None or handler is None:
+            return
+        methods: list[str] = []
+        if method_node is not None and method_node.type == "array":
+            methods = [(_string_value(ctx, m) or "ANY").upper() for m in method_node.named_children]
+        else:
+            methods = [(_string_value(ctx, method_node) or "ANY").upper()]
+        options = self._route_options(spec)
+        for method in methods:
+            self.ops.append(
+                {
+                    "op": "route",
+                    "target": target[0],
+                    "method": method,
+                    "path": url,
+                    "items": list(options.get("items", [])),
+                    "handler": self._handler(handler),
+                    "line": line,
+                    **{k: v for k, v in options.items() if k != "items"},
+                }
+            )
+
+    def _pair_value(self, obj: Node, key: str) -> Node | None:
+        for pair in obj.named_children:
+            if (
+                pair.type == "pair"
+                and self.ctx.text(pair.child_by_field_name("key")).strip("'\"") == key
+            ):
+                return pair.child_by_field_name("value")
+            if pair.type == "shorthand_property_identifier" and self.ctx.text(pair) == key:
+                return pair
+            if (
+                pair.type == "method_definition"
+                and self.ctx.text(pair.child_by_field_name("name")) == key
+            ):
+                return pair
+        return None
+
+    def _route_options(self, obj: Node) -> dict[str, Any]:
+        """Fastify route options: hooks, schema, config.rateLimit."""
+        items: list[dict[str, Any]] = []
+        for hook in fastify.GUARD_HOOKS:
+            value = self._pair_value(obj, hook)
+            if value is not None:
+                items.extend(self._items([value]))
+        out: dict[str, Any] = {"items": items}
+        schema = self._pair_value(obj, "schema")
+        if schema is not None:
+            text = self.ctx.text(schema)
+            if schema.type != "object" or re.search(r"\b(body|querystring|query|params)\b", text):
+                out["schema"] = True
+        config = self._pair_value(obj, "config")
+        if config is not None and config.type == "object":
+            limit = self._pair_value(config, "rateLimit")
+            if limit is not None:
+                out["rate_limit"] = self.ctx.text(limit) != "false"
+        return out
+
+    def _describe_register_options(self, options: Node | None) -> dict[str, Any]:
+        if options is None or options.type != "object":
+            return {}
+        out: dict[str, Any] = {}
+        text = self.ctx.text(options)
+        if re.search(r"\bglobal\s*:\s*false", text):
+            out["global"] = False
+        return out
+
+    # ---- middleware items -----------------------------------------------------------------
+
+    def _items(self, nodes: list[Node]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        for raw in nodes:
+            node = _unwrap(raw) or raw
+            if node.type == "array":
+                items.extend(self._items(list(node.named_children)))
+            elif node.type not in _STRING_TYPES:
+                items.append(self._describe(node))
+        return items
+
+    def _describe(self, node: Node) -> dict[str, Any]:
+        ctx = self.ctx
+        line = node.start_point[0] + 1
+        if node.type in FUNCTION_TYPES:
+            kinds = list(common.classify_body(ctx.text(node), ctx.param_names(node)))
+            return {"inline": True, "kinds": kinds, "line": line}
+        text = "".join(ctx.text(node).split())
+        if node.type in {"identifier", "member_expression"}:
+            local = self.defs.get(text)
+            kinds = list(local["kinds"]) if local is not None else list(common.classify_name(text))
+            if text.startswith(("fastify.", "app.", "server.", "this.")):
+                return {"ref": text, "decorated": text.split(".")[-1], "kinds": kinds, "line": line}
+            return {"ref": text, "kinds": kinds, "line": line, "local": local is not None}
+        if node.type == "call_expression":
+            callee_node = node.child_by_field_name("function")
+            callee = "".join(ctx.text(callee_node).split())
+            required = self._require_source(node)
+            if required is not None:
+                return {"require": required[0], "name": required[1], "kinds": [], "line": line}
+            if callee.endswith(".auth") and callee.split(".")[0] in {
+                "fastify",
+                "app",
+                "server",
+                "this",
+            }:
+                # @fastify/auth: fastify.auth([fastify.verifyJWT, ...])
+                args = node.child_by_field_name("arguments")
+                inner = self._items(list(args.named_children) if args is not None else [])
+                kinds = sorted({k for item in inner for k in item.get("kinds", [])} | {"auth"})
+                return {"call": callee, "kinds": kinds, "line": line, "inner": inner}
+            root = callee.split("(")[0].split(".")[0]
+            local = self.defs.get(callee)
+            if local is not None:
+                kinds = list(local["kinds"])
+            else:
+                kinds = list(common.classify_call(callee.split("(")[0]))
+            args_text = ctx.text(node.child_by_field_name("arguments"))[:120]
+            if not kinds and re.search(r"\b(body|param|query|check)\(", callee):
+                kinds = ["validation"]  # express-validator chains: body('email').isEmail()
+            item: dict[str, Any] = {
+                "call": callee.split("(")[0],
+                "args": args_text,
+                "kinds": kinds,
+                "line": line,
+            }
+            if root in self.imports or local is not None:
+                item["resolvable"] = root
+            return item
+        return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
+
+    def _handler(self, node: Node) -> dict[str, Any]:
+        ctx = self.ctx
+        node = _unwrap(node) or node
+        if node.type in FUNCTION_TYPES:
+            return {"inline": True, "line": node.start_point[0] + 1, **self.handler_facts(node)}
+        if node.type == "call_expression":  # asyncHandler(async (req, res) => ...)
+            args = node.child_by_field_name("arguments")
+            inner = [a for a in args.named_children if a.type in FUNCTION_TYPES] if args else []
+            if inner:
+                return {
+                    "inline": True,
+                    "line": inner[-1].start_point[0] + 1,
+                    **self.handler_facts(inner[-1]),
+                }
+            refs = (
+                [a for a in args.named_children if a.type in {"identifier", "member_expression"}]
+                if args
+                else []
+            )
+            if refs:
+                return self._handler(refs[-1])
+        text = "".join(ctx.text(node).split())
+        local = self.defs.get(text)
+        if local is not None and "handler" in local:
+            return {"ref": text, "line": local["line"], **local["handler"]}
+        return {"ref": text}
+
+
+def extract_facts(ctx: JsFileContext) -> dict[str, Any]:
+    return FactExtractor(ctx).run()
+
+
+def test_paths(ctx: JsFileContext) -> list[str]:
+    """URL paths a test file refers to (`request(app).post('/login')`, `inject({url})`)."""
+    found: set[str] = set()
+    for node in ctx.descendants(ctx.root, "[(string_fragment) (template_string)] @s", "s"):
+        text = ctx.text(node)
+        if node.type == "template_string":
+            text = re.sub(r"^`(\$\{[^}]*\})?", "", text).rstrip("`")
+        if _PATHLIKE.match(text) and len(text) > 1:
+            found.add(text.split("?")[0])
+        if len(found) >= 500:
+            break
+    return sorted(found)

@@ -1,0 +1,319 @@
+"""NestJS: controllers and their method decorators, guards at class/method/global level
+(`@UseGuards`, `APP_GUARD`, `app.useGlobalGuards`), `@Roles`, `@Public`, pipes, DTO classes
+decorated with class-validator, and the throttler."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tree_sitter import Node
+
+from mcp_backend.review.javascript.context import NEST_ROUTE_DECORATORS, JsFileContext
+from mcp_backend.review.javascript.frameworks import common
+
+FRAMEWORK = "nestjs"
+_PUBLIC = re.compile(r"^(Public|SkipAuth|AllowAnonymous|IsPublic|NoAuth|Anonymous|PublicRoute)$")
+_ROLES = re.compile(
+    r"^(Roles|Role|HasRoles|RequireRoles|Permissions|RequirePermissions|Auth|Admin\w*|Policies|CheckPolicies|Scopes)$"
+)
+_VALIDATOR_DECORATOR = re.compile(
+    r"^(Is[A-Z]\w*|Min|Max|MinLength|MaxLength|Length|Matches|ValidateNested|Equals|Contains|ArrayMinSize|ArrayMaxSize|Allow)$"
+)
+_PARAM_DECORATORS = {"Body": "body", "Query": "query", "Param": "param"}
+
+
+def _decorator_name(ctx: JsFileContext, decorator: Node) -> str:
+    return ctx.text(decorator).lstrip("@").split("(")[0].strip()
+
+
+def _decorator_args(ctx: JsFileContext, decorator: Node) -> list[Node]:
+    call = decorator.named_children[0] if decorator.named_children else None
+    if call is None or call.type != "call_expression":
+        return []
+    args = call.child_by_field_name("arguments")
+    return list(args.named_children) if args is not None else []
+
+
+def _string(ctx: JsFileContext, node: Node | None) -> str | None:
+    if node is None or node.type not in {"string", "template_string"}:
+        return None
+    return ctx.text(node)[1:-1]
+
+
+def _class_decorators(ctx: JsFileContext, cls: Node) -> list[Node]:
+    decorators = [c for c in cls.named_children if c.type == "decorator"]
+    parent = cls.parent
+    if parent is not None and parent.type == "export_statement":
+        decorators = [c for c in parent.named_children if c.type == "decorator"] + decorators
+    return decorators
+
+
+def _guard_items(
+    ctx: JsFileContext, decorators: list[Node], local_guards: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for decorator in decorators:
+        name = _decorator_name(ctx, decorator)
+        if name != "UseGuards":
+            continue
+        for arg in _decorator_args(ctx, decorator):
+            items.append(_guard_item(ctx, arg, local_guards))
+    return items
+
+
+def _guard_item(
+    ctx: JsFileContext, arg: Node, local_guards: dict[str, list[str]]
+) -> dict[str, Any]:
+    text = "".join(ctx.text(arg).split())
+    if arg.type == "new_expression":
+        constructor = arg.child_by_field_name("constructor")
+        text = "".join(ctx.text(constructor).split())
+    line = arg.start_point[0] + 1
+    if text.startswith("AuthGuard(") or text == "AuthGuard":
+        return {"ref": text, "kinds": ["auth"], "line": line}
+    if "Throttler" in text:
+        return {"ref": text, "kinds": ["rate_limit"], "line": line}
+    if text in local_guards:
+        return {"ref": text, "kinds": local_guards[text], "line": line, "local": True}
+    return {"ref": text, "kinds": list(_guard_kinds_by_name(text)), "line": line}
+
+
+def _guard_kinds_by_name(name: str) -> tuple[str, ...]:
+    if "Throttl" in name:
+        return ("rate_limit",)
+    if re.search(r"Role|Permission|Admin|Polic|Abilit|Casl|Owner|Scope", name):
+        return ("authz",)
+    if re.search(
+        r"Auth|Jwt|Session|Login|Token|ApiKey|Bearer|Clerk|Firebase|Passport|Guard$", name
+    ):
+        return ("auth",)
+    return ()
+
+
+def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    classes = ctx.descendants(
+        ctx.root, "[(class_declaration) (abstract_class_declaration)] @c", "c"
+    )
+    local_guards: dict[str, list[str]] = {}
+    for cls in classes:
+        name = ctx.text(cls.child_by_field_name("name"))
+        heritage = ctx.text(cls)[
+            : max(0, (cls.child_by_field_name("body") or cls).start_byte - cls.start_byte)
+        ]
+        body_text = ctx.text(cls.child_by_field_name("body"))
+        if "CanActivate" in heritage or "AuthGuard" in heritage or "ThrottlerGuard" in heritage:
+            kinds: list[str] = []
+            if "AuthGuard" in heritage:
+                kinds.append("auth")
+            if "ThrottlerGuard" in heritage:
+                kinds.append("rate_limit")
+            body_kinds = common.classify_body(body_text, [])
+            for kind in body_kinds:
+                if kind not in kinds and kind in {"auth", "authz"}:
+                    kinds.append(kind)
+            if (
+                re.search(r"getAllAndOverride|reflector\.get", body_text)
+                and re.search(r"role|permission", body_text, re.I)
+                and "authz" not in kinds
+            ):
+                kinds.append("authz")
+            if not kinds:
+                kinds = list(_guard_kinds_by_name(name))
+            if (
+                re.search(
+                    r"UnauthorizedException|verify\w*\(|jwtService|validateToken|getSession",
+                    body_text,
+                )
+                and "auth" not in kinds
+            ):
+                kinds.append("auth")
+            local_guards[name] = kinds
+            facts.setdefault("guards", {})[name] = {
+                "kinds": kinds,
+                "public_aware": bool(
+                    re.search(r"IS_PUBLIC|isPublic|PUBLIC_KEY|SkipAuth", body_text)
+                ),
+            }
+    for cls in classes:
+        decorators = _class_decorators(ctx, cls)
+        names = [_decorator_name(ctx, d) for d in decorators]
+        cls_name = ctx.text(cls.child_by_field_name("name"))
+        if "Controller" in names:
+            facts.setdefault("controllers", []).append(
+                _controller(ctx, cls, decorators, local_guards)
+            )
+        elif _is_dto(ctx, cls):
+            facts.setdefault("dtos", []).append(cls_name)
+        if "Catch" in names:
+            facts["exception_filter"] = True
+    text = ctx.source
+    global_guards: list[dict[str, Any]] = []
+    if b"APP_GUARD" in text:
+        for match in re.finditer(
+            rb"provide\s*:\s*APP_GUARD\s*,\s*use(?:Class|Existing)\s*:\s*([A-Za-z_$][\w$]*)", text
+        ):
+            name = match.group(1).decode()
+            line = text.count(b"\n", 0, match.start()) + 1
+            global_guards.append(
+                {
+                    "ref": name,
+                    "kinds": local_guards.get(name) or list(_guard_kinds_by_name(name)),
+                    "line": line,
+                }
+            )
+    for call in ctx.calls:
+        if call.name == "useGlobalGuards":
+            for arg in call.args:
+                global_guards.append(_guard_item(ctx, arg, local_guards))
+        elif call.name == "useGlobalPipes" and "ValidationPipe" in ctx.text(call.node):
+            facts["global_validation"] = {"line": call.line}
+        elif call.name == "setGlobalPrefix" and call.args:
+            prefix = _string(ctx, call.args[0])
+            if prefix is not None:
+                facts["global_prefix"] = prefix
+        elif call.name == "useGlobalFilters":
+            facts["exception_filter"] = True
+        elif call.callee in {"ThrottlerModule.forRoot", "ThrottlerModule.forRootAsync"}:
+            facts["throttler_module"] = {"line": call.line}
+    if b"APP_PIPE" in text and b"ValidationPipe" in text:
+        facts["global_validation"] = {"line": 1}
+    if b"APP_FILTER" in text:
+        facts["exception_filter"] = True
+    if global_guards:
+        facts["global_guards"] = global_guards
+    return facts
+
+
+def _is_dto(ctx: JsFileContext, cls: Node) -> bool:
+    body = cls.child_by_field_name("body")
+    if body is None:
+        return False
+    for child in body.named_children:
+        if child.type == "decorator" and _VALIDATOR_DECORATOR.match(_decorator_name(ctx, child)):
+            return True
+        if child.type in {"public_field_definition", "field_definition"}:
+            for deco in child.named_children:
+                if deco.type == "decorator" and _VALIDATOR_DECORATOR.match(
+                    _decorator_name(ctx, deco)
+                ):
+                    return True
+    return False
+
+
+def _controller(
+    ctx: JsFileContext, cls: Node, decorators: list[Node], local_guards: dict[str, list[str]]
+) -> dict[str, Any]:
+    from mcp_backend.review.javascript.frameworks.facts import FactExtractor
+
+    extractor = FactExtractor(ctx)
+    name = ctx.text(cls.child_by_field_name("name"))
+    path = ""
+    for decorator in decorators:
+        if _decorator_name(ctx, decorator) == "Controller":
+            args = _decorator_args(ctx, decorator)
+            if args:
+                path = _string(ctx, args[0]) or ""
+                if args[0].type == "object":
+                    for pair in args[0].named_children:
+                        if (
+                            pair.type == "pair"
+                            and ctx.text(pair.child_by_field_name("key")) == "path"
+                        ):
+                            path = _string(ctx, pair.child_by_field_name("value")) or ""
+    controller: dict[str, Any] = {"name": name, "path": path, "line": cls.start_point[0] + 1}
+    controller.update(_level_facts(ctx, decorators, local_guards))
+    routes: list[dict[str, Any]] = []
+    body = cls.child_by_field_name("body")
+    for member in body.named_children if body is not None else []:
+        if member.type != "method_definition":
+            continue
+        method_decorators: list[Node] = []
+        sibling = member.prev_named_sibling
+        while sibling is not None and sibling.type in {"decorator", "comment"}:
+            if sibling.type == "decorator":
+                method_decorators.insert(0, sibling)
+            sibling = sibling.prev_named_sibling
+        http = [d for d in method_decorators if _decorator_name(ctx, d) in NEST_ROUTE_DECORATORS]
+        if not http:
+            continue
+        route_path = ""
+        args = _decorator_args(ctx, http[0])
+        if args:
+            route_path = _string(ctx, args[0]) or ""
+        route: dict[str, Any] = {
+            "method": _decorator_name(ctx, http[0]).upper().replace("ALL", "ANY"),
+            "path": route_path,
+            "handler": f"{name}.{ctx.text(member.child_by_field_name('name'))}",
+            "line": member.start_point[0] + 1,
+            "handler_facts": extractor.handler_facts(member),
+        }
+        route.update(_level_facts(ctx, method_decorators, local_guards))
+        route.update(_param_facts(ctx, member))
+        routes.append(route)
+    controller["routes"] = routes
+    return controller
+
+
+def _level_facts(
+    ctx: JsFileContext, decorators: list[Node], local_guards: dict[str, list[str]]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    guards = _guard_items(ctx, decorators, local_guards)
+    if guards:
+        out["guards"] = guards
+    for decorator in decorators:
+        name = _decorator_name(ctx, decorator)
+        line = decorator.start_point[0] + 1
+        if _PUBLIC.match(name):
+            out["public"] = line
+        elif _ROLES.match(name) and name != "Auth":
+            out["roles"] = {"detail": ctx.text(decorator)[:80], "line": line}
+        elif name == "Auth":  # composite decorators: @Auth(Role.Admin) bundle guards + roles
+            out["guards"] = [
+                *out.get("guards", []),
+                {"ref": "Auth", "kinds": ["auth"], "line": line},
+            ]
+            if _decorator_args(ctx, decorator):
+                out["roles"] = {"detail": ctx.text(decorator)[:80], "line": line}
+        elif name == "Throttle":
+            out["throttle"] = line
+        elif name == "SkipThrottle":
+            out["skip_throttle"] = line
+        elif name == "UsePipes" and "ValidationPipe" in ctx.text(decorator):
+            out["validation_pipe"] = line
+    return out
+
+
+def _param_facts(ctx: JsFileContext, method: Node) -> dict[str, Any]:
+    params = method.child_by_field_name("parameters")
+    dto_types: list[str] = []
+    raw = False
+    pipes = False
+    for param in params.named_children if params is not None else []:
+        decorators = [c for c in param.named_children if c.type == "decorator"]
+        kinds = [_PARAM_DECORATORS.get(_decorator_name(ctx, d)) for d in decorators]
+        if not any(kinds):
+            continue
+        kind = next(k for k in kinds if k)
+        if any("Pipe" in ctx.text(d) for d in decorators):
+            pipes = True
+        annotation = param.child_by_field_name("type")
+        type_text = ctx.text(annotation).lstrip(":").strip() if annotation is not None else ""
+        if kind == "param" and type_text in {"string", "number", ""}:
+            continue
+        if re.match(
+            r"^[A-Z]\w*(Dto|DTO|Input|Request|Body|Payload|Query|Params|Args)\b", type_text
+        ):
+            dto_types.append(type_text.split("<")[0].split("[")[0])
+        elif kind in {"body", "query"}:
+            raw = True
+    out: dict[str, Any] = {}
+    if dto_types:
+        out["dto_types"] = dto_types
+    if raw:
+        out["raw_params"] = True
+    if pipes:
+        out["param_pipes"] = True
+    return out

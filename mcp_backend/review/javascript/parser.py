@@ -1,0 +1,66 @@
+"""tree-sitter wrapper: one Language, Parser and compiled Query per grammar per process.
+
+tree-sitter 0.26 removed `Language.query`; queries are built with `Query(language, text)` and run
+with a `QueryCursor`. Everything here is cached because building them costs milliseconds.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+import tree_sitter
+import tree_sitter_javascript
+import tree_sitter_typescript
+
+Grammar = Literal["javascript", "typescript", "tsx"]
+
+# Calls and constructions: nearly every rule starts from one of these.
+CALLS_QUERY = "[(call_expression) (new_expression)] @call"
+# Functions, for handler detection and per-function facts.
+FUNCTIONS_QUERY = """
+[(function_declaration) (function_expression) (arrow_function) (method_definition)
+ (generator_function_declaration)] @function
+"""
+
+
+def grammar_for(file: str, language: str) -> Grammar:
+    """TSX grammar for .tsx, TypeScript for other TS files, JavaScript (which has JSX) otherwise."""
+    if file.endswith(".tsx"):
+        return "tsx"
+    if language == "typescript" or file.endswith((".ts", ".mts", ".cts")):
+        return "typescript"
+    return "javascript"
+
+
+@cache
+def language_of(grammar: Grammar) -> tree_sitter.Language:
+    if grammar == "javascript":
+        return tree_sitter.Language(tree_sitter_javascript.language())
+    if grammar == "tsx":
+        return tree_sitter.Language(tree_sitter_typescript.language_tsx())
+    return tree_sitter.Language(tree_sitter_typescript.language_typescript())
+
+
+@cache
+def parser_for(grammar: Grammar) -> tree_sitter.Parser:
+    return tree_sitter.Parser(language_of(grammar))
+
+
+@cache
+def query_for(grammar: Grammar, text: str) -> tree_sitter.Query:
+    return tree_sitter.Query(language_of(grammar), text)
+
+
+def parse(source: bytes, grammar: Grammar) -> tree_sitter.Tree:
+    return parser_for(grammar).parse(source)
+
+
+def capture_nodes(
+    grammar: Grammar, query_text: str, node: tree_sitter.Node, name: str
+) -> list[tree_sitter.Node]:
+    """All nodes captured as `name` under `node`, in document order."""
+    cursor = tree_sitter.QueryCursor(query_for(grammar, query_text))
+    nodes = cursor.captures(node).get(name, [])
+    nodes.sort(key=lambda n: n.start_byte)
+    return nodes
