@@ -1,0 +1,81 @@
+"""Catalog entry: Internal error details returned to clients."""
+
+from __future__ import annotations
+
+from mcp_backend.review.model import RuleDoc, RuleMeta
+
+RULE = RuleMeta(
+    id="error-details-leak",
+    name="Internal error details returned to clients",
+    checklist_item="error-handling",
+    severity="medium",
+    confidence="medium",
+    cwe=209,
+    owasp="A04:2021 Insecure Design",
+    languages=["python", "javascript"],
+    doc=RuleDoc(
+        what=(
+            "Finds exception text, reprs and stack traces sent back in responses: "
+            "`str(e)`, `repr(e)`,\n"
+            "`e.args`, `traceback.format_exc()` inside "
+            "`HTTPException(detail=...)`, `jsonify(...)`,\n"
+            "`JSONResponse(...)`, `Response(...)`, a returned dict, or "
+            "`res.status(500).json({ error:\n"
+            "err.message, stack: err.stack })`. Only broad catches (`except "
+            "Exception`, bare `except`,\n"
+            "database and driver errors) and global error handlers are considered, "
+            "since a domain\n"
+            "exception whose message was written for users is fine to return. "
+            "Logging the error is never\n"
+            "flagged."
+        ),
+        why=(
+            "Exception messages and tracebacks describe the inside of the system: "
+            "SQL statements and table\n"
+            "names, file paths, library versions, hostnames, sometimes data from "
+            "other users or secrets in\n"
+            "connection strings. Attackers use them to map the application and "
+            "tune injection payloads.\n"
+            "Clients need a stable error code and a message written for them; "
+            "operators need the full\n"
+            "detail in the logs, correlated by a request id."
+        ),
+        example=(
+            "```python\n"
+            "try:\n"
+            "    order = service.place(cart)\n"
+            "except Exception as exc:\n"
+            "    raise HTTPException(status_code=500, detail=str(exc))\n"
+            "```\n"
+            "\n"
+            "```ts\n"
+            "app.use((err, req, res, next) => {\n"
+            "  res.status(500).json({ message: err.message, stack: err.stack });\n"
+            "});\n"
+            "```"
+        ),
+        instead=(
+            "```python\n"
+            "try:\n"
+            "    order = service.place(cart)\n"
+            "except PaymentDeclined as exc:            # a domain error meant for the user\n"
+            "    raise HTTPException(status_code=402, detail=exc.user_message) from exc\n"
+            "except Exception:\n"
+            '    logger.exception("placing order failed", extra={"cart_id": cart.id})\n'
+            '    raise HTTPException(status_code=500, detail="Internal error") from None\n'
+            "```\n"
+            "\n"
+            "```ts\n"
+            "app.use((err, req, res, next) => {\n"
+            '  logger.error({ err, requestId: req.id }, "unhandled error");\n'
+            '  res.status(500).json({ error: { code: "internal_error", message: '
+            '"Internal error" } });\n'
+            "});\n"
+            "```"
+        ),
+        references=[
+            "https://cwe.mitre.org/data/definitions/209.html",
+            "https://cheatsheetseries.owasp.org/cheatsheets/Error_Handling_Cheat_Sheet.html",
+        ],
+    ),
+)
