@@ -79,6 +79,10 @@ def _bullets(lines: Iterable[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _phase_questions(phase: Phase) -> str:
     return _bullets(f"**{item.label}**: {item.question} {item.detail}" for item in phase.items)
 
@@ -410,7 +414,7 @@ def design_architecture(description: str = "") -> str:
         )
     )
     avoid = _bullets(
-        f"**Don't {practices[pid].rule[:1].lower()}{practices[pid].rule[1:]}**: {practices[pid].why}"
+        f"**Don't {_lower_first(practices[pid].rule)}**: {practices[pid].why}"
         for pid in ("logic-in-controllers", "skip-service-layer", "mix-concerns")
     )
     return f"""Design the architecture of a backend before any code is written, following phases \
