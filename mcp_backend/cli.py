@@ -1,7 +1,244 @@
-"""Command-line interface (placeholder until the CLI lands in this session)."""
+"""The `mcp-backend` command: the MCP server, and the same engines for terminals and CI.
+
+Subcommands import their engine only when chosen, so `mcp-backend serve` starts fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import shlex
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
 
-def main(argv: list[str] | None = None) -> int:
+from mcp_backend import __version__
+
+CLIENTS = ("claude-desktop", "cursor", "vscode", "claude-code", "windsurf", "zed")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+TOKEN_ENV = "MCP_BACKEND_TOKEN"  # noqa: S105 - the name of an environment variable
+
+DESCRIPTION = """\
+A senior backend engineer for your IDE assistant, as an MCP server.
+
+With no command, or with `serve`, it speaks MCP over stdio: configure your client to launch it
+(see `mcp-backend config CLIENT`). The other commands run the same engines in a terminal or CI.
+"""
+
+EPILOG = """\
+examples:
+  mcp-backend config claude-desktop         print a config block to paste into the client
+  mcp-backend review . --format markdown    review the project in the current directory
+  mcp-backend review . --format sarif -o review.sarif --fail-on high
+  mcp-backend check .                       lint, format, types, security, tests
+  mcp-backend recommend --runtime python --scenario high-performance
+  mcp-backend guidance checklist            read a knowledge-base topic
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mcp-backend",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mcp-backend {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="run the MCP server (default)", description="Run the MCP server."
+    )
+    add_serve_arguments(serve)
+
+    config = commands.add_parser(
+        "config",
+        help="print a ready-to-paste client configuration",
+        description="Print the configuration that makes CLIENT launch this server, with "
+        "absolute paths (clients start servers without your shell's PATH or virtualenv).",
+    )
+    config.add_argument("client", choices=CLIENTS, help="the MCP client to configure")
+    config.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="directory the server may read (repeatable); default: the client's working directory",
+    )
+
+    guidance = commands.add_parser(
+        "guidance",
+        help="print a knowledge-base topic",
+        description="Print a topic of the knowledge base; with no topic, list the topics.",
+    )
+    guidance.add_argument("topic", nargs="?", help="e.g. checklist, frameworks/framework-selection")
+    guidance.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    for name, module, help_text in (
+        ("recommend", "mcp_backend.recommend.cli", "recommend a stack from requirements"),
+        ("review", "mcp_backend.review.cli", "review a project against the backend checklist"),
+        ("check", "mcp_backend.quality.cli", "run lint, format, types, security and tests"),
+    ):
+        add_engine_command(commands, name, module, help_text)
+    return parser
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="directory tools may read (repeatable; also MCP_BACKEND_ROOTS). "
+        "Default: the client's roots if it offers them, else the current directory",
+    )
+    parser.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (loopback default)")
+    parser.add_argument("--port", type=int, default=8765, help="HTTP port")
+    parser.add_argument(
+        "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING"
+    )
+
+
+def add_engine_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    module: str,
+    help_text: str,
+) -> None:
+    """Each engine that ships a `cli` module owns its arguments and its run function."""
+    if importlib.util.find_spec(module) is None:
+        return
+    engine_cli = importlib.import_module(module)
+    sub = commands.add_parser(name, help=help_text, description=help_text.capitalize() + ".")
+    engine_cli.add_arguments(sub)
+    sub.set_defaults(engine_run=engine_cli.run)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "serve"
+    if command == "serve":
+        if args.command is None:  # bare `mcp-backend`: serve with defaults
+            args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+        return serve(args)
+    if command == "config":
+        print(client_config(args.client, args.root))
+        return 0
+    if command == "guidance":
+        return guidance(args.topic, args.format)
+    run = getattr(args, "engine_run", None)
+    if run is None:  # pragma: no cover - argparse already rejected unknown commands
+        parser.error(f"unknown command {command}")
+    result: int = run(args)
+    return result
+
+
+def serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=args.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from mcp_backend.workspace import Workspace, WorkspaceError
+
+    try:
+        workspace = Workspace.configure(args.root)
+    except WorkspaceError as error:
+        print(f"mcp-backend: {error}", file=sys.stderr)
+        return 2
+    if args.transport == "streamable-http":
+        return serve_http(args, workspace)
+    if sys.stdin.isatty():
+        print(
+            "mcp-backend: waiting for an MCP client on stdin/stdout (JSON-RPC). This command is "
+            "meant to be launched by Claude Desktop, Cursor, VS Code...: see "
+            "`mcp-backend config --help`. Press Ctrl-D to quit.",
+            file=sys.stderr,
+        )
+    from mcp_backend.server import build_server
+
+    build_server(workspace).run("stdio")
+    return 0
+
+
+def serve_http(args: argparse.Namespace, workspace: object) -> int:
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from mcp_backend.server import build_server
+
+    if args.host not in LOOPBACK_HOSTS and not os.environ.get(TOKEN_ENV):
+        print(
+            f"mcp-backend: refusing to listen on {args.host}: a non-loopback address needs a "
+            f"bearer token ({TOKEN_ENV}). Use --host 127.0.0.1 for local use.",
+            file=sys.stderr,
+        )
+        return 2
+    allowed_hosts = [f"{host}:{args.port}" for host in ("127.0.0.1", "localhost", "[::1]")]
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[*allowed_hosts, f"{args.host}:{args.port}"],
+        allowed_origins=[f"http://{host}" for host in allowed_hosts],
+    )
+    server = build_server(workspace)  # type: ignore[arg-type]
+    server.run(
+        "streamable-http",
+        host=args.host,
+        port=args.port,
+        stateless_http=True,
+        json_response=True,
+        transport_security=security,
+    )
+    return 0
+
+
+def server_command() -> tuple[str, list[str]]:
+    """The absolute command that launches this server, as a client must spell it."""
+    script = shutil.which("mcp-backend")
+    if script:
+        return str(Path(script).resolve()), ["serve"]
+    return str(Path(sys.executable).resolve()), ["-m", "mcp_backend", "serve"]
+
+
+def client_config(client: str, roots: Sequence[str]) -> str:
+    command, args = server_command()
+    args = [*args, *(arg for root in roots for arg in ("--root", str(Path(root).resolve())))]
+    entry: dict[str, object] = {"command": command, "args": args}
+    if client == "claude-code":
+        return "claude mcp add mcp-backend -- " + shlex.join([command, *args])
+    if client == "vscode":
+        body: dict[str, object] = {"servers": {"mcp-backend": {"type": "stdio", **entry}}}
+        where = ".vscode/mcp.json in your workspace (or the user-level MCP configuration)"
+    elif client == "zed":
+        body = {"context_servers": {"mcp-backend": {"command": command, "args": args}}}
+        where = "Zed's settings.json"
+    else:
+        body = {"mcpServers": {"mcp-backend": entry}}
+        where = {
+            "claude-desktop": "claude_desktop_config.json (Settings → Developer → Edit Config)",
+            "cursor": "~/.cursor/mcp.json (or .cursor/mcp.json in a project)",
+            "windsurf": "~/.codeium/windsurf/mcp_config.json",
+        }[client]
+    return f"// Add to {where}\n" + json.dumps(body, indent=2)
+
+
+def guidance(topic: str | None, fmt: Literal["markdown", "json"]) -> int:
+    from mcp_backend.knowledge.guidance import UnknownTopicError, guidance_topics
+    from mcp_backend.knowledge.guidance import get_guidance as get_guidance_text
+
+    if not topic:
+        print("Topics:\n  " + "\n  ".join(guidance_topics()))
+        return 0
+    try:
+        print(get_guidance_text(topic, fmt))
+    except UnknownTopicError as error:
+        print(f"mcp-backend: {error}", file=sys.stderr)
+        return 2
     return 0
