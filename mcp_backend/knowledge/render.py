@@ -251,7 +251,10 @@ def _practice_area_md(area: PracticeArea) -> str:
         return "\n".join(lines)
 
     return _page(
-        area.name, area.summary, "## Do\n\n" + bullets(area.do), "## Don't\n\n" + bullets(area.dont)
+        f"Practices: {area.name}",
+        area.summary,
+        "## Do\n\n" + bullets(area.do),
+        "## Don't\n\n" + bullets(area.dont),
     )
 
 
@@ -273,7 +276,7 @@ def _expertise_area_md(area: ExpertiseArea) -> str:
             for tool in category.tools
         ),
     )
-    return _page(area.name, area.summary, rows)
+    return _page(f"Expertise: {area.name}", area.summary, rows)
 
 
 def _expertise_md(kb: KnowledgeBase) -> str:
@@ -296,7 +299,9 @@ def _checklist_item_md(item: ChecklistItem) -> str:
         facts.append("**CWE:** " + ", ".join(f"CWE-{number}" for number in item.cwe))
     if item.owasp:
         facts.append(f"**OWASP:** {item.owasp}")
-    return _page(f"{item.title} (`{item.id}`)", item.criterion, "\n\n".join(facts))
+    return _page(
+        f"Checklist: {item.title}", f"{item.criterion} (item id `{item.id}`)", "\n\n".join(facts)
+    )
 
 
 def _checklist_md(kb: KnowledgeBase) -> str:
