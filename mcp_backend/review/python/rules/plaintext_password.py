@@ -1,0 +1,227 @@
+"""plaintext-password: a password stored without hashing, or compared in plain text."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.plaintext_password import RULE
+
+_HASHING_CALL = re.compile(r"hash|crypt|digest|make_password|set_password|pbkdf2|scrypt|argon")
+_PERSIST_METHODS = {"add", "add_all", "save", "commit", "flush", "insert", "insert_one", "create"}
+_CREATE_METHODS = {"create", "get_or_create", "update_or_create", "insert_one", "insert", "values"}
+# Constructors that carry input, not rows: LoginRequest(password=...), UserCreate(password=...).
+_NON_MODEL_SUFFIXES = (
+    "Schema",
+    "Create",
+    "In",
+    "Input",
+    "Request",
+    "Form",
+    "Serializer",
+    "Payload",
+    "Data",
+    "DTO",
+    "Dto",
+    "Login",
+    "Credentials",
+    "Params",
+    "Body",
+    "Update",
+    "Out",
+    "Response",
+    "Config",
+    "Settings",
+    "Command",
+    "Event",
+    "Message",
+)
+_INPUT_ROOTS = {
+    "request",
+    "req",
+    "form",
+    "body",
+    "data",
+    "payload",
+    "credentials",
+    "creds",
+    "login",
+    "args",
+    "json",
+    "params",
+    "schema",
+    "input",
+    "user_in",
+    "obj_in",
+    "form_data",
+    "serializer",
+    "attrs",
+    "values",
+    "kwargs",
+    "self",
+    "cls",
+    "auth",
+    "auth_data",
+    "login_data",
+    "user_data",
+    "signup",
+    "register",
+}
+_CONFIRM_WORDS = {"confirm", "confirmation", "repeat", "again", "verify", "check", "retype", "2"}
+_STORE_FIX = (
+    "Store only a password hash (argon2/bcrypt via passlib, pwdlib, werkzeug "
+    "generate_password_hash, Django create_user/set_password)."
+)
+_COMPARE_FIX = (
+    "Keep a password hash and verify with the hasher (bcrypt.checkpw, PasswordHasher.verify, "
+    "check_password_hash, user.check_password)."
+)
+
+
+def _is_password_value(node: ast.AST) -> bool:
+    name = au.terminal_name(node)
+    return bool(name) and au.is_password_name(name or "")
+
+
+def _mentions_confirmation(node: ast.AST) -> bool:
+    name = au.terminal_name(node) or ""
+    return bool(set(au.name_words(name)) & _CONFIRM_WORDS)
+
+
+def _root_name(node: ast.AST) -> str:
+    dotted = au.dotted_name(node.value if isinstance(node, ast.Subscript) else node) or ""
+    return dotted.split(".")[0]
+
+
+def _is_input_root(root: str) -> bool:
+    return root in _INPUT_ROOTS or root.endswith(("_in", "_form", "_data", "_request", "_payload"))
+
+
+def _function_hashes(func: au.ScopeNode) -> bool:
+    return any(
+        isinstance(node, ast.Call) and _HASHING_CALL.search((au.call_method(node) or "").lower())
+        for node in au.walk_scope(func)
+    )
+
+
+def _function_persists(func: au.ScopeNode) -> bool:
+    return any(
+        isinstance(node, ast.Call) and au.call_method(node) in _PERSIST_METHODS
+        for node in au.walk_scope(func)
+    )
+
+
+class PlaintextPassword:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        for func in au.iter_functions(ctx.tree):
+            flow = au.scope_flow(ctx.tree, func)
+            hashes = _function_hashes(func)
+            persists = _function_persists(func)
+            for node in au.walk_scope(func):
+                if isinstance(node, ast.Compare):
+                    yield from self._comparison(ctx, node)
+                if hashes:
+                    continue
+                if isinstance(node, ast.Call):
+                    yield from self._stored_by_call(ctx, flow, node, persists=persists)
+                elif isinstance(node, ast.Assign) and func.name != "__init__":
+                    yield from self._stored_by_assignment(ctx, flow, node, persists=persists)
+
+    def _plain_value(self, flow: au.ScopeFlow, value: ast.expr) -> bool:
+        """The value is the submitted password itself (not a hash of it)."""
+        if isinstance(value, ast.Call):
+            return False  # a helper we cannot see into (hash_password(...), encrypt(...))
+        if isinstance(value, ast.Name):
+            bindings = flow.values_of(value.id, getattr(value, "lineno", 10**9))
+            if any(
+                isinstance(b.value, ast.Call) and au.terminal_name(b.value) is None
+                for b in bindings
+            ):
+                return False
+            if not au.is_password_name(value.id):
+                return False
+            return value.id in flow.params or bool(bindings)
+        return _is_password_value(value) and au.taint_of(flow, value) >= au.Taint.LOCAL
+
+    def _stored_by_call(
+        self, ctx: PythonFileContext, flow: au.ScopeFlow, call: ast.Call, *, persists: bool
+    ) -> Iterator[Finding]:
+        method = au.call_method(call) or ""
+        is_create = isinstance(call.func, ast.Attribute) and method in _CREATE_METHODS
+        is_model = method[:1].isupper() and not method.endswith(_NON_MODEL_SUFFIXES) and persists
+        if not (is_create or is_model):
+            return
+        entries: list[tuple[str, ast.expr]] = [
+            (kw.arg, kw.value) for kw in call.keywords if kw.arg is not None
+        ]
+        for arg in call.args:
+            if isinstance(arg, ast.Dict):
+                entries += [
+                    (key, v)
+                    for k, v in zip(arg.keys, arg.values, strict=True)
+                    if (key := au.const_str(k)) is not None
+                ]
+        for name, value in entries:
+            if name in {"password", "passwd", "pwd", "user_password"} and self._plain_value(
+                flow, value
+            ):
+                yield ctx.finding(
+                    RULE,
+                    call,
+                    f"{method}() stores '{name}' from {ast.unparse(value)[:40]} without hashing",
+                    fix=_STORE_FIX,
+                )
+                return
+
+    def _stored_by_assignment(
+        self, ctx: PythonFileContext, flow: au.ScopeFlow, node: ast.Assign, *, persists: bool
+    ) -> Iterator[Finding]:
+        for target in node.targets:
+            if not (isinstance(target, ast.Attribute | ast.Subscript) and persists):
+                continue
+            name = au.terminal_name(target) or ""
+            if name not in {"password", "passwd", "pwd"} or _is_input_root(_root_name(target)):
+                continue
+            if self._plain_value(flow, node.value):
+                yield ctx.finding(
+                    RULE,
+                    node,
+                    f"{ast.unparse(target)} is set to the submitted password without hashing",
+                    fix=_STORE_FIX,
+                )
+
+    def _comparison(self, ctx: PythonFileContext, node: ast.Compare) -> Iterator[Finding]:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            return
+        left, right = node.left, node.comparators[0]
+        for stored, given in ((left, right), (right, left)):
+            if not (
+                isinstance(stored, ast.Attribute | ast.Subscript) and _is_password_value(stored)
+            ):
+                continue
+            if _is_input_root(_root_name(stored)):
+                continue
+            if isinstance(given, ast.Constant) or not _is_password_value(given):
+                continue
+            if _mentions_confirmation(stored) or _mentions_confirmation(given):
+                continue
+            yield ctx.finding(
+                RULE,
+                node,
+                f"Stored password {ast.unparse(stored)} compared with == to the submitted one: "
+                "it is kept in plain text",
+                severity="high",
+                fix=_COMPARE_FIX,
+            )
+            return
+
+
+DETECTOR = PlaintextPassword()

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import pytest
+
+from mcp_backend.review.python.rules.plaintext_password import DETECTOR as PLAINTEXT
+from mcp_backend.review.python.rules.weak_password_hash import DETECTOR as WEAK_HASH
+
+from ._support import run, run_with_signals
+
+WEAK_POSITIVE = {
+    "sha256_hexdigest": """
+        import hashlib
+
+        def register(db, email, password):
+            digest = hashlib.sha256(password.encode()).hexdigest()
+            db.add(User(email=email, password_hash=digest))
+    """,
+    "md5_alias_import": """
+        from hashlib import md5
+
+        @app.route("/login", methods=["POST"])
+        def login():
+            hashed = md5(request.form["password"].encode()).hexdigest()
+            return check(hashed)
+    """,
+    "update_on_hash_object": """
+        import hashlib
+
+        def hash_password(plain_password: str) -> str:
+            h = hashlib.sha1()
+            h.update(plain_password.encode("utf-8"))
+            return h.hexdigest()
+    """,
+    "salted_sha512": """
+        import hashlib, os
+
+        def make_hash(password):
+            salt = os.urandom(16).hex()
+            return salt + hashlib.sha512((salt + password).encode()).hexdigest()
+    """,
+    "django_weak_hasher_setting": """
+        PASSWORD_HASHERS = ["django.contrib.auth.hashers.UnsaltedMD5PasswordHasher"]
+    """,
+}
+
+WEAK_NEGATIVE = {
+    "hash_of_token": """
+        import hashlib, secrets
+
+        def issue_reset(user):
+            token = secrets.token_urlsafe(32)
+            user.reset_token_hash = hashlib.sha256(token.encode()).hexdigest()
+            return token
+    """,
+    "file_checksum": """
+        import hashlib
+
+        def checksum(path):
+            return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+    """,
+    "bcrypt": """
+        import bcrypt
+
+        def hash_password(password: str) -> bytes:
+            return bcrypt.hashpw(password.encode(), bcrypt.gensalt())
+    """,
+    "passlib_context": """
+        from passlib.context import CryptContext
+
+        pwd_context = CryptContext(schemes=["argon2", "bcrypt"], deprecated="auto")
+
+        def get_password_hash(password):
+            return pwd_context.hash(password)
+    """,
+    "pbkdf2_high_iterations": """
+        import hashlib
+
+        def derive(password, salt):
+            return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)
+    """,
+}
+
+PLAIN_POSITIVE = {
+    "sqlalchemy_model_from_body": """
+        @router.post("/register")
+        def register(body: RegisterIn, db: Session = Depends(get_db)):
+            user = User(email=body.email, password=body.password)
+            db.add(user)
+            db.commit()
+            return {"id": user.id}
+    """,
+    "django_objects_create": """
+        def signup(request):
+            password = request.POST["password"]
+            User.objects.create(username=request.POST["username"], password=password)
+            return redirect("home")
+    """,
+    "attribute_assignment_flask": """
+        @bp.route("/account/password", methods=["POST"])
+        def change_password():
+            user = current_user
+            user.password = request.form["new_password"]
+            db.session.commit()
+            return redirect(url_for("account"))
+    """,
+    "mongo_insert": """
+        async def create_user(db, email: str, password: str):
+            await db.users.insert_one({"email": email, "password": password})
+    """,
+    "plain_comparison": """
+        @app.post("/login")
+        def login(form: LoginForm, db: Session = Depends(get_db)):
+            user = db.query(User).filter_by(email=form.email).first()
+            if user is None or user.password != form.password:
+                raise HTTPException(status_code=401)
+            return issue_token(user)
+    """,
+}
+
+PLAIN_NEGATIVE = {
+    "hashed_before_store": """
+        @router.post("/register")
+        def register(body: RegisterIn, db: Session = Depends(get_db)):
+            user = User(email=body.email, hashed_password=get_password_hash(body.password))
+            db.add(user)
+            db.commit()
+    """,
+    "hash_call_inline": """
+        def signup(request):
+            password = make_password(request.POST["password"])
+            User.objects.create(username=request.POST["username"], password=password)
+    """,
+    "create_user_hashes": """
+        def signup(request):
+            User.objects.create_user(
+                username=request.POST["username"], password=request.POST["password"]
+            )
+    """,
+    "schema_construction": """
+        def login(client, email, password):
+            payload = LoginRequest(email=email, password=password)
+            return client.post("/login", json=payload.model_dump())
+    """,
+    "confirmation_check": """
+        def validate(self, attrs):
+            if attrs["password"] != attrs["password_confirm"]:
+                raise ValidationError("Passwords do not match")
+            return attrs
+
+        def check(body):
+            if body.password != body.confirm_password:
+                raise ValueError("mismatch")
+    """,
+    "verify_with_hasher": """
+        def authenticate(db, email, password):
+            user = db.query(User).filter_by(email=email).first()
+            if not user or not pwd_context.verify(password, user.hashed_password):
+                return None
+            return user
+    """,
+    "form_field_set_password": """
+        def reset(request, user):
+            form = SetPasswordForm(user, request.POST)
+            user.set_password(form.cleaned_data["password"])
+            user.save()
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEAK_POSITIVE))
+def test_weak_hash_positive(name: str) -> None:
+    findings = run(WEAK_HASH, WEAK_POSITIVE[name], "accounts/settings.py")
+    assert len(findings) == 1, findings
+    assert findings[0].rule_id == "weak-password-hash"
+
+
+@pytest.mark.parametrize("name", sorted(WEAK_NEGATIVE))
+def test_weak_hash_negative(name: str) -> None:
+    assert run(WEAK_HASH, WEAK_NEGATIVE[name]) == []
+
+
+def test_salted_fast_hash_is_medium_and_unsalted_high() -> None:
+    assert run(WEAK_HASH, WEAK_POSITIVE["salted_sha512"])[0].severity == "medium"
+    assert run(WEAK_HASH, WEAK_POSITIVE["sha256_hexdigest"])[0].severity == "high"
+
+
+def test_strong_hashing_is_a_signal() -> None:
+    findings, signals = run_with_signals(WEAK_HASH, WEAK_NEGATIVE["bcrypt"])
+    assert findings == []
+    assert {s.item for s in signals} == {"password-hashing"}
+
+
+def test_weak_hash_skips_tests() -> None:
+    assert run(WEAK_HASH, WEAK_POSITIVE["sha256_hexdigest"], "tests/test_x.py", is_test=True) == []
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_POSITIVE))
+def test_plaintext_positive(name: str) -> None:
+    findings = run(PLAINTEXT, PLAIN_POSITIVE[name])
+    assert len(findings) == 1, findings
+    assert findings[0].rule_id == "plaintext-password"
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_NEGATIVE))
+def test_plaintext_negative(name: str) -> None:
+    assert run(PLAINTEXT, PLAIN_NEGATIVE[name]) == []
+
+
+def test_comparison_is_high_storage_critical() -> None:
+    assert run(PLAINTEXT, PLAIN_POSITIVE["plain_comparison"])[0].severity == "high"
+    assert run(PLAINTEXT, PLAIN_POSITIVE["sqlalchemy_model_from_body"])[0].severity == "critical"
