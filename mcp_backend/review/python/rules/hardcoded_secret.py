@@ -62,7 +62,9 @@ _PLACEHOLDER_WORDS = (
 )
 _ENV_CALLS = {"getenv", "get", "env", "config", "str"}
 _MIN_LENGTH = 8
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "db",  # noqa: S104 - host names, not a bind "postgres", "mysql", "redis", "host"}
+# Host names of local/dev services (not an address to bind).
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "db", "postgres", "mysql", "redis", "host"}
+_LOCAL_HOSTS.add("0.0.0.0")  # noqa: S104
 
 
 def is_placeholder(value: str, name: str = "") -> bool:
