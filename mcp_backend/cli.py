@@ -165,7 +165,7 @@ def serve(args: argparse.Namespace) -> int:
         )
     from mcp_backend.server import build_server
 
-    build_server(workspace).run("stdio")
+    build_server(workspace, log_level=args.log_level).run("stdio")
     return 0
 
 
@@ -187,7 +187,7 @@ def serve_http(args: argparse.Namespace, workspace: object) -> int:
         allowed_hosts=[*allowed_hosts, f"{args.host}:{args.port}"],
         allowed_origins=[f"http://{host}" for host in allowed_hosts],
     )
-    server = build_server(workspace)  # type: ignore[arg-type]
+    server = build_server(workspace, log_level=args.log_level)  # type: ignore[arg-type]
     server.run(
         "streamable-http",
         host=args.host,

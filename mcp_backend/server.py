@@ -6,19 +6,24 @@ base are imported inside the functions that need them, never at module level.
 
 # No `from __future__ import annotations`: the SDK reads tool signatures at registration, and
 # annotations must be evaluated where they are written (they refer to local values).
+import contextlib
+import functools
 import importlib.util
 import inspect
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
+import anyio.from_thread
+import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp.types import ToolAnnotations
-from pydantic import Field
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
 
 from mcp_backend import __version__
 from mcp_backend.workspace import Workspace, WorkspaceError
@@ -284,15 +289,162 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         return guarded(lambda: prompts.design_architecture(description))
 
 
+# --- engines: review, quality loop, recommend ------------------------------------------------
+
+
+def tool_result(model: BaseModel, markdown: str) -> CallToolResult:
+    """Markdown for the model to read, the same data structured for programs."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=markdown)],
+        structured_content=model.model_dump(mode="json"),
+    )
+
+
+class ProgressRelay:
+    """Forwards engine progress from a worker thread to the client, at most every 0.25 s."""
+
+    def __init__(self, ctx: Context | None) -> None:
+        self.ctx = ctx
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if self.ctx is None or (now - self.last < 0.25 and done < total):
+            return
+        self.last = now
+        with contextlib.suppress(Exception):  # progress is best effort; never fail the call
+            anyio.from_thread.run(self.ctx.report_progress, done, total, message)
+
+
+def raise_if_cancelled() -> bool:
+    """For engines running in a worker thread: raises when the MCP request was cancelled."""
+    anyio.from_thread.check_cancelled()
+    return False
+
+
+def register_review(mcp: MCPServer, workspace: Workspace) -> None:
+    from mcp_backend.review.model import ChecklistItemId, ReviewReport, Severity
+
+    @mcp.tool(title="Review a backend project", annotations=READ_ONLY)
+    async def review_backend(
+        path: Annotated[
+            str,
+            Field(
+                description="Project directory (or one file) to review, inside the allowed "
+                "roots; relative paths start at the first root.",
+                max_length=4096,
+            ),
+        ] = ".",
+        items: Annotated[
+            list[ChecklistItemId] | None,
+            Field(description="Only these checklist items (default: all).", max_length=20),
+        ] = None,
+        min_severity: Annotated[
+            Severity, Field(description="Hide findings below this severity.")
+        ] = "low",
+        changed_only: Annotated[
+            bool, Field(description="Only files changed against git HEAD, plus untracked ones.")
+        ] = False,
+        limit: Annotated[
+            int, Field(ge=1, le=200, description="Findings and routes per page.")
+        ] = 25,
+        offset: Annotated[
+            int, Field(ge=0, description="Start of the page: pass next_offset from a result.")
+        ] = 0,
+        ctx: Context | None = None,
+    ) -> Annotated[CallToolResult, ReviewReport]:
+        """Review a Python or JavaScript/TypeScript backend against the senior-engineer checklist:
+        input validation, error handling, authentication and authorization on every route, SQL
+        and command injection, secrets, password hashing, JWT, CORS, rate limiting, logging,
+        N+1 queries, blocking I/O in async code, architecture and tests. Returns a summary, a
+        verdict per checklist item, findings (file:line, rule, severity, CWE, evidence, fix;
+        most severe first, paginated) and the route inventory with each route's protections.
+        Rule docs: backend://rules/{rule_id}."""
+        from mcp_backend.review.engine import ReviewError, review
+        from mcp_backend.review.model import ReviewRequest
+        from mcp_backend.review.report import render_markdown
+
+        ws = await workspace_for(ctx, workspace)
+        target = resolve_path(ws, path)
+        root = target if target.is_dir() else target.parent
+        request = ReviewRequest(
+            root=root,
+            paths=[] if target.is_dir() else [target],
+            items=items,
+            min_severity=min_severity,
+            changed_only=changed_only,
+            limit=limit,
+            offset=offset,
+        )
+        try:
+            report = await anyio.to_thread.run_sync(
+                functools.partial(review, request, ProgressRelay(ctx), raise_if_cancelled)
+            )
+        except ReviewError as error:
+            raise user_error(error) from None
+        return tool_result(report, render_markdown(report))
+
+
+def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
+    from mcp_backend.review.docs import render_rule_markdown
+    from mcp_backend.review.rules import all_rules
+
+    def rule_index() -> str:
+        lines = [
+            "# Review rules",
+            "",
+            "| Rule | Checklist item | Severity | CWE |",
+            "|---|---|---|---|",
+        ]
+        for meta in all_rules().values():
+            cwe = f"CWE-{meta.cwe}" if meta.cwe else ""
+            lines.append(
+                f"| [`{meta.id}`](backend://rules/{meta.id}) {meta.name} | {meta.checklist_item} "
+                f"| {meta.severity} | {cwe} |"
+            )
+        return "\n".join(lines) + "\n"
+
+    def rule_doc(rule_id: str) -> str:
+        meta = all_rules().get(rule_id.removesuffix(".json"))
+        if meta is None:
+            raise ResourceNotFoundError(
+                f"Unknown rule {rule_id!r}. Valid rules: {', '.join(all_rules())}"
+            )
+        if rule_id.endswith(".json"):
+            return meta.model_dump_json(indent=2)
+        return render_rule_markdown(meta)
+
+    mcp.resource(
+        "backend://rules",
+        name="rules",
+        title="Review rules",
+        description="Every rule of review_backend: id, checklist item, severity and CWE.",
+        mime_type="text/markdown",
+    )(rule_index)
+    mcp.resource(
+        "backend://rules/{rule_id}",
+        name="rule",
+        title="Review rule documentation",
+        description="What a review rule detects, why it matters, an example and the fix "
+        "(append .json for the metadata).",
+        mime_type="text/markdown",
+    )(rule_doc)
+
+
 REGISTRATIONS: list[tuple[str, Registration]] = [
     ("mcp_backend.knowledge.guidance", register_guidance),
     ("mcp_backend.knowledge.render", register_knowledge_resources),
     ("mcp_backend.knowledge.render", register_completions),
     ("mcp_backend.knowledge.prompts", register_prompts),
+    ("mcp_backend.review.engine", register_review),
+    ("mcp_backend.review.docs", register_rule_resources),
 ]
 
 
-def build_server(workspace: Workspace | None = None) -> MCPServer:
+def build_server(
+    workspace: Workspace | None = None,
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING",
+) -> MCPServer:
     """The server with every feature whose engine is installed."""
     workspace = workspace or Workspace.configure()
     mcp = MCPServer(
@@ -300,7 +452,7 @@ def build_server(workspace: Workspace | None = None) -> MCPServer:
         title="Backend engineer",
         version=__version__,
         instructions=INSTRUCTIONS,
-        website_url="https://github.com/mcp-backend/mcp-backend",
+        log_level=log_level,
     )
     for module, register in REGISTRATIONS:
         # A feature is offered only when its engine exists in this installation.
