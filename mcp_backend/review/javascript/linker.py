@@ -1,9 +1,726 @@
-"""Links per-file JS/TS facts into the project's route inventory."""
+"""Links per-file JS/TS facts into the project's route inventory.
+
+Express/Hono/Fastify: every app, router and plugin is a context with ordered operations. From
+each context nobody mounts (the apps), the walk follows `use`/`route`/`register`/applied
+plugins into the routers they mount, carrying the middleware that is active at that point
+(registered earlier, on a matching path), resolving names across files through imports and
+exports. NestJS routes come from controllers, their guards and the global guards and pipes.
+"""
 
 from __future__ import annotations
 
-from mcp_backend.review.model import FileResult, ProjectIndex
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp_backend.review.javascript.frameworks import common
+from mcp_backend.review.javascript.frameworks.hono import use_path_matches
+from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
+
+_EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
+_PUBLIC_PATH = re.compile(
+    r"(^|/)(login|log-in|signin|sign-in|sign_in|register|signup|sign-up|sign_up|forgot[-_]?password|"
+    r"reset[-_]?password|password[-_/]reset|password/forgot|oauth|callback|health|healthz|healthcheck|"
+    r"ready|readyz|readiness|live|livez|liveness|ping|status|docs|swagger|openapi(\.json)?|"
+    r"webhooks?|verify[-_]?email|confirm[-_]?email|refresh(-token)?|token|csrf[-_]?token|metrics|favicon\.ico|"
+    r"public|auth/google|auth/github)(/|$|:)",
+    re.IGNORECASE,
+)
+_KINDS = ("auth", "authz", "validation", "rate_limit")
+_MAX_DEPTH = 12
+
+
+@dataclass
+class _Active:
+    """A middleware in force at some point of a context, with the path it is limited to."""
+
+    kinds: tuple[str, ...]
+    detail: str
+    file: str
+    line: int
+    level: str
+    path: str | None = None
+
+
+@dataclass
+class _Linker:
+    root: str
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    decorations: dict[str, list[str]] = field(default_factory=dict)
+    mounted: set[tuple[str, str]] = field(default_factory=set)
+    contexts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    frameworks: set[str] = field(default_factory=set)
+    test_paths: list[str] = field(default_factory=list)
+    unresolved_mounts: int = 0
+
+    # ---- module resolution ------------------------------------------------------------
+
+    def resolve_module(self, importer: str, source: str) -> str | None:
+        if source.startswith("."):
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), source))
+        elif source.startswith(("@/", "~/", "#/")):
+            base = source[2:]
+            for prefix in ("src/", "app/", ""):
+                found = self._candidates(prefix + base)
+                if found:
+                    return found
+            return None
+        elif source.startswith("src/"):
+            base = source
+        else:
+            return None
+        return self._candidates(base)
+
+    def _candidates(self, base: str) -> str | None:
+        stem = base
+        for ext in (".js", ".mjs", ".cjs", ".jsx"):
+            if stem.endswith(ext):
+                stem = stem[: -len(ext)]  # TS ESM: import './users.js' means users.ts
+        for candidate in (
+            base,
+            *(stem + e for e in _EXTENSIONS),
+            *(stem + "/index" + e for e in _EXTENSIONS),
+        ):
+            if candidate in self.modules:
+                return candidate
+        return None
+
+    def resolve_symbol(self, file: str, name: str, depth: int = 0) -> tuple[str, str]:
+        """Follow imports/exports: where `name` used in `file` is defined."""
+        facts = self.modules.get(file, {})
+        if depth > 6:
+            return file, name
+        head, _, rest = name.partition(".")
+        imported = facts.get("imports", {}).get(head)
+        if imported is None:
+            return file, name
+        target = self.resolve_module(file, imported["source"])
+        if target is None:
+            return file, name
+        exported = imported["name"]
+        target_exports = self.modules[target].get("exports", {})
+        if exported == "*":
+            if not rest:
+                return target, "*"
+            local = target_exports.get(rest.split(".")[0], rest.split(".")[0])
+            return self.resolve_symbol(target, local, depth + 1)
+        local = target_exports.get(exported, exported)
+        if rest:
+            # `controller.getUser` where controller is a default-exported object or class.
+            if local in self.modules[target].get("defs", {}) and rest not in self.modules[
+                target
+            ].get("defs", {}):
+                return target, local
+            return (
+                self.resolve_symbol(target, rest, depth + 1)
+                if rest in self.modules[target].get("exports", {})
+                else (target, rest)
+            )
+        return self.resolve_symbol(target, local, depth + 1)
+
+    def context_of(self, file: str, name: str) -> tuple[str, str] | None:
+        """The app/router/plugin context a name refers to, if any."""
+        file, local = self.resolve_symbol(file, name)
+        facts = self.modules.get(file, {})
+        if local in facts.get("apps", {}):
+            return file, local
+        for key, plugin in facts.get("plugins", {}).items():
+            if plugin.get("name") == local and local:
+                return file, key
+        if local == "default" and "default" in facts.get("exports", {}):
+            exported = facts["exports"]["default"]
+            if exported != "default":
+                return self.context_of(file, exported)
+        return None
+
+    def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
+        file, local = self.resolve_symbol(file, name)
+        defs = self.modules.get(file, {}).get("defs", {})
+        entry = defs.get(local) or defs.get(local.split(".")[-1])
+        if entry is None:
+            return None
+        made_by = entry.get("made_by")
+        if made_by and not entry.get("kinds"):
+            inner = self.def_of(file, made_by)
+            if inner is not None:
+                return inner
+        return file, entry
+
+    # ---- building contexts ----------------------------------------------------------
+
+    def build(self) -> None:
+        for file, facts in self.modules.items():
+            self.decorations.update(facts.get("decorations", {}))
+            self.frameworks.update(facts.get("frameworks", []))
+            for op in facts.get("ops", []):
+                target = op["target"]
+                key: tuple[str, str] | None
+                if target in facts.get("apps", {}):
+                    key = (file, target)
+                else:
+                    key = self.context_of(file, target)
+                if key is None:
+                    key = (file, target)
+                self.contexts.setdefault(key, []).append({**op, "_file": file})
+            for name in facts.get("apps", {}):
+                self.contexts.setdefault((file, name), [])
+        for key, ops in self.contexts.items():
+            for op in ops:
+                if op["op"] in {"use", "register", "apply"}:
+                    for item in op.get("items", []):
+                        child = self._item_context(op["_file"], item)
+                        if child is not None and child != key:
+                            self.mounted.add(child)
+
+    def _item_context(self, file: str, item: dict[str, Any]) -> tuple[str, str] | None:
+        if "ref" in item:
+            return self.context_of(file, item["ref"])
+        if "require" in item:
+            target = self.resolve_module(file, item["require"])
+            if target is not None:
+                return self.context_of(target, "default") or self._default_plugin(target)
+        if "call" in item and item.get("resolvable"):
+            return self.context_of(file, item["call"])
+        return None
+
+    def _default_plugin(self, file: str) -> tuple[str, str] | None:
+        plugins = self.modules.get(file, {}).get("plugins", {})
+        if len(plugins) == 1:
+            return file, next(iter(plugins))
+        return None
+
+    # ---- walking ----------------------------------------------------------------------
+
+    def walk(
+        self,
+        key: tuple[str, str],
+        prefix: str,
+        inherited: list[_Active],
+        depth: int,
+        seen: frozenset[tuple[str, str]],
+    ) -> None:
+        if depth > _MAX_DEPTH or key in seen:
+            return
+        seen = seen | {key}
+        file, name = key
+        app = self.modules.get(file, {}).get("apps", {}).get(name, {})
+        prefix = join_paths(prefix, app.get("base", ""))
+        level = "app" if depth == 0 else "router"
+        active = list(inherited)
+        ops = self.contexts.get(key, [])
+        # Fastify hooks cover every route of their context whatever the order.
+        for op in ops:
+            if op["op"] == "hook":
+                active.extend(self._entries(op["_file"], op["items"], level, None))
+        for op in ops:
+            if op["op"] in {"use", "register"}:
+                path = op.get("path")
+                scope = join_paths(prefix, path) if path else None
+                before: list[_Active] = []
+                for item in op.get("items", []):
+                    child = self._item_context(op["_file"], item)
+                    if child is not None:
+                        child_plugin = (
+                            self.modules.get(child[0], {}).get("plugins", {}).get(child[1], {})
+                        )
+                        if op["op"] == "register" and child_plugin.get("fp"):
+                            # fastify-plugin: its hooks apply to the parent context.
+                            for child_op in self.contexts.get(child, []):
+                                if child_op["op"] == "hook":
+                                    active.extend(
+                                        self._entries(
+                                            child_op["_file"], child_op["items"], level, None
+                                        )
+                                    )
+                        self.walk(
+                            child, join_paths(prefix, path or ""), active + before, depth + 1, seen
+                        )
+                    elif op["op"] == "register":
+                        if "rate_limit" in self._item_kinds(op["_file"], item) and op.get(
+                            "global", True
+                        ):
+                            before.append(
+                                _Active(
+                                    ("rate_limit",),
+                                    _label(item),
+                                    op["_file"],
+                                    op["line"],
+                                    level,
+                                    scope,
+                                )
+                            )
+                    else:
+                        before.extend(self._entries(op["_file"], [item], level, scope))
+                active.extend(before)
+            elif op["op"] == "apply":
+                for item in op.get("items", []):
+                    child = self._item_context(op["_file"], item)
+                    if child is not None:
+                        self.walk(child, prefix, active, depth + 1, seen)
+            elif op["op"] == "route":
+                self.add_route(op, prefix, active, key)
+
+    def _item_kinds(self, file: str, item: dict[str, Any]) -> tuple[str, ...]:
+        kinds = tuple(item.get("kinds", []))
+        ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        if ref and not item.get("local"):
+            found = self.def_of(file, ref)
+            if found is not None and found[1].get("kinds"):
+                return tuple(found[1]["kinds"])
+            if found is not None and found[1].get("detail"):
+                return tuple(common.classify_call(found[1]["detail"])) or kinds
+        if item.get("decorated"):
+            decorated = self.decorations.get(item["decorated"])
+            if decorated:
+                return tuple(decorated)
+        if "require" in item:
+            source = item["require"]
+            if "rate-limit" in source or "ratelimit" in source:
+                return ("rate_limit",)
+        return kinds
+
+    def _entries(
+        self, file: str, items: list[dict[str, Any]], level: str, scope: str | None
+    ) -> list[_Active]:
+        out: list[_Active] = []
+        for item in items:
+            kinds = self._item_kinds(file, item)
+            if kinds:
+                out.append(_Active(kinds, _label(item), file, item.get("line", 1), level, scope))
+        return out
+
+    def add_route(
+        self, op: dict[str, Any], prefix: str, active: list[_Active], key: tuple[str, str]
+    ) -> None:
+        file = op["_file"]
+        full = join_paths(prefix, op["path"])
+        protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        for entry in [*active, *self._entries(file, op.get("items", []), "route", None)]:
+            if entry.path is not None and not use_path_matches(entry.path, full):
+                continue
+            evidence = Evidence(
+                kind="middleware",
+                detail=entry.detail,
+                file=entry.file,
+                line=entry.line,
+                level=_level(entry.level),
+            )
+            for kind in entry.kinds:
+                if kind in protections:
+                    protections[kind].append(evidence)
+            if "authz" in entry.kinds and not protections["auth"]:
+                protections["auth"].append(evidence.model_copy(update={"kind": "role_check"}))
+        if op.get("schema"):
+            protections["validation"].append(
+                Evidence(kind="schema", detail="route JSON schema", file=file, line=op["line"])
+            )
+        if op.get("rate_limit"):
+            protections["rate_limit"].append(
+                Evidence(
+                    kind="limiter", detail="route config.rateLimit", file=file, line=op["line"]
+                )
+            )
+        handler = dict(op.get("handler", {}))
+        handler_name = handler.get("ref") or f"<anonymous@{file}:{handler.get('line', op['line'])}>"
+        if "ref" in handler and "lines" not in handler:
+            found = self.def_of(file, handler["ref"])
+            if found is not None:
+                handler.update(found[1].get("handler", {}))
+                handler["_file"] = found[0]
+                handler["line"] = found[1].get("line", 1)
+        handler_file = handler.get("_file", file)
+        handler_line = handler.get("line", op["line"])
+        if handler.get("auth_check"):
+            protections["auth"].append(
+                Evidence(
+                    kind="handler_check",
+                    detail="handler checks the caller",
+                    file=handler_file,
+                    line=handler_line,
+                    level="handler",
+                )
+            )
+        if handler.get("role_check") or handler.get("ownership"):
+            detail = (
+                "ownership check in handler"
+                if handler.get("ownership")
+                else "role check in handler"
+            )
+            protections["authz"].append(
+                Evidence(
+                    kind="handler_check",
+                    detail=detail,
+                    file=handler_file,
+                    line=handler_line,
+                    level="handler",
+                )
+            )
+        if handler.get("validation"):
+            protections["validation"].append(
+                Evidence(
+                    kind="schema",
+                    detail="handler validates input",
+                    file=handler_file,
+                    line=handler_line,
+                    level="handler",
+                )
+            )
+        framework = (
+            self.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind", "unknown")
+        )
+        framework = {"router": "express", "plugin": _plugin_framework(self.frameworks)}.get(
+            framework, framework
+        )
+        mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
+            key[1], {}
+        ).get("kind") in {"router", "plugin", None}
+        route = Route(
+            method=op["method"],
+            path=full or "/",
+            handler=handler_name,
+            file=file,
+            line=op["line"],
+            framework=framework,
+            language="typescript"
+            if file.endswith((".ts", ".tsx", ".mts", ".cts"))
+            else "javascript",
+            mounted_prefix=prefix,
+            auth=self._protection(protections["auth"], mounted_here),
+            authz=self._protection(protections["authz"], mounted_here),
+            validation=self._protection(protections["validation"], False),
+            rate_limit=self._protection(protections["rate_limit"], mounted_here),
+            public_by_design=public_reason(full, handler_name),
+            reads_request_data=bool(handler.get("reads")),
+            loads_by_id=bool(handler.get("loads_by_id")),
+            tested=self.is_tested(full),
+        )
+        self.routes.append(route)
+
+    def _protection(self, evidence: list[Evidence], unmounted: bool) -> Protection:
+        if evidence:
+            return Protection(status="present", evidence=_dedupe(evidence))
+        if unmounted and self.unresolved_mounts:
+            return Protection(
+                status="unknown", note="router mounted where we cannot see (dynamic loading)"
+            )
+        return Protection(status="absent")
+
+    def is_tested(self, path: str) -> bool | None:
+        if not self.test_paths:
+            return False
+        pattern = route_regex(path)
+        return any(pattern.match(candidate) for candidate in self.test_paths)
+
+    # ---- NestJS -----------------------------------------------------------------------
+
+    def nest_routes(self) -> None:
+        nest_files = {
+            file: facts["nest"] for file, facts in self.modules.items() if "nest" in facts
+        }
+        if not nest_files:
+            return
+        self.frameworks.add("nestjs")
+        global_guards: list[tuple[str, dict[str, Any]]] = []
+        guard_classes: dict[str, dict[str, Any]] = {}
+        global_prefix = ""
+        global_validation: tuple[str, int] | None = None
+        dtos: set[str] = set()
+        throttler = False
+        for file, nest in nest_files.items():
+            global_guards.extend((file, g) for g in nest.get("global_guards", []))
+            guard_classes.update(nest.get("guards", {}))
+            global_prefix = nest.get("global_prefix", global_prefix)
+            if "global_validation" in nest:
+                global_validation = (file, nest["global_validation"]["line"])
+            dtos.update(nest.get("dtos", []))
+            throttler = throttler or "throttler_module" in nest
+        for _guard_file, guard in global_guards:
+            known = guard_classes.get(guard["ref"])
+            if known is not None and known.get("kinds"):
+                guard["kinds"] = known["kinds"]
+        for file, nest in nest_files.items():
+            for controller in nest.get("controllers", []):
+                for route in controller.get("routes", []):
+                    self._nest_route(
+                        file,
+                        controller,
+                        route,
+                        global_guards,
+                        guard_classes,
+                        global_prefix,
+                        global_validation,
+                        dtos,
+                    )
+        del throttler
+
+    def _nest_route(
+        self,
+        file: str,
+        controller: dict[str, Any],
+        route: dict[str, Any],
+        global_guards: list[tuple[str, dict[str, Any]]],
+        guard_classes: dict[str, dict[str, Any]],
+        global_prefix: str,
+        global_validation: tuple[str, int] | None,
+        dtos: set[str],
+    ) -> None:
+        full = join_paths(
+            join_paths(global_prefix, controller.get("path", "")), route.get("path", "")
+        )
+        protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        public_line = route.get("public") or controller.get("public")
+        levels = [
+            ("app", global_guards),
+            ("router", [(file, g) for g in controller.get("guards", [])]),
+            ("route", [(file, g) for g in route.get("guards", [])]),
+        ]
+        for level, guards in levels:
+            for guard_file, guard in guards:
+                kinds = list(guard.get("kinds", []))
+                known = guard_classes.get(guard["ref"])
+                if known is not None and known.get("kinds"):
+                    kinds = list(known["kinds"])
+                if level == "app" and public_line and "auth" in kinds:
+                    continue  # @Public() opts out of the global auth guard
+                evidence = Evidence(
+                    kind="guard",
+                    detail=guard["ref"],
+                    file=guard_file,
+                    line=guard.get("line", 1),
+                    level=_level(level),
+                )
+                for kind in kinds:
+                    if kind in protections:
+                        protections[kind].append(evidence)
+        roles = route.get("roles") or controller.get("roles")
+        if (roles and protections["authz"]) or (roles and "Auth" in roles["detail"]):
+            protections["authz"].append(
+                Evidence(kind="decorator", detail=roles["detail"], file=file, line=roles["line"])
+            )
+        if protections["authz"] and not protections["auth"]:
+            protections["auth"].append(
+                protections["authz"][0].model_copy(update={"kind": "role_check"})
+            )
+        dto_types = route.get("dto_types", [])
+        validated_dto = [d for d in dto_types if d in dtos or not dtos]
+        if (
+            global_validation or route.get("validation_pipe") or controller.get("validation_pipe")
+        ) and validated_dto:
+            where = global_validation or (
+                file,
+                route.get("validation_pipe") or controller.get("validation_pipe") or 1,
+            )
+            protections["validation"].append(
+                Evidence(
+                    kind="schema",
+                    detail=f"ValidationPipe + {', '.join(validated_dto)}",
+                    file=where[0],
+                    line=where[1],
+                )
+            )
+        if route.get("param_pipes"):
+            protections["validation"].append(
+                Evidence(
+                    kind="schema",
+                    detail="parameter pipe",
+                    file=file,
+                    line=route["line"],
+                    level="route",
+                )
+            )
+        if route.get("skip_throttle"):
+            protections["rate_limit"] = []
+        elif route.get("throttle") or controller.get("throttle"):
+            protections["rate_limit"].append(
+                Evidence(
+                    kind="limiter",
+                    detail="@Throttle",
+                    file=file,
+                    line=route.get("throttle") or controller.get("throttle") or 1,
+                    level="route",
+                )
+            )
+        handler = route.get("handler_facts", {})
+        if handler.get("ownership") or handler.get("role_check"):
+            protections["authz"].append(
+                Evidence(
+                    kind="handler_check",
+                    detail="check in handler",
+                    file=file,
+                    line=route["line"],
+                    level="handler",
+                )
+            )
+        if handler.get("auth_check"):
+            protections["auth"].append(
+                Evidence(
+                    kind="handler_check",
+                    detail="handler checks the caller",
+                    file=file,
+                    line=route["line"],
+                    level="handler",
+                )
+            )
+        reason = public_reason(full, route["handler"])
+        if public_line and not reason:
+            reason = "marked @Public()"
+        self.routes.append(
+            Route(
+                method=route["method"],
+                path=full or "/",
+                handler=route["handler"],
+                file=file,
+                line=route["line"],
+                framework="nestjs",
+                language="typescript" if file.endswith((".ts", ".tsx")) else "javascript",
+                mounted_prefix=join_paths(global_prefix, controller.get("path", "")),
+                auth=self._protection(protections["auth"], False),
+                authz=self._protection(protections["authz"], False),
+                validation=self._protection(protections["validation"], False),
+                rate_limit=self._protection(protections["rate_limit"], False),
+                public_by_design=reason,
+                reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
+                loads_by_id=bool(handler.get("loads_by_id")),
+                tested=self.is_tested(full),
+            )
+        )
+
+
+def _plugin_framework(frameworks: set[str]) -> str:
+    for name in ("fastify", "express", "hono"):
+        if name in frameworks:
+            return name
+    return "unknown"
+
+
+def _level(level: str) -> Any:
+    return level if level in {"app", "router", "route", "handler", "settings"} else "route"
+
+
+def _label(item: dict[str, Any]) -> str:
+    if "ref" in item:
+        return str(item["ref"])
+    if "call" in item:
+        return f"{item['call']}{item.get('args', '()')}"[:100]
+    if "require" in item:
+        return f"require({item['require']!r})"
+    if item.get("inline"):
+        return "inline middleware"
+    return str(item.get("text", "middleware"))[:100]
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[str, str, int]] = set()
+    out: list[Evidence] = []
+    for item in evidence:
+        key = (item.detail, item.file, item.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def join_paths(prefix: str, path: str) -> str:
+    if not path or path == "/":
+        return prefix or path
+    if not prefix:
+        return path if path.startswith("/") else "/" + path
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
+
+
+def route_regex(path: str) -> re.Pattern[str]:
+    """'/users/:id' -> matches '/users/42' and '/users/42?x' in tests; `${x}` is any segment."""
+    parts: list[str] = []
+    for segment in path.strip("/").split("/"):
+        if (
+            segment.startswith(":")
+            or segment.startswith("{")
+            or "${" in segment
+            or segment in {"*", "**"}
+        ):
+            parts.append(r"[^/]+")
+        else:
+            parts.append(re.escape(segment))
+    return re.compile("^(/[^/]+)*/" + "/".join(parts) + r"/?$" if parts != [""] else r"^/$")
+
+
+def public_reason(path: str, handler: str) -> str | None:
+    match = _PUBLIC_PATH.search(path)
+    if match:
+        return f"public endpoint ({match.group(2)})"
+    if re.search(
+        r"(^|[._])(login|signin|register|signup|health\w*|forgotPassword|resetPassword)$",
+        handler,
+        re.I,
+    ):
+        return f"public endpoint ({handler.rsplit('.', maxsplit=1)[-1]})"
+    return None
 
 
 def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
-    return ProjectIndex(root=root)
+    linker = _Linker(root=root)
+    source_files: list[str] = []
+    test_files: list[str] = []
+    signals: list[Signal] = []
+    error_handlers: list[str] = []
+    for result in results:
+        if result.skipped is not None:
+            continue
+        (test_files if result.is_test else source_files).append(result.file)
+        signals.extend(result.signals)
+        if result.is_test:
+            linker.test_paths.extend(result.facts.get("test_paths", []))
+            continue
+        linker.modules[result.file] = result.facts
+        error_handlers.extend(
+            f"{result.file}:{line}" for line in result.facts.get("error_handlers", [])
+        )
+        if result.facts.get("nest", {}).get("exception_filter"):
+            error_handlers.append(result.file)
+    linker.build()
+    for key in linker.contexts:
+        if key not in linker.mounted:
+            apps = linker.modules.get(key[0], {}).get("apps", {})
+            if key[1] not in apps and not linker.contexts[key]:
+                continue
+    roots = [key for key in linker.contexts if key not in linker.mounted]
+    # Routers never mounted in code we can see: dynamic loading or a framework we do not know.
+    linker.unresolved_mounts = (
+        sum(
+            1
+            for key in roots
+            if linker.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind")
+            in {"router", "plugin", None}
+        )
+        if any(
+            linker.modules.get(k[0], {}).get("apps", {}).get(k[1], {}).get("kind")
+            in {"express", "hono", "fastify"}
+            for k in roots
+        )
+        else 0
+    )
+    has_dynamic = any(
+        op.get("op") == "use" and any("text" in item for item in op.get("items", []))
+        for ops in linker.contexts.values()
+        for op in ops
+    )
+    if not has_dynamic:
+        linker.unresolved_mounts = 0
+    for key in sorted(roots):
+        linker.walk(key, "", [], 0, frozenset())
+    linker.nest_routes()
+    linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
+    facts: dict[str, Any] = {}
+    if error_handlers:
+        facts["js_error_handlers"] = error_handlers
+    return ProjectIndex(
+        root=root,
+        routes=linker.routes,
+        signals=signals,
+        frameworks=sorted(linker.frameworks),
+        test_files=test_files,
+        source_files=source_files,
+        facts=facts,
+    )

@@ -1,0 +1,74 @@
+"""Helpers shared by the JavaScript detectors."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from mcp_backend.review.javascript.context import JsFileContext
+
+SQL_TEXT = re.compile(
+    r"^\s*(select\s.+\sfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|with\s+\w+\s+as\b"
+    r"|replace\s+into\b|merge\s+into\b|create\s+(table|index)\b|drop\s+table\b|alter\s+table\b)"
+    r"|\b(select\s.+\sfrom|where\s+\w+\s*(=|like|in\b)|order\s+by|group\s+by|values\s*\()",
+    re.IGNORECASE | re.DOTALL,
+)
+# Interpolations that are not data: module constants, placeholder lists, numbers.
+SAFE_INTERPOLATION = re.compile(
+    r"^([A-Z][A-Z0-9_]*(\.[A-Z][A-Z0-9_]*)*|\d+|placeholders?|\w*[Pp]laceholders?|"
+    r"\w+\.map\(.*['\"`](\?|\$).*\)\.join\(.*\)|(this\.)?(table|tableName|TABLE)\w*)$",
+    re.DOTALL,
+)
+PASSWORD_WORD = re.compile(r"pass(word|wd|phrase)?\b|\bpwd\b|password", re.IGNORECASE)
+
+
+def literal_parts(ctx: JsFileContext, node: Node) -> tuple[str, list[Node]]:
+    """For a template literal or a `+` chain: its constant text and its dynamic parts."""
+    if node.type == "template_string":
+        text: list[str] = []
+        dynamic: list[Node] = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                dynamic.extend(child.named_children)
+            else:
+                text.append(ctx.text(child))
+        return "".join(text), dynamic
+    if node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        left_text, left_dynamic = literal_parts(ctx, left) if left is not None else ("", [])
+        right_text, right_dynamic = literal_parts(ctx, right) if right is not None else ("", [])
+        return left_text + right_text, left_dynamic + right_dynamic
+    if node.type == "string":
+        return ctx.text(node)[1:-1], []
+    if node.type == "parenthesized_expression" and node.named_children:
+        return literal_parts(ctx, node.named_children[0])
+    return "", [node]
+
+
+def is_dynamic_string(ctx: JsFileContext, node: Node) -> bool:
+    return node.type in {"template_string", "binary_expression"} and bool(
+        literal_parts(ctx, node)[1]
+    )
+
+
+def local_value(ctx: JsFileContext, identifier: Node) -> Node | None:
+    """The initial value of a local `const x = ...` in the same function, if simple."""
+    name = ctx.text(identifier)
+    scope = ctx.enclosing_function(identifier) or ctx.root
+    best: Node | None = None
+    for declarator in ctx.descendants(scope, "(variable_declarator) @d", "d"):
+        if declarator.start_byte > identifier.start_byte:
+            break
+        target = declarator.child_by_field_name("name")
+        if target is not None and target.type == "identifier" and ctx.text(target) == name:
+            best = declarator.child_by_field_name("value")
+    return best
+
+
+def pair_value(ctx: JsFileContext, obj: Node, key: str) -> Node | None:
+    for pair in obj.named_children:
+        if pair.type == "pair" and ctx.text(pair.child_by_field_name("key")).strip("'\"") == key:
+            return pair.child_by_field_name("value")
+    return None

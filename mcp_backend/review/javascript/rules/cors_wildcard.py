@@ -1,0 +1,122 @@
+"""cors-wildcard: '*' origins, or any origin reflected, above all with credentials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.javascript.rules._util import pair_value
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.cors_wildcard import RULE
+
+CORS_CALLS = frozenset({"cors", "enableCors", "Cors"})
+REFLECT_FUNCTION = re.compile(
+    r"(callback|cb|done)\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+(true|origin)\s*;?\s*\}?\s*$",
+    re.S,
+)
+
+
+class CorsWildcard:
+    rule = RULE
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has(b"cors", b"Cors", b"Access-Control-Allow-Origin", b"origin"):
+            return
+        for call in ctx.calls:
+            options = None
+            if call.callee in CORS_CALLS or call.name in {"enableCors"}:
+                options = call.args[0] if call.args and call.args[0].type == "object" else None
+            elif (
+                call.name == "register"
+                and len(call.args) >= 2
+                and re.search(r"cors", ctx.text(call.args[0]), re.I)
+                and call.args[1].type == "object"
+            ):
+                options = call.args[1]
+            elif (
+                call.name in {"setHeader", "header", "set"}
+                and len(call.args) >= 2
+                and ctx.text(call.args[0]).strip("'\"").lower() == "access-control-allow-origin"
+            ):
+                value = ctx.text(call.args[1])
+                function = ctx.enclosing_function(call.node)
+                credentials = (
+                    function is not None and "allow-credentials" in ctx.text(function).lower()
+                )
+                if value.strip("'\"") == "*":
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "Access-Control-Allow-Origin: * lets any site read these responses",
+                        fix="Answer with an allow-listed origin.",
+                        severity="high" if credentials else "medium",
+                    )
+                elif (
+                    re.search(r"headers\.origin|header\(['\"]origin|get\(['\"]origin", value, re.I)
+                    and credentials
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "request Origin reflected with credentials allowed: any site can act "
+                        "as the user",
+                        fix="Check the origin against an allow-list before echoing it.",
+                        severity="high",
+                    )
+                continue
+            else:
+                continue
+            if options is None:
+                continue
+            origin = pair_value(ctx, options, "origin")
+            credentials_node = pair_value(ctx, options, "credentials")
+            credentials = credentials_node is not None and ctx.text(credentials_node) == "true"
+            if origin is None:
+                continue
+            origin_text = ctx.text(origin)
+            if origin_text.strip("'\"`") == "*" or origin_text == "'*'":
+                yield ctx.finding(
+                    RULE,
+                    call.node,
+                    f"CORS allows every origin ('*'){' with credentials' if credentials else ''}",
+                    fix="List the front-end origins: origin: ['https://app.example.com'].",
+                    severity="high" if credentials else "medium",
+                )
+            elif origin_text == "true" or (
+                origin.type in {"arrow_function", "function_expression"}
+                and REFLECT_FUNCTION.search(ctx.text(origin))
+                and not re.search(
+                    r"includes|indexOf|has\(|test\(|match|===|allow", ctx.text(origin)
+                )
+            ):
+                if credentials:
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "CORS reflects any Origin with credentials: every site can make "
+                        "authenticated requests",
+                        fix="Check the origin against an allow-list.",
+                        severity="high",
+                    )
+                else:
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "CORS reflects any Origin",
+                        fix="Check the origin against an allow-list.",
+                        severity="low",
+                    )
+            elif origin.type in {
+                "array",
+                "string",
+                "identifier",
+                "member_expression",
+                "call_expression",
+                "arrow_function",
+                "function_expression",
+            }:
+                ctx.signal("cors", "explicit CORS origins", call.node)
+
+
+DETECTOR = CorsWildcard()

@@ -1,0 +1,122 @@
+"""error-details-leak: err.stack, raw error objects or err.message on 5xx sent to clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.error_details_leak import RULE
+
+RESPONSE_METHODS = frozenset({"send", "json", "end", "write", "render", "text", "html", "jsonp"})
+RESPONDER = re.compile(r"^(res|response|reply|ctx|c|h)(\.|$)")
+ENV_GUARD = re.compile(r"NODE_ENV|isDev|isProd|production|development|debug|DEBUG|env\.", re.I)
+ERROR_NAMES = frozenset({"err", "error", "e", "ex", "exception", "_err", "_error"})
+
+
+def _error_names(ctx: JsFileContext, node: Node) -> set[str]:
+    names: set[str] = set()
+    current = node.parent
+    while current is not None:
+        if current.type == "catch_clause":
+            param = current.child_by_field_name("parameter")
+            if param is not None:
+                names.add(ctx.text(param))
+        if current.type in {
+            "arrow_function",
+            "function_expression",
+            "function_declaration",
+            "method_definition",
+        }:
+            params = ctx.param_names(current)
+            if len(params) == 4 or (params and params[0] in ERROR_NAMES):
+                names.add(params[0])
+            if params and current.parent is not None and current.parent.type == "arguments":
+                callee = (
+                    current.parent.parent.child_by_field_name("function")
+                    if current.parent.parent
+                    else None
+                )
+                if callee is not None and re.search(
+                    r"(onError|setErrorHandler|catch|then)$", ctx.text(callee)
+                ):
+                    names.add(params[0])
+        current = current.parent
+    return {n for n in names if n}
+
+
+class ErrorDetailsLeak:
+    rule = RULE
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if ctx.is_test or not ctx.has(b"err", b"error", b"catch"):
+            return
+        for call in ctx.calls:
+            if (
+                call.name not in RESPONSE_METHODS
+                or not RESPONDER.match(call.callee)
+                or not call.args
+            ):
+                continue
+            names = _error_names(ctx, call.node)
+            if not names:
+                continue
+            args_text = ctx.text(call.node.child_by_field_name("arguments"))
+            chain = call.callee + args_text
+            if ctx.guarded_by(call.node, ENV_GUARD) or ENV_GUARD.search(args_text):
+                continue
+            alternatives = "|".join(re.escape(n) for n in names)
+            if re.search(rf"\b({alternatives})\.stack\b", args_text):
+                yield ctx.finding(
+                    RULE,
+                    call.node,
+                    "stack trace sent to the client",
+                    severity="high",
+                    fix=(
+                        "Log the error server-side; answer with a generic message and a request id."
+                    ),
+                )
+                continue
+            if re.fullmatch(
+                rf"\(\s*({alternatives})\s*(,\s*\d+)?\s*\)", args_text.strip()
+            ) or re.search(
+                rf"[{{,]\s*(error|err|details?)\s*:\s*({alternatives})\s*[,}}]|[{{,]\s*({alternatives})\s*[,}}]",
+                args_text,
+            ):
+                if call.callee.startswith("reply.") and re.fullmatch(
+                    rf"\(\s*({alternatives})\s*\)", args_text.strip()
+                ):
+                    continue  # Fastify serialises errors itself (message + status only)
+                yield ctx.finding(
+                    RULE,
+                    call.node,
+                    "raw error object sent to the client (may carry SQL, paths, internals)",
+                    fix="Log it; send { error: 'Internal server error' } with a request id.",
+                    severity="medium",
+                )
+                continue
+            if re.search(rf"\b({alternatives})\.(message|sql|original|parent)\b", args_text):
+                status = re.search(r"status\((\d{3})\)|,\s*(\d{3})\s*\)\s*$|code\((\d{3})\)", chain)
+                code = next((g for g in status.groups() if g), "") if status else ""
+                in_handler = len(names) == 1 and any(n in ERROR_NAMES for n in names)
+                if code.startswith("5") or (
+                    not code and in_handler and _in_error_middleware(ctx, call.node)
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "internal error message returned to the client on a server error",
+                        fix="Return a generic message for 5xx; keep details in the logs.",
+                        severity="medium",
+                    )
+
+
+def _in_error_middleware(ctx: JsFileContext, node: Node) -> bool:
+    function = ctx.enclosing_function(node)
+    return function is not None and len(ctx.param_names(function)) == 4
+
+
+DETECTOR = ErrorDetailsLeak()

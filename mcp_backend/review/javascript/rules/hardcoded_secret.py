@@ -1,0 +1,160 @@
+"""hardcoded-secret: secrets and JWT keys written in the source (not in test files)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.hardcoded_secret import RULE
+
+SECRET_KEY = re.compile(
+    r"(secret|passw(or)?d|passwd|pwd|api_?key|apikey|access_?key|private_?key|auth_?token|"
+    r"access_?token|client_?secret|jwt_?key|signing_?key|encryption_?key|secret_?key|token_?secret|"
+    r"session_?secret|cookie_?secret|db_?pass|secretOrKey|secretOrPrivateKey)$",
+    re.IGNORECASE,
+)
+NOT_SECRET_KEY = re.compile(
+    r"(field|name|header|param|type|label|placeholder|message|msg|path|url|uri|id|length|policy|"
+    r"regex|pattern|hint|column|prefix|env|var|key_?name|error|text|title|route|endpoint|template|"
+    r"format|input|selector|confirm\w*|reset\w*|min\w*|max\w*|rule\w*|hash|salt_?rounds)$",
+    re.IGNORECASE,
+)
+KNOWN_TOKEN = re.compile(
+    r"AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|sk_live_[0-9A-Za-z]{20,}"
+    r"|xox[baprs]-[0-9A-Za-z-]{10,}|AIza[0-9A-Za-z_\-]{35}"
+    r"|-----BEGIN (RSA |EC |OPENSSH |)PRIVATE KEY-----|SG\.[\w-]{22}\.[\w-]{43}"
+)
+PLACEHOLDER = re.compile(
+    r"^(\s*|\*+|[xX]+|\.\.\.|<[^>]+>|\$\{[^}]*\}|%\w|\{\{.*\}\}|[A-Z][A-Z0-9_]+|"
+    r"(?i:(string|number|text|varchar|required|boolean|password|secret|token|hidden|undefined|null|"
+    r"none|true|false|bearer|basic|your[-_ ]\w*|change[-_ ]?me|placeholder)\b.*))$"
+)
+ASSIGNMENT_QUERY = """
+[(variable_declarator name: (identifier) @key value: [(string) (template_string)] @value)
+ (pair key: [(property_identifier) (string)] @key value: [(string) (template_string)] @value)
+ (assignment_expression left: [(identifier) (member_expression)] @key
+                        right: [(string) (template_string)] @value)
+ (binary_expression left: (member_expression) @key right: (string) @value)]
+"""
+JWT_CALLS = frozenset({"sign", "verify"})
+
+
+def _literal(text: str) -> str | None:
+    if len(text) < 2 or text[0] not in "'\"`" or "${" in text:
+        return None
+    return text[1:-1]
+
+
+def plausible_secret(value: str, minimum: int) -> bool:
+    if len(value) < minimum or " " in value.strip() or PLACEHOLDER.match(value):
+        return False
+    if value.startswith(("http://", "https://", "/", "./", "../")) and "@" not in value:
+        return False
+    return not re.fullmatch(r"[a-z]+([._-][a-z]+)*", value) or len(value) >= 12
+
+
+class HardcodedSecret:
+    rule = RULE
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if (
+            ctx.is_test
+            or ctx.file.endswith((".d.ts",))
+            or "/seed" in ctx.file
+            or "example" in ctx.file
+        ):
+            return
+        seen: set[int] = set()
+        lowered = ctx.source.lower()
+        if any(
+            word in lowered
+            for word in (b"secret", b"password", b"passwd", b"key", b"token", b"pwd")
+        ):
+            captures = ctx.descendants(ctx.root, ASSIGNMENT_QUERY, "value")
+            for value_node in captures:
+                parent = value_node.parent
+                if parent is None:
+                    continue
+                key_node = (
+                    parent.child_by_field_name("name")
+                    or parent.child_by_field_name("key")
+                    or parent.child_by_field_name("left")
+                )
+                key = ctx.text(key_node).split(".")[-1].strip("'\"")
+                if not SECRET_KEY.search(key) or NOT_SECRET_KEY.search(key):
+                    continue
+                value = _literal(ctx.text(value_node))
+                is_password = bool(re.search(r"pass|pwd", key, re.IGNORECASE))
+                if value is None:
+                    continue
+                if parent.type == "binary_expression":
+                    if len(value) < 6 or value.isupper() or " " in value:
+                        continue
+                elif not plausible_secret(value, 6 if is_password else 8):
+                    continue
+                if parent.type == "binary_expression" and (
+                    "process.env" not in ctx.text(key_node)
+                    or ctx.text(parent.child_by_field_name("operator")) not in {"||", "??"}
+                ):
+                    continue
+                seen.add(value_node.start_byte)
+                fallback = parent.type == "binary_expression"
+                yield ctx.finding(
+                    RULE,
+                    value_node,
+                    f"hard-coded {'fallback for ' if fallback else ''}secret in `{key}`",
+                    fix="Read it from the environment or a secret manager and fail at start-up "
+                    "when it is missing; rotate the exposed value.",
+                    snippet=_masked(ctx.snippet(value_node), value),
+                )
+        if ctx.has(b"sign(", b"verify(", b"jwt"):
+            for call in ctx.calls:
+                if (
+                    (
+                        (call.name in JWT_CALLS and "jwt" in call.callee.lower())
+                        or (call.callee in {"sign", "verify"} and ctx.has(b"jsonwebtoken"))
+                    )
+                    and len(call.args) >= 2
+                    and call.args[1].type == "string"
+                ):
+                    value = _literal(ctx.text(call.args[1])) or ""
+                    if (
+                        value
+                        and call.args[1].start_byte not in seen
+                        and not value.startswith("-----BEGIN PUBLIC")
+                    ):
+                        seen.add(call.args[1].start_byte)
+                        yield ctx.finding(
+                            RULE,
+                            call.args[1],
+                            f"JWT signing key written in the source ({call.callee})",
+                            fix=(
+                                "Load the key from the environment "
+                                "(process.env.JWT_SECRET) and rotate it."
+                            ),
+                            snippet=_masked(ctx.snippet(call.args[1]), value),
+                        )
+        if KNOWN_TOKEN.search(ctx.source.decode("utf-8", "replace")):
+            for node in ctx.descendants(ctx.root, "[(string) (template_string)] @s", "s"):
+                if node.start_byte in seen:
+                    continue
+                match = KNOWN_TOKEN.search(ctx.text(node))
+                if match:
+                    yield ctx.finding(
+                        RULE,
+                        node,
+                        "credential in a known token format written in the source",
+                        fix="Revoke it, then load it from the environment or a secret manager.",
+                        snippet=_masked(ctx.snippet(node), match.group(0)),
+                    )
+
+
+def _masked(snippet: str, secret: str) -> str:
+    if len(secret) < 4:
+        return snippet
+    return snippet.replace(secret, secret[:2] + "*" * min(8, len(secret) - 2))
+
+
+DETECTOR = HardcodedSecret()

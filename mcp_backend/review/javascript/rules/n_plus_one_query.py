@@ -1,0 +1,91 @@
+"""n-plus-one-query: an awaited ORM/driver read inside a loop (Prisma, Drizzle, Sequelize,
+TypeORM, Mongoose, knex, SQL drivers)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.n_plus_one_query import RULE
+
+READS = frozenset(
+    {
+        "findUnique",
+        "findFirst",
+        "findMany",
+        "findUniqueOrThrow",
+        "findFirstOrThrow",
+        "count",
+        "aggregate",
+        "findOne",
+        "findById",
+        "findByPk",
+        "findAll",
+        "findOneBy",
+        "findBy",
+        "findAndCountAll",
+        "countDocuments",
+        "first",
+        "select",
+        "query",
+        "execute",
+        "get",
+        "all",
+    }
+)
+MODEL = re.compile(
+    r"^((this\.)?(prisma|db|tx|database)\.\w+|[A-Z]\w*|(this\.)?\w*(Repository|Repo|repository|repo|Model|model)|"
+    r"(this\.)?(pool|client|connection|conn|db|knex|database|sequelize|trx)|knex\(.*\)(\.\w+\(.*\))*|"
+    r"db\.query\.\w+|db\.select\(.*\)(\.\w+\(.*\))*)$",
+    re.S,
+)
+SQL_READ = re.compile(r"^\s*['\"`]\s*(select|with)\b", re.I)
+
+
+class NPlusOneQuery:
+    rule = RULE
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if ctx.is_test or not ctx.has(b"await") or "seed" in ctx.file or "migration" in ctx.file:
+            return
+        reported: set[int] = set()
+        for call in ctx.calls:
+            if call.name not in READS or not MODEL.match(call.obj):
+                continue
+            if call.name in {"query", "execute", "get", "all"} and not (
+                call.args and SQL_READ.match(ctx.text(call.args[0]))
+            ):
+                continue
+            if call.name in {"count", "first", "select"} and not call.obj.startswith(
+                ("prisma", "this.prisma", "db", "knex", "tx")
+            ):
+                continue
+            parent = call.node.parent
+            while parent is not None and parent.type in {"member_expression", "call_expression"}:
+                parent = parent.parent
+            if parent is None or parent.type != "await_expression":
+                continue
+            function = ctx.enclosing_function(call.node)
+            loop = ctx.inside_loop(call.node, None)
+            if loop is None or function is None or loop.id in reported:
+                continue
+            if (
+                loop.type in {"for_in_statement", "for_statement", "while_statement"}
+                and "retry" in ctx.text(loop)[:80].lower()
+            ):
+                continue
+            reported.add(loop.id)
+            yield ctx.finding(
+                RULE,
+                call.node,
+                f"{call.callee}() runs once per loop iteration (N+1 queries)",
+                fix=(
+                    "Fetch in one query: `where: { id: { in: ids } }`, `include`/`populate`, a "
+                    "JOIN, or a DataLoader."
+                ),
+            )
+
+
+DETECTOR = NPlusOneQuery()

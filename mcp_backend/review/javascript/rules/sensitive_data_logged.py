@@ -1,0 +1,74 @@
+"""sensitive-data-logged: passwords, tokens, secrets or card data in console/logger calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.sensitive_data_logged import RULE
+
+LOGGERS = re.compile(
+    r"^(console|logger|log|this\.logger|this\.log|fastify\.log|request\.log|req\.log|app\.log|winston|pino|Logger)$"
+)
+LEVELS = frozenset({"log", "info", "warn", "error", "debug", "trace", "fatal", "verbose"})
+SENSITIVE = re.compile(
+    r"^(password|passwd|pwd|secret|token|accessToken|refreshToken|idToken|apiKey|api_key|authorization|"
+    r"jwt|cvv|cvc|cardNumber|creditCard|ssn|privateKey|clientSecret|otp|pin)$|(Password|Secret|Token|ApiKey|Cvv)$",
+)
+IDENT_QUERY = "[(identifier) (property_identifier) (shorthand_property_identifier)] @i"
+
+
+class SensitiveDataLogged:
+    rule = RULE
+
+    def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if ctx.is_test or not ctx.has(b"log", b"Log"):
+            return
+        for call in ctx.calls:
+            if call.name not in LEVELS or not LOGGERS.match(call.obj):
+                continue
+            args = call.node.child_by_field_name("arguments")
+            if args is None:
+                continue
+            for ident in ctx.descendants(args, IDENT_QUERY, "i"):
+                name = ctx.text(ident)
+                parent = ident.parent
+                if (
+                    parent is not None
+                    and parent.type == "pair"
+                    and parent.child_by_field_name("key") == ident
+                ):
+                    continue  # { password: '***' }: the key name alone is not data
+                if (
+                    parent is not None
+                    and parent.type == "member_expression"
+                    and parent.child_by_field_name("object") == ident
+                ):
+                    continue  # token.length, password.length
+                if SENSITIVE.search(name) and not re.search(
+                    r"(Length|Count|Expires\w*|Type|Id|Url|Name|Hash)$", name
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        f"`{name}` written to the logs",
+                        fix="Do not log credentials or tokens; log the user id or a masked value.",
+                    )
+                    break
+            else:
+                text = ctx.text(args)
+                if re.search(r"\b(req|request)\.(body|headers)\s*[,)]", text) and re.search(
+                    rb"password|authorization", ctx.source, re.I
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        "whole request body/headers logged (passwords, tokens)",
+                        fix="Log selected, non-sensitive fields.",
+                        severity="low",
+                    )
+
+
+DETECTOR = SensitiveDataLogged()
