@@ -27,6 +27,7 @@ from mcp_backend.knowledge.models import (
     KnowledgeBase,
     Phase,
     Playbook,
+    Practice,
     PracticeArea,
 )
 
@@ -239,7 +240,7 @@ def _process_md(kb: KnowledgeBase) -> str:
 
 
 def _practice_area_md(area: PracticeArea) -> str:
-    def bullets(practices: Iterable[Any]) -> str:
+    def bullets(practices: Iterable[Practice]) -> str:
         lines = []
         for practice in practices:
             line = f"- **{practice.rule}**. {practice.why} *How:* {practice.how}"
@@ -687,6 +688,21 @@ def _registry(kb: KnowledgeBase) -> tuple[dict[str, _Entry], dict[str, _Family]]
     return entries, families
 
 
+_Registry = tuple[dict[str, _Entry], dict[str, _Family]]
+# The registry of the last knowledge base seen; rebuilding it per call would cost more than
+# rendering. Keyed by identity and holding the base itself, so the id cannot be reused.
+_last_registry: list[tuple[KnowledgeBase, _Registry]] = []
+
+
+def _registry_for(kb: KnowledgeBase | None) -> _Registry:
+    knowledge = kb or load_knowledge()
+    if _last_registry and _last_registry[0][0] is knowledge:
+        return _last_registry[0][1]
+    registry = _registry(knowledge)
+    _last_registry[:] = [(knowledge, registry)]
+    return registry
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -706,13 +722,13 @@ def list_documents(
     kb: KnowledgeBase | None = None, *, include_members: bool = True
 ) -> list[DocumentInfo]:
     """Every document in a stable order (index documents before their members)."""
-    entries, _ = _registry(kb or load_knowledge())
+    entries, _ = _registry_for(kb)
     return [e.info for e in entries.values() if include_members or e.info.family is None]
 
 
 def list_families(kb: KnowledgeBase | None = None) -> list[FamilyInfo]:
     """The families, each served by one URI template such as backend://checklist/{item_id}."""
-    _, families = _registry(kb or load_knowledge())
+    _, families = _registry_for(kb)
     return [family.info for family in families.values()]
 
 
@@ -723,7 +739,7 @@ def document_ids(kb: KnowledgeBase | None = None) -> list[str]:
 def render_document(doc_id: str, fmt: Format = "markdown", kb: KnowledgeBase | None = None) -> str:
     """One document by id (= URI path, e.g. "checklist/jwt") as Markdown or JSON."""
     _check_format(fmt)
-    entries, _ = _registry(kb or load_knowledge())
+    entries, _ = _registry_for(kb)
     entry = entries.get(doc_id)
     if entry is None:
         raise UnknownTopicError(unknown_topic_error(doc_id, sorted(entries), "document"))
@@ -735,7 +751,7 @@ def render_member(
 ) -> str:
     """One member of a family (e.g. "checklist", "jwt"); unknown ids list the valid ones."""
     _check_format(fmt)
-    _, families = _registry(kb or load_knowledge())
+    _, families = _registry_for(kb)
     found = families.get(family)
     if found is None:
         raise UnknownTopicError(unknown_topic_error(family, sorted(families), "family"))

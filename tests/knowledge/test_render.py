@@ -9,6 +9,7 @@ import pytest
 
 from mcp_backend.knowledge import KnowledgeBase, load_knowledge
 from mcp_backend.knowledge.render import (
+    Format,
     UnknownMemberError,
     UnknownTopicError,
     list_documents,
@@ -188,3 +189,10 @@ def test_table_cells_escape_pipes() -> None:
     from mcp_backend.knowledge.render import _table
 
     assert _table(["a"], [["x | y\nz"]]).splitlines()[-1] == "| x \\| y z |"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_documents_stay_well_below_a_tool_result_budget(fmt: Format) -> None:
+    # Tool results must stay far below 25,000 tokens (about 100,000 characters).
+    sizes = {doc_id: len(render_document(doc_id, fmt)) for doc_id in DOCUMENT_IDS}
+    assert max(sizes.values()) < 40_000, max(sizes.items(), key=lambda item: item[1])
