@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Literal, Protocol
 
@@ -23,7 +23,6 @@ from mcp_backend.review.model import (
     Finding,
     ProjectIndex,
     Route,
-    RuleMeta,
     Signal,
 )
 from mcp_backend.review.suppress import INVALID_SUPPRESSION_RULE_ID
@@ -175,15 +174,16 @@ def build_checklist(
     files_scanned: int,
     languages: Collection[str] = ("python",),
     items: Collection[str] | None = None,
-    catalog: Mapping[str, RuleMeta] | None = None,
+    covered_items: Collection[str] | None = None,
 ) -> list[ChecklistVerdict]:
-    """One verdict per checklist item (or per item asked for), in checklist order."""
+    """One verdict per checklist item (or per item asked for), in checklist order.
+
+    `covered_items`: the items some active rule looks at for these languages (None: all);
+    for the others a clean scan proves nothing, so their verdict is `unknown`.
+    """
     titles = checklist_titles()
     rule_languages = {"javascript" if lang == "typescript" else lang for lang in languages}
-    covered: set[str] = set()
-    for meta in (catalog or {}).values():
-        if rule_languages & set(meta.languages):
-            covered.add(meta.checklist_item)
+    covered = set(CHECKLIST_ITEM_IDS if covered_items is None else covered_items)
 
     by_item: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -265,13 +265,12 @@ def build_checklist(
             verdicts.append(verdict("pass", reason, signal_evidence))
             continue
 
+        if item == "tests":
+            verdicts.append(_tests_verdict(index, verdict))
+            continue
         if item not in covered:
             langs = ", ".join(sorted(rule_languages)) or "these languages"
             verdicts.append(verdict("unknown", f"no rule checks this for {langs} yet", []))
-            continue
-
-        if item == "tests":
-            verdicts.append(_tests_verdict(index, verdict))
             continue
         if item in _CLEAN_SCAN_PASSES:
             reason = f"no findings in {_plural(files_scanned, 'file')}"

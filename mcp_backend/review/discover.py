@@ -389,9 +389,12 @@ def discover(
             entry_path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
-                is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:  # a symlink loop (ELOOP) is neither file nor directory
+                is_dir = False
             if is_link:
                 reason = _symlink_skip_reason(entry_path, entry.name, is_dir, real_root)
                 if reason is not None:
@@ -463,7 +466,7 @@ def _symlink_skip_reason(link: Path, name: str, is_dir: bool, real_root: Path) -
     if not _within(target, real_root):
         return "symlink to a location outside the project root" if worth_reporting else ""
     if not is_dir:
-        return None  # a file inside the root; duplicates are caught by inode
+        return ""  # a file inside the root: reviewed once, at its real path
     if _within(link.parent.resolve(), target):
         return "symlink loop (points at one of its own parent directories)"
     # The real directory is inside the root and is walked at its own path.

@@ -10,7 +10,7 @@ import logging
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,16 +28,19 @@ from mcp_backend.review.model import (
     ReviewRequest,
     ReviewSummary,
     Route,
+    RuleMeta,
     Severity,
     Signal,
     SkippedFile,
 )
+from mcp_backend.review.python.analyzer import python_detectors
 from mcp_backend.review.rules import all_rules
 from mcp_backend.review.scan import (
     CancelCheck,
     ProgressCallback,
     ReviewCancelled,
     link_project,
+    project_detectors,
     run_project_rules,
     scan_files,
 )
@@ -280,7 +283,7 @@ def run_review(
         files_scanned=len(analysed),
         languages=set(languages),
         items=request.items,
-        catalog=catalog,
+        covered_items=covered_checklist_items(set(languages), catalog),
     )
     routes = sorted(index.routes, key=lambda r: (r.file, r.line, r.path, r.method))
 
@@ -318,6 +321,17 @@ def run_review(
         notes=notes,
         index=index,
     )
+
+
+def covered_checklist_items(languages: set[str], catalog: Mapping[str, RuleMeta]) -> set[str]:
+    """Checklist items some active rule examines for these languages: the Python detectors
+    and project rules actually installed, and the catalog's word for JavaScript/TypeScript."""
+    covered: set[str] = {d.rule.checklist_item for d in project_detectors()}
+    if "python" in languages:
+        covered.update(d.rule.checklist_item for d in python_detectors())
+    if languages & {"javascript", "typescript"}:
+        covered.update(m.checklist_item for m in catalog.values() if "javascript" in m.languages)
+    return covered
 
 
 def _under(path: Path, scope: Path) -> bool:

@@ -304,18 +304,18 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
     indexes: list[ProjectIndex] = []
     python_results = [r for r in analysed if r.language == "python"]
     if python_results:
-        from mcp_backend.review.python.linker import link_python
-
         try:
+            from mcp_backend.review.python.linker import link_python
+
             indexes.append(link_python(python_results, root))
         except Exception as exc:
             logger.exception("Python route linking failed")
             notes.append(f"Python route inventory failed ({type(exc).__name__}: {exc})")
     js_results = [r for r in analysed if r.language in ("javascript", "typescript")]
     if js_results:
-        from mcp_backend.review.javascript import link_javascript
-
         try:
+            from mcp_backend.review.javascript import link_javascript
+
             indexes.append(link_javascript(js_results, root))
         except Exception as exc:
             logger.exception("JavaScript route linking failed")

@@ -112,9 +112,9 @@ def analyze_python_file(
             logger.exception("detector %s failed on %s", rule_id, file)
             result.notes.append(f"rule {rule_id} failed on {file}: {type(exc).__name__}: {exc}")
 
-    from mcp_backend.review.python.frameworks import extract_file_facts
-
     try:
+        from mcp_backend.review.python.frameworks import extract_file_facts
+
         result.facts = extract_file_facts(ctx)
     except RecursionError:
         too_deep = True
