@@ -432,11 +432,14 @@ class ScopeFlow:
     request_params: set[str]
     membership_checked: set[str]  # names tested with `in`/`not in` (allow-list checks)
     module: ModuleInfo
+    parent: ScopeFlow | None = None  # the module's flow, for a function scope
 
     def values_of(self, name: str, before_line: int) -> list[Binding]:
         """Assignments to `name` in this scope before `before_line` (all of them if none is
         earlier: a loop may assign after the use textually)."""
         bindings = self.bindings.get(name, [])
+        if not bindings and self.parent is not None and name not in self.params:
+            return self.parent.values_of(name, 10**9)  # a module-level name, set before calls
         earlier = [b for b in bindings if b.line < before_line]
         return earlier or bindings
 
@@ -495,7 +498,8 @@ def scope_flow(tree: ast.Module, scope: ScopeNode) -> ScopeFlow:
         if args.kwarg:
             params.add(args.kwarg.arg)
         req_params = request_params(tree, scope)
-    flow = ScopeFlow(scope, bindings, params, req_params, checked, module_info(tree))
+    parent = None if isinstance(scope, ast.Module) else scope_flow(tree, tree)
+    flow = ScopeFlow(scope, bindings, params, req_params, checked, module_info(tree), parent)
     setattr(scope, "_review_flow", flow)  # noqa: B010 - cache on the node itself
     return flow
 

@@ -1,0 +1,184 @@
+"""cors-wildcard: CORS that accepts any origin, or reflects the caller's origin."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, Severity
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.cors_wildcard import RULE
+
+_MATCH_ALL_REGEX = re.compile(r"^\^?(https?://)?\(?\.\*\)?\$?$|^\^?https?\?://\.\*\$?$")
+_ALLOW_ORIGIN = "access-control-allow-origin"
+_FIX = (
+    "List the front-end origins that may call the API (from configuration); never combine a "
+    "wildcard or a reflected origin with credentials."
+)
+
+
+def _resolve(flow: au.ScopeFlow, node: ast.AST | None, depth: int = 0) -> ast.AST | None:
+    if isinstance(node, ast.Name) and depth < 4:
+        bindings = flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        if len(bindings) == 1:
+            return _resolve(flow, bindings[0].value, depth + 1)
+    return node
+
+
+def _is_wildcard(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
+    value = _resolve(flow, node)
+    if au.const_str(value) == "*":
+        return True
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return any(au.const_str(_resolve(flow, e)) == "*" for e in value.elts)
+    return False
+
+
+class CorsWildcard:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        info = au.module_info(ctx.tree)
+        yield from self._django_settings(ctx)
+        for scope in au.iter_scopes(ctx.tree):
+            flow = au.scope_flow(ctx.tree, scope)
+            for node in au.walk_scope(scope):
+                if isinstance(node, ast.Call):
+                    yield from self._middleware(ctx, info, flow, node)
+                    yield from self._flask_cors(ctx, info, flow, node)
+                elif isinstance(node, ast.Assign):
+                    yield from self._manual_header(ctx, flow, node)
+
+    def _middleware(
+        self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
+    ) -> Iterator[Finding]:
+        """app.add_middleware(CORSMiddleware, ...), Middleware(CORSMiddleware, ...),
+        CORSMiddleware(app, ...)."""
+        callee = info.qualify(call.func) or ""
+        mentions = callee.endswith("CORSMiddleware") or any(
+            (info.qualify(a) or "").endswith("CORSMiddleware") for a in call.args[:1]
+        )
+        if not mentions:
+            return
+        origins = au.keyword(call, "allow_origins")
+        regex = au.const_str(_resolve(flow, au.keyword(call, "allow_origin_regex")))
+        credentials = au.is_true(_resolve(flow, au.keyword(call, "allow_credentials")))
+        wildcard = _is_wildcard(flow, origins) or bool(regex and _MATCH_ALL_REGEX.match(regex))
+        if wildcard:
+            yield self._finding(ctx, call, "CORSMiddleware allows every origin", credentials)
+        elif origins is not None or regex:
+            ctx.signal("cors", "CORSMiddleware with an explicit origin list", call)
+
+    def _flask_cors(
+        self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
+    ) -> Iterator[Finding]:
+        callee = info.qualify(call.func) or ""
+        if callee not in {"flask_cors.CORS", "flask_cors.cross_origin", "quart_cors.cors"}:
+            return
+        credentials = au.is_true(_resolve(flow, au.keyword(call, "supports_credentials")))
+        credentials = credentials or au.is_true(au.keyword(call, "allow_credentials"))
+        origins = au.keyword(call, "origins") or au.keyword(call, "allow_origin")
+        if callee == "flask_cors.cross_origin" and origins is None and call.args:
+            origins = call.args[0]
+        resources = _resolve(flow, au.keyword(call, "resources"))
+        resource_origins: list[ast.expr] = []
+        if isinstance(resources, ast.Dict):
+            for options in resources.values:
+                if isinstance(options, ast.Dict):
+                    resource_origins += [
+                        v
+                        for k, v in zip(options.keys, options.values, strict=True)
+                        if au.const_str(k) == "origins"
+                    ]
+        configured_elsewhere = "CORS_ORIGINS" in ctx.source
+        if origins is not None:
+            wildcard = _is_wildcard(flow, origins)
+        elif resource_origins:
+            wildcard = any(_is_wildcard(flow, o) for o in resource_origins)
+        else:
+            wildcard = not configured_elsewhere  # Flask-CORS defaults to "*"
+        if wildcard:
+            name = callee.rsplit(".", 1)[-1]
+            yield self._finding(ctx, call, f"{name}() allows every origin", credentials)
+        else:
+            ctx.signal("cors", "Flask-CORS with explicit origins", call)
+
+    def _django_settings(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if au.is_dev_settings_file(ctx.file):
+            return
+        values: dict[str, ast.stmt] = {}
+        for stmt in ctx.tree.body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        values[target.id] = stmt
+        credentials_stmt = values.get("CORS_ALLOW_CREDENTIALS")
+        credentials = isinstance(credentials_stmt, ast.Assign) and au.is_true(
+            credentials_stmt.value
+        )
+        for name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"):
+            setting = values.get(name)
+            if isinstance(setting, ast.Assign) and au.is_true(setting.value):
+                yield self._finding(ctx, setting, f"{name} = True allows every origin", credentials)
+        for name in (
+            "CORS_ALLOWED_ORIGINS",
+            "CORS_ORIGIN_WHITELIST",
+            "CORS_ALLOWED_ORIGIN_REGEXES",
+        ):
+            if name in values:
+                ctx.signal("cors", f"{name} configured", values[name])
+
+    def _manual_header(
+        self, ctx: PythonFileContext, flow: au.ScopeFlow, node: ast.Assign
+    ) -> Iterator[Finding]:
+        for target in node.targets:
+            if not isinstance(target, ast.Subscript):
+                continue
+            key = (au.const_str(target.slice) or "").lower()
+            if key != _ALLOW_ORIGIN:
+                continue
+            if au.const_str(node.value) == "*":
+                yield ctx.finding(
+                    RULE,
+                    node,
+                    "Access-Control-Allow-Origin set to * by hand",
+                    severity="medium",
+                    fix=_FIX,
+                )
+            elif self._reflects_origin(flow, node.value):
+                yield ctx.finding(
+                    RULE,
+                    node,
+                    "Access-Control-Allow-Origin copies the request's Origin header: every "
+                    "site is allowed",
+                    severity="high",
+                    fix="Compare the Origin with an allow-list before echoing it.",
+                )
+
+    def _reflects_origin(self, flow: au.ScopeFlow, value: ast.expr) -> bool:
+        if isinstance(value, ast.Name) and value.id in flow.membership_checked:
+            return False
+        resolved = _resolve(flow, value)
+        if resolved is None or au.taint_of(flow, value) < au.Taint.REQUEST:
+            return False
+        text = ast.unparse(resolved).lower()
+        return "origin" in text
+
+    def _finding(
+        self, ctx: PythonFileContext, node: ast.AST, what: str, credentials: bool
+    ) -> Finding:
+        severity: Severity = "high" if credentials else "medium"
+        suffix = (
+            " together with credentials: any website can make authenticated requests and read "
+            "the answers"
+            if credentials
+            else ": any website can read the API's responses from a visitor's browser"
+        )
+        return ctx.finding(RULE, node, what + suffix, severity=severity, fix=_FIX)
+
+
+DETECTOR = CorsWildcard()
