@@ -6,7 +6,6 @@ Subcommands import their engine only when chosen, so `mcp-backend serve` starts 
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.util
 import json
 import logging
@@ -16,7 +15,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from mcp_backend import __version__
 
@@ -80,12 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     guidance.add_argument("topic", nargs="?", help="e.g. checklist, frameworks/framework-selection")
     guidance.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
-    for name, module, help_text in (
-        ("recommend", "mcp_backend.recommend.cli", "recommend a stack from requirements"),
-        ("review", "mcp_backend.review.cli", "review a project against the backend checklist"),
-        ("check", "mcp_backend.quality.cli", "run lint, format, types, security and tests"),
-    ):
-        add_engine_command(commands, name, module, help_text)
+    for add_command in (add_recommend_command, add_review_command, add_check_command):
+        add_command(commands)
     return parser
 
 
@@ -106,22 +101,60 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_engine_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    module: str,
-    help_text: str,
-) -> None:
-    """Each engine that ships a `cli` module owns its arguments and its run function."""
-    if importlib.util.find_spec(module) is None:
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def engine_available(module: str) -> bool:
+    """An engine's command exists only when the engine is installed."""
+    return importlib.util.find_spec(module) is not None
+
+
+def add_recommend_command(commands: Commands) -> None:
+    if not engine_available("mcp_backend.recommend"):
         return
-    engine_cli = importlib.import_module(module)
-    sub = commands.add_parser(name, help=help_text, description=help_text.capitalize() + ".")
-    engine_cli.add_arguments(sub)
-    sub.set_defaults(engine_run=engine_cli.run)
+    from mcp_backend.recommend.cli import add_cli_arguments
+
+    sub = commands.add_parser(
+        "recommend",
+        help="recommend a stack from requirements",
+        description="Recommend a backend stack (runtime, framework, database, ORM, validation, "
+        "auth, API style...) from requirements; unspecified aspects come back as questions.",
+    )
+    add_cli_arguments(sub)
+    sub.add_argument("--json", action="store_true", help="print the structured result as JSON")
+    sub.set_defaults(engine_run=run_recommend)
+
+
+def run_recommend(args: argparse.Namespace) -> int:
+    from mcp_backend.recommend import recommend, render_markdown, requirements_from_args
+
+    recommendation = recommend(requirements_from_args(args))
+    print(
+        recommendation.model_dump_json(indent=2) if args.json else render_markdown(recommendation)
+    )
+    return 0
+
+
+def add_review_command(commands: Commands) -> None:
+    pass
+
+
+def add_check_command(commands: Commands) -> None:
+    pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run_command(argv)
+    except BrokenPipeError:  # `mcp-backend review . | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "serve"
