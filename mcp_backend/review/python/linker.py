@@ -1,13 +1,561 @@
 """Links per-file Python facts into the project's route inventory.
 
 Contract (used by scan.py): `link_python(results, root) -> ProjectIndex`.
+
+Per-file facts name things by qualified name only; here they meet: routers are followed
+through `include_router` / `register_blueprint` / `mount` chains (prefixes and dependencies),
+Django urlconfs through `include()` and DRF routers, aliases and dependencies across modules,
+settings defaults and app-level middleware and hooks. Each route then gets its protections with
+evidence and the level it came from.
 """
 
 from __future__ import annotations
 
-from mcp_backend.review.model import FileResult, ProjectIndex
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp_backend.review.model import (
+    ChecklistItemId,
+    Evidence,
+    FileResult,
+    ProjectIndex,
+    Protection,
+    Route,
+    Signal,
+)
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.python.frameworks._classify import Classifier
+from mcp_backend.review.python.frameworks._django_link import DjangoLinker
+from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
+from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+
+logger = logging.getLogger(__name__)
+
+APP_KINDS = {
+    "FastAPI": ("fastapi", "app"),
+    "APIRouter": ("fastapi", "router"),
+    "Flask": ("flask", "app"),
+    "Quart": ("flask", "app"),
+    "Blueprint": ("flask", "router"),
+    "Namespace": ("flask", "router"),
+    "Api": ("flask", "router"),
+    "Application": ("aiohttp", "app"),
+    "RouteTableDef": ("aiohttp", "router"),
+    "Starlette": ("starlette", "app"),
+    "Router": ("starlette", "router"),
+}
+ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
+)
+NOT_MECHANISMS = frozenset({"wraps", "staticmethod", "classmethod", "property", "cache"})
+
+
+@dataclass
+class Chain:
+    """One way a router is reached from an app: full prefix, inherited mechanisms."""
+
+    prefix: str = ""
+    dependencies: list[tuple[str, str, int, str]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Edge:
+    parent: Symbol | None
+    prefix: str
+    override_prefix: bool
+    dependencies: list[str]
+    file: str
+    line: int
 
 
 def link_python(results: list[FileResult], root: str) -> ProjectIndex:
-    # Scaffold: the route linker replaces this.
-    return ProjectIndex(root=root)
+    return _Linker(results, root).run()
+
+
+class _Linker:
+    def __init__(self, results: list[FileResult], root: str) -> None:
+        self.results = [r for r in results if r.language == "python" and not r.skipped]
+        self.root = root
+        self.modules = Modules(self.results)
+        self.classifier = Classifier(self.modules)
+        self.edges: dict[str, list[Edge]] = {}
+        self._limiters_cache: list[tuple[str, str, int]] | None = None
+        self._build_edges()
+
+    # --- wiring ---------------------------------------------------------------------------
+    def _build_edges(self) -> None:
+        for result, facts in self.modules.by_name.values():
+            for include in facts.get("includes", []):
+                child = self.modules.resolve(include.get("child", ""))
+                if child is None or child.kind != "object":
+                    continue
+                parent = (
+                    self.modules.resolve(include.get("parent", ""))
+                    if include.get("parent")
+                    else None
+                )
+                self.edges.setdefault(child.key, []).append(
+                    Edge(
+                        parent=parent if parent is not None and parent.kind == "object" else None,
+                        prefix=include.get("prefix", ""),
+                        override_prefix=bool(include.get("override_prefix")),
+                        dependencies=include.get("dependencies", []),
+                        file=result.file,
+                        line=int(include.get("line", 1)),
+                    )
+                )
+
+    def _object_kind(self, symbol: Symbol | None) -> tuple[str, str]:
+        if symbol is None or symbol.kind != "object":
+            return ("", "")
+        call = str(symbol.fact.get("call", "")).rsplit(".", 1)[-1]
+        return APP_KINDS.get(call, ("", ""))
+
+    def chains(self, symbol: Symbol | None, depth: int = 0) -> list[Chain]:
+        if symbol is None:
+            return [Chain()]
+        _, kind = self._object_kind(symbol)
+        level = "app" if kind == "app" else "router"
+        own = Chain(
+            prefix=str(symbol.fact.get("prefix", "")),
+            dependencies=[
+                (d, symbol.file, int(symbol.fact.get("line", 1)), level)
+                for d in symbol.fact.get("dependencies", [])
+            ],
+            keys=[symbol.key],
+        )
+        parents = self.edges.get(symbol.key, [])
+        if not parents or depth > 8:
+            return [own]
+        out: list[Chain] = []
+        for edge in parents:
+            for parent_chain in self.chains(edge.parent, depth + 1):
+                edge_level = (
+                    "app"
+                    if self._object_kind(edge.parent)[1] == "app" and not edge.dependencies
+                    else "router"
+                )
+                out.append(
+                    Chain(
+                        prefix=join_path(
+                            parent_chain.prefix,
+                            edge.prefix,
+                            "" if edge.override_prefix else own.prefix,
+                        ),
+                        dependencies=[
+                            *parent_chain.dependencies,
+                            *((d, edge.file, edge.line, edge_level) for d in edge.dependencies),
+                            *own.dependencies,
+                        ],
+                        keys=[*parent_chain.keys, symbol.key],
+                    )
+                )
+        return out[:6]
+
+    # --- routes ---------------------------------------------------------------------------
+    def run(self) -> ProjectIndex:
+        drafts = self._declared_routes()
+        django = DjangoLinker(self.modules, self.classifier)
+        drafts.extend(django.routes())
+        routes = [self._finish(draft) for draft in drafts]
+        routes = self._dedupe(routes)
+        test_results = [r for r in self.results if r.is_test]
+        self._mark_tested(routes, drafts, test_results)
+        index = ProjectIndex(
+            root=self.root,
+            routes=routes,
+            frameworks=sorted({r.framework for r in routes} | self._framework_packages()),
+            test_files=sorted(r.file for r in self.results if r.is_test),
+            source_files=sorted(r.file for r in self.results if not r.is_test),
+        )
+        index.facts = self._project_facts(routes, drafts, django)
+        index.signals = self._signals(routes, index.facts)
+        return index
+
+    def _framework_packages(self) -> set[str]:
+        names = {"fastapi", "flask", "django", "aiohttp", "starlette"}
+        found: set[str] = set()
+        for result in self.results:
+            for package in result.facts.get("packages", []):
+                if package in names:
+                    found.add(package)
+                elif package == "rest_framework":
+                    found.add("django")
+        return found
+
+    def _declared_routes(self) -> list[RouteDraft]:
+        drafts: list[RouteDraft] = []
+        for result, facts in self.modules.by_name.values():
+            if result.is_test:
+                continue
+            declared = list(facts.get("routes", []))
+            declared.extend(self._class_routes(facts))
+            for route in declared:
+                target = (
+                    self.modules.resolve(route.get("target", "")) if route.get("target") else None
+                )
+                framework = route.get("framework") or self._object_kind(target)[0]
+                if not framework:
+                    framework = next(
+                        (
+                            p
+                            for p in ("fastapi", "flask", "aiohttp", "starlette")
+                            if p in facts.get("packages", [])
+                        ),
+                        "",
+                    )
+                    if not framework and "quart" in facts.get("packages", []):
+                        framework = "flask"
+                if not framework:
+                    continue
+                handler = self.modules.resolve(route.get("handler_ref", ""))
+                chains = self.chains(target) if target is not None else [Chain()]
+                for chain in chains:
+                    for method in route.get("methods") or ["GET"]:
+                        draft = RouteDraft(
+                            method=method.upper(),
+                            path=join_path(chain.prefix, route["path"]),
+                            handler=route.get("handler", ""),
+                            file=result.file if handler is None else handler.file,
+                            line=int(route.get("line", 1))
+                            if handler is None
+                            else int(handler.fact.get("line", route.get("line", 1))),
+                            framework=framework,
+                            mounted_prefix=chain.prefix,
+                            handler_fact=handler.fact
+                            if handler is not None and handler.kind == "function"
+                            else None,
+                        )
+                        self._route_mechanisms(draft, route, chain, result.file)
+                        drafts.append(draft)
+        return drafts
+
+    def _class_routes(self, facts: dict[str, Any]) -> list[dict[str, Any]]:
+        """Flask `add_url_rule(view_func=View.as_view(...))`: one route per verb method."""
+        routes: list[dict[str, Any]] = []
+        for entry in facts.get("class_routes", []):
+            cls = self.modules.resolve(entry.get("class_ref", ""))
+            if cls is None or cls.kind != "class":
+                continue
+            verbs = [
+                m
+                for m in cls.fact.get("methods", [])
+                if m.upper() in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+            ]
+            for verb in verbs:
+                routes.append(
+                    {
+                        "target": entry["target"],
+                        "methods": [verb.upper()],
+                        "path": entry["path"],
+                        "dependencies": [],
+                        "handler_ref": f"{cls.module}.{cls.name}.{verb}",
+                        "handler": f"{cls.name}.{verb}",
+                        "line": entry.get("line", 1),
+                        "class_ref": f"{cls.module}.{cls.name}",
+                    }
+                )
+        return routes
+
+    def _route_mechanisms(
+        self, draft: RouteDraft, route: dict[str, Any], chain: Chain, file: str
+    ) -> None:
+        for name, where, line, level in chain.dependencies:
+            draft.apply(
+                self.classifier.classify(name),
+                "dependency",
+                f"Depends({name.rsplit('.', 1)[-1]})",
+                file=where,
+                line=line,
+                level=level,
+            )
+        for name in route.get("dependencies", []):
+            draft.apply(
+                self.classifier.classify(name),
+                "dependency",
+                f"Depends({name.rsplit('.', 1)[-1]})",
+                file=file,
+                line=int(route.get("decorator_line", route.get("line", 1))),
+                level="route",
+            )
+        for key in chain.keys:
+            self._hooks_and_middleware(draft, key)
+        if draft.framework == "starlette":
+            self._starlette_middleware(draft)
+        if draft.framework == "flask":
+            self._flask_global_limits(draft)
+        class_ref = route.get("class_ref")
+        if class_ref:
+            cls = self.modules.resolve(class_ref)
+            if cls is not None and cls.kind == "class":
+                for deco in cls.fact.get("decorators", []):
+                    if deco.get("short") not in ROUTE_DECORATORS:
+                        draft.apply(
+                            self.classifier.classify(deco["name"], deco.get("strings")),
+                            "decorator",
+                            f"@{deco['short']}",
+                            file=cls.file,
+                            line=int(deco.get("line", 1)),
+                            level="router",
+                        )
+        fact = draft.handler_fact
+        if fact is not None:
+            draft.apply_handler(fact, self.classifier, self.modules, framework=draft.framework)
+
+    def _hooks_and_middleware(self, draft: RouteDraft, key: str) -> None:
+        for result, facts in self.modules.by_name.values():
+            for hook in facts.get("hooks", []):
+                target = self.modules.resolve(hook.get("target", ""))
+                applies = hook.get("kind") == "before_app_request" or (
+                    target is not None and target.key == key
+                )
+                if not applies:
+                    continue
+                level = "app" if self._object_kind(target)[1] == "app" else "router"
+                caps = self.classifier.classify(hook.get("function", ""))
+                draft.apply(
+                    caps,
+                    "hook",
+                    f"before_request {hook.get('function', '').rsplit('.', 1)[-1]}",
+                    file=result.file,
+                    line=int(hook.get("line", 1)),
+                    level=level,
+                )
+            for middleware in facts.get("middleware", []):
+                target = (
+                    self.modules.resolve(middleware.get("target", ""))
+                    if middleware.get("target")
+                    else None
+                )
+                if target is None or target.key != key:
+                    continue
+                caps = self.classifier.classify(middleware.get("name", ""))
+                draft.apply(
+                    caps,
+                    "middleware",
+                    middleware.get("name", "").rsplit(".", 1)[-1],
+                    file=result.file,
+                    line=int(middleware.get("line", 1)),
+                    level="app",
+                )
+            for name, obj in facts.get("objects", {}).items():
+                # aiohttp web.Application(middlewares=[...]) / Starlette(middleware=[...])
+                if f"{facts.get('module')}:{name}" != key:
+                    continue
+                for entry in obj.get("middleware", []):
+                    caps = self.classifier.classify(entry)
+                    draft.apply(
+                        caps,
+                        "middleware",
+                        entry.rsplit(".", 1)[-1],
+                        file=result.file,
+                        line=int(obj.get("line", 1)),
+                        level="app",
+                    )
+
+    def _starlette_middleware(self, draft: RouteDraft) -> None:
+        for result, facts in self.modules.by_name.values():
+            for middleware in facts.get("middleware", []):
+                if middleware.get("target"):
+                    continue
+                caps = self.classifier.classify(middleware.get("name", ""))
+                draft.apply(
+                    caps,
+                    "middleware",
+                    middleware.get("name", "").rsplit(".", 1)[-1],
+                    file=result.file,
+                    line=int(middleware.get("line", 1)),
+                    level="app",
+                )
+
+    def _flask_global_limits(self, draft: RouteDraft) -> None:
+        for symbol_file, obj, line in self._global_limiters():
+            draft.rate.append(
+                Evidence(kind="limiter", detail=obj, file=symbol_file, line=line, level="app")
+            )
+
+    def _global_limiters(self) -> list[tuple[str, str, int]]:
+        if self._limiters_cache is not None:
+            return self._limiters_cache
+        found: list[tuple[str, str, int]] = []
+        for result, facts in self.modules.by_name.values():
+            module = facts.get("module", "")
+            initialised = {entry.get("object", "") for entry in facts.get("init_app", [])}
+            for name, obj in facts.get("objects", {}).items():
+                if not str(obj.get("call", "")).endswith("Limiter") or not obj.get(
+                    "default_limits"
+                ):
+                    continue
+                if (
+                    "flask_limiter" not in str(obj.get("call", ""))
+                    and str(obj.get("call", "")).rsplit(".", 1)[-1] != "Limiter"
+                ):
+                    continue
+                if "slowapi" in str(obj.get("call", "")):
+                    continue  # slowapi's defaults apply only with SlowAPIMiddleware
+                if (
+                    obj.get("has_app")
+                    or f"{module}.{name}" in initialised
+                    or self._init_elsewhere(module, name)
+                ):
+                    found.append(
+                        (
+                            result.file,
+                            f"Limiter(default_limits=...) {name}",
+                            int(obj.get("line", 1)),
+                        )
+                    )
+        self._limiters_cache = found
+        return found
+
+    def _init_elsewhere(self, module: str, name: str) -> bool:
+        for _, facts in self.modules.by_name.values():
+            for entry in facts.get("init_app", []):
+                resolved = self.modules.resolve(entry.get("object", ""))
+                if resolved is not None and resolved.key == f"{module}:{name}":
+                    return True
+        return False
+
+    # --- finishing ------------------------------------------------------------------------
+    def _finish(self, draft: RouteDraft) -> Route:
+        route = draft.to_route()
+        route.public_by_design = _policy.public_reason(
+            route, webhook_verified=draft.signature_check
+        )
+        return route
+
+    @staticmethod
+    def _dedupe(routes: list[Route]) -> list[Route]:
+        seen: set[tuple[str, str, str, int]] = set()
+        unique: list[Route] = []
+        for route in routes:
+            key = (route.method, route.path, route.file, route.line)
+            if key not in seen:
+                seen.add(key)
+                unique.append(route)
+        return sorted(unique, key=lambda r: (r.file, r.line, r.path, r.method))
+
+    def _mark_tested(
+        self, routes: list[Route], drafts: list[RouteDraft], tests: list[FileResult]
+    ) -> None:
+        if not tests:
+            return
+        paths: set[str] = set()
+        url_names: set[str] = set()
+        names: set[str] = set()
+        for result in tests:
+            refs = result.facts.get("test_refs", {})
+            paths.update(refs.get("paths", []))
+            url_names.update(refs.get("url_names", []))
+            names.update(n.rsplit(".", 1)[-1] for n in refs.get("names", []))
+        url_name_of = {(d.method, d.path, d.file, d.line): d.url_name for d in drafts}
+        for route in routes:
+            handler = route.handler.rsplit(".", 1)[-1]
+            cls = route.handler.split(".", 1)[0]
+            name = url_name_of.get((route.method, route.path, route.file, route.line))
+            route.tested = (
+                any(_policy.url_matches(route.path, path) for path in paths)
+                or (name is not None and name in url_names)
+                or handler in names
+                or cls in names
+                or any(n.endswith("." + handler) or n == handler for n in url_names)
+            )
+
+    def _project_facts(
+        self, routes: list[Route], drafts: list[RouteDraft], django: DjangoLinker
+    ) -> dict[str, Any]:
+        error_handlers: list[dict[str, Any]] = []
+        for result, facts in self.modules.by_name.values():
+            if result.is_test:
+                continue
+            for handler in facts.get("error_handlers", []):
+                error_handlers.append({"file": result.file, **handler})
+        rest = django.settings.get("rest_framework", {})
+        if rest.get("EXCEPTION_HANDLER"):
+            error_handlers.append(
+                {
+                    "file": django.settings_file,
+                    "line": 1,
+                    "kind": "EXCEPTION_HANDLER",
+                    "detail": rest["EXCEPTION_HANDLER"],
+                }
+            )
+        shapes: dict[str, list[dict[str, Any]]] = {}
+        for draft in drafts:
+            if draft.responses:
+                shapes[f"{draft.method} {draft.path}"] = [
+                    {**r, "file": draft.file} for r in draft.responses
+                ]
+        apps = []
+        for result, facts in self.modules.by_name.values():
+            for name, obj in facts.get("objects", {}).items():
+                framework, kind = APP_KINDS.get(
+                    str(obj.get("call", "")).rsplit(".", 1)[-1], ("", "")
+                )
+                if kind == "app" and "." in str(obj.get("call", "")):
+                    apps.append(
+                        {
+                            "file": result.file,
+                            "line": obj.get("line", 1),
+                            "name": name,
+                            "framework": framework,
+                        }
+                    )
+        return {
+            "error_handlers": error_handlers,
+            "framework_error_handling": "django" if django.is_django else None,
+            "rate_limit_global": [
+                {"file": f, "detail": d, "line": line} for f, d, line in self._global_limiters()
+            ]
+            + django.global_throttles(),
+            "response_shapes": shapes,
+            "has_tests": any(r.is_test for r in self.results),
+            "apps": apps,
+            "critical_routes": [f"{r.method} {r.path}" for r in routes if _policy.critical_kind(r)],
+        }
+
+    def _signals(self, routes: list[Route], facts: dict[str, Any]) -> list[Signal]:
+        signals: list[Signal] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(item: ChecklistItemId, evidence: Evidence) -> None:
+            key = (item, evidence.detail)
+            if key in seen or len(seen) > 60:
+                return
+            seen.add(key)
+            signals.append(
+                Signal(item=item, detail=evidence.detail, file=evidence.file, line=evidence.line)
+            )
+
+        for route in routes:
+            pairs: tuple[tuple[ChecklistItemId, Protection], ...] = (
+                ("authentication", route.auth),
+                ("authorization", route.authz),
+                ("input-validation", route.validation),
+                ("rate-limiting", route.rate_limit),
+            )
+            for item, protection in pairs:
+                if protection.status == "present":
+                    for evidence in protection.evidence[:1]:
+                        add(item, evidence)
+        for handler in facts["error_handlers"][:5]:
+            add(
+                "error-handling",
+                Evidence(
+                    kind="error_handler",
+                    detail=f"{handler.get('kind')} {handler.get('detail', '')}".strip(),
+                    file=handler["file"],
+                    line=int(handler.get("line", 1)),
+                ),
+            )
+        tests = [r for r in self.results if r.is_test]
+        if tests:
+            add(
+                "tests",
+                Evidence(
+                    kind="tests", detail=f"{len(tests)} test files", file=tests[0].file, line=1
+                ),
+            )
+        return signals

@@ -1,0 +1,248 @@
+"""Language-neutral judgements about routes, shared by the linkers and the project rules:
+which routes are public by design, which need protection, which are critical, and whether a
+test's URL refers to a route path. Python and JavaScript linkers both call these."""
+
+from __future__ import annotations
+
+import re
+
+from mcp_backend.review.model import Confidence, Finding, Route, RuleMeta, Severity
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+_PARAM = re.compile(r"\{[^}]*\}|<[^>]*>|:[A-Za-z_]\w*|\(\?P<[^>]+>[^)]*\)|\*\w*")
+_WORD_SPLIT = re.compile(r"[/_\-.\s]+")
+
+_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "login",
+        re.compile(r"^(login|log-in|signin|sign-in|token|authenticate|obtain|access-token)$"),
+    ),
+    ("logout", re.compile(r"^(logout|log-out|signout|sign-out)$")),
+    ("registration", re.compile(r"^(register|registration|signup|sign-up|join)$")),
+    (
+        "password reset",
+        re.compile(r"^(forgot|forgot-password|reset|reset-password|password-reset)$"),
+    ),
+    ("token refresh", re.compile(r"^(refresh|refresh-token|token-refresh)$")),
+    ("OAuth callback", re.compile(r"^(callback|oauth|authorize|oauth2)$")),
+    (
+        "health check",
+        re.compile(
+            r"^(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping|version)$"
+        ),
+    ),
+    ("API docs", re.compile(r"^(docs|openapi|openapi\.json|redoc|swagger|swagger-ui|schema)$")),
+    ("static files", re.compile(r"^(static|favicon\.ico|robots\.txt|assets|media)$")),
+    ("account verification", re.compile(r"^(verify-email|confirm-email|activate|verify|confirm)$")),
+)
+_HANDLER_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "login",
+        re.compile(
+            r"^(login|signin|sign_in|log_in|login_for_access_token|obtain_token|token|authenticate|create_token|issue_token|login_view|obtain_auth_token)$"
+        ),
+    ),
+    ("logout", re.compile(r"^(logout|log_out|signout|logout_view)$")),
+    (
+        "registration",
+        re.compile(
+            r"^(register|signup|sign_up|register_user|create_account|register_view|signup_view)$"
+        ),
+    ),
+    (
+        "password reset",
+        re.compile(
+            r"^(forgot_password|reset_password|password_reset|request_password_reset|password_reset_request|confirm_password_reset|password_reset_confirm)$"
+        ),
+    ),
+    ("token refresh", re.compile(r"^(refresh|refresh_token|token_refresh)$")),
+    ("OAuth callback", re.compile(r"^(oauth_callback|auth_callback|callback)$")),
+    (
+        "health check",
+        re.compile(r"^(health|healthz|health_check|healthcheck|readiness|liveness|ping|ready)$"),
+    ),
+)
+_SENSITIVE = re.compile(
+    r"(^|[/_\-])(users?|accounts?|admin|orders?|payments?|invoices?|billing|settings|"
+    r"profiles?|files?|uploads?|exports?|downloads?|me|dashboard|wallets?|cards?|"
+    r"transactions?|secrets?|keys|credentials|customers?|members?|subscriptions?|"
+    r"messages?|notifications?|reports?|audit|tenants?|teams?|organizations?|"
+    r"addresses|documents?)($|[/_\-])",
+    re.IGNORECASE,
+)
+_ADMIN = re.compile(
+    r"(^|[/_\-])(admin|administration|superuser|staff|backoffice|manage)($|[/_\-])", re.IGNORECASE
+)
+_AUTH_CRITICAL = re.compile(
+    r"(^|[/_\-])(login|signin|sign-in|token|register|signup|sign-up|password|reset|forgot|"
+    r"logout|refresh|oauth|2fa|mfa|otp)($|[/_\-])",
+    re.IGNORECASE,
+)
+_PAYMENT = re.compile(
+    r"(^|[/_\-])(pay|payments?|checkout|charges?|refunds?|billing|subscriptions?|invoices?|"
+    r"purchase|transfers?|withdraw|wallets?|stripe)($|[/_\-])",
+    re.IGNORECASE,
+)
+
+
+def static_segments(path: str) -> list[str]:
+    return [s.lower() for s in _PARAM.sub("", path).split("/") if s]
+
+
+def handler_name(route: Route) -> str:
+    return route.handler.rsplit(".", 1)[-1].lower()
+
+
+def public_reason(route: Route, *, webhook_verified: bool = False) -> str | None:
+    """Why a route is public by design, or None. Admin paths are never public by design."""
+    segments = static_segments(route.path)
+    if any(_ADMIN.search(s) for s in segments):
+        return None
+    if segments and segments[0] in {"static", "assets", "media"}:
+        return "static files"
+    tail = segments[-2:] if segments else []
+    for reason, pattern in _PUBLIC:
+        if any(pattern.match(s) for s in tail):
+            if reason == "account verification" and route.method == "DELETE":
+                continue
+            return reason
+    if any("webhook" in s for s in segments) and webhook_verified:
+        return "webhook with a verified signature"
+    name = handler_name(route)
+    for reason, pattern in _HANDLER_PUBLIC:
+        if pattern.match(name):
+            return reason
+    if not segments and route.method in {"GET", "HEAD"}:
+        return "index page"
+    return None
+
+
+def is_admin_route(route: Route) -> bool:
+    return bool(_ADMIN.search(route.path) or handler_name(route).startswith("admin_"))
+
+
+def is_sensitive(route: Route) -> bool:
+    """Paths or handlers about users, accounts, orders, payments, settings, files, exports."""
+    return bool(
+        _SENSITIVE.search(_PARAM.sub("", route.path)) or _SENSITIVE.search(handler_name(route))
+    )
+
+
+def is_auth_endpoint(route: Route) -> bool:
+    """Login, registration, password reset, token: where brute force and abuse happen."""
+    if route.method not in {"POST", "PUT", "PATCH", "ANY"}:
+        return False
+    reason = route.public_by_design or ""
+    if reason in {"login", "registration", "password reset", "token refresh"}:
+        return True
+    segments = static_segments(route.path)
+    return any(
+        re.match(
+            r"^(login|signin|sign-in|token|register|signup|sign-up|forgot|reset|forgot-password|reset-password|password-reset)$",
+            s,
+        )
+        for s in segments[-2:]
+    )
+
+
+def critical_kind(route: Route) -> str | None:
+    """Why a route is critical enough to need a test: auth, payments, deletion, admin."""
+    path = _PARAM.sub("", route.path)
+    if route.public_by_design in {"health check", "API docs", "static files", "index page"}:
+        return None
+    if _AUTH_CRITICAL.search(path) or route.public_by_design in {
+        "login",
+        "registration",
+        "password reset",
+    }:
+        return "authentication"
+    if _PAYMENT.search(path) or _PAYMENT.search(handler_name(route)):
+        return "payments"
+    if is_admin_route(route):
+        return "admin"
+    if route.method == "DELETE":
+        return "deletion"
+    return None
+
+
+def path_regex(path: str) -> re.Pattern[str]:
+    """A route path ('/orders/{id}', '/orders/<int:pk>/', '/orders/:id') as a URL matcher."""
+    pieces: list[str] = []
+    position = 0
+    for match in _PARAM.finditer(path):
+        pieces.append(re.escape(path[position : match.start()]))
+        pieces.append(r"[^/]+" if not match.group(0).startswith("*") else r".*")
+        position = match.end()
+    pieces.append(re.escape(path[position:]))
+    body = "".join(pieces).rstrip("/")
+    return re.compile(rf"^{body}/?$")
+
+
+def url_matches(route_path: str, test_path: str) -> bool:
+    """A test's URL (query string dropped, f-string holes as '{}') refers to the route path."""
+    url = re.sub(r"^[a-z]+://[^/]+", "", test_path.split("?", 1)[0].split("#", 1)[0])
+    url = url.replace("{}", "1")
+    if not url.startswith("/"):
+        url = "/" + url
+    if path_regex(route_path).match(url):
+        return True
+    # A test client mounted below a prefix (a blueprint or sub-app under test) drops it.
+    segments = route_path.strip("/").split("/")
+    for cut in range(1, len(segments)):
+        tail = "/" + "/".join(segments[cut:])
+        if static_segments(tail) and path_regex(tail).match(url):
+            return True
+    return False
+
+
+def has_protected_sibling(route: Route, routes: list[Route]) -> bool:
+    """Another route on the same resource (same path up to its first parameter) needs auth."""
+    resource = _PARAM.split(route.path, maxsplit=1)[0].rstrip("/")
+    if not resource:
+        return False
+    return any(
+        other is not route
+        and other.auth.status == "present"
+        and _PARAM.split(other.path, maxsplit=1)[0].rstrip("/") == resource
+        for other in routes
+    )
+
+
+def needs_protection(route: Route, routes: list[Route]) -> str | None:
+    """Why a route needs authentication (None when it does not, or is public by design)."""
+    if route.public_by_design:
+        return None
+    if route.method in STATE_CHANGING:
+        return "it changes data" if route.method != "ANY" else "it accepts any method"
+    if is_admin_route(route):
+        return "it is an admin route"
+    if is_sensitive(route):
+        return "it exposes user or account data"
+    if route.loads_by_id and has_protected_sibling(route, routes):
+        return "it loads a record by id while other routes on the same resource require auth"
+    return None
+
+
+def route_finding(
+    rule: RuleMeta,
+    route: Route,
+    message: str,
+    *,
+    fix: str,
+    severity: Severity | None = None,
+    confidence: Confidence | None = None,
+) -> Finding:
+    """A project-rule finding at the route's handler, with `route` set to 'METHOD /path'."""
+    return Finding(
+        rule_id=rule.id,
+        checklist_item=rule.checklist_item,
+        severity=severity or rule.severity,
+        confidence=confidence or rule.confidence,
+        message=message,
+        file=route.file,
+        line=max(route.line, 1),
+        snippet=f"{route.method} {route.path} -> {route.handler}",
+        fix=fix,
+        cwe=rule.cwe,
+        route=f"{route.method} {route.path}",
+    )

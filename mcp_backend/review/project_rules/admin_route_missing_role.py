@@ -1,0 +1,35 @@
+"""admin-route-missing-role: admin routes that authenticate but never check a role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.admin_route_missing_role import RULE
+
+ROLE_KINDS = frozenset({"role", "permission_class", "guard"})
+
+
+class AdminRouteMissingRole:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        for route in index.routes:
+            if not _policy.is_admin_route(route) or route.auth.status != "present":
+                continue
+            if route.authz.status == "unknown":
+                continue
+            if any(e.kind in ROLE_KINDS for e in route.authz.evidence):
+                continue
+            yield _policy.route_finding(
+                RULE,
+                route,
+                f"Admin route {route.method} {route.path} checks that the caller is logged in "
+                "but not that they are an administrator: any registered user can call it.",
+                fix="Add a role or permission check for the whole admin router (e.g. a "
+                "require_admin dependency, IsAdminUser, @roles_required('admin'), a role guard).",
+            )
+
+
+DETECTOR = AdminRouteMissingRole()

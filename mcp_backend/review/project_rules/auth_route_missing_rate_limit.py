@@ -1,0 +1,31 @@
+"""auth-route-missing-rate-limit: login/register/reset without a limiter seen in code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.auth_route_missing_rate_limit import RULE
+
+
+class AuthRouteMissingRateLimit:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        for route in index.routes:
+            if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
+                continue
+            yield _policy.route_finding(
+                RULE,
+                route,
+                f"{route.method} {route.path} is an authentication endpoint with no rate limit "
+                "in the code, so passwords can be guessed at full speed. A reverse proxy or "
+                "gateway may already limit it; if so, this warning can be suppressed.",
+                fix="Limit attempts per client and per account (slowapi / Flask-Limiter "
+                "@limiter.limit('5/minute'), django-ratelimit, DRF throttle_classes, "
+                "express-rate-limit).",
+            )
+
+
+DETECTOR = AuthRouteMissingRateLimit()

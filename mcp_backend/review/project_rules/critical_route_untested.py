@@ -1,0 +1,51 @@
+"""critical-route-untested: auth, payment, deletion and admin routes no test refers to.
+
+Decision: when the project has no test files at all, one project-level finding lists the
+critical routes (a missing test suite is one problem, not twenty). Otherwise each critical
+route whose `tested` is False gets its own finding; `tested is None` (not checked) is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.critical_route_untested import RULE
+
+FIX = "Add a test that calls the route (success and the refused cases: anonymous, wrong user)."
+
+
+class CriticalRouteUntested:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        critical = [(r, kind) for r in index.routes if (kind := _policy.critical_kind(r))]
+        if not critical:
+            return
+        if not index.test_files:
+            first, _ = critical[0]
+            listed = ", ".join(f"{r.method} {r.path}" for r, _ in critical[:6])
+            more = f" and {len(critical) - 6} more" if len(critical) > 6 else ""
+            finding = _policy.route_finding(
+                RULE,
+                first,
+                f"The project has no tests, and {len(critical)} critical routes (auth, payments, "
+                f"deletion, admin) are untested: {listed}{more}.",
+                fix=FIX,
+            )
+            finding.route = None
+            yield finding
+            return
+        for route, kind in critical:
+            if route.tested is False:
+                yield _policy.route_finding(
+                    RULE,
+                    route,
+                    f"No test refers to {route.method} {route.path} ({kind} route) by URL, URL "
+                    "name or handler.",
+                    fix=FIX,
+                )
+
+
+DETECTOR = CriticalRouteUntested()

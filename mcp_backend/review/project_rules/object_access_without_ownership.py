@@ -1,0 +1,48 @@
+"""object-access-without-ownership: IDOR candidates, reported only in clear cases.
+
+A route qualifies when it is authenticated, loads a record by an id from its path (directly,
+or through a project function we could read), and shows no ownership or role check. It must
+also be about user data, change data, or live in a project that checks ownership elsewhere
+(so a public catalogue read by id is not reported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.object_access_without_ownership import RULE
+
+
+class ObjectAccessWithoutOwnership:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        checks_ownership_elsewhere = any(
+            e.kind == "ownership" for r in index.routes for e in r.authz.evidence
+        )
+        for route in index.routes:
+            if not route.loads_by_id or route.auth.status != "present":
+                continue
+            if route.authz.status != "absent" or route.public_by_design:
+                continue
+            if _policy.is_admin_route(route):
+                continue  # admin routes are judged by admin-route-missing-role
+            changes = route.method in _policy.STATE_CHANGING
+            if not (changes or _policy.is_sensitive(route) or checks_ownership_elsewhere):
+                continue
+            yield _policy.route_finding(
+                RULE,
+                route,
+                f"{route.method} {route.path} loads a record by the id in its URL and does not "
+                "check that it belongs to the caller: any logged-in user can "
+                f"{'change' if changes else 'read'} another user's record by changing the id.",
+                fix="Filter the lookup by the current user (owner_id == user.id, "
+                "owner=request.user), or check the record's owner and return 404/403, or use "
+                "an object-level permission.",
+                confidence="medium" if changes else "low",
+            )
+
+
+DETECTOR = ObjectAccessWithoutOwnership()

@@ -1,0 +1,67 @@
+"""route-missing-auth: routes that need a caller identity and have no authentication at all.
+
+Precision: only `absent` counts (never `unknown`); routes public by design are skipped; a
+route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
+or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex, Route
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.route_missing_auth import RULE
+
+FIX = (
+    "Require authentication for this route: a dependency/decorator/guard at the route, "
+    "router or app level (e.g. Depends(get_current_user), @login_required, "
+    "permission_classes = [IsAuthenticated], requireAuth middleware)."
+)
+
+
+class RouteMissingAuth:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        candidates: list[tuple[Route, str]] = []
+        for route in index.routes:
+            if route.auth.status != "absent":
+                continue
+            reason = _policy.needs_protection(route, index.routes)
+            if reason is None:
+                continue
+            explicitly_open = route.auth.note.startswith("explicitly public")
+            if explicitly_open and not (route.method == "DELETE" or _policy.is_admin_route(route)):
+                continue
+            candidates.append((route, reason))
+        if not candidates:
+            return
+        for language in sorted({route.language for route, _ in candidates}):
+            mine = [(r, why) for r, why in candidates if r.language == language]
+            has_auth_somewhere = any(
+                r.auth.status != "absent" for r in index.routes if r.language == language
+            )
+            if has_auth_somewhere:
+                for route, reason in mine:
+                    yield _policy.route_finding(
+                        RULE,
+                        route,
+                        f"{route.method} {route.path} has no authentication, but {reason}.",
+                        fix=FIX,
+                    )
+            else:
+                first, _ = mine[0]
+                listed = ", ".join(f"{r.method} {r.path}" for r, _ in mine[:5])
+                more = f" and {len(mine) - 5} more" if len(mine) > 5 else ""
+                yield _policy.route_finding(
+                    RULE,
+                    first,
+                    f"No route in this project requires authentication, including {len(mine)} "
+                    f"that change data or expose user data ({listed}{more}). If a gateway "
+                    "authenticates callers, document it; otherwise add authentication.",
+                    fix=FIX,
+                )
+
+
+DETECTOR = RouteMissingAuth()

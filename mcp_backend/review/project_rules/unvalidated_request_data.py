@@ -1,0 +1,36 @@
+"""unvalidated-request-data: the raw request body used without a schema.
+
+The linkers set `reads_request_data` when a handler reads the raw body, and validation
+`absent` only when the body's fields are used directly (or spread into a model) with no schema
+in between; a body handed whole to another function is `unknown` and not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.project_rules import _policy
+from mcp_backend.review.rules.unvalidated_request_data import RULE
+
+
+class UnvalidatedRequestData:
+    rule = RULE
+
+    def check(self, index: ProjectIndex) -> Iterator[Finding]:
+        for route in index.routes:
+            if not route.reads_request_data or route.validation.status != "absent":
+                continue
+            detail = f" ({route.validation.note})" if route.validation.note else ""
+            yield _policy.route_finding(
+                RULE,
+                route,
+                f"{route.method} {route.path} uses the raw request body without validating "
+                f"it against a schema{detail}.",
+                fix="Declare what the endpoint accepts with a schema (pydantic model, "
+                "marshmallow, DRF serializer with is_valid(), Django/WTForms form, zod) and use "
+                "only the validated data.",
+            )
+
+
+DETECTOR = UnvalidatedRequestData()

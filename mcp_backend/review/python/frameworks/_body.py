@@ -1,0 +1,484 @@
+"""What a function body does, summarised symbolically for the linker.
+
+The summary answers the route-level questions without other files: does the body read raw
+request data and use it without a schema, load a record by an id parameter, check the caller
+(401), a role (403, is_staff, role == ...), or ownership (owner_id == user.id), and which
+response shapes it returns. The linker combines it with dependencies and decorators.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    Imports,
+    const_str,
+    dotted,
+    keyword,
+    last_name,
+    source_text,
+)
+
+# Raw request data: attribute on the request object -> 'body' or 'query'.
+RAW_ATTRIBUTES: dict[str, str] = {
+    "json": "body",
+    "get_json": "body",
+    "form": "body",
+    "data": "body",
+    "values": "body",
+    "POST": "body",
+    "body": "body",
+    "post": "body",
+    "text": "body",
+    "args": "query",
+    "GET": "query",
+    "query_params": "query",
+    "query": "query",
+}
+REQUEST_NAMES = frozenset({"request", "req", "self.request"})
+VALIDATE_METHODS = frozenset(
+    {
+        "is_valid",
+        "validate_on_submit",
+        "validate",
+        "model_validate",
+        "model_validate_json",
+        "parse_obj",
+        "parse_raw",
+        "validate_python",
+        "validate_json",
+        "load",
+    }
+)
+SCHEMA_NAME_SUFFIXES = (
+    "Schema",
+    "Serializer",
+    "Form",
+    "In",
+    "Create",
+    "Update",
+    "Payload",
+    "Request",
+    "Body",
+    "Input",
+    "Params",
+    "Command",
+    "DTO",
+    "Dto",
+)
+NOT_PARSERS = ("json.", "yaml.", "pickle.", "marshal.", "orjson.", "ujson.")
+
+ID_PARAM = re.compile(r"^(id|pk|uuid|[a-z0-9_]*_(id|pk|uuid))$")
+OWNER_ATTR = re.compile(
+    r"\.(owner|owner_id|user|user_id|author|author_id|created_by|created_by_id|account_id|"
+    r"tenant_id|customer_id|customer|profile_id|member_id|organization_id|org_id)\b"
+)
+OWNER_KEYS = frozenset(
+    {
+        "owner",
+        "owner_id",
+        "user",
+        "user_id",
+        "author",
+        "author_id",
+        "created_by",
+        "created_by_id",
+        "account",
+        "account_id",
+        "tenant",
+        "tenant_id",
+        "customer",
+        "customer_id",
+        "profile_id",
+        "member_id",
+        "organization_id",
+        "org_id",
+    }
+)
+USER_REF = re.compile(
+    r"(current_user|request\.user|g\.user|\buser\b|\buser\.|\bme\b|identity|"
+    r"get_jwt_identity|principal|caller|session\[)"
+)
+ROLE_WORDS = re.compile(
+    r"(is_superuser|is_staff|is_admin|\.role\b|\.roles\b|has_perm|has_perms|has_role|"
+    r"has_permission|\.permissions\b|\.scopes\b|\.groups\b|\badmin\b|\bADMIN\b|Role\.)"
+)
+AUTH_WORDS = re.compile(
+    r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
+    r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
+    r"\buser is None\b|\bnot user\b|\buser_id is None\b|Authorization|\btoken\b)"
+)
+OWNER_HELPERS = re.compile(
+    r"(check_object_permissions|has_object_permission|ensure_owner|assert_owner|check_owner|"
+    r"require_owner|can_access|can_edit|can_view|authorize|is_owner|owned_by)",
+    re.IGNORECASE,
+)
+SIGNATURE_CALLS = re.compile(
+    r"(compare_digest|construct_event|verify_signature|verify_webhook|validate_signature|"
+    r"check_signature|verify_header|webhook_signature|signature)",
+    re.IGNORECASE,
+)
+USER_SCOPED_QUERY = re.compile(
+    r"^(self\.)?(request\.user|current_user|g\.user|user)\.\w+(\.objects)?\.(all|filter|get|"
+    r"select_related|prefetch_related|exclude)$"
+)
+ORM_LOOKUPS = frozenset(
+    {
+        "get",
+        "get_or_404",
+        "first_or_404",
+        "get_object_or_404",
+        "get_list_or_404",
+        "filter",
+        "filter_by",
+        "where",
+        "find_one",
+        "find_by_id",
+        "get_by_id",
+        "delete",
+        "update",
+        "fetchrow",
+        "fetch_one",
+    }
+)
+JWT_DECODE = re.compile(r"(jwt\.decode|decode_token|decode_access_token|verify_jwt|verify_token)")
+NOT_LOADERS = frozenset(
+    {
+        "str",
+        "int",
+        "len",
+        "print",
+        "format",
+        "repr",
+        "abort",
+        "HTTPException",
+        "jsonify",
+        "url_for",
+        "redirect",
+        "reverse",
+        "info",
+        "debug",
+        "warning",
+        "error",
+        "exception",
+        "append",
+        "JSONResponse",
+        "Response",
+        "JsonResponse",
+        "dict",
+        "isinstance",
+    }
+)
+
+
+def status_code(node: ast.AST | None) -> int | None:
+    """`404`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.NOT_FOUND` (by name) -> int."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    name = dotted(node) or ""
+    match = re.search(r"_(\d{3})(_|$)", name)
+    if match:
+        return int(match.group(1))
+    named = {
+        "UNAUTHORIZED": 401,
+        "FORBIDDEN": 403,
+        "NOT_FOUND": 404,
+        "BAD_REQUEST": 400,
+        "CONFLICT": 409,
+        "UNPROCESSABLE_ENTITY": 422,
+        "INTERNAL_SERVER_ERROR": 500,
+        "OK": 200,
+        "CREATED": 201,
+    }
+    return named.get(name.rsplit(".", 1)[-1])
+
+
+def _raised_status(call: ast.Call) -> int | None:
+    """Status of HTTPException(403)/abort(401)/PermissionDenied()/Response(status=401)."""
+    name = last_name(call.func)
+    if name in {"PermissionDenied", "Forbidden", "HTTPForbidden"}:
+        return 403
+    if name in {"NotAuthenticated", "AuthenticationFailed", "Unauthorized", "HTTPUnauthorized"}:
+        return 401
+    for key in ("status_code", "status", "code"):
+        found = status_code(keyword(call, key))
+        if found:
+            return found
+    if name in {"HTTPException", "abort", "HTTPError", "APIException"} and call.args:
+        return status_code(call.args[0])
+    responses = {"JSONResponse", "Response", "JsonResponse", "json_response", "make_response"}
+    if name in responses and len(call.args) > 1:
+        return status_code(call.args[1])
+    return None
+
+
+def _dict_keys(node: ast.AST | None) -> list[str] | None:
+    if isinstance(node, ast.Dict):
+        keys = [key for k in node.keys if k is not None and (key := const_str(k)) is not None]
+        return sorted(keys) if len(keys) == len(node.keys) else None
+    if isinstance(node, ast.Call) and last_name(node.func) == "dict" and not node.args:
+        return sorted(kw.arg for kw in node.keywords if kw.arg)
+    return None
+
+
+def _response_shape(value: ast.AST | None) -> dict[str, Any] | None:
+    """A JSON response built from a dict literal: its top-level keys and status."""
+    status: int | None = None
+    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+        status = status_code(value.elts[1])
+        value = value.elts[0]
+    if isinstance(value, ast.Call):
+        name = last_name(value.func)
+        if name in {"jsonify", "JSONResponse", "Response", "JsonResponse", "json_response"}:
+            status = status or _raised_status(value)
+            content = keyword(value, "content") or keyword(value, "data")
+            if content is None and value.args:
+                content = value.args[0]
+            if content is None and name == "jsonify" and value.keywords:
+                return {"keys": sorted(kw.arg for kw in value.keywords if kw.arg), "status": status}
+            value = content
+    keys = _dict_keys(value)
+    if keys is None:
+        return None
+    return {"keys": keys, "status": status}
+
+
+class _BodyVisitor(ast.NodeVisitor):
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports) -> None:
+        self.imports = imports
+        self.params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+        self.request_names = set(REQUEST_NAMES)
+        for arg in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
+            annotation = source_text(arg.annotation) if arg.annotation else ""
+            if annotation.endswith(("Request", "HttpRequest")):
+                self.request_names.add(arg.arg)
+        self.raw_names: set[str] = set()
+        self.raw_reads: list[dict[str, Any]] = []
+        self.raw_direct_uses: list[int] = []
+        self.raw_validated = False
+        self.raw_constructs: list[str] = []
+        self.validation: list[dict[str, Any]] = []
+        self.auth_checks: list[dict[str, Any]] = []
+        self.role_checks: list[dict[str, Any]] = []
+        self.owner_checks: list[dict[str, Any]] = []
+        self.id_loads: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []
+        self.calls: list[str] = []
+        self.statuses: set[int] = set()
+        self.signature_check = False
+        self.jwt_decode = False
+        self.method_checks: set[str] = set()
+
+    # --- raw request data -------------------------------------------------------------
+    def _raw_kind(self, node: ast.AST) -> str | None:
+        """'body'/'query' when node reads raw request data (request.json, await request.json())."""
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Call):
+            if last_name(node.func) in {"loads"} and node.args:
+                return self._raw_kind(node.args[0])
+            node = node.func
+        if isinstance(node, ast.Attribute) and node.attr in RAW_ATTRIBUTES:
+            base = dotted(node.value)
+            if base in self.request_names:
+                return RAW_ATTRIBUTES[node.attr]
+        return None
+
+    def _is_raw(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.raw_names
+        if isinstance(node, ast.BoolOp):
+            return any(self._is_raw(v) for v in node.values)
+        return self._raw_kind(node) == "body"
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self._is_raw(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.raw_names.add(target.id)
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        kind = self._raw_kind(node)
+        if kind:
+            self.raw_reads.append({"what": source_text(node), "kind": kind, "line": node.lineno})
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if self._is_raw(node.value):
+            self.raw_direct_uses.append(node.lineno)
+        self.generic_visit(node)
+
+    # --- checks -----------------------------------------------------------------------
+    def visit_Compare(self, node: ast.Compare) -> None:
+        text = source_text(node)
+        sides = [source_text(node.left), *(source_text(c) for c in node.comparators)]
+        if ROLE_WORDS.search(text):
+            self.role_checks.append({"detail": text[:120], "line": node.lineno})
+        if any(OWNER_ATTR.search(s) for s in sides) and any(
+            USER_REF.search(s) and not OWNER_ATTR.search(s) for s in sides
+        ):
+            # order.owner_id != current_user.id: the record's owner field against the caller
+            self.owner_checks.append({"detail": text[:120], "line": node.lineno})
+        self._note_id_compare(node)
+        if source_text(node.left).endswith(".method"):
+            for comparator in node.comparators:
+                for item in [comparator, *getattr(comparator, "elts", [])]:
+                    verb = const_str(item)
+                    if verb and verb.upper() in {"POST", "PUT", "PATCH", "DELETE", "GET"}:
+                        self.method_checks.add(verb.upper())
+        self.generic_visit(node)
+
+    def _note_id_compare(self, node: ast.Compare) -> None:
+        for side in (node.left, *node.comparators):
+            if isinstance(side, ast.Name) and side.id in self.params and ID_PARAM.match(side.id):
+                other = [s for s in (node.left, *node.comparators) if s is not side]
+                if any(isinstance(o, ast.Attribute) for o in other):
+                    self.id_loads.append(
+                        {
+                            "detail": source_text(node)[:120],
+                            "param": side.id,
+                            "line": node.lineno,
+                            "orm": True,
+                            "callee": "",
+                        }
+                    )
+
+    def visit_If(self, node: ast.If) -> None:
+        test = source_text(node.test)
+        exits = any(
+            isinstance(s, ast.Raise | ast.Return)
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
+            for s in node.body
+        )
+        if exits and AUTH_WORDS.search(test):
+            self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
+        if exits and ROLE_WORDS.search(test):
+            self.role_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
+        self.generic_visit(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        shape = _response_shape(node.value)
+        if shape is not None:
+            shape["line"] = node.lineno
+            self.responses.append(shape)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = dotted(node.func) or ""
+        short = last_name(node.func)
+        qualified = self.imports.qualify(node.func)
+        if qualified and len(self.calls) < 80:
+            self.calls.append(qualified)
+        status = _raised_status(node)
+        if status:
+            self.statuses.add(status)
+            if status == 401:
+                self.auth_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+            if status == 403 and not self.owner_checks:
+                self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        if JWT_DECODE.search(name):
+            self.jwt_decode = True
+        if short in {"verify_jwt_in_request", "login_required", "check_login", "authenticate"}:
+            self.auth_checks.append({"detail": short, "line": node.lineno})
+        if short in {"has_perm", "has_perms", "has_role", "has_permission", "require_role"}:
+            self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        if SIGNATURE_CALLS.search(name):
+            self.signature_check = True
+        if OWNER_HELPERS.search(short):
+            self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        if any(
+            k.arg in OWNER_KEYS and USER_REF.search(source_text(k.value)) for k in node.keywords
+        ) or USER_SCOPED_QUERY.match(name):
+            # filter(owner=request.user), request.user.orders.get(...): scoped to the caller
+            self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        self._note_raw_call(node, short, qualified)
+        self._note_id_call(node, short, name)
+        self.generic_visit(node)
+
+    def _note_raw_call(self, node: ast.Call, short: str, qualified: str) -> None:
+        # request.form.get("x"), data.items(): reading fields of the raw body directly
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"get", "items", "keys", "values"}
+            and self._is_raw(node.func.value)
+        ):
+            self.raw_direct_uses.append(node.lineno)
+        raw_args = [a for a in node.args if self._is_raw(a)]
+        raw_kwargs = [k for k in node.keywords if self._is_raw(k.value)]
+        if short in VALIDATE_METHODS and not qualified.startswith(NOT_PARSERS):
+            self.validation.append({"detail": f"{short}()", "line": node.lineno})
+            if raw_args or raw_kwargs:
+                self.raw_validated = True
+        if short.endswith(SCHEMA_NAME_SUFFIXES) and (raw_args or raw_kwargs):
+            self.validation.append({"detail": f"{short}(...)", "line": node.lineno})
+            self.raw_validated = True
+        for kw in node.keywords:
+            if kw.arg is None and self._is_raw(kw.value):
+                if short.endswith(SCHEMA_NAME_SUFFIXES):
+                    self.raw_validated = True
+                else:
+                    self.raw_constructs.append(qualified or short)
+                    self.raw_direct_uses.append(node.lineno)
+
+    def _note_id_call(self, node: ast.Call, short: str, name: str) -> None:
+        if short in NOT_LOADERS:
+            return
+        values = [*node.args, *(k.value for k in node.keywords)]
+        ids = [
+            v.id
+            for v in values
+            if isinstance(v, ast.Name) and v.id in self.params and ID_PARAM.match(v.id)
+        ]
+        if not ids:
+            return
+        self.id_loads.append(
+            {
+                "detail": source_text(node)[:120],
+                "param": ids[0],
+                "line": node.lineno,
+                "orm": short in ORM_LOOKUPS,
+                "callee": self.imports.qualify(node.func),
+            }
+        )
+        # Scoped to the caller: request.user.orders.get(pk=pk), get_order(db, id, user.id),
+        # Order.objects.get(pk=pk, owner=request.user).
+        scoped_by_chain = bool(USER_REF.search(name.rsplit(".", 1)[0])) if "." in name else False
+        scoped_by_kw = any(
+            k.arg in OWNER_KEYS and USER_REF.search(source_text(k.value)) for k in node.keywords
+        )
+        scoped_by_arg = any(
+            USER_REF.search(source_text(v))
+            for v in values
+            if not isinstance(v, ast.Name) or v.id not in ids
+        )
+        if scoped_by_chain or scoped_by_kw or scoped_by_arg:
+            self.owner_checks.append({"detail": source_text(node)[:120], "line": node.lineno})
+
+
+def summarize_body(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports) -> dict[str, Any]:
+    visitor = _BodyVisitor(fn, imports)
+    for statement in fn.body:
+        visitor.visit(statement)
+    body_reads = [r for r in visitor.raw_reads if r["kind"] == "body"]
+    return {
+        "raw_reads": visitor.raw_reads[:10],
+        "raw_body_unvalidated": bool(
+            body_reads and visitor.raw_direct_uses and not visitor.raw_validated
+        ),
+        "raw_constructs": sorted(set(visitor.raw_constructs)),
+        "raw_use_line": visitor.raw_direct_uses[0] if visitor.raw_direct_uses else None,
+        "validation": visitor.validation[:5],
+        "auth_checks": visitor.auth_checks[:5],
+        "role_checks": visitor.role_checks[:5],
+        "owner_checks": visitor.owner_checks[:5],
+        "id_loads": visitor.id_loads[:5],
+        "responses": visitor.responses[:10],
+        "calls": sorted(set(visitor.calls)),
+        "statuses": sorted(visitor.statuses),
+        "signature_check": visitor.signature_check,
+        "jwt_decode": visitor.jwt_decode,
+        "method_checks": sorted(visitor.method_checks),
+    }

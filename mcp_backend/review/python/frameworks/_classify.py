@@ -1,0 +1,323 @@
+"""What a dependency, decorator, permission class or middleware does for a route.
+
+Project code is judged by what its body does (summarised by `_body`), followed through
+`Depends(...)` chains; names from installed packages are judged by a table of known
+mechanisms, then by what their name says. A package name that says nothing is `unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+
+AUTH_NAME = re.compile(
+    r"(login_required|jwt_required|auth_required|token_required|requires?_auth|authenticated|"
+    r"current_user|current_active_user|get_current|verify_token|verify_jwt|require_user|"
+    r"require_login|HTTPBearer|HTTPBasic|OAuth2|APIKey|api_key|authenticat|\bauth\b|_auth\b|"
+    r"^auth|jwt|session_user|get_user$|signed_in|logged_in|require_token|bearer)",
+    re.IGNORECASE,
+)
+ROLE_NAME = re.compile(
+    r"(admin|role|permission|superuser|staff|scope|is_owner|require_owner|privilege)",
+    re.IGNORECASE,
+)
+RATE_NAME = re.compile(
+    r"(^limit$|\.limit$|ratelimit|rate_limit|throttl|RateLimiter)", re.IGNORECASE
+)
+VALIDATE_NAME = re.compile(
+    r"(validate|use_args|use_kwargs|expects_json|\.arguments$|\.expect$|input_schema|"
+    r"accepts|schema)",
+    re.IGNORECASE,
+)
+# Packages whose names never carry an auth mechanism (so an import from them is not 'unknown').
+NEUTRAL_PACKAGES = (
+    "functools",
+    "typing",
+    "contextlib",
+    "abc",
+    "dataclasses",
+    "sqlalchemy",
+    "sqlmodel",
+    "pydantic",
+    "logging",
+    "asyncio",
+    "builtins",
+    "fastapi.Depends",
+    "fastapi.Query",
+    "fastapi.Path",
+    "fastapi.Body",
+    "fastapi.Header",
+    "fastapi.Cookie",
+    "fastapi.Form",
+    "fastapi.File",
+    "fastapi.Request",
+    "fastapi.BackgroundTasks",
+    "flask.Flask",
+    "flask_cors",
+    "flask_caching",
+    "flask_wtf.csrf",
+    "django.views.decorators.http",
+    "django.views.decorators.cache",
+    "django.views.decorators.csrf",
+    "django.views.decorators.vary",
+    "rest_framework.decorators.api_view",
+    "rest_framework.decorators.action",
+    "rest_framework.permissions.AllowAny",
+    "starlette.middleware.cors",
+    "starlette.middleware.gzip",
+    "starlette.middleware.trustedhost",
+    "starlette.middleware.httpsredirect",
+    "fastapi.middleware",
+    "django.middleware",
+    "corsheaders",
+    "whitenoise",
+    "prometheus",
+    "opentelemetry",
+    "sentry_sdk",
+    "cache",
+)
+# (suffix of the qualified name) -> capabilities; first match wins.
+KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
+    ("rest_framework.permissions.IsAdminUser", frozenset({"auth", "role"})),
+    ("rest_framework.permissions.IsAuthenticatedOrReadOnly", frozenset({"auth_unsafe"})),
+    ("rest_framework.permissions.IsAuthenticated", frozenset({"auth"})),
+    ("rest_framework.permissions.DjangoModelPermissions", frozenset({"auth", "role"})),
+    ("rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly", frozenset({"role"})),
+    ("rest_framework.permissions.DjangoObjectPermissions", frozenset({"auth", "role", "owner"})),
+    ("rest_framework.permissions.AllowAny", frozenset({"open"})),
+    ("django.contrib.auth.decorators.permission_required", frozenset({"auth", "role"})),
+    ("django.contrib.auth.decorators.user_passes_test", frozenset({"auth", "role"})),
+    ("django.contrib.auth.decorators.login_required", frozenset({"auth"})),
+    ("django.contrib.auth.decorators.login_not_required", frozenset({"open"})),
+    ("django.contrib.admin.views.decorators.staff_member_required", frozenset({"auth", "role"})),
+    ("django.contrib.auth.mixins.LoginRequiredMixin", frozenset({"auth"})),
+    ("django.contrib.auth.mixins.PermissionRequiredMixin", frozenset({"auth", "role"})),
+    ("django.contrib.auth.mixins.UserPassesTestMixin", frozenset({"auth", "role"})),
+    ("starlette.authentication.requires", frozenset({"auth"})),
+    ("flask_login.login_required", frozenset({"auth"})),
+    ("flask_login.fresh_login_required", frozenset({"auth"})),
+    ("flask_jwt_extended.jwt_required", frozenset({"auth"})),
+    ("flask_security.roles_required", frozenset({"auth", "role"})),
+    ("flask_security.roles_accepted", frozenset({"auth", "role"})),
+    ("flask_security.permissions_required", frozenset({"auth", "role"})),
+    ("flask_security.auth_required", frozenset({"auth"})),
+    ("fastapi.security.OAuth2PasswordBearer", frozenset({"auth"})),
+    ("fastapi.security.OAuth2AuthorizationCodeBearer", frozenset({"auth"})),
+    ("fastapi.security.HTTPBearer", frozenset({"auth"})),
+    ("fastapi.security.HTTPBasic", frozenset({"auth"})),
+    ("fastapi.security.APIKeyHeader", frozenset({"auth"})),
+    ("fastapi.security.APIKeyCookie", frozenset({"auth"})),
+    ("fastapi.security.APIKeyQuery", frozenset({"auth"})),
+    ("fastapi.security.SecurityScopes", frozenset({"role"})),
+    ("fastapi_limiter.depends.RateLimiter", frozenset({"rate"})),
+    ("django_ratelimit.decorators.ratelimit", frozenset({"rate"})),
+    ("ratelimit.decorators.ratelimit", frozenset({"rate"})),
+    ("rest_framework.throttling.UserRateThrottle", frozenset({"rate"})),
+    ("rest_framework.throttling.AnonRateThrottle", frozenset({"rate"})),
+    ("rest_framework.throttling.ScopedRateThrottle", frozenset({"rate"})),
+    ("slowapi.middleware.SlowAPIMiddleware", frozenset({"rate"})),
+    ("slowapi.middleware.SlowAPIASGIMiddleware", frozenset({"rate"})),
+    ("starlette.middleware.authentication.AuthenticationMiddleware", frozenset({"auth_soft"})),
+)
+
+
+@dataclass
+class Caps:
+    """Capabilities a mechanism gives a route; each holds a short human detail when present."""
+
+    auth: str | None = None
+    role: str | None = None
+    owner: str | None = None
+    rate: str | None = None
+    validate: str | None = None
+    open: str | None = None  # explicitly public (AllowAny, login_not_required)
+    auth_unsafe: str | None = None  # only for state-changing methods (IsAuthenticatedOrReadOnly)
+    auth_soft: str | None = (
+        None  # identifies the user but does not reject (AuthenticationMiddleware)
+    )
+    unknown: str | None = None  # a mechanism from a package whose name does not tell
+    sources: list[str] = field(default_factory=list)
+
+    def merge(self, other: Caps, how: str = "") -> None:
+        for name in ("auth", "role", "owner", "rate", "validate", "open", "auth_unsafe"):
+            if getattr(other, name) and not getattr(self, name):
+                value = getattr(other, name)
+                setattr(self, name, f"{how} -> {value}" if how else value)
+        if other.auth_soft and not self.auth_soft:
+            self.auth_soft = other.auth_soft
+        if other.unknown and not self.unknown:
+            self.unknown = other.unknown
+
+    def any(self) -> bool:
+        return bool(self.auth or self.role or self.owner or self.rate or self.validate)
+
+
+def _known(qualified: str) -> frozenset[str] | None:
+    for suffix, caps in KNOWN:
+        if qualified == suffix or (
+            qualified.endswith("." + suffix.rsplit(".", 1)[-1])
+            and (qualified.split(".", 1)[0] == suffix.split(".", 1)[0])
+        ):
+            return caps
+    return None
+
+
+def _from_set(caps: frozenset[str], detail: str) -> Caps:
+    result = Caps()
+    for name in caps:
+        setattr(result, name, detail)
+    return result
+
+
+def by_name(qualified: str, strings: list[str] | None = None) -> Caps:
+    """Judge an installed-package mechanism by the table, then by its name."""
+    known = _known(qualified)
+    short = qualified.rsplit(".", 1)[-1]
+    if known is not None:
+        caps = _from_set(known, short)
+        if short == "requires" and strings and any(ROLE_NAME.search(s) for s in strings):
+            caps.role = f"requires({', '.join(strings)})"
+        return caps
+    caps = Caps()
+    tail = ".".join(qualified.split(".")[-2:])
+    if RATE_NAME.search(tail):
+        caps.rate = short
+        return caps
+    if ROLE_NAME.search(short) or (strings and any(ROLE_NAME.search(s) for s in strings)):
+        caps.role = short
+        if AUTH_NAME.search(tail) or ROLE_NAME.search(short):
+            caps.auth = short
+    if AUTH_NAME.search(tail):
+        caps.auth = short
+    if VALIDATE_NAME.search(tail):
+        caps.validate = short
+    if not caps.any() and not qualified.startswith(NEUTRAL_PACKAGES) and "." in qualified:
+        caps.unknown = qualified
+    return caps
+
+
+class Classifier:
+    def __init__(self, modules: Modules) -> None:
+        self.modules = modules
+        self._cache: dict[str, Caps] = {}
+
+    def classify(self, qualified: str, strings: list[str] | None = None, depth: int = 0) -> Caps:
+        key = f"{qualified}|{','.join(strings or [])}"
+        if key in self._cache:
+            return self._cache[key]
+        self._cache[key] = Caps()  # cycle guard
+        caps = self._classify(qualified, strings or [], depth)
+        self._cache[key] = caps
+        return caps
+
+    def _classify(self, qualified: str, strings: list[str], depth: int) -> Caps:
+        if not qualified or depth > 6:
+            return Caps()
+        symbol = self.modules.resolve(qualified)
+        if symbol is None:
+            return by_name(qualified, strings)
+        if symbol.kind == "function":
+            return self.function(symbol, depth)
+        if symbol.kind == "class":
+            return self.class_caps(symbol, depth)
+        if symbol.kind == "alias":
+            caps = Caps()
+            for target in symbol.fact.get("depends", []):
+                caps.merge(self.classify(target, None, depth + 1), symbol.name)
+            return caps
+        if symbol.kind == "object":
+            # limiter.limit / auth.login_required / oauth2_scheme: the object and what is used
+            attr = qualified.rsplit(".", 1)[-1] if not qualified.endswith(symbol.name) else ""
+            caps = self.classify(str(symbol.fact.get("call", "")), strings, depth + 1)
+            if attr:
+                named = by_name(f"{symbol.fact.get('call', '')}.{attr}", strings)
+                named.unknown = None
+                caps.merge(named)
+                if RATE_NAME.search(f".{attr}") and (
+                    caps.rate or "limit" in str(symbol.fact.get("call", "")).lower()
+                ):
+                    caps.rate = f"{symbol.name}.{attr}"
+                elif attr in {"exempt"}:
+                    caps.rate = None
+            for arg in symbol.fact.get("args", []):
+                if caps.any():
+                    break
+                caps.merge(self.classify(arg, None, depth + 1))
+            return caps
+        return Caps()
+
+    def function(self, symbol: Symbol, depth: int) -> Caps:
+        fact = symbol.fact
+        body = fact.get("body", {})
+        caps = Caps()
+        name = fact.get("name", symbol.name)
+        if body.get("auth_checks") or body.get("jwt_decode"):
+            first = (body.get("auth_checks") or [{"detail": "jwt.decode"}])[0]["detail"]
+            caps.auth = f"{name}: {first}"
+        if body.get("role_checks"):
+            caps.role = f"{name}: {body['role_checks'][0]['detail']}"
+        if body.get("owner_checks"):
+            caps.owner = f"{name}: {body['owner_checks'][0]['detail']}"
+        for param in fact.get("params", []):
+            for target in param.get("depends", []):
+                caps.merge(self.classify(target, None, depth + 1), name)
+            annotation = param.get("annotation") or ""
+            if annotation and "." in annotation:
+                resolved = self.modules.resolve(annotation)
+                if resolved is not None and resolved.kind == "alias":
+                    caps.merge(self.classify(annotation, None, depth + 1), name)
+        for deco in fact.get("decorators", []):
+            if deco.get("short") in {"wraps", "cache", "lru_cache", "staticmethod", "classmethod"}:
+                continue
+            caps.merge(self.classify(deco["name"], deco.get("strings"), depth + 1), name)
+        if not caps.auth and not caps.role:
+            # helpers it calls (verify_token(token), ensure_admin(user)) count one level deep
+            for call in body.get("calls", [])[:40]:
+                callee = self.modules.resolve(call)
+                if callee is not None and callee.kind == "function" and callee.key != symbol.key:
+                    sub = callee.fact.get("body", {})
+                    if sub.get("auth_checks") or sub.get("jwt_decode"):
+                        caps.auth = caps.auth or f"{name} -> {callee.name}"
+                    if sub.get("role_checks"):
+                        caps.role = caps.role or f"{name} -> {callee.name}"
+        if not caps.auth and AUTH_NAME.search(name):
+            caps.auth = f"{name} (by name)"
+        if not caps.role and caps.auth and ROLE_NAME.search(name):
+            caps.role = f"{name} (by name)"
+        if caps.role and not caps.auth:
+            caps.auth = caps.role
+        if not caps.rate and RATE_NAME.search(name):
+            caps.rate = name
+        return caps
+
+    def class_caps(self, symbol: Symbol, depth: int) -> Caps:
+        caps = Caps()
+        for base in self.modules.base_names(symbol):
+            if self.modules.resolve(base) is None:
+                known = _known(base)
+                if known is not None and "open" not in known:
+                    caps.merge(_from_set(known, base.rsplit(".", 1)[-1]))
+        for method in ("__call__", "has_permission", "dispatch", "__init__", "authenticate"):
+            found = self.modules.method(symbol, method)
+            if found is not None:
+                caps.merge(self.function(found, depth + 1), symbol.name)
+        if self.modules.method(symbol, "has_object_permission") is not None:
+            found = self.modules.method(symbol, "has_object_permission")
+            assert found is not None
+            sub = self.function(found, depth + 1)
+            caps.owner = (
+                caps.owner or sub.owner or sub.role or f"{symbol.name}.has_object_permission"
+            )
+        name = symbol.name
+        if not caps.any():
+            if RATE_NAME.search(name):
+                caps.rate = name
+            elif ROLE_NAME.search(name):
+                caps.role = caps.auth = name
+            elif AUTH_NAME.search(name):
+                caps.auth = name
+        if caps.auth and caps.auth.endswith("(by name)") and symbol.name.endswith("Mixin"):
+            caps.auth = name
+        return caps

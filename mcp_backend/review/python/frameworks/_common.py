@@ -1,0 +1,310 @@
+"""Framework-neutral facts of one module: functions, classes, module-level objects, aliases.
+
+Every name is recorded fully qualified ('app.deps.get_current_user') so the linker can
+resolve it against other modules' facts without reading their sources again.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    Imports,
+    const_str,
+    dotted,
+    elements,
+    keyword,
+    last_name,
+    source_text,
+    str_list,
+    template_str,
+)
+from mcp_backend.review.python.frameworks._body import summarize_body
+
+DEPENDS_CALLS = frozenset({"Depends", "Security"})
+CLASS_ATTRS = (
+    "permission_classes",
+    "authentication_classes",
+    "throttle_classes",
+    "serializer_class",
+    "form_class",
+    "queryset",
+    "model",
+    "http_method_names",
+    "lookup_field",
+    "permission_required",
+    "login_url",
+    "throttle_scope",
+)
+
+
+def local_names(tree: ast.Module) -> frozenset[str]:
+    """Names bound anywhere in the module (so `router` in `@router.get` can be qualified)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return frozenset(names)
+
+
+class ModuleScope:
+    """The qualification context of one module."""
+
+    def __init__(self, tree: ast.Module, module: str, is_package: bool) -> None:
+        self.tree = tree
+        self.module = module
+        self.imports = Imports(tree, module, is_package)
+        self.locals = local_names(tree)
+
+    def q(self, node: ast.AST | None) -> str:
+        return self.imports.qualify(node, self.locals)
+
+    def names_in(self, node: ast.AST | None) -> list[str]:
+        """Qualified names of a name, a call, or each element of a list of them."""
+        if node is None:
+            return []
+        items = elements(node) if isinstance(node, ast.List | ast.Tuple | ast.Set) else [node]
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, ast.Call) and last_name(item.func) in DEPENDS_CALLS:
+                names.extend(self.depends_targets(item))
+            elif (name := self.q(item)) and name:
+                names.append(name)
+        return names
+
+    def depends_targets(self, call: ast.Call) -> list[str]:
+        """`Depends(get_user)` -> ['app.deps.get_user']; `Depends(RateLimiter(times=5))` too."""
+        target = call.args[0] if call.args else keyword(call, "dependency")
+        name = self.q(target)
+        return [name] if name else []
+
+
+def _annotation_facts(scope: ModuleScope, annotation: ast.expr | None) -> dict[str, Any]:
+    if annotation is None:
+        return {"annotation": None, "depends": []}
+    depends: list[str] = []
+    base: ast.expr = annotation
+    if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Annotated":
+        parts = elements(annotation.slice)
+        if parts:
+            base = parts[0]
+            for extra in parts[1:]:
+                if isinstance(extra, ast.Call) and last_name(extra.func) in DEPENDS_CALLS:
+                    depends.extend(scope.depends_targets(extra))
+    # Optional[Model] / Model | None / list[Model]: the interesting class is inside.
+    if isinstance(base, ast.BinOp):
+        base = base.left
+    if isinstance(base, ast.Subscript) and last_name(base.value) in {"Optional", "list", "List"}:
+        base = base.slice
+    return {"annotation": scope.q(base) or source_text(base)[:80], "depends": depends}
+
+
+def function_fact(
+    scope: ModuleScope, fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
+) -> dict[str, Any]:
+    args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+    defaults: dict[str, ast.expr] = {}
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    for arg, default in zip(
+        positional[len(positional) - len(fn.args.defaults) :], fn.args.defaults, strict=True
+    ):
+        defaults[arg.arg] = default
+    for arg, kw_default in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
+        if kw_default is not None:
+            defaults[arg.arg] = kw_default
+    params: list[dict[str, Any]] = []
+    for arg in args:
+        if arg.arg in {"self", "cls"}:
+            continue
+        facts = _annotation_facts(scope, arg.annotation)
+        param_default = defaults.get(arg.arg)
+        default_kind: str | None = None
+        if isinstance(param_default, ast.Call):
+            default_kind = last_name(param_default.func)
+            if default_kind in DEPENDS_CALLS:
+                facts["depends"].extend(scope.depends_targets(param_default))
+        facts.update({"name": arg.arg, "default_kind": default_kind})
+        params.append(facts)
+    decorators = [decorator_fact(scope, d) for d in fn.decorator_list]
+    return {
+        "name": fn.name,
+        "qualname": qualname,
+        "line": fn.lineno,
+        "end_line": fn.end_lineno or fn.lineno,
+        "is_async": isinstance(fn, ast.AsyncFunctionDef),
+        "params": params,
+        "decorators": decorators,
+        "body": summarize_body(fn, scope.imports),
+    }
+
+
+def decorator_fact(scope: ModuleScope, node: ast.expr) -> dict[str, Any]:
+    call = node if isinstance(node, ast.Call) else None
+    target = call.func if call else node
+    fact: dict[str, Any] = {
+        "name": scope.q(target),
+        "short": last_name(target),
+        "line": node.lineno,
+        "call": call is not None,
+        "args": [],
+        "strings": [],
+    }
+    if call:
+        for arg in call.args:
+            fact["args"].extend(scope.names_in(arg))
+            fact["strings"].extend(str_list(arg))
+        for kw in call.keywords:
+            if kw.arg in {"methods", "method"}:
+                fact["methods"] = [m.upper() for m in str_list(kw.value)]
+            elif kw.arg in {"dependencies", "permission_classes", "throttle_classes"}:
+                fact.setdefault("kw_names", {})[kw.arg] = scope.names_in(kw.value)
+            elif kw.arg in {"rate", "key", "limit", "scope", "response_model"}:
+                fact.setdefault("kw_text", {})[kw.arg] = source_text(kw.value)[:60]
+    return fact
+
+
+def collect_functions_and_classes(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, Any]]:
+    functions: dict[str, Any] = {}
+    classes: dict[str, Any] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                qualname = f"{prefix}{child.name}"
+                if qualname not in functions:
+                    functions[qualname] = function_fact(scope, child, qualname)
+                visit(child, "")  # nested functions (factories, decorators) by their own name
+            elif isinstance(child, ast.ClassDef):
+                classes[child.name] = class_fact(scope, child)
+                visit(child, f"{child.name}.")
+            else:
+                visit(child, prefix)
+
+    visit(scope.tree, "")
+    return functions, classes
+
+
+def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    methods: list[str] = []
+    actions: list[dict[str, Any]] = []
+    for statement in node.body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in CLASS_ATTRS:
+                    value = statement.value
+                    if target.id in {"queryset", "model"}:
+                        attrs[target.id] = source_text(value)[:120] if value else ""
+                    elif target.id in {"http_method_names", "permission_required"}:
+                        attrs[target.id] = str_list(value)
+                    elif target.id in {"lookup_field", "login_url", "throttle_scope"}:
+                        attrs[target.id] = const_str(value)
+                    else:
+                        attrs[target.id] = scope.names_in(value)
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            methods.append(statement.name)
+            for deco in statement.decorator_list:
+                if isinstance(deco, ast.Call) and last_name(deco.func) == "action":
+                    detail = keyword(deco, "detail")
+                    actions.append(
+                        {
+                            "name": statement.name,
+                            "detail": isinstance(detail, ast.Constant) and detail.value is True,
+                            "methods": [m.upper() for m in str_list(keyword(deco, "methods"))]
+                            or ["GET"],
+                            "url_path": const_str(keyword(deco, "url_path")),
+                            "line": statement.lineno,
+                        }
+                    )
+    return {
+        "name": node.name,
+        "line": node.lineno,
+        "bases": [scope.q(base) or source_text(base) for base in node.bases],
+        "attrs": attrs,
+        "methods": methods,
+        "actions": actions,
+        "decorators": [decorator_fact(scope, d) for d in node.decorator_list],
+    }
+
+
+def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Module objects built by a call (`router = APIRouter(...)`) and Annotated aliases."""
+    objects: dict[str, Any] = {}
+    aliases: dict[str, Any] = {}
+    for node in ast.walk(scope.tree):
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            continue
+        value = node.value
+        if isinstance(value, ast.Call):
+            fact = {
+                "call": scope.q(value.func),
+                "line": node.lineno,
+                "prefix": template_str(keyword(value, "prefix"))
+                or template_str(keyword(value, "url_prefix"))
+                or "",
+                "dependencies": scope.names_in(keyword(value, "dependencies")),
+                "middleware": scope.names_in(keyword(value, "middleware")),
+                "default_limits": bool(
+                    keyword(value, "default_limits") or keyword(value, "application_limits")
+                ),
+                "has_app": keyword(value, "app") is not None
+                or (len(value.args) > 1 and last_name(value.func) == "Limiter"),
+                "args": [a for arg in value.args for a in scope.names_in(arg)][:10],
+            }
+            for name in names:
+                objects.setdefault(name, fact)
+        elif isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":
+            facts = _annotation_facts(scope, value)
+            if facts["depends"]:
+                for name in names:
+                    aliases[name] = {"depends": facts["depends"], "line": node.lineno}
+    return objects, aliases
+
+
+def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
+    """What a test file points at: URL paths, URL names, and imported project names."""
+    paths: set[str] = set()
+    url_names: set[str] = set()
+    http_verbs = {"get", "post", "put", "patch", "delete", "head", "options", "open", "request"}
+    for node in ast.walk(scope.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        short = last_name(node.func)
+        first = node.args[0] if node.args else keyword(node, "url") or keyword(node, "path")
+        if short in http_verbs and first is not None:
+            if short == "request" and len(node.args) > 1:
+                first = node.args[1]
+            text = template_str(first)
+            if text and ("/" in text):
+                paths.add(text.split("?", 1)[0])
+        elif short in {"reverse", "reverse_lazy", "url_for", "url_path_for", "resolve_url"}:
+            text = const_str(first)
+            if text:
+                url_names.add(text)
+        elif short in {"add_url_rule"}:
+            continue
+    # Name references (handler functions called directly) and module constants.
+    referenced = {n.id for n in ast.walk(scope.tree) if isinstance(n, ast.Name)}
+    imported = sorted(q for alias, q in scope.imports.aliases.items() if alias in referenced)
+    constants = sorted(
+        text
+        for n in ast.walk(scope.tree)
+        if (text := const_str(n)) is not None and text.startswith("/") and len(text) < 200
+    )
+    return {
+        "paths": sorted(paths | set(constants)),
+        "url_names": sorted(url_names),
+        "names": imported[:300],
+    }
+
+
+def dotted_name(node: ast.AST | None) -> str:
+    return dotted(node) or ""

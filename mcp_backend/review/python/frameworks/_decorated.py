@@ -1,0 +1,96 @@
+"""Routes declared by decorators: `@router.get("/x")`, `@app.route("/x", methods=[...])`,
+`@routes.post("/x")` (aiohttp RouteTableDef), `@ns.route("/x")` on a Resource class.
+
+The same spelling is used by FastAPI, Flask, Quart, aiohttp and Starlette, so the framework is
+decided by the linker from what the decorator's target object is.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    HTTP_METHODS,
+    const_str,
+    keyword,
+    positional_or_keyword,
+    str_list,
+)
+from mcp_backend.review.python.frameworks._common import ModuleScope
+
+VERB_DECORATORS = {m.lower(): m for m in HTTP_METHODS}
+GENERIC_DECORATORS = frozenset({"route", "api_route", "view"})
+
+
+def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | None:
+    if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
+        return None
+    attr = deco.func.attr
+    if attr not in VERB_DECORATORS and attr not in GENERIC_DECORATORS:
+        return None
+    path = const_str(positional_or_keyword(deco, 0, "path")) or const_str(keyword(deco, "rule"))
+    if path is None:
+        return None
+    if attr in VERB_DECORATORS:
+        methods = [VERB_DECORATORS[attr]]
+    else:
+        methods = [m.upper() for m in str_list(keyword(deco, "methods"))]
+    return {
+        "target": scope.q(deco.func.value),
+        "methods": methods,
+        "path": path,
+        "dependencies": scope.names_in(keyword(deco, "dependencies")),
+        "response_model": keyword(deco, "response_model") is not None,
+        "decorator_line": deco.lineno,
+    }
+
+
+def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:
+    routes: list[dict[str, Any]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                for deco in child.decorator_list:
+                    route = _route_decorator(scope, deco)
+                    if route is None:
+                        continue
+                    if not route["methods"]:
+                        route["methods"] = ["GET"]
+                    route.update(
+                        handler_ref=f"{scope.module}.{prefix}{child.name}",
+                        handler=child.name,
+                        line=child.lineno,
+                        style="decorator",
+                    )
+                    routes.append(route)
+                visit(child, "")
+            elif isinstance(child, ast.ClassDef):
+                # Flask-RESTX / Flask-RESTful / MethodView class routes: one route per verb.
+                for deco in child.decorator_list:
+                    route = _route_decorator(scope, deco)
+                    if route is None:
+                        continue
+                    for statement in child.body:
+                        if (
+                            isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+                            and statement.name.upper() in HTTP_METHODS
+                        ):
+                            routes.append(
+                                {
+                                    **route,
+                                    "methods": [statement.name.upper()],
+                                    "handler_ref": f"{scope.module}.{child.name}.{statement.name}",
+                                    "handler": f"{child.name}.{statement.name}",
+                                    "line": statement.lineno,
+                                    "style": "class",
+                                    "class_ref": f"{scope.module}.{child.name}",
+                                }
+                            )
+                visit(child, f"{child.name}.")
+            else:
+                visit(child, prefix)
+
+    visit(scope.tree, "")
+    return routes

@@ -1,0 +1,528 @@
+"""Django and DRF routes: urlconf walk (include() chains, DRF routers), views, settings defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp_backend.review.model import Evidence
+from mcp_backend.review.python.frameworks._classify import Caps, Classifier
+from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
+from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+
+VIEWSET_ACTIONS: dict[str, tuple[str, bool]] = {
+    "list": ("GET", False),
+    "create": ("POST", False),
+    "retrieve": ("GET", True),
+    "update": ("PUT", True),
+    "partial_update": ("PATCH", True),
+    "destroy": ("DELETE", True),
+}
+MIXIN_ACTIONS: dict[str, tuple[str, ...]] = {
+    "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
+    "ReadOnlyModelViewSet": ("list", "retrieve"),
+    "ListModelMixin": ("list",),
+    "CreateModelMixin": ("create",),
+    "RetrieveModelMixin": ("retrieve",),
+    "UpdateModelMixin": ("update", "partial_update"),
+    "DestroyModelMixin": ("destroy",),
+}
+GENERIC_METHODS: dict[str, tuple[str, ...]] = {
+    "ListAPIView": ("GET",),
+    "CreateAPIView": ("POST",),
+    "ListCreateAPIView": ("GET", "POST"),
+    "RetrieveAPIView": ("GET",),
+    "UpdateAPIView": ("PUT", "PATCH"),
+    "DestroyAPIView": ("DELETE",),
+    "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
+    "RetrieveDestroyAPIView": ("GET", "DELETE"),
+    "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
+    "ListView": ("GET",),
+    "DetailView": ("GET",),
+    "TemplateView": ("GET",),
+    "RedirectView": ("GET",),
+    "CreateView": ("GET", "POST"),
+    "UpdateView": ("GET", "POST"),
+    "FormView": ("GET", "POST"),
+    "DeleteView": ("GET", "POST"),
+    "LoginView": ("GET", "POST"),
+    "LogoutView": ("POST",),
+}
+DETAIL_GENERICS = ("Retrieve", "Update", "Destroy", "DetailView", "UpdateView", "DeleteView")
+VERB_METHODS = ("get", "post", "put", "patch", "delete")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class DjangoLinker:
+    def __init__(self, modules: Modules, classifier: Classifier) -> None:
+        self.modules = modules
+        self.classifier = classifier
+        self.settings: dict[str, Any] = {}
+        self.settings_file = ""
+        for result, facts in modules.by_name.values():
+            settings = facts.get("django_settings")
+            if (
+                settings
+                and not result.is_test
+                and (not self.settings or "rest_framework" in settings or "middleware" in settings)
+            ):
+                merged = {**self.settings, **settings}
+                self.settings, self.settings_file = merged, result.file
+        self.is_django = bool(self.settings) or any(
+            facts.get("urlpatterns") for _, facts in modules.by_name.values()
+        )
+        rest = self.settings.get("rest_framework", {})
+        self.default_permissions: list[str] = list(rest.get("DEFAULT_PERMISSION_CLASSES", []))
+        self.default_throttles: list[str] = list(rest.get("DEFAULT_THROTTLE_CLASSES", []))
+        self.login_middleware = any(
+            m.endswith("LoginRequiredMiddleware") for m in self.settings.get("middleware", [])
+        )
+
+    def global_throttles(self) -> list[dict[str, Any]]:
+        return [
+            {"file": self.settings_file, "detail": f"DEFAULT_THROTTLE_CLASSES {name}", "line": 1}
+            for name in self.default_throttles
+        ]
+
+    # --- urlconf walk ---------------------------------------------------------------------
+    def routes(self) -> list[RouteDraft]:
+        if not self.is_django:
+            return []
+        drafts: list[RouteDraft] = []
+        for module in self._root_urlconfs():
+            self._walk(module, "", [], drafts, {module})
+        return drafts
+
+    def _root_urlconfs(self) -> list[str]:
+        root = self.settings.get("root_urlconf")
+        if root:
+            found = self.modules.find_module(root)
+            if found:
+                return [found]
+        with_patterns = [
+            m
+            for m, (result, facts) in self.modules.by_name.items()
+            if facts.get("urlpatterns") and not result.is_test
+        ]
+        included: set[str] = set()
+        for module in with_patterns:
+            for entry in self.modules.facts(module)["urlpatterns"]:
+                if entry.get("kind") == "include":
+                    target = self.modules.find_module(entry.get("include_module", ""))
+                    if target:
+                        included.add(target)
+        return [m for m in with_patterns if m not in included]
+
+    def _walk(
+        self,
+        module: str,
+        prefix: str,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+        seen: set[str],
+    ) -> None:
+        facts = self.modules.facts(module)
+        for entry in facts.get("urlpatterns", []):
+            route = join_path(prefix, entry.get("route", ""))
+            if entry.get("route", "").endswith("/") or not entry.get("route"):
+                route = route if route.endswith("/") else route + "/"
+            kind = entry.get("kind")
+            entry_wrappers = [*wrappers, *entry.get("wrappers", [])]
+            if kind == "include":
+                target = self.modules.find_module(entry.get("include_module", ""))
+                if target and target not in seen:
+                    self._walk(target, route, entry_wrappers, drafts, {*seen, target})
+            elif kind == "include_ref":
+                symbol = self.modules.resolve(entry.get("include_ref", ""))
+                if symbol is not None and symbol.kind == "module" and symbol.module not in seen:
+                    self._walk(symbol.module, route, entry_wrappers, drafts, {*seen, symbol.module})
+            elif kind == "router":
+                self._router(entry, route, entry_wrappers, drafts)
+            elif kind == "class":
+                cls = self.modules.resolve(entry.get("view_ref", ""))
+                if cls is not None and cls.kind == "class":
+                    self._class_view(cls, route, entry, wrappers=entry_wrappers, drafts=drafts)
+            elif kind == "view":
+                view = self.modules.resolve(entry.get("view_ref", ""))
+                if view is not None and view.kind == "function":
+                    self._function_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
+                elif view is not None and view.kind == "class":
+                    self._class_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
+
+    def _router(
+        self, entry: dict[str, Any], prefix: str, wrappers: list[str], drafts: list[RouteDraft]
+    ) -> None:
+        router = self.modules.resolve(entry.get("router_ref", ""))
+        if router is None:
+            return
+        for _, facts in self.modules.by_name.values():
+            for registration in facts.get("drf_registrations", []):
+                owner = self.modules.resolve(registration.get("router", ""))
+                if owner is None or owner.key != router.key:
+                    continue
+                viewset = self.modules.resolve(registration.get("viewset", ""))
+                if viewset is None or viewset.kind != "class":
+                    continue
+                base = join_path(prefix, registration.get("prefix", "")) + "/"
+                self._viewset(viewset, base, wrappers, drafts)
+
+    # --- views ----------------------------------------------------------------------------
+    def _viewset(
+        self, cls: Symbol, base: str, wrappers: list[str], drafts: list[RouteDraft]
+    ) -> None:
+        actions: list[str] = []
+        for name in self.modules.base_names(cls):
+            actions.extend(MIXIN_ACTIONS.get(name.rsplit(".", 1)[-1], ()))
+        for chain_cls in self.modules.class_chain(cls):
+            actions.extend(m for m in chain_cls.fact.get("methods", []) if m in VIEWSET_ACTIONS)
+        lookup = self.modules.class_attr(cls, "lookup_field") or "pk"
+        for action in dict.fromkeys(actions):
+            method, detail = VIEWSET_ACTIONS[action]
+            path = f"{base}<{lookup}>/" if detail else base
+            self._class_route(
+                cls,
+                action,
+                method,
+                path,
+                detail=detail,
+                wrappers=wrappers,
+                drafts=drafts,
+                url_name=None,
+            )
+        for chain_cls in self.modules.class_chain(cls):
+            for extra in chain_cls.fact.get("actions", []):
+                segment = extra.get("url_path") or extra["name"].replace("_", "-")
+                path = (
+                    f"{base}<{lookup}>/{segment}/" if extra.get("detail") else f"{base}{segment}/"
+                )
+                for method in extra.get("methods", ["GET"]):
+                    self._class_route(
+                        cls,
+                        extra["name"],
+                        method,
+                        path,
+                        detail=bool(extra.get("detail")),
+                        wrappers=wrappers,
+                        drafts=drafts,
+                        url_name=None,
+                    )
+
+    def _class_view(
+        self,
+        cls: Symbol,
+        path: str,
+        entry: dict[str, Any],
+        *,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+    ) -> None:
+        if entry.get("actions"):
+            for method, action in entry["actions"].items():
+                detail = "<" in path and action in {
+                    "retrieve",
+                    "update",
+                    "partial_update",
+                    "destroy",
+                }
+                self._class_route(
+                    cls,
+                    action,
+                    method,
+                    path,
+                    detail=detail,
+                    wrappers=wrappers,
+                    drafts=drafts,
+                    url_name=entry.get("name"),
+                )
+            return
+        methods: list[tuple[str, str]] = []
+        defined = {m for c in self.modules.class_chain(cls) for m in c.fact.get("methods", [])}
+        for verb in VERB_METHODS:
+            if verb in defined:
+                methods.append((verb.upper(), verb))
+        if not methods:
+            for base in self.modules.base_names(cls):
+                generic = GENERIC_METHODS.get(base.rsplit(".", 1)[-1])
+                if generic:
+                    methods = [(m, m.lower()) for m in generic]
+                    break
+        detail = "<" in path and any(
+            base.rsplit(".", 1)[-1].startswith(DETAIL_GENERICS)
+            for base in self.modules.base_names(cls)
+        )
+        for method, action in methods or [("GET", "get")]:
+            self._class_route(
+                cls,
+                action,
+                method,
+                path,
+                detail=detail,
+                wrappers=wrappers,
+                drafts=drafts,
+                url_name=entry.get("name"),
+            )
+
+    def _is_drf(self, cls: Symbol) -> bool:
+        return any(base.startswith("rest_framework") for base in self.modules.base_names(cls))
+
+    def _class_route(
+        self,
+        cls: Symbol,
+        action: str,
+        method: str,
+        path: str,
+        *,
+        detail: bool,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+        url_name: str | None,
+    ) -> None:
+        handler = self.modules.method(cls, action)
+        draft = RouteDraft(
+            method=method,
+            path=path,
+            handler=f"{cls.name}.{action}",
+            file=handler.file if handler else cls.file,
+            line=int(handler.fact.get("line", 1)) if handler else int(cls.fact.get("line", 1)),
+            framework="django",
+            url_name=url_name,
+        )
+        drf = self._is_drf(cls)
+        self._wrappers(draft, wrappers, cls.file)
+        if drf:
+            self._drf_policies(draft, cls)
+        else:
+            for base in self.modules.base_names(cls):
+                caps = self.classifier.classify(base)
+                if caps.auth or caps.role:
+                    draft.apply(
+                        caps,
+                        "mixin",
+                        base.rsplit(".", 1)[-1],
+                        file=cls.file,
+                        line=int(cls.fact.get("line", 1)),
+                        level="route",
+                        keep_unknown=False,
+                    )
+            self._login_middleware(draft)
+        for chain_cls in self.modules.class_chain(cls):
+            for deco in chain_cls.fact.get("decorators", []):
+                for arg in (
+                    deco.get("args", [])
+                    if deco.get("short") == "method_decorator"
+                    else [deco["name"]]
+                ):
+                    caps = self.classifier.classify(arg)
+                    draft.apply(
+                        caps,
+                        "decorator",
+                        f"@{arg.rsplit('.', 1)[-1]}",
+                        file=chain_cls.file,
+                        line=int(deco.get("line", 1)),
+                        level="route",
+                        keep_unknown=False,
+                    )
+        if self.modules.class_attr(cls, "permission_required"):
+            draft.role.append(
+                Evidence(
+                    kind="role",
+                    detail="permission_required",
+                    file=cls.file,
+                    line=int(cls.fact.get("line", 1)),
+                    level="route",
+                )
+            )
+        if drf and method in WRITE_METHODS and self.modules.class_attr(cls, "serializer_class"):
+            serializer = self.modules.class_attr(cls, "serializer_class")[0].rsplit(".", 1)[-1]
+            draft.validate.append(
+                Evidence(
+                    kind="schema",
+                    detail=f"serializer_class {serializer}",
+                    file=cls.file,
+                    line=int(cls.fact.get("line", 1)),
+                    level="route",
+                )
+            )
+        if not drf and method in WRITE_METHODS and self.modules.class_attr(cls, "form_class"):
+            draft.validate.append(
+                Evidence(
+                    kind="schema",
+                    detail="form_class",
+                    file=cls.file,
+                    line=int(cls.fact.get("line", 1)),
+                    level="route",
+                )
+            )
+        for hook in ("dispatch", "initial", "get_queryset", "get_object"):
+            found = self.modules.method(cls, hook)
+            if found is not None:
+                body = found.fact.get("body", {})
+                draft.apply_body(
+                    {k: body.get(k, []) for k in ("auth_checks", "role_checks", "owner_checks")},
+                    self.classifier,
+                    self.modules,
+                    found.file,
+                )
+        if handler is not None:
+            draft.apply_handler(handler.fact, self.classifier, self.modules, framework="django")
+        if detail and (
+            drf or self.modules.class_attr(cls, "model") or self.modules.class_attr(cls, "queryset")
+        ):
+            draft.loads_by_id = True
+        drafts.append(draft)
+
+    def _function_view(
+        self,
+        view: Symbol,
+        path: str,
+        entry: dict[str, Any],
+        *,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+    ) -> None:
+        fact = view.fact
+        decorators = fact.get("decorators", [])
+        methods: list[str] = []
+        drf = False
+        for deco in decorators:
+            short = deco.get("short", "")
+            if short == "api_view":
+                drf = True
+                methods = [m.upper() for m in deco.get("strings", [])] or ["GET"]
+            elif short == "require_http_methods":
+                methods = [m.upper() for m in deco.get("strings", [])]
+            elif short in {"require_POST", "require_GET", "require_safe"}:
+                methods = {
+                    "require_POST": ["POST"],
+                    "require_GET": ["GET"],
+                    "require_safe": ["GET"],
+                }[short]
+        if not methods:
+            body = fact.get("body", {})
+            methods = sorted({"GET", *body.get("method_checks", [])})
+            if (
+                any(r.get("kind") == "body" for r in body.get("raw_reads", []))
+                and "POST" not in methods
+            ):
+                methods.append("POST")
+        for method in methods:
+            draft = RouteDraft(
+                method=method,
+                path=path,
+                handler=view.name,
+                file=view.file,
+                line=int(fact.get("line", 1)),
+                framework="django",
+                url_name=entry.get("name"),
+            )
+            self._wrappers(draft, wrappers, view.file)
+            if drf:
+                if not any(d.get("short") == "permission_classes" for d in decorators):
+                    self._drf_defaults(draft)
+                if not any(d.get("short") == "throttle_classes" for d in decorators):
+                    self._drf_throttle_defaults(draft)
+            else:
+                self._login_middleware(draft, decorators)
+            draft.apply_handler(fact, self.classifier, self.modules, framework="django")
+            drafts.append(draft)
+
+    # --- protections ------------------------------------------------------------------
+    def _wrappers(self, draft: RouteDraft, wrappers: list[str], file: str) -> None:
+        for wrapper in wrappers:
+            draft.apply(
+                self.classifier.classify(wrapper),
+                "decorator",
+                f"{wrapper.rsplit('.', 1)[-1]}() in urls",
+                file=file,
+                line=1,
+                level="router",
+                keep_unknown=False,
+            )
+
+    def _login_middleware(
+        self, draft: RouteDraft, decorators: list[dict[str, Any]] | None = None
+    ) -> None:
+        if not self.login_middleware:
+            return
+        if any(d.get("short") == "login_not_required" for d in decorators or []):
+            return
+        draft.auth.append(
+            Evidence(
+                kind="middleware",
+                detail="LoginRequiredMiddleware",
+                file=self.settings_file,
+                line=1,
+                level="settings",
+            )
+        )
+
+    def _drf_policies(self, draft: RouteDraft, cls: Symbol) -> None:
+        permissions = self.modules.class_attr(cls, "permission_classes")
+        if permissions is None:
+            self._drf_defaults(draft)
+        else:
+            for name in permissions:
+                caps = self.classifier.classify(name)
+                draft.apply(
+                    caps,
+                    "permission_class",
+                    name.rsplit(".", 1)[-1],
+                    file=cls.file,
+                    line=int(cls.fact.get("line", 1)),
+                    level="route",
+                )
+        throttles = self.modules.class_attr(cls, "throttle_classes")
+        if throttles is None:
+            self._drf_throttle_defaults(draft)
+        else:
+            for name in throttles:
+                draft.rate.append(
+                    Evidence(
+                        kind="limiter",
+                        detail=f"throttle_classes {name.rsplit('.', 1)[-1]}",
+                        file=cls.file,
+                        line=int(cls.fact.get("line", 1)),
+                        level="route",
+                    )
+                )
+        if self.modules.class_attr(cls, "throttle_scope"):
+            draft.rate.append(
+                Evidence(
+                    kind="limiter",
+                    detail="throttle_scope",
+                    file=cls.file,
+                    line=int(cls.fact.get("line", 1)),
+                    level="route",
+                )
+            )
+
+    def _drf_defaults(self, draft: RouteDraft) -> None:
+        if not self.default_permissions:
+            draft.open_notes.append(
+                "DRF default permission AllowAny (no DEFAULT_PERMISSION_CLASSES)"
+            )
+            return
+        for name in self.default_permissions:
+            caps = self.classifier.classify(name)
+            draft.apply(
+                caps,
+                "settings_default",
+                f"DEFAULT_PERMISSION_CLASSES {name.rsplit('.', 1)[-1]}",
+                file=self.settings_file,
+                line=1,
+                level="settings",
+            )
+
+    def _drf_throttle_defaults(self, draft: RouteDraft) -> None:
+        for name in self.default_throttles:
+            draft.rate.append(
+                Evidence(
+                    kind="limiter",
+                    detail=f"DEFAULT_THROTTLE_CLASSES {name.rsplit('.', 1)[-1]}",
+                    file=self.settings_file,
+                    line=1,
+                    level="settings",
+                )
+            )
+
+
+__all__ = ["Caps", "DjangoLinker"]

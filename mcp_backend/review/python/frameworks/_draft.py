@@ -1,0 +1,408 @@
+"""A route being assembled by the linker: evidence per protection, then a `Route`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp_backend.review.model import Evidence, Protection, Route
+from mcp_backend.review.python.frameworks._classify import Caps, Classifier
+from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+PATH_PARAM = re.compile(r"\{(\w+)(?::[^}]*)?\}|<(?:\w+:)?(\w+)>|:(\w+)|\(\?P<(\w+)>")
+ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
+)
+NOT_MECHANISMS = frozenset(
+    {"wraps", "staticmethod", "classmethod", "property", "cache", "lru_cache", "api_view", "action"}
+)
+# Decorators whose arguments are the mechanism: @permission_classes([IsAuthenticated]),
+# @method_decorator(login_required, name="dispatch"), @throttle_classes([...]).
+ARG_DECORATORS = frozenset(
+    {"permission_classes", "throttle_classes", "authentication_classes", "method_decorator"}
+)
+SCALARS = frozenset(
+    {
+        "int",
+        "str",
+        "float",
+        "bool",
+        "bytes",
+        "UUID",
+        "uuid.UUID",
+        "date",
+        "datetime",
+        "datetime.date",
+        "datetime.datetime",
+        "Decimal",
+        "decimal.Decimal",
+        "EmailStr",
+        "pydantic.EmailStr",
+        "HttpUrl",
+        "pydantic.HttpUrl",
+    }
+)
+NOT_SCHEMAS = (
+    "Request",
+    "Response",
+    "Session",
+    "AsyncSession",
+    "BackgroundTasks",
+    "UploadFile",
+    "WebSocket",
+    "HTTPConnection",
+    "SecurityScopes",
+    "HTTPAuthorizationCredentials",
+    "Connection",
+    "Any",
+    "None",
+)
+SCHEMA_BASES = (
+    "BaseModel",
+    "RootModel",
+    "SQLModel",
+    "Schema",
+    "Serializer",
+    "ModelSerializer",
+    "Form",
+    "ModelForm",
+    "FlaskForm",
+    "Struct",
+    "TypedDict",
+)
+SENSITIVE_MIDDLEWARE = re.compile(r"(auth|jwt|token|session|login|security|permission|key)", re.I)
+
+
+def join_path(*parts: str) -> str:
+    joined = "/".join(p.strip("/") for p in parts if p and p.strip("/"))
+    last = next((p for p in reversed(parts) if p), "")
+    trailing = "/" if last.endswith("/") and joined else ""
+    return "/" + joined + trailing if joined else "/"
+
+
+def path_params(path: str) -> set[str]:
+    return {next(g for g in match.groups() if g) for match in PATH_PARAM.finditer(path)}
+
+
+def is_schema_class(modules: Modules, symbol: Symbol) -> bool:
+    return any(
+        base.rsplit(".", 1)[-1].endswith(SCHEMA_BASES) for base in modules.base_names(symbol)
+    )
+
+
+@dataclass
+class RouteDraft:
+    method: str
+    path: str
+    handler: str
+    file: str
+    line: int
+    framework: str
+    mounted_prefix: str = ""
+    handler_fact: dict[str, Any] | None = None
+    url_name: str | None = None
+    auth: list[Evidence] = field(default_factory=list)
+    role: list[Evidence] = field(default_factory=list)
+    owner: list[Evidence] = field(default_factory=list)
+    rate: list[Evidence] = field(default_factory=list)
+    validate: list[Evidence] = field(default_factory=list)
+    auth_unsafe: list[Evidence] = field(default_factory=list)
+    open_notes: list[str] = field(default_factory=list)
+    unknown_notes: list[str] = field(default_factory=list)
+    reads_body: bool = False
+    raw_unvalidated_line: int | None = None
+    raw_passed_on: bool = False
+    loads_by_id: bool = False
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    signature_check: bool = False
+
+    # --- evidence ---------------------------------------------------------------------
+    def apply(
+        self,
+        caps: Caps,
+        kind: str,
+        detail: str,
+        *,
+        file: str,
+        line: int,
+        level: str,
+        keep_unknown: bool = True,
+    ) -> None:
+        def evidence(what: str) -> Evidence:
+            text = detail if what in detail else f"{detail}: {what}"
+            return Evidence(kind=kind, detail=text[:160], file=file, line=line, level=level)
+
+        if caps.auth:
+            self.auth.append(evidence(caps.auth))
+        if caps.role:
+            self.role.append(evidence(caps.role).model_copy(update={"kind": "role"}))
+        if caps.owner:
+            self.owner.append(evidence(caps.owner).model_copy(update={"kind": "ownership"}))
+        if caps.rate:
+            self.rate.append(evidence(caps.rate))
+        if caps.validate:
+            self.validate.append(evidence(caps.validate))
+        if caps.auth_unsafe:
+            self.auth_unsafe.append(evidence(caps.auth_unsafe))
+        if caps.open:
+            self.open_notes.append(f"explicitly public: {detail} ({file}:{line})")
+        if caps.auth_soft:
+            self.unknown_notes.append(
+                f"{caps.auth_soft} identifies users but does not reject anonymous requests by "
+                "itself"
+            )
+        if caps.unknown and keep_unknown:
+            self.unknown_notes.append(f"{caps.unknown} comes from a package we cannot read")
+
+    def apply_handler(
+        self, fact: dict[str, Any], classifier: Classifier, modules: Modules, *, framework: str
+    ) -> None:
+        file, line = self.file, int(fact.get("line", self.line))
+        for param in fact.get("params", []):
+            for target in param.get("depends", []):
+                short = target.rsplit(".", 1)[-1]
+                self.apply(
+                    classifier.classify(target),
+                    "dependency",
+                    f"Depends({short})",
+                    file=file,
+                    line=line,
+                    level="route",
+                )
+            annotation = str(param.get("annotation") or "")
+            resolved = modules.resolve(annotation) if "." in annotation else None
+            if resolved is not None and resolved.kind == "alias":
+                short = annotation.rsplit(".", 1)[-1]
+                self.apply(
+                    classifier.classify(annotation),
+                    "dependency",
+                    short,
+                    file=file,
+                    line=line,
+                    level="route",
+                )
+            elif framework == "fastapi" and not param.get("depends"):
+                self._fastapi_param(param, resolved, modules, file, line)
+        for deco in fact.get("decorators", []):
+            short = deco.get("short", "")
+            if short in ROUTE_DECORATORS or short in NOT_MECHANISMS:
+                continue
+            if short in ARG_DECORATORS:
+                for arg in deco.get("args", []):
+                    caps = classifier.classify(arg)
+                    label = f"@{short}({arg.rsplit('.', 1)[-1]})"
+                    if short == "throttle_classes" and not caps.rate:
+                        caps.rate = arg.rsplit(".", 1)[-1]
+                    self.apply(
+                        caps,
+                        "decorator",
+                        label,
+                        file=file,
+                        line=int(deco.get("line", line)),
+                        level="route",
+                        keep_unknown=False,
+                    )
+                continue
+            caps = classifier.classify(deco["name"], deco.get("strings"))
+            self.apply(
+                caps,
+                "decorator",
+                f"@{short}",
+                file=file,
+                line=int(deco.get("line", line)),
+                level="route",
+                keep_unknown=False,
+            )
+        self.apply_body(fact.get("body", {}), classifier, modules, file)
+
+    def _fastapi_param(
+        self, param: dict[str, Any], resolved: Symbol | None, modules: Modules, file: str, line: int
+    ) -> None:
+        annotation = str(param.get("annotation") or "")
+        short = annotation.rsplit(".", 1)[-1]
+        if not annotation or short.endswith(NOT_SCHEMAS):
+            return
+        if annotation in SCALARS or short in SCALARS:
+            self.validate.append(
+                Evidence(
+                    kind="schema",
+                    detail=f"typed parameter {param['name']}: {short}",
+                    file=file,
+                    line=line,
+                    level="route",
+                )
+            )
+            return
+        if resolved is not None and resolved.kind == "class":
+            if is_schema_class(modules, resolved):
+                self.validate.append(
+                    Evidence(
+                        kind="schema",
+                        detail=f"body model {short}",
+                        file=file,
+                        line=line,
+                        level="route",
+                    )
+                )
+            return
+        if resolved is None and short[:1].isupper():
+            # a model from a package we cannot read: FastAPI validates whatever it is given
+            self.validate.append(
+                Evidence(
+                    kind="schema",
+                    detail=f"typed parameter {param['name']}: {short}",
+                    file=file,
+                    line=line,
+                    level="route",
+                )
+            )
+
+    def apply_body(
+        self, body: dict[str, Any], classifier: Classifier, modules: Modules, file: str
+    ) -> None:
+        for check in body.get("auth_checks", [])[:2]:
+            self.auth.append(
+                Evidence(
+                    kind="handler_check",
+                    detail=str(check["detail"])[:160],
+                    file=file,
+                    line=int(check["line"]),
+                    level="handler",
+                )
+            )
+        for check in body.get("role_checks", [])[:2]:
+            self.role.append(
+                Evidence(
+                    kind="role",
+                    detail=str(check["detail"])[:160],
+                    file=file,
+                    line=int(check["line"]),
+                    level="handler",
+                )
+            )
+        for check in body.get("owner_checks", [])[:2]:
+            self.owner.append(
+                Evidence(
+                    kind="ownership",
+                    detail=str(check["detail"])[:160],
+                    file=file,
+                    line=int(check["line"]),
+                    level="handler",
+                )
+            )
+        for check in body.get("validation", [])[:2]:
+            self.validate.append(
+                Evidence(
+                    kind="schema",
+                    detail=str(check["detail"])[:160],
+                    file=file,
+                    line=int(check["line"]),
+                    level="handler",
+                )
+            )
+        body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
+        if body_reads:
+            self.reads_body = True
+            unvalidated = bool(body.get("raw_body_unvalidated"))
+            for construct in body.get("raw_constructs", []):
+                target = modules.resolve(construct)
+                if (
+                    target is not None
+                    and target.kind == "class"
+                    and not is_schema_class(modules, target)
+                ):
+                    unvalidated = True  # Model(**request.json): mass assignment into a record
+            if unvalidated:
+                self.raw_unvalidated_line = int(body.get("raw_use_line") or body_reads[0]["line"])
+            elif not body.get("validation"):
+                self.raw_passed_on = True
+        params = path_params(self.path)
+        for load in body.get("id_loads", []):
+            if load.get("param") not in params:
+                continue
+            if load.get("orm"):
+                self.loads_by_id = True
+                continue
+            callee = modules.resolve(str(load.get("callee", "")))
+            if callee is not None and callee.kind == "function":
+                sub = callee.fact.get("body", {})
+                if sub.get("owner_checks"):
+                    self.owner.append(
+                        Evidence(
+                            kind="ownership",
+                            detail=f"{callee.name}: {sub['owner_checks'][0]['detail']}"[:160],
+                            file=callee.file,
+                            line=int(sub["owner_checks"][0]["line"]),
+                            level="handler",
+                        )
+                    )
+                elif any(inner.get("orm") for inner in sub.get("id_loads", [])):
+                    self.loads_by_id = True
+        self.responses.extend(body.get("responses", []))
+        self.signature_check = self.signature_check or bool(body.get("signature_check"))
+        del classifier
+
+    # --- result -------------------------------------------------------------------------
+    def to_route(self) -> Route:
+        return Route(
+            method=self.method,
+            path=self.path,
+            handler=self.handler,
+            file=self.file,
+            line=self.line,
+            framework=self.framework,
+            mounted_prefix=self.mounted_prefix,
+            auth=self._auth(),
+            authz=self._authz(),
+            validation=self._validation(),
+            rate_limit=_present(self.rate) if self.rate else Protection(status="absent"),
+            reads_request_data=self.reads_body,
+            loads_by_id=self.loads_by_id,
+        )
+
+    def _auth(self) -> Protection:
+        evidence = [*self.auth, *self.role]
+        if not evidence and self.method in UNSAFE_METHODS:
+            evidence = list(self.auth_unsafe)
+        if evidence:
+            return _present(evidence)
+        if self.open_notes:
+            return Protection(status="absent", note=self.open_notes[0])
+        if self.unknown_notes:
+            return Protection(status="unknown", note=self.unknown_notes[0])
+        if self.auth_unsafe:
+            return Protection(status="absent", note="read-only access is open to anonymous users")
+        return Protection(status="absent")
+
+    def _authz(self) -> Protection:
+        if self.role or self.owner:
+            return _present([*self.role, *self.owner])
+        if not (self.auth or self.auth_unsafe) and self.unknown_notes:
+            return Protection(status="unknown", note=self.unknown_notes[0])
+        return Protection(status="absent")
+
+    def _validation(self) -> Protection:
+        if self.raw_unvalidated_line is not None:
+            return Protection(
+                status="absent",
+                note=f"raw request body used without a schema (line {self.raw_unvalidated_line})",
+            )
+        if self.validate:
+            return _present(self.validate)
+        if self.raw_passed_on:
+            return Protection(
+                status="unknown", note="raw request body passed on whole; cannot tell if validated"
+            )
+        return Protection(status="absent", note="no request body read")
+
+
+def _present(evidence: list[Evidence]) -> Protection:
+    unique: list[Evidence] = []
+    seen: set[str] = set()
+    for item in evidence:
+        if item.detail not in seen:
+            seen.add(item.detail)
+            unique.append(item)
+    return Protection(status="present", evidence=unique[:4])

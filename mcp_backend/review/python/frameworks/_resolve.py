@@ -1,0 +1,133 @@
+"""Cross-module name resolution over per-file facts (used by the linker).
+
+A qualified name such as 'app.routers.orders.router' or 'app.deps.CurrentUser' is split into a
+module known to the project and an attribute defined there; re-exports (`from .x import y` in
+a package `__init__`) are followed. Names from packages we cannot see resolve to None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mcp_backend.review.model import FileResult
+
+
+@dataclass(frozen=True)
+class Symbol:
+    module: str
+    name: str  # 'router', 'get_current_user', 'OrderView.get'
+    kind: str  # function | class | object | alias | module
+    fact: dict[str, Any]
+    file: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+class Modules:
+    def __init__(self, results: list[FileResult]) -> None:
+        self.by_name: dict[str, tuple[FileResult, dict[str, Any]]] = {}
+        for result in results:
+            facts = result.facts
+            if result.language != "python" or not facts or "module" not in facts:
+                continue
+            self.by_name.setdefault(str(facts["module"]), (result, facts))
+        self._suffix_cache: dict[str, str | None] = {}
+
+    def find_module(self, name: str) -> str | None:
+        """Exact module, or the one module whose dotted name ends with (or is a tail of) it."""
+        if name in self.by_name:
+            return name
+        if name in self._suffix_cache:
+            return self._suffix_cache[name]
+        candidates = [
+            m for m in self.by_name if m.endswith("." + name) or (m and name.endswith("." + m))
+        ]
+        found = candidates[0] if len(candidates) == 1 else None
+        self._suffix_cache[name] = found
+        return found
+
+    def facts(self, module: str) -> dict[str, Any]:
+        return self.by_name[module][1]
+
+    def file(self, module: str) -> str:
+        return self.by_name[module][0].file
+
+    def resolve(self, qualified: str, depth: int = 0) -> Symbol | None:
+        if not qualified or depth > 6:
+            return None
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.find_module(".".join(parts[:cut]))
+            if module is None:
+                continue
+            symbol = self._lookup(module, parts[cut:], depth)
+            if symbol is not None:
+                return symbol
+        module = self.find_module(qualified)
+        if module is not None:
+            return Symbol(module, "", "module", self.facts(module), self.file(module))
+        return None
+
+    def _lookup(self, module: str, attrs: list[str], depth: int) -> Symbol | None:
+        facts = self.facts(module)
+        file = self.file(module)
+        name = ".".join(attrs)
+        functions = facts.get("functions", {})
+        if name in functions:
+            return Symbol(module, name, "function", functions[name], file)
+        head = attrs[0]
+        classes = facts.get("classes", {})
+        if head in classes:
+            if len(attrs) == 1:
+                return Symbol(module, head, "class", classes[head], file)
+            return Symbol(module, head, "class", classes[head], file)
+        aliases = facts.get("aliases", {})
+        if head in aliases and len(attrs) == 1:
+            return Symbol(module, head, "alias", aliases[head], file)
+        objects = facts.get("objects", {})
+        if head in objects:
+            return Symbol(module, head, "object", objects[head], file)
+        imports = facts.get("imports", {})
+        if head in imports:
+            target = ".".join([imports[head], *attrs[1:]])
+            if target != f"{module}.{name}":
+                return self.resolve(target, depth + 1)
+        if head in functions:
+            return Symbol(module, head, "function", functions[head], file)
+        return None
+
+    def class_chain(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
+        """The class and its project base classes, nearest first."""
+        chain = [symbol]
+        if depth > 6:
+            return chain
+        for base in symbol.fact.get("bases", []):
+            resolved = self.resolve(base)
+            if resolved is not None and resolved.kind == "class" and resolved.key != symbol.key:
+                chain.extend(self.class_chain(resolved, depth + 1))
+        return chain
+
+    def base_names(self, symbol: Symbol) -> list[str]:
+        """Every base class name in the chain, project and external (qualified)."""
+        names: list[str] = []
+        for cls in self.class_chain(symbol):
+            names.extend(cls.fact.get("bases", []))
+        return names
+
+    def method(self, class_symbol: Symbol, name: str) -> Symbol | None:
+        for cls in self.class_chain(class_symbol):
+            functions = self.facts(cls.module).get("functions", {})
+            key = f"{cls.name}.{name}"
+            if key in functions:
+                return Symbol(cls.module, key, "function", functions[key], cls.file)
+        return None
+
+    def class_attr(self, class_symbol: Symbol, name: str) -> Any:
+        for cls in self.class_chain(class_symbol):
+            attrs = cls.fact.get("attrs", {})
+            if name in attrs:
+                return attrs[name]
+        return None

@@ -1,0 +1,106 @@
+"""aiohttp: `app.router.add_get(...)`, `add_route("POST", ...)`, `app.add_routes([web.get(...)])`,
+`web.Application(middlewares=[...])` and `@web.middleware`. `RouteTableDef` decorators
+(`@routes.get`) are collected by `_decorated`."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    HTTP_METHODS,
+    const_str,
+    elements,
+    last_name,
+)
+from mcp_backend.review.python.frameworks._common import ModuleScope
+
+ADDERS = {f"add_{m.lower()}": m for m in HTTP_METHODS}
+WEB_VERBS = {m.lower(): m for m in HTTP_METHODS}
+
+
+def _add(
+    scope: ModuleScope,
+    target: str,
+    method: str,
+    path: ast.AST,
+    handler: ast.AST,
+    line: int,
+    facts: dict[str, Any],
+) -> None:
+    text = const_str(path)
+    if text is None:
+        return
+    ref = scope.q(handler)
+    facts["routes"].append(
+        {
+            "target": target,
+            "framework": "aiohttp",
+            "methods": [method],
+            "path": text,
+            "dependencies": [],
+            "response_model": False,
+            "handler_ref": ref,
+            "handler": ref.rsplit(".", 1)[-1],
+            "line": line,
+            "style": "aiohttp",
+        }
+    )
+
+
+def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    for node in ast.walk(scope.tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if any(
+                last_name(d) == "middleware" and not isinstance(d, ast.Call)
+                for d in node.decorator_list
+            ):
+                facts["middleware_functions"].append(f"{scope.module}.{node.name}")
+            continue
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        attr = node.func.attr
+        owner = node.func.value
+        target = scope.q(
+            owner.value if isinstance(owner, ast.Attribute) and owner.attr == "router" else owner
+        )
+        if attr in ADDERS and len(node.args) >= 2:
+            _add(scope, target, ADDERS[attr], node.args[0], node.args[1], node.lineno, facts)
+        elif attr == "add_route" and len(node.args) >= 3:
+            method = (const_str(node.args[0]) or "ANY").upper()
+            _add(
+                scope,
+                target,
+                "ANY" if method == "*" else method,
+                node.args[1],
+                node.args[2],
+                node.lineno,
+                facts,
+            )
+        elif attr == "add_routes" and node.args:
+            for entry in elements(node.args[0]):
+                if isinstance(entry, ast.Call) and len(entry.args) >= 2:
+                    verb = last_name(entry.func)
+                    if verb in WEB_VERBS:
+                        _add(
+                            scope,
+                            target,
+                            WEB_VERBS[verb],
+                            entry.args[0],
+                            entry.args[1],
+                            entry.lineno,
+                            facts,
+                        )
+        elif (
+            attr == "append"
+            and isinstance(owner, ast.Attribute)
+            and owner.attr == "middlewares"
+            and node.args
+        ):
+            facts["middleware"].append(
+                {
+                    "target": scope.q(owner.value),
+                    "name": scope.q(node.args[0]),
+                    "line": node.lineno,
+                }
+            )

@@ -1,0 +1,210 @@
+"""Django and Django REST Framework: urlpatterns, DRF routers, settings defaults, error hooks.
+
+Views themselves (function views with decorators, class-based views with mixins and DRF
+attributes) are recorded by `_common` as functions and classes; the linker turns
+urlpatterns into routes and applies the settings' defaults.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    const_str,
+    dotted,
+    keyword,
+    last_name,
+    str_list,
+)
+from mcp_backend.review.python.frameworks._common import ModuleScope
+
+SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "REST_FRAMEWORK"})
+REST_KEYS = (
+    "DEFAULT_PERMISSION_CLASSES",
+    "DEFAULT_AUTHENTICATION_CLASSES",
+    "DEFAULT_THROTTLE_CLASSES",
+    "EXCEPTION_HANDLER",
+)
+PATH_FUNCS = frozenset({"path", "re_path", "url"})
+
+
+def regex_to_route(pattern: str) -> str:
+    """'^orders/(?P<pk>[0-9]+)/$' -> 'orders/<pk>/' (close enough to compare with tests)."""
+    text = pattern.lstrip("^").rstrip("$")
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", text)
+    return text.replace("\\", "")
+
+
+def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    module_names: set[str] = set()
+    for statement in scope.tree.body:
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(statement, ast.Assign):
+            targets, value = list(statement.targets), statement.value
+        elif (isinstance(statement, ast.AnnAssign) and statement.value is not None) or isinstance(
+            statement, ast.AugAssign
+        ):
+            targets, value = [statement.target], statement.value
+        for target in targets:
+            if isinstance(target, ast.Name) and value is not None:
+                module_names.add(target.id)
+                _assignment(scope, target.id, value, statement.lineno, facts)
+    if module_names & SETTINGS_MARKERS:
+        _settings(scope, facts)
+    for node in ast.walk(scope.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "register" and len(node.args) >= 2:
+                prefix = const_str(node.args[0])
+                if prefix is not None:
+                    facts["drf_registrations"].append(
+                        {
+                            "router": scope.q(node.func.value),
+                            "prefix": prefix,
+                            "viewset": scope.q(node.args[1]),
+                            "line": node.lineno,
+                        }
+                    )
+        elif isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, ast.FunctionDef) and statement.name == "process_exception":
+                    facts["error_handlers"].append(
+                        {"kind": "process_exception", "detail": node.name, "line": statement.lineno}
+                    )
+
+
+def _assignment(
+    scope: ModuleScope, name: str, value: ast.expr, line: int, facts: dict[str, Any]
+) -> None:
+    if name in {"handler500", "handler400", "handler403"}:
+        facts["error_handlers"].append(
+            {"kind": name, "detail": ast.unparse(value)[:80], "line": line}
+        )
+    elif name == "urlpatterns":
+        for part in _concat_parts(value):
+            if isinstance(part, ast.List | ast.Tuple):
+                for entry in part.elts:
+                    _url_entry(scope, entry, facts)
+            elif isinstance(part, ast.Attribute) and part.attr == "urls":
+                facts["urlpatterns"].append(
+                    {"kind": "router", "route": "", "router_ref": scope.q(part.value), "line": line}
+                )
+            elif isinstance(part, ast.Call):
+                _url_entry(scope, part, facts)
+
+
+def _concat_parts(value: ast.expr) -> list[ast.expr]:
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return [*_concat_parts(value.left), *_concat_parts(value.right)]
+    return [value]
+
+
+def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> None:
+    if not (isinstance(entry, ast.Call) and last_name(entry.func) in PATH_FUNCS and entry.args):
+        return
+    route = const_str(entry.args[0])
+    if route is None:
+        return
+    if last_name(entry.func) != "path":
+        route = regex_to_route(route)
+    view = entry.args[1] if len(entry.args) > 1 else keyword(entry, "view")
+    fact: dict[str, Any] = {
+        "route": route,
+        "name": const_str(keyword(entry, "name")),
+        "line": entry.lineno,
+    }
+    wrappers: list[str] = []
+    # login_required(views.profile) / staff_member_required(View.as_view()) in urls.py
+    while (
+        isinstance(view, ast.Call)
+        and last_name(view.func) not in {"include", "as_view"}
+        and view.args
+    ):
+        wrappers.append(scope.q(view.func))
+        view = view.args[0]
+    fact["wrappers"] = wrappers
+    if isinstance(view, ast.Call) and last_name(view.func) == "include":
+        target = view.args[0] if view.args else None
+        if isinstance(target, ast.Tuple) and target.elts:
+            target = target.elts[0]
+        module = const_str(target)
+        if module is not None:
+            fact.update(kind="include", include_module=module)
+        elif isinstance(target, ast.Attribute) and target.attr == "urls":
+            if dotted(target.value) in {"admin.site", "django.contrib.admin.site"}:
+                return
+            fact.update(kind="router", router_ref=scope.q(target.value))
+        elif isinstance(target, ast.List):
+            for inner in target.elts:
+                if (
+                    isinstance(inner, ast.Call)
+                    and inner.args
+                    and const_str(inner.args[0]) is not None
+                ):
+                    _prefixed_entry(scope, inner, route, facts)
+            return
+        else:
+            fact.update(kind="include_ref", include_ref=scope.q(target))
+    elif isinstance(view, ast.Call) and last_name(view.func) == "as_view":
+        cls = view.func.value if isinstance(view.func, ast.Attribute) else view.func
+        actions: dict[str, str] = {}
+        if view.args and isinstance(view.args[0], ast.Dict):
+            for key, action in zip(view.args[0].keys, view.args[0].values, strict=True):
+                method, handler = const_str(key), const_str(action)
+                if method and handler:
+                    actions[method.upper()] = handler
+        fact.update(kind="class", view_ref=scope.q(cls), actions=actions)
+    elif isinstance(view, ast.Attribute) and view.attr == "urls":
+        if dotted(view.value) in {"admin.site", "django.contrib.admin.site"}:
+            return
+        fact.update(kind="router", router_ref=scope.q(view.value))
+    elif view is not None and scope.q(view):
+        fact.update(kind="view", view_ref=scope.q(view))
+    else:
+        return
+    facts["urlpatterns"].append(fact)
+
+
+def _prefixed_entry(
+    scope: ModuleScope, entry: ast.Call, prefix: str, facts: dict[str, Any]
+) -> None:
+    before = len(facts["urlpatterns"])
+    _url_entry(scope, entry, facts)
+    for fact in facts["urlpatterns"][before:]:
+        fact["route"] = prefix + fact["route"]
+
+
+def _settings(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    settings: dict[str, Any] = {}
+    for statement in scope.tree.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        for target in statement.targets:
+            if not isinstance(target, ast.Name):
+                continue
+            value = statement.value
+            if target.id == "REST_FRAMEWORK" and isinstance(value, ast.Dict):
+                rest: dict[str, Any] = {}
+                for key, item in zip(value.keys, value.values, strict=True):
+                    name = const_str(key)
+                    if name in REST_KEYS:
+                        rest[name] = (
+                            str_list(item) if name != "EXCEPTION_HANDLER" else const_str(item)
+                        )
+                    elif name == "DEFAULT_THROTTLE_RATES":
+                        rest[name] = True
+                settings["rest_framework"] = rest
+            elif target.id == "MIDDLEWARE":
+                items: list[str] = []
+                for part in _concat_parts(value):
+                    items.extend(str_list(part))
+                settings["middleware"] = items
+            elif target.id == "ROOT_URLCONF":
+                settings["root_urlconf"] = const_str(value)
+            elif target.id == "INSTALLED_APPS":
+                settings["installed_apps"] = str_list(value)[:100]
+            elif target.id in {"RATELIMIT_ENABLE"}:
+                settings[target.id.lower()] = isinstance(value, ast.Constant) and bool(value.value)
+    facts["django_settings"] = settings

@@ -1,0 +1,118 @@
+"""Flask (and Quart): blueprints, `add_url_rule`, `before_request` hooks, error handlers,
+Flask-Limiter wiring. Route decorators are collected by `_decorated`."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from mcp_backend.review.python.frameworks._ast import (
+    const_str,
+    keyword,
+    last_name,
+    positional_or_keyword,
+    str_list,
+    template_str,
+)
+from mcp_backend.review.python.frameworks._common import ModuleScope
+
+HOOKS = frozenset({"before_request", "before_app_request"})
+ERROR_HOOKS = frozenset({"errorhandler", "app_errorhandler", "register_error_handler"})
+
+
+def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    for node in ast.walk(scope.tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for deco in node.decorator_list:
+                func = deco.func if isinstance(deco, ast.Call) else deco
+                if not isinstance(func, ast.Attribute):
+                    continue
+                if func.attr in HOOKS:
+                    facts["hooks"].append(
+                        {
+                            "target": scope.q(func.value),
+                            "kind": func.attr,
+                            "function": f"{scope.module}.{node.name}",
+                            "line": deco.lineno,
+                        }
+                    )
+                elif func.attr in ERROR_HOOKS:
+                    detail = (
+                        ast.unparse(deco.args[0])
+                        if isinstance(deco, ast.Call) and deco.args
+                        else ""
+                    )
+                    facts["error_handlers"].append(
+                        {"kind": func.attr, "detail": detail, "line": deco.lineno}
+                    )
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            _call(scope, node, facts)
+
+
+def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
+    assert isinstance(node.func, ast.Attribute)
+    attr = node.func.attr
+    target = scope.q(node.func.value)
+    if attr == "register_blueprint" and node.args:
+        facts["includes"].append(
+            {
+                "kind": "register_blueprint",
+                "parent": target,
+                "child": scope.q(node.args[0]),
+                "prefix": template_str(keyword(node, "url_prefix")) or "",
+                "override_prefix": keyword(node, "url_prefix") is not None,
+                "dependencies": [],
+                "line": node.lineno,
+            }
+        )
+    elif attr == "add_url_rule":
+        rule = const_str(positional_or_keyword(node, 0, "rule"))
+        view = keyword(node, "view_func")
+        if view is None and len(node.args) > 2:
+            view = node.args[2]
+        if rule is None or view is None:
+            return
+        methods = [m.upper() for m in str_list(keyword(node, "methods"))]
+        if isinstance(view, ast.Call) and last_name(view.func) == "as_view":
+            # MethodView.as_view("name"): one route per verb method on the class
+            facts["class_routes"].append(
+                {
+                    "target": target,
+                    "path": rule,
+                    "class_ref": scope.q(
+                        view.func.value if isinstance(view.func, ast.Attribute) else view.func
+                    ),
+                    "methods": methods,
+                    "line": node.lineno,
+                }
+            )
+            return
+        facts["routes"].append(
+            {
+                "target": target,
+                "methods": methods or ["GET"],
+                "path": rule,
+                "dependencies": [],
+                "response_model": False,
+                "handler_ref": scope.q(view),
+                "handler": scope.q(view).rsplit(".", 1)[-1],
+                "line": node.lineno,
+                "style": "add_url_rule",
+            }
+        )
+    elif attr in HOOKS and node.args:
+        facts["hooks"].append(
+            {"target": target, "kind": attr, "function": scope.q(node.args[0]), "line": node.lineno}
+        )
+    elif attr == "register_error_handler":
+        facts["error_handlers"].append(
+            {
+                "kind": attr,
+                "detail": ast.unparse(node.args[0]) if node.args else "",
+                "line": node.lineno,
+            }
+        )
+    elif attr == "init_app" and node.args:
+        facts["init_app"].append(
+            {"object": target, "app": scope.q(node.args[0]), "line": node.lineno}
+        )

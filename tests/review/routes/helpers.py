@@ -1,0 +1,82 @@
+"""Build a route inventory from in-memory sources or a fixture directory, without the engine."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+from mcp_backend.review.model import FileResult, Finding, ProjectIndex, Route
+from mcp_backend.review.project_rules import (
+    admin_route_missing_role,
+    auth_route_missing_rate_limit,
+    critical_route_untested,
+    inconsistent_response_shape,
+    no_central_error_handler,
+    object_access_without_ownership,
+    route_missing_auth,
+    unvalidated_request_data,
+)
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.python.frameworks import extract_file_facts
+from mcp_backend.review.python.linker import link_python
+
+PROJECT_DETECTORS = (
+    route_missing_auth.DETECTOR,
+    admin_route_missing_role.DETECTOR,
+    object_access_without_ownership.DETECTOR,
+    auth_route_missing_rate_limit.DETECTOR,
+    unvalidated_request_data.DETECTOR,
+    no_central_error_handler.DETECTOR,
+    critical_route_untested.DETECTOR,
+    inconsistent_response_shape.DETECTOR,
+)
+
+
+def is_test_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return (
+        path.startswith("tests/")
+        or "/tests/" in path
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def file_result(path: str, source: str) -> FileResult:
+    tree = ast.parse(source)
+    is_test = is_test_path(path)
+    ctx = PythonFileContext(file=path, source=source, tree=tree, is_test=is_test)
+    return FileResult(
+        file=path,
+        language="python",
+        lines=source.count("\n"),
+        is_test=is_test,
+        facts=extract_file_facts(ctx),
+    )
+
+
+def build_index(files: dict[str, str]) -> ProjectIndex:
+    results = [file_result(path, textwrap.dedent(source)) for path, source in files.items()]
+    return link_python(results, "project")
+
+
+def index_for_dir(root: Path) -> ProjectIndex:
+    results = [
+        file_result(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+        for path in sorted(root.rglob("*.py"))
+    ]
+    return link_python(results, str(root))
+
+
+def project_findings(index: ProjectIndex) -> list[Finding]:
+    return [finding for detector in PROJECT_DETECTORS for finding in detector.check(index)]
+
+
+def route(index: ProjectIndex, method: str, path: str) -> Route:
+    found = [r for r in index.routes if r.method == method and r.path == path]
+    if not found:
+        inventory = ", ".join(f"{r.method} {r.path}" for r in index.routes)
+        raise AssertionError(f"no route {method} {path}; have: {inventory}")
+    return found[0]
