@@ -623,6 +623,8 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def join_paths(prefix: str, path: str) -> str:
+    if prefix and not prefix.startswith("/"):
+        prefix = "/" + prefix
     if not path or path == "/":
         return prefix or path
     if not prefix:
@@ -712,9 +714,45 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.nest_routes()
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
-    facts: dict[str, Any] = {}
+    # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.
+    for ops in linker.contexts.values():
+        for op in ops:
+            if op["op"] != "use":
+                continue
+            for item in op.get("items", []):
+                if item.get("ref") and "error_handler" in linker._item_kinds(op["_file"], item):
+                    error_handlers.append(f"{op['_file']}:{op['line']}")
+    apps = [
+        {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
+        for file, facts_of in linker.modules.items()
+        for name, app in facts_of.get("apps", {}).items()
+        if app.get("kind") in {"express", "hono", "fastify"}
+    ]
+    limiters = [
+        {
+            "file": r.rate_limit.evidence[0].file,
+            "detail": r.rate_limit.evidence[0].detail,
+            "line": r.rate_limit.evidence[0].line,
+        }
+        for r in linker.routes
+        if r.rate_limit.evidence and r.rate_limit.evidence[0].level == "app"
+    ]
+    # Same keys as the Python linker, so the project rules read both languages alike.
+    facts: dict[str, Any] = {"has_tests": bool(test_files)}
     if error_handlers:
-        facts["js_error_handlers"] = error_handlers
+        facts["error_handlers"] = [
+            {
+                "file": h.split(":")[0],
+                "line": int(h.split(":")[1]) if ":" in h else 1,
+                "kind": "error_middleware",
+                "detail": h,
+            }
+            for h in sorted(set(error_handlers))
+        ]
+    if apps:
+        facts["apps"] = apps
+    if limiters:
+        facts["rate_limit_global"] = limiters[:1]
     return ProjectIndex(
         root=root,
         routes=linker.routes,

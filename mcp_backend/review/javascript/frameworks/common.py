@@ -89,7 +89,8 @@ _OWNERSHIP = re.compile(
     r"|(req(uest)?\.user|currentUser|user|auth|session)\.(id|_id|sub|userId)\s*(!==?|===?)"
     r"|(!==?|===?)\s*(req(uest)?\.user|currentUser|c\.get\([^)]*\))\.?(id|_id|sub|userId)\b"
     r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
-    r"|\.equals\(\s*req\.user",
+    r"|\.equals\(\s*req\.user"
+    r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req\.user|res\.locals\.user|currentUser|session)",
     re.IGNORECASE,
 )
 _BODY_VALIDATION = re.compile(

@@ -1,0 +1,229 @@
+"""Each JS detector on small real samples: positive and negative, JavaScript and TypeScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from mcp_backend.review.javascript import analyze_file
+from mcp_backend.review.model import Language
+
+
+def rules_in(source: str, file: str = "src/routes/x.js") -> list[str]:
+    language: Language = "typescript" if file.endswith((".ts", ".tsx")) else "javascript"
+    result = analyze_file(file, source, language)
+    assert result.skipped is None
+    return [f.rule_id for f in result.findings]
+
+
+CASES: list[tuple[str, str, str, bool]] = [
+    # (rule, file, source, expected)
+    (
+        "sql-string-query",
+        "a.js",
+        "app.get('/u', async (req, res) => { await pool.query(`SELECT * FROM users WHERE name "
+        "= '${req.query.name}'`) })",
+        True,
+    ),
+    (
+        "sql-string-query",
+        "a.ts",
+        "app.get('/u', async (req, res) => { await db.query('SELECT * FROM users WHERE id = ' "
+        "+ req.params.id) })",
+        True,
+    ),
+    (
+        "sql-string-query",
+        "a.ts",
+        "await prisma.$queryRawUnsafe(`SELECT * FROM t WHERE id = ${id}`)",
+        True,
+    ),
+    ("sql-string-query", "a.ts", "await prisma.$queryRaw`SELECT * FROM t WHERE id = ${id}`", False),
+    (
+        "sql-string-query",
+        "a.js",
+        "await pool.query('SELECT * FROM users WHERE id = $1', [req.params.id])",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "a.js",
+        "await db.query(`SELECT * FROM ${TABLE} WHERE id = $1`, [id])",
+        False,
+    ),
+    ("hardcoded-secret", "a.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
+    (
+        "hardcoded-secret",
+        "a.ts",
+        "const secret = process.env.JWT_SECRET || 'dev-secret-key';",
+        True,
+    ),
+    ("hardcoded-secret", "a.ts", "const secret = process.env.JWT_SECRET;", False),
+    ("hardcoded-secret", "test/a.test.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", False),
+    (
+        "hardcoded-secret",
+        "a.js",
+        "const form = { passwordField: 'password', password: 'Password is required' };",
+        False,
+    ),
+    (
+        "jwt-unverified",
+        "a.js",
+        "function auth(req, res, next) { req.user = jwt.decode(req.headers.authorization); "
+        "next(); }",
+        True,
+    ),
+    ("jwt-unverified", "a.ts", "jwt.verify(token, key, { algorithms: ['none'] })", True),
+    ("jwt-unverified", "a.ts", "jwt.verify(token, key, { ignoreExpiration: true })", True),
+    (
+        "jwt-unverified",
+        "a.ts",
+        "const p = jwt.verify(token, key, { algorithms: ['HS256'] });",
+        False,
+    ),
+    (
+        "weak-password-hash",
+        "a.js",
+        "const h = crypto.createHash('md5').update(password).digest('hex');",
+        True,
+    ),
+    (
+        "weak-password-hash",
+        "a.ts",
+        "const h = crypto.createHash('sha256').update(fileBuffer).digest('hex');",
+        False,
+    ),
+    ("plaintext-password", "a.js", "if (user.password === req.body.password) { ok(); }", True),
+    ("plaintext-password", "a.ts", "if (password !== confirmPassword) { fail(); }", False),
+    ("cors-wildcard", "a.js", "app.use(cors({ origin: '*', credentials: true }));", True),
+    ("cors-wildcard", "a.ts", "app.use(cors({ origin: true, credentials: true }));", True),
+    (
+        "cors-wildcard",
+        "a.ts",
+        "app.use(cors({ origin: ['https://app.example.com'], credentials: true }));",
+        False,
+    ),
+    (
+        "error-details-leak",
+        "a.js",
+        "app.get('/x', async (req, res) => { try { await f() } catch (err) { "
+        "res.status(500).json({ error: err.message }) } })",
+        True,
+    ),
+    (
+        "error-details-leak",
+        "a.ts",
+        "app.use((err, req, res, next) => { res.status(500).send(err.stack) })",
+        True,
+    ),
+    (
+        "error-details-leak",
+        "a.ts",
+        "app.get('/x', async (req, res) => { try { await f() } catch (err) { "
+        "res.status(400).json({ error: err.message }) } })",
+        False,
+    ),
+    ("sensitive-data-logged", "a.js", "console.log('login', email, password);", True),
+    (
+        "sensitive-data-logged",
+        "a.ts",
+        "logger.info('password reset email sent', { userId });",
+        False,
+    ),
+    (
+        "blocking-call-in-async",
+        "a.js",
+        "app.get('/r', (req, res) => { res.send(fs.readFileSync('./r.html')) })",
+        True,
+    ),
+    (
+        "blocking-call-in-async",
+        "a.ts",
+        "const template = fs.readFileSync('./r.html', 'utf8');",
+        False,
+    ),
+    (
+        "n-plus-one-query",
+        "a.ts",
+        "async function f() { const users = await prisma.user.findMany(); for (const u of "
+        "users) { await prisma.post.findMany({ where: { authorId: u.id } }); } }",
+        True,
+    ),
+    (
+        "n-plus-one-query",
+        "a.ts",
+        "async function f() { return prisma.user.findMany({ include: { posts: true } }); }",
+        False,
+    ),
+    (
+        "command-injection",
+        "a.js",
+        "const { exec } = require('child_process'); app.post('/x', (req, res) => exec('ping ' "
+        "+ req.body.host))",
+        True,
+    ),
+    (
+        "command-injection",
+        "a.ts",
+        "import { execFile } from 'child_process'; execFile('ping', ['-c', '1', host]);",
+        False,
+    ),
+    ("code-eval", "a.js", "app.post('/calc', (req, res) => res.json(eval(req.body.expr)))", True),
+    ("code-eval", "a.ts", "const x = eval('1 + 1');", False),
+    (
+        "path-traversal",
+        "a.js",
+        "app.get('/f', (req, res) => res.sendFile(path.join(__dirname, 'files', req.query.name)))",
+        True,
+    ),
+    (
+        "path-traversal",
+        "a.ts",
+        "app.get('/f', (req, res) => res.sendFile(path.basename(req.query.name), { root: dir }))",
+        False,
+    ),
+    (
+        "nosql-injection",
+        "a.js",
+        "app.post('/login', async (req, res) => { const u = await User.findOne({ email: "
+        "req.body.email, password: req.body.password }) })",
+        True,
+    ),
+    (
+        "nosql-injection",
+        "a.ts",
+        "app.post('/login', async (req, res) => { const u = await User.findOne({ email: "
+        "String(req.body.email) }) })",
+        False,
+    ),
+    (
+        "ssl-verify-disabled",
+        "a.js",
+        "const agent = new https.Agent({ rejectUnauthorized: false });",
+        True,
+    ),
+    ("ssl-verify-disabled", "a.ts", "const agent = new https.Agent({ ca });", False),
+]
+
+
+@pytest.mark.parametrize(("rule", "file", "source", "expected"), CASES)
+def test_detector(rule: str, file: str, source: str, expected: bool) -> None:
+    found = rule in rules_in(source, "src/" + file if not file.startswith("test/") else file)
+    assert found is expected, f"{rule} expected={expected} in {source!r}"
+
+
+def test_tsx_file_is_parsed_with_the_tsx_grammar() -> None:
+    source = (
+        "export const Page = () => <div>{user.name}</div>;\n"
+        "const KEY = 'sk_live_abcdefghijklmnopqrstuvwx';\n"
+    )
+    assert "hardcoded-secret" in rules_in(source, "src/page.tsx")
+
+
+def test_signals_for_good_practice() -> None:
+    source = (
+        "const ok = await bcrypt.compare(password, user.hash);\n"
+        "await pool.query('SELECT * FROM t WHERE id = $1', [id]);\n"
+    )
+    result = analyze_file("src/a.ts", source, "typescript")
+    items = {s.item for s in result.signals}
+    assert {"password-hashing", "sql-injection"} <= items

@@ -1,0 +1,174 @@
+"""Route inventory per framework: prefixes, middleware order, imported middleware, guards."""
+
+from __future__ import annotations
+
+from mcp_backend.review.javascript import analyze_file, link_javascript
+from mcp_backend.review.model import Language, Route
+
+
+def inventory(files: dict[str, str]) -> dict[str, Route]:
+    results = []
+    for name, source in files.items():
+        language: Language = "typescript" if name.endswith((".ts", ".tsx")) else "javascript"
+        results.append(analyze_file(name, source, language))
+    index = link_javascript(results, "/project")
+    return {f"{r.method} {r.path}": r for r in index.routes}
+
+
+def test_express_mounts_order_and_imported_middleware() -> None:
+    routes = inventory(
+        {
+            "src/auth.js": (
+                "const jwt = require('jsonwebtoken');\n"
+                "exports.requireAuth = (req, res, next) => {\n"
+                "  try { req.user = jwt.verify(req.headers.authorization, process.env.K); "
+                "next(); }\n"
+                "  catch { res.status(401).end(); }\n"
+                "};\n"
+            ),
+            "src/routes/items.js": (
+                "const router = require('express').Router();\n"
+                "router.get('/', (req, res) => res.json([]));\n"
+                "router.delete('/:id', async (req, res) => { await "
+                "Item.findById(req.params.id); });\n"
+                "module.exports = router;\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const { requireAuth } = require('./auth');\n"
+                "const items = require('./routes/items');\n"
+                "const app = express();\n"
+                "app.get('/open', (req, res) => res.end());\n"
+                "app.use(requireAuth);\n"
+                "app.use('/api/items', items);\n"
+                "app.post('/late', (req, res) => res.end());\n"
+            ),
+        }
+    )
+    assert routes["GET /open"].auth.status == "absent"  # registered before app.use(requireAuth)
+    assert routes["POST /late"].auth.status == "present"
+    deleted = routes["DELETE /api/items/:id"]
+    assert deleted.auth.status == "present"
+    assert deleted.auth.evidence[0].level == "app"
+    assert deleted.loads_by_id is True
+    assert deleted.mounted_prefix == "/api/items"
+
+
+def test_express_router_level_role_check() -> None:
+    routes = inventory(
+        {
+            "src/app.ts": (
+                "import express, { Router } from 'express';\n"
+                "const admin = Router();\n"
+                "admin.use(passport.authenticate('jwt', { session: false }));\n"
+                "admin.use((req, res, next) => req.user.role === 'admin' ? next() : "
+                "res.status(403).end());\n"
+                "admin.get('/stats', (req, res) => res.json({}));\n"
+                "const app = express();\n"
+                "app.use('/admin', admin);\n"
+            ),
+        }
+    )
+    stats = routes["GET /admin/stats"]
+    assert stats.auth.status == "present" and stats.auth.evidence[0].level == "router"
+    assert stats.authz.status == "present"
+
+
+def test_hono_base_path_use_patterns_and_validator() -> None:
+    routes = inventory(
+        {
+            "src/books.ts": (
+                "import { Hono } from 'hono'\n"
+                "const books = new Hono()\n"
+                "books.get('/', (c) => c.json([]))\n"
+                "books.post('/', zValidator('json', schema), (c) => c.json(c.req.valid('json')))\n"
+                "export default books\n"
+            ),
+            "src/index.ts": (
+                "import { Hono } from 'hono'\n"
+                "import { jwt } from 'hono/jwt'\n"
+                "import books from './books'\n"
+                "const app = new Hono().basePath('/api')\n"
+                "app.use('/books/*', jwt({ secret: process.env.SECRET! }))\n"
+                "app.route('/books', books)\n"
+                "app.get('/health', (c) => c.text('ok'))\n"
+                "export default app\n"
+            ),
+        }
+    )
+    created = routes["POST /api/books"]
+    assert created.framework == "hono"
+    assert created.auth.status == "present"
+    assert created.validation.status == "present"
+    assert routes["GET /api/health"].auth.status == "absent"
+    assert routes["GET /api/health"].public_by_design is not None
+
+
+def test_fastify_plugin_prefix_hooks_and_schema() -> None:
+    routes = inventory(
+        {
+            "src/routes/orders.js": (
+                "module.exports = async function orders(fastify, opts) {\n"
+                "  fastify.addHook('onRequest', fastify.authenticate);\n"
+                "  fastify.get('/', async (request, reply) => []);\n"
+                "  fastify.post('/', { schema: { body: { type: 'object' } } }, async (request) "
+                "=> request.body);\n"
+                "};\n"
+            ),
+            "src/app.js": (
+                "const Fastify = require('fastify');\n"
+                "const app = Fastify();\n"
+                "app.decorate('authenticate', async (request, reply) => {\n"
+                "  try { await request.jwtVerify(); } catch (err) { reply.code(401).send(err); }\n"
+                "});\n"
+                "app.register(require('@fastify/rate-limit'), { max: 100 });\n"
+                "app.register(require('./routes/orders'), { prefix: '/orders' });\n"
+                "app.get('/ping', async () => 'pong');\n"
+            ),
+        }
+    )
+    created = routes["POST /orders"]
+    assert created.framework == "fastify"
+    assert created.auth.status == "present"
+    assert created.validation.status == "present"
+    assert created.rate_limit.status == "present"
+    assert routes["GET /ping"].auth.status == "absent"
+
+
+def test_nestjs_guards_roles_public_and_validation() -> None:
+    routes = inventory(
+        {
+            "src/main.ts": (
+                "import { NestFactory } from '@nestjs/core';\n"
+                "async function bootstrap() {\n"
+                "  const app = await NestFactory.create(AppModule);\n"
+                "  app.setGlobalPrefix('api');\n"
+                "  app.useGlobalPipes(new ValidationPipe({ whitelist: true }));\n"
+                "}\n"
+            ),
+            "src/app.module.ts": (
+                "import { Module } from '@nestjs/common';\n"
+                "@Module({ providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }] })\n"
+                "export class AppModule {}\n"
+            ),
+            "src/users/dto.ts": (
+                "import { IsEmail } from 'class-validator';\n"
+                "export class CreateUserDto { @IsEmail() email: string; }\n"
+            ),
+            "src/users/users.controller.ts": (
+                "import { Controller, Get, Post, Delete, Body, Param, UseGuards } from "
+                "'@nestjs/common';\n"
+                "@Controller('users')\n"
+                "export class UsersController {\n"
+                "  @Public()\n  @Get('health')\n  health() { return 'ok'; }\n"
+                "  @Post()\n  create(@Body() dto: CreateUserDto) { return dto; }\n"
+                "  @Delete(':id')\n  @UseGuards(RolesGuard)\n  @Roles('admin')\n  "
+                "remove(@Param('id') id: string) { return id; }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["POST /api/users"].auth.status == "present"
+    assert routes["POST /api/users"].validation.status == "present"
+    assert routes["GET /api/users/health"].auth.status == "absent"
+    assert routes["DELETE /api/users/:id"].authz.status == "present"
