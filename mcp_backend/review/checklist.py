@@ -147,7 +147,8 @@ def _route_verdict(
         tail = f"; {public} public by design" if public else ""
         return (
             "pass",
-            f"{present} of {_plural(len(considered), 'route')} show {noun}{tail}; no findings",
+            f"{present} of {_plural(len(considered), 'route')} "
+            f"{'shows' if present == 1 else 'show'} {noun}{tail}; no findings",
             evidence,
         )
     if field == "validation":

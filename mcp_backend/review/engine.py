@@ -127,6 +127,7 @@ def changed_files(root: Path) -> list[Path]:
     Raises ReviewError when root is not in a git work tree or git is missing.
     """
     commands = (
+        ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
         ["git", "-C", str(root), "diff", "--name-only", "--relative", "HEAD", "--"],
         ["git", "-C", str(root), "ls-files", "--others", "--exclude-standard"],
     )
@@ -144,12 +145,14 @@ def changed_files(root: Path) -> list[Path]:
             ) from exc
         if completed.returncode != 0:
             message = completed.stderr[:500].decode("utf-8", "replace").strip()
-            if "not a git repository" in message:
+            if argv[3] == "rev-parse" or "not a git repository" in message.lower():
                 raise ReviewError(f"changed_only: {root} is not inside a git work tree")
             if "HEAD" in message and argv[3] == "diff":
                 # No commit yet: every file is new, and ls-files --others lists them.
                 continue
             raise ReviewError(f"changed_only: git failed: {message}")
+        if argv[3] == "rev-parse":
+            continue
         output = completed.stdout[:_GIT_OUTPUT_CAP].decode("utf-8", "replace")
         found.extend(
             Path(line) for line in output.splitlines() if line.strip() and (root / line).exists()

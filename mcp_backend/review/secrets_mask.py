@@ -73,9 +73,14 @@ def mask_secrets(text: str) -> str:
 
 def mask_string_literals(text: str) -> str:
     """Mask the content of every string literal (used for hard-coded-secret snippets)."""
-    return _STRING_LITERAL.sub(
-        lambda m: m.group("quote") + _mask_value(m.group("value")) + m.group("quote"), text
-    )
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if MASK in value:
+            return match.group(0)  # already masked by a token format
+        return match.group("quote") + _mask_value(value) + match.group("quote")
+
+    return _STRING_LITERAL.sub(replace, text)
 
 
 def mask_finding(finding: Finding) -> Finding:
