@@ -1,0 +1,212 @@
+"""error-details-leak: exception text or tracebacks sent back to the client."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.error_details_leak import RULE
+
+# Catches whose message was not written for users: anything, or infrastructure failures.
+_BROAD_EXCEPTIONS = {
+    "Exception",
+    "BaseException",
+    "SQLAlchemyError",
+    "DBAPIError",
+    "DatabaseError",
+    "OperationalError",
+    "IntegrityError",
+    "ProgrammingError",
+    "InterfaceError",
+    "InternalError",
+    "DataError",
+    "Error",
+    "PyMongoError",
+    "RedisError",
+    "RequestException",
+    "ConnectionError",
+    "HTTPError",
+    "ClientError",
+    "BotoCoreError",
+    "OSError",
+    "IOError",
+    "RuntimeError",
+    "KeyError",
+    "AttributeError",
+    "TypeError",
+}
+_TRACEBACK_CALLS = {"format_exc", "format_exception", "format_tb", "print_exc", "exc_info"}
+_RESPONSE_CALLS = {
+    "HTTPException",
+    "APIException",
+    "ValidationError",
+    "ParseError",
+    "abort",
+    "jsonify",
+    "make_response",
+    "Response",
+    "JSONResponse",
+    "ORJSONResponse",
+    "UJSONResponse",
+    "PlainTextResponse",
+    "HTMLResponse",
+    "HttpResponse",
+    "HttpResponseBadRequest",
+    "HttpResponseServerError",
+    "JsonResponse",
+    "json_response",
+    "render_template",
+    "render",
+}
+_FIX = (
+    "Log the exception server-side (logger.exception) and return a generic message with a "
+    "stable error code; only return messages of domain exceptions written for users."
+)
+
+
+def _exception_names(handler_type: ast.expr | None) -> list[str]:
+    if handler_type is None:
+        return ["BaseException"]
+    types = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+    return [(au.dotted_name(t) or "").rsplit(".", 1)[-1] for t in types]
+
+
+def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
+    """What in `node` carries exception details: 'str(e)', 'traceback', 'e.args'."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            method = au.call_method(sub)
+            if method in _TRACEBACK_CALLS:
+                return "traceback"
+            if (
+                method in {"str", "repr", "format"}
+                and sub.args
+                and isinstance(sub.args[0], ast.Name)
+                and sub.args[0].id in exc_names
+            ):
+                return f"{method}({sub.args[0].id})"
+        elif isinstance(sub, ast.FormattedValue) and isinstance(sub.value, ast.Name):
+            if sub.value.id in exc_names:
+                return f"{{{sub.value.id}}}"
+        elif (
+            isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id in exc_names
+            and sub.attr in {"args", "orig", "__traceback__"}
+        ):
+            return f"{sub.value.id}.{sub.attr}"
+        elif isinstance(sub, ast.Dict):
+            for value in sub.values:
+                if isinstance(value, ast.Name) and value.id in exc_names:
+                    return value.id
+    return None
+
+
+def _is_response_call(call: ast.Call) -> bool:
+    method = au.call_method(call) or ""
+    return method in _RESPONSE_CALLS or (method.startswith("HTTP") and method[4:5].isupper())
+
+
+def _handler_functions(tree: ast.Module) -> dict[str, str]:
+    """Functions registered as error handlers for broad exceptions -> their exception param."""
+    registered: set[str] = set()
+    result: dict[str, str] = {}
+    for node in ast.walk(tree):
+        # app.add_exception_handler(Exception, handler) / app.register_error_handler(500, h)
+        if (
+            isinstance(node, ast.Call)
+            and au.call_method(node) in {"add_exception_handler", "register_error_handler"}
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Name)
+            and _is_broad_key(node.args[0])
+        ):
+            registered.add(node.args[1].id)
+    for func in au.iter_functions(tree):
+        broad = func.name in registered
+        for decorator in func.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and au.call_method(decorator) in {"exception_handler", "errorhandler"}
+                and decorator.args
+                and _is_broad_key(decorator.args[0])
+            ):
+                broad = True
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        if broad and params:
+            result[func.name] = params[-1]  # Flask: (e); FastAPI/Starlette: (request, exc)
+    return result
+
+
+def _is_broad_key(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value in {500, "500"}
+    return (au.dotted_name(node) or "").rsplit(".", 1)[-1] in {"Exception", "BaseException"}
+
+
+class ErrorDetailsLeak:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        self._signals(ctx)
+        handlers = _handler_functions(ctx.tree)
+        reported: set[int] = set()
+        for func in au.iter_functions(ctx.tree):
+            is_handler = au.is_route_handler(ctx.tree, func, ctx.file)
+            if func.name in handlers:
+                body_nodes = list(au.walk_scope(func))
+                yield from self._sinks(ctx, body_nodes, {handlers[func.name]}, True, reported)
+            for node in au.walk_scope(func):
+                if not isinstance(node, ast.ExceptHandler):
+                    continue
+                broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
+                names = {node.name} if node.name else set()
+                nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
+                if not broad:
+                    names = set()  # only tracebacks leak from a specific, user-facing error
+                yield from self._sinks(ctx, nodes, names, is_handler, reported)
+
+    def _sinks(
+        self,
+        ctx: PythonFileContext,
+        nodes: list[ast.AST],
+        exc_names: set[str],
+        returns_to_client: bool,
+        reported: set[int],
+    ) -> Iterator[Finding]:
+        for node in nodes:
+            target: ast.AST | None = None
+            if isinstance(node, ast.Call) and _is_response_call(node):
+                target = node
+            elif isinstance(node, ast.Return) and returns_to_client and node.value is not None:
+                target = node.value
+            if target is None:
+                continue
+            leak = _leak_in(target, exc_names)
+            line = getattr(node, "lineno", 0)
+            if leak is None or line in reported:
+                continue
+            reported.add(line)
+            yield ctx.finding(
+                RULE,
+                node,
+                f"Exception details ({leak}) are sent to the client: internals such as SQL, "
+                "paths and library versions leak",
+                severity="high" if leak == "traceback" else "medium",
+                fix=_FIX,
+            )
+
+    def _signals(self, ctx: PythonFileContext) -> None:
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Call) and (
+                au.call_method(node) == "exception" or au.is_true(au.keyword(node, "exc_info"))
+            ):
+                ctx.signal("error-handling", "exceptions logged server-side", node)
+                return
+
+
+DETECTOR = ErrorDetailsLeak()
