@@ -203,10 +203,8 @@ def _add_template(
     def read(**params: str) -> str:
         return reader(params[parameter])
 
-    read.__annotations__ = {parameter: str, "return": str}
-    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(parameter, inspect.Parameter.KEYWORD_ONLY, annotation=str)],
-        return_annotation=str,
+    _set_signature(
+        read, [inspect.Parameter(parameter, inspect.Parameter.KEYWORD_ONLY, annotation=str)], str
     )
     mcp.resource(uri_template, **options)(read)
 
@@ -431,11 +429,112 @@ def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
     )(rule_doc)
 
 
+def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
+    from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
+    from mcp.server.mcpserver.resolve import Elicit, Resolve
+    from pydantic import ValidationError
+
+    from mcp_backend.recommend import (
+        Recommendation,
+        Requirements,
+        apply_answers,
+        elicitation_message,
+        elicitation_model,
+        missing_aspects,
+        recommend,
+        render_markdown,
+    )
+
+    # The tool's flat parameters are Requirements' fields, so the documentation and allowed
+    # values live in one place (the engine's model) and cannot drift.
+    parameters = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                field.annotation | None,  # type: ignore[operator]
+                *field.metadata,
+                Field(description=field.description),
+            ],
+        )
+        for name, field in Requirements.model_fields.items()
+    ]
+
+    def requirements_of(arguments: dict[str, Any]) -> Requirements:
+        given = {key: value for key, value in arguments.items() if value is not None}
+        return Requirements.model_validate(given)
+
+    def ask_missing(ctx: Context, **arguments: Any) -> Elicit[BaseModel] | None:
+        """One form with only the open aspects, when the client can show forms."""
+        capabilities = ctx.client_capabilities
+        if capabilities is None or capabilities.elicitation is None:
+            return None
+        try:
+            questions = missing_aspects(requirements_of(arguments))
+        except ValidationError:
+            return None  # the tool call itself reports the invalid arguments
+        if not questions:
+            return None
+        return Elicit(elicitation_message(questions), elicitation_model(questions))
+
+    _set_signature(
+        ask_missing,
+        [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context), *parameters],
+        Elicit[BaseModel] | None,
+    )
+
+    async def recommend_stack(
+        answers: ElicitationResult[BaseModel], **arguments: Any
+    ) -> CallToolResult:
+        try:
+            requirements = requirements_of(arguments)
+            if isinstance(answers, AcceptedElicitation) and answers.data is not None:
+                requirements = apply_answers(requirements, answers.data)
+        except (ValidationError, ValueError) as error:
+            raise user_error(error) from None
+        recommendation = recommend(requirements)
+        return tool_result(recommendation, render_markdown(recommendation))
+
+    _set_signature(
+        recommend_stack,
+        [
+            inspect.Parameter(
+                "answers",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[ElicitationResult[BaseModel], Resolve(ask_missing)],
+            ),
+            *parameters,
+        ],
+        Annotated[CallToolResult, Recommendation],
+    )
+    recommend_stack.__doc__ = (
+        "Recommend a backend stack from the user's requirements, the way a senior engineer "
+        "would: runtime, framework, database and its hosting, ORM, validation, auth approach "
+        "and library, API style and docs format, cache and background jobs, each with the "
+        "decision-table row or rule that chose it, alternatives and a confidence; conflicts "
+        "between requirements with how to resolve them; the layered project layout. Call it "
+        "BEFORE writing backend code for a vague request: every parameter is optional, and "
+        "unspecified aspects that change the answer are asked (through a form when the client "
+        "supports it) or returned as open questions with a provisional stack."
+    )
+    mcp.tool(title="Recommend a backend stack", annotations=READ_ONLY)(recommend_stack)
+
+
+def _set_signature(
+    function: Callable[..., Any], parameters: list[inspect.Parameter], returns: Any
+) -> None:
+    """Give a **kwargs function an explicit signature the SDK can read (flat parameters)."""
+    function.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": returns}
+
+
 REGISTRATIONS: list[tuple[str, Registration]] = [
     ("mcp_backend.knowledge.guidance", register_guidance),
     ("mcp_backend.knowledge.render", register_knowledge_resources),
     ("mcp_backend.knowledge.render", register_completions),
     ("mcp_backend.knowledge.prompts", register_prompts),
+    ("mcp_backend.recommend", register_recommend),
     ("mcp_backend.review.engine", register_review),
     ("mcp_backend.review.docs", register_rule_resources),
 ]
