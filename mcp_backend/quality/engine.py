@@ -347,8 +347,12 @@ def _location(diagnostic: Diagnostic) -> str:
     return where
 
 
-def _first_error(result: StageResult) -> Diagnostic | None:
-    return next((d for d in result.diagnostics if d.severity == "error"), None)
+def _first_error(result: StageResult, skip_fixable: bool = False) -> Diagnostic | None:
+    """The first error; for lint the first one a person must fix (fixable ones go by fix=true)."""
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if skip_fixable:
+        errors = [d for d in errors if not d.fix_available] or errors
+    return errors[0] if errors else None
 
 
 def fix_first(results: list[StageResult]) -> list[str]:
@@ -370,7 +374,7 @@ def fix_first(results: list[StageResult]) -> list[str]:
         for result in results:
             if result.name != name or result.status != "failed":
                 continue
-            first = _first_error(result)
+            first = _first_error(result, skip_fixable=name == "lint")
             phrase = _counts_phrase(result.counts, name)
             if first is None:
                 items.append(f"{result.id}: {phrase or 'failed'} (see output_tail)")

@@ -9,7 +9,9 @@ from mcp_backend.quality.models import Diagnostic, ParsedOutput, StageCounts
 from mcp_backend.quality.parsers.common import relative_path, short_message
 
 _WOULD_REFORMAT = re.compile(r"^would reformat (?P<file>.+)$")
-_CANNOT = re.compile(r"^error: cannot format (?P<file>[^:]+): (?P<msg>.*)$")
+# black 25+: "error: cannot parse: path:1:11"; older: "error: cannot format path: Cannot …".
+_CANNOT_PARSE = re.compile(r"^error: cannot parse: (?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+)")
+_CANNOT_FORMAT = re.compile(r"^error: cannot format (?P<file>[^:]+): (?P<msg>.*)$")
 
 
 def parse_black(output: str, root: Path) -> ParsedOutput:
@@ -25,7 +27,17 @@ def parse_black(output: str, root: Path) -> ParsedOutput:
                     fix_available=True,
                 )
             )
-        elif match := _CANNOT.match(line):
+        elif match := _CANNOT_PARSE.match(line):
+            diagnostics.append(
+                Diagnostic(
+                    file=relative_path(match["file"], root),
+                    line=int(match["line"]),
+                    column=int(match["col"]),
+                    code="cannot-parse",
+                    message="black cannot parse this file (syntax error)",
+                )
+            )
+        elif match := _CANNOT_FORMAT.match(line):
             diagnostics.append(
                 Diagnostic(
                     file=relative_path(match["file"], root),

@@ -64,7 +64,7 @@ def parse_junit(xml_text: str, root: Path) -> ParsedOutput:
             errors += 1
         detail = problem.text or ""
         file, line = _location(detail, root)
-        headline = problem.get("message") or next(iter(detail.strip().splitlines()), "")
+        headline = next(iter((problem.get("message") or detail).strip().splitlines()), "")
         diagnostics.append(
             Diagnostic(
                 file=file,

@@ -1,0 +1,129 @@
+"""LoopReport as Markdown (for assistants and PR comments) and as plain text (for terminals)."""
+
+from __future__ import annotations
+
+import shlex
+
+from mcp_backend.quality.models import Diagnostic, LoopReport, StageCounts, StageResult
+
+STATUS_MARK = {
+    "passed": "✓",
+    "failed": "✗",
+    "error": "!",
+    "timed_out": "⏱",
+    "skipped": "-",
+}
+MAX_RENDERED_DIAGNOSTICS = 10
+
+
+def counts_summary(result: StageResult) -> str:
+    counts: StageCounts = result.counts
+    if counts.tests_total is not None:
+        parts = [f"{counts.tests_passed or 0} passed"]
+        if counts.tests_failed:
+            parts.append(f"{counts.tests_failed} failed")
+        if counts.tests_errors:
+            parts.append(f"{counts.tests_errors} errors")
+        if counts.tests_skipped:
+            parts.append(f"{counts.tests_skipped} skipped")
+        return ", ".join(parts)
+    if result.status not in ("passed", "failed"):
+        return ""
+    parts = []
+    if counts.errors:
+        parts.append(f"{counts.errors} error{'s' if counts.errors != 1 else ''}")
+    if counts.warnings:
+        parts.append(f"{counts.warnings} warning{'s' if counts.warnings != 1 else ''}")
+    if counts.fixable:
+        parts.append(f"{counts.fixable} fixable")
+    return ", ".join(parts)
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    where = diagnostic.file or "(project)"
+    if diagnostic.line:
+        where += f":{diagnostic.line}"
+        if diagnostic.column:
+            where += f":{diagnostic.column}"
+    return where
+
+
+def _diagnostic_line(diagnostic: Diagnostic) -> str:
+    code = f"{diagnostic.code} " if diagnostic.code else ""
+    fix = " [fixable]" if diagnostic.fix_available else ""
+    return f"{_where(diagnostic)}: {diagnostic.severity}: {code}{diagnostic.message}{fix}"
+
+
+def render_markdown(report: LoopReport) -> str:
+    lines = [f"## Quality loop: {report.status}", "", report.headline, ""]
+    if report.fix_first:
+        lines += ["### Fix first", ""]
+        lines += [f"{index}. {item}" for index, item in enumerate(report.fix_first, 1)]
+        lines.append("")
+    lines += ["| stage | tool | status | result | time |", "|---|---|---|---|---|"]
+    for result in report.stages:
+        detail = counts_summary(result) or (result.reason or "")
+        detail = detail.replace("|", "\\|")
+        lines.append(
+            f"| {result.id} | {result.tool} | {STATUS_MARK[result.status]} {result.status} "
+            f"| {detail} | {result.duration_s:.1f}s |"
+        )
+    for result in report.stages:
+        if result.status in ("passed", "skipped"):
+            continue
+        lines += ["", f"### {result.id}: {result.status}", ""]
+        lines.append(f"`{shlex.join(result.command)}` (in `{result.cwd}`)")
+        if result.reason:
+            lines += ["", result.reason]
+        shown = result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]
+        if shown:
+            lines.append("")
+            lines += [f"- `{_where(d)}` {d.code} {d.message}".rstrip() for d in shown]
+            if result.diagnostics_total > len(shown):
+                lines.append(f"- … {result.diagnostics_total - len(shown)} more")
+        if result.output_tail and not shown:
+            lines += ["", "```text", result.output_tail.replace("```", "'''"), "```"]
+    notes = [
+        note for result in report.stages for note in result.notes if "mcp-backend's own" in note
+    ]
+    if notes or report.notes:
+        lines += ["", "### Notes", ""]
+        lines += [f"- {note}" for note in [*notes, *report.notes]]
+    return "\n".join(lines) + "\n"
+
+
+def render_text(report: LoopReport, verbose: bool = False) -> str:
+    """Terminal output: one line a stage, then the problems, then what to fix first."""
+    lines: list[str] = []
+    width = max((len(r.id) for r in report.stages), default=5)
+    for result in report.stages:
+        detail = counts_summary(result) or (result.reason or "")
+        lines.append(
+            f"{STATUS_MARK[result.status]} {result.id:<{width}}  {result.status:<9} "
+            f"{result.duration_s:5.1f}s  {result.tool}  {detail}".rstrip()
+        )
+    for result in report.stages:
+        if result.status in ("passed", "skipped") and not verbose:
+            continue
+        if not result.diagnostics and not result.output_tail and not result.reason:
+            continue
+        lines += ["", f"── {result.id} ({result.status}) ── {shlex.join(result.command)}"]
+        if result.reason:
+            lines.append(f"   {result.reason}")
+        for diagnostic in result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]:
+            lines.append(f"   {_diagnostic_line(diagnostic)}")
+        hidden = result.diagnostics_total - min(len(result.diagnostics), MAX_RENDERED_DIAGNOSTICS)
+        if hidden > 0:
+            lines.append(f"   … {hidden} more (--json shows up to the report's cap)")
+        if result.output_tail and not result.diagnostics:
+            lines += [f"   | {line}" for line in result.output_tail.splitlines()[-20:]]
+        for note in result.notes:
+            if "mcp-backend's own" in note or "output not understood" in note:
+                lines.append(f"   note: {note}")
+    if report.fix_first:
+        lines += ["", "Fix first:"]
+        lines += [f"  {index}. {item}" for index, item in enumerate(report.fix_first, 1)]
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    lines += ["", report.headline]
+    return "\n".join(lines) + "\n"
