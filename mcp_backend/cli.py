@@ -136,7 +136,52 @@ def run_recommend(args: argparse.Namespace) -> int:
 
 
 def add_review_command(commands: Commands) -> None:
-    pass
+    if not engine_available("mcp_backend.review.engine"):
+        return
+    from mcp_backend.review.model import CHECKLIST_ITEM_IDS
+    from mcp_backend.review.report import FAIL_ON_CHOICES, FORMATS
+
+    sub = commands.add_parser(
+        "review",
+        help="review a project against the backend checklist",
+        description="Review a Python or JavaScript/TypeScript backend: a verdict per checklist "
+        "item, findings with file:line and a fix, and the route inventory. Exit code: 0 when "
+        "no finding reaches --fail-on, 1 when one does, 2 on a usage or runtime error.",
+    )
+    sub.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
+    sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    sub.add_argument(
+        "--fail-on", choices=FAIL_ON_CHOICES, default="high", help="lowest severity that fails"
+    )
+    sub.add_argument(
+        "--item",
+        action="append",
+        choices=CHECKLIST_ITEM_IDS,
+        metavar="ITEM",
+        help="only this checklist item (repeatable)",
+    )
+    sub.add_argument("--min-severity", choices=FAIL_ON_CHOICES[:-1], default="info")
+    sub.add_argument("--changed-only", action="store_true", help="only files changed vs git HEAD")
+    sub.add_argument("--no-cache", action="store_true", help="ignore the per-file cache")
+    sub.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto)")
+    sub.set_defaults(engine_run=run_review)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from mcp_backend.review.report import run_review_cli
+
+    return run_review_cli(
+        args.path,
+        args.format,
+        args.output,
+        args.fail_on,
+        items=args.item,
+        min_severity=args.min_severity,
+        changed_only=args.changed_only,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
 
 
 def add_check_command(commands: Commands) -> None:
