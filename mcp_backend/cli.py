@@ -185,7 +185,41 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def add_check_command(commands: Commands) -> None:
-    pass
+    if not engine_available("mcp_backend.quality.engine"):
+        return
+    from mcp_backend.quality.models import STAGE_ORDER
+
+    sub = commands.add_parser(
+        "check",
+        help="run lint, format, types, security and tests",
+        description="Run the quality loop with the project's own tools: lint, format check, "
+        "type check, security review and tests, independent stages in parallel. Exit code 0 "
+        "only when every stage passed.",
+    )
+    sub.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
+    sub.add_argument(
+        "--stage", action="append", choices=STAGE_ORDER, help="run only this stage (repeatable)"
+    )
+    sub.add_argument("--fix", action="store_true", help="let ruff/eslint fix and format files")
+    sub.add_argument("--changed-only", action="store_true", help="lint/format changed files only")
+    sub.add_argument("--timeout", type=float, default=300.0, metavar="S", help="per-stage limit")
+    sub.add_argument("--test", action="append", metavar="ID", help="test path or node id")
+    sub.add_argument("--json", action="store_true", help="print the structured report as JSON")
+    sub.set_defaults(engine_run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from mcp_backend.quality.console import run_check_cli
+
+    return run_check_cli(
+        args.path,
+        stages=args.stage,
+        fix=args.fix,
+        changed_only=args.changed_only,
+        timeout_s=args.timeout,
+        tests=args.test,
+        as_json=args.json,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -383,6 +383,82 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
         return tool_result(report, render_markdown(report))
 
 
+def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
+    from mcp_backend.quality.models import LoopReport, StageName
+
+    @mcp.tool(
+        title="Run the quality loop",
+        annotations=ToolAnnotations(
+            # Runs the project's own tools and, with fix=true, rewrites files.
+            read_only_hint=False,
+            destructive_hint=False,
+            idempotent_hint=True,
+            open_world_hint=False,
+        ),
+    )
+    async def run_quality_loop(
+        path: Annotated[
+            str,
+            Field(description="Project directory inside the allowed roots.", max_length=4096),
+        ] = ".",
+        stages: Annotated[
+            list[StageName] | None,
+            Field(
+                description="Stages to run (default: lint, format, typecheck, security, test).",
+                max_length=5,
+            ),
+        ] = None,
+        fix: Annotated[
+            bool,
+            Field(description="MODIFIES FILES: let ruff/eslint fix issues and format code."),
+        ] = False,
+        changed_only: Annotated[
+            bool, Field(description="Lint and format only files changed against git HEAD.")
+        ] = False,
+        timeout_s: Annotated[
+            float, Field(gt=0, le=3600, description="Time limit per stage, in seconds.")
+        ] = 300.0,
+        tests: Annotated[
+            list[Annotated[str, Field(max_length=1000)]] | None,
+            Field(
+                description="Test paths or node ids to run instead of the whole suite.",
+                max_length=100,
+            ),
+        ] = None,
+        fail_fast: Annotated[bool, Field(description="Stop at the first failing stage.")] = False,
+        ctx: Context | None = None,
+    ) -> Annotated[CallToolResult, LoopReport]:
+        """Validate a project after editing it, as the quality loop requires before reporting
+        work complete: lint, format check, type check, security review and tests, with the
+        project's OWN tools in its own environment (its venv / uv / poetry, its node_modules),
+        independent stages in parallel. Returns a status per stage with the exact command,
+        structured diagnostics (file, line, code, message, fix available), a tail of raw output
+        and a short 'fix first' list. Report work complete only when every stage passed."""
+        from mcp_backend.quality.engine import run_quality_loop as run_loop
+        from mcp_backend.quality.models import LoopRequest
+        from mcp_backend.quality.render import render_markdown
+
+        ws = await workspace_for(ctx, workspace)
+        root = resolve_path(ws, path, want_dir=True)
+        request = LoopRequest(
+            root=root,
+            stages=stages,
+            fix=fix,
+            changed_only=changed_only,
+            timeout_s=timeout_s,
+            tests=tests or [],
+            fail_fast=fail_fast,
+        )
+
+        async def progress(done: int, total: int, message: str) -> None:
+            if ctx is not None:
+                with contextlib.suppress(Exception):
+                    await ctx.report_progress(done, total, message)
+
+        report = await run_loop(request, progress)
+        return tool_result(report, render_markdown(report))
+
+
 def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp_backend.review.docs import render_rule_markdown
     from mcp_backend.review.rules import all_rules
@@ -537,6 +613,7 @@ REGISTRATIONS: list[tuple[str, Registration]] = [
     ("mcp_backend.recommend", register_recommend),
     ("mcp_backend.review.engine", register_review),
     ("mcp_backend.review.docs", register_rule_resources),
+    ("mcp_backend.quality.engine", register_quality_loop),
 ]
 
 
