@@ -22,8 +22,9 @@ from enum import IntEnum
 from pathlib import PurePosixPath
 from typing import TypeAlias
 
-from mcp_backend.review.model import Severity
+from mcp_backend.review.model import SEVERITY_ORDER, Severity
 
+SEVERITY_RANK = SEVERITY_ORDER  # re-exported for rules that pick the worst of several calls
 FunctionNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
 
