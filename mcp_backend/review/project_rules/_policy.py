@@ -75,7 +75,7 @@ _ADMIN = re.compile(
 )
 _AUTH_CRITICAL = re.compile(
     r"(^|[/_\-])(login|signin|sign-in|token|register|signup|sign-up|password|reset|forgot|"
-    r"logout|refresh|oauth|2fa|mfa|otp)($|[/_\-])",
+    r"refresh|oauth|2fa|mfa|otp)($|[/_\-])",
     re.IGNORECASE,
 )
 _PAYMENT = re.compile(
@@ -246,3 +246,17 @@ def route_finding(
         cwe=rule.cwe,
         route=f"{route.method} {route.path}",
     )
+
+
+def grouped_by_handler(routes: list[Route]) -> list[list[Route]]:
+    """Routes served by one handler (a viewset, a multi-method view) as one group, in order,
+    so one mistake is reported once with every method it affects."""
+    groups: dict[tuple[str, int], list[Route]] = {}
+    for route in routes:
+        groups.setdefault((route.file, route.line), []).append(route)
+    return list(groups.values())
+
+
+def also_affects(group: list[Route]) -> str:
+    others = [f"{r.method} {r.path}" for r in group[1:]]
+    return f" Also affects: {', '.join(others)}." if others else ""

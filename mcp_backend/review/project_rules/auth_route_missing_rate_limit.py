@@ -20,8 +20,9 @@ class AuthRouteMissingRateLimit:
                 RULE,
                 route,
                 f"{route.method} {route.path} is an authentication endpoint with no rate limit "
-                "in the code, so passwords can be guessed at full speed. A reverse proxy or "
-                "gateway may already limit it; if so, this warning can be suppressed.",
+                "in the code, so it can be hammered (password guessing, credential stuffing, "
+                "sign-up or reset spam). A reverse proxy or gateway may already limit it; if "
+                "so, suppress this warning with that reason.",
                 fix="Limit attempts per client and per account (slowapi / Flask-Limiter "
                 "@limiter.limit('5/minute'), django-ratelimit, DRF throttle_classes, "
                 "express-rate-limit).",

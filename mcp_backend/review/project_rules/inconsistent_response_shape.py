@@ -48,14 +48,17 @@ class InconsistentResponseShape:
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         shapes: dict[str, list[dict[str, Any]]] = index.facts.get("response_shapes") or {}
-        routes = {f"{r.method} {r.path}": r for r in index.routes if not r.public_by_design}
+        # Token and health endpoints follow their own conventions (OAuth2 token responses);
+        # their errors still count.
+        routes = {f"{r.method} {r.path}": r for r in index.routes}
+        ordinary = {key for key, r in routes.items() if not r.public_by_design}
         success: dict[str, list[str]] = {"envelope": [], "bare": []}
         errors: dict[str, list[str]] = {}
         for key, responses in shapes.items():
             if key not in routes:
                 continue
             kinds = {_success_kind(r["keys"]) for r in responses if (r.get("status") or 200) < 400}
-            for kind in kinds:
+            for kind in kinds if key in ordinary else ():
                 success[kind].append(key)
             for response in responses:
                 if (response.get("status") or 200) >= 400 and (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.model import Finding, ProjectIndex, Route
 from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.object_access_without_ownership import RULE
 
@@ -22,6 +22,7 @@ class ObjectAccessWithoutOwnership:
         checks_ownership_elsewhere = any(
             e.kind == "ownership" for r in index.routes for e in r.authz.evidence
         )
+        flagged: list[Route] = []
         for route in index.routes:
             if not route.loads_by_id or route.auth.status != "present":
                 continue
@@ -30,14 +31,18 @@ class ObjectAccessWithoutOwnership:
             if _policy.is_admin_route(route):
                 continue  # admin routes are judged by admin-route-missing-role
             changes = route.method in _policy.STATE_CHANGING
-            if not (changes or _policy.is_sensitive(route) or checks_ownership_elsewhere):
-                continue
+            if changes or _policy.is_sensitive(route) or checks_ownership_elsewhere:
+                flagged.append(route)
+        for group in _policy.grouped_by_handler(flagged):
+            route = group[0]
+            changes = any(r.method in _policy.STATE_CHANGING for r in group)
             yield _policy.route_finding(
                 RULE,
                 route,
                 f"{route.method} {route.path} loads a record by the id in its URL and does not "
                 "check that it belongs to the caller: any logged-in user can "
-                f"{'change' if changes else 'read'} another user's record by changing the id.",
+                f"{'change' if changes else 'read'} another user's record by changing the id."
+                + _policy.also_affects(group),
                 fix="Filter the lookup by the current user (owner_id == user.id, "
                 "owner=request.user), or check the record's owner and return 404/403, or use "
                 "an object-level permission.",

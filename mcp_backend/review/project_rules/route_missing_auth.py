@@ -43,11 +43,14 @@ class RouteMissingAuth:
                 r.auth.status != "absent" for r in index.routes if r.language == language
             )
             if has_auth_somewhere:
-                for route, reason in mine:
+                reasons = {id(r): why for r, why in mine}
+                for group in _policy.grouped_by_handler([r for r, _ in mine]):
+                    route = group[0]
                     yield _policy.route_finding(
                         RULE,
                         route,
-                        f"{route.method} {route.path} has no authentication, but {reason}.",
+                        f"{route.method} {route.path} has no authentication, but "
+                        f"{reasons[id(route)]}." + _policy.also_affects(group),
                         fix=FIX,
                     )
             else:

@@ -18,15 +18,17 @@ class UnvalidatedRequestData:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        for route in index.routes:
-            if not route.reads_request_data or route.validation.status != "absent":
-                continue
+        flagged = [
+            r for r in index.routes if r.reads_request_data and r.validation.status == "absent"
+        ]
+        for group in _policy.grouped_by_handler(flagged):
+            route = group[0]
             detail = f" ({route.validation.note})" if route.validation.note else ""
             yield _policy.route_finding(
                 RULE,
                 route,
                 f"{route.method} {route.path} uses the raw request body without validating "
-                f"it against a schema{detail}.",
+                f"it against a schema{detail}." + _policy.also_affects(group),
                 fix="Declare what the endpoint accepts with a schema (pydantic model, "
                 "marshmallow, DRF serializer with is_valid(), Django/WTForms form, zod) and use "
                 "only the validated data.",

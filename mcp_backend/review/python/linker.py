@@ -442,12 +442,14 @@ class _Linker:
     ) -> None:
         if not tests:
             return
-        paths: set[str] = set()
+        calls: set[tuple[str, str]] = set()
         url_names: set[str] = set()
         names: set[str] = set()
         for result in tests:
             refs = result.facts.get("test_refs", {})
-            paths.update(refs.get("paths", []))
+            for call in refs.get("calls", []):
+                verb, _, path = str(call).partition(" ")
+                calls.add((verb, path))
             url_names.update(refs.get("url_names", []))
             names.update(n.rsplit(".", 1)[-1] for n in refs.get("names", []))
         url_name_of = {(d.method, d.path, d.file, d.line): d.url_name for d in drafts}
@@ -456,11 +458,15 @@ class _Linker:
             cls = route.handler.split(".", 1)[0]
             name = url_name_of.get((route.method, route.path, route.file, route.line))
             route.tested = (
-                any(_policy.url_matches(route.path, path) for path in paths)
+                any(
+                    (verb in {"ANY", route.method} or route.method == "ANY")
+                    and _policy.url_matches(route.path, path)
+                    for verb, path in calls
+                )
                 or (name is not None and name in url_names)
                 or handler in names
                 or cls in names
-                or any(n.endswith("." + handler) or n == handler for n in url_names)
+                or any(n == handler or n.endswith("." + handler) for n in url_names)
             )
 
     def _project_facts(

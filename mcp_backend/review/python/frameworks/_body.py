@@ -68,6 +68,24 @@ SCHEMA_NAME_SUFFIXES = (
     "DTO",
     "Dto",
 )
+NOT_RECORDS = frozenset(
+    {"HTTPException", "JSONResponse", "Response", "JsonResponse", "ValueError", "KeyError"}
+)
+STORE_METHODS = frozenset(
+    {
+        "create",
+        "update",
+        "insert",
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "bulk_create",
+        "get_or_create",
+        "update_or_create",
+        "save",
+    }
+)
 NOT_PARSERS = ("json.", "yaml.", "pickle.", "marshal.", "orjson.", "ujson.")
 
 ID_PARAM = re.compile(r"^(id|pk|uuid|[a-z0-9_]*_(id|pk|uuid))$")
@@ -108,8 +126,12 @@ ROLE_WORDS = re.compile(
 AUTH_WORDS = re.compile(
     r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
     r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
-    r"\buser is None\b|\bnot user\b|\buser_id is None\b|Authorization|\btoken\b)"
+    r"Authorization|authorization)"
 )
+# `if user is None:` / `if not token:` are auth checks only when the branch answers 401 or
+# sends the caller to the login page (a 404 for a missing record is not authentication).
+WEAK_AUTH_WORDS = re.compile(r"(\buser\b|\buser_id\b|\btoken\b|\bclaims\b|\bpayload\b)")
+UNAUTHENTICATED_EXIT = re.compile(r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login)")
 OWNER_HELPERS = re.compile(
     r"(check_object_permissions|has_object_permission|ensure_owner|assert_owner|check_owner|"
     r"require_owner|can_access|can_edit|can_view|authorize|is_owner|owned_by)",
@@ -141,6 +163,9 @@ ORM_LOOKUPS = frozenset(
         "update",
         "fetchrow",
         "fetch_one",
+        "execute",
+        "scalar",
+        "scalars",
     }
 )
 JWT_DECODE = re.compile(r"(jwt\.decode|decode_token|decode_access_token|verify_jwt|verify_token)")
@@ -254,11 +279,13 @@ class _BodyVisitor(ast.NodeVisitor):
             annotation = source_text(arg.annotation) if arg.annotation else ""
             if annotation.endswith(("Request", "HttpRequest")):
                 self.request_names.add(arg.arg)
-        self.raw_names: set[str] = set()
+        self.raw_names: set[str] = set()  # hold the whole raw body
+        self.field_names: set[str] = set()  # hold one field of it
         self.raw_reads: list[dict[str, Any]] = []
-        self.raw_direct_uses: list[int] = []
+        self.raw_stores: list[int] = []  # raw data written into a record / spread into a call
         self.raw_validated = False
-        self.raw_constructs: list[str] = []
+        self.raw_constructs: list[dict[str, Any]] = []  # Class(field=raw[...]) / Class(**raw)
+        self.raw_passed_on = False
         self.validation: list[dict[str, Any]] = []
         self.auth_checks: list[dict[str, Any]] = []
         self.role_checks: list[dict[str, Any]] = []
@@ -287,28 +314,55 @@ class _BodyVisitor(ast.NodeVisitor):
         return None
 
     def _is_raw(self, node: ast.AST) -> bool:
+        """The whole raw body: `request.json`, `data = request.get_json()`, `data or {}`."""
         if isinstance(node, ast.Name):
             return node.id in self.raw_names
         if isinstance(node, ast.BoolOp):
             return any(self._is_raw(v) for v in node.values)
         return self._raw_kind(node) == "body"
 
+    def _is_field(self, node: ast.AST) -> bool:
+        """One field of the raw body: `data["title"]`, `request.form.get("x")`, or a name
+        holding one."""
+        if isinstance(node, ast.Name):
+            return node.id in self.field_names
+        if isinstance(node, ast.Subscript):
+            return self._is_raw_or_field(node.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return node.func.attr == "get" and self._is_raw_or_field(node.func.value)
+        if isinstance(node, ast.BoolOp):
+            return any(self._is_field(v) for v in node.values)
+        return False
+
+    def _is_raw_or_field(self, node: ast.AST) -> bool:
+        return self._is_raw(node) or self._is_field(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
-        if self._is_raw(node.value):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
+        whole, field = self._is_raw(node.value), self._is_field(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                if whole:
                     self.raw_names.add(target.id)
+                elif field:
+                    self.field_names.add(target.id)
+            elif isinstance(target, ast.Attribute | ast.Subscript) and (whole or field):
+                self.raw_stores.append(node.lineno)  # order.status = data["status"]
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        source = node.iter
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute):
+            source = source.func.value if source.func.attr in {"items", "values"} else source
+        if self._is_raw_or_field(source):
+            for name in ast.walk(node.target):
+                if isinstance(name, ast.Name):
+                    self.field_names.add(name.id)
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         kind = self._raw_kind(node)
         if kind:
             self.raw_reads.append({"what": source_text(node), "kind": kind, "line": node.lineno})
-        self.generic_visit(node)
-
-    def visit_Subscript(self, node: ast.Subscript) -> None:
-        if self._is_raw(node.value):
-            self.raw_direct_uses.append(node.lineno)
         self.generic_visit(node)
 
     # --- checks -----------------------------------------------------------------------
@@ -353,7 +407,13 @@ class _BodyVisitor(ast.NodeVisitor):
             or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
             for s in node.body
         )
-        if exits and AUTH_WORDS.search(test):
+        if exits and (
+            AUTH_WORDS.search(test)
+            or (
+                WEAK_AUTH_WORDS.search(test)
+                and UNAUTHENTICATED_EXIT.search("\n".join(source_text(s) for s in node.body))
+            )
+        ):
             self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
         if exits and ROLE_WORDS.search(test):
             self.role_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
@@ -399,34 +459,34 @@ class _BodyVisitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _note_raw_call(self, node: ast.Call, short: str, qualified: str) -> None:
-        # request.form.get("x"), data.items(): reading fields of the raw body directly
-        if (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"get", "items", "keys", "values"}
-            and self._is_raw(node.func.value)
-        ):
-            self.raw_direct_uses.append(node.lineno)
-        raw_args = [a for a in node.args if self._is_raw(a)]
-        raw_kwargs = [k for k in node.keywords if self._is_raw(k.value)]
+        values = [*node.args, *(k.value for k in node.keywords)]
+        carries_raw = [v for v in values if self._is_raw_or_field(v)]
         if short in VALIDATE_METHODS and not qualified.startswith(NOT_PARSERS):
             self.validation.append({"detail": f"{short}()", "line": node.lineno})
-            if raw_args or raw_kwargs:
+            if carries_raw:
                 self.raw_validated = True
-        if short.endswith(SCHEMA_NAME_SUFFIXES) and (raw_args or raw_kwargs):
+            return
+        if not carries_raw:
+            return
+        if short.endswith(SCHEMA_NAME_SUFFIXES):
             self.validation.append({"detail": f"{short}(...)", "line": node.lineno})
             self.raw_validated = True
-        for kw in node.keywords:
-            if kw.arg is None and self._is_raw(kw.value):
-                if short.endswith(SCHEMA_NAME_SUFFIXES):
-                    self.raw_validated = True
-                else:
-                    self.raw_constructs.append(qualified or short)
-                    self.raw_direct_uses.append(node.lineno)
+        elif short[:1].isupper() and short not in NOT_RECORDS:
+            # Order(**data) / Order(title=data["title"]): a record built from raw input, unless
+            # the class turns out to be a schema (the linker knows).
+            self.raw_constructs.append({"callee": qualified or short, "line": node.lineno})
+        elif short in STORE_METHODS or short == "setattr":
+            self.raw_stores.append(node.lineno)
+        elif any(self._is_raw(v) for v in values):
+            self.raw_passed_on = True  # the whole body handed to a helper that may validate it
 
     def _note_id_call(self, node: ast.Call, short: str, name: str) -> None:
         if short in NOT_LOADERS:
             return
-        values = [*node.args, *(k.value for k in node.keywords)]
+        values: list[ast.expr] = []
+        for value in [*node.args, *(k.value for k in node.keywords)]:
+            # db.execute("... WHERE id = ?", (note_id,)): parameters travel in a tuple
+            values.extend(value.elts if isinstance(value, ast.Tuple | ast.List) else [value])
         ids = [
             v.id
             for v in values
@@ -452,7 +512,8 @@ class _BodyVisitor(ast.NodeVisitor):
         scoped_by_arg = any(
             USER_REF.search(source_text(v))
             for v in values
-            if not isinstance(v, ast.Name) or v.id not in ids
+            if not isinstance(v, ast.Constant | ast.JoinedStr)
+            and (not isinstance(v, ast.Name) or v.id not in ids)
         )
         if scoped_by_chain or scoped_by_kw or scoped_by_arg:
             self.owner_checks.append({"detail": source_text(node)[:120], "line": node.lineno})
@@ -466,10 +527,11 @@ def summarize_body(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports)
     return {
         "raw_reads": visitor.raw_reads[:10],
         "raw_body_unvalidated": bool(
-            body_reads and visitor.raw_direct_uses and not visitor.raw_validated
+            body_reads and visitor.raw_stores and not visitor.raw_validated
         ),
-        "raw_constructs": sorted(set(visitor.raw_constructs)),
-        "raw_use_line": visitor.raw_direct_uses[0] if visitor.raw_direct_uses else None,
+        "raw_constructs": [] if visitor.raw_validated else visitor.raw_constructs[:5],
+        "raw_use_line": visitor.raw_stores[0] if visitor.raw_stores else None,
+        "raw_passed_on": visitor.raw_passed_on,
         "validation": visitor.validation[:5],
         "auth_checks": visitor.auth_checks[:5],
         "role_checks": visitor.role_checks[:5],

@@ -217,7 +217,10 @@ class Classifier:
             return Caps()
         symbol = self.modules.resolve(qualified)
         if symbol is None:
-            return by_name(qualified, strings)
+            caps = by_name(qualified, strings)
+            if caps.unknown and self.modules.is_project_name(qualified):
+                caps.unknown = None  # project code we have but that says nothing: not a package
+            return caps
         if symbol.kind == "function":
             return self.function(symbol, depth)
         if symbol.kind == "class":

@@ -270,40 +270,44 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
 
 
 def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
-    """What a test file points at: URL paths, URL names, and imported project names."""
-    paths: set[str] = set()
+    """What a test file points at: 'METHOD path' calls, URL names, imported project names."""
+    calls: set[str] = set()
     url_names: set[str] = set()
-    http_verbs = {"get", "post", "put", "patch", "delete", "head", "options", "open", "request"}
+    used_in_calls: set[int] = set()
+    http_verbs = {"get", "post", "put", "patch", "delete", "head", "options"}
     for node in ast.walk(scope.tree):
         if not isinstance(node, ast.Call):
             continue
         short = last_name(node.func)
         first = node.args[0] if node.args else keyword(node, "url") or keyword(node, "path")
-        if short in http_verbs and first is not None:
-            if short == "request" and len(node.args) > 1:
-                first = node.args[1]
+        verb = short.upper() if short in http_verbs else "ANY"
+        if short in {"request", "open"} and len(node.args) > 1 and const_str(node.args[0]):
+            verb, first = str(const_str(node.args[0])).upper(), node.args[1]
+        elif short == "open":
+            method = const_str(keyword(node, "method"))
+            verb = method.upper() if method else "ANY"
+        if (short in http_verbs or short in {"request", "open"}) and first is not None:
             text = template_str(first)
-            if text and ("/" in text):
-                paths.add(text.split("?", 1)[0])
+            if text and "/" in text:
+                used_in_calls.add(id(first))
+                calls.add(f"{verb} {text.split('?', 1)[0]}")
         elif short in {"reverse", "reverse_lazy", "url_for", "url_path_for", "resolve_url"}:
             text = const_str(first)
             if text:
                 url_names.add(text)
-        elif short in {"add_url_rule"}:
-            continue
-    # Name references (handler functions called directly) and module constants.
+    # Paths kept in constants (URL = "/api/orders/") may be used with any method.
+    for n in ast.walk(scope.tree):
+        text = const_str(n)
+        if (
+            text is not None
+            and text.startswith("/")
+            and len(text) < 200
+            and id(n) not in used_in_calls
+        ):
+            calls.add(f"ANY {text.split('?', 1)[0]}")
     referenced = {n.id for n in ast.walk(scope.tree) if isinstance(n, ast.Name)}
     imported = sorted(q for alias, q in scope.imports.aliases.items() if alias in referenced)
-    constants = sorted(
-        text
-        for n in ast.walk(scope.tree)
-        if (text := const_str(n)) is not None and text.startswith("/") and len(text) < 200
-    )
-    return {
-        "paths": sorted(paths | set(constants)),
-        "url_names": sorted(url_names),
-        "names": imported[:300],
-    }
+    return {"calls": sorted(calls), "url_names": sorted(url_names), "names": imported[:300]}
 
 
 def dotted_name(node: ast.AST | None) -> str:

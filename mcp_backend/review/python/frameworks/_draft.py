@@ -305,19 +305,33 @@ class RouteDraft:
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
         if body_reads:
             self.reads_body = True
-            unvalidated = bool(body.get("raw_body_unvalidated"))
+            unvalidated_line = (
+                body.get("raw_use_line") if body.get("raw_body_unvalidated") else None
+            )
+            validated_by_schema = False
             for construct in body.get("raw_constructs", []):
-                target = modules.resolve(construct)
-                if (
-                    target is not None
-                    and target.kind == "class"
-                    and not is_schema_class(modules, target)
-                ):
-                    unvalidated = True  # Model(**request.json): mass assignment into a record
-            if unvalidated:
-                self.raw_unvalidated_line = int(body.get("raw_use_line") or body_reads[0]["line"])
-            elif not body.get("validation"):
+                target = modules.resolve(str(construct.get("callee", "")))
+                if target is None or target.kind != "class":
+                    continue  # a class we cannot see: it may well be a schema
+                if is_schema_class(modules, target):
+                    validated_by_schema = True
+                elif unvalidated_line is None:
+                    unvalidated_line = int(construct.get("line", 1))  # Model(**request.json)
+            if unvalidated_line is not None and not validated_by_schema:
+                self.raw_unvalidated_line = int(unvalidated_line)
+            elif not body.get("validation") and not validated_by_schema:
+                # handed whole to a helper, or fields only used for lookups: cannot tell
                 self.raw_passed_on = True
+            if validated_by_schema:
+                self.validate.append(
+                    Evidence(
+                        kind="schema",
+                        detail="schema built from the request body",
+                        file=file,
+                        line=int(body_reads[0]["line"]),
+                        level="handler",
+                    )
+                )
         params = path_params(self.path)
         for load in body.get("id_loads", []):
             if load.get("param") not in params:
@@ -393,7 +407,9 @@ class RouteDraft:
             return _present(self.validate)
         if self.raw_passed_on:
             return Protection(
-                status="unknown", note="raw request body passed on whole; cannot tell if validated"
+                status="unknown",
+                note="raw request body read but not stored as-is (handed to a helper or used "
+                "for lookups); cannot tell if it is validated",
             )
         return Protection(status="absent", note="no request body read")
 

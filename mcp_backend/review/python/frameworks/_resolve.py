@@ -40,6 +40,8 @@ class Modules:
         """Exact module, or the one module whose dotted name ends with (or is a tail of) it."""
         if name in self.by_name:
             return name
+        if "." not in name:
+            return None  # a bare top-level name ('jwt', 'models') is only ever an exact match
         if name in self._suffix_cache:
             return self._suffix_cache[name]
         candidates = [
@@ -48,6 +50,10 @@ class Modules:
         found = candidates[0] if len(candidates) == 1 else None
         self._suffix_cache[name] = found
         return found
+
+    def is_project_name(self, qualified: str) -> bool:
+        parts = qualified.split(".")
+        return any(self.find_module(".".join(parts[:cut])) for cut in range(len(parts), 0, -1))
 
     def facts(self, module: str) -> dict[str, Any]:
         return self.by_name[module][1]
