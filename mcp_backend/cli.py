@@ -312,11 +312,20 @@ def serve_http(args: argparse.Namespace, workspace: object) -> int:
 
 
 def server_command() -> tuple[str, list[str]]:
-    """The absolute command that launches this server, as a client must spell it."""
-    script = shutil.which("mcp-backend")
-    if script:
-        return str(Path(script).resolve()), ["serve"]
-    return str(Path(sys.executable).resolve()), ["-m", "mcp_backend", "serve"]
+    """The absolute command that launches this server, as a client must spell it.
+
+    The console script beside the running interpreter comes first: it is this installation,
+    whatever PATH says. Paths are made absolute but symlinks are kept, because a virtualenv's
+    python is a symlink whose target would lose the virtualenv.
+    """
+    interpreter = Path(sys.executable).absolute()
+    beside = interpreter.with_name("mcp-backend")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside), ["serve"]
+    on_path = shutil.which("mcp-backend")
+    if on_path:
+        return str(Path(on_path).absolute()), ["serve"]
+    return str(interpreter), ["-m", "mcp_backend", "serve"]
 
 
 def client_config(client: str, roots: Sequence[str]) -> str:

@@ -104,3 +104,10 @@ def test_serve_on_a_terminal_prints_a_hint_to_stderr_only() -> None:
         os.close(controller)
     assert "waiting for an MCP client" in err
     assert out == ""
+
+
+def test_config_points_at_this_installation_not_the_base_interpreter() -> None:
+    data = json.loads(client_config("cursor", []).partition("\n")[2])
+    command = data["mcpServers"]["mcp-backend"]["command"]
+    # A virtualenv's python is a symlink; resolving it would launch Python without our packages.
+    assert command == str(Path(sys.executable).absolute().with_name("mcp-backend"))
