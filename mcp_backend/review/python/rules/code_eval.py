@@ -1,0 +1,70 @@
+"""code-eval: eval/exec/compile on values that are not constants."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.code_eval import RULE
+
+_EVALUATORS = {"eval", "exec", "compile"}
+_FIX = (
+    "Parse data instead of running it: json.loads / ast.literal_eval for literals, a dispatch "
+    "table or allow-list for operations, a real expression parser for formulas."
+)
+
+
+def _is_constant_source(node: ast.AST | None) -> bool:
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values)
+
+
+class CodeEval:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        info = au.module_info(ctx.tree)
+        for scope in au.iter_scopes(ctx.tree):
+            flow = au.scope_flow(ctx.tree, scope)
+            for node in au.walk_scope(scope):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = self._evaluator(info, node)
+                if name is None:
+                    continue
+                source = au.argument(node, 0, "source")
+                if _is_constant_source(source) or (
+                    isinstance(source, ast.Name) and au.is_safe_fragment(flow, source)
+                ):
+                    continue
+                taint = au.taint_of(flow, source, line=node.lineno)
+                if taint == au.Taint.CONSTANT:
+                    continue
+                if name == "compile" and taint < au.Taint.REQUEST:
+                    continue  # compile() of ASTs and templates built by the program
+                if ctx.is_test and taint < au.Taint.REQUEST:
+                    continue
+                severity = au.severity_for(taint, request="critical", param="high", local="medium")
+                yield ctx.finding(
+                    RULE,
+                    node,
+                    f"{name}() runs code built from {au.TAINT_WORDS[taint]}",
+                    severity=severity,
+                    fix=_FIX,
+                )
+
+    def _evaluator(self, info: au.ModuleInfo, call: ast.Call) -> str | None:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in _EVALUATORS and func.id not in info.imports:
+            return func.id
+        qualified = info.qualify(func) or ""
+        if qualified in {"builtins.eval", "builtins.exec"}:
+            return qualified.split(".")[1]
+        return None
+
+
+DETECTOR = CodeEval()

@@ -1,0 +1,135 @@
+"""path-traversal: files opened, served or removed by a path from the request."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.path_traversal import RULE
+
+_PATH_FUNCTIONS = {
+    "open": "open",
+    "io.open": "open",
+    "aiofiles.open": "aiofiles.open",
+    "os.remove": "os.remove",
+    "os.unlink": "os.unlink",
+    "os.rmdir": "os.rmdir",
+    "os.listdir": "os.listdir",
+    "shutil.rmtree": "shutil.rmtree",
+    "shutil.copy": "shutil.copy",
+    "shutil.copyfile": "shutil.copyfile",
+    "shutil.move": "shutil.move",
+    "flask.send_file": "send_file",
+    "flask.helpers.send_file": "send_file",
+    "quart.send_file": "send_file",
+    "fastapi.responses.FileResponse": "FileResponse",
+    "starlette.responses.FileResponse": "FileResponse",
+    "django.http.FileResponse": "FileResponse",
+    "aiohttp.web.FileResponse": "FileResponse",
+}
+_PATH_METHODS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "open",
+    "unlink",
+    "rmdir",
+    "iterdir",
+}
+_SANITIZING = re.compile(
+    r"secure_filename|safe_join|basename|\.name\b|\.stem\b|uuid|token_hex|token_urlsafe"
+)
+_CONTAINMENT_CHECK = re.compile(
+    r"is_relative_to|relative_to\(|commonpath|startswith\(|safe_join|send_from_directory"
+)
+_FIX = (
+    "Reduce the value to a file name (werkzeug secure_filename, os.path.basename) or resolve the "
+    "full path and check it stays inside the base directory (path.resolve().is_relative_to(base)); "
+    "Flask's send_from_directory does this for you."
+)
+
+
+class PathTraversal:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        info = au.module_info(ctx.tree)
+        for func in au.iter_functions(ctx.tree):
+            source = ast.unparse(func)
+            if _CONTAINMENT_CHECK.search(source) and (
+                "resolve" in source or "realpath" in source or "abspath" in source
+            ):
+                continue  # the handler checks the resolved path stays inside a base dir
+            flow = au.scope_flow(ctx.tree, func)
+            reported: set[int] = set()  # FileResponse(open(path)) is one problem, not two
+            for node in au.walk_scope(func):
+                if isinstance(node, ast.Call):
+                    finding = self._check_call(ctx, info, flow, node)
+                    if finding is not None and finding.line not in reported:
+                        reported.add(finding.line)
+                        yield finding
+
+    def _check_call(
+        self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
+    ) -> Finding | None:
+        qualified = info.qualify(call.func) or ""
+        sink = _PATH_FUNCTIONS.get(qualified)
+        if qualified == "open" and "open" in info.imports:
+            sink = None
+        path: ast.expr | None = None
+        if sink is not None:
+            path = au.argument(call, 0, "path") or au.keyword(call, "file")
+        elif qualified in {"flask.send_from_directory", "flask.helpers.send_from_directory"}:
+            sink, path = "send_from_directory (directory argument)", au.argument(call, 0)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in _PATH_METHODS:
+            receiver = call.func.value
+            if self._is_path_object(info, flow, receiver):
+                sink, path = f"Path.{call.func.attr}", receiver
+        if sink is None or path is None:
+            return None
+        if _SANITIZING.search(self._expanded_text(flow, path)):
+            return None
+        if au.taint_of(flow, path, line=call.lineno) < au.Taint.REQUEST:
+            return None
+        return ctx.finding(
+            RULE,
+            call,
+            f"{sink}() uses a path built from request data ({ast.unparse(path)[:50]}): "
+            "'../' walks out of the intended directory",
+            fix=_FIX,
+        )
+
+    def _is_path_object(self, info: au.ModuleInfo, flow: au.ScopeFlow, node: ast.AST) -> bool:
+        """Path(...), BASE / name, or a local bound to one of those."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return True
+        if isinstance(node, ast.Call):
+            qualified = info.qualify(node.func) or ""
+            return qualified in {"pathlib.Path", "pathlib.PurePath", "anyio.Path"}
+        if isinstance(node, ast.Name):
+            return any(
+                self._is_path_object(info, flow, b.value)
+                for b in flow.values_of(node.id, getattr(node, "lineno", 10**9))
+            )
+        return False
+
+    def _expanded_text(self, flow: au.ScopeFlow, node: ast.AST, depth: int = 0) -> str:
+        """Source of the expression with local names replaced by what they were bound to."""
+        text = ast.unparse(node)
+        if depth > 3:
+            return text
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                for binding in flow.values_of(sub.id, getattr(sub, "lineno", 10**9)):
+                    text += " " + self._expanded_text(flow, binding.value, depth + 1)
+        return text
+
+
+DETECTOR = PathTraversal()

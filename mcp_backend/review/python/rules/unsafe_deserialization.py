@@ -1,0 +1,76 @@
+"""unsafe-deserialization: pickle, marshal and unsafe YAML loading."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from mcp_backend.review.model import Finding
+from mcp_backend.review.python import astutil as au
+from mcp_backend.review.python.context import PythonFileContext
+from mcp_backend.review.rules.unsafe_deserialization import RULE
+
+_CODE_RUNNING_LOADERS = {
+    "pickle.loads": "pickle",
+    "pickle.load": "pickle",
+    "pickle.Unpickler": "pickle",
+    "cPickle.loads": "pickle",
+    "cPickle.load": "pickle",
+    "_pickle.loads": "pickle",
+    "dill.loads": "dill",
+    "dill.load": "dill",
+    "cloudpickle.loads": "cloudpickle",
+    "jsonpickle.decode": "jsonpickle",
+    "pandas.read_pickle": "pandas.read_pickle",
+    "marshal.loads": "marshal",
+    "marshal.load": "marshal",
+    "shelve.open": "shelve",
+    "yaml.unsafe_load": "yaml.unsafe_load",
+    "yaml.unsafe_load_all": "yaml.unsafe_load_all",
+}
+_YAML_LOADS = {"yaml.load", "yaml.load_all"}
+_SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
+_FIX = (
+    "Exchange data as JSON validated by a schema (pydantic), use yaml.safe_load, and never "
+    "unpickle bytes that crossed a trust boundary (requests, cookies, caches, queues)."
+)
+
+
+class UnsafeDeserialization:
+    rule = RULE
+
+    def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        info = au.module_info(ctx.tree)
+        for scope in au.iter_scopes(ctx.tree):
+            flow = au.scope_flow(ctx.tree, scope)
+            for node in au.walk_scope(scope):
+                if not isinstance(node, ast.Call):
+                    continue
+                qualified = info.qualify(node.func) or ""
+                what = _CODE_RUNNING_LOADERS.get(qualified)
+                if what is None and qualified in _YAML_LOADS:
+                    loader = au.argument(node, 1, "Loader")
+                    loader_name = (info.qualify(loader) or "") if loader is not None else ""
+                    if loader_name.endswith(_SAFE_LOADERS):
+                        ctx.signal("injection", "yaml.load with a safe loader", node)
+                        continue
+                    what = f"{qualified} without SafeLoader"
+                if qualified in {"yaml.safe_load", "yaml.safe_load_all"}:
+                    ctx.signal("injection", "yaml.safe_load", node)
+                if what is None:
+                    continue
+                data = au.argument(node, 0)
+                taint = au.taint_of(flow, data) if data is not None else au.Taint.LOCAL
+                severity = au.severity_for(taint, request="critical", param="high", local="medium")
+                yield ctx.finding(
+                    RULE,
+                    node,
+                    f"{what} on {au.TAINT_WORDS[taint]}: deserializing it can run arbitrary code",
+                    severity=severity,
+                    fix=_FIX,
+                )
+
+
+DETECTOR = UnsafeDeserialization()
