@@ -78,6 +78,10 @@ _AUTH_CRITICAL = re.compile(
     r"refresh|oauth|2fa|mfa|otp)($|[/_\-])",
     re.IGNORECASE,
 )
+_MONEY_MOVES = re.compile(
+    r"(^|[/_\-])(pay|checkout|charges?|refunds?|purchase|transfers?|withdraw|payouts?)($|[/_\-])",
+    re.IGNORECASE,
+)
 _PAYMENT = re.compile(
     r"(^|[/_\-])(pay|payments?|checkout|charges?|refunds?|billing|subscriptions?|invoices?|"
     r"purchase|transfers?|withdraw|wallets?|stripe)($|[/_\-])",
@@ -156,7 +160,11 @@ def critical_kind(route: Route) -> str | None:
         "password reset",
     }:
         return "authentication"
-    if _PAYMENT.search(path) or _PAYMENT.search(handler_name(route)):
+    money_moves = _MONEY_MOVES.search(path) or _MONEY_MOVES.search(handler_name(route))
+    if money_moves or (
+        route.method in STATE_CHANGING
+        and (_PAYMENT.search(path) or _PAYMENT.search(handler_name(route)))
+    ):
         return "payments"
     if is_admin_route(route):
         return "admin"
@@ -196,12 +204,14 @@ def url_matches(route_path: str, test_path: str) -> bool:
 
 
 def has_protected_sibling(route: Route, routes: list[Route]) -> bool:
-    """Another route on the same resource (same path up to its first parameter) needs auth."""
+    """Another read of the same resource (same path up to its first parameter) requires auth,
+    so reads of it are private; protected writes alone say nothing (a public catalogue)."""
     resource = _PARAM.split(route.path, maxsplit=1)[0].rstrip("/")
     if not resource:
         return False
     return any(
         other is not route
+        and other.method in {"GET", "HEAD"}
         and other.auth.status == "present"
         and _PARAM.split(other.path, maxsplit=1)[0].rstrip("/") == resource
         for other in routes

@@ -198,6 +198,11 @@ NOT_LOADERS = frozenset(
 )
 
 
+def _owner_key(key: str) -> bool:
+    """`owner`, `user_id`, and Django lookups through relations such as `project__owner`."""
+    return any(part in OWNER_KEYS for part in key.split("__"))
+
+
 def status_code(node: ast.AST | None) -> int | None:
     """`404`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.NOT_FOUND` (by name) -> int."""
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
@@ -271,8 +276,14 @@ def _response_shape(value: ast.AST | None) -> dict[str, Any] | None:
 
 
 class _BodyVisitor(ast.NodeVisitor):
-    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports) -> None:
+    def __init__(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        imports: Imports,
+        local_names: frozenset[str],
+    ) -> None:
         self.imports = imports
+        self.local_names = local_names
         self.params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
         self.request_names = set(REQUEST_NAMES)
         for arg in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
@@ -429,7 +440,7 @@ class _BodyVisitor(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
         short = last_name(node.func)
-        qualified = self.imports.qualify(node.func)
+        qualified = self.imports.qualify(node.func, self.local_names)
         if qualified and len(self.calls) < 80:
             self.calls.append(qualified)
         status = _raised_status(node)
@@ -450,7 +461,8 @@ class _BodyVisitor(ast.NodeVisitor):
         if OWNER_HELPERS.search(short):
             self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         if any(
-            k.arg in OWNER_KEYS and USER_REF.search(source_text(k.value)) for k in node.keywords
+            k.arg and _owner_key(k.arg) and USER_REF.search(source_text(k.value))
+            for k in node.keywords
         ) or USER_SCOPED_QUERY.match(name):
             # filter(owner=request.user), request.user.orders.get(...): scoped to the caller
             self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
@@ -500,14 +512,15 @@ class _BodyVisitor(ast.NodeVisitor):
                 "param": ids[0],
                 "line": node.lineno,
                 "orm": short in ORM_LOOKUPS,
-                "callee": self.imports.qualify(node.func),
+                "callee": self.imports.qualify(node.func, self.local_names),
             }
         )
         # Scoped to the caller: request.user.orders.get(pk=pk), get_order(db, id, user.id),
         # Order.objects.get(pk=pk, owner=request.user).
         scoped_by_chain = bool(USER_REF.search(name.rsplit(".", 1)[0])) if "." in name else False
         scoped_by_kw = any(
-            k.arg in OWNER_KEYS and USER_REF.search(source_text(k.value)) for k in node.keywords
+            k.arg and _owner_key(k.arg) and USER_REF.search(source_text(k.value))
+            for k in node.keywords
         )
         scoped_by_arg = any(
             USER_REF.search(source_text(v))
@@ -519,8 +532,12 @@ class _BodyVisitor(ast.NodeVisitor):
             self.owner_checks.append({"detail": source_text(node)[:120], "line": node.lineno})
 
 
-def summarize_body(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: Imports) -> dict[str, Any]:
-    visitor = _BodyVisitor(fn, imports)
+def summarize_body(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef,
+    imports: Imports,
+    local_names: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    visitor = _BodyVisitor(fn, imports, local_names)
     for statement in fn.body:
         visitor.visit(statement)
     body_reads = [r for r in visitor.raw_reads if r["kind"] == "body"]

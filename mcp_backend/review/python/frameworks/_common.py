@@ -137,7 +137,7 @@ def function_fact(
         "is_async": isinstance(fn, ast.AsyncFunctionDef),
         "params": params,
         "decorators": decorators,
-        "body": summarize_body(fn, scope.imports),
+        "body": summarize_body(fn, scope.imports, scope.locals),
     }
 
 
@@ -307,7 +307,17 @@ def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
             calls.add(f"ANY {text.split('?', 1)[0]}")
     referenced = {n.id for n in ast.walk(scope.tree) if isinstance(n, ast.Name)}
     imported = sorted(q for alias, q in scope.imports.aliases.items() if alias in referenced)
-    return {"calls": sorted(calls), "url_names": sorted(url_names), "names": imported[:300]}
+    # URL names passed indirectly (parametrize lists, constants) still name the route.
+    words = {
+        text
+        for n in ast.walk(scope.tree)
+        if (text := const_str(n)) is not None and 3 <= len(text) <= 80 and " " not in text
+    }
+    return {
+        "calls": sorted(calls),
+        "url_names": sorted(url_names | set(sorted(words)[:500])),
+        "names": imported[:300],
+    }
 
 
 def dotted_name(node: ast.AST | None) -> str:

@@ -49,6 +49,16 @@ GENERIC_METHODS: dict[str, tuple[str, ...]] = {
 }
 DETAIL_GENERICS = ("Retrieve", "Update", "Destroy", "DetailView", "UpdateView", "DeleteView")
 VERB_METHODS = ("get", "post", "put", "patch", "delete")
+# Login/token views from packages: name -> (package prefix, methods).
+PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "obtain_auth_token": ("rest_framework", ("POST",)),
+    "ObtainAuthToken": ("rest_framework", ("POST",)),
+    "TokenObtainPairView": ("rest_framework_simplejwt", ("POST",)),
+    "TokenObtainSlidingView": ("rest_framework_simplejwt", ("POST",)),
+    "TokenRefreshView": ("rest_framework_simplejwt", ("POST",)),
+    "LoginView": ("django.contrib.auth", ("GET", "POST")),
+    "PasswordResetView": ("django.contrib.auth", ("GET", "POST")),
+}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -121,6 +131,7 @@ class DjangoLinker:
         seen: set[str],
     ) -> None:
         facts = self.modules.facts(module)
+        file = self.modules.file(module)
         for entry in facts.get("urlpatterns", []):
             route = join_path(prefix, entry.get("route", ""))
             if entry.get("route", "").endswith("/") or not entry.get("route"):
@@ -141,9 +152,13 @@ class DjangoLinker:
                 cls = self.modules.resolve(entry.get("view_ref", ""))
                 if cls is not None and cls.kind == "class":
                     self._class_view(cls, route, entry, wrappers=entry_wrappers, drafts=drafts)
+                else:
+                    self._package_view(entry, route, file, drafts)
             elif kind == "view":
                 view = self.modules.resolve(entry.get("view_ref", ""))
-                if view is not None and view.kind == "function":
+                if view is None:
+                    self._package_view(entry, route, file, drafts)
+                elif view.kind == "function":
                     self._function_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
                 elif view is not None and view.kind == "class":
                     self._class_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
@@ -163,11 +178,23 @@ class DjangoLinker:
                 if viewset is None or viewset.kind != "class":
                     continue
                 base = join_path(prefix, registration.get("prefix", "")) + "/"
-                self._viewset(viewset, base, wrappers, drafts)
+                basename = registration.get("basename") or self._basename(viewset)
+                self._viewset(viewset, base, basename, wrappers=wrappers, drafts=drafts)
+
+    def _basename(self, cls: Symbol) -> str:
+        """DRF's default basename: the queryset's model name, lower-cased."""
+        queryset = str(self.modules.class_attr(cls, "queryset") or "")
+        return queryset.split(".", 1)[0].lower() if queryset else cls.name.lower()
 
     # --- views ----------------------------------------------------------------------------
     def _viewset(
-        self, cls: Symbol, base: str, wrappers: list[str], drafts: list[RouteDraft]
+        self,
+        cls: Symbol,
+        base: str,
+        basename: str,
+        *,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
     ) -> None:
         actions: list[str] = []
         for name in self.modules.base_names(cls):
@@ -186,7 +213,7 @@ class DjangoLinker:
                 detail=detail,
                 wrappers=wrappers,
                 drafts=drafts,
-                url_name=None,
+                url_name=f"{basename}-{'detail' if detail else 'list'}",
             )
         for chain_cls in self.modules.class_chain(cls):
             for extra in chain_cls.fact.get("actions", []):
@@ -203,7 +230,7 @@ class DjangoLinker:
                         detail=bool(extra.get("detail")),
                         wrappers=wrappers,
                         drafts=drafts,
-                        url_name=None,
+                        url_name=f"{basename}-{segment}",
                     )
 
     def _class_view(
@@ -260,6 +287,31 @@ class DjangoLinker:
                 drafts=drafts,
                 url_name=entry.get("name"),
             )
+
+    def _package_view(
+        self, entry: dict[str, Any], path: str, urls_file: str, drafts: list[RouteDraft]
+    ) -> None:
+        """Views from installed packages we know: token and login endpoints (public by design;
+        DRF ones get the throttle defaults)."""
+        ref = str(entry.get("view_ref", ""))
+        known = PACKAGE_VIEWS.get(ref.rsplit(".", 1)[-1])
+        if known is None or not ref.startswith(known[0]):
+            return
+        package, methods = known
+        for method in methods:
+            draft = RouteDraft(
+                method=method,
+                path=path,
+                handler=ref.rsplit(".", 1)[-1],
+                file=urls_file,
+                line=int(entry.get("line", 1)),
+                framework="django",
+                url_name=entry.get("name"),
+            )
+            draft.open_notes.append(f"explicitly public: {ref} (a login/token view)")
+            if package.startswith("rest_framework"):
+                self._drf_throttle_defaults(draft)
+            drafts.append(draft)
 
     def _is_drf(self, cls: Symbol) -> bool:
         return any(base.startswith("rest_framework") for base in self.modules.base_names(cls))

@@ -59,11 +59,17 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             if node.func.attr == "register" and len(node.args) >= 2:
                 prefix = const_str(node.args[0])
                 if prefix is not None:
+                    basename = const_str(keyword(node, "basename")) or const_str(
+                        keyword(node, "base_name")
+                    )
+                    if basename is None and len(node.args) > 2:
+                        basename = const_str(node.args[2])
                     facts["drf_registrations"].append(
                         {
                             "router": scope.q(node.func.value),
                             "prefix": prefix,
                             "viewset": scope.q(node.args[1]),
+                            "basename": basename,
                             "line": node.lineno,
                         }
                     )
