@@ -230,22 +230,36 @@ class RecommendData(_Data):
     conflicts: Conflicts
     anti_defaults: AntiDefaults
     layouts: Layouts
+    # Lookups built once after validation (the engine calls them thousands of times).
     _by_id: dict[str, Tech] = PrivateAttr(default_factory=dict)
     _by_kind: dict[str, list[Tech]] = PrivateAttr(default_factory=dict)
+    _preferences_by_aspect: dict[str, list[Preference]] = PrivateAttr(default_factory=dict)
+    _conflicts_by_fact: dict[str, list[ConflictRule]] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         for tech in self.catalog.tech:
             self._by_id[tech.id] = tech
             self._by_kind.setdefault(tech.kind, []).append(tech)
+        for pref in self.stack.preferences:
+            self._preferences_by_aspect.setdefault(pref.aspect, []).append(pref)
+        for rule in self.conflicts.conflicts:
+            for fact in rule.when:
+                self._conflicts_by_fact.setdefault(fact, []).append(rule)
 
     def tech(self, tech_id: str) -> Tech:
-        return self._by_id[tech_id]
+        return self.__pydantic_private__["_by_id"][tech_id]  # type: ignore[no-any-return,index]
 
     def has_tech(self, tech_id: str) -> bool:
-        return tech_id in self._by_id
+        return tech_id in self.__pydantic_private__["_by_id"]  # type: ignore[index]
 
     def techs_of(self, kind: str) -> list[Tech]:
         return self._by_kind.get(kind, [])
+
+    def preferences_for(self, aspect: str) -> list[Preference]:
+        return self._preferences_by_aspect.get(aspect, [])
+
+    def conflicts_involving(self, fact: str) -> list[ConflictRule]:
+        return self._conflicts_by_fact.get(fact, [])
 
     def layout_for(self, framework: str) -> Layout | None:
         return next((lay for lay in self.layouts.layouts if lay.framework == framework), None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mcp_backend.knowledge.models import ChoiceTable
 from mcp_backend.recommend.data import (
@@ -112,7 +113,11 @@ class Solution:
 
 def matches(condition: Condition, facts: Facts) -> bool:
     """Every fact named in the condition holds one of its values (a missing fact fails)."""
-    return all(set(values) & set(facts.get(key, ())) for key, values in condition.items())
+    for key, values in condition.items():
+        held = facts.get(key, ())
+        if not any(value in held for value in values):
+            return False
+    return True
 
 
 def matches_any(conditions: Iterable[Condition], facts: Facts) -> bool:
@@ -143,7 +148,9 @@ def team_language_families(req: Requirements, data: RecommendData) -> tuple[str,
 
 
 def existing_language_families(req: Requirements, data: RecommendData) -> tuple[str, ...]:
-    found = (data.tech(tech_id).language for tech_id in req.existing_stack)
+    """Languages that chosen technologies (existing stack, a pinned framework) tie us to."""
+    chosen = [*req.existing_stack, *([req.framework] if req.framework else [])]
+    found = (data.tech(tech_id).language for tech_id in chosen)
     return tuple(dict.fromkeys(lang for lang in found if lang))
 
 
@@ -183,6 +190,18 @@ def _with_choice(facts: Facts, aspect: str, tech: Tech) -> dict[str, tuple[str, 
 def conflicts_in(facts: Facts, data: RecommendData) -> list[ConflictRule]:
     """Conflict rules the facts match (all their facts present and overlapping)."""
     return [rule for rule in data.conflicts.conflicts if matches(rule.when, facts)]
+
+
+def new_conflicts(facts: Facts, aspect: str, tech: Tech, data: RecommendData) -> bool:
+    """Whether choosing `tech` for `aspect` (already in `facts`) completes a conflict rule.
+
+    Only rules naming the aspect or one of the choice's attributes can have become complete.
+    """
+    for key in (aspect, *tech.attributes):
+        for rule in data.conflicts_involving(key):
+            if matches(rule.when, facts):
+                return True
+    return False
 
 
 def unmet_requirement(tech: Tech, facts: Facts) -> tuple[str, tuple[str, ...]] | None:
@@ -328,8 +347,8 @@ def rank(
                     confidence=implied.confidence, rule_prefix="implied:",
                     because=f" (because {implied.reason})", notes=notes,
                 )  # fmt: skip
-    for pref in data.stack.preferences:
-        if pref.aspect == aspect and matches_any(pref.when, facts):
+    for pref in data.preferences_for(aspect):
+        if matches_any(pref.when, facts):
             ranked += [Candidate(t, pref.id, pref.reason, pref.confidence) for t in pref.prefer]
     if aspect in TABLE_OF_ASPECT:
         ranked += _row_candidates(
@@ -371,7 +390,8 @@ def _requested(req: Requirements, data: RecommendData, base: Facts) -> Solution:
             tech = data.tech(cand.tech)
             unmet = unmet_requirement(tech, facts)
             extended = _with_choice(facts, aspect, tech)
-            if not _asked_for(cand) and (unmet is not None or conflicts_in(extended, data)):
+            clashes = unmet is not None or new_conflicts(extended, aspect, tech, data)
+            if not _asked_for(cand) and clashes:
                 continue
             if unmet is not None:
                 key, needed = unmet
@@ -398,7 +418,7 @@ def _search(req: Requirements, data: RecommendData, base: Facts) -> dict[str, Ca
             if unmet_requirement(tech, facts) is not None:
                 continue
             extended = _with_choice(facts, aspect, tech)
-            if conflicts_in(extended, data):
+            if new_conflicts(extended, aspect, tech, data):
                 continue
             path[aspect] = cand
             if descend(index + 1, extended):
@@ -410,8 +430,22 @@ def _search(req: Requirements, data: RecommendData, base: Facts) -> dict[str, Ca
 
 
 def solve(req: Requirements, data: RecommendData | None = None) -> Solution:
-    """Choose a conflict-free stack for the requirements (no clarify step)."""
-    data = data or load_recommend_data()
+    """Choose a conflict-free stack for the requirements (no clarify step).
+
+    Clarify calls this once per option of every open aspect, so results are memoised by the
+    requirements' JSON (the data is loaded once per process; a Solution is never mutated).
+    """
+    if data is None or data is load_recommend_data():
+        return _solve_cached(req.model_dump_json())
+    return _solve(req, data)
+
+
+@lru_cache(maxsize=2048)
+def _solve_cached(requirements_json: str) -> Solution:
+    return _solve(Requirements.model_validate_json(requirements_json), load_recommend_data())
+
+
+def _solve(req: Requirements, data: RecommendData) -> Solution:
     base = input_facts(req, data)
     requested = _requested(req, data, base)
     chosen = _search(req, data, base)
@@ -451,8 +485,8 @@ def _alternatives(
         tech = data.tech(cand.tech)
         if unmet_requirement(tech, solution.facts) is not None:
             continue
-        if conflicts_in(_with_choice(solution.facts, aspect, tech), data):
-            continue
+        if new_conflicts(_with_choice(solution.facts, aspect, tech), aspect, tech, data):
+            continue  # not an alternative if it would clash with the rest of the stack
         found.append(
             Alternative(id=tech.id, name=tech.name, prefer_when=cand.prefer_when or tech.prefer_if)
         )
@@ -466,8 +500,8 @@ def _hosting(solution: Solution, req: Requirements, data: RecommendData) -> Tech
     if not database.hosted:
         return None
     ordered = [t for t in req.existing_stack if t in database.hosted]
-    for pref in data.stack.preferences:
-        if pref.aspect == "hosting" and matches_any(pref.when, solution.facts):
+    for pref in data.preferences_for("hosting"):
+        if matches_any(pref.when, solution.facts):
             ordered += [t for t in pref.prefer if t in database.hosted]
     ordered += database.hosted
     return _ref(data.tech(ordered[0]))
