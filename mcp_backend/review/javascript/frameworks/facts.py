@@ -51,6 +51,21 @@ _DB_CALL = re.compile(
 )
 
 
+# Middleware and handlers are short; scanning whole bundles' bodies with the classifiers'
+# regular expressions would cost more than parsing them.
+MAX_CLASSIFIED_BODY = 12_000
+_REQUEST_PARAMS = frozenset({"req", "request", "c", "ctx", "context", "err", "error", "_req"})
+
+
+def _middleware_like(params: list[str], body: str) -> bool:
+    """Worth classifying: (req, res, next)-style functions, or factories that return one."""
+    if len(body) > MAX_CLASSIFIED_BODY:
+        return False
+    if params and params[0] in _REQUEST_PARAMS:
+        return True
+    return "next" in body and ("req" in body or "ctx" in body or "request" in body)
+
+
 def _string_value(ctx: JsFileContext, node: Node | None) -> str | None:
     if node is None:
         return None
@@ -466,7 +481,7 @@ class FactExtractor:
         self._function_names[function.id] = name
         body = ctx.text(function)
         params = ctx.param_names(function)
-        kinds = list(common.classify_body(body, params))
+        kinds = list(common.classify_body(body, params)) if _middleware_like(params, body) else []
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
         if ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"}):
             entry["handler"] = self.handler_facts(function)
@@ -480,6 +495,8 @@ class FactExtractor:
         ctx = self.ctx
         body = ctx.text(function)
         facts: dict[str, Any] = {"lines": function.end_point[0] - function.start_point[0] + 1}
+        if len(body) > MAX_CLASSIFIED_BODY:
+            return facts
         if _READS_BODY.search(body):
             facts["reads"] = True
         if _LOADS_BY_ID.search(body) and _USES_ROUTE_ID.search(body):
@@ -838,7 +855,11 @@ class FactExtractor:
         ctx = self.ctx
         line = node.start_point[0] + 1
         if node.type in FUNCTION_TYPES:
-            kinds = list(common.classify_body(ctx.text(node), ctx.param_names(node)))
+            body = ctx.text(node)
+            params = ctx.param_names(node)
+            kinds = (
+                list(common.classify_body(body, params)) if _middleware_like(params, body) else []
+            )
             return {"inline": True, "kinds": kinds, "line": line}
         text = "".join(ctx.text(node).split())
         if node.type in {"identifier", "member_expression"}:
@@ -916,15 +937,17 @@ def extract_facts(ctx: JsFileContext) -> dict[str, Any]:
     return FactExtractor(ctx).run()
 
 
+_QUOTED_PATH = re.compile(r"""['"`](?:\$\{[^}`]*\})?(/[\w\-/:.{}$*@?=&%+~]*)['"`]""")
+
+
 def test_paths(ctx: JsFileContext) -> list[str]:
     """URL paths a test file refers to (`request(app).post('/login')`, `inject({url})`)."""
     found: set[str] = set()
-    for node in ctx.descendants(ctx.root, "[(string_fragment) (template_string)] @s", "s"):
-        text = ctx.text(node)
-        if node.type == "template_string":
-            text = re.sub(r"^`(\$\{[^}]*\})?", "", text).rstrip("`")
-        if _PATHLIKE.match(text) and len(text) > 1:
-            found.add(text.split("?")[0])
+    text = ctx.source.decode("utf-8", "replace")
+    for match in _QUOTED_PATH.finditer(text):
+        path = match.group(1).split("?")[0]
+        if len(path) > 1 and _PATHLIKE.match(path):
+            found.add(path)
         if len(found) >= 500:
             break
     return sorted(found)

@@ -19,7 +19,9 @@ class GiantHandler:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if ctx.is_test:
+        if ctx.is_test or not ctx.has(b"res.", b"reply.", b"c.json", b"c.text", b"@Get", b"@Post"):
+            return
+        if ctx.source.count(b"\n") < MAX_LINES:
             return
         for function in ctx.functions:
             length = function.end_point[0] - function.start_point[0] + 1

@@ -38,6 +38,11 @@ ASSIGNMENT_QUERY = """
                         right: [(string) (template_string)] @value)
  (binary_expression left: (member_expression) @key right: (string) @value)]
 """
+# Cheap pre-check on the raw bytes before any tree query: a secret-like name given a literal.
+SECRET_ASSIGNMENT_IN_SOURCE = re.compile(
+    rb"(?i:secret|passw|passwd|pwd|api_?key|apikey|access_?key|private_?key|token|signing_?key)"
+    rb"\w*['\"]?\s*(?:[:=]|\|\||\?\?)\s*['\"`]"
+)
 JWT_CALLS = frozenset({"sign", "verify"})
 
 
@@ -67,11 +72,7 @@ class HardcodedSecret:
         ):
             return
         seen: set[int] = set()
-        lowered = ctx.source.lower()
-        if any(
-            word in lowered
-            for word in (b"secret", b"password", b"passwd", b"key", b"token", b"pwd")
-        ):
+        if SECRET_ASSIGNMENT_IN_SOURCE.search(ctx.source):
             captures = ctx.descendants(ctx.root, ASSIGNMENT_QUERY, "value")
             for value_node in captures:
                 parent = value_node.parent
