@@ -187,7 +187,13 @@ def _python_tool(
         if tool in python.installed or python.env_bin is None:
             return [*python.runner, tool], [], None
     elif tool in python.installed:
-        return list(python.installed[tool]), [], None
+        notes: list[str] = []
+        if python.env_kind == "interpreter":
+            notes.append(
+                f"no project environment found (.venv, venv, $VIRTUAL_ENV, uv, poetry): "
+                f"using mcp-backend's own {tool} from {options.our_python}"
+            )
+        return list(python.installed[tool]), notes, None
     if ours:
         note = (
             f"{tool} is not installed in the project's environment: using mcp-backend's own "

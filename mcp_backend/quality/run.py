@@ -131,7 +131,7 @@ async def _drain(stream: ByteReceiveStream | None, buffer: CappedBuffer) -> None
         return
 
 
-def _signal_group(pgid: int, signum: signal.Signals) -> bool:
+def _signal_group(pgid: int, signum: int) -> bool:
     """Send a signal to the group; False when no process of it is left."""
     try:
         os.killpg(pgid, signum)
@@ -151,7 +151,7 @@ async def end_process_group(process: Process, pgid: int) -> None:
             # The leader is gone; its children may still be shutting down (no event tells
             # when a process group empties, so poll it briefly).
             for _ in range(int(TERMINATE_GRACE_S / GROUP_POLL_S)):
-                if not _signal_group(pgid, signal.Signals(0)):
+                if not _signal_group(pgid, 0):  # signal 0: does any member exist?
                     break
                 await anyio.sleep(GROUP_POLL_S)
         _signal_group(pgid, signal.SIGKILL)

@@ -8,7 +8,11 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 import pytest
+
+from mcp_backend.quality.engine import run_quality_loop
+from mcp_backend.quality.models import LoopReport, LoopRequest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "quality"
 DATA = Path(__file__).resolve().parent / "data"
@@ -85,3 +89,21 @@ def ts_catalog() -> Path:
         if completed.returncode != 0:
             pytest.fail(f"npm ci failed in {root}:\n{completed.stderr[-2000:]}")
     return root
+
+
+def _written(path: Path) -> bool:
+    return path.exists() and bool(path.read_text().strip())
+
+
+async def wait_for_file(path: Path, attempts: int = 1200) -> None:
+    """Poll (bounded: about a minute) until a process has written `path`."""
+    for _ in range(attempts):
+        if _written(path):
+            return
+        await anyio.sleep(0.05)
+    raise AssertionError(f"{path} was never written")
+
+
+async def run_loop(root: Path, **fields: object) -> LoopReport:
+    request = LoopRequest.model_validate({"root": root, **fields})
+    return await run_quality_loop(request)
