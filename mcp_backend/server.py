@@ -92,9 +92,8 @@ def resolve_path(workspace: Workspace, path: str, *, want_dir: bool | None = Non
 
 
 def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
-    from mcp_backend.knowledge.guidance import guidance_topics
-
-    examples = [t for t in guidance_topics() if "/" not in t][:12]
+    # Static examples: listing the topics would load the knowledge base at start-up.
+    examples = ["clarify", "frameworks/framework-selection", "checklist", "checklist/jwt"]
 
     @mcp.tool(title="Backend guidance", annotations=READ_ONLY)
     def get_guidance(
@@ -126,6 +125,13 @@ def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
 
 
 def register_knowledge_resources(mcp: MCPServer, workspace: Workspace) -> None:
+    if isinstance(mcp, BackendServer):
+        mcp.defer(lambda: add_knowledge_resources(mcp))
+    else:
+        add_knowledge_resources(mcp)
+
+
+def add_knowledge_resources(mcp: MCPServer) -> None:
     from mcp_backend.knowledge.render import list_documents, list_families
 
     for doc in list_documents(include_members=False):
@@ -229,8 +235,6 @@ def register_completions(mcp: MCPServer, workspace: Workspace) -> None:
 
 
 def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
-    from mcp_backend.knowledge import prompts
-
     def guarded(build: Callable[[], str]) -> str:
         try:
             return build()
@@ -244,7 +248,7 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         "style, auth and deployment instead of assuming a stack.",
     )
     def clarify_requirements(request: str = "") -> str:
-        return guarded(lambda: prompts.clarify_requirements(request))
+        return guarded(lambda: knowledge_prompts().clarify_requirements(request))
 
     @mcp.prompt(
         name="build-auth-api",
@@ -257,7 +261,9 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         oauth_providers: str = "",
         roles: str = "",
     ) -> str:
-        return guarded(lambda: prompts.build_auth_api(token_style, oauth_providers, roles))
+        return guarded(
+            lambda: knowledge_prompts().build_auth_api(token_style, oauth_providers, roles)
+        )
 
     @mcp.prompt(
         name="optimize-slow-api",
@@ -266,7 +272,7 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         "fix it, and verify with numbers.",
     )
     def optimize_slow_api(symptom: str = "") -> str:
-        return guarded(lambda: prompts.optimize_slow_api(symptom))
+        return guarded(lambda: knowledge_prompts().optimize_slow_api(symptom))
 
     @mcp.prompt(
         name="review-and-fix",
@@ -275,7 +281,7 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         "run_quality_loop until everything passes.",
     )
     def review_and_fix(path: str = ".") -> str:
-        return guarded(lambda: prompts.review_and_fix(path))
+        return guarded(lambda: knowledge_prompts().review_and_fix(path))
 
     @mcp.prompt(
         name="design-architecture",
@@ -284,7 +290,7 @@ def register_prompts(mcp: MCPServer, workspace: Workspace) -> None:
         "design with central error handling and an auth/authz approach.",
     )
     def design_architecture(description: str = "") -> str:
-        return guarded(lambda: prompts.design_architecture(description))
+        return guarded(lambda: knowledge_prompts().design_architecture(description))
 
 
 # --- engines: review, quality loop, recommend ------------------------------------------------
@@ -605,6 +611,44 @@ def _set_signature(
     function.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": returns}
 
 
+def knowledge_prompts() -> Any:
+    """The prompt builders, imported when a prompt is first asked for (not at start-up)."""
+    from mcp_backend.knowledge import prompts
+
+    return prompts
+
+
+class BackendServer(MCPServer):
+    """An MCPServer whose knowledge-base resources are registered on first use.
+
+    Loading and validating the knowledge base is the largest part of our start-up cost, and
+    clients ask for tools first: resources wait until a client asks for resources.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deferred: list[Callable[[], None]] = []
+
+    def defer(self, register: Callable[[], None]) -> None:
+        self._deferred.append(register)
+
+    def _register_deferred(self) -> None:
+        while self._deferred:  # single event loop thread: no lock needed
+            self._deferred.pop(0)()
+
+    async def list_resources(self) -> Any:
+        self._register_deferred()
+        return await super().list_resources()
+
+    async def list_resource_templates(self) -> Any:
+        self._register_deferred()
+        return await super().list_resource_templates()
+
+    async def read_resource(self, uri: Any, context: Any = None) -> Any:
+        self._register_deferred()
+        return await super().read_resource(uri, context)
+
+
 REGISTRATIONS: list[tuple[str, Registration]] = [
     ("mcp_backend.knowledge.guidance", register_guidance),
     ("mcp_backend.knowledge.render", register_knowledge_resources),
@@ -623,7 +667,7 @@ def build_server(
 ) -> MCPServer:
     """The server with every feature whose engine is installed."""
     workspace = workspace or Workspace.configure()
-    mcp = MCPServer(
+    mcp = BackendServer(
         "mcp-backend",
         title="Backend engineer",
         version=__version__,
