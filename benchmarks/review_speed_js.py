@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from mcp_backend.review.javascript import analyze_file
+from mcp_backend.review.javascript import parser as ts_parser
 
 CACHE = Path(__file__).parent / ".cache" / "js-tree"
 PACKAGES = ["express", "fastify", "hono", "lodash", "axios", "moment", "typeorm", "zod"]
