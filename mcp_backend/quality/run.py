@@ -327,9 +327,14 @@ def _read_report(path: Path | None, cap: int) -> str | None:
 
 
 def _tail(outcome: ProcessOutcome, chars: int, include_stdout: bool) -> str:
-    parts: list[str] = []
-    if include_stdout and outcome.stdout.total:
-        parts.append(outcome.stdout.last(chars))
-    if outcome.stderr.total:
-        parts.append(outcome.stderr.last(chars if not parts else chars // 2))
-    return "\n--- stderr ---\n".join(parts) if len(parts) == 2 else "".join(parts)
+    """At most `chars` characters: the end of stderr and, when asked, of stdout."""
+    separator = "\n--- stderr ---\n"
+    show_stdout = include_stdout and outcome.stdout.total > 0
+    stderr_budget = chars // 3 if show_stdout else chars
+    stderr_part = outcome.stderr.last(stderr_budget) if outcome.stderr.total else ""
+    if not show_stdout:
+        return stderr_part
+    if not stderr_part:
+        return outcome.stdout.last(chars)
+    stdout_part = outcome.stdout.last(max(0, chars - len(stderr_part) - len(separator)))
+    return stdout_part + separator + stderr_part
