@@ -89,9 +89,11 @@ class Candidate:
     confidence: Confidence
     pinned_by: str | None = None
     prefer_when: str | None = None
+    # Pinned by the user or picked by a table row that the user's own inputs selected.
+    asked: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Solution:
     """One pass of the engine: the final stack and the stack as the inputs asked for it."""
 
@@ -222,19 +224,29 @@ def _pins(aspect: str, req: Requirements, data: RecommendData) -> list[Candidate
     if value is not None and value != "any":
         name = data.tech(value).name
         pins.append(
-            Candidate(value, f"pinned:{field_name}", f"you asked for {name}", "high", field_name)
+            Candidate(
+                value,
+                f"pinned:{field_name}",
+                f"you asked for {name}",
+                "high",
+                field_name,
+                asked=True,
+            )
         )
     if aspect == "auth":
         for need in req.auth:
             if need in AUTH_APPROACHES:
                 name = data.tech(need).name
-                pins.append(Candidate(need, "pinned:auth", f"you asked for {name}", "high", "auth"))
+                reason = f"you asked for {name}"
+                pins.append(Candidate(need, "pinned:auth", reason, "high", "auth", asked=True))
     for tech_id in req.existing_stack:
         tech = data.tech(tech_id)
         if tech.kind == aspect:
             reason = f"your existing stack uses {tech.name}; staying compatible with it"
             pins.append(
-                Candidate(tech_id, "pinned:existing_stack", reason, "high", "existing_stack")
+                Candidate(
+                    tech_id, "pinned:existing_stack", reason, "high", "existing_stack", asked=True
+                )
             )
     return pins
 
@@ -254,6 +266,7 @@ def _row_candidates(
     rule_prefix: str,
     because: str,
     notes: dict[str, str],
+    asked: bool = False,
 ) -> list[Candidate]:
     """Candidates from rows of the aspect's decision table, in the given row order."""
     table_id = TABLE_OF_ASPECT[aspect]
@@ -282,6 +295,7 @@ def _row_candidates(
                     reason,
                     confidence,
                     prefer_when=f"{frow.scenario}: {frow.when}",
+                    asked=asked,
                 )
             )
         return found
@@ -298,6 +312,7 @@ def _row_candidates(
                     reason,
                     confidence,
                     prefer_when=f"{crow.scenario}: {crow.when}",
+                    asked=asked,
                 )
             )
     if aspect == "database":
@@ -337,7 +352,7 @@ def rank(
         chosen_rows = _selected_rows(aspect, req)
         ranked += _row_candidates(
             aspect, chosen_rows, facts, data,
-            confidence="high", rule_prefix="", because="", notes=notes,
+            confidence="high", rule_prefix="", because="", notes=notes, asked=True,
         )  # fmt: skip
         table_id = TABLE_OF_ASPECT[aspect]
         for implied in data.stack.implied_rows:
@@ -369,11 +384,6 @@ def rank(
 # --------------------------------------------------------------------------- search
 
 
-def _asked_for(cand: Candidate) -> bool:
-    """Pinned by the user or picked by a table row the user's own inputs selected."""
-    return cand.pinned_by is not None or (cand.confidence == "high" and "/" in cand.rule)
-
-
 def _requested(req: Requirements, data: RecommendData, base: Facts) -> Solution:
     """The stack the inputs ask for, before conflicts are resolved.
 
@@ -391,7 +401,7 @@ def _requested(req: Requirements, data: RecommendData, base: Facts) -> Solution:
             unmet = unmet_requirement(tech, facts)
             extended = _with_choice(facts, aspect, tech)
             clashes = unmet is not None or new_conflicts(extended, aspect, tech, data)
-            if not _asked_for(cand) and clashes:
+            if not cand.asked and clashes:
                 continue
             if unmet is not None:
                 key, needed = unmet
@@ -429,6 +439,18 @@ def _search(req: Requirements, data: RecommendData, base: Facts) -> dict[str, Ca
     return dict(path) if descend(0, base) else None
 
 
+def _first_compatible(req: Requirements, data: RecommendData, base: Facts) -> dict[str, Candidate]:
+    """Last resort: per aspect the first candidate meeting its `requires` (or just the first)."""
+    facts = dict(base)
+    chosen: dict[str, Candidate] = {}
+    for aspect in ASPECT_ORDER:
+        ranked = rank(aspect, facts, req, data)
+        fitting = [c for c in ranked if unmet_requirement(data.tech(c.tech), facts) is None]
+        chosen[aspect] = (fitting or ranked)[0]
+        facts = _with_choice(facts, aspect, data.tech(chosen[aspect].tech))
+    return chosen
+
+
 def solve(req: Requirements, data: RecommendData | None = None) -> Solution:
     """Choose a conflict-free stack for the requirements (no clarify step).
 
@@ -452,7 +474,7 @@ def _solve(req: Requirements, data: RecommendData) -> Solution:
     if chosen is None:
         # Only reachable if a data change removed every conflict-free fallback of an aspect.
         logger.error("recommend: no conflict-free stack found for %s", req.model_dump_json())
-        chosen = dict(requested.chosen)
+        chosen = _first_compatible(req, data, base)
     facts: dict[str, tuple[str, ...]] = dict(base)
     for aspect in ASPECT_ORDER:
         if aspect in chosen:

@@ -121,3 +121,19 @@ def test_alternatives_fit_the_rest_of_the_stack() -> None:
     alternatives = {alt.id for alt in framework.alternatives}
     assert alternatives and alternatives <= {"fastapi", "django", "flask"}
     assert all(alt.prefer_when for alt in framework.alternatives)
+
+
+def test_exhausted_search_still_returns_a_complete_stack(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mcp_backend.recommend import engine
+
+    monkeypatch.setattr(engine, "_SEARCH_BUDGET", 0)
+    engine._solve_cached.cache_clear()
+    try:
+        rec = recommend(Requirements(runtime="python", deployment="container"))
+    finally:
+        engine._solve_cached.cache_clear()
+    assert [item.aspect for item in rec.stack] == list(engine.ASPECT_ORDER)
+    assert rec.choice("framework") in {"fastapi", "django", "flask"}
+    assert "no conflict-free stack found" in caplog.text
