@@ -67,7 +67,8 @@ _SENSITIVE = re.compile(
     r"profiles?|files?|uploads?|exports?|downloads?|me|dashboard|wallets?|cards?|"
     r"transactions?|secrets?|keys|credentials|customers?|members?|subscriptions?|"
     r"messages?|notifications?|reports?|audit|tenants?|teams?|organizations?|"
-    r"addresses|documents?)($|[/_\-])",
+    r"addresses|documents?|notes?|bookings?|reservations?|appointments?|tickets?|carts?)"
+    r"($|[/_\-])",
     re.IGNORECASE,
 )
 _ADMIN = re.compile(

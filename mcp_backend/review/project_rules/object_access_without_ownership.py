@@ -2,8 +2,8 @@
 
 A route qualifies when it is authenticated, loads a record by an id from its path (directly,
 or through a project function we could read), and shows no ownership or role check. It must
-also be about user data, change data, or live in a project that checks ownership elsewhere
-(so a public catalogue read by id is not reported).
+also change data or be about user data (orders, accounts, notes, files...), so a catalogue
+read by id is not reported.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ class ObjectAccessWithoutOwnership:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        checks_ownership_elsewhere = any(
-            e.kind == "ownership" for r in index.routes for e in r.authz.evidence
-        )
         flagged: list[Route] = []
         for route in index.routes:
             if not route.loads_by_id or route.auth.status != "present":
@@ -31,7 +28,7 @@ class ObjectAccessWithoutOwnership:
             if _policy.is_admin_route(route):
                 continue  # admin routes are judged by admin-route-missing-role
             changes = route.method in _policy.STATE_CHANGING
-            if changes or _policy.is_sensitive(route) or checks_ownership_elsewhere:
+            if changes or _policy.is_sensitive(route):
                 flagged.append(route)
         for group in _policy.grouped_by_handler(flagged):
             route = group[0]

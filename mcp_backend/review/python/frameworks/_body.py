@@ -308,6 +308,7 @@ class _BodyVisitor(ast.NodeVisitor):
         self.signature_check = False
         self.jwt_decode = False
         self.method_checks: set[str] = set()
+        self.reads_flags: set[str] = set()  # 'auth' / 'role' attributes read anywhere
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -371,6 +372,10 @@ class _BodyVisitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in {"is_authenticated", "is_anonymous"}:
+            self.reads_flags.add("auth")
+        elif node.attr in {"is_staff", "is_superuser", "is_admin", "role", "roles", "groups"}:
+            self.reads_flags.add("role")
         kind = self._raw_kind(node)
         if kind:
             self.raw_reads.append({"what": source_text(node), "kind": kind, "line": node.lineno})
@@ -560,4 +565,5 @@ def summarize_body(
         "signature_check": visitor.signature_check,
         "jwt_decode": visitor.jwt_decode,
         "method_checks": sorted(visitor.method_checks),
+        "reads_flags": sorted(visitor.reads_flags),
     }

@@ -287,7 +287,12 @@ class Classifier:
                         caps.role = caps.role or f"{name} -> {callee.name}"
         if not caps.auth and AUTH_NAME.search(name):
             caps.auth = f"{name} (by name)"
-        if not caps.role and caps.auth and ROLE_NAME.search(name):
+        if (
+            not caps.role
+            and caps.auth
+            and ROLE_NAME.search(name)
+            and not name.startswith(("has_", "_"))  # DRF has_permission says nothing by name
+        ):
             caps.role = f"{name} (by name)"
         if caps.role and not caps.auth:
             caps.auth = caps.role
@@ -306,6 +311,15 @@ class Classifier:
             found = self.modules.method(symbol, method)
             if found is not None:
                 caps.merge(self.function(found, depth + 1), symbol.name)
+        found = self.modules.method(symbol, "has_permission")
+        if found is not None:
+            # DRF: `return request.user.is_authenticated and request.user.is_staff`
+            flags = found.fact.get("body", {}).get("reads_flags", [])
+            if "auth" in flags and not caps.auth:
+                caps.auth = f"{symbol.name}.has_permission: is_authenticated"
+            if "role" in flags and not caps.role:
+                caps.role = caps.role or f"{symbol.name}.has_permission: role attribute"
+                caps.auth = caps.auth or caps.role
         if self.modules.method(symbol, "has_object_permission") is not None:
             found = self.modules.method(symbol, "has_object_permission")
             assert found is not None

@@ -71,6 +71,8 @@ class ModuleScope:
         for item in items:
             if isinstance(item, ast.Call) and last_name(item.func) in DEPENDS_CALLS:
                 names.extend(self.depends_targets(item))
+            elif isinstance(item, ast.Call) and last_name(item.func) == "Middleware" and item.args:
+                names.append(self.q(item.args[0]))  # Middleware(AuthMiddleware, ...)
             elif (name := self.q(item)) and name:
                 names.append(name)
         return names
@@ -251,7 +253,9 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
                 or template_str(keyword(value, "url_prefix"))
                 or "",
                 "dependencies": scope.names_in(keyword(value, "dependencies")),
-                "middleware": scope.names_in(keyword(value, "middleware")),
+                "middleware": scope.names_in(
+                    keyword(value, "middleware") or keyword(value, "middlewares")
+                ),
                 "default_limits": bool(
                     keyword(value, "default_limits") or keyword(value, "application_limits")
                 ),

@@ -1,0 +1,231 @@
+"""Django / DRF inventory: urlconf include() chains, DRF routers, settings defaults, CBVs."""
+
+from __future__ import annotations
+
+from tests.review.routes.helpers import build_index, route
+
+SETTINGS_WITH_DEFAULTS = """
+INSTALLED_APPS = ["rest_framework", "shop"]
+ROOT_URLCONF = "proj.urls"
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+"""
+SETTINGS_WITHOUT_DEFAULTS = """
+INSTALLED_APPS = ["rest_framework", "shop"]
+ROOT_URLCONF = "proj.urls"
+"""
+ROOT_URLS = """
+from django.contrib import admin
+from django.urls import include, path
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("shop.urls")),
+]
+"""
+SHOP_URLS = """
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+from shop import views
+router = DefaultRouter()
+router.register(r"orders", views.OrderViewSet, basename="order")
+urlpatterns = [
+    path("", include(router.urls)),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    re_path(r"^legacy/(?P<pk>[0-9]+)/$", views.legacy, name="legacy"),
+    path("open/", views.OpenView.as_view(), name="open"),
+]
+"""
+SHOP_VIEWS = """
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views import View
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+from shop.models import Order
+from shop.permissions import IsOwner
+
+
+class OrderViewSet(viewsets.ModelViewSet):
+    queryset = Order.objects.all()
+    permission_classes = [IsOwner]
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return None
+
+
+class ProfileView(LoginRequiredMixin, View):
+    def get(self, request):
+        return None
+
+    def post(self, request):
+        return None
+
+
+@login_required
+def legacy(request, pk):
+    if request.method == "POST":
+        Order.objects.filter(pk=pk).delete()
+    return None
+
+
+class OpenView(APIView):
+    permission_classes = [AllowAny]
+
+    def delete(self, request):
+        return None
+"""
+PERMISSIONS = """
+from rest_framework.permissions import BasePermission
+
+
+class IsOwner(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return obj.owner == request.user
+"""
+
+
+def _project(settings: str) -> dict[str, str]:
+    return {
+        "proj/settings.py": settings,
+        "proj/urls.py": ROOT_URLS,
+        "shop/urls.py": SHOP_URLS,
+        "shop/views.py": SHOP_VIEWS,
+        "shop/permissions.py": PERMISSIONS,
+        "shop/models.py": "class Order:\n    pass\n",
+    }
+
+
+def test_urlconf_include_chain_and_router_routes() -> None:
+    index = build_index(_project(SETTINGS_WITH_DEFAULTS))
+    paths = {(r.method, r.path) for r in index.routes}
+    assert ("GET", "/api/v1/orders/") in paths
+    assert ("POST", "/api/v1/orders/") in paths
+    assert ("DELETE", "/api/v1/orders/<pk>/") in paths
+    assert ("POST", "/api/v1/orders/<pk>/cancel/") in paths
+    assert ("GET", "/api/v1/profile/") in paths
+    assert ("GET", "/api/v1/legacy/<pk>/") in paths
+    assert ("POST", "/api/v1/legacy/<pk>/") in paths
+    assert not any(r.path.startswith("/admin") for r in index.routes)
+    assert all(r.framework == "django" for r in index.routes)
+
+
+def test_viewset_permission_class_with_object_permission() -> None:
+    index = build_index(_project(SETTINGS_WITH_DEFAULTS))
+    detail = route(index, "DELETE", "/api/v1/orders/<pk>/")
+    assert detail.loads_by_id is True
+    assert detail.auth.status == "present"
+    assert detail.auth.evidence[0].kind == "permission_class"
+    assert detail.authz.status == "present"
+    assert any(e.kind == "ownership" for e in detail.authz.evidence)
+
+
+def test_mixins_decorators_and_explicit_allow_any() -> None:
+    index = build_index(_project(SETTINGS_WITH_DEFAULTS))
+    profile = route(index, "POST", "/api/v1/profile/")
+    assert profile.auth.status == "present"
+    assert profile.auth.evidence[0].detail.startswith("LoginRequiredMixin")
+    legacy = route(index, "POST", "/api/v1/legacy/<pk>/")
+    assert legacy.auth.status == "present"
+    assert legacy.loads_by_id is True
+    open_view = route(index, "DELETE", "/api/v1/open/")
+    assert open_view.auth.status == "absent"
+    assert open_view.auth.note.startswith("explicitly public")
+
+
+def test_drf_default_permission_classes_come_from_settings() -> None:
+    with_defaults = build_index(
+        {
+            **_project(SETTINGS_WITH_DEFAULTS),
+            "shop/views.py": SHOP_VIEWS.replace("    permission_classes = [IsOwner]\n", ""),
+        }
+    )
+    orders = route(with_defaults, "POST", "/api/v1/orders/")
+    assert orders.auth.status == "present"
+    assert orders.auth.evidence[0].level == "settings"
+    assert "IsAuthenticated" in orders.auth.evidence[0].detail
+
+    without_defaults = build_index(
+        {
+            **_project(SETTINGS_WITHOUT_DEFAULTS),
+            "shop/views.py": SHOP_VIEWS.replace("    permission_classes = [IsOwner]\n", ""),
+        }
+    )
+    orders = route(without_defaults, "POST", "/api/v1/orders/")
+    assert orders.auth.status == "absent"
+    assert "AllowAny" in orders.auth.note
+
+
+def test_login_required_in_urls_and_login_required_middleware() -> None:
+    index = build_index(
+        {
+            "site/settings.py": """
+                ROOT_URLCONF = "site.urls"
+                MIDDLEWARE = [
+                    "django.contrib.sessions.middleware.SessionMiddleware",
+                    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+                ]
+            """,
+            "site/urls.py": """
+                from django.contrib.auth.decorators import login_required
+                from django.urls import path
+                from site import views
+                urlpatterns = [
+                    path("export/", login_required(views.export), name="export"),
+                    path("ping/", views.ping, name="ping"),
+                    path("signup/", views.signup, name="signup"),
+                ]
+            """,
+            "site/views.py": """
+                from django.contrib.auth.decorators import login_not_required
+                def export(request):
+                    return None
+                def ping(request):
+                    return None
+                @login_not_required
+                def signup(request):
+                    if request.method == "POST":
+                        return None
+                    return None
+            """,
+        }
+    )
+    export = route(index, "GET", "/export/")
+    assert export.auth.status == "present"
+    assert export.auth.evidence[0].detail.startswith("login_required()")
+    ping = route(index, "GET", "/ping/")
+    assert ping.auth.evidence[0].detail == "LoginRequiredMiddleware"
+    assert route(index, "POST", "/signup/").auth.status == "absent"
+
+
+def test_get_queryset_scoped_to_the_user_is_ownership() -> None:
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITH_DEFAULTS,
+            "proj/urls.py": ROOT_URLS,
+            "shop/urls.py": """
+                from rest_framework.routers import SimpleRouter
+                from shop.views import NoteViewSet
+                router = SimpleRouter()
+                router.register("notes", NoteViewSet)
+                urlpatterns = router.urls
+            """,
+            "shop/views.py": """
+                from rest_framework import viewsets
+                from shop.models import Note
+                class NoteViewSet(viewsets.ModelViewSet):
+                    queryset = Note.objects.all()
+                    def get_queryset(self):
+                        return Note.objects.filter(author=self.request.user)
+            """,
+        }
+    )
+    note = route(index, "GET", "/api/v1/notes/<pk>/")
+    assert note.authz.status == "present"
+    assert note.authz.evidence[0].kind == "ownership"

@@ -1,0 +1,316 @@
+"""FastAPI route inventory: prefixes through include_router chains, protections per level."""
+
+from __future__ import annotations
+
+from tests.review.routes.helpers import build_index, route
+
+DEPS = """
+from typing import Annotated
+import jwt
+from fastapi import Depends, HTTPException, Security, status
+from fastapi.security import OAuth2PasswordBearer
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/token")
+
+
+def get_current_user(token: str = Depends(oauth2_scheme)):
+    try:
+        return jwt.decode(token, "k", algorithms=["HS256"])
+    except jwt.InvalidTokenError:
+        raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
+
+
+def require_admin(user=Depends(get_current_user)):
+    if user["role"] != "admin":
+        raise HTTPException(status_code=403)
+    return user
+
+
+def get_db():
+    yield None
+
+
+CurrentUser = Annotated[dict, Depends(get_current_user)]
+"""
+
+
+def test_prefixes_join_through_nested_include_router_chains() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.api.router import api_router
+                app = FastAPI()
+                app.include_router(api_router, prefix="/api")
+            """,
+            "app/api/router.py": """
+                from fastapi import APIRouter
+                from app.api.routes import items
+                api_router = APIRouter()
+                api_router.include_router(items.router, prefix="/v1")
+            """,
+            "app/api/routes/items.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/items")
+                @router.get("/{item_id}")
+                def read_item(item_id: int):
+                    return None
+                @router.api_route("/bulk", methods=["PUT", "PATCH"])
+                def bulk():
+                    return None
+            """,
+        }
+    )
+    read = route(index, "GET", "/api/v1/items/{item_id}")
+    assert read.handler == "read_item"
+    assert read.file == "app/api/routes/items.py"
+    assert read.line == 5
+    assert read.mounted_prefix == "/api/v1/items"
+    assert read.framework == "fastapi"
+    assert {r.method for r in index.routes if r.path == "/api/v1/items/bulk"} == {"PUT", "PATCH"}
+
+
+def test_auth_found_at_app_router_route_and_handler_level() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/main.py": """
+                from fastapi import Depends, FastAPI
+                from app.deps import get_current_user
+                from app import orders, reports, private, public
+                app = FastAPI()
+                app.include_router(orders.router, dependencies=[Depends(get_current_user)])
+                app.include_router(reports.router)
+                app.include_router(private.router)
+                app.include_router(public.router)
+            """,
+            "app/orders.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/orders")
+                @router.post("/")
+                def create_order():
+                    return None
+            """,
+            "app/reports.py": """
+                from fastapi import APIRouter, Depends
+                from app.deps import get_current_user
+                router = APIRouter(prefix="/reports", dependencies=[Depends(get_current_user)])
+                @router.delete("/{report_id}")
+                def delete_report(report_id: int):
+                    return None
+            """,
+            "app/private.py": """
+                from fastapi import APIRouter, Header, HTTPException
+                router = APIRouter()
+                @router.post("/private")
+                def private(authorization: str = Header()):
+                    if not authorization:
+                        raise HTTPException(status_code=401)
+                    return None
+            """,
+            "app/public.py": """
+                from fastapi import APIRouter
+                from app.deps import CurrentUser
+                router = APIRouter()
+                @router.put("/profile")
+                def update_profile(user: CurrentUser):
+                    return None
+                @router.post("/feedback")
+                def feedback():
+                    return None
+            """,
+        }
+    )
+    levels = {
+        ("POST", "/orders/"): "router",
+        ("DELETE", "/reports/{report_id}"): "router",
+        ("POST", "/private"): "handler",
+        ("PUT", "/profile"): "route",
+    }
+    for (method, path), level in levels.items():
+        found = route(index, method, path)
+        assert found.auth.status == "present", (method, path)
+        assert found.auth.evidence[0].level == level, (method, path)
+    assert route(index, "POST", "/feedback").auth.status == "absent"
+
+
+def test_alias_and_role_dependency_followed_across_modules() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/admin.py": """
+                from fastapi import APIRouter, Depends
+                from app.deps import CurrentUser, require_admin
+                router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
+                @router.get("/users")
+                def users():
+                    return []
+                @router.get("/audit")
+                def audit(user: CurrentUser):
+                    return []
+            """,
+        }
+    )
+    users = route(index, "GET", "/admin/users")
+    assert users.auth.status == "present"
+    assert users.authz.status == "present"
+    assert users.authz.evidence[0].kind == "role"
+    assert "require_admin" in users.authz.evidence[0].detail
+
+
+def test_security_and_unknown_package_dependency() -> None:
+    index = build_index(
+        {
+            "svc/api.py": """
+                from fastapi import APIRouter, Depends, Security
+                from fastapi.security import APIKeyHeader
+                from platform_sdk import gatekeeper
+                api_key = APIKeyHeader(name="X-API-Key")
+                router = APIRouter()
+                @router.post("/keyed")
+                def keyed(key: str = Security(api_key)):
+                    return None
+                @router.post("/gated", dependencies=[Depends(gatekeeper)])
+                def gated():
+                    return None
+            """,
+        }
+    )
+    assert route(index, "POST", "/keyed").auth.status == "present"
+    gated = route(index, "POST", "/gated")
+    assert gated.auth.status == "unknown"
+    assert "platform_sdk.gatekeeper" in gated.auth.note
+
+
+def test_validation_models_typed_params_and_raw_json() -> None:
+    index = build_index(
+        {
+            "app/schemas.py": """
+                from pydantic import BaseModel
+                class ItemIn(BaseModel):
+                    name: str
+            """,
+            "app/models.py": """
+                class Item:
+                    def __init__(self, **fields):
+                        self.fields = fields
+            """,
+            "app/items.py": """
+                from fastapi import APIRouter, Request
+                from app.schemas import ItemIn
+                from app.models import Item
+                router = APIRouter()
+                @router.post("/items")
+                def create(payload: ItemIn):
+                    return payload
+                @router.post("/raw")
+                async def raw(request: Request):
+                    data = await request.json()
+                    return Item(**data)
+                @router.post("/forwarded")
+                async def forwarded(request: Request):
+                    return handle(await request.json())
+            """,
+        }
+    )
+    create = route(index, "POST", "/items")
+    assert create.validation.status == "present"
+    assert "ItemIn" in create.validation.evidence[0].detail
+    raw = route(index, "POST", "/raw")
+    assert raw.reads_request_data is True
+    assert raw.validation.status == "absent"
+    forwarded = route(index, "POST", "/forwarded")
+    assert forwarded.reads_request_data is True
+    assert forwarded.validation.status == "unknown"
+
+
+def test_rate_limits_route_decorator_global_middleware_and_fastapi_limiter() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import Depends, FastAPI, Request
+                from fastapi_limiter.depends import RateLimiter
+                from slowapi import Limiter
+                from slowapi.middleware import SlowAPIMiddleware
+                from slowapi.util import get_remote_address
+                limiter = Limiter(key_func=get_remote_address)
+                app = FastAPI()
+                @app.post("/login")
+                @limiter.limit("5/minute")
+                def login(request: Request):
+                    return None
+                @app.post("/signup", dependencies=[Depends(RateLimiter(times=2, seconds=60))])
+                def signup():
+                    return None
+            """,
+            "other/main.py": """
+                from fastapi import FastAPI
+                from slowapi.middleware import SlowAPIMiddleware
+                api = FastAPI()
+                api.add_middleware(SlowAPIMiddleware)
+                @api.post("/reset-password")
+                def reset_password():
+                    return None
+            """,
+        }
+    )
+    assert route(index, "POST", "/login").rate_limit.status == "present"
+    assert route(index, "POST", "/signup").rate_limit.status == "present"
+    reset = route(index, "POST", "/reset-password")
+    assert reset.rate_limit.status == "present"
+    assert reset.rate_limit.evidence[0].level == "app"
+
+
+def test_ownership_by_owner_filter_and_id_loads() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/orders.py": """
+                from fastapi import APIRouter, HTTPException
+                from sqlalchemy import select
+                from app.deps import CurrentUser
+                router = APIRouter(prefix="/orders")
+                @router.get("/{order_id}")
+                def mine(order_id: int, user: CurrentUser, db=None):
+                    order = db.scalar(select(Order).where(Order.id == order_id))
+                    if order.owner_id != user["sub"] and order.owner_id != user.id:
+                        raise HTTPException(status_code=404)
+                    return order
+                @router.delete("/{order_id}")
+                def anyone(order_id: int, user: CurrentUser, db=None):
+                    db.delete(db.get(Order, order_id))
+            """,
+        }
+    )
+    mine = route(index, "GET", "/orders/{order_id}")
+    assert mine.loads_by_id is True
+    assert mine.authz.status == "present"
+    assert mine.authz.evidence[0].kind == "ownership"
+    anyone = route(index, "DELETE", "/orders/{order_id}")
+    assert anyone.loads_by_id is True
+    assert anyone.authz.status == "absent"
+
+
+def test_add_api_route_and_mounted_sub_app() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.v2 import v2
+                app = FastAPI()
+                def ping():
+                    return {"pong": True}
+                app.add_api_route("/ping", ping, methods=["GET"])
+                app.mount("/v2", v2)
+            """,
+            "app/v2.py": """
+                from fastapi import FastAPI
+                v2 = FastAPI()
+                @v2.post("/things")
+                def make_thing():
+                    return None
+            """,
+        }
+    )
+    assert route(index, "GET", "/ping").handler == "ping"
+    assert route(index, "POST", "/v2/things").mounted_prefix == "/v2"

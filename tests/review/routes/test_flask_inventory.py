@@ -1,0 +1,224 @@
+"""Flask route inventory: blueprints, url_prefix, decorators, before_request hooks, limiters."""
+
+from __future__ import annotations
+
+from tests.review.routes.helpers import build_index, route
+
+DECORATORS = """
+from functools import wraps
+from flask import abort, g, redirect, session, url_for
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if "user_id" not in session:
+            return redirect(url_for("auth.login"))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def roles_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+"""
+
+
+def test_blueprint_prefixes_and_register_override() -> None:
+    index = build_index(
+        {
+            "shop/__init__.py": """
+                from flask import Flask
+                def create_app():
+                    app = Flask(__name__)
+                    from shop.orders import bp
+                    from shop.carts import carts
+                    app.register_blueprint(bp)
+                    app.register_blueprint(carts, url_prefix="/api/carts")
+                    return app
+            """,
+            "shop/orders.py": """
+                from flask import Blueprint
+                bp = Blueprint("orders", __name__, url_prefix="/orders")
+                @bp.route("/<int:order_id>", methods=["GET", "DELETE"])
+                def order(order_id):
+                    return {}
+            """,
+            "shop/carts.py": """
+                from flask import Blueprint
+                carts = Blueprint("carts", __name__, url_prefix="/ignored")
+                @carts.get("/")
+                def show_cart():
+                    return {}
+            """,
+        }
+    )
+    assert {r.method for r in index.routes if r.path == "/orders/<int:order_id>"} == {
+        "GET",
+        "DELETE",
+    }
+    cart = route(index, "GET", "/api/carts/")
+    assert cart.framework == "flask"
+    assert cart.handler == "show_cart"
+
+
+def test_project_decorators_and_library_decorators() -> None:
+    index = build_index(
+        {
+            "app/decorators.py": DECORATORS,
+            "app/views.py": """
+                from flask import Flask
+                from flask_login import login_required as flask_login_required
+                from flask_jwt_extended import jwt_required
+                from app.decorators import login_required, roles_required
+                app = Flask(__name__)
+                @app.post("/notes")
+                @login_required
+                def create_note():
+                    return {}
+                @app.delete("/users/<int:user_id>")
+                @login_required
+                @roles_required("admin")
+                def delete_user(user_id):
+                    return {}
+                @app.put("/settings")
+                @flask_login_required
+                def settings():
+                    return {}
+                @app.post("/tokens/revoke")
+                @jwt_required()
+                def revoke():
+                    return {}
+                @app.post("/contact")
+                def contact():
+                    return {}
+            """,
+        }
+    )
+    note = route(index, "POST", "/notes")
+    assert note.auth.status == "present"
+    assert note.auth.evidence[0].kind == "decorator"
+    assert note.authz.status == "absent"
+    delete = route(index, "DELETE", "/users/<int:user_id>")
+    assert delete.authz.status == "present"
+    assert delete.authz.evidence[0].kind == "role"
+    assert route(index, "PUT", "/settings").auth.status == "present"
+    assert route(index, "POST", "/tokens/revoke").auth.status == "present"
+    assert route(index, "POST", "/contact").auth.status == "absent"
+
+
+def test_before_request_hook_protects_the_blueprint_only() -> None:
+    index = build_index(
+        {
+            "app/admin.py": """
+                from flask import Blueprint, abort, g
+                admin = Blueprint("admin", __name__, url_prefix="/admin")
+                @admin.before_request
+                def only_admins():
+                    if g.user is None:
+                        abort(401)
+                    if not g.user.is_admin:
+                        abort(403)
+                @admin.post("/users/<int:user_id>/ban")
+                def ban(user_id):
+                    return {}
+            """,
+            "app/public.py": """
+                from flask import Blueprint
+                public = Blueprint("public", __name__)
+                @public.post("/newsletter")
+                def subscribe():
+                    return {}
+            """,
+            "app/__init__.py": """
+                from flask import Flask
+                from app.admin import admin
+                from app.public import public
+                app = Flask(__name__)
+                app.register_blueprint(admin)
+                app.register_blueprint(public)
+            """,
+        }
+    )
+    ban = route(index, "POST", "/admin/users/<int:user_id>/ban")
+    assert ban.auth.status == "present"
+    assert ban.auth.evidence[0].kind == "hook"
+    assert ban.auth.evidence[0].level == "router"
+    assert ban.authz.status == "present"
+    assert route(index, "POST", "/newsletter").auth.status == "absent"
+
+
+def test_method_view_and_flask_limiter_defaults() -> None:
+    index = build_index(
+        {
+            "app/__init__.py": """
+                from flask import Flask
+                from flask.views import MethodView
+                from flask_limiter import Limiter
+                from flask_limiter.util import get_remote_address
+                app = Flask(__name__)
+                limiter = Limiter(get_remote_address, app=app, default_limits=["100/hour"])
+
+                class ItemAPI(MethodView):
+                    def get(self, item_id):
+                        return {}
+                    def delete(self, item_id):
+                        return {}
+
+                app.add_url_rule("/items/<int:item_id>", view_func=ItemAPI.as_view("item"))
+
+                @app.errorhandler(500)
+                def server_error(error):
+                    return {"error": "internal"}, 500
+            """,
+        }
+    )
+    delete = route(index, "DELETE", "/items/<int:item_id>")
+    assert delete.handler == "ItemAPI.delete"
+    assert delete.rate_limit.status == "present"
+    assert delete.rate_limit.evidence[0].level == "app"
+    assert index.facts["error_handlers"][0]["kind"] == "errorhandler"
+
+
+def test_raw_form_fields_stored_without_a_form_are_unvalidated() -> None:
+    index = build_index(
+        {
+            "app/views.py": """
+                from flask import Flask, request
+                from app.forms import NoteForm
+                from app.models import Note
+                app = Flask(__name__)
+                @app.post("/notes")
+                def create_note():
+                    note = Note(title=request.form["title"])
+                    db.session.add(note)
+                    return {}
+                @app.post("/notes/checked")
+                def create_checked():
+                    form = NoteForm(request.form)
+                    if not form.validate():
+                        return {"error": "invalid"}, 400
+                    return {}
+                @app.post("/search")
+                def search():
+                    term = request.form.get("q", "")
+                    return {"results": find(term)}
+            """,
+            "app/models.py": """
+                class Note:
+                    pass
+            """,
+        }
+    )
+    raw = route(index, "POST", "/notes")
+    assert raw.reads_request_data is True
+    assert raw.validation.status == "absent"
+    assert route(index, "POST", "/notes/checked").validation.status == "present"
+    # Fields used only for a lookup are not stored unchecked: not reported as missing.
+    assert route(index, "POST", "/search").validation.status == "unknown"

@@ -1,0 +1,319 @@
+"""The eight route-level rules, each with code that must and must not be reported."""
+
+from __future__ import annotations
+
+from mcp_backend.review.model import Evidence, ProjectIndex, Protection, Route
+from mcp_backend.review.project_rules import (
+    admin_route_missing_role,
+    auth_route_missing_rate_limit,
+    critical_route_untested,
+    inconsistent_response_shape,
+    no_central_error_handler,
+    object_access_without_ownership,
+    route_missing_auth,
+    unvalidated_request_data,
+)
+from tests.review.routes.helpers import build_index
+
+PRESENT = Protection(
+    status="present", evidence=[Evidence(kind="dependency", detail="x", file="a.py")]
+)
+ROLE = Protection(status="present", evidence=[Evidence(kind="role", detail="x", file="a.py")])
+OWNER = Protection(status="present", evidence=[Evidence(kind="ownership", detail="x", file="a.py")])
+
+
+def make_route(
+    method: str, path: str, handler: str = "handler", line: int = 1, **fields: object
+) -> Route:
+    return Route.model_validate(
+        {
+            "method": method,
+            "path": path,
+            "handler": handler,
+            "file": "app/api.py",
+            "line": line,
+            "framework": "fastapi",
+            **fields,
+        }
+    )
+
+
+def index_of(*routes: Route, **facts: object) -> ProjectIndex:
+    return ProjectIndex(root="p", routes=list(routes), facts=dict(facts), test_files=["tests/t.py"])
+
+
+# --- route-missing-auth -----------------------------------------------------------------
+def test_missing_auth_reports_state_changing_and_user_data_routes() -> None:
+    index = index_of(
+        make_route("DELETE", "/orders/{id}", "delete_order", line=10),
+        make_route("GET", "/users/me", "me", line=20),
+        make_route("GET", "/orders/", "list_orders", line=30, auth=PRESENT),
+        make_route("GET", "/orders/{id}", "get_order", line=40, loads_by_id=True),
+    )
+    findings = list(route_missing_auth.DETECTOR.check(index))
+    assert [f.route for f in findings] == [
+        "DELETE /orders/{id}",
+        "GET /users/me",
+        "GET /orders/{id}",
+    ]
+    assert findings[0].file == "app/api.py" and findings[0].line == 10
+    assert findings[0].severity == "high"
+
+
+def test_missing_auth_skips_public_unknown_and_explicitly_open_routes() -> None:
+    index = index_of(
+        make_route("POST", "/auth/login", "login", public_by_design="login"),
+        make_route("POST", "/webhooks/stripe", "stripe", public_by_design="webhook"),
+        make_route("POST", "/orders", "create", auth=Protection(status="unknown")),
+        make_route(
+            "POST",
+            "/contact",
+            "contact",
+            auth=Protection(status="absent", note="explicitly public: AllowAny"),
+        ),
+        make_route("GET", "/products", "products"),
+        make_route("GET", "/products/{id}", "product", loads_by_id=True),
+        make_route("PUT", "/profile", "profile", auth=PRESENT),
+    )
+    assert list(route_missing_auth.DETECTOR.check(index)) == []
+
+
+def test_missing_auth_is_one_finding_when_no_route_has_auth() -> None:
+    index = index_of(
+        make_route("POST", "/a", "a", line=1),
+        make_route("PUT", "/b", "b", line=2),
+        make_route("DELETE", "/c", "c", line=3),
+    )
+    findings = list(route_missing_auth.DETECTOR.check(index))
+    assert len(findings) == 1
+    assert "No route in this project requires authentication" in findings[0].message
+
+
+# --- admin-route-missing-role -------------------------------------------------------------
+def test_admin_route_without_role_is_reported_and_with_role_is_not() -> None:
+    index = index_of(
+        make_route("GET", "/admin/users", "users", line=1, auth=PRESENT),
+        make_route("POST", "/admin/ban", "ban", line=2, auth=PRESENT, authz=ROLE),
+        make_route("GET", "/admin/stats", "stats", line=3),  # no auth: route-missing-auth's job
+        make_route("GET", "/users", "users_list", line=4, auth=PRESENT),
+        make_route("GET", "/admin/own", "own", line=5, auth=PRESENT, authz=OWNER),
+    )
+    findings = list(admin_route_missing_role.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["GET /admin/users", "GET /admin/own"]
+
+
+# --- object-access-without-ownership --------------------------------------------------------
+def test_idor_reported_only_for_authenticated_loads_without_authz() -> None:
+    index = index_of(
+        make_route("GET", "/orders/{id}", "get_order", line=1, auth=PRESENT, loads_by_id=True),
+        make_route("DELETE", "/notes/{id}", "del_note", line=2, auth=PRESENT, loads_by_id=True),
+        make_route(
+            "GET", "/orders/{id}/mine", "mine", line=3, auth=PRESENT, authz=OWNER, loads_by_id=True
+        ),
+        make_route("GET", "/products/{id}", "product", line=4, auth=PRESENT, loads_by_id=True),
+        make_route("GET", "/invoices/{id}", "invoice", line=5, loads_by_id=True),
+    )
+    findings = list(object_access_without_ownership.DETECTOR.check(index))
+    assert [(f.route, f.confidence) for f in findings] == [
+        ("GET /orders/{id}", "low"),
+        ("DELETE /notes/{id}", "medium"),
+    ]
+
+
+def test_idor_groups_routes_of_one_handler() -> None:
+    index = index_of(
+        make_route(
+            "GET",
+            "/api/invoices/<pk>/",
+            "InvoiceViewSet.retrieve",
+            line=7,
+            auth=PRESENT,
+            loads_by_id=True,
+        ),
+        make_route(
+            "PUT",
+            "/api/invoices/<pk>/",
+            "InvoiceViewSet.update",
+            line=7,
+            auth=PRESENT,
+            loads_by_id=True,
+        ),
+    )
+    findings = list(object_access_without_ownership.DETECTOR.check(index))
+    assert len(findings) == 1
+    assert "Also affects: PUT /api/invoices/<pk>/" in findings[0].message
+
+
+# --- auth-route-missing-rate-limit --------------------------------------------------------
+def test_rate_limit_warning_for_auth_endpoints_only() -> None:
+    limited = Protection(
+        status="present", evidence=[Evidence(kind="limiter", detail="5/m", file="a")]
+    )
+    index = index_of(
+        make_route("POST", "/auth/login", "login", line=1, public_by_design="login"),
+        make_route("POST", "/auth/register", "register", line=2, public_by_design="registration"),
+        make_route(
+            "POST",
+            "/auth/password-reset",
+            "reset",
+            line=3,
+            public_by_design="password reset",
+            rate_limit=limited,
+        ),
+        make_route("GET", "/auth/login", "login_page", line=4, public_by_design="login"),
+        make_route("POST", "/orders", "create", line=5, auth=PRESENT),
+    )
+    findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /auth/login", "POST /auth/register"]
+    assert "proxy" in findings[0].message
+    assert findings[0].confidence == "low"
+
+
+# --- unvalidated-request-data -------------------------------------------------------------
+def test_unvalidated_only_when_body_read_and_validation_absent() -> None:
+    index = index_of(
+        make_route(
+            "POST",
+            "/a",
+            "a",
+            line=1,
+            reads_request_data=True,
+            validation=Protection(status="absent", note="raw"),
+        ),
+        make_route("POST", "/b", "b", line=2, reads_request_data=True, validation=PRESENT),
+        make_route(
+            "POST",
+            "/c",
+            "c",
+            line=3,
+            reads_request_data=True,
+            validation=Protection(status="unknown"),
+        ),
+        make_route("POST", "/d", "d", line=4, validation=Protection(status="absent")),
+    )
+    findings = list(unvalidated_request_data.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /a"]
+
+
+# --- no-central-error-handler ---------------------------------------------------------------
+def test_error_handler_rule_fires_once_and_only_with_evidence_of_none() -> None:
+    routes = [make_route("GET", "/a", "a"), make_route("POST", "/b", "b")]
+    app = {"file": "app/main.py", "line": 3, "name": "app", "framework": "fastapi"}
+    findings = list(
+        no_central_error_handler.DETECTOR.check(index_of(*routes, error_handlers=[], apps=[app]))
+    )
+    assert len(findings) == 1
+    assert (findings[0].file, findings[0].line, findings[0].route) == ("app/main.py", 3, None)
+    handler = {"file": "app/errors.py", "line": 5, "kind": "exception_handler"}
+    assert (
+        list(no_central_error_handler.DETECTOR.check(index_of(*routes, error_handlers=[handler])))
+        == []
+    )
+    assert list(no_central_error_handler.DETECTOR.check(index_of(*routes))) == []  # cannot tell
+    django = index_of(*routes, error_handlers=[], framework_error_handling="django")
+    assert list(no_central_error_handler.DETECTOR.check(django)) == []
+    assert list(no_central_error_handler.DETECTOR.check(index_of(error_handlers=[]))) == []
+
+
+# --- critical-route-untested ------------------------------------------------------------------
+def test_untested_critical_routes_per_route_when_tests_exist() -> None:
+    index = index_of(
+        make_route("POST", "/auth/login", "login", line=1, public_by_design="login", tested=False),
+        make_route("DELETE", "/orders/{id}", "delete", line=2, tested=True),
+        make_route("POST", "/checkout", "checkout", line=3, tested=False),
+        make_route("GET", "/products", "products", line=4, tested=False),
+        make_route("GET", "/admin/users", "users", line=5, tested=None),
+    )
+    findings = list(critical_route_untested.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /auth/login", "POST /checkout"]
+
+
+def test_untested_is_one_project_finding_without_any_tests() -> None:
+    index = ProjectIndex(
+        root="p",
+        routes=[
+            make_route("POST", "/auth/login", "login", public_by_design="login"),
+            make_route("DELETE", "/x/{id}", "x"),
+        ],
+    )
+    findings = list(critical_route_untested.DETECTOR.check(index))
+    assert len(findings) == 1
+    assert findings[0].route is None
+    assert "no tests" in findings[0].message
+
+
+# --- inconsistent-response-shape ------------------------------------------------------------
+def _shape(keys: list[str], status: int | None = None) -> dict[str, object]:
+    return {"keys": keys, "status": status, "line": 1, "file": "app/api.py"}
+
+
+def test_inconsistent_envelope_and_error_keys() -> None:
+    routes = [make_route("GET", f"/r{i}", f"r{i}", line=i) for i in range(1, 6)]
+    shapes = {
+        "GET /r1": [_shape(["data"])],
+        "GET /r2": [_shape(["data", "meta"])],
+        "GET /r3": [_shape(["id", "name"]), _shape(["message"], 404)],
+        "GET /r4": [_shape(["data"]), _shape(["error"], 400)],
+        "GET /r5": [_shape(["data"]), _shape(["error"], 403)],
+    }
+    findings = list(
+        inconsistent_response_shape.DETECTOR.check(index_of(*routes, response_shapes=shapes))
+    )
+    assert [f.route for f in findings] == ["GET /r3", "GET /r3"]
+    assert "'message'" in findings[1].message
+
+
+def test_consistent_shapes_are_not_reported() -> None:
+    routes = [make_route("GET", f"/r{i}", f"r{i}", line=i) for i in range(1, 4)]
+    shapes = {
+        "GET /r1": [_shape(["data"]), _shape(["error"], 404)],
+        "GET /r2": [_shape(["data", "meta"]), _shape(["error"], 400)],
+        "GET /r3": [_shape(["data"]), _shape(["error"], 403)],
+    }
+    assert (
+        list(inconsistent_response_shape.DETECTOR.check(index_of(*routes, response_shapes=shapes)))
+        == []
+    )
+
+
+# --- on real source -----------------------------------------------------------------------
+def test_rules_on_a_small_fastapi_project() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import Depends, FastAPI, HTTPException
+                from fastapi.security import OAuth2PasswordBearer
+                scheme = OAuth2PasswordBearer(tokenUrl="/login")
+                app = FastAPI()
+                def current_user(token: str = Depends(scheme)):
+                    return token
+                @app.post("/login")
+                def login():
+                    return {"token": "t"}
+                @app.get("/accounts/{account_id}")
+                def account(account_id: int, user=Depends(current_user)):
+                    return db.get(Account, account_id)
+                @app.delete("/accounts/{account_id}")
+                def close(account_id: int):
+                    db.delete(db.get(Account, account_id))
+            """,
+        }
+    )
+    rules = {
+        f.rule_id
+        for detector in (
+            route_missing_auth.DETECTOR,
+            object_access_without_ownership.DETECTOR,
+            auth_route_missing_rate_limit.DETECTOR,
+            no_central_error_handler.DETECTOR,
+            critical_route_untested.DETECTOR,
+        )
+        for f in detector.check(index)
+    }
+    assert rules == {
+        "route-missing-auth",
+        "object-access-without-ownership",
+        "auth-route-missing-rate-limit",
+        "no-central-error-handler",
+        "critical-route-untested",
+    }
