@@ -25,6 +25,8 @@ import pytest
 from .conftest import SCRIPT
 from .jsonrpc_stdio import StdioPeer
 
+pytestmark = pytest.mark.slow  # spawns servers and sends thousands of messages
+
 GUARDED = (
     "import sys\n"
     "from mcp_backend.server import build_server\n"
@@ -72,9 +74,14 @@ def launch(kind: str, project: Path) -> StdioPeer:
     return StdioPeer([sys.executable, "-c", GUARDED, str(project)])
 
 
-@pytest.fixture(params=["script", "guarded"])
-def peer(request: pytest.FixtureRequest, project: Path) -> Iterator[StdioPeer]:
-    server = launch(request.param, project)
+@pytest.fixture(scope="module", params=["script", "guarded"])
+def peer(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StdioPeer]:
+    """One server per launcher for the whole module: every test's abuse adds up on it."""
+    root = tmp_path_factory.mktemp("fuzz-project")
+    (root / "app.py").write_text("def handler() -> str:\n    return 'ok'\n")
+    server = launch(request.param, root)
     try:
         server.initialize()
         yield server
@@ -91,11 +98,14 @@ def assert_healthy(peer: StdioPeer, marker: str) -> None:
     assert peer.not_protocol == [], peer.not_protocol[:5]
 
 
-def test_garbage_lines_never_kill_the_server(peer: StdioPeer) -> None:
+@pytest.mark.parametrize("kind", ["script", "guarded"])
+def test_garbage_lines_never_kill_the_server(kind: str, project: Path) -> None:
+    peer = launch(kind, project)
+    peer.initialize()
     for line in NOT_JSON + NOT_A_MESSAGE + [b"", b"   ", b"\t"]:
         peer.send_raw(line)
     assert_healthy(peer, "after-garbage")
-    assert peer.close() == 0
+    assert peer.close() == 0  # and it leaves cleanly when the client goes away
 
 
 @pytest.mark.parametrize(
@@ -111,16 +121,16 @@ def test_undecodable_lines_get_json_rpc_errors(kind: str, project: Path) -> None
         peer.initialize()
         for line in NOT_JSON:
             peer.send_raw(line)
-        parse_errors = peer.wait_for_null_id_errors(len(NOT_JSON), timeout=30)
+        parse_errors = peer.wait_for_null_id_errors(len(NOT_JSON), timeout=15)
         assert len(parse_errors) == len(NOT_JSON)
         assert {e["error"]["code"] for e in parse_errors} == {-32700}
 
         for line in NOT_A_MESSAGE:
             peer.send_raw(line)
         readable = [i for i in NOT_A_MESSAGE_IDS if i is not None]
-        with_ids = peer.wait_for(readable, timeout=30)
+        with_ids = peer.wait_for(readable, timeout=15)
         assert {a["error"]["code"] for a in with_ids.values()} == {-32600}
-        unreadable = peer.wait_for_null_id_errors(NOT_A_MESSAGE_IDS.count(None), timeout=30)
+        unreadable = peer.wait_for_null_id_errors(NOT_A_MESSAGE_IDS.count(None), timeout=15)
         assert len(unreadable) == NOT_A_MESSAGE_IDS.count(None)
         assert {e["error"]["code"] for e in unreadable} == {-32600}
         assert any("batch" in e["error"]["message"] for e in unreadable)
@@ -243,4 +253,3 @@ def test_interleaved_cancellations(peer: StdioPeer) -> None:
     # A cancelled request may still be answered (it finished first) or not (the spec lets the
     # server stay silent); either way only well-formed JSON-RPC reached stdout.
     assert_healthy(peer, "after-cancellations")
-    assert peer.close() == 0
