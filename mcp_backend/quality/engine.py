@@ -130,7 +130,13 @@ async def _execute(
                     result.reason = f"fail_fast: not run after {first_failure[0]} failed"
                 else:
                     await report_progress(f"{stage.id}: running {stage.tool}")
-                    result = await _run_cancellable(stage, request, project, running)
+                    try:
+                        result = await _run_cancellable(stage, request, project, running)
+                    except Exception as exc:  # a bug of ours: one stage errors, the loop goes on
+                        logger.exception("stage %s failed unexpectedly", stage.id)
+                        result = base_result(stage)
+                        result.status = "error"
+                        result.reason = f"internal error in mcp-backend: {exc!r} (logged)"
             results[stage.id] = result
             if request.fail_fast and result.status in FAILING and not first_failure:
                 first_failure.append(stage.id)

@@ -243,13 +243,19 @@ def _python_stage(
             tool, parser = "black", "black"
             args = paths if options.fix else ["--check", *paths]
             modifies = options.fix
-        else:
+        elif "ruff" in configured or (
+            python.env_kind != "interpreter" and "ruff" in python.installed
+        ):
             tool, module_fallback = "ruff", True
             if options.fix:
                 args, parser, modifies = ["format", "--force-exclude", *paths], "text", True
             else:
                 args = ["format", "--check", "--output-format", "json", "--force-exclude", *paths]
                 parser = "ruff_format"
+        else:
+            # Reformatting a project that never chose a formatter would only be noise.
+            return _skip(name, package, "python", python.root,
+                         "no formatter configured (ruff or black)")  # fmt: skip
     elif name == "typecheck":
         if "pyright" in configured and "mypy" not in configured:
             tool, args, parser = "pyright", ["--outputjson"], "pyright"
@@ -284,6 +290,15 @@ def _python_stage(
         args = ["-q", "--color=no", "--ff", f"--junitxml={report_file}", *selected]
 
     prefix, tool_notes, error = _python_tool(python, tool, options, ours=module_fallback)
+    if (
+        tool == "mypy"
+        and prefix is not None
+        and prefix[0] == options.our_python
+        and python.env_bin is not None
+        and python.interpreter != options.our_python
+    ):
+        # Our mypy, the project's packages: imports resolve against the project environment.
+        args = [*args, "--python-executable", python.interpreter]
     stage = Stage(
         id=name,
         name=name,

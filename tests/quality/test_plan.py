@@ -229,3 +229,16 @@ def test_plan_is_pure_and_repeatable() -> None:
     second = [s.model_dump() for s in plan(project, options())]
     assert first == second
     assert len({s["id"] for s in first}) == len(first)
+
+
+def test_no_formatter_configured_skips_format_and_our_mypy_sees_project_packages() -> None:
+    bin_dir = ROOT / ".venv" / "bin"
+    python = venv_project(configured=[], installed={"pytest": [str(bin_dir / "pytest")]})
+    stages = by_id(plan(Project(root=ROOT, python=[python]), options()))
+    assert stages["format"].skip_reason == "no formatter configured (ruff or black)"
+    typecheck = stages["typecheck"]
+    assert typecheck.argv[:3] == [OUR_PYTHON, "-m", "mypy"]
+    assert typecheck.argv[-2:] == ["--python-executable", str(bin_dir / "python")]
+    # The project's own mypy already runs in its environment: no such flag.
+    own = by_id(plan(Project(root=ROOT, python=[venv_project()]), options()))["typecheck"]
+    assert "--python-executable" not in own.argv
