@@ -1,0 +1,258 @@
+"""Review speed on a large real Python tree, beside Bandit and ruff's S/ASYNC rules.
+
+    .venv/bin/python benchmarks/review_speed.py [--tree DIR] [--max-lines N] [--skip-bandit]
+    .venv/bin/python benchmarks/review_speed.py --crossover   # in-process vs worker pool
+
+The default tree is a copy (under benchmarks/.cache/) of the venv's site-packages, whole
+packages largest first until --max-lines. Every tool runs as a child process; wall time is
+measured around it and peak memory is the child's max RSS from wait4 (the largest single
+process among it and the descendants it waited for; the review's worker processes are
+children of a fork server, so for our review the figure is the main process, and the worker
+peak is printed separately).
+Targets (issue 4): faster than Bandit, warm re-run <= 10% of cold, peak <= 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / "benchmarks" / ".cache"
+VENV_BIN = Path(sys.executable).parent
+TIME_LIMIT_S = 1800
+
+
+def python_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return 0
+
+
+def build_tree(source: Path, max_lines: int) -> tuple[Path, int, int]:
+    """Copy whole top-level packages (largest first) until max_lines; reuse a previous copy."""
+    target = CACHE / f"speed-tree-{max_lines}"
+    marker = target / ".complete"
+    if not marker.exists():
+        if target.exists():
+            shutil.rmtree(target)
+        sizes: list[tuple[int, Path]] = []
+        for entry in sorted(source.iterdir()):
+            if entry.is_dir() and not entry.name.endswith((".dist-info", ".egg-info")):
+                if entry.name in ("__pycache__", "mcp_backend", "tests"):
+                    continue
+                lines = sum(python_lines(p) for p in entry.rglob("*.py"))
+                if lines:
+                    sizes.append((lines, entry))
+        total = 0
+        for lines, entry in sorted(sizes, key=lambda item: -item[0]):
+            if total >= max_lines:
+                break
+            if total + lines > max_lines * 1.25 and total > 0:
+                continue
+            shutil.copytree(
+                entry,
+                target / entry.name,
+                ignore=lambda _d, names: [
+                    n for n in names if n == "__pycache__" or n.endswith((".so", ".pyc"))
+                ],
+            )
+            total += lines
+        marker.write_text("ok\n")
+    files = list(target.rglob("*.py"))
+    return target, len(files), sum(python_lines(p) for p in files)
+
+
+def run_measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB of the largest waited process, captured stdout tail)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        deadline = started + TIME_LIMIT_S
+        while True:
+            pid, _status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                _pid, _status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        process.returncode = 0  # reaped by wait4 above
+        out.seek(0)
+        tail = out.read()[-4000:].decode("utf-8", "replace")
+    return wall, usage.ru_maxrss / 1024, tail
+
+
+def review_argv(tree: Path, cache_dir: Path, jobs: int | None) -> list[str]:
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--run-review",
+        str(tree),
+        "--cache-dir",
+        str(cache_dir),
+        *(["--jobs", str(jobs)] if jobs else []),
+    ]
+
+
+def run_review_child(tree: Path, cache_dir: Path, jobs: int | None) -> None:
+    """Child mode: one review, JSON figures on stdout."""
+    import resource
+
+    sys.path.insert(0, str(REPO))
+    from mcp_backend.review.engine import run_review
+    from mcp_backend.review.model import ReviewRequest
+
+    outcome = run_review(ReviewRequest(root=tree, cache_dir=cache_dir, jobs=jobs))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    summary = outcome.summary
+    print(
+        json.dumps(
+            {
+                "files": summary.files_scanned,
+                "skipped": summary.files_skipped,
+                "lines": summary.lines_scanned,
+                "findings": summary.findings,
+                "cache_hits": summary.cache_hits,
+                "routes": summary.routes,
+                "worker_peak_mb": children,
+                "by_rule": _by_rule([f.rule_id for f in outcome.findings]),
+            }
+        )
+    )
+
+
+def _by_rule(rule_ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for rule_id in rule_ids:
+        counts[rule_id] = counts.get(rule_id, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def crossover(tree: Path) -> None:
+    """In-process vs pooled analysis on growing subsets, cold cache each time."""
+    sys.path.insert(0, str(REPO))
+    from mcp_backend.review.discover import discover
+    from mcp_backend.review.scan import scan_files
+
+    files = discover(tree).files
+    print(f"{'files':>6} {'KB':>7} {'1 process':>10} {'2 workers':>10}")
+    for count in (8, 16, 32, 48, 64, 128, 256):
+        subset = files[:count]
+        kb = sum(f.size for f in subset) // 1024
+        started = time.perf_counter()
+        scan_files(subset, jobs=1)
+        serial = time.perf_counter() - started
+        started = time.perf_counter()
+        scan_files(subset, jobs=2)
+        pooled = time.perf_counter() - started
+        print(f"{len(subset):>6} {kb:>7} {serial:>9.2f}s {pooled:>9.2f}s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tree", type=Path, help="tree to review (default: site-packages copy)")
+    parser.add_argument("--max-lines", type=int, default=400_000)
+    parser.add_argument("--skip-bandit", action="store_true")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--crossover", action="store_true")
+    parser.add_argument("--run-review", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.run_review:
+        run_review_child(args.run_review, args.cache_dir, args.jobs)
+        return 0
+
+    if args.tree:
+        tree = args.tree.resolve()
+        files = list(tree.rglob("*.py"))
+        file_count, line_count = len(files), sum(python_lines(p) for p in files)
+    else:
+        site = Path(sysconfig.get_paths()["purelib"])
+        tree, file_count, line_count = build_tree(site, args.max_lines)
+    print(f"tree: {tree}\n  {file_count} .py files, {line_count:,} lines; cpus: {os.cpu_count()}")
+
+    if args.crossover:
+        crossover(tree)
+        return 0
+
+    rows: list[tuple[str, float, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="review-speed-cache-") as cache_dir:
+        for label in ("mcp-backend review (cold)", "mcp-backend review (warm)"):
+            wall, peak, out = run_measured(review_argv(tree, Path(cache_dir), args.jobs))
+            try:
+                figures = json.loads(out.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                figures = {"error": out[-500:]}
+            detail = (
+                f"{figures.get('files')} files, {figures.get('findings')} findings, "
+                f"{figures.get('cache_hits')} cached, worker peak "
+                f"{figures.get('worker_peak_mb', 0):.0f} MB"
+                if "error" not in figures
+                else str(figures["error"])
+            )
+            rows.append((label, wall, peak, detail))
+            if label.endswith("(cold)") and "by_rule" in figures:
+                print("  findings by rule (cold):", figures["by_rule"])
+
+    ruff = VENV_BIN / "ruff"
+    wall, peak, out = run_measured(
+        [
+            str(ruff),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "S,ASYNC",
+            "--exit-zero",
+            "--output-format",
+            "json",
+            str(tree),
+        ]
+    )
+    rows.append(("ruff check --select S,ASYNC", wall, peak, ""))
+
+    if not args.skip_bandit:
+        bandit = VENV_BIN / "bandit"
+        with tempfile.NamedTemporaryFile(suffix=".json") as report:
+            wall, peak, _ = run_measured(
+                [str(bandit), "-r", "-q", "-f", "json", "-o", report.name, str(tree)]
+            )
+            try:
+                issues = len(json.loads(Path(report.name).read_text() or "{}").get("results", []))
+                detail = f"{issues} issues"
+            except ValueError:
+                detail = "report unreadable"
+        rows.append(("bandit -r -q", wall, peak, detail))
+
+    print(f"\n{'tool':<30} {'wall':>9} {'peak RSS':>10}  detail")
+    for label, wall, peak, detail in rows:
+        print(f"{label:<30} {wall:>8.2f}s {peak:>8.0f}MB  {detail}")
+
+    cold = rows[0][1]
+    warm = rows[1][1]
+    print(f"\nwarm / cold: {warm / cold:.1%} (target <= 10%)")
+    bandit_rows = [r for r in rows if r[0].startswith("bandit")]
+    if bandit_rows:
+        print(f"bandit / our cold run: {bandit_rows[0][1] / cold:.2f}x (target > 1)")
+    ruff_row = next(r for r in rows if r[0].startswith("ruff"))
+    print(f"our cold run / ruff: {cold / ruff_row[1]:.1f}x")
+    print(f"peak RSS of our review: {max(rows[0][2], rows[1][2]):.0f} MB (target <= 500 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
