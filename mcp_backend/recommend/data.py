@@ -74,6 +74,7 @@ INPUT_FACTS: frozenset[str] = frozenset(
         "team_languages",
         "existing_languages",
         "existing_stack",
+        "requested_runtime",
         "requested_deployment",
         "clarity",
     }
@@ -107,6 +108,7 @@ class Tech(_Data):
     requires: Condition = Field(default_factory=dict)
     serves: list[str] = Field(default_factory=list)
     hosted: list[str] = Field(default_factory=list)
+    covers: list[Literal["jwt", "session", "oauth", "roles", "none"]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _facts_known(self) -> Tech:
@@ -165,6 +167,7 @@ class StackRules(_Data):
     scale: ScaleThresholds
     languages: dict[str, list[str]]
     option_names: dict[str, str] = Field(default_factory=dict)
+    coverage_hints: dict[str, str] = Field(default_factory=dict)
     implied_rows: list[ImpliedRow] = Field(default_factory=list)
     preferences: list[Preference] = Field(default_factory=list)
 

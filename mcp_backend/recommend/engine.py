@@ -177,6 +177,7 @@ def input_facts(req: Requirements, data: RecommendData) -> dict[str, tuple[str, 
         "team_languages": team_language_families(req, data),
         "existing_languages": existing_language_families(req, data),
         "existing_stack": tuple(req.existing_stack),
+        "requested_runtime": (req.runtime,) if req.runtime else (),
         "requested_deployment": (req.deployment,) if req.deployment else (),
     }
 
@@ -529,6 +530,30 @@ def _hosting(solution: Solution, req: Requirements, data: RecommendData) -> Tech
     return _ref(data.tech(ordered[0]))
 
 
+def _auth_detail(aspect: str, solution: Solution, req: Requirements, data: RecommendData) -> str:
+    """For auth: the OAuth providers and roles to cover; for the library: what it leaves out."""
+    needs = [need for need in solution.facts.get("auth_needs", ()) if need in ("oauth", "roles")]
+    if aspect == "auth":
+        parts: list[str] = []
+        if "oauth" in needs:
+            providers = ", ".join(req.oauth_providers) or "providers to be named"
+            parts.append(f"OAuth sign-in ({providers})")
+        if "roles" in needs:
+            parts.append("role-based access checks on protected routes")
+        return f"with {' and '.join(parts)}" if parts else ""
+    if aspect == "auth_library":
+        library = data.tech(solution.chosen["auth_library"].tech)
+        wanted = [*solution.facts.get("auth", ()), *needs]
+        missing = [need for need in wanted if need not in library.covers]
+        hints = [data.stack.coverage_hints.get(need, need) for need in missing]
+        return (
+            f"{library.name} does not cover {', '.join(missing)}: " + "; ".join(hints)
+            if missing
+            else ""
+        )
+    return ""
+
+
 def _aspect_choices(
     solution: Solution, req: Requirements, data: RecommendData
 ) -> list[AspectChoice]:
@@ -552,6 +577,7 @@ def _aspect_choices(
                 confidence=_LOWER[cand.confidence] if adjusted else cand.confidence,
                 alternatives=_alternatives(aspect, solution, req, data),
                 hosted=_hosting(solution, req, data) if aspect == "database" else None,
+                detail=_auth_detail(aspect, solution, req, data),
                 adjusted_from=_ref(data.tech(requested.tech)) if adjusted and requested else None,
             )
         )

@@ -210,6 +210,11 @@ class AspectChoice(BaseModel):
     confidence: Confidence
     alternatives: list[Alternative] = Field(default_factory=list)
     hosted: TechRef | None = Field(default=None, description="For the database: where to run it.")
+    detail: str = Field(
+        default="",
+        description="What else the choice involves, e.g. OAuth providers and roles for auth, "
+        "or what to add where the auth library does not cover a need.",
+    )
     adjusted_from: TechRef | None = Field(
         default=None,
         description="What the inputs or tables asked for before a conflict or incompatibility "

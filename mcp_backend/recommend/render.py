@@ -19,6 +19,8 @@ def _choice_cell(item: AspectChoice) -> str:
     text = f"**{item.choice.name}**"
     if item.hosted is not None:
         text += f" on {item.hosted.name}"
+    if item.detail:
+        text += f"; {item.detail}"
     if item.adjusted_from is not None:
         text += f" (instead of {item.adjusted_from.name})"
     return _cell(text)

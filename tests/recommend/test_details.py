@@ -137,3 +137,31 @@ def test_exhausted_search_still_returns_a_complete_stack(
     assert [item.aspect for item in rec.stack] == list(engine.ASPECT_ORDER)
     assert rec.choice("framework") in {"fastapi", "django", "flask"}
     assert "no conflict-free stack found" in caplog.text
+
+
+def test_auth_detail_names_providers_and_what_the_library_leaves_out() -> None:
+    rec = recommend(
+        Requirements(
+            runtime="node",
+            framework="hono",
+            auth=["jwt", "roles"],
+            oauth_providers=["google", "github"],
+        )
+    )
+    auth = next(item for item in rec.stack if item.aspect == "auth")
+    assert "google, github" in auth.detail and "role" in auth.detail
+    library = next(item for item in rec.stack if item.aspect == "auth_library")
+    assert library.choice.id == "better-auth"  # covers OAuth and roles itself
+    assert library.detail == ""
+
+    plain = recommend(Requirements(runtime="node", framework="hono", auth=["jwt", "roles"]))
+    library = next(item for item in plain.stack if item.aspect == "auth_library")
+    assert library.choice.id == "hono-jwt"
+    assert "does not cover roles" in library.detail
+
+
+def test_runtime_any_is_not_asked_and_says_why() -> None:
+    rec = recommend(Requirements(runtime="any"))
+    assert "runtime" not in {question.aspect for question in rec.open_questions}
+    runtime = next(item for item in rec.stack if item.aspect == "runtime")
+    assert runtime.rule == "runtime-no-preference"
