@@ -112,9 +112,16 @@ async def _execute(
     first_failure: list[str] = []
     total = len(stages)
 
+    progress_broken: list[bool] = []
+
     async def report_progress(message: str) -> None:
-        if on_progress is not None:
+        if on_progress is None or progress_broken:
+            return
+        try:
             await on_progress(len(results), total, message)
+        except Exception:  # a client that went away must not stop the checks
+            logger.warning("progress callback failed; no more progress is sent", exc_info=True)
+            progress_broken.append(True)
 
     async def run_one(stage: Stage) -> None:
         try:

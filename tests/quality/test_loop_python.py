@@ -199,3 +199,31 @@ async def test_test_selection_by_path_and_node_id(copy_fixture: CopyFixture) -> 
     result = stage(by_node, "test")
     assert result.status == "passed" and result.counts.tests_total == 1
     assert result.command[-1] == node_id
+
+
+@pytest.mark.anyio
+async def test_progress_is_reported_and_a_failing_callback_does_not_stop_the_loop(
+    copy_fixture: CopyFixture,
+) -> None:
+    root = copy_fixture("inventory_clean")
+    seen: list[tuple[int, int, str]] = []
+
+    async def record(done: int, total: int, message: str) -> None:
+        seen.append((done, total, message))
+
+    request = LoopRequest(root=root, stages=["lint", "format", "test"])
+    report = await run_quality_loop(request, record)
+    assert report.status == "passed"
+    assert all(total == 3 for _, total, _ in seen)
+    started = sorted(m for _, _, m in seen if "running" in m)
+    assert started == ["format: running ruff", "lint: running ruff", "test: running pytest"]
+    assert seen[-1][0] == 3 and seen[-1][2].startswith("test: passed")
+    # tests wait for the checks: both check stages finished before pytest started
+    test_start = next(i for i, (_, _, m) in enumerate(seen) if m == "test: running pytest")
+    assert seen[test_start][0] == 2
+
+    async def broken(done: int, total: int, message: str) -> None:
+        raise ConnectionResetError("client went away")
+
+    again = await run_quality_loop(request, broken)
+    assert again.status == "passed" and len(again.stages) == 3
