@@ -322,6 +322,7 @@ class RecommendData(_Data):
                 check_values(condition, f"preference {pref.id}")
         for rule in self.conflicts.conflicts:
             check_values(rule.when, f"conflict {rule.id}")
+        problems += self._facts_known_in_time()
         clarify_ids = {entry.id for entry in kb.clarify.do_not_default}
         for trigger in self.anti_defaults.triggers:
             if trigger.id not in clarify_ids:
@@ -334,6 +335,39 @@ class RecommendData(_Data):
         if problems:
             raise ValueError("recommend data is inconsistent:\n  " + "\n  ".join(problems))
         return self
+
+    def _facts_known_in_time(self) -> list[str]:
+        """A rule deciding an aspect may only read inputs and aspects decided before it.
+
+        A fact decided later is still missing when the rule runs, so the rule would never fire
+        (a `requires`) or never match (a preference) - a silent data bug.
+        """
+        attribute_sources: dict[str, set[str]] = {}
+        for tech in self.catalog.tech:
+            for key in tech.attributes:
+                attribute_sources.setdefault(key, set()).add(tech.kind)
+        position: dict[str, int] = {aspect: index for index, aspect in enumerate(ASPECT_ORDER)}
+        # The database's hosting is chosen after the whole stack.
+        position["hosting"] = len(ASPECT_ORDER)
+
+        def late_facts(condition: Condition, aspect: str) -> list[str]:
+            limit = position[aspect]
+            late: list[str] = []
+            for key in condition:
+                sources = {key} if key in CHOICE_FACTS else attribute_sources.get(key, set())
+                if any(position.get(source, 0) >= limit for source in sources):
+                    late.append(key)
+            return late
+
+        problems: list[str] = []
+        for tech in self.catalog.tech:
+            if tech.kind in position and (late := late_facts(tech.requires, tech.kind)):
+                problems.append(f"tech {tech.id} requires {late}, decided after {tech.kind}")
+        for pref in self.stack.preferences:
+            for condition in pref.when:
+                if late := late_facts(condition, pref.aspect):
+                    problems.append(f"preference {pref.id} reads {late}, decided later")
+        return problems
 
 
 _NO_TECH = Tech(id="none", kind="runtime", name="", summary="", prefer_if="")

@@ -15,7 +15,7 @@ from mcp_backend.recommend import (
     Requirements,
 )
 from mcp_backend.recommend.clarify import ANSWER_FIELDS
-from mcp_backend.recommend.data import load_recommend_data
+from mcp_backend.recommend.data import ConflictRule, Preference, RecommendData, load_recommend_data
 
 KB = load_knowledge()
 
@@ -100,3 +100,51 @@ def test_recommend_data_is_cross_checked_and_complete() -> None:
             "errors",
             "auth",
         }
+
+
+def _rebuilt(**changes: object) -> None:
+    data = load_recommend_data()
+    parts: dict[str, object] = {
+        "knowledge": data.knowledge,
+        "catalog": data.catalog,
+        "stack": data.stack,
+        "conflicts": data.conflicts,
+        "anti_defaults": data.anti_defaults,
+        "layouts": data.layouts,
+    }
+    parts.update(changes)
+    RecommendData.model_validate(parts)
+
+
+def test_data_errors_are_caught_when_loading() -> None:
+    data = load_recommend_data()
+    late = Preference(
+        id="orm-reads-jobs",
+        aspect="orm",
+        when=[{"jobs": ["celery"]}],
+        prefer=["drizzle"],
+        reason="x",
+    )
+    with pytest.raises(ValidationError, match="orm-reads-jobs reads \\['jobs'\\]"):
+        _rebuilt(stack=data.stack.model_copy(update={"preferences": [late]}))
+
+    typo = ConflictRule(
+        id="typo",
+        title="t",
+        when={"framework": ["expresss"], "deployment": ["edge"]},
+        explanation="e",
+        resolution="r",
+    )
+    with pytest.raises(ValidationError, match="unknown technology 'expresss'"):
+        _rebuilt(conflicts=data.conflicts.model_copy(update={"conflicts": [typo]}))
+
+
+def test_a_conflict_over_inputs_alone_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="at least one chosen aspect"):
+        ConflictRule(
+            id="inputs-only",
+            title="t",
+            when={"scenarios": ["edge-serverless"], "data_needs": ["simple-local"]},
+            explanation="e",
+            resolution="r",
+        )
