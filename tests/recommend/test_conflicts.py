@@ -8,7 +8,7 @@ import pytest
 
 from mcp_backend.recommend import Requirements, recommend
 from mcp_backend.recommend.data import load_recommend_data
-from tests.recommend.conftest import final_facts, holds
+from tests.recommend.stack_facts import final_facts, holds
 
 # rule id → inputs that ask for the clashing combination
 CASES: dict[str, dict[str, Any]] = {

@@ -21,7 +21,7 @@ from mcp_backend.recommend import (
     recommend,
 )
 from mcp_backend.recommend.data import ASPECT_ORDER, load_recommend_data
-from tests.recommend.conftest import final_facts, holds
+from tests.recommend.stack_facts import final_facts, holds
 
 DATA = load_recommend_data()
 
