@@ -145,6 +145,9 @@ def elicitation_model(questions: list[ClarifyQuestion]) -> type[BaseModel]:
             Field(
                 default=None,
                 title=question.name,
+                # Display names for the options (the spec's titled-enum form that every
+                # elicitation-capable client version accepts).
+                json_schema_extra={"enumNames": [option.name for option in question.options]},
                 description=f"{question.question} Options: {choices}. Why it matters: "
                 f"{question.why}",
             ),

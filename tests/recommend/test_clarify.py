@@ -88,6 +88,7 @@ def test_elicitation_form_is_flat_optional_enums_accepted_by_mcp() -> None:
         prop = schema["properties"][question.aspect]
         assert prop["type"] == "string"
         assert prop["enum"] == [option.id for option in question.options]
+        assert prop["enumNames"] == [option.name for option in question.options]
         assert prop["title"] == question.name
         assert question.question in prop["description"]
     assert form().model_dump() == dict.fromkeys(form.model_fields)
