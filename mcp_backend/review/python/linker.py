@@ -25,7 +25,7 @@ from mcp_backend.review.model import (
     Signal,
 )
 from mcp_backend.review.project_rules import _policy
-from mcp_backend.review.python.frameworks._classify import Classifier
+from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._django_link import DjangoLinker
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
@@ -40,6 +40,7 @@ APP_KINDS = {
     "Blueprint": ("flask", "router"),
     "Namespace": ("flask", "router"),
     "Api": ("flask", "router"),
+    "namespace": ("flask", "router"),
     "Application": ("aiohttp", "app"),
     "RouteTableDef": ("aiohttp", "router"),
     "Starlette": ("starlette", "app"),
@@ -58,6 +59,23 @@ class Chain:
     prefix: str = ""
     dependencies: list[tuple[str, str, int, str]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mechanism:
+    """A hook or middleware, classified once, applied to every route behind it."""
+
+    caps: Caps
+    kind: str
+    detail: str
+    file: str
+    line: int
+    level: str
+
+    def apply_to(self, draft: RouteDraft) -> None:
+        draft.apply(
+            self.caps, self.kind, self.detail, file=self.file, line=self.line, level=self.level
+        )
 
 
 @dataclass
@@ -82,6 +100,7 @@ class _Linker:
         self.classifier = Classifier(self.modules)
         self.edges: dict[str, list[Edge]] = {}
         self._limiters_cache: list[tuple[str, str, int]] | None = None
+        self._mechanism_cache: dict[str, list[Mechanism]] | None = None
         self._build_edges()
 
     # --- wiring ---------------------------------------------------------------------------
@@ -110,8 +129,11 @@ class _Linker:
     def _object_kind(self, symbol: Symbol | None) -> tuple[str, str]:
         if symbol is None or symbol.kind != "object":
             return ("", "")
-        call = str(symbol.fact.get("call", "")).rsplit(".", 1)[-1]
-        return APP_KINDS.get(call, ("", ""))
+        return self._object_kind_of_call(str(symbol.fact.get("call", "")))
+
+    @staticmethod
+    def _object_kind_of_call(call: str) -> tuple[str, str]:
+        return APP_KINDS.get(call.rsplit(".", 1)[-1], ("", ""))
 
     def chains(self, symbol: Symbol | None, depth: int = 0) -> list[Chain]:
         if symbol is None:
@@ -243,6 +265,7 @@ class _Linker:
                 m
                 for m in cls.fact.get("methods", [])
                 if m.upper() in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+                and (not entry.get("methods") or m.upper() in entry["methods"])
             ]
             for verb in verbs:
                 routes.append(
@@ -290,6 +313,17 @@ class _Linker:
         if class_ref:
             cls = self.modules.resolve(class_ref)
             if cls is not None and cls.kind == "class":
+                for attr in ("decorators", "method_decorators"):
+                    for name in self.modules.class_attr(cls, attr) or []:
+                        draft.apply(
+                            self.classifier.classify(name),
+                            "decorator",
+                            f"{attr} {name.rsplit('.', 1)[-1]}",
+                            file=cls.file,
+                            line=int(cls.fact.get("line", 1)),
+                            level="route",
+                            keep_unknown=False,
+                        )
                 for deco in cls.fact.get("decorators", []):
                     if deco.get("short") not in ROUTE_DECORATORS:
                         draft.apply(
@@ -305,70 +339,82 @@ class _Linker:
             draft.apply_handler(fact, self.classifier, self.modules, framework=draft.framework)
 
     def _hooks_and_middleware(self, draft: RouteDraft, key: str) -> None:
+        for mechanism in self._mechanisms().get(key, []):
+            mechanism.apply_to(draft)
+
+    def _starlette_middleware(self, draft: RouteDraft) -> None:
+        for mechanism in self._mechanisms().get("", []):
+            mechanism.apply_to(draft)
+
+    def _mechanisms(self) -> dict[str, list[Mechanism]]:
+        """Hooks and middleware by the app/blueprint they are attached to, built once.
+        Key '' holds what applies to every route of its kind (before_app_request, Starlette
+        Middleware(...) lists)."""
+        if self._mechanism_cache is not None:
+            return self._mechanism_cache
+        found: dict[str, list[Mechanism]] = {}
+
+        def add(key: str, mechanism: Mechanism) -> None:
+            found.setdefault(key, []).append(mechanism)
+
         for result, facts in self.modules.by_name.values():
             for hook in facts.get("hooks", []):
                 target = self.modules.resolve(hook.get("target", ""))
-                applies = hook.get("kind") == "before_app_request" or (
-                    target is not None and target.key == key
-                )
-                if not applies:
-                    continue
-                level = "app" if self._object_kind(target)[1] == "app" else "router"
-                caps = self.classifier.classify(hook.get("function", ""))
-                draft.apply(
-                    caps,
-                    "hook",
-                    f"before_request {hook.get('function', '').rsplit('.', 1)[-1]}",
+                function = str(hook.get("function", ""))
+                mechanism = Mechanism(
+                    caps=self.classifier.classify(function),
+                    kind="hook",
+                    detail=f"before_request {function.rsplit('.', 1)[-1]}",
                     file=result.file,
                     line=int(hook.get("line", 1)),
-                    level=level,
+                    level="app" if self._object_kind(target)[1] == "app" else "router",
                 )
+                if hook.get("kind") == "before_app_request":
+                    add("*", mechanism)
+                elif target is not None:
+                    add(target.key, mechanism)
             for middleware in facts.get("middleware", []):
-                target = (
-                    self.modules.resolve(middleware.get("target", ""))
-                    if middleware.get("target")
-                    else None
-                )
-                if target is None or target.key != key:
-                    continue
-                caps = self.classifier.classify(middleware.get("name", ""))
-                draft.apply(
-                    caps,
-                    "middleware",
-                    middleware.get("name", "").rsplit(".", 1)[-1],
+                name = str(middleware.get("name", ""))
+                mechanism = Mechanism(
+                    caps=self.classifier.classify(name),
+                    kind="middleware",
+                    detail=name.rsplit(".", 1)[-1],
                     file=result.file,
                     line=int(middleware.get("line", 1)),
                     level="app",
                 )
+                if not middleware.get("target"):
+                    add("", mechanism)
+                elif (target := self.modules.resolve(middleware["target"])) is not None:
+                    add(target.key, mechanism)
             for name, obj in facts.get("objects", {}).items():
-                # aiohttp web.Application(middlewares=[...]) / Starlette(middleware=[...])
-                if f"{facts.get('module')}:{name}" != key:
-                    continue
+                # aiohttp web.Application(middlewares=[...]) / FastAPI(middleware=[...])
                 for entry in obj.get("middleware", []):
-                    caps = self.classifier.classify(entry)
-                    draft.apply(
-                        caps,
-                        "middleware",
-                        entry.rsplit(".", 1)[-1],
-                        file=result.file,
-                        line=int(obj.get("line", 1)),
-                        level="app",
+                    add(
+                        f"{facts.get('module')}:{name}",
+                        Mechanism(
+                            caps=self.classifier.classify(entry),
+                            kind="middleware",
+                            detail=entry.rsplit(".", 1)[-1],
+                            file=result.file,
+                            line=int(obj.get("line", 1)),
+                            level="app",
+                        ),
                     )
+        # before_app_request hooks apply to every Flask route: attach them to every key.
+        for mechanism in found.pop("*", []):
+            for key in {k for k in found if k} | self._flask_keys():
+                found.setdefault(key, []).append(mechanism)
+        self._mechanism_cache = found
+        return found
 
-    def _starlette_middleware(self, draft: RouteDraft) -> None:
-        for result, facts in self.modules.by_name.values():
-            for middleware in facts.get("middleware", []):
-                if middleware.get("target"):
-                    continue
-                caps = self.classifier.classify(middleware.get("name", ""))
-                draft.apply(
-                    caps,
-                    "middleware",
-                    middleware.get("name", "").rsplit(".", 1)[-1],
-                    file=result.file,
-                    line=int(middleware.get("line", 1)),
-                    level="app",
-                )
+    def _flask_keys(self) -> set[str]:
+        keys: set[str] = set()
+        for _, facts in self.modules.by_name.values():
+            for name, obj in facts.get("objects", {}).items():
+                if self._object_kind_of_call(str(obj.get("call", "")))[0] == "flask":
+                    keys.add(f"{facts.get('module')}:{name}")
+        return keys
 
     def _flask_global_limits(self, draft: RouteDraft) -> None:
         for symbol_file, obj, line in self._global_limiters():

@@ -314,3 +314,22 @@ def test_add_api_route_and_mounted_sub_app() -> None:
     )
     assert route(index, "GET", "/ping").handler == "ping"
     assert route(index, "POST", "/v2/things").mounted_prefix == "/v2"
+
+
+def test_security_scopes_are_a_role_check() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/admin.py": """
+                from fastapi import APIRouter, Security
+                from app.deps import get_current_user
+                router = APIRouter(prefix="/admin")
+                @router.delete("/cache")
+                def flush(user=Security(get_current_user, scopes=["admin:write"])):
+                    return None
+            """,
+        }
+    )
+    flush = route(index, "DELETE", "/admin/cache")
+    assert flush.auth.status == "present"
+    assert flush.authz.evidence[0].detail == "Security scopes admin:write"

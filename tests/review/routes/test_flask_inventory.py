@@ -222,3 +222,47 @@ def test_raw_form_fields_stored_without_a_form_are_unvalidated() -> None:
     assert route(index, "POST", "/notes/checked").validation.status == "present"
     # Fields used only for a lookup are not stored unchecked: not reported as missing.
     assert route(index, "POST", "/search").validation.status == "unknown"
+
+
+def test_flask_restful_resources_and_restx_namespaces() -> None:
+    index = build_index(
+        {
+            "api/__init__.py": """
+                from flask import Blueprint, Flask
+                from flask_restful import Api
+                from flask_restx import Api as RestxApi, Namespace
+                from api.resources import TodoResource, Report
+                app = Flask(__name__)
+                bp = Blueprint("v1", __name__, url_prefix="/v1")
+                api = Api(bp)
+                api.add_resource(TodoResource, "/todos/<int:todo_id>")
+                app.register_blueprint(bp)
+                docs = RestxApi(app)
+                reports = Namespace("reports")
+                docs.add_namespace(reports, path="/reports")
+                @reports.route("/<int:report_id>")
+                class ReportItem(Report):
+                    def delete(self, report_id):
+                        return None
+            """,
+            "api/resources.py": """
+                from flask_jwt_extended import jwt_required
+                from flask_restful import Resource
+                class TodoResource(Resource):
+                    method_decorators = [jwt_required()]
+                    def get(self, todo_id):
+                        return {}
+                    def delete(self, todo_id):
+                        return {}
+                class Report(Resource):
+                    pass
+            """,
+        }
+    )
+    todo = route(index, "DELETE", "/v1/todos/<int:todo_id>")
+    assert todo.handler == "TodoResource.delete"
+    assert todo.auth.status == "present"
+    assert "method_decorators" in todo.auth.evidence[0].detail
+    report = route(index, "DELETE", "/reports/<int:report_id>")
+    assert report.framework == "flask"
+    assert report.auth.status == "absent"

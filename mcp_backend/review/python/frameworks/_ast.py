@@ -98,13 +98,13 @@ def source_text(node: ast.AST) -> str:
 class Imports:
     """Alias -> fully qualified name for one module, relative imports resolved."""
 
-    def __init__(self, tree: ast.Module, module: str, is_package: bool) -> None:
+    def __init__(self, nodes: list[ast.AST], module: str, is_package: bool) -> None:
         self.module = module
         self.aliases: dict[str, str] = {}
         package_parts = module.split(".") if module else []
         if not is_package and package_parts:
             package_parts = package_parts[:-1]
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:

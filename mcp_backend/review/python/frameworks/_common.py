@@ -36,28 +36,46 @@ CLASS_ATTRS = (
     "permission_required",
     "login_url",
     "throttle_scope",
+    "decorators",
+    "method_decorators",
 )
 
 
-def local_names(tree: ast.Module) -> frozenset[str]:
-    """Names bound anywhere in the module (so `router` in `@router.get` can be qualified)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    return frozenset(names)
-
-
 class ModuleScope:
-    """The qualification context of one module."""
+    """The qualification context of one module, and its nodes indexed by kind (one walk)."""
 
     def __init__(self, tree: ast.Module, module: str, is_package: bool) -> None:
         self.tree = tree
         self.module = module
-        self.imports = Imports(tree, module, is_package)
-        self.locals = local_names(tree)
+        self.calls: list[ast.Call] = []
+        self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        self.classes: list[ast.ClassDef] = []
+        self.assignments: list[ast.Assign | ast.AnnAssign] = []
+        self.constants: list[ast.Constant] = []
+        self.names: list[ast.Name] = []
+        import_nodes: list[ast.AST] = []
+        bound: set[str] = set()
+        for node in ast.walk(tree):  # one walk, indexed by kind for every extractor
+            if isinstance(node, ast.Name):
+                self.names.append(node)
+                if isinstance(node.ctx, ast.Store):
+                    bound.add(node.id)
+            elif isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.Constant):
+                self.constants.append(node)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.functions.append(node)
+                bound.add(node.name)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+                bound.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                self.assignments.append(node)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                import_nodes.append(node)
+        self.imports = Imports(import_nodes, module, is_package)
+        self.locals = frozenset(bound)
 
     def q(self, node: ast.AST | None) -> str:
         return self.imports.qualify(node, self.locals)
@@ -86,8 +104,9 @@ class ModuleScope:
 
 def _annotation_facts(scope: ModuleScope, annotation: ast.expr | None) -> dict[str, Any]:
     if annotation is None:
-        return {"annotation": None, "depends": []}
+        return {"annotation": None, "depends": [], "scopes": []}
     depends: list[str] = []
+    scopes: list[str] = []
     base: ast.expr = annotation
     if isinstance(annotation, ast.Subscript) and last_name(annotation.value) == "Annotated":
         parts = elements(annotation.slice)
@@ -96,12 +115,17 @@ def _annotation_facts(scope: ModuleScope, annotation: ast.expr | None) -> dict[s
             for extra in parts[1:]:
                 if isinstance(extra, ast.Call) and last_name(extra.func) in DEPENDS_CALLS:
                     depends.extend(scope.depends_targets(extra))
+                    scopes.extend(str_list(keyword(extra, "scopes")))
     # Optional[Model] / Model | None / list[Model]: the interesting class is inside.
     if isinstance(base, ast.BinOp):
         base = base.left
     if isinstance(base, ast.Subscript) and last_name(base.value) in {"Optional", "list", "List"}:
         base = base.slice
-    return {"annotation": scope.q(base) or source_text(base)[:80], "depends": depends}
+    return {
+        "annotation": scope.q(base) or source_text(base)[:80],
+        "depends": depends,
+        "scopes": scopes,
+    }
 
 
 def function_fact(
@@ -128,6 +152,7 @@ def function_fact(
             default_kind = last_name(param_default.func)
             if default_kind in DEPENDS_CALLS:
                 facts["depends"].extend(scope.depends_targets(param_default))
+                facts["scopes"] = str_list(keyword(param_default, "scopes"))
         facts.update({"name": arg.arg, "default_kind": default_kind})
         params.append(facts)
     decorators = [decorator_fact(scope, d) for d in fn.decorator_list]
@@ -172,21 +197,35 @@ def collect_functions_and_classes(scope: ModuleScope) -> tuple[dict[str, Any], d
     functions: dict[str, Any] = {}
     classes: dict[str, Any] = {}
 
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
+    def visit(statements: list[ast.stmt], prefix: str) -> None:
+        for child in statements:
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 qualname = f"{prefix}{child.name}"
                 if qualname not in functions:
                     functions[qualname] = function_fact(scope, child, qualname)
-                visit(child, "")  # nested functions (factories, decorators) by their own name
+                visit(child.body, "")  # nested functions (factories, decorators) by their name
             elif isinstance(child, ast.ClassDef):
                 classes[child.name] = class_fact(scope, child)
-                visit(child, f"{child.name}.")
+                visit(child.body, f"{child.name}.")
             else:
-                visit(child, prefix)
+                visit(nested_statements(child), prefix)
 
-    visit(scope.tree, "")
+    visit(scope.tree.body, "")
     return functions, classes
+
+
+def nested_statements(statement: ast.stmt) -> list[ast.stmt]:
+    """Statements inside if/for/while/with/try blocks (where apps define routes too)."""
+    inner: list[ast.stmt] = []
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list):
+            inner.extend(s for s in block if isinstance(s, ast.stmt))
+    for handler in getattr(statement, "handlers", []) or []:
+        inner.extend(handler.body)
+    for case in getattr(statement, "cases", []) or []:
+        inner.extend(case.body)
+    return inner
 
 
 def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
@@ -237,8 +276,8 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
     """Module objects built by a call (`router = APIRouter(...)`) and Annotated aliases."""
     objects: dict[str, Any] = {}
     aliases: dict[str, Any] = {}
-    for node in ast.walk(scope.tree):
-        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+    for node in scope.assignments:
+        if node.value is None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = [t.id for t in targets if isinstance(t, ast.Name)]
@@ -251,7 +290,7 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
                 "line": node.lineno,
                 "prefix": template_str(keyword(value, "prefix"))
                 or template_str(keyword(value, "url_prefix"))
-                or "",
+                or _namespace_prefix(value),
                 "dependencies": scope.names_in(keyword(value, "dependencies")),
                 "middleware": scope.names_in(
                     keyword(value, "middleware") or keyword(value, "middlewares")
@@ -273,15 +312,24 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
     return objects, aliases
 
 
+def _namespace_prefix(call: ast.Call) -> str:
+    """Flask-RESTX `Namespace("todos")` / `api.namespace("todos", path="/v1/todos")`."""
+    if last_name(call.func) not in {"Namespace", "namespace"}:
+        return ""
+    path = template_str(keyword(call, "path"))
+    if path is not None:
+        return path
+    name = const_str(call.args[0]) if call.args else None
+    return f"/{name}" if name else ""
+
+
 def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
     """What a test file points at: 'METHOD path' calls, URL names, imported project names."""
     calls: set[str] = set()
     url_names: set[str] = set()
     used_in_calls: set[int] = set()
     http_verbs = {"get", "post", "put", "patch", "delete", "head", "options"}
-    for node in ast.walk(scope.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in scope.calls:
         short = last_name(node.func)
         first = node.args[0] if node.args else keyword(node, "url") or keyword(node, "path")
         verb = short.upper() if short in http_verbs else "ANY"
@@ -300,7 +348,7 @@ def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
             if text:
                 url_names.add(text)
     # Paths kept in constants (URL = "/api/orders/") may be used with any method.
-    for n in ast.walk(scope.tree):
+    for n in scope.constants:
         text = const_str(n)
         if (
             text is not None
@@ -309,12 +357,12 @@ def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
             and id(n) not in used_in_calls
         ):
             calls.add(f"ANY {text.split('?', 1)[0]}")
-    referenced = {n.id for n in ast.walk(scope.tree) if isinstance(n, ast.Name)}
+    referenced = {n.id for n in scope.names}
     imported = sorted(q for alias, q in scope.imports.aliases.items() if alias in referenced)
     # URL names passed indirectly (parametrize lists, constants) still name the route.
     words = {
         text
-        for n in ast.walk(scope.tree)
+        for n in scope.constants
         if (text := const_str(n)) is not None and 3 <= len(text) <= 80 and " " not in text
     }
     return {

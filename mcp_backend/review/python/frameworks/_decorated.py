@@ -17,7 +17,7 @@ from mcp_backend.review.python.frameworks._ast import (
     positional_or_keyword,
     str_list,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope
+from mcp_backend.review.python.frameworks._common import ModuleScope, nested_statements
 
 VERB_DECORATORS = {m.lower(): m for m in HTTP_METHODS}
 GENERIC_DECORATORS = frozenset({"route", "api_route", "view"})
@@ -49,8 +49,8 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
 def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:
     routes: list[dict[str, Any]] = []
 
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
+    def visit(statements: list[ast.stmt], prefix: str) -> None:
+        for child in statements:
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 for deco in child.decorator_list:
                     route = _route_decorator(scope, deco)
@@ -65,7 +65,7 @@ def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:
                         style="decorator",
                     )
                     routes.append(route)
-                visit(child, "")
+                visit(child.body, "")
             elif isinstance(child, ast.ClassDef):
                 # Flask-RESTX / Flask-RESTful / MethodView class routes: one route per verb.
                 for deco in child.decorator_list:
@@ -88,9 +88,9 @@ def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:
                                     "class_ref": f"{scope.module}.{child.name}",
                                 }
                             )
-                visit(child, f"{child.name}.")
+                visit(child.body, f"{child.name}.")
             else:
-                visit(child, prefix)
+                visit(nested_statements(child), prefix)
 
-    visit(scope.tree, "")
+    visit(scope.tree.body, "")
     return routes

@@ -161,6 +161,16 @@ class RouteDraft:
     ) -> None:
         file, line = self.file, int(fact.get("line", self.line))
         for param in fact.get("params", []):
+            if param.get("scopes"):
+                self.role.append(
+                    Evidence(
+                        kind="role",
+                        detail=f"Security scopes {', '.join(param['scopes'])}",
+                        file=file,
+                        line=line,
+                        level="route",
+                    )
+                )
             for target in param.get("depends", []):
                 short = target.rsplit(".", 1)[-1]
                 self.apply(

@@ -49,7 +49,7 @@ def _add(
 
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
-    for node in ast.walk(scope.tree):
+    for node in (*scope.calls, *scope.functions):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if any(
                 last_name(d) == "middleware" and not isinstance(d, ast.Call)

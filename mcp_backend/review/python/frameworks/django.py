@@ -54,7 +54,7 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
                 _assignment(scope, target.id, value, statement.lineno, facts)
     if module_names & SETTINGS_MARKERS:
         _settings(scope, facts)
-    for node in ast.walk(scope.tree):
+    for node in (*scope.calls, *scope.classes):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "register" and len(node.args) >= 2:
                 prefix = const_str(node.args[0])

@@ -24,7 +24,7 @@ NARROW_EXCEPTIONS = ("RateLimitExceeded",)
 
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
-    for node in ast.walk(scope.tree):
+    for node in (*scope.calls, *scope.functions):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             _call(scope, node, facts)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

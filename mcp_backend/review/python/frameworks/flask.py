@@ -21,7 +21,8 @@ ERROR_HOOKS = frozenset({"errorhandler", "app_errorhandler", "register_error_han
 
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
-    for node in ast.walk(scope.tree):
+    _api_bindings(scope, facts)
+    for node in (*scope.calls, *scope.functions):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for deco in node.decorator_list:
                 func = deco.func if isinstance(deco, ast.Call) else deco
@@ -47,6 +48,35 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
                     )
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             _call(scope, node, facts)
+
+
+def _api_bindings(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    """`api = Api(app)` / `Api(bp)` / `ns = api.namespace("x")`: the API object is mounted on
+    the app, blueprint or API it was created from (prefixes and hooks flow through)."""
+    for node in scope.assignments:
+        value = node.value
+        if not isinstance(value, ast.Call):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        kind = last_name(value.func)
+        if kind == "Api" and value.args:
+            parent = scope.q(value.args[0])
+        elif kind == "namespace" and isinstance(value.func, ast.Attribute):
+            parent = scope.q(value.func.value)
+        else:
+            continue
+        for name in names:
+            facts["includes"].append(
+                {
+                    "kind": "api",
+                    "parent": parent,
+                    "child": f"{scope.module}.{name}",
+                    "prefix": "",
+                    "dependencies": [],
+                    "line": node.lineno,
+                }
+            )
 
 
 def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
@@ -109,6 +139,33 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
             {
                 "kind": attr,
                 "detail": ast.unparse(node.args[0]) if node.args else "",
+                "line": node.lineno,
+            }
+        )
+    elif attr == "add_resource" and len(node.args) >= 2:
+        # Flask-RESTful / Flask-RESTX: api.add_resource(TodoResource, "/todos/<int:id>")
+        for url in node.args[1:]:
+            rule = const_str(url)
+            if rule is not None:
+                facts["class_routes"].append(
+                    {
+                        "target": target,
+                        "path": rule,
+                        "class_ref": scope.q(node.args[0]),
+                        "methods": [],
+                        "line": node.lineno,
+                    }
+                )
+    elif attr == "add_namespace" and node.args:
+        path = template_str(keyword(node, "path"))
+        facts["includes"].append(
+            {
+                "kind": "add_namespace",
+                "parent": target,
+                "child": scope.q(node.args[0]),
+                "prefix": path or "",
+                "override_prefix": path is not None,
+                "dependencies": [],
                 "line": node.lineno,
             }
         )

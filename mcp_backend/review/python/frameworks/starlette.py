@@ -19,15 +19,11 @@ from mcp_backend.review.python.frameworks._common import ModuleScope
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
     seen: set[int] = set()
-    mounts = [
-        n for n in ast.walk(scope.tree) if isinstance(n, ast.Call) and last_name(n.func) == "Mount"
-    ]
+    mounts = [n for n in scope.calls if last_name(n.func) == "Mount"]
     for mount in mounts:
         if id(mount) not in seen:
             _collect(scope, mount, "", facts, seen)
-    for node in ast.walk(scope.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in scope.calls:
         name = last_name(node.func)
         if name == "Route" and id(node) not in seen:
             _route(scope, node, "", facts)
