@@ -1,8 +1,16 @@
 """Clarify before recommending: which aspects are open, a form to ask them, and the answers.
 
-The MCP adapter asks the user with `elicitation_model(missing_aspects(req))` (one form, only the
-open aspects, flat optional enum fields) and feeds the reply to `apply_answers`; without
-elicitation it returns the `needs_clarification` recommendation with the same questions.
+How an MCP adapter uses it (never blocks: no elicitation, decline or cancel all fall through):
+
+    questions = missing_aspects(req)
+    if questions and client_supports_elicitation:
+        result = await ctx.elicit(elicitation_message(questions), elicitation_model(questions))
+        if result.action == "accept":
+            req = apply_answers(req, result.data)
+    return recommend(req)   # needs_clarification + provisional stack if questions remain
+
+The form has one optional enum-string field per open aspect (named by the clarify aspect id),
+so it fits MCP's flat elicitation schemas; skipped fields stay open questions.
 """
 
 from __future__ import annotations
