@@ -5,10 +5,8 @@
 
 The default tree is a copy (under benchmarks/.cache/) of the venv's site-packages, whole
 packages largest first until --max-lines. Every tool runs as a child process; wall time is
-measured around it and peak memory is the child's max RSS from wait4 (the largest single
-process among it and the descendants it waited for; the review's worker processes are
-children of a fork server, so for our review the figure is the main process, and the worker
-peak is printed separately).
+measured around it and peak memory is the largest total RSS of the child and all its
+descendants (worker processes included), sampled from /proc.
 Targets (issue 4): faster than Bandit, warm re-run <= 10% of cold, peak <= 500 MB.
 """
 
@@ -73,12 +71,47 @@ def build_tree(source: Path, max_lines: int) -> tuple[Path, int, int]:
     return target, len(files), sum(python_lines(p) for p in files)
 
 
+def _proc_tree_rss_kb(root_pid: int) -> int:
+    """Current RSS (kB) summed over root_pid and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                parents[pid] = int(line.split()[1])
+            elif line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1])
+    total = 0
+    for pid, kb in rss.items():
+        current = pid
+        for _ in range(64):  # walk up to see whether root_pid is an ancestor
+            if current == root_pid:
+                total += kb
+                break
+            current = parents.get(current, 0)
+            if current <= 1:
+                break
+    return total
+
+
 def run_measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB of the largest waited process, captured stdout tail)."""
+    """(wall seconds, peak RSS in MB of the whole process tree, captured stdout tail).
+
+    The tree's RSS is sampled from /proc every 0.25 s (worker processes included); the
+    largest single process's peak from wait4 is a floor for it."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
         deadline = started + TIME_LIMIT_S
+        peak_tree_kb = 0
+        last_sample = 0.0
         while True:
             pid, _status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
@@ -87,12 +120,16 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[fl
                 process.kill()
                 _pid, _status, usage = os.wait4(process.pid, 0)
                 break
+            now = time.perf_counter()
+            if sys.platform.startswith("linux") and now - last_sample >= 0.25:
+                last_sample = now
+                peak_tree_kb = max(peak_tree_kb, _proc_tree_rss_kb(process.pid))
             time.sleep(0.02)
         wall = time.perf_counter() - started
         process.returncode = 0  # reaped by wait4 above
         out.seek(0)
         tail = out.read()[-4000:].decode("utf-8", "replace")
-    return wall, usage.ru_maxrss / 1024, tail
+    return wall, max(usage.ru_maxrss, peak_tree_kb) / 1024, tail
 
 
 def review_argv(tree: Path, cache_dir: Path, jobs: int | None) -> list[str]:
@@ -109,14 +146,11 @@ def review_argv(tree: Path, cache_dir: Path, jobs: int | None) -> list[str]:
 
 def run_review_child(tree: Path, cache_dir: Path, jobs: int | None) -> None:
     """Child mode: one review, JSON figures on stdout."""
-    import resource
-
     sys.path.insert(0, str(REPO))
     from mcp_backend.review.engine import run_review
     from mcp_backend.review.model import ReviewRequest
 
     outcome = run_review(ReviewRequest(root=tree, cache_dir=cache_dir, jobs=jobs))
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     summary = outcome.summary
     print(
         json.dumps(
@@ -127,7 +161,6 @@ def run_review_child(tree: Path, cache_dir: Path, jobs: int | None) -> None:
                 "findings": summary.findings,
                 "cache_hits": summary.cache_hits,
                 "routes": summary.routes,
-                "worker_peak_mb": children,
                 "by_rule": _by_rule([f.rule_id for f in outcome.findings]),
             }
         )
@@ -199,8 +232,7 @@ def main() -> int:
                 figures = {"error": out[-500:]}
             detail = (
                 f"{figures.get('files')} files, {figures.get('findings')} findings, "
-                f"{figures.get('cache_hits')} cached, worker peak "
-                f"{figures.get('worker_peak_mb', 0):.0f} MB"
+                f"{figures.get('cache_hits')} cached"
                 if "error" not in figures
                 else str(figures["error"])
             )
