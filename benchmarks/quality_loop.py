@@ -3,9 +3,9 @@
 Targets: a copy of this repository (lint, format, typecheck, security and a slice of its
 tests) and a copy of the TypeScript fixture (eslint, tsc, vitest). For each target:
 
-- cold: every tool cache removed (ruff, mypy, pytest, eslint, tsc build info), then the exact
-  commands the loop plans are run one after another (the security review called directly),
-  caches removed again, then the loop;
+- cold: every tool cache removed (ruff, mypy, pytest, eslint, tsc build info, the review's
+  result cache), then the exact commands the loop plans run one after another (the security
+  review called directly), caches removed again, then the loop;
 - warm: one file edited, the sequential commands; another edit, the loop.
 
 Overhead of our own code = loop wall time − the loop's critical path (the longest check stage
@@ -63,6 +63,8 @@ class Target:
 def clear_caches(root: Path) -> None:
     for relative in CACHE_DIRS:
         shutil.rmtree(root / relative, ignore_errors=True)
+    # The review's result cache lives outside the project (see main()).
+    shutil.rmtree(os.environ["MCP_BACKEND_CACHE_DIR"], ignore_errors=True)
 
 
 def edit(root: Path, relative: str, marker: str) -> None:
@@ -173,6 +175,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="quality-bench-") as scratch:
+        os.environ["MCP_BACKEND_CACHE_DIR"] = str(Path(scratch) / "review-cache")
         if args.target in ("repo", "all"):
             copy = Path(scratch) / "repo"
             shutil.copytree(REPO, copy, ignore=COPY_IGNORE)
