@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from tree_sitter import Node, Tree
@@ -61,17 +62,70 @@ def is_test_path(file: str) -> bool:
     return TEST_PATH_RE.search(file) is not None
 
 
-@dataclass(eq=False)
 class Call:
-    """A call or `new` expression with its callee spelled out (whitespace removed)."""
+    """A call or `new` expression. Only `name` is computed up front (rules filter on it);
+    the callee text, object and arguments are worked out when a rule asks."""
 
-    node: Node
-    callee: str  # e.g. "res.status(500).json", "jwt.decode", "exec"
-    name: str  # last segment: "json", "decode", "exec"
-    obj: str  # callee minus its last segment: "res.status(500)", "jwt", ""
-    is_new: bool
-    args: list[Node]
-    tagged: bool = False  # sql`...`: a tagged template, which libraries parameterise
+    __slots__ = ("__dict__", "_source", "is_new", "name", "node")
+
+    def __init__(self, node: Node, source: bytes) -> None:
+        self.node = node
+        self._source = source
+        self.is_new = node.type == "new_expression"
+        callee = self.callee_node
+        if callee is not None and callee.type == "member_expression":
+            prop = callee.child_by_field_name("property")
+            self.name = (
+                source[prop.start_byte : prop.end_byte].decode("utf-8", "replace") if prop else ""
+            )
+        elif callee is not None:
+            self.name = "".join(
+                source[callee.start_byte : callee.end_byte].decode("utf-8", "replace").split()
+            )
+        else:
+            self.name = ""
+
+    @property
+    def callee_node(self) -> Node | None:
+        return self.node.child_by_field_name("constructor" if self.is_new else "function")
+
+    def _text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return "".join(
+            self._source[node.start_byte : node.end_byte].decode("utf-8", "replace").split()
+        )
+
+    @cached_property
+    def callee(self) -> str:
+        """e.g. "res.status(500).json", "jwt.decode", "exec" (whitespace removed)."""
+        return self._text(self.callee_node)
+
+    @cached_property
+    def obj(self) -> str:
+        """The callee minus its last segment: "res.status(500)", "jwt", ""."""
+        callee = self.callee_node
+        if callee is None or callee.type != "member_expression":
+            return ""
+        return self._text(callee.child_by_field_name("object"))
+
+    @cached_property
+    def _arguments(self) -> tuple[list[Node], bool]:
+        args_node = self.node.child_by_field_name("arguments")
+        if args_node is None:
+            return [], False
+        if args_node.type == "template_string":
+            return [args_node], True
+        return [a for a in args_node.named_children if a.type != "comment"], False
+
+    @property
+    def args(self) -> list[Node]:
+        return self._arguments[0]
+
+    @property
+    def tagged(self) -> bool:
+        """sql`...`: a tagged template, which libraries parameterise."""
+        return self._arguments[1]
 
     @property
     def line(self) -> int:
@@ -125,25 +179,7 @@ class JsFileContext:
         return self._calls
 
     def _call_of(self, node: Node) -> Call:
-        is_new = node.type == "new_expression"
-        callee_node = node.child_by_field_name("constructor" if is_new else "function")
-        callee = "".join(self.text(callee_node).split())
-        args_node = node.child_by_field_name("arguments")
-        tagged = args_node is not None and args_node.type == "template_string"
-        if args_node is None:
-            args = []
-        elif tagged:
-            args = [args_node]
-        else:
-            args = [a for a in args_node.named_children if a.type != "comment"]
-        name, obj = callee, ""
-        if callee_node is not None and callee_node.type == "member_expression":
-            prop = callee_node.child_by_field_name("property")
-            name = self.text(prop)
-            obj = "".join(self.text(callee_node.child_by_field_name("object")).split())
-        return Call(
-            node=node, callee=callee, name=name, obj=obj, is_new=is_new, args=args, tagged=tagged
-        )
+        return Call(node, self.source)
 
     @property
     def functions(self) -> list[Node]:

@@ -100,6 +100,43 @@ _BODY_VALIDATION = re.compile(
 )
 
 
+_IDENTITY_WORDS = (
+    "verify",
+    "session",
+    "user",
+    "authoriz",
+    "bearer",
+    "api",
+    "passport",
+    "jwt",
+    "token",
+    "auth",
+    "role",
+    "admin",
+    "permission",
+    "scope",
+    "owner",
+    "author",
+)
+_OUTCOME_WORDS = (
+    "401",
+    "403",
+    "400",
+    "422",
+    "429",
+    "unauthor",
+    "unauthent",
+    "forbidden",
+    "throw",
+    "next(",
+    "redirect",
+    "invalid",
+    "denied",
+    "rate",
+    "limit",
+)
+
+
 def classify_name(name: str) -> tuple[Kind, ...]:
     """What a middleware probably does, judged from its name alone (package middleware)."""
     last = name.rsplit(".", maxsplit=1)[-1]
@@ -135,15 +172,22 @@ def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
     kinds: list[Kind] = []
     if len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}:
         return ("error_handler",)
+    lower = body.lower()
+    # Substring checks first: the regular expressions below are too slow to run on every body.
+    if not any(word in lower for word in _OUTCOME_WORDS):
+        return ()
     denies = _DENY_401.search(body) is not None or _DENY_403.search(body) is not None
-    if _VERIFY.search(body) and denies:
+    about_identity = any(word in lower for word in _IDENTITY_WORDS)
+    if denies and about_identity and _VERIFY.search(body):
         kinds.append("auth")
-    role_check = _ROLE_CHECK.search(body) and _DENY_403.search(body)
-    if role_check or (_OWNERSHIP.search(body) and denies):
+    role_check = about_identity and _ROLE_CHECK.search(body) and _DENY_403.search(body)
+    if role_check or (denies and about_identity and _OWNERSHIP.search(body)):
         kinds.append("authz")
-    if _BODY_VALIDATION.search(body) and re.search(
-        r"\b400\b|\b422\b|BadRequest|Validation|errors?\b", body
-    ):
+    if "valid" in lower or "parse" in lower or "joi" in lower:
+        validated = _BODY_VALIDATION.search(body)
+    else:
+        validated = None
+    if validated and re.search(r"\b400\b|\b422\b|BadRequest|Validation|errors?\b", body):
         kinds.append("validation")
     if re.search(r"rate.?limit|too many requests|\b429\b", body, re.IGNORECASE):
         kinds.append("rate_limit")

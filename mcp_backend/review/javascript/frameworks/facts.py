@@ -57,13 +57,39 @@ MAX_CLASSIFIED_BODY = 12_000
 _REQUEST_PARAMS = frozenset({"req", "request", "c", "ctx", "context", "err", "error", "_req"})
 
 
+_NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\{)")
+
+
+_REGISTRATION_NAMES = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "del",
+        "head",
+        "options",
+        "all",
+        "on",
+        "use",
+        "route",
+        "register",
+        "addHook",
+        "onError",
+        "setErrorHandler",
+        "decorate",
+    }
+)
+
+
 def _middleware_like(params: list[str], body: str) -> bool:
     """Worth classifying: (req, res, next)-style functions, or factories that return one."""
     if len(body) > MAX_CLASSIFIED_BODY:
         return False
     if params and params[0] in _REQUEST_PARAMS:
         return True
-    return "next" in body and ("req" in body or "ctx" in body or "request" in body)
+    return _NEXT_AND_REQUEST.search(body) is not None
 
 
 def _string_value(ctx: JsFileContext, node: Node | None) -> str | None:
@@ -109,24 +135,9 @@ class FactExtractor:
         ctx = self.ctx
         for statement in ctx.root.named_children:
             self._top_level(statement)
-        interesting = ctx.has(
-            b".get(",
-            b".post(",
-            b".use(",
-            b".put(",
-            b".delete(",
-            b".patch(",
-            b".route(",
-            b".register(",
-            b".addHook(",
-            b".all(",
-            b".on(",
-            b"onError",
-            b"setErrorHandler",
-            b".decorate(",
-        )
-        if interesting:
-            for call in ctx.calls:
+        # Calls are collected once for the detectors; registrations are filtered by name.
+        for call in ctx.calls:
+            if call.name in _REGISTRATION_NAMES or (self.apps and "." not in call.name):
                 self._registration(call.node)
         facts: dict[str, Any] = {}
         if self.imports:

@@ -39,10 +39,24 @@ ASSIGNMENT_QUERY = """
  (binary_expression left: (member_expression) @key right: (string) @value)]
 """
 # Cheap pre-check on the raw bytes before any tree query: a secret-like name given a literal.
-SECRET_ASSIGNMENT_IN_SOURCE = re.compile(
-    rb"(?i:secret|passw|passwd|pwd|api_?key|apikey|access_?key|private_?key|token|signing_?key)"
-    rb"\w*['\"]?\s*(?:[:=]|\|\||\?\?)\s*['\"`]"
-)
+# After a secret-like word: the rest of the name, then `=`, `:`, `||` or `??` and a literal.
+_ASSIGNED_LITERAL = re.compile(rb"""\w*['"]?\s*(?:[:=]|\|\||\?\?)\s*['"`]""")
+
+
+def secret_assignment_in(source: bytes) -> bool:
+    """Cheap pre-check on the raw bytes before any tree query (bytes.find runs in C)."""
+    lowered = source.lower()
+    for word in SECRET_WORDS:
+        position = lowered.find(word)
+        while position != -1:
+            if _ASSIGNED_LITERAL.match(lowered, position + len(word)):
+                return True
+            position = lowered.find(word, position + len(word))
+    return False
+
+
+TOKEN_MARKERS = (b"AKIA", b"gh", b"sk_live_", b"xox", b"AIza", b"PRIVATE KEY", b"SG.")
+SECRET_WORDS = (b"secret", b"passw", b"pwd", b"key", b"token")
 JWT_CALLS = frozenset({"sign", "verify"})
 
 
@@ -72,7 +86,7 @@ class HardcodedSecret:
         ):
             return
         seen: set[int] = set()
-        if SECRET_ASSIGNMENT_IN_SOURCE.search(ctx.source):
+        if secret_assignment_in(ctx.source):
             captures = ctx.descendants(ctx.root, ASSIGNMENT_QUERY, "value")
             for value_node in captures:
                 parent = value_node.parent
@@ -137,7 +151,9 @@ class HardcodedSecret:
                             ),
                             snippet=_masked(ctx.snippet(call.args[1]), value),
                         )
-        if KNOWN_TOKEN.search(ctx.source.decode("utf-8", "replace")):
+        if any(marker in ctx.source for marker in TOKEN_MARKERS) and KNOWN_TOKEN.search(
+            ctx.source.decode("utf-8", "replace")
+        ):
             for node in ctx.descendants(ctx.root, "[(string) (template_string)] @s", "s"):
                 if node.start_byte in seen:
                     continue
