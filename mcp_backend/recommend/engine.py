@@ -562,7 +562,9 @@ def _aspect_choices(
         cand = solution.chosen[aspect]
         tech = data.tech(cand.tech)
         requested = solution.requested.get(aspect)
-        adjusted = requested is not None and requested.tech != cand.tech
+        # Only a change to what the user asked for is news; choices that merely follow an
+        # adjusted aspect (a cache for the new deployment) are ordinary reasoning.
+        adjusted = requested is not None and requested.asked and requested.tech != cand.tech
         reason = cand.reason
         note = solution.table_notes.get(aspect)
         if note and cand.rule.startswith(("unselected:", "catalog-order", "implied:")):

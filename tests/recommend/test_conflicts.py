@@ -58,6 +58,9 @@ def test_django_on_edge_keeps_python_and_moves_off_the_edge() -> None:
     assert rec.provisional
     deployment = next(item for item in rec.stack if item.aspect == "deployment")
     assert deployment.adjusted_from is not None and deployment.adjusted_from.id == "edge"
+    # Choices that only follow the new deployment are not reported as overrides.
+    cache = next(item for item in rec.stack if item.aspect == "cache")
+    assert cache.adjusted_from is None
 
 
 def test_express_on_edge_becomes_hono() -> None:
