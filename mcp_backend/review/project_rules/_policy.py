@@ -21,7 +21,10 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("registration", re.compile(r"^(register|registration|signup|sign-up|join)$")),
     (
         "password reset",
-        re.compile(r"^(forgot|forgot-password|reset|reset-password|password-reset)$"),
+        re.compile(
+            r"^(forgot|forgot-password|reset|reset-password|password-reset|password-recovery|"
+            r"recover|recover-password|recovery)$"
+        ),
     ),
     ("token refresh", re.compile(r"^(refresh|refresh-token|token-refresh)$")),
     ("OAuth callback", re.compile(r"^(callback|oauth|authorize|oauth2)$")),
@@ -138,12 +141,13 @@ def is_auth_endpoint(route: Route) -> bool:
     if route.method not in {"POST", "PUT", "PATCH", "ANY"}:
         return False
     reason = route.public_by_design or ""
-    if reason in {"login", "registration", "password reset", "token refresh"}:
+    if reason in {"login", "registration", "password reset"}:
         return True
     segments = static_segments(route.path)
     return any(
         re.match(
-            r"^(login|signin|sign-in|token|register|signup|sign-up|forgot|reset|forgot-password|reset-password|password-reset)$",
+            r"^(login|signin|sign-in|token|register|signup|sign-up|forgot|reset|forgot-password|"
+            r"reset-password|password-reset|password-recovery)$",
             s,
         )
         for s in segments[-2:]
@@ -190,6 +194,15 @@ def path_regex(path: str) -> re.Pattern[str]:
 def url_matches(route_path: str, test_path: str) -> bool:
     """A test's URL (query string dropped, f-string holes as '{}') refers to the route path."""
     url = re.sub(r"^[a-z]+://[^/]+", "", test_path.split("?", 1)[0].split("#", 1)[0])
+    if url.startswith("{}"):
+        # f"{settings.API_V1_STR}/items/{id}": the prefix is unknown, compare the rest
+        rest = url[2:].replace("{}", "1") or "/"
+        segments = route_path.strip("/").split("/")
+        return any(
+            path_regex("/" + "/".join(segments[cut:])).match(rest)
+            for cut in range(len(segments))
+            if static_segments("/" + "/".join(segments[cut:]))
+        )
     url = url.replace("{}", "1")
     if not url.startswith("/"):
         url = "/" + url

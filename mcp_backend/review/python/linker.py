@@ -118,13 +118,29 @@ class _Linker:
                 self.edges.setdefault(child.key, []).append(
                     Edge(
                         parent=parent if parent is not None and parent.kind == "object" else None,
-                        prefix=include.get("prefix", ""),
+                        prefix=self._prefix(include),
                         override_prefix=bool(include.get("override_prefix")),
                         dependencies=include.get("dependencies", []),
                         file=result.file,
                         line=int(include.get("line", 1)),
                     )
                 )
+
+    def _prefix(self, fact: dict[str, Any]) -> str:
+        """A literal prefix, or one built from constants we can resolve ('' if we cannot)."""
+        parts = fact.get("prefix_parts") or []
+        if not parts:
+            return str(fact.get("prefix", ""))
+        text = ""
+        for part in parts:
+            if "text" in part:
+                text += part["text"]
+            else:
+                value = self.modules.constant(part["ref"])
+                if value is None:
+                    return str(fact.get("prefix", ""))
+                text += value
+        return text
 
     def _object_kind(self, symbol: Symbol | None) -> tuple[str, str]:
         if symbol is None or symbol.kind != "object":
@@ -141,7 +157,7 @@ class _Linker:
         _, kind = self._object_kind(symbol)
         level = "app" if kind == "app" else "router"
         own = Chain(
-            prefix=str(symbol.fact.get("prefix", "")),
+            prefix=self._prefix(symbol.fact),
             dependencies=[
                 (d, symbol.file, int(symbol.fact.get("line", 1)), level)
                 for d in symbol.fact.get("dependencies", [])

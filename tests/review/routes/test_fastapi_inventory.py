@@ -333,3 +333,34 @@ def test_security_scopes_are_a_role_check() -> None:
     flush = route(index, "DELETE", "/admin/cache")
     assert flush.auth.status == "present"
     assert flush.authz.evidence[0].detail == "Security scopes admin:write"
+
+
+def test_prefixes_from_settings_constants_are_resolved() -> None:
+    index = build_index(
+        {
+            "app/core/config.py": """
+                from pydantic_settings import BaseSettings
+                API_PREFIX = "/api"
+                class Settings(BaseSettings):
+                    API_V1_STR: str = "/v1"
+                settings = Settings()
+            """,
+            "app/main.py": """
+                from fastapi import APIRouter, FastAPI
+                from app.core.config import API_PREFIX, settings
+                from app import items
+                app = FastAPI()
+                api = APIRouter(prefix=API_PREFIX)
+                api.include_router(items.router, prefix=f"{settings.API_V1_STR}/items")
+                app.include_router(api)
+            """,
+            "app/items.py": """
+                from fastapi import APIRouter
+                router = APIRouter()
+                @router.get("/{item_id}")
+                def read(item_id: int):
+                    return None
+            """,
+        }
+    )
+    assert route(index, "GET", "/api/v1/items/{item_id}").handler == "read"

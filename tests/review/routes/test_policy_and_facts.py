@@ -50,6 +50,8 @@ def test_webhook_is_public_only_when_it_verifies_a_signature() -> None:
         ("/orders/<int:pk>/", "/orders/7", True),
         ("/orders/:id", "http://testserver/orders/9?x=1", True),
         ("/api/v1/items/{id}", "/items/3", True),
+        ("/api/v1/items/{id}", "{}/items/{}", True),
+        ("/api/v1/items/{id}", "{}/users/{}", False),
         ("/api/orders/{order_id}", "/api/orders/", False),
         ("/api/orders/{order_id}/items", "/api/orders/1", False),
     ],

@@ -61,7 +61,7 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
     is_package = ctx.file.endswith("__init__.py")
     scope = ModuleScope(ctx.tree, module_name_for(ctx.file), is_package)
     packages = sorted({q.split(".", 1)[0] for q in scope.imports.aliases.values()} & WEB_PACKAGES)
-    objects, aliases = collect_assignments(scope)
+    objects, aliases, constants = collect_assignments(scope)
     facts: dict[str, Any] = {
         "version": FACTS_VERSION,
         "module": scope.module,
@@ -69,6 +69,7 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
         "imports": scope.imports.aliases,
         "objects": objects,
         "aliases": aliases,
+        "constants": constants,
         **{key: [] for key in LIST_KEYS},
     }
     relevant = bool(packages) or ctx.is_test or _looks_like_django_module(ctx.file)

@@ -232,10 +232,14 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     methods: list[str] = []
     actions: list[dict[str, Any]] = []
+    constants: dict[str, str] = {}
     for statement in node.body:
         if isinstance(statement, ast.Assign | ast.AnnAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            text = const_str(statement.value)
             for target in targets:
+                if isinstance(target, ast.Name) and text is not None and len(text) <= 200:
+                    constants[target.id] = text
                 if isinstance(target, ast.Name) and target.id in CLASS_ATTRS:
                     value = statement.value
                     if target.id in {"queryset", "model"}:
@@ -269,13 +273,24 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
         "methods": methods,
         "actions": actions,
         "decorators": [decorator_fact(scope, d) for d in node.decorator_list],
+        "constants": constants,
     }
 
 
-def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, Any]]:
+def collect_assignments(
+    scope: ModuleScope,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """Module objects built by a call (`router = APIRouter(...)`) and Annotated aliases."""
     objects: dict[str, Any] = {}
     aliases: dict[str, Any] = {}
+    constants: dict[str, str] = {}
+    for statement in scope.tree.body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+            text = const_str(statement.value)
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and text is not None and len(text) <= 200:
+                    constants[target.id] = text
     for node in scope.assignments:
         if node.value is None:
             continue
@@ -291,6 +306,9 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
                 "prefix": template_str(keyword(value, "prefix"))
                 or template_str(keyword(value, "url_prefix"))
                 or _namespace_prefix(value),
+                "prefix_parts": prefix_parts(
+                    scope, keyword(value, "prefix") or keyword(value, "url_prefix")
+                ),
                 "dependencies": scope.names_in(keyword(value, "dependencies")),
                 "middleware": scope.names_in(
                     keyword(value, "middleware") or keyword(value, "middlewares")
@@ -309,7 +327,29 @@ def collect_assignments(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, A
             if facts["depends"]:
                 for name in names:
                     aliases[name] = {"depends": facts["depends"], "line": node.lineno}
-    return objects, aliases
+    return objects, aliases, constants
+
+
+def prefix_parts(scope: ModuleScope, node: ast.AST | None) -> list[dict[str, str]]:
+    """A prefix that is not a literal, as parts the linker can resolve: `settings.API_V1_STR`,
+    `API_PREFIX`, f"{settings.API_V1_STR}/items" (empty when it is a literal or unknown)."""
+    if node is None or const_str(node) is not None:
+        return []
+    if isinstance(node, ast.Name | ast.Attribute):
+        ref = scope.q(node)
+        return [{"ref": ref}] if ref else []
+    if isinstance(node, ast.JoinedStr):
+        parts: list[dict[str, str]] = []
+        for value in node.values:
+            text = const_str(value)
+            if text is not None:
+                parts.append({"text": text})
+            elif isinstance(value, ast.FormattedValue) and (ref := scope.q(value.value)):
+                parts.append({"ref": ref})
+            else:
+                return []
+        return parts
+    return []
 
 
 def _namespace_prefix(call: ast.Call) -> str:

@@ -105,6 +105,30 @@ class Modules:
             return Symbol(module, head, "function", functions[head], file)
         return None
 
+    def constant(self, qualified: str) -> str | None:
+        """A string constant by qualified name: a module constant, a class attribute, or an
+        attribute of a module-level instance (`settings.API_V1_STR` with
+        `settings = Settings()` and `API_V1_STR: str = "/api/v1"` in the class)."""
+        owner, _, attr = qualified.rpartition(".")
+        if not owner:
+            return None
+        module = self.find_module(owner)
+        if module is not None:
+            value = self.facts(module).get("constants", {}).get(attr)
+            if isinstance(value, str):
+                return value
+            imported = self.facts(module).get("imports", {}).get(attr)
+            return self.constant(imported) if imported and imported != qualified else None
+        symbol = self.resolve(owner)
+        if symbol is not None and symbol.kind == "object":
+            symbol = self.resolve(str(symbol.fact.get("call", "")))
+        if symbol is not None and symbol.kind == "class":
+            for cls in self.class_chain(symbol):
+                value = cls.fact.get("constants", {}).get(attr)
+                if isinstance(value, str):
+                    return value
+        return None
+
     def class_chain(self, symbol: Symbol, depth: int = 0) -> list[Symbol]:
         """The class and its project base classes, nearest first."""
         chain = [symbol]

@@ -17,7 +17,7 @@ from mcp_backend.review.python.frameworks._ast import (
     str_list,
     template_str,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope
+from mcp_backend.review.python.frameworks._common import ModuleScope, prefix_parts
 
 # Handlers for these exceptions exist for one feature; they are not a central error handler.
 NARROW_EXCEPTIONS = ("RateLimitExceeded",)
@@ -62,6 +62,7 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
                 "parent": target,
                 "child": scope.q(node.args[0]),
                 "prefix": template_str(keyword(node, "prefix")) or "",
+                "prefix_parts": prefix_parts(scope, keyword(node, "prefix")),
                 "dependencies": scope.names_in(keyword(node, "dependencies")),
                 "line": node.lineno,
             }

@@ -14,7 +14,7 @@ from mcp_backend.review.python.frameworks._ast import (
     str_list,
     template_str,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope
+from mcp_backend.review.python.frameworks._common import ModuleScope, prefix_parts
 
 HOOKS = frozenset({"before_request", "before_app_request"})
 ERROR_HOOKS = frozenset({"errorhandler", "app_errorhandler", "register_error_handler"})
@@ -90,6 +90,7 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
                 "parent": target,
                 "child": scope.q(node.args[0]),
                 "prefix": template_str(keyword(node, "url_prefix")) or "",
+                "prefix_parts": prefix_parts(scope, keyword(node, "url_prefix")),
                 "override_prefix": keyword(node, "url_prefix") is not None,
                 "dependencies": [],
                 "line": node.lineno,
