@@ -308,7 +308,11 @@ class _Linker:
                 level=_level(entry.level),
             )
             for kind in entry.kinds:
-                if kind in protections:
+                if kind == "authz":
+                    # Middleware authorization is a role/permission gate, unless named for owners.
+                    role = "ownership" if "own" in entry.detail.lower() else "role"
+                    protections[kind].append(evidence.model_copy(update={"kind": role}))
+                elif kind in protections:
                     protections[kind].append(evidence)
             if "authz" in entry.kinds and not protections["auth"]:
                 protections["auth"].append(evidence.model_copy(update={"kind": "role_check"}))
@@ -350,7 +354,7 @@ class _Linker:
             )
             protections["authz"].append(
                 Evidence(
-                    kind="handler_check",
+                    kind="ownership" if handler.get("ownership") else "role",
                     detail=detail,
                     file=handler_file,
                     line=handler_line,
@@ -497,7 +501,7 @@ class _Linker:
         roles = route.get("roles") or controller.get("roles")
         if (roles and protections["authz"]) or (roles and "Auth" in roles["detail"]):
             protections["authz"].append(
-                Evidence(kind="decorator", detail=roles["detail"], file=file, line=roles["line"])
+                Evidence(kind="role", detail=roles["detail"], file=file, line=roles["line"])
             )
         if protections["authz"] and not protections["auth"]:
             protections["auth"].append(
@@ -546,7 +550,7 @@ class _Linker:
         if handler.get("ownership") or handler.get("role_check"):
             protections["authz"].append(
                 Evidence(
-                    kind="handler_check",
+                    kind="ownership" if handler.get("ownership") else "role",
                     detail="check in handler",
                     file=file,
                     line=route["line"],
@@ -739,7 +743,14 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     ]
     # Same keys as the Python linker, so the project rules read both languages alike.
     facts: dict[str, Any] = {"has_tests": bool(test_files)}
-    if error_handlers:
+    if linker.routes:
+        # Fastify, Hono and NestJS answer unhandled errors centrally by default; Express's
+        # default handler prints stack traces outside production.
+        kinds = {app["framework"] for app in apps} | (
+            {"nestjs"} if "nestjs" in linker.frameworks else set()
+        )
+        if kinds and "express" not in kinds:
+            facts["framework_error_handling"] = sorted(kinds)[0]
         facts["error_handlers"] = [
             {
                 "file": h.split(":")[0],
