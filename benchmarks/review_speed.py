@@ -39,7 +39,7 @@ def python_lines(path: Path) -> int:
 
 def build_tree(source: Path, max_lines: int) -> tuple[Path, int, int]:
     """Copy whole top-level packages (largest first) until max_lines; reuse a previous copy."""
-    target = CACHE / f"speed-tree-{max_lines}"
+    target = CACHE / f"speed-tree-v2-{max_lines}"
     marker = target / ".complete"
     if not marker.exists():
         if target.exists():
@@ -49,7 +49,9 @@ def build_tree(source: Path, max_lines: int) -> tuple[Path, int, int]:
             if entry.is_dir() and not entry.name.endswith((".dist-info", ".egg-info")):
                 if entry.name in ("__pycache__", "mcp_backend", "tests"):
                     continue
-                lines = sum(python_lines(p) for p in entry.rglob("*.py"))
+                lines = sum(
+                    python_lines(p) for p in entry.rglob("*.py") if "_vendor" not in p.parts
+                )
                 if lines:
                     sizes.append((lines, entry))
         total = 0
@@ -62,7 +64,10 @@ def build_tree(source: Path, max_lines: int) -> tuple[Path, int, int]:
                 entry,
                 target / entry.name,
                 ignore=lambda _d, names: [
-                    n for n in names if n == "__pycache__" or n.endswith((".so", ".pyc"))
+                    # vendored copies are skipped by our discovery; keep the trees equal
+                    n
+                    for n in names
+                    if n in ("__pycache__", "_vendor") or n.endswith((".so", ".pyc"))
                 ],
             )
             total += lines
