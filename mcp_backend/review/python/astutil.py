@@ -29,6 +29,7 @@ FunctionNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
 
 _MAX_DEPTH = 6  # bound on how far taint and string building follow assignments
+_MAX_BINDINGS = 6  # assignments of one name considered at a use
 
 # --------------------------------------------------------------------------------------------
 # Identifiers
@@ -253,28 +254,55 @@ def module_info(tree: ast.Module) -> ModuleInfo:
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under `node` (its body for a function) without entering nested
-    functions, lambdas or classes: what runs when this scope runs."""
+def _walk_scope_uncached(node: ast.AST) -> list[ast.AST]:
     roots: Iterable[ast.AST]
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef):
         roots = node.body
     else:
         roots = [node]
+    result: list[ast.AST] = []
     stack = [r for r in roots if not isinstance(r, _NESTED_SCOPES)][::-1]
     while stack:
         current = stack.pop()
-        yield current
+        result.append(current)
         for child in reversed(list(ast.iter_child_nodes(current))):
             if isinstance(child, _NESTED_SCOPES):
                 continue
             stack.append(child)
+    return result
 
 
-def iter_functions(tree: ast.AST) -> Iterator[FunctionNode]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield node
+def walk_scope(node: ast.AST) -> list[ast.AST]:
+    """Every node under `node` (its body for a function) without entering nested
+    functions, lambdas or classes: what runs when this scope runs. Cached for scopes,
+    since every rule walks every function."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
+        return _walk_scope_uncached(node)
+    cached = getattr(node, "_review_scope_nodes", None)
+    if isinstance(cached, list):
+        return cached
+    result = _walk_scope_uncached(node)
+    setattr(node, "_review_scope_nodes", result)  # noqa: B010 - cache on the node itself
+    return result
+
+
+def all_nodes(tree: ast.AST) -> list[ast.AST]:
+    """`ast.walk(tree)` as a list, computed once per tree."""
+    cached = getattr(tree, "_review_all_nodes", None)
+    if isinstance(cached, list):
+        return cached
+    result = list(ast.walk(tree))
+    setattr(tree, "_review_all_nodes", result)  # noqa: B010 - cache on the node itself
+    return result
+
+
+def iter_functions(tree: ast.AST) -> list[FunctionNode]:
+    cached = getattr(tree, "_review_functions", None)
+    if isinstance(cached, list):
+        return cached
+    result = [n for n in all_nodes(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    setattr(tree, "_review_functions", result)  # noqa: B010 - cache on the node itself
+    return result
 
 
 def iter_scopes(tree: ast.Module) -> Iterator[ScopeNode]:
@@ -351,10 +379,17 @@ def route_decorator(func: FunctionNode) -> ast.expr | None:
 
 
 def _class_of(tree: ast.Module, func: FunctionNode) -> ast.ClassDef | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and func in node.body:
-            return node
-    return None
+    owners = getattr(tree, "_review_method_owner", None)
+    if not isinstance(owners, dict):
+        owners = {
+            id(member): node
+            for node in all_nodes(tree)
+            if isinstance(node, ast.ClassDef)
+            for member in node.body
+        }
+        setattr(tree, "_review_method_owner", owners)  # noqa: B010 - cache on the node itself
+    owner = owners.get(id(func))
+    return owner if isinstance(owner, ast.ClassDef) else None
 
 
 def is_route_handler(tree: ast.Module, func: FunctionNode, file: str = "") -> bool:
@@ -434,6 +469,11 @@ class ScopeFlow:
     membership_checked: set[str]  # names tested with `in`/`not in` (allow-list checks)
     module: ModuleInfo
     parent: ScopeFlow | None = None  # the module's flow, for a function scope
+    # Memo tables: without them, a name reassigned many times (x = f(x) ...) makes the
+    # backward walks exponential in the number of assignments.
+    taint_cache: dict[tuple[int, int], Taint] = field(default_factory=dict)
+    build_cache: dict[int, StringBuild | None] = field(default_factory=dict)
+    safe_cache: dict[int, bool] = field(default_factory=dict)
 
     def values_of(self, name: str, before_line: int) -> list[Binding]:
         """Assignments to `name` in this scope before `before_line` (all of them if none is
@@ -442,7 +482,8 @@ class ScopeFlow:
         if not bindings and self.parent is not None and name not in self.params:
             return self.parent.values_of(name, 10**9)  # a module-level name, set before calls
         earlier = [b for b in bindings if b.line < before_line]
-        return earlier or bindings
+        # The nearest few assignments are what reaches the use in practice.
+        return (earlier or bindings)[-_MAX_BINDINGS:]
 
 
 def _bind_target(
@@ -598,6 +639,17 @@ def taint_of(
     if node is None or depth > _MAX_DEPTH:
         return Taint.CONSTANT if node is None else Taint.LOCAL
     at = line if line is not None else getattr(node, "lineno", 10**9)
+    key = (id(node), at)
+    cached = flow.taint_cache.get(key)
+    if cached is not None:
+        return cached
+    flow.taint_cache[key] = Taint.LOCAL  # provisional: breaks cycles through assignments
+    result = _taint_uncached(flow, node, at, depth)
+    flow.taint_cache[key] = result
+    return result
+
+
+def _taint_uncached(flow: ScopeFlow, node: ast.AST, at: int, depth: int) -> Taint:
     if isinstance(node, ast.Constant):
         return Taint.CONSTANT
     if is_request_access(node):
@@ -709,6 +761,15 @@ def string_build(flow: ScopeFlow, node: ast.AST | None, depth: int = 0) -> Strin
     values we cannot see being built (a parameter, a call result)."""
     if node is None or depth > _MAX_DEPTH:
         return None
+    if id(node) in flow.build_cache:
+        return flow.build_cache[id(node)]
+    flow.build_cache[id(node)] = None  # provisional: breaks cycles
+    result = _string_build_uncached(flow, node, depth)
+    flow.build_cache[id(node)] = result
+    return result
+
+
+def _string_build_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> StringBuild | None:
     line = getattr(node, "lineno", 0)
     if isinstance(node, ast.JoinedStr):
         text = "".join(const_str(v) or " " for v in node.values)
@@ -798,6 +859,15 @@ def is_safe_fragment(flow: ScopeFlow, node: ast.AST, depth: int = 0) -> bool:
     a class attribute, and names checked against an allow-list (`if col not in ALLOWED`)."""
     if depth > _MAX_DEPTH or is_request_access(node):
         return False
+    if id(node) in flow.safe_cache:
+        return flow.safe_cache[id(node)]
+    flow.safe_cache[id(node)] = False  # provisional: breaks cycles
+    result = _is_safe_uncached(flow, node, depth)
+    flow.safe_cache[id(node)] = result
+    return result
+
+
+def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.FormattedValue):

@@ -123,7 +123,7 @@ def _example_node_ids(tree: ast.Module) -> set[int]:
     `json_schema_extra={"example": {...}}`, `class Config: schema_extra = ...`): sample values
     written for readers, not credentials."""
     roots: list[ast.AST] = []
-    for node in ast.walk(tree):
+    for node in au.all_nodes(tree):
         if isinstance(node, ast.keyword) and node.arg in _EXAMPLE_KEYS:
             roots.append(node.value)
         elif isinstance(node, ast.Dict):
@@ -148,7 +148,7 @@ class HardcodedSecret:
         by_name = not au.is_dev_settings_file(ctx.file)
         reported: set[int] = set()
         in_examples = _example_node_ids(ctx.tree)
-        for node in ast.walk(ctx.tree):
+        for node in au.all_nodes(ctx.tree):
             if id(node) in in_examples:
                 continue
             for finding in self._check_node(ctx, node, by_name=by_name):
@@ -260,7 +260,7 @@ class HardcodedSecret:
             )
 
     def _env_signal(self, ctx: PythonFileContext) -> None:
-        for node in ast.walk(ctx.tree):
+        for node in au.all_nodes(ctx.tree):
             if not isinstance(node, ast.Call | ast.Subscript):
                 continue
             target = node.func if isinstance(node, ast.Call) else node.value

@@ -62,19 +62,22 @@ class PathTraversal:
             return
         info = au.module_info(ctx.tree)
         for func in au.iter_functions(ctx.tree):
-            source = ast.unparse(func)
-            if _CONTAINMENT_CHECK.search(source) and (
-                "resolve" in source or "realpath" in source or "abspath" in source
-            ):
-                continue  # the handler checks the resolved path stays inside a base dir
             flow = au.scope_flow(ctx.tree, func)
-            reported: set[int] = set()  # FileResponse(open(path)) is one problem, not two
+            findings: dict[int, Finding] = {}  # FileResponse(open(path)) is one problem
             for node in au.walk_scope(func):
                 if isinstance(node, ast.Call):
                     finding = self._check_call(ctx, info, flow, node)
-                    if finding is not None and finding.line not in reported:
-                        reported.add(finding.line)
-                        yield finding
+                    if finding is not None:
+                        findings.setdefault(finding.line, finding)
+            if findings and not self._checks_containment(func):
+                yield from findings.values()
+
+    def _checks_containment(self, func: au.FunctionNode) -> bool:
+        """The handler resolves the path and checks it stays inside a base directory."""
+        source = ast.unparse(func)
+        return bool(_CONTAINMENT_CHECK.search(source)) and (
+            "resolve" in source or "realpath" in source or "abspath" in source
+        )
 
     def _check_call(
         self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
@@ -120,16 +123,22 @@ class PathTraversal:
             )
         return False
 
-    def _expanded_text(self, flow: au.ScopeFlow, node: ast.AST, depth: int = 0) -> str:
-        """Source of the expression with local names replaced by what they were bound to."""
-        text = ast.unparse(node)
-        if depth > 3:
-            return text
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name):
-                for binding in flow.values_of(sub.id, getattr(sub, "lineno", 10**9)):
-                    text += " " + self._expanded_text(flow, binding.value, depth + 1)
-        return text
+    def _expanded_text(self, flow: au.ScopeFlow, node: ast.AST) -> str:
+        """Source of the expression plus what its local names were bound to (a few steps)."""
+        parts = [ast.unparse(node)]
+        seen: set[str] = set()
+        frontier: list[ast.AST] = [node]
+        for _ in range(3):
+            next_frontier: list[ast.AST] = []
+            for current in frontier:
+                for sub in ast.walk(current):
+                    if isinstance(sub, ast.Name) and sub.id not in seen:
+                        seen.add(sub.id)
+                        for binding in flow.values_of(sub.id, getattr(sub, "lineno", 10**9)):
+                            parts.append(ast.unparse(binding.value))
+                            next_frontier.append(binding.value)
+            frontier = next_frontier
+        return " ".join(parts)
 
 
 DETECTOR = PathTraversal()

@@ -108,7 +108,7 @@ class SensitiveDataLogged:
         if ctx.is_test:
             return
         configured = False
-        for node in ast.walk(ctx.tree):
+        for node in au.all_nodes(ctx.tree):
             if not isinstance(node, ast.Call):
                 continue
             if not configured and au.call_method(node) in {

@@ -160,7 +160,7 @@ class SqlStringQuery:
     def _orm_signals(
         self, ctx: PythonFileContext, info: au.ModuleInfo, once: au.SignalOnce
     ) -> None:
-        for node in ast.walk(ctx.tree):
+        for node in au.all_nodes(ctx.tree):
             if not isinstance(node, ast.Call):
                 continue
             qualified = info.qualify(node.func) or ""
