@@ -218,6 +218,8 @@ class _Linker:
             if op["op"] in {"use", "register"}:
                 path = op.get("path")
                 scope = join_paths(prefix, path) if path else None
+                if scope is not None and app.get("kind") == "hono":
+                    scope = "=" + scope  # Hono middleware paths are exact patterns
                 before: list[_Active] = []
                 for item in op.get("items", []):
                     child = self._item_context(op["_file"], item)

@@ -90,6 +90,7 @@ _OWNERSHIP = re.compile(
     r"|(!==?|===?)\s*(req(uest)?\.user|currentUser|c\.get\([^)]*\))\.?(id|_id|sub|userId)\b"
     r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
     r"|\.equals\(\s*req\.user"
+    r"|\beq\(\s*\w+\.(owner|user|author|account|tenant)Id\s*,"
     r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req\.user|res\.locals\.user|currentUser|session)",
     re.IGNORECASE,
 )
@@ -202,12 +203,19 @@ def validation_in(body: str) -> bool:
     return _BODY_VALIDATION.search(body) is not None
 
 
+_CALLER_CHECK = re.compile(
+    r"\breq(uest)?\.(user|session|isAuthenticated)\b|headers\.authorization|header\(\s*['\"]authorization"
+    r"|c\.get\(\s*['\"](jwtPayload|user|session)|\bgetSession\s*\(|\bgetServerSession\s*\("
+    r"|\bjwt\.verify\s*\(|\bjwtVerify\s*\(|\bverifyToken\s*\(|\bverifyIdToken\s*\(",
+    re.IGNORECASE,
+)
+
+
 def auth_check_in(body: str) -> bool:
-    """A handler that checks the caller itself (`if (!req.user) return res.status(401)...`)."""
-    return (
-        _VERIFY.search(body) is not None
-        and _DENY_401.search(body) is not None
-        and bool(re.search(r"\b401\b|Unauthori[sz]ed|Unauthenticated", body))
+    """A handler that checks the caller itself (`if (!req.user) return res.status(401)...`).
+    A login handler that verifies a password and answers 401 is not one."""
+    return _CALLER_CHECK.search(body) is not None and bool(
+        re.search(r"\b401\b|Unauthori[sz]ed|Unauthenticated", body)
     )
 
 

@@ -42,7 +42,8 @@ _LOADS_BY_ID = re.compile(
     r"|\bWHERE\s+\w*\.?id\s*=",
 )
 _USES_ROUTE_ID = re.compile(
-    r"\b(req|request)\s*\.\s*params\b|\bc\s*\.\s*req\s*\.\s*param\s*\(|\bparams\s*\.\s*\w*id\b|@Param\(",
+    r"\b(req|request)\s*\.\s*params\b|\bc\s*\.\s*req\s*\.\s*param\s*\(|\bparams\s*\.\s*\w*id\b|@Param\("
+    r"|\bvalid\(\s*['\"]param",
     re.IGNORECASE,
 )
 _DB_CALL = re.compile(
@@ -554,6 +555,24 @@ class FactExtractor:
             if plugin is not None:
                 return plugin, prefix
             return text, prefix
+        if obj.type in {"new_expression", "call_expression"}:
+            # Chained definition: `const auth = new Hono().post('/login', ...)`.
+            holder = obj.parent
+            while holder is not None and holder.type not in {
+                "variable_declarator",
+                "export_statement",
+                "statement_block",
+                "program",
+            }:
+                holder = holder.parent
+            if holder is not None and holder.type == "variable_declarator":
+                name = ctx.text(holder.child_by_field_name("name"))
+                if name in self.apps:
+                    return name, prefix
+            elif (
+                holder is not None and holder.type == "export_statement" and "default" in self.apps
+            ):
+                return "default", prefix
         return None
 
     def _plugin_of(self, node: Node, name: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 FRAMEWORK = "hono"
 PACKAGES = frozenset({"hono", "@hono/zod-openapi", "hono/quick", "hono/tiny"})
 APP_CLASSES = frozenset({"Hono", "OpenAPIHono"})
@@ -15,8 +17,25 @@ def app_kind(callee: str, source: str | None, is_new: bool) -> str | None:
 
 
 def use_path_matches(use_path: str, route_path: str) -> bool:
-    """`app.use('/api/*', mw)` covers '/api/x'; `'/admin'` covers '/admin' and '/admin/...'."""
-    pattern = use_path.rstrip("*").rstrip("/")
-    if not pattern:
+    """Does middleware registered on `use_path` run for `route_path`?
+
+    Express (`'/api'`) matches the path and everything below it. Hono patterns are written with
+    a leading '=' by the linker: they match exactly, with `:param` segments and `*` wildcards
+    (`'/api/*'` covers '/api/x'; `'/notes/:id'` covers '/notes/search' but not '/notes').
+    """
+    exact = use_path.startswith("=")
+    pattern = use_path.lstrip("=")
+    if pattern in {"", "/", "*", "/*"}:
         return True
-    return route_path == pattern or route_path.startswith(pattern + "/")
+    regex = ""
+    for segment in pattern.strip("/").split("/"):
+        if segment in {"*", "**"}:
+            regex += "(/.*)?"
+        elif segment.startswith(":") or segment.startswith("{"):
+            regex += "/[^/]+"
+        elif segment.endswith("*"):
+            regex += "/" + re.escape(segment[:-1]) + "[^/]*"
+        else:
+            regex += "/" + re.escape(segment)
+    regex += "/?$" if exact else "(/.*)?$"
+    return re.match(regex, route_path) is not None

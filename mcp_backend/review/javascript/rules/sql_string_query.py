@@ -5,6 +5,7 @@ Tagged templates (sql`...`, Prisma $queryRaw`...`, postgres.js) are parameterise
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review.javascript.context import JsFileContext
@@ -48,6 +49,10 @@ SINKS = frozenset(
         "createQueryBuilder",
     }
 )
+BUILDER_METHODS = frozenset(
+    {"findMany", "findUnique", "findFirst", "select", "insert", "update", "delete", "where"}
+)
+BUILDER_OBJECT = re.compile(r"^(this\.)?(prisma|db|knex|tx|trx)\b")
 ALWAYS_UNSAFE = frozenset({"$queryRawUnsafe", "$executeRawUnsafe"})
 SAFE_TAGS = frozenset({"sql", "Prisma.sql", "$queryRaw", "$executeRaw", "SQL", "raw", "db.sql"})
 
@@ -56,9 +61,13 @@ class SqlStringQuery:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if not ctx.has(b"query", b"execute", b"raw", b"Raw", b"unsafe", b"prepare", b"sql"):
+        if not ctx.has(b"query", b"execute", b"raw", b"Raw", b"unsafe", b"prepare", b"sql", b"db"):
             return
+        builder_seen = False
         for call in ctx.calls:
+            if not builder_seen and call.name in BUILDER_METHODS and BUILDER_OBJECT.match(call.obj):
+                builder_seen = True
+                ctx.signal("sql-injection", "query builder / ORM (parameterised)", call.node)
             if call.tagged:
                 if call.name in {"$queryRaw", "$executeRaw"} or call.callee in SAFE_TAGS:
                     ctx.signal(
