@@ -60,15 +60,15 @@ def mask_secrets(text: str) -> str:
     for pattern in _TOKEN_PATTERNS:
         masked = pattern.sub(lambda m: _mask_value(m.group(0)), masked)
     masked = _URL_CREDENTIALS.sub(lambda m: m.group("head") + MASK + "@", masked)
-    return _SECRET_ASSIGNMENT.sub(
-        lambda m: (
-            m.group("head")
-            + m.group("quote")
-            + _mask_value(m.group("value"))
-            + m.group("quote")[-1]
-        ),
-        masked,
-    )
+
+    def replace_assignment(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if MASK in value:
+            return match.group(0)  # already masked by a token format
+        quote = match.group("quote")
+        return match.group("head") + quote + _mask_value(value) + quote[-1]
+
+    return _SECRET_ASSIGNMENT.sub(replace_assignment, masked)
 
 
 def mask_string_literals(text: str) -> str:
