@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import stat
+import sys
 import time
 from collections import deque
 from collections.abc import Mapping
@@ -228,6 +229,39 @@ def run_http(
         "bearer token required" if token else "no token: loopback only",
     )
     uvicorn.Server(config).run()
+
+
+def serve_http_command(
+    server: MCPServer,
+    host: str,
+    port: int,
+    *,
+    token_file: str | None = None,
+    allowed_hosts: list[str] | None = None,
+    allowed_origins: list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    log_level: str = "warning",
+) -> int:
+    """`mcp-backend serve --transport streamable-http`: an exit code, and a clear message on
+    stderr when the configuration is refused (never a traceback)."""
+    try:
+        token = load_token(os.environ if environ is None else environ, token_file)
+        check_bind(host, token)
+        run_http(
+            server,
+            host,
+            port,
+            token,
+            allowed_hosts=allowed_hosts,
+            allowed_origins=allowed_origins,
+            log_level=log_level,
+        )
+    except HttpConfigError as error:
+        sys.stderr.write(f"mcp-backend: {error}\n")
+        return 2
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
+        return 0
+    return 0
 
 
 # --- middleware -----------------------------------------------------------------------------

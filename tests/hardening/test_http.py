@@ -5,8 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ from mcp_backend.http_app import (
     check_bind,
     is_loopback,
     load_token,
+    serve_http_command,
 )
 from mcp_backend.server import build_server
 from mcp_backend.workspace import Workspace
@@ -362,3 +365,68 @@ def test_cli_refuses_public_bind_without_token(project: Path) -> None:
     assert "MCP_BACKEND_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_serve_command_refuses_with_a_message_not_a_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = build_server(Workspace.configure([str(project)]))
+    assert serve_http_command(server, "0.0.0.0", 1, environ={}) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mcp-backend: refusing to listen on 0.0.0.0")
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_serve_command_refuses_a_world_readable_token_file(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "token"
+    path.write_text(TOKEN)
+    path.chmod(0o604)
+    server = build_server(Workspace.configure([str(project)]))
+    assert serve_http_command(server, "0.0.0.0", 1, token_file=str(path), environ={}) == 2
+    assert "chmod 600" in capsys.readouterr().err
+
+
+RUN_HTTP = (
+    "import sys\n"
+    "from mcp_backend.http_app import serve_http_command\n"
+    "from mcp_backend.server import build_server\n"
+    "from mcp_backend.workspace import Workspace\n"
+    "server = build_server(Workspace.configure([sys.argv[1]]))\n"
+    "raise SystemExit(serve_http_command(server, '127.0.0.1', int(sys.argv[2])))\n"
+)
+
+
+def test_run_http_serves_in_a_process_and_stops_on_signal(project: Path) -> None:
+    """What `serve --transport streamable-http` does once wired: uvicorn, lifespan, the token."""
+    with free_socket() as probe:
+        port = probe.getsockname()[1]
+    env = {**os.environ, "MCP_BACKEND_TOKEN": TOKEN}
+    env.pop("MCP_BACKEND_TOKEN_FILE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_HTTP, str(project), str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        live = LiveServer(port)
+        for _ in range(600):  # bounded wait for the port to accept connections
+            if process.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert live.post(INITIALIZE, token=None).status == 401
+        assert live.post(INITIALIZE).status == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err[-2000:]
+    assert out == b""  # logs go to stderr
+    assert b"serving MCP" in err
