@@ -258,11 +258,8 @@ def build_checklist(
             continue
 
         if item_signals:
-            reason = (
-                f"handled: {item_signals[0].detail}"
-                + (f" and {len(item_signals) - 1} more" if len(item_signals) > 1 else "")
-                + "; no findings"
-            )
+            more = f" (+{len(item_signals) - 1} more)" if len(item_signals) > 1 else ""
+            reason = f"seen: {item_signals[0].detail}{more}; no findings"
             verdicts.append(verdict("pass", reason, signal_evidence))
             continue
 
