@@ -3,7 +3,7 @@
 One JSON file per reviewed root holds every file's result. It is only a speed-up: a missing,
 corrupted, stale or unwritable cache means the files are analysed again, never a failed review.
 The whole cache is dropped when the analysis code changes (its fingerprint covers every
-module of the review package), so a new rule never hides behind an old result.
+module that shapes a file's result), so a new rule never hides behind an old result.
 """
 
 from __future__ import annotations
@@ -38,12 +38,32 @@ class CacheEntry(BaseModel):
     suppressions: list[Suppression] = []
 
 
+# Modules that only act after the per-file analysis (reports, verdicts, project rules): a
+# change there must not throw away every cached file result.
+_NOT_PER_FILE = frozenset(
+    {
+        "engine.py",
+        "report.py",
+        "sarif.py",
+        "docs.py",
+        "checklist.py",
+        "config.py",
+        "secrets_mask.py",
+        "discover.py",
+    }
+)
+
+
 @cache
 def analysis_fingerprint() -> str:
-    """Engine version + the content of every module of the review package (rules included)."""
+    """Engine version + the content of every module that shapes a per-file result (the
+    analyzers, detectors, framework extractors, rule catalog and data model)."""
     digest = hashlib.sha256(f"engine:{ENGINE_VERSION}".encode())
     for path in sorted(_REVIEW_PACKAGE_DIR.rglob("*.py")):
-        if "__pycache__" in path.parts:
+        relative = path.relative_to(_REVIEW_PACKAGE_DIR)
+        if "__pycache__" in path.parts or relative.parts[0] == "project_rules":
+            continue
+        if len(relative.parts) == 1 and relative.name in _NOT_PER_FILE:
             continue
         digest.update(path.relative_to(_REVIEW_PACKAGE_DIR).as_posix().encode())
         try:
