@@ -211,7 +211,8 @@ async def test_progress_is_reported_and_a_failing_callback_does_not_stop_the_loo
     async def record(done: int, total: int, message: str) -> None:
         seen.append((done, total, message))
 
-    request = LoopRequest(root=root, stages=["lint", "format", "test"])
+    # fail_fast keeps the tests after the checks, whatever the number of cores.
+    request = LoopRequest(root=root, stages=["lint", "format", "test"], fail_fast=True)
     report = await run_quality_loop(request, record)
     assert report.status == "passed"
     assert all(total == 3 for _, total, _ in seen)
