@@ -516,16 +516,7 @@ def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp.server.mcpserver.resolve import Elicit, Resolve
     from pydantic import ValidationError
 
-    from mcp_backend.recommend import (
-        Recommendation,
-        Requirements,
-        apply_answers,
-        elicitation_message,
-        elicitation_model,
-        missing_aspects,
-        recommend,
-        render_markdown,
-    )
+    from mcp_backend.recommend.models import Recommendation, Requirements
 
     # The tool's flat parameters are Requirements' fields, so the documentation and allowed
     # values live in one place (the engine's model) and cannot drift.
@@ -552,6 +543,12 @@ def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
         capabilities = ctx.client_capabilities
         if capabilities is None or capabilities.elicitation is None:
             return None
+        from mcp_backend.recommend.clarify import (
+            elicitation_message,
+            elicitation_model,
+            missing_aspects,
+        )
+
         try:
             questions = missing_aspects(requirements_of(arguments))
         except ValidationError:
@@ -569,6 +566,10 @@ def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
     async def recommend_stack(
         answers: ElicitationResult[BaseModel], **arguments: Any
     ) -> CallToolResult:
+        from mcp_backend.recommend.clarify import apply_answers
+        from mcp_backend.recommend.engine import recommend
+        from mcp_backend.recommend.render import render_markdown
+
         try:
             requirements = requirements_of(arguments)
             if isinstance(answers, AcceptedElicitation) and answers.data is not None:
@@ -654,7 +655,7 @@ REGISTRATIONS: list[tuple[str, Registration]] = [
     ("mcp_backend.knowledge.render", register_knowledge_resources),
     ("mcp_backend.knowledge.render", register_completions),
     ("mcp_backend.knowledge.prompts", register_prompts),
-    ("mcp_backend.recommend", register_recommend),
+    ("mcp_backend.recommend.engine", register_recommend),
     ("mcp_backend.review.engine", register_review),
     ("mcp_backend.review.docs", register_rule_resources),
     ("mcp_backend.quality.engine", register_quality_loop),

@@ -15,24 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from mcp_backend.knowledge import KnowledgeBase, load_knowledge
 from mcp_backend.knowledge.loader import read_toml
+from mcp_backend.recommend.models import AspectId
 
-# Aspects of a stack, in the order the engine decides them. Earlier aspects win a conflict
-# between two pinned inputs: the runtime the user asked for outlives the deployment they asked
-# for, and so on down the list.
-AspectId = Literal[
-    "runtime",
-    "deployment",
-    "framework",
-    "database",
-    "api_style",
-    "auth",
-    "orm",
-    "validation",
-    "auth_library",
-    "doc_format",
-    "cache",
-    "jobs",
-]
 ASPECT_ORDER: tuple[AspectId, ...] = (
     "runtime",
     "deployment",

@@ -22,7 +22,6 @@ from functools import lru_cache
 from mcp_backend.knowledge.models import ChoiceTable
 from mcp_backend.recommend.data import (
     ASPECT_ORDER,
-    AspectId,
     Condition,
     ConflictRule,
     RecommendData,
@@ -33,6 +32,7 @@ from mcp_backend.recommend.models import (
     Alternative,
     AntiDefault,
     AspectChoice,
+    AspectId,
     Confidence,
     Conflict,
     LayoutLayer,

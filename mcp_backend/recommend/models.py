@@ -11,7 +11,24 @@ from typing import Annotated, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from mcp_backend.recommend.data import AspectId
+# Aspects of a stack, in the order the engine decides them. Earlier aspects win a conflict
+# between two pinned inputs: the runtime the user asked for outlives the deployment they asked
+# for, and so on down the list.
+AspectId = Literal[
+    "runtime",
+    "deployment",
+    "framework",
+    "database",
+    "api_style",
+    "auth",
+    "orm",
+    "validation",
+    "auth_library",
+    "doc_format",
+    "cache",
+    "jobs",
+]
+
 
 Runtime = Literal["node", "bun", "deno", "python", "any"]
 Scenario = Literal[
