@@ -91,7 +91,7 @@ _OWNERSHIP = re.compile(
     r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
     r"|\.equals\(\s*req\.user"
     r"|\beq\(\s*\w+\.(owner|user|author|account|tenant)Id\s*,"
-    r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req\.user|res\.locals\.user|currentUser|session)",
+    r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req(uest)?\.user|res\.locals\.user|currentUser|session)",
     re.IGNORECASE,
 )
 _BODY_VALIDATION = re.compile(

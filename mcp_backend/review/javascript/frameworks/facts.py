@@ -61,6 +61,9 @@ _REQUEST_PARAMS = frozenset({"req", "request", "c", "ctx", "context", "err", "er
 _NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\{)")
 
 
+_APP_FACTORIES = frozenset(
+    {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath"}
+)
 _REGISTRATION_NAMES = frozenset(
     {
         "get",
@@ -136,6 +139,21 @@ class FactExtractor:
         ctx = self.ctx
         for statement in ctx.root.named_children:
             self._top_level(statement)
+        # Apps created inside functions: `function build() { const app = Fastify() ... }`.
+        for call in ctx.calls:
+            if call.name in _APP_FACTORIES:
+                holder = call.node.parent
+                while holder is not None and holder.type in {
+                    "await_expression",
+                    "parenthesized_expression",
+                }:
+                    holder = holder.parent
+                if holder is not None and holder.type == "variable_declarator":
+                    name_node = holder.child_by_field_name("name")
+                    if name_node is not None and name_node.type == "identifier":
+                        name = ctx.text(name_node)
+                        if name not in self.apps:
+                            self._bind_value(name, holder.child_by_field_name("value"))
         # Calls are collected once for the detectors; registrations are filtered by name.
         for call in ctx.calls:
             if call.name in _REGISTRATION_NAMES or (self.apps and "." not in call.name):

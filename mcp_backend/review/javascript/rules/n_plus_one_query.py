@@ -37,7 +37,7 @@ READS = frozenset(
 )
 MODEL = re.compile(
     r"^((this\.)?(prisma|db|tx|database)\.\w+|[A-Z]\w*|(this\.)?\w*(Repository|Repo|repository|repo|Model|model)|"
-    r"(this\.)?(pool|client|connection|conn|db|knex|database|sequelize|trx)|knex\(.*\)(\.\w+\(.*\))*|"
+    r"(this\.)?(pool|client|connection|conn|db|knex|database|sequelize|trx)|\w+\.pg|knex\(.*\)(\.\w+\(.*\))*|"
     r"db\.query\.\w+|db\.select\(.*\)(\.\w+\(.*\))*)$",
     re.S,
 )
