@@ -232,6 +232,26 @@ def test_failed_logins_are_throttled_by_address_not_by_token(strict_rate: LiveSe
     assert strict_rate.post(INITIALIZE).status == 200
 
 
+def test_malformed_bodies_get_json_rpc_errors_and_the_server_goes_on(live: LiveServer) -> None:
+    # Over HTTP the SDK answers undecodable bodies itself: -32700 for invalid JSON; other
+    # shapes get -32602 (JSON-RPC would say -32600), always with id null and status 400.
+    for body in (b"{not json", b"\xff\xfe", b"[]", b"42", b'{"jsonrpc": "2.0", "id": 1}'):
+        reply = live.post(None, raw_body=body)
+        assert reply.status == 400, body
+        answer = reply.json()
+        assert answer["id"] is None
+        assert answer["error"]["code"] in (-32700, -32600, -32602)
+        assert "Traceback" not in reply.body.decode()
+    assert live.post({"jsonrpc": "2.0", "id": 7, "method": "ping"}).json()["result"] == {}
+
+
+def test_wrong_content_type_is_refused(live: LiveServer) -> None:
+    reply = live.post(
+        {"jsonrpc": "2.0", "id": 8, "method": "ping"}, headers={"content-type": "text/plain"}
+    )
+    assert reply.status == 400
+
+
 # --- the token bucket, with explicit times -----------------------------------------------------
 
 
