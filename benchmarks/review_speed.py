@@ -137,7 +137,19 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[fl
     return wall, max(usage.ru_maxrss, peak_tree_kb) / 1024, tail
 
 
-def review_argv(tree: Path, cache_dir: Path, jobs: int | None) -> list[str]:
+def snapshot_code() -> Path:
+    """A frozen copy of the package for this run: the cache fingerprint covers the analysis
+    code, and other work in the checkout must not change it between the cold and warm runs."""
+    target = CACHE / "code-snapshot"
+    if target.exists():
+        shutil.rmtree(target)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "mcp_backend", target / "mcp_backend", ignore=skip)
+    shutil.copytree(REPO / "resources", target / "resources", ignore=skip)
+    return target
+
+
+def review_argv(tree: Path, cache_dir: Path, jobs: int | None, code: Path) -> list[str]:
     return [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -145,13 +157,15 @@ def review_argv(tree: Path, cache_dir: Path, jobs: int | None) -> list[str]:
         str(tree),
         "--cache-dir",
         str(cache_dir),
+        "--code",
+        str(code),
         *(["--jobs", str(jobs)] if jobs else []),
     ]
 
 
-def run_review_child(tree: Path, cache_dir: Path, jobs: int | None) -> None:
+def run_review_child(tree: Path, cache_dir: Path, jobs: int | None, code: Path | None) -> None:
     """Child mode: one review, JSON figures on stdout."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(code or REPO))
     from mcp_backend.review.engine import run_review
     from mcp_backend.review.model import ReviewRequest
 
@@ -208,10 +222,11 @@ def main() -> int:
     parser.add_argument("--crossover", action="store_true")
     parser.add_argument("--run-review", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.run_review:
-        run_review_child(args.run_review, args.cache_dir, args.jobs)
+        run_review_child(args.run_review, args.cache_dir, args.jobs, args.code)
         return 0
 
     if args.tree:
@@ -228,9 +243,10 @@ def main() -> int:
         return 0
 
     rows: list[tuple[str, float, float, str]] = []
+    code = snapshot_code()
     with tempfile.TemporaryDirectory(prefix="review-speed-cache-") as cache_dir:
         for label in ("mcp-backend review (cold)", "mcp-backend review (warm)"):
-            wall, peak, out = run_measured(review_argv(tree, Path(cache_dir), args.jobs))
+            wall, peak, out = run_measured(review_argv(tree, Path(cache_dir), args.jobs, code))
             try:
                 figures = json.loads(out.strip().splitlines()[-1])
             except (ValueError, IndexError):
