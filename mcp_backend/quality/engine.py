@@ -272,7 +272,7 @@ async def run_security_stage(stage: Stage, request: LoopRequest, project: Projec
         result.status = "timed_out"
         result.reason = f"time limit of {request.timeout_s:g}s reached"
         return result
-    _apply_review(result, report)
+    apply_review(result, report)
     return result
 
 
@@ -283,7 +283,7 @@ def _call_review(review: Any, request: Any, should_cancel: Callable[[], bool]) -
         return review(request)
 
 
-def _apply_review(result: StageResult, report: Any) -> None:
+def apply_review(result: StageResult, report: Any) -> None:
     diagnostics = [
         Diagnostic(
             file=finding.file,
