@@ -469,6 +469,9 @@ class ScopeFlow:
     membership_checked: set[str]  # names tested with `in`/`not in` (allow-list checks)
     module: ModuleInfo
     parent: ScopeFlow | None = None  # the module's flow, for a function scope
+    # Parameters typed int/float/bool/UUID/date…: a framework coerces them, so they cannot
+    # carry SQL, shell or path text even when they come from the request.
+    scalar_params: set[str] = field(default_factory=set)
     # Memo tables: without them, a name reassigned many times (x = f(x) ...) makes the
     # backward walks exponential in the number of assignments.
     taint_cache: dict[tuple[int, int], Taint] = field(default_factory=dict)
@@ -482,6 +485,8 @@ class ScopeFlow:
         if not bindings and self.parent is not None and name not in self.params:
             return self.parent.values_of(name, 10**9)  # a module-level name, set before calls
         earlier = [b for b in bindings if b.line < before_line]
+        if not earlier and name in self.params:
+            return []  # before any reassignment a parameter holds what the caller passed
         # The nearest few assignments are what reaches the use in practice.
         return (earlier or bindings)[-_MAX_BINDINGS:]
 
@@ -497,6 +502,60 @@ def _bind_target(
             _bind_target(element, value, line, out)
     elif isinstance(target, ast.Starred):
         _bind_target(target.value, value, line, out)
+
+
+_SCALAR_TYPES = {
+    "int",
+    "float",
+    "bool",
+    "UUID",
+    "UUID4",
+    "UUID1",
+    "datetime",
+    "date",
+    "time",
+    "timedelta",
+    "Decimal",
+    "PositiveInt",
+    "NonNegativeInt",
+    "NegativeInt",
+    "PositiveFloat",
+    "conint",
+    "confloat",
+    "condecimal",
+}
+# Wrappers that do not change what the value is.
+_TYPE_WRAPPERS = {
+    "Annotated",
+    "Optional",
+    "Union",
+    "None",
+    "Query",
+    "Path",
+    "Body",
+    "Form",
+    "Field",
+}
+
+
+def _is_scalar_annotation(annotation: ast.expr | None) -> bool:
+    """`int`, `Annotated[int, Query(ge=1)]`, `UUID | None`, `Optional[int]`."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Subscript) and (dotted_name(annotation.value) or "").endswith(
+        "Annotated"
+    ):
+        inner = annotation.slice
+        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return _is_scalar_annotation(first)
+    names = {
+        n.id if isinstance(n, ast.Name) else n.attr
+        for n in ast.walk(annotation)
+        if isinstance(n, ast.Name | ast.Attribute)
+    }
+    has_none = any(isinstance(n, ast.Constant) and n.value is None for n in ast.walk(annotation))
+    names -= _TYPE_WRAPPERS
+    return bool(names) and names <= _SCALAR_TYPES and (bool(names) or has_none)
 
 
 def scope_flow(tree: ast.Module, scope: ScopeNode) -> ScopeFlow:
@@ -540,8 +599,15 @@ def scope_flow(tree: ast.Module, scope: ScopeNode) -> ScopeFlow:
         if args.kwarg:
             params.add(args.kwarg.arg)
         req_params = request_params(tree, scope)
+        scalars = {
+            a.arg
+            for a in args.posonlyargs + args.args + args.kwonlyargs
+            if _is_scalar_annotation(a.annotation)
+        }
     parent = None if isinstance(scope, ast.Module) else scope_flow(tree, tree)
     flow = ScopeFlow(scope, bindings, params, req_params, checked, module_info(tree), parent)
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        flow.scalar_params = scalars
     setattr(scope, "_review_flow", flow)  # noqa: B010 - cache on the node itself
     return flow
 
@@ -687,11 +753,13 @@ def _taint_uncached(flow: ScopeFlow, node: ast.AST, at: int, depth: int) -> Tain
 
 
 def _name_taint(flow: ScopeFlow, name: str, line: int, depth: int) -> Taint:
-    if name in flow.request_params:
-        return Taint.REQUEST
     bindings = flow.values_of(name, line)
+    if name in flow.scalar_params and not flow.bindings.get(name):
+        return Taint.CONSTANT
     if bindings:
         return max(taint_of(flow, b.value, line=b.line, depth=depth + 1) for b in bindings)
+    if name in flow.request_params:
+        return Taint.REQUEST
     if name in flow.params:
         return Taint.PARAM
     if name in REQUEST_OBJECT_NAMES:
@@ -874,8 +942,8 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
         return is_safe_fragment(flow, node.value, depth + 1)
     if isinstance(node, ast.Name):
         name = node.id
-        if name in flow.request_params:
-            return False
+        if name in flow.scalar_params and not flow.bindings.get(name):
+            return True
         if name in flow.membership_checked:
             return True
         bindings = flow.values_of(name, getattr(node, "lineno", 10**9))
@@ -884,7 +952,7 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
                 _is_safe_binding(flow, b.value, depth) for b in bindings
             ) or _is_identifier_name(name, flow, node)
         if name in flow.params:
-            return False
+            return name not in flow.request_params and _is_identifier_name(name, flow, node)
         return name in flow.module.constants or is_upper_constant_name(name)
     if isinstance(node, ast.Attribute):
         if is_upper_constant_name(node.attr) or node.attr in {"__tablename__", "db_table"}:

@@ -96,7 +96,8 @@ NEGATIVE = {
     """,
     "messages": """
         raise ValueError("Invalid password")
-        errors = {"password": "Password must contain a digit"}
+        errors = {"password": "Password must contain a digit", "token": "required"}
+        codes = {"api_key": "missing_api_key", "password": "password_too_short"}
     """,
 }
 

@@ -83,6 +83,15 @@ POSITIVE = {
         """,
         "critical",
     ),
+    "string_param_reassigned": (
+        """
+        @app.get("/search")
+        def search(q: str, db=Depends(get_db)):
+            q = q.strip()
+            return db.execute(text("SELECT * FROM items WHERE name LIKE '%" + q + "%'")).all()
+        """,
+        "critical",
+    ),
     "sqlalchemy_alias_text_order_by": (
         """
         import sqlalchemy as sa
@@ -153,6 +162,23 @@ NEGATIVE = {
         def run_job(executor, name):
             executor.execute(f"job-{name}")
             logger.info(f"Running {name}")
+    """,
+    "typed_int_route_params": """
+        from typing import Annotated
+        from fastapi import Query
+        from sqlalchemy import text
+
+        @app.get("/events")
+        def events(limit: int = 20, offset: Annotated[int, Query(ge=0)] = 0, db=Depends(get_db)):
+            sql = f"SELECT * FROM events ORDER BY id LIMIT {limit} OFFSET {offset}"
+            return db.execute(text(sql)).all()
+    """,
+    "alembic_loop_over_constant_tables": """
+        from alembic import op
+
+        def upgrade():
+            for table in ("users", "orders", "invoices"):
+                op.execute(f"ALTER TABLE {table} ADD COLUMN tenant_id integer")
     """,
     "psycopg_sql_composition": """
         from psycopg import sql

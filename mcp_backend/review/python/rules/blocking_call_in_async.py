@@ -161,7 +161,7 @@ class BlockingCallInAsync:
                 session_reported = what is not None
             if what is None:
                 what = self._django_queryset(node)
-            if what is None and qualified == "open" and "open" not in info.imports:
+            if what is None and handler and qualified == "open" and "open" not in info.imports:
                 what, severity = "open() file I/O", "low"
             if what is not None:
                 found.append((node, what, severity))

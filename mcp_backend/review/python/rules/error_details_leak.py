@@ -34,7 +34,6 @@ _BROAD_EXCEPTIONS = {
     "OSError",
     "IOError",
     "RuntimeError",
-    "KeyError",
     "AttributeError",
     "TypeError",
 }

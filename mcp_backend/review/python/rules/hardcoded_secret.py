@@ -77,6 +77,10 @@ def is_placeholder(value: str, name: str = "") -> bool:
         return True
     if len(set(lowered)) <= 3:  # "aaaaaaaa", "12121212"
         return True
+    # Words and identifiers ("required", "password_too_short", "invalid-token") are
+    # messages, codes or field names; generated and chosen secrets mix in digits or symbols.
+    if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and len(stripped) < 32:
+        return True
     if name and lowered.replace("-", "_") in {name.lower(), name.lower().replace("-", "_")}:
         return True
     # An environment variable *name* ("DB_PASSWORD") or a dotted setting path.

@@ -42,7 +42,7 @@ _PATH_METHODS = {
     "iterdir",
 }
 _SANITIZING = re.compile(
-    r"secure_filename|safe_join|basename|\.name\b|\.stem\b|uuid|token_hex|token_urlsafe"
+    r"secure_filename|safe_join|basename|\.name\b|\.stem\b|\.suffix\b|uuid|token_hex|token_urlsafe"
 )
 _CONTAINMENT_CHECK = re.compile(
     r"is_relative_to|relative_to\(|commonpath|startswith\(|safe_join|send_from_directory"

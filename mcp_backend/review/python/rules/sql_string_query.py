@@ -114,6 +114,8 @@ class SqlStringQuery:
             arg = au.argument(call, 0, "statement") or au.keyword(call, "query")
             if arg is None:
                 arg = au.keyword(call, "sql") or au.keyword(call, "operation")
+            if isinstance(arg, ast.Call) and au.call_method(arg) in {"text", "literal_column"}:
+                arg = au.argument(arg, 0)  # execute(text(...)) even when text is not imported here
             if arg is not None:
                 yield arg, True
 
