@@ -20,6 +20,20 @@ class JwtUnverified:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"jwt", b"Jwt", b"JWT", b"jose", b"decode"):
             return
+        if ctx.has(b"ignoreExpiration") and ctx.has(b"Strategy", b"passport"):
+            # passport-jwt: super({ ignoreExpiration: true, ... }) in a JwtStrategy.
+            for pair in ctx.descendants(ctx.root, "(pair key: (property_identifier) @k) @p", "p"):
+                key = pair.child_by_field_name("key")
+                value = pair.child_by_field_name("value")
+                if ctx.text(key) == "ignoreExpiration" and ctx.text(value) == "true":
+                    yield ctx.finding(
+                        RULE,
+                        pair,
+                        "JWT strategy ignores token expiry (ignoreExpiration: true)",
+                        fix="Remove ignoreExpiration; issue short-lived tokens with refresh.",
+                        severity="medium",
+                    )
+            return
         for call in ctx.calls:
             args_text = ctx.text(call.node.child_by_field_name("arguments"))
             if (

@@ -41,6 +41,22 @@ MODEL = re.compile(
     r"db\.query\.\w+|db\.select\(.*\)(\.\w+\(.*\))*)$",
     re.S,
 )
+# Injected repositories (`this.orders.findBy(...)`): methods arrays do not have.
+REPOSITORY_READS = frozenset(
+    {
+        "findBy",
+        "findOneBy",
+        "findOne",
+        "findOneOrFail",
+        "findUnique",
+        "findFirst",
+        "findMany",
+        "findById",
+        "findByPk",
+        "findAndCount",
+    }
+)
+INJECTED = re.compile(r"^this\.\w+$")
 SQL_READ = re.compile(r"^\s*['\"`]\s*(select|with)\b", re.I)
 
 
@@ -52,7 +68,11 @@ class NPlusOneQuery:
             return
         reported: set[int] = set()
         for call in ctx.calls:
-            if call.name not in READS or not MODEL.match(call.obj):
+            if call.name not in READS:
+                continue
+            if not MODEL.match(call.obj) and not (
+                call.name in REPOSITORY_READS and INJECTED.match(call.obj)
+            ):
                 continue
             if call.name in {"query", "execute", "get", "all"} and not (
                 call.args and SQL_READ.match(ctx.text(call.args[0]))
