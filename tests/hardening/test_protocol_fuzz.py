@@ -253,3 +253,17 @@ def test_interleaved_cancellations(peer: StdioPeer) -> None:
     # A cancelled request may still be answered (it finished first) or not (the spec lets the
     # server stay silent); either way only well-formed JSON-RPC reached stdout.
     assert_healthy(peer, "after-cancellations")
+
+
+def test_garbage_interleaved_with_requests_in_a_burst(peer: StdioPeer) -> None:
+    ids: list[object] = []
+    junk = NOT_JSON + NOT_A_MESSAGE
+    for n in range(1500):
+        if n % 3 == 0:
+            ids.append(f"mixed-{n}")
+            peer.request(ids[-1], "ping")
+        else:
+            peer.send_raw(junk[n % len(junk)])
+    answers = peer.wait_for(ids, timeout=300)
+    assert all(answer["result"] == {} for answer in answers.values())
+    assert_healthy(peer, "after-mixed-burst")
