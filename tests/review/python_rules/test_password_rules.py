@@ -82,6 +82,12 @@ WEAK_NEGATIVE = {
 
 PLAIN_POSITIVE = {
     "sqlalchemy_model_from_body": """
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email: Mapped[str]
+            password: Mapped[str]
+
         @router.post("/register")
         def register(body: RegisterIn, db: Session = Depends(get_db)):
             user = User(email=body.email, password=body.password)
@@ -96,6 +102,10 @@ PLAIN_POSITIVE = {
             return redirect("home")
     """,
     "attribute_assignment_flask": """
+        class Account(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            password = db.Column(db.String(128))
+
         @bp.route("/account/password", methods=["POST"])
         def change_password():
             user = current_user
@@ -157,6 +167,32 @@ PLAIN_NEGATIVE = {
             if not user or not pwd_context.verify(password, user.hashed_password):
                 return None
             return user
+    """,
+    "hashing_property_setter_elsewhere": """
+        # models.py defines `@password.setter` that hashes; this file cannot see it
+        @bp.route("/register", methods=["POST"])
+        def register():
+            user = User(email=form.email.data, password=form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            user.password = form.new_password.data
+            db.session.commit()
+    """,
+    "hashing_property_setter_same_file": """
+        class User(db.Model):
+            _password = db.Column("password", db.String(255))
+
+            @property
+            def password(self):
+                return self._password
+
+            @password.setter
+            def password(self, value):
+                self._password = generate_password_hash(value)
+
+        def change(user, form):
+            user.password = form.password.data
+            db.session.commit()
     """,
     "form_field_set_password": """
         def reset(request, user):

@@ -46,6 +46,8 @@ class CodeEval:
                     continue
                 if name == "compile" and taint < au.Taint.REQUEST:
                     continue  # compile() of ASTs and templates built by the program
+                if taint == au.Taint.LOCAL and au.string_build(flow, source) is None:
+                    continue  # a script or code object the program loads itself (shells, CLIs)
                 if ctx.is_test and taint < au.Taint.REQUEST:
                     continue
                 severity = au.severity_for(taint, request="critical", param="high", local="medium")

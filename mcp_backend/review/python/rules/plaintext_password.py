@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from mcp_backend.review.model import Finding
 from mcp_backend.review.python import astutil as au
@@ -115,12 +116,51 @@ def _function_persists(func: au.ScopeNode) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _StoreContext:
+    django: bool  # Django models store exactly what is assigned
+    plain_models: set[str]
+
+
+def _plain_password_models(tree: ast.Module) -> set[str]:
+    """Classes in this file with a plain `password` field and no hashing property/setter
+    (`@password.setter`, `@validates("password")`, a `password` property): assigning to
+    them stores what is given."""
+    result: set[str] = set()
+    for node in au.all_nodes(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        has_field = any(
+            isinstance(stmt, ast.Assign | ast.AnnAssign)
+            and any(
+                isinstance(t, ast.Name) and t.id in {"password", "passwd"}
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            )
+            for stmt in node.body
+        )
+        has_setter = any(
+            isinstance(stmt, ast.FunctionDef) and "password" in stmt.name for stmt in node.body
+        )
+        if has_field and not has_setter:
+            result.add(node.name)
+    return result
+
+
 class PlaintextPassword:
+    """Storage is flagged where the store is known not to hash: Django models (a plain
+    CharField; `objects.create`/attribute assignment bypass hashing), dict documents
+    (Mongo, raw inserts), and model classes defined in the same file without a hashing
+    setter. SQLAlchemy models elsewhere often hash in a `password` property setter, which
+    per-file analysis cannot see, so those are left alone; plain comparisons are always
+    flagged."""
+
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
         if ctx.is_test:
             return
+        info = au.module_info(ctx.tree)
+        store = _StoreContext(info.uses_module("django"), _plain_password_models(ctx.tree))
         for func in au.iter_functions(ctx.tree):
             flow = au.scope_flow(ctx.tree, func)
             hashes = _function_hashes(func)
@@ -131,9 +171,9 @@ class PlaintextPassword:
                 if hashes:
                     continue
                 if isinstance(node, ast.Call):
-                    yield from self._stored_by_call(ctx, flow, node, persists=persists)
+                    yield from self._stored_by_call(ctx, flow, node, store, persists=persists)
                 elif isinstance(node, ast.Assign) and func.name != "__init__":
-                    yield from self._stored_by_assignment(ctx, flow, node, persists=persists)
+                    yield from self._stored_by_assignment(ctx, flow, node, store, persists=persists)
 
     def _plain_value(self, flow: au.ScopeFlow, value: ast.expr) -> bool:
         """The value is the submitted password itself (not a hash of it)."""
@@ -152,16 +192,29 @@ class PlaintextPassword:
         return _is_password_value(value) and au.taint_of(flow, value) >= au.Taint.LOCAL
 
     def _stored_by_call(
-        self, ctx: PythonFileContext, flow: au.ScopeFlow, call: ast.Call, *, persists: bool
+        self,
+        ctx: PythonFileContext,
+        flow: au.ScopeFlow,
+        call: ast.Call,
+        store: _StoreContext,
+        *,
+        persists: bool,
     ) -> Iterator[Finding]:
         method = au.call_method(call) or ""
+        dotted = au.dotted_name(call.func) or ""
         is_create = isinstance(call.func, ast.Attribute) and method in _CREATE_METHODS
         is_model = method[:1].isupper() and not method.endswith(_NON_MODEL_SUFFIXES) and persists
         if not (is_create or is_model):
             return
-        entries: list[tuple[str, ast.expr]] = [
-            (kw.arg, kw.value) for kw in call.keywords if kw.arg is not None
-        ]
+        known_plain_store = (
+            ".objects." in dotted
+            or (is_model and store.django)
+            or method in store.plain_models
+            or (is_create and dotted.split(".")[0] in store.plain_models)
+        )
+        entries: list[tuple[str, ast.expr]] = []
+        if known_plain_store:
+            entries = [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
         for arg in call.args:
             if isinstance(arg, ast.Dict):
                 entries += [
@@ -182,11 +235,19 @@ class PlaintextPassword:
                 return
 
     def _stored_by_assignment(
-        self, ctx: PythonFileContext, flow: au.ScopeFlow, node: ast.Assign, *, persists: bool
+        self,
+        ctx: PythonFileContext,
+        flow: au.ScopeFlow,
+        node: ast.Assign,
+        store: _StoreContext,
+        *,
+        persists: bool,
     ) -> Iterator[Finding]:
         for target in node.targets:
             if not (isinstance(target, ast.Attribute | ast.Subscript) and persists):
                 continue
+            if isinstance(target, ast.Attribute) and not (store.django or store.plain_models):
+                continue  # the model may hash in a `password` setter we cannot see
             name = au.terminal_name(target) or ""
             if name not in {"password", "passwd", "pwd"} or _is_input_root(_root_name(target)):
                 continue
