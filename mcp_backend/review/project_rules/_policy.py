@@ -5,6 +5,7 @@ test's URL refers to a route path. Python and JavaScript linkers both call these
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mcp_backend.review.model import Confidence, Finding, Route, RuleMeta, Severity
 
@@ -178,6 +179,7 @@ def critical_kind(route: Route) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def path_regex(path: str) -> re.Pattern[str]:
     """A route path ('/orders/{id}', '/orders/<int:pk>/', '/orders/:id') as a URL matcher."""
     pieces: list[str] = []

@@ -9,6 +9,28 @@ HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"
 STATE_CHANGING: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def preorder(roots: list[ast.stmt] | ast.AST) -> list[ast.AST]:
+    """Every node under `roots`, parents before children, in source order. A plain stack over
+    `_fields` is several times cheaper than `ast.walk` / `NodeVisitor` on large modules."""
+    stack: list[ast.AST] = list(reversed(roots)) if isinstance(roots, list) else [roots]
+    out: list[ast.AST] = []
+    append, pop, push = out.append, stack.pop, stack.append
+    ast_type = ast.AST
+    while stack:
+        node = pop()
+        append(node)
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast_type))
+            elif isinstance(value, ast_type):
+                children.append(value)
+        for child in reversed(children):
+            push(child)
+    return out
+
+
 def module_name_for(file: str) -> str:
     """'app/routers/orders.py' -> 'app.routers.orders'; a package's __init__ is the package."""
     parts = list(PurePosixPath(file).with_suffix("").parts)

@@ -18,6 +18,7 @@ from mcp_backend.review.python.frameworks._ast import (
     dotted,
     keyword,
     last_name,
+    preorder,
     source_text,
 )
 
@@ -276,7 +277,7 @@ def _response_shape(value: ast.AST | None) -> dict[str, Any] | None:
     return {"keys": keys, "status": status}
 
 
-class _BodyVisitor(ast.NodeVisitor):
+class _BodyVisitor:
     def __init__(
         self,
         fn: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -360,7 +361,6 @@ class _BodyVisitor(ast.NodeVisitor):
                     self.field_names.add(target.id)
             elif isinstance(target, ast.Attribute | ast.Subscript) and (whole or field):
                 self.raw_stores.append(node.lineno)  # order.status = data["status"]
-        self.generic_visit(node)
 
     def visit_For(self, node: ast.For) -> None:
         source = node.iter
@@ -370,7 +370,6 @@ class _BodyVisitor(ast.NodeVisitor):
             for name in ast.walk(node.target):
                 if isinstance(name, ast.Name):
                     self.field_names.add(name.id)
-        self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in {"is_authenticated", "is_anonymous"}:
@@ -380,7 +379,6 @@ class _BodyVisitor(ast.NodeVisitor):
         kind = self._raw_kind(node)
         if kind:
             self.raw_reads.append({"what": source_text(node), "kind": kind, "line": node.lineno})
-        self.generic_visit(node)
 
     # --- checks -----------------------------------------------------------------------
     def visit_Compare(self, node: ast.Compare) -> None:
@@ -400,7 +398,6 @@ class _BodyVisitor(ast.NodeVisitor):
                     verb = const_str(item)
                     if verb and verb.upper() in {"POST", "PUT", "PATCH", "DELETE", "GET"}:
                         self.method_checks.add(verb.upper())
-        self.generic_visit(node)
 
     def _note_id_compare(self, node: ast.Compare) -> None:
         for side in (node.left, *node.comparators):
@@ -434,14 +431,12 @@ class _BodyVisitor(ast.NodeVisitor):
             self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
         if exits and ROLE_WORDS.search(test):
             self.role_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
-        self.generic_visit(node)
 
     def visit_Return(self, node: ast.Return) -> None:
         shape = _response_shape(node.value)
         if shape is not None:
             shape["line"] = node.lineno
             self.responses.append(shape)
-        self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
@@ -474,7 +469,6 @@ class _BodyVisitor(ast.NodeVisitor):
             self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         self._note_raw_call(node, short, qualified)
         self._note_id_call(node, short, name)
-        self.generic_visit(node)
 
     def _note_raw_call(self, node: ast.Call, short: str, qualified: str) -> None:
         values = [*node.args, *(k.value for k in node.keywords)]
@@ -544,8 +538,21 @@ def summarize_body(
     local_names: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     visitor = _BodyVisitor(fn, imports, local_names)
-    for statement in fn.body:
-        visitor.visit(statement)
+    handlers: dict[type, Any] = {
+        ast.Assign: visitor.visit_Assign,
+        ast.For: visitor.visit_For,
+        ast.AsyncFor: visitor.visit_For,
+        ast.Attribute: visitor.visit_Attribute,
+        ast.Compare: visitor.visit_Compare,
+        ast.If: visitor.visit_If,
+        ast.Return: visitor.visit_Return,
+        ast.Call: visitor.visit_Call,
+    }
+    # Source-order preorder, like ast.NodeVisitor, without its per-node dispatch overhead.
+    for node in preorder(fn.body):
+        handler = handlers.get(type(node))
+        if handler is not None:
+            handler(node)
     body_reads = [r for r in visitor.raw_reads if r["kind"] == "body"]
     return {
         "raw_reads": visitor.raw_reads[:10],

@@ -7,6 +7,8 @@ resolve it against other modules' facts without reading their sources again.
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from typing import Any
 
 from mcp_backend.review.python.frameworks._ast import (
@@ -16,11 +18,12 @@ from mcp_backend.review.python.frameworks._ast import (
     elements,
     keyword,
     last_name,
+    preorder,
     source_text,
     str_list,
     template_str,
 )
-from mcp_backend.review.python.frameworks._body import summarize_body
+from mcp_backend.review.python.frameworks._body import ID_PARAM, summarize_body
 
 DEPENDS_CALLS = frozenset({"Depends", "Security"})
 CLASS_ATTRS = (
@@ -55,14 +58,18 @@ class ModuleScope:
         self.names: list[ast.Name] = []
         import_nodes: list[ast.AST] = []
         bound: set[str] = set()
-        for node in ast.walk(tree):  # one walk, indexed by kind for every extractor
-            if isinstance(node, ast.Name):
+        for node in preorder(tree):  # one walk, indexed by kind for every extractor
+            kind = type(node)
+            if kind is ast.Name:
+                assert isinstance(node, ast.Name)
                 self.names.append(node)
                 if isinstance(node.ctx, ast.Store):
                     bound.add(node.id)
-            elif isinstance(node, ast.Call):
+            elif kind is ast.Call:
+                assert isinstance(node, ast.Call)
                 self.calls.append(node)
-            elif isinstance(node, ast.Constant):
+            elif kind is ast.Constant:
+                assert isinstance(node, ast.Constant)
                 self.constants.append(node)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 self.functions.append(node)
@@ -129,7 +136,11 @@ def _annotation_facts(scope: ModuleScope, annotation: ast.expr | None) -> dict[s
 
 
 def function_fact(
-    scope: ModuleScope, fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
+    scope: ModuleScope,
+    fn: ast.FunctionDef | ast.AsyncFunctionDef,
+    qualname: str,
+    *,
+    summarize: bool = True,
 ) -> dict[str, Any]:
     args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
     defaults: dict[str, ast.expr] = {}
@@ -164,7 +175,7 @@ def function_fact(
         "is_async": isinstance(fn, ast.AsyncFunctionDef),
         "params": params,
         "decorators": decorators,
-        "body": summarize_body(fn, scope.imports, scope.locals),
+        "body": summarize_body(fn, scope.imports, scope.locals) if summarize else {},
     }
 
 
@@ -193,16 +204,83 @@ def decorator_fact(scope: ModuleScope, node: ast.expr) -> dict[str, Any]:
     return fact
 
 
+SUMMARY_PARAMS = frozenset(
+    {"request", "req", "user", "current_user", "token", "credentials", "identity", "obj"}
+)
+SUMMARY_METHODS = frozenset(
+    {
+        "has_permission",
+        "has_object_permission",
+        "dispatch",
+        "initial",
+        "get_queryset",
+        "get_object",
+        "__call__",
+        "authenticate",
+        "perform_create",
+        "perform_update",
+        "perform_destroy",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "list",
+        "create",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+    }
+)
+SUMMARY_NAMES = re.compile(
+    r"(auth|login|token|jwt|user|admin|role|perm|owner|own_|_for$|require|verify|check|guard|"
+    r"current|session|limit)",
+    re.IGNORECASE,
+)
+
+
+def _value_references(scope: ModuleScope) -> frozenset[str]:
+    """Names used as values rather than only called: `view_func=index`, `Route("/", home)`."""
+    loads = Counter(n.id for n in scope.names if isinstance(n.ctx, ast.Load))
+    called = Counter(c.func.id for c in scope.calls if isinstance(c.func, ast.Name))
+    return frozenset(name for name, count in loads.items() if count > called[name])
+
+
+def worth_summarizing(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, value_refs: frozenset[str]
+) -> bool:
+    """Only functions that can be a handler, a dependency, a decorator, a hook, a permission
+    method or a helper about users and ownership get their body summarised (the expensive
+    part); the rest keep their signature so names still resolve."""
+    if fn.decorator_list or fn.name in value_refs or fn.name in SUMMARY_METHODS:
+        return True
+    if SUMMARY_NAMES.search(fn.name):
+        return True
+    for arg in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
+        if arg.arg in SUMMARY_PARAMS or ID_PARAM.match(arg.arg):
+            return True
+        if arg.annotation is not None and not isinstance(arg.annotation, ast.Name | ast.Constant):
+            return True  # Annotated[...] / dotted types: dependencies and aliases live here
+    for default in (*fn.args.defaults, *fn.args.kw_defaults):
+        if isinstance(default, ast.Call):
+            return True  # Depends(...), Query(...), Security(...)
+    return any(isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) for s in fn.body)
+
+
 def collect_functions_and_classes(scope: ModuleScope) -> tuple[dict[str, Any], dict[str, Any]]:
     functions: dict[str, Any] = {}
     classes: dict[str, Any] = {}
+    value_refs = _value_references(scope)
 
     def visit(statements: list[ast.stmt], prefix: str) -> None:
         for child in statements:
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 qualname = f"{prefix}{child.name}"
                 if qualname not in functions:
-                    functions[qualname] = function_fact(scope, child, qualname)
+                    functions[qualname] = function_fact(
+                        scope, child, qualname, summarize=worth_summarizing(child, value_refs)
+                    )
                 visit(child.body, "")  # nested functions (factories, decorators) by their name
             elif isinstance(child, ast.ClassDef):
                 classes[child.name] = class_fact(scope, child)

@@ -34,22 +34,30 @@ class Modules:
             if result.language != "python" or not facts or "module" not in facts:
                 continue
             self.by_name.setdefault(str(facts["module"]), (result, facts))
-        self._suffix_cache: dict[str, str | None] = {}
+        # Dotted tails of every module ('routers.orders' for 'app.routers.orders') -> module,
+        # or None when two modules share the tail (ambiguous, so never guessed).
+        self._tails: dict[str, str | None] = {}
+        for module in self.by_name:
+            parts = module.split(".")
+            for cut in range(1, len(parts) - 1):
+                tail = ".".join(parts[cut:])
+                self._tails[tail] = None if tail in self._tails else module
 
     def find_module(self, name: str) -> str | None:
-        """Exact module, or the one module whose dotted name ends with (or is a tail of) it."""
+        """Exact module, or the one module whose dotted name ends with (or is a tail of) it:
+        roots differ ('src.app.deps' imported as 'app.deps', or the other way round)."""
         if name in self.by_name:
             return name
         if "." not in name:
             return None  # a bare top-level name ('jwt', 'models') is only ever an exact match
-        if name in self._suffix_cache:
-            return self._suffix_cache[name]
-        candidates = [
-            m for m in self.by_name if m.endswith("." + name) or (m and name.endswith("." + m))
-        ]
-        found = candidates[0] if len(candidates) == 1 else None
-        self._suffix_cache[name] = found
-        return found
+        if name in self._tails:
+            return self._tails[name]
+        parts = name.split(".")
+        for cut in range(1, len(parts) - 1):
+            tail = ".".join(parts[cut:])
+            if tail in self.by_name:
+                return tail
+        return None
 
     def is_project_name(self, qualified: str) -> bool:
         parts = qualified.split(".")
