@@ -1,6 +1,25 @@
 """Language-neutral judgements about routes, shared by the linkers and the project rules:
 which routes are public by design, which need protection, which are critical, and whether a
-test's URL refers to a route path. Python and JavaScript linkers both call these."""
+test's URL refers to a route path. Python and JavaScript linkers both call these.
+
+What the project rules read from a linker's ProjectIndex (the contract for every language):
+
+- `Route.auth` / `authz` / `validation` / `rate_limit`: `present` with evidence, `absent`, or
+  `unknown` when the mechanism is out of sight (never reported as missing). An `absent` auth
+  whose note starts with "explicitly public" was opened on purpose (AllowAny, @Public()).
+- `authz.evidence[].kind`: "role" for role/permission checks, "ownership" for owner filters
+  and object-level checks (admin-route-missing-role looks for "role"; "guard" and
+  "permission_class" count as role too).
+- `public_by_design`: set with `public_reason(route, webhook_verified=...)`.
+- `reads_request_data`: the handler reads the raw request body itself; `validation` is
+  `absent` only when that body is stored or spread into a record without a schema, `unknown`
+  when it is handed on whole or only used for lookups.
+- `loads_by_id`: a direct lookup by an id from the path; `tested`: None when not checked.
+- `ProjectIndex.facts`: "error_handlers" (a list; missing key = cannot tell),
+  "framework_error_handling" (name of a framework whose own handling is central),
+  "apps" ([{file, line, name, framework}]), "response_shapes"
+  ({"METHOD /path": [{keys, status, line, file}]}).
+"""
 
 from __future__ import annotations
 
@@ -103,23 +122,28 @@ def handler_name(route: Route) -> str:
 
 
 def public_reason(route: Route, *, webhook_verified: bool = False) -> str | None:
-    """Why a route is public by design, or None. Admin paths are never public by design."""
+    """Why a route is public by design, or None. Admin paths are never public by design, and
+    deleting or patching something is never a login or a health check."""
     segments = static_segments(route.path)
     if any(_ADMIN.search(s) for s in segments):
         return None
-    if segments and segments[0] in {"static", "assets", "media"}:
-        return "static files"
-    tail = segments[-2:] if segments else []
+    if segments and segments[0] in {"static", "assets", "media", "docs", "redoc", "swagger"}:
+        return "static files" if segments[0] in {"static", "assets", "media"} else "API docs"
+    if route.method in {"DELETE", "PATCH"}:
+        return None
+    # Only the last fixed segment names the endpoint: /auth/login is a login,
+    # /users/login-history or /users/{id}/token/usage are not.
+    last = segments[-1] if segments else ""
     for reason, pattern in _PUBLIC:
-        if any(pattern.match(s) for s in tail):
-            if reason == "account verification" and route.method == "DELETE":
-                continue
+        if pattern.match(last):
+            if route.method == "PUT" and reason != "password reset":
+                return None
             return reason
     if any("webhook" in s for s in segments) and webhook_verified:
         return "webhook with a verified signature"
     name = handler_name(route)
     for reason, pattern in _HANDLER_PUBLIC:
-        if pattern.match(name):
+        if pattern.match(name) and route.method in {"GET", "POST", "HEAD", "ANY"}:
             return reason
     if not segments and route.method in {"GET", "HEAD"}:
         return "index page"

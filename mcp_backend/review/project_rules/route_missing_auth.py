@@ -60,9 +60,11 @@ class RouteMissingAuth:
                 yield _policy.route_finding(
                     RULE,
                     first,
-                    f"No route in this project requires authentication, including {len(mine)} "
-                    f"that change data or expose user data ({listed}{more}). If a gateway "
-                    "authenticates callers, document it; otherwise add authentication.",
+                    "No route in this project requires authentication, including "
+                    f"{len(mine)} {'that changes' if len(mine) == 1 else 'that change'} data or "
+                    f"{'exposes' if len(mine) == 1 else 'expose'} user data ({listed}{more}). "
+                    "If a gateway authenticates callers, say so in a suppression; otherwise "
+                    "add authentication.",
                     fix=FIX,
                 )
 
