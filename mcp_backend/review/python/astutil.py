@@ -655,6 +655,13 @@ REQUEST_DATA_ATTRS = {
     "view_args",
 }
 VALIDATED_DATA_ATTRS = {"cleaned_data", "validated_data"}  # still client data
+_HANDLER_ARGUMENT_METHODS = {
+    "get_argument",
+    "get_arguments",
+    "get_query_argument",
+    "get_body_argument",
+    "get_cookie",
+}
 
 # Calls whose result carries no client-controlled text.
 SANITIZERS = {
@@ -695,6 +702,8 @@ def is_request_access(node: ast.AST) -> bool:
     base = dotted_name(node.value)
     if base in REQUEST_OBJECT_NAMES and node.attr in REQUEST_DATA_ATTRS:
         return True
+    if base == "self" and node.attr in _HANDLER_ARGUMENT_METHODS:
+        return True  # Tornado: self.get_argument("q")
     return node.attr in VALIDATED_DATA_ATTRS
 
 
@@ -1051,7 +1060,8 @@ def _is_placeholder_iterable(flow: ScopeFlow, node: ast.AST, depth: int) -> bool
 # --------------------------------------------------------------------------------------------
 
 PASSWORD_WORDS = {"password", "passwd", "pwd", "passphrase", "pw"}
-_SECRET_LAST_WORDS = PASSWORD_WORDS | {
+# "pw" alone is too ambiguous for secret detection (country code PW, "power"...).
+_SECRET_LAST_WORDS = (PASSWORD_WORDS - {"pw"}) | {
     "secret",
     "token",
     "apikey",

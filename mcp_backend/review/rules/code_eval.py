@@ -19,7 +19,11 @@ RULE = RuleMeta(
             "Function`, `vm.runInContext`,\n"
             '`setTimeout("string")` (JavaScript) applied to anything that is not a '
             "constant. Severity is\n"
-            "critical when request data reaches it."
+            "critical when request data reaches it. Templates compiled from request "
+            "data\n"
+            '(`render_template_string(f"...{name}")`, `jinja2.Template(...)`, '
+            "`env.from_string(...)`) are\n"
+            "reported too: template expressions run on the server."
         ),
         why=(
             "Evaluating a string runs it with the full power of the server "

@@ -94,6 +94,17 @@ EVAL_POSITIVE = {
         """,
         "critical",
     ),
+    "ssti_render_template_string": (
+        """
+        from flask import render_template_string, request
+
+        @app.route("/hello")
+        def hello():
+            name = request.args.get("name", "")
+            return render_template_string(f"<h1>Hello {name}</h1>")
+        """,
+        "critical",
+    ),
     "eval_parameter": (
         """
         def apply_rule(rule_expression, order):
@@ -118,6 +129,15 @@ EVAL_NEGATIVE = {
         def predict(model, batch):
             model.eval()
             return model(batch)
+    """,
+    "template_with_context": """
+        from flask import render_template_string, request
+
+        PAGE = "<h1>Hello {{ name }}</h1>"
+
+        @app.route("/hello")
+        def hello():
+            return render_template_string(PAGE, name=request.args.get("name", ""))
     """,
     "compile_of_ast": """
         import ast

@@ -11,6 +11,16 @@ from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.code_eval import RULE
 
 _EVALUATORS = {"eval", "exec", "compile"}
+# Template engines evaluate expressions too: a template *source* from the request is
+# server-side template injection (code execution in Jinja2).
+_TEMPLATE_SOURCES = {
+    "flask.render_template_string",
+    "quart.render_template_string",
+    "jinja2.Template",
+    "jinja2.environment.Template",
+    "django.template.Template",
+    "mako.template.Template",
+}
 _FIX = (
     "Parse data instead of running it: json.loads / ast.literal_eval for literals, a dispatch "
     "table or allow-list for operations, a real expression parser for formulas."
@@ -35,6 +45,9 @@ class CodeEval:
                     continue
                 name = self._evaluator(info, node)
                 if name is None:
+                    finding = self._template_source(ctx, info, flow, node)
+                    if finding is not None:
+                        yield finding
                     continue
                 source = au.argument(node, 0, "source")
                 if _is_constant_source(source) or (
@@ -58,6 +71,28 @@ class CodeEval:
                     severity=severity,
                     fix=_FIX,
                 )
+
+    def _template_source(
+        self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
+    ) -> Finding | None:
+        qualified = info.qualify(call.func) or ""
+        is_from_string = au.call_method(call) == "from_string" and isinstance(
+            call.func, ast.Attribute
+        )
+        if qualified not in _TEMPLATE_SOURCES and not is_from_string:
+            return None
+        source = au.argument(call, 0, "source")
+        if source is None or au.taint_of(flow, source, line=call.lineno) < au.Taint.REQUEST:
+            return None
+        name = qualified.rsplit(".", 1)[-1] if not is_from_string else "from_string"
+        return ctx.finding(
+            RULE,
+            call,
+            f"{name}() compiles a template from request data: template expressions run on "
+            "the server (server-side template injection)",
+            severity="critical",
+            fix="Render a fixed template file and pass request values as context variables.",
+        )
 
     def _evaluator(self, info: au.ModuleInfo, call: ast.Call) -> str | None:
         func = call.func

@@ -37,7 +37,7 @@ _BROAD_EXCEPTIONS = {
     "AttributeError",
     "TypeError",
 }
-_TRACEBACK_CALLS = {"format_exc", "format_exception", "format_tb", "print_exc", "exc_info"}
+_TRACEBACK_CALLS = {"format_exc", "format_exception", "format_tb", "exc_info"}
 _RESPONSE_CALLS = {
     "HTTPException",
     "APIException",
@@ -101,6 +101,12 @@ def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
             for value in sub.values:
                 if isinstance(value, ast.Name) and value.id in exc_names:
                     return value.id
+        elif (
+            isinstance(sub, ast.keyword)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id in exc_names
+        ):
+            return sub.value.id  # render_template("error.html", error=e)
     return None
 
 

@@ -77,6 +77,8 @@ def is_placeholder(value: str, name: str = "") -> bool:
         return True
     if len(set(lowered)) <= 3:  # "aaaaaaaa", "12121212"
         return True
+    if stripped.startswith("^") or stripped.endswith("$") or "(?" in stripped:
+        return True  # a regular expression (validation pattern), not a credential
     # Words and identifiers ("required", "password_too_short", "invalid-token") are
     # messages, codes or field names; generated and chosen secrets mix in digits or symbols.
     if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and len(stripped) < 32:

@@ -34,6 +34,8 @@ _RAW_SQL_FUNCTIONS = {
     "sqlalchemy.sql.text",
     "sqlalchemy.sql.expression.text",
     "sqlalchemy.literal_column",
+    "pandas.read_sql",
+    "pandas.read_sql_query",
     "sqlalchemy.sql.literal_column",
     "sqlalchemy.sql.expression.literal_column",
     "sqlmodel.text",
