@@ -229,3 +229,36 @@ def test_get_queryset_scoped_to_the_user_is_ownership() -> None:
     note = route(index, "GET", "/api/v1/notes/<pk>/")
     assert note.authz.status == "present"
     assert note.authz.evidence[0].kind == "ownership"
+
+
+def test_get_permissions_override_is_credited_not_called_open() -> None:
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITHOUT_DEFAULTS,
+            "proj/urls.py": ROOT_URLS,
+            "shop/urls.py": """
+                from rest_framework.routers import SimpleRouter
+                from shop.views import ArticleViewSet, DynamicViewSet
+                router = SimpleRouter()
+                router.register("articles", ArticleViewSet, basename="article")
+                router.register("dynamic", DynamicViewSet, basename="dynamic")
+                urlpatterns = router.urls
+            """,
+            "shop/views.py": """
+                from rest_framework import permissions, viewsets
+                from shop.policy import pick
+                class ArticleViewSet(viewsets.ModelViewSet):
+                    def get_permissions(self):
+                        if self.action in ("list", "retrieve"):
+                            return [permissions.AllowAny()]
+                        return [permissions.IsAdminUser()]
+                class DynamicViewSet(viewsets.ModelViewSet):
+                    def get_permissions(self):
+                        return pick(self.action)
+            """,
+        }
+    )
+    article = route(index, "DELETE", "/api/v1/articles/<pk>/")
+    assert article.auth.status == "present"
+    assert article.authz.status == "present"
+    assert route(index, "DELETE", "/api/v1/dynamic/<pk>/").auth.status == "unknown"

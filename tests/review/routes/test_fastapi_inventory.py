@@ -364,3 +364,43 @@ def test_prefixes_from_settings_constants_are_resolved() -> None:
         }
     )
     assert route(index, "GET", "/api/v1/items/{item_id}").handler == "read"
+
+
+def test_project_auth_middleware_and_neutral_package_dependencies() -> None:
+    index = build_index(
+        {
+            "app/middleware.py": """
+                from fastapi.responses import JSONResponse
+                from starlette.middleware.base import BaseHTTPMiddleware
+                class TokenMiddleware(BaseHTTPMiddleware):
+                    async def dispatch(self, request, call_next):
+                        token = request.headers.get("Authorization")
+                        if not token:
+                            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+                        return await call_next(request)
+            """,
+            "app/main.py": """
+                from fastapi import Depends, FastAPI
+                from fastapi_pagination import Params
+                from app.middleware import TokenMiddleware
+                app = FastAPI()
+                app.add_middleware(TokenMiddleware)
+                @app.get("/orders")
+                def orders(params: Params = Depends()):
+                    return []
+            """,
+            "other/main.py": """
+                from fastapi import Depends, FastAPI
+                from fastapi_pagination import Params
+                api = FastAPI()
+                @api.post("/comments", dependencies=[Depends(Params)])
+                def comment():
+                    return None
+            """,
+        }
+    )
+    orders = route(index, "GET", "/orders")
+    assert orders.auth.status == "present"
+    assert orders.auth.evidence[0].kind == "middleware"
+    # A pagination dependency from a package says what it is: no reason for "unknown".
+    assert route(index, "POST", "/comments").auth.status == "absent"

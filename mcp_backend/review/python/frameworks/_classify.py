@@ -78,6 +78,14 @@ NEUTRAL_PACKAGES = (
     "sentry_sdk",
     "cache",
 )
+# Names that plainly say what a dependency is, and it is not access control.
+NEUTRAL_NAME = re.compile(
+    r"(pagina|paginate|^page|db$|database|session$|^get_db|settings|config|cache|redis|logger|"
+    r"^log|http|client|query|params|filter|sort|background|tracer|trace|metric|storage|s3|"
+    r"queue|mail|template|engine|repo|repository|service|uow|unit_of_work|locale|i18n|"
+    r"timezone|clock|now|uuid|request_id|correlation)",
+    re.IGNORECASE,
+)
 # (suffix of the qualified name) -> capabilities; first match wins.
 KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
     ("rest_framework.permissions.IsAdminUser", frozenset({"auth", "role"})),
@@ -193,7 +201,12 @@ def by_name(qualified: str, strings: list[str] | None = None) -> Caps:
         caps.auth = short
     if VALIDATE_NAME.search(tail):
         caps.validate = short
-    if not caps.any() and not qualified.startswith(NEUTRAL_PACKAGES) and "." in qualified:
+    if (
+        not caps.any()
+        and not qualified.startswith(NEUTRAL_PACKAGES)
+        and "." in qualified
+        and not NEUTRAL_NAME.search(short)
+    ):
         caps.unknown = qualified
     return caps
 

@@ -509,10 +509,31 @@ class DjangoLinker:
 
     def _drf_policies(self, draft: RouteDraft, cls: Symbol) -> None:
         permissions = self.modules.class_attr(cls, "permission_classes")
-        if permissions is None:
+        chooser = self.modules.method(cls, "get_permissions")
+        if chooser is not None:
+            # get_permissions() picks classes per action; we credit what it can return and
+            # never call the route open on its account.
+            seen = False
+            for call in chooser.fact.get("body", {}).get("calls", []):
+                caps = self.classifier.classify(call)
+                if caps.auth or caps.role or caps.owner:
+                    seen = True
+                    draft.apply(
+                        caps,
+                        "permission_class",
+                        f"get_permissions {call.rsplit('.', 1)[-1]}",
+                        file=chooser.file,
+                        line=int(chooser.fact.get("line", 1)),
+                        level="route",
+                    )
+            if not seen:
+                draft.unknown_notes.append(
+                    f"{cls.name}.get_permissions() chooses permissions at run time"
+                )
+        if permissions is None and chooser is None:
             self._drf_defaults(draft)
         else:
-            for name in permissions:
+            for name in permissions or []:
                 caps = self.classifier.classify(name)
                 draft.apply(
                     caps,
