@@ -41,7 +41,7 @@ def _error_names(ctx: JsFileContext, node: Node) -> set[str]:
                     else None
                 )
                 if callee is not None and re.search(
-                    r"(onError|setErrorHandler|catch|then)$", ctx.text(callee)
+                    r"(onError|setErrorHandler|catch)$", ctx.text(callee)
                 ):
                     names.add(params[0])
         current = current.parent

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.sensitive_data_logged import RULE
@@ -17,6 +19,23 @@ SENSITIVE = re.compile(
     r"^(password|passwd|pwd|secret|token|accessToken|refreshToken|idToken|apiKey|api_key|authorization|"
     r"jwt|cvv|cvc|cardNumber|creditCard|ssn|privateKey|clientSecret|otp|pin)$|(Password|Secret|Token|ApiKey|Cvv)$",
 )
+NOT_THE_VALUE = re.compile(r"^(short|masked|redacted|hashed|has|is|num|count|truncated|safe)[A-Z_]")
+
+
+def _only_tested_or_called(ident: Node, parent: Node) -> bool:
+    """The name is called, negated, compared or used as a condition: its value is not logged."""
+    if parent.type == "call_expression":
+        return parent.child_by_field_name("function") == ident
+    if parent.type == "ternary_expression":
+        return parent.child_by_field_name("condition") == ident
+    if parent.type == "unary_expression":
+        return True
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is not None and operator.type in {"===", "!==", "==", "!=", "&&", "||"}
+    return False
+
+
 IDENT_QUERY = "[(identifier) (property_identifier) (shorthand_property_identifier)] @i"
 
 
@@ -47,6 +66,20 @@ class SensitiveDataLogged:
                     and parent.child_by_field_name("object") == ident
                 ):
                     continue  # token.length, password.length
+                if parent is not None and parent.type == "arguments" and parent != args:
+                    continue  # mask(token), shortenToken(token): passed through a function
+                if (
+                    parent is not None
+                    and parent.type == "member_expression"
+                    and parent.parent is not None
+                    and parent.parent.type == "call_expression"
+                    and parent.parent.child_by_field_name("function") == parent
+                ):
+                    continue  # Uploader.shortenToken(...): a method name
+                if parent is not None and _only_tested_or_called(ident, parent):
+                    continue  # `refreshToken ? 'yes' : 'no'`, `shortenToken(token)`
+                if NOT_THE_VALUE.match(name):
+                    continue  # shortToken, maskedPassword, hasToken: derived, not the secret
                 if SENSITIVE.search(name) and not re.search(
                     r"(Length|Count|Expires\w*|Type|Id|Url|Name|Hash)$", name
                 ):
