@@ -57,6 +57,14 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("API docs", re.compile(r"^(docs|openapi|openapi\.json|redoc|swagger|swagger-ui|schema)$")),
     ("static files", re.compile(r"^(static|favicon\.ico|robots\.txt|assets|media)$")),
     ("account verification", re.compile(r"^(verify-email|confirm-email|activate|verify|confirm)$")),
+    (
+        "public form",
+        re.compile(
+            r"^(contact|contact-us|newsletter|subscribe|unsubscribe|feedback|search|"
+            r"csp-report|waitlist)$"
+        ),
+    ),
+    ("GraphQL endpoint (auth in resolvers)", re.compile(r"^(graphql|graphiql)$")),
 )
 _HANDLER_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
     (

@@ -2,14 +2,15 @@
 
 Decision: when the project has no test files at all, one project-level finding lists the
 critical routes (a missing test suite is one problem, not twenty). Otherwise each critical
-route whose `tested` is False gets its own finding; `tested is None` (not checked) is skipped.
+kind of critical route (authentication, payments, deletion, admin) with untested routes gets
+one finding at its first route, listing the others; `tested is None` (not checked) is skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.model import Finding, ProjectIndex, Route
 from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.critical_route_untested import RULE
 
@@ -37,15 +38,22 @@ class CriticalRouteUntested:
             finding.route = None
             yield finding
             return
+        untested: dict[str, list[Route]] = {}
         for route, kind in critical:
             if route.tested is False:
-                yield _policy.route_finding(
-                    RULE,
-                    route,
-                    f"No test refers to {route.method} {route.path} ({kind} route) by URL, URL "
-                    "name or handler.",
-                    fix=FIX,
-                )
+                untested.setdefault(kind, []).append(route)
+        for kind, routes in untested.items():
+            first = routes[0]
+            others = [f"{r.method} {r.path}" for r in routes[1:6]]
+            more = f" and {len(routes) - 6} more" if len(routes) > 6 else ""
+            also = f" Also untested: {', '.join(others)}{more}." if others else ""
+            yield _policy.route_finding(
+                RULE,
+                first,
+                f"No test refers to {first.method} {first.path} ({kind} route) by URL, URL "
+                f"name or handler.{also}",
+                fix=FIX,
+            )
 
 
 DETECTOR = CriticalRouteUntested()

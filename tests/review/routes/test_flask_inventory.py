@@ -266,3 +266,30 @@ def test_flask_restful_resources_and_restx_namespaces() -> None:
     report = route(index, "DELETE", "/reports/<int:report_id>")
     assert report.framework == "flask"
     assert report.auth.status == "absent"
+
+
+def test_fields_checked_by_hand_count_as_validated() -> None:
+    index = build_index(
+        {
+            "blog/views.py": """
+                from flask import Blueprint, flash, request
+                from blog.models import Post
+                bp = Blueprint("blog", __name__)
+                @bp.post("/posts")
+                def create():
+                    title = request.form["title"]
+                    if not title:
+                        flash("Title is required.")
+                        return {"error": "title"}, 400
+                    post = Post(title=title)
+                    return {"id": post.id}
+                @bp.post("/posts/quick")
+                def quick():
+                    post = Post(title=request.form["title"])
+                    return {"id": post.id}
+            """,
+            "blog/models.py": "class Post:\n    pass\n",
+        }
+    )
+    assert route(index, "POST", "/posts").validation.status == "present"
+    assert route(index, "POST", "/posts/quick").validation.status == "absent"

@@ -33,6 +33,8 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("GET", "/login/access-token", "page", "login"),
         ("POST", "/orders", "create_order", None),
         ("POST", "/webhooks/stripe", "stripe_webhook", None),
+        ("POST", "/contact", "contact", "public form"),
+        ("POST", "/graphql", "graphql_view", "GraphQL endpoint (auth in resolvers)"),
     ],
 )
 def test_public_by_design(method: str, path: str, handler: str, reason: str | None) -> None:

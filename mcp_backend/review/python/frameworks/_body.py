@@ -415,6 +415,12 @@ class _BodyVisitor:
                     )
 
     def visit_If(self, node: ast.If) -> None:
+        if self.field_names and any(
+            isinstance(n, ast.Name) and n.id in self.field_names for n in ast.walk(node.test)
+        ):
+            # `if not title: error = "Title is required."`: checked by hand before use
+            self.raw_validated = True
+            self.validation.append({"detail": "checked in an if", "line": node.lineno})
         test = source_text(node.test)
         exits = any(
             isinstance(s, ast.Raise | ast.Return)
