@@ -273,6 +273,9 @@ class _Linker:
                 return tuple(found[1]["kinds"])
             if found is not None and found[1].get("detail"):
                 return tuple(common.classify_call(found[1]["detail"])) or kinds
+            if found is not None and not found[1].get("made_by"):
+                # A project function whose body shows nothing: trust only unmistakable names.
+                return common.strong_name_kinds(ref)
         if item.get("decorated"):
             decorated = self.decorations.get(item["decorated"])
             if decorated:

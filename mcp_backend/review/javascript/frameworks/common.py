@@ -46,7 +46,7 @@ _AUTH_NAME = re.compile(
     r"auth(?!or)|authenticat|logged_?in|login_?required|verify_?(jwt|token|user|session|auth|access)"
     r"|jwt|protect|require_?(user|login|session|token|signin)|session_?required|check_?(token|user|session)"
     r"|is_?signed_?in|must_?be_?logged|passport|clerk|bearer|ensure_?user|validate_?(token|session|jwt)"
-    r"|needs?_?auth|with_?auth|private|secured?\b|guard",
+    r"|needs?_?auth|with_?auth|secured?\b|auth_?guard|jwt_?guard",
     re.IGNORECASE,
 )
 _AUTHZ_NAME = re.compile(
@@ -138,8 +138,55 @@ _OUTCOME_WORDS = (
 )
 
 
+_STRONG_AUTH_NAME = re.compile(
+    r"^(require|ensure|must|check|verify|validate|is|has)_?(auth\w*|logged_?in|login|user|jwt|"
+    r"token|session|signed_?in|valid_?token)$|^(auth|authenticate|authenticated|protect|protected|"
+    r"jwt_?auth|auth_?middleware|auth_?required|login_?required|passport_?jwt)$",
+    re.IGNORECASE,
+)
+_STRONG_AUTHZ_NAME = re.compile(
+    r"^(require|ensure|must|check|verify|is|has)_?(admin|role|roles|permission|permissions|owner|"
+    r"super_?user|staff)\w*$|^(admin_?only|authorize|restrict_?to|roles?_?required|permit)$",
+    re.IGNORECASE,
+)
+# Package middleware that has nothing to do with access control.
+_HARMLESS_ROOTS = frozenset(
+    {
+        "helmet",
+        "cors",
+        "morgan",
+        "compression",
+        "bodyParser",
+        "cookieParser",
+        "express",
+        "csrf",
+        "csurf",
+        "session",
+        "serveStatic",
+        "favicon",
+        "logger",
+        "pino",
+        "pinoHttp",
+        "multer",
+        "upload",
+    }
+)
+
+
+def strong_name_kinds(name: str) -> tuple[Kind, ...]:
+    """For project functions whose bodies show nothing: only unmistakable names count."""
+    last = name.split("(", maxsplit=1)[0].rsplit(".", maxsplit=1)[-1]
+    if _STRONG_AUTHZ_NAME.match(last):
+        return ("authz",)
+    if _STRONG_AUTH_NAME.match(last):
+        return ("auth",)
+    return ()
+
+
 def classify_name(name: str) -> tuple[Kind, ...]:
     """What a middleware probably does, judged from its name alone (package middleware)."""
+    if name.split(".", maxsplit=1)[0] in _HARMLESS_ROOTS:
+        return ()
     last = name.rsplit(".", maxsplit=1)[-1]
     if (
         not last or (_NOT_MIDDLEWARE_NAME.search(last) and not _LIMIT_NAME.search(last))
@@ -161,6 +208,8 @@ def classify_name(name: str) -> tuple[Kind, ...]:
 
 def classify_call(callee: str) -> tuple[Kind, ...]:
     """A middleware built by a call: `passport.authenticate('jwt')`, `rateLimit({...})`."""
+    if callee.split(".", maxsplit=1)[0] in _HARMLESS_ROOTS:
+        return ()
     last = callee.rsplit(".", maxsplit=1)[-1]
     for pattern, kinds in _KNOWN_CALLS:
         if pattern.search(callee) or pattern.search(last):
