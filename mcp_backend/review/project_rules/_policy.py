@@ -251,23 +251,24 @@ def url_matches(route_path: str, test_path: str) -> bool:
     return False
 
 
-def has_protected_sibling(route: Route, routes: list[Route]) -> bool:
-    """Another read of the same resource (same path up to its first parameter) requires auth,
-    so reads of it are private; protected writes alone say nothing (a public catalogue)."""
-    resource = _PARAM.split(route.path, maxsplit=1)[0].rstrip("/")
-    if not resource:
-        return False
-    return any(
-        other is not route
-        and other.method in {"GET", "HEAD"}
-        and other.auth.status == "present"
-        and _PARAM.split(other.path, maxsplit=1)[0].rstrip("/") == resource
-        for other in routes
-    )
+def resource_of(route: Route) -> str:
+    """The path up to its first parameter: '/orders/{id}/items' -> '/orders'."""
+    return _PARAM.split(route.path, maxsplit=1)[0].rstrip("/")
 
 
-def needs_protection(route: Route, routes: list[Route]) -> str | None:
-    """Why a route needs authentication (None when it does not, or is public by design)."""
+def protected_read_resources(routes: list[Route]) -> set[str]:
+    """Resources with a read (GET/HEAD) that requires auth: their reads are private."""
+    return {
+        resource_of(r)
+        for r in routes
+        if r.method in {"GET", "HEAD"} and r.auth.status == "present" and resource_of(r)
+    }
+
+
+def needs_protection(route: Route, private_resources: set[str]) -> str | None:
+    """Why a route needs authentication (None when it does not, or is public by design).
+    `private_resources` comes from `protected_read_resources(index.routes)`; protected writes
+    alone say nothing about reads (a public catalogue with admin-only edits)."""
     if route.public_by_design:
         return None
     if route.method in STATE_CHANGING:
@@ -276,8 +277,8 @@ def needs_protection(route: Route, routes: list[Route]) -> str | None:
         return "it is an admin route"
     if is_sensitive(route):
         return "it exposes user or account data"
-    if route.loads_by_id and has_protected_sibling(route, routes):
-        return "it loads a record by id while other routes on the same resource require auth"
+    if route.loads_by_id and resource_of(route) in private_resources:
+        return "it loads a record by id while other reads of the same resource require auth"
     return None
 
 

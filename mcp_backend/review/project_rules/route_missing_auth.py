@@ -25,10 +25,11 @@ class RouteMissingAuth:
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         candidates: list[tuple[Route, str]] = []
+        private_resources = _policy.protected_read_resources(index.routes)
         for route in index.routes:
             if route.auth.status != "absent":
                 continue
-            reason = _policy.needs_protection(route, index.routes)
+            reason = _policy.needs_protection(route, private_resources)
             if reason is None:
                 continue
             explicitly_open = route.auth.note.startswith("explicitly public")

@@ -519,9 +519,12 @@ class _Linker:
             handler = route.handler.rsplit(".", 1)[-1]
             cls = route.handler.split(".", 1)[0]
             name = url_name_of.get((route.method, route.path, route.file, route.line))
+            fixed = _policy.static_segments(route.path)
+            anchor = fixed[-1] if fixed else ""  # cheap pre-filter before regex matching
             route.tested = (
                 any(
                     (verb in {"ANY", route.method} or route.method == "ANY")
+                    and anchor in path.lower()
                     and _policy.url_matches(route.path, path)
                     for verb, path in calls
                 )
