@@ -661,6 +661,11 @@ def public_reason(path: str, handler: str) -> str | None:
     match = _PUBLIC_PATH.search(path)
     if match:
         return f"public endpoint ({match.group(2)})"
+    last = path.rstrip("/").rsplit("/", maxsplit=1)[-1]
+    if re.fullmatch(
+        r"[\w-]*auth|[\w-]*oauth[\w-]*|authenticate|session|sessions|tokens?", last, re.I
+    ):
+        return f"public endpoint ({last})"  # POST /simple-auth, /api/auth, /sessions: the login
     if re.search(
         r"(^|[._])(login|signin|register|signup|health\w*|forgotPassword|resetPassword)$",
         handler,

@@ -46,6 +46,11 @@ _USES_ROUTE_ID = re.compile(
     r"|\bvalid\(\s*['\"]param",
     re.IGNORECASE,
 )
+# Hand-written checks that reject bad input: `if (!title) return res.status(400).json(...)`.
+_MANUAL_VALIDATION = re.compile(
+    r"(status|code)\(\s*(400|422)\s*\)|,\s*(400|422)\s*\)|BadRequest(Exception|Error)?\b"
+    r"|UnprocessableEntity|HTTPException\(\s*(400|422)"
+)
 _DB_CALL = re.compile(
     r"\b(prisma|db|knex|pool|client|connection|sequelize|repository|repo|Model|mongoose|collection)\b[\w.]*\s*\("
     r"|\.(find\w*|create|insert\w*|update\w*|delete\w*|destroy|save|query|execute|aggregate|count\w*)\s*\(",
@@ -535,7 +540,7 @@ class FactExtractor:
             facts["ownership"] = True
         if common.role_check_in(body):
             facts["role_check"] = True
-        if common.validation_in(body):
+        if common.validation_in(body) or _MANUAL_VALIDATION.search(body):
             facts["validation"] = True
         if common.auth_check_in(body):
             facts["auth_check"] = True
