@@ -10,6 +10,8 @@ layers of our own, outermost first:
 2. bearer token (only when one is configured): compared in constant time, 401 with
    WWW-Authenticate when missing or wrong.
 3. body size: 413 before the body reaches the server.
+4. cancel on disconnect: a client that hangs up mid-call ends the call (and any processes it
+   started); stateless, nobody else could ever receive the answer.
 
 Lifespan messages pass straight through, so the SDK's session manager starts and stops with the
 server as it does without the wrappers.
@@ -179,7 +181,7 @@ def build_http_app(
         max_request_body_size=max_body_bytes,
         host=host,
     )
-    app: ASGIApp = BodySizeLimit(inner, max_body_bytes)
+    app: ASGIApp = BodySizeLimit(CancelOnDisconnect(inner), max_body_bytes)
     if token is not None:
         app = BearerTokenAuth(app, token)
     return RateLimit(app, rate_per_minute=rate_per_minute, token=token)
@@ -449,3 +451,52 @@ class RateLimit:
             )
             return
         await self.app(scope, receive, send)
+
+
+class CancelOnDisconnect:
+    """Cancel the request's work when the client disconnects before the answer.
+
+    The SDK's stateless handler does not watch for `http.disconnect` while a tool runs, so a
+    client that hangs up mid-`run_quality_loop` would leave the tests running to their time
+    limit. Here the body is read first, then a watcher waits for the disconnect and cancels the
+    request; the SDK then terminates the per-request server, which cancels the tool.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        import anyio
+
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body: deque[Message] = deque()
+        while True:
+            message = await receive()
+            body.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        if body[-1]["type"] == "http.disconnect":
+            return  # gone before the request was complete
+        disconnected = anyio.Event()
+
+        async def replay() -> Message:
+            if body:
+                return body.popleft()
+            await disconnected.wait()
+            return {"type": "http.disconnect"}
+
+        async with anyio.create_task_group() as group:
+
+            async def watch() -> None:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        disconnected.set()
+                        group.cancel_scope.cancel()
+                        return
+
+            group.start_soon(watch)
+            await self.app(scope, replay, send)
+            group.cancel_scope.cancel()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,7 @@ from mcp_backend.workspace import Workspace
 
 from .conftest import SCRIPT
 from .jsonrpc_stdio import StdioPeer
+from .test_http import TOKEN, serve_in_thread
 
 HANG_SECONDS = 900
 
@@ -51,6 +56,13 @@ def descendants(pid: int) -> dict[int, bytes]:
 def still_running(pids: list[int]) -> list[int]:
     table = process_table()
     return [pid for pid in pids if pid in table and table[pid][1] != "Z"]
+
+
+def end_leftovers(pids: list[int]) -> None:
+    """After a failed check, end what the test's own server left behind (never anything else)."""
+    for pid in still_running(pids):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def wait_until(condition: Callable[[], bool], attempts: int, pause: float = 0.25) -> bool:
@@ -105,9 +117,51 @@ def test_client_leaving_mid_call_leaves_no_processes(hanging_project: Path) -> N
         peer.close(timeout=120)
     # ...and end everything it started.
     leftovers = list(started)
-    assert wait_until(lambda: not still_running(leftovers), 240), {
-        pid: started[pid].replace(b"\0", b" ")[:200] for pid in still_running(leftovers)
-    }
+    try:
+        assert wait_until(lambda: not still_running(leftovers), 240), {
+            pid: started[pid].replace(b"\0", b" ")[:200] for pid in still_running(leftovers)
+        }
+    finally:
+        end_leftovers(leftovers)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_http_client_hanging_up_mid_call_leaves_no_processes(hanging_project: Path) -> None:
+    """Stateless HTTP: nobody can collect the answer once the caller hangs up, so the work ends."""
+    with contextmanager(serve_in_thread)(hanging_project, token=TOKEN, rate_per_minute=600) as live:
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {
+                    "name": "run_quality_loop",
+                    "arguments": {"path": ".", "stages": ["test"], "timeout_s": 600},
+                },
+            }
+        ).encode()
+        head = (
+            f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n"
+            f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"
+            "Accept: application/json, text/event-stream\r\n"
+            f"MCP-Protocol-Version: 2025-06-18\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", live.port), timeout=30) as connection:
+            connection.sendall(head.encode() + body)
+
+            def pytest_children() -> dict[int, bytes]:
+                found = descendants(os.getpid())
+                return {pid: cmd for pid, cmd in found.items() if b"junitxml" in cmd}
+
+            assert wait_until(lambda: bool(pytest_children()), 480), "pytest never started"
+            started = pytest_children()
+        # The connection is closed: the caller hung up.
+        leftovers = list(started)
+        try:
+            assert wait_until(lambda: not still_running(leftovers), 240), still_running(leftovers)
+        finally:
+            end_leftovers(leftovers)
 
 
 @pytest.fixture
