@@ -101,3 +101,42 @@ async def test_a_flooding_script_is_capped(
     assert "lint: 1 problem found" in lint.output_tail  # stderr's tail is kept
     assert any("only the first 262144" in note for note in lint.notes)
     assert len(report.model_dump_json()) < 20_000
+
+
+@needs_node
+@pytest.mark.npm
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_eslint_fix_rewrites_files(ts_catalog: Path, tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    shutil.copytree(ts_catalog, root, ignore=shutil.ignore_patterns("node_modules"))
+    (root / "node_modules").symlink_to(ts_catalog / "node_modules")
+    report = await run_loop(root, stages=["lint"], fix=True)
+    [lint] = report.stages
+    assert lint.modifies_files and "--fix" in lint.command
+    # prefer-const was fixed in place; eqeqeq and no-explicit-any need a person.
+    assert sorted(d.code for d in lint.diagnostics) == [
+        "@typescript-eslint/no-explicit-any",
+        "eqeqeq",
+    ]
+    assert "const euros" in (root / "src" / "catalog.ts").read_text()
+    assert "let euros" in (ts_catalog / "src" / "catalog.ts").read_text()  # fixture untouched
+
+
+@pytest.mark.anyio
+async def test_monorepo_runs_each_package(copy_fixture: CopyFixture, tmp_path: Path) -> None:
+    root = tmp_path / "platform"
+    (root / "services").mkdir(parents=True)
+    copy_fixture("orders_service").rename(root / "services" / "orders")
+    copy_fixture("inventory_clean").rename(root / "services" / "inventory")
+    report = await run_loop(root, stages=["lint", "test"])
+    statuses = {s.id: s.status for s in report.stages}
+    assert statuses == {
+        "lint (services/inventory)": "passed",
+        "lint (services/orders)": "failed",
+        "test (services/inventory)": "passed",
+        "test (services/orders)": "failed",
+    }
+    orders_lint = stage(report, "lint (services/orders)")
+    assert orders_lint.cwd == str(root / "services" / "orders")
+    assert orders_lint.counts.errors == 5
