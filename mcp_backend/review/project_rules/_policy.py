@@ -192,21 +192,25 @@ def critical_kind(route: Route) -> str | None:
     path = _PARAM.sub("", route.path)
     if route.public_by_design in {"health check", "API docs", "static files", "index page"}:
         return None
-    if _AUTH_CRITICAL.search(path) or route.public_by_design in {
-        "login",
-        "registration",
-        "password reset",
-    }:
+    reads_only = route.method in {"GET", "HEAD", "OPTIONS"}
+    if not reads_only and (
+        _AUTH_CRITICAL.search(path)
+        or route.public_by_design in {"login", "registration", "password reset"}
+    ):
         return "authentication"
-    money_moves = _MONEY_MOVES.search(path) or _MONEY_MOVES.search(handler_name(route))
-    if money_moves or (
-        route.method in STATE_CHANGING
-        and (_PAYMENT.search(path) or _PAYMENT.search(handler_name(route)))
+    name = handler_name(route)
+    if not reads_only and (
+        _MONEY_MOVES.search(path)
+        or _MONEY_MOVES.search(name)
+        or _PAYMENT.search(path)
+        or _PAYMENT.search(name)
     ):
         return "payments"
     if is_admin_route(route):
         return "admin"
-    if route.method == "DELETE":
+    if route.method == "DELETE" or (
+        not reads_only and any(s in {"delete", "remove", "destroy"} for s in static_segments(path))
+    ):
         return "deletion"
     return None
 
@@ -257,11 +261,15 @@ def resource_of(route: Route) -> str:
 
 
 def protected_read_resources(routes: list[Route]) -> set[str]:
-    """Resources with a read (GET/HEAD) that requires auth: their reads are private."""
+    """Collections whose listing (GET /orders/) requires auth: their records are private.
+    Form pages and sub-actions (/posts/new, /posts/{id}/edit) say nothing about reads."""
     return {
-        resource_of(r)
+        r.path.rstrip("/")
         for r in routes
-        if r.method in {"GET", "HEAD"} and r.auth.status == "present" and resource_of(r)
+        if r.method in {"GET", "HEAD"}
+        and r.auth.status == "present"
+        and not _PARAM.search(r.path)
+        and r.path.rstrip("/")
     }
 
 

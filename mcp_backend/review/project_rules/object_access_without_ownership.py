@@ -2,8 +2,8 @@
 
 A route qualifies when it is authenticated, loads a record by an id from its path (directly,
 or through a project function we could read), and shows no ownership or role check. It must
-also change data or be about user data (orders, accounts, notes, files...), so a catalogue
-read by id is not reported.
+also change the record (PUT, PATCH, DELETE) or be about user data (orders, accounts, notes,
+files...), so a catalogue read by id or a comment on someone's post is not reported.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ class ObjectAccessWithoutOwnership:
                 continue
             if _policy.is_admin_route(route):
                 continue  # admin routes are judged by admin-route-missing-role
-            changes = route.method in _policy.STATE_CHANGING
-            if changes or _policy.is_sensitive(route):
+            # PUT/PATCH/DELETE act on the record itself; a POST below it (a comment on a
+            # post) only counts when the resource is about user data.
+            if route.method in {"PUT", "PATCH", "DELETE"} or _policy.is_sensitive(route):
                 flagged.append(route)
         for group in _policy.grouped_by_handler(flagged):
             route = group[0]

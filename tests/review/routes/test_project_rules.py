@@ -317,3 +317,20 @@ def test_rules_on_a_small_fastapi_project() -> None:
         "no-central-error-handler",
         "critical-route-untested",
     }
+
+
+def test_open_detail_page_next_to_protected_form_pages_is_not_reported() -> None:
+    # A blog: anyone reads posts; creating and editing need a login.
+    index = index_of(
+        make_route("GET", "/post/<int:pk>/", "PostDetailView.get", line=1, loads_by_id=True),
+        make_route("GET", "/post/new/", "PostCreateView.get", line=2, auth=PRESENT),
+        make_route("GET", "/post/<int:pk>/update/", "PostUpdateView.get", line=3, auth=PRESENT),
+    )
+    assert list(route_missing_auth.DETECTOR.check(index)) == []
+
+
+def test_comment_on_someone_elses_record_is_not_idor() -> None:
+    index = index_of(
+        make_route("POST", "/post/<int:pk>/comment/", "add_comment", auth=PRESENT, loads_by_id=True)
+    )
+    assert list(object_access_without_ownership.DETECTOR.check(index)) == []
