@@ -133,6 +133,9 @@ class _Linker:
             exported = facts["exports"]["default"]
             if exported != "default":
                 return self.context_of(file, exported)
+        returned = facts.get("defs", {}).get(local, {}).get("returns")
+        if returned and returned in facts.get("apps", {}):
+            return file, returned  # a router factory: `export default () => { ...; return router }`
         return None
 
     def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:

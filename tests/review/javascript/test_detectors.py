@@ -227,3 +227,17 @@ def test_signals_for_good_practice() -> None:
     result = analyze_file("src/a.ts", source, "typescript")
     items = {s.item for s in result.signals}
     assert {"password-hashing", "sql-injection"} <= items
+
+
+def test_nosql_spread_of_request_body() -> None:
+    source = "app.post('/f', async (req, res) => res.json(await Users.find({ ...req.query })))"
+    assert "nosql-injection" in rules_in(source, "src/a.js")
+
+
+def test_logging_a_masked_or_tested_token_is_fine() -> None:
+    source = (
+        "logger.debug('refresh', refreshToken ? 'yes' : 'no');\n"
+        "logger.info('upload', Uploader.shortenToken(token));\n"
+        "logger.info('upload', shortToken);\n"
+    )
+    assert "sensitive-data-logged" not in rules_in(source, "src/a.ts")

@@ -172,3 +172,52 @@ def test_nestjs_guards_roles_public_and_validation() -> None:
     assert routes["POST /api/users"].validation.status == "present"
     assert routes["GET /api/users/health"].auth.status == "absent"
     assert routes["DELETE /api/users/:id"].authz.status == "present"
+
+
+def test_express_router_factory_and_app_all_middleware() -> None:
+    routes = inventory(
+        {
+            "src/routes/users.js": (
+                "const { Router } = require('express');\n"
+                "module.exports = (db) => {\n"
+                "  const router = Router();\n"
+                "  router.get('/:id', async (req, res) => res.json(await "
+                "db.users.findById(req.params.id)));\n"
+                "  return router;\n"
+                "};\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const app = express();\n"
+                "app.all('/api/*', passport.authenticate('jwt', { session: false }));\n"
+                "app.use('/api/users', require('./routes/users')(db));\n"
+                "app.get('/public', (req, res) => res.end());\n"
+            ),
+        }
+    )
+    user = routes["GET /api/users/:id"]
+    assert user.auth.status == "present"
+    assert user.loads_by_id is True
+    assert routes["GET /public"].auth.status == "absent"
+    assert "ANY /api/*" not in routes
+
+
+def test_unmounted_project_middleware_without_evidence_is_not_auth() -> None:
+    routes = inventory(
+        {
+            "src/mw.js": (
+                "exports.hasOAuthProvider = (req, res, next) => {\n"
+                "  if (!req.provider.oauth) return res.sendStatus(400);\n"
+                "  next();\n"
+                "};\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const mw = require('./mw');\n"
+                "const app = express();\n"
+                "app.use(helmet.frameguard());\n"
+                "app.post('/:provider/connect', mw.hasOAuthProvider, (req, res) => res.end());\n"
+            ),
+        }
+    )
+    assert routes["POST /:provider/connect"].auth.status == "absent"

@@ -51,6 +51,7 @@ _MANUAL_VALIDATION = re.compile(
     r"(status|code)\(\s*(400|422)\s*\)|,\s*(400|422)\s*\)|BadRequest(Exception|Error)?\b"
     r"|UnprocessableEntity|HTTPException\(\s*(400|422)"
 )
+_RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
 _DB_CALL = re.compile(
     r"\b(prisma|db|knex|pool|client|connection|sequelize|repository|repo|Model|mongoose|collection)\b[\w.]*\s*\("
     r"|\.(find\w*|create|insert\w*|update\w*|delete\w*|destroy|save|query|execute|aggregate|count\w*)\s*\(",
@@ -520,6 +521,9 @@ class FactExtractor:
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
         if ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"}):
             entry["handler"] = self.handler_facts(function)
+        returned = _RETURNS_NAME.search(body[-300:])
+        if returned:
+            entry["returns"] = returned.group(1)  # router factories: `return router;`
         if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(function):
             entry["plugin_param"] = params[0]
             if fp:
@@ -792,6 +796,14 @@ class FactExtractor:
             "call_expression",
         }:
             return
+        if method == "all" and "*" in path:
+            # app.all('/api/*', requireAuth): middleware on a path, not a route.
+            described = self._items(rest)
+            scope = path.replace("*", "").rstrip("/") or None
+            self.ops.append(
+                {"op": "use", "target": name, "path": scope, "items": described, "line": line}
+            )
+            return
         options: dict[str, Any] = {}
         if len(rest) >= 2 and rest[0].type == "object":  # Fastify: get(path, opts, handler)
             options = self._route_options(rest[0])
@@ -925,6 +937,12 @@ class FactExtractor:
             callee_node = node.child_by_field_name("function")
             callee = "".join(ctx.text(callee_node).split())
             required = self._require_source(node)
+            if (
+                required is None
+                and callee_node is not None
+                and callee_node.type == "call_expression"
+            ):
+                required = self._require_source(callee_node)  # require('./routes')(deps)
             if required is not None:
                 return {"require": required[0], "name": required[1], "kinds": [], "line": line}
             if callee.endswith(".auth") and callee.split(".")[0] in {

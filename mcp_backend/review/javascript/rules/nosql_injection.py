@@ -77,6 +77,16 @@ class NoSqlInjection:
             if first.type != "object" or re.search(r"\bwhere\s*:", text):
                 continue  # Sequelize/TypeORM style { where: ... } takes no string operators
             for pair in first.named_children:
+                if pair.type == "spread_element" and WHOLE_OBJECT.match(
+                    "".join(ctx.text(pair).lstrip(".").split())
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        f"request object spread into {call.callee}(): operators get through",
+                        fix="Build the filter from validated scalar fields.",
+                    )
+                    break
                 if pair.type != "pair":
                     continue
                 value = pair.child_by_field_name("value")
