@@ -93,6 +93,7 @@ def run_check_cli(
     tests: list[str] | None = None,
     as_json: bool = False,
     live: bool = True,
+    fail_fast: bool = False,
 ) -> int:
     """Run the loop on `path`, print the report to stdout, return the process exit code."""
     root = Path(path).expanduser()
@@ -113,6 +114,7 @@ def run_check_cli(
             changed_only=changed_only,
             timeout_s=timeout_s,
             tests=tests or [],
+            fail_fast=fail_fast,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

@@ -412,7 +412,7 @@ def fix_first(results: list[StageResult]) -> list[str]:
         tools = sorted({r.tool for r in fixable})
         items.append(
             f"{count} lint/format issue{'s are' if count != 1 else ' is'} auto-fixable: "
-            f"run again with fix=true ({', '.join(tools)} will rewrite files)"
+            f"run again with fix=true, CLI --fix ({', '.join(tools)} will rewrite files)"
         )
     return [item[:300] for item in items[:FIX_FIRST_LIMIT]]
 
