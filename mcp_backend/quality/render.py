@@ -29,6 +29,8 @@ def counts_summary(result: StageResult) -> str:
         return ", ".join(parts)
     if result.status not in ("passed", "failed"):
         return ""
+    if result.name == "format" and counts.files:
+        return f"{counts.files} file{'s' if counts.files != 1 else ''} to reformat"
     parts = []
     if counts.errors:
         parts.append(f"{counts.errors} error{'s' if counts.errors != 1 else ''}")
@@ -83,9 +85,8 @@ def render_markdown(report: LoopReport) -> str:
                 lines.append(f"- … {result.diagnostics_total - len(shown)} more")
         if result.output_tail and not shown:
             lines += ["", "```text", result.output_tail.replace("```", "'''"), "```"]
-    notes = [
-        note for result in report.stages for note in result.notes if "mcp-backend's own" in note
-    ]
+    own_tools = [n for result in report.stages for n in result.notes if "mcp-backend's own" in n]
+    notes = list(dict.fromkeys(own_tools))  # one line per tool, not per stage
     if notes or report.notes:
         lines += ["", "### Notes", ""]
         lines += [f"- {note}" for note in [*notes, *report.notes]]
