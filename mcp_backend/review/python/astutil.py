@@ -152,9 +152,9 @@ def is_dev_settings_file(path: str) -> bool:
     where DEBUG = True or a throwaway key is expected."""
     pure = PurePosixPath(path)
     words = set(name_words(pure.stem))
-    if words & _DEV_WORDS:
+    if words & _DEV_WORDS or "test" in pure.stem.lower():
         return True
-    return any(set(name_words(part)) & {"test", "tests", "testing"} for part in pure.parts[:-1])
+    return any("test" in part.lower() for part in pure.parts[:-1])  # tests/, testutils/
 
 
 def looks_like_settings_module(path: str, tree: ast.Module) -> bool:
@@ -971,7 +971,7 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
         return _is_allow_list(flow, node.value)
     if isinstance(node, ast.Call):
         callee = call_method(node)
-        if callee in SANITIZERS:
+        if callee in SANITIZERS or callee in _ORM_COMPILED_SQL:
             return True
         if callee == "get" and isinstance(node.func, ast.Attribute):
             return _is_allow_list(flow, node.func.value)
@@ -995,6 +995,10 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
     if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.List | ast.Tuple):
         return _is_placeholder_iterable(flow, node, depth + 1)
     return False
+
+
+# SQL text an ORM compiled itself (its parameters travel separately).
+_ORM_COMPILED_SQL = {"sql_with_params", "as_sql", "compile", "mogrify"}
 
 
 def _is_safe_binding(flow: ScopeFlow, value: ast.expr, depth: int) -> bool:

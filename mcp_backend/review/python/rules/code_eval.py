@@ -57,7 +57,8 @@ class CodeEval:
                 taint = au.taint_of(flow, source, line=node.lineno)
                 if taint == au.Taint.CONSTANT:
                     continue
-                if name == "compile" and taint < au.Taint.REQUEST:
+                compiled = isinstance(source, ast.Call) and au.call_method(source) == "compile"
+                if (name == "compile" or compiled) and taint < au.Taint.REQUEST:
                     continue  # compile() of ASTs and templates built by the program
                 if taint == au.Taint.LOCAL and au.string_build(flow, source) is None:
                     continue  # a script or code object the program loads itself (shells, CLIs)

@@ -142,13 +142,17 @@ class CorsWildcard:
             if key != _ALLOW_ORIGIN:
                 continue
             if au.const_str(node.value) == "*":
-                yield ctx.finding(
-                    RULE,
-                    node,
-                    "Access-Control-Allow-Origin set to * by hand",
-                    severity="medium",
-                    fix=_FIX,
-                )
+                # A public resource opened to every site on purpose is fine; together with
+                # credentials it is a misconfiguration (browsers refuse it, people then
+                # "fix" it by reflecting the origin).
+                if "allow-credentials" in ast.unparse(flow.scope).lower():
+                    yield ctx.finding(
+                        RULE,
+                        node,
+                        "Access-Control-Allow-Origin set to * next to Allow-Credentials",
+                        severity="medium",
+                        fix=_FIX,
+                    )
             elif self._reflects_origin(flow, node.value):
                 yield ctx.finding(
                     RULE,

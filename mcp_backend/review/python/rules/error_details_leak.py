@@ -23,7 +23,6 @@ _BROAD_EXCEPTIONS = {
     "InterfaceError",
     "InternalError",
     "DataError",
-    "Error",
     "PyMongoError",
     "RedisError",
     "RequestException",
@@ -41,7 +40,6 @@ _TRACEBACK_CALLS = {"format_exc", "format_exception", "format_tb", "exc_info"}
 _RESPONSE_CALLS = {
     "HTTPException",
     "APIException",
-    "ValidationError",
     "ParseError",
     "abort",
     "jsonify",
@@ -66,11 +64,21 @@ _FIX = (
 )
 
 
+_DRIVER_MODULES = {"psycopg2", "psycopg", "pymysql", "MySQLdb", "sqlite3", "asyncpg", "connector"}
+
+
 def _exception_names(handler_type: ast.expr | None) -> list[str]:
     if handler_type is None:
         return ["BaseException"]
     types = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    return [(au.dotted_name(t) or "").rsplit(".", 1)[-1] for t in types]
+    names: list[str] = []
+    for exc_type in types:
+        module, _, name = (au.dotted_name(exc_type) or "").rpartition(".")
+        # psycopg2.Error is a database failure; csv.Error or binascii.Error are not.
+        if name == "Error" and module.rsplit(".", 1)[-1] in _DRIVER_MODULES:
+            name = "DatabaseError"
+        names.append(name)
+    return names
 
 
 def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:

@@ -92,6 +92,19 @@ def is_placeholder(value: str, name: str = "") -> bool:
     return bool(re.match(r"^(/|\./|https?://[^@]*$|[a-z]+:[a-z])", stripped))
 
 
+def _looks_generated(value: str) -> bool:
+    """Long, or mixing letter cases with digits or symbols: how keys and tokens look."""
+    classes = sum(
+        [
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+            any(not c.isalnum() for c in value),
+        ]
+    )
+    return len(value) >= 20 or classes >= 3
+
+
 def _looks_fake(token: str) -> bool:
     lowered = token.lower()
     return any(w in lowered for w in ("example", "xxxx", "your", "dummy", "fake", "sample"))
@@ -194,8 +207,17 @@ class HardcodedSecret:
             left, right = node.left, node.comparators[0]
             if isinstance(node.ops[0], ast.Eq | ast.NotEq):
                 pairs = [(au.terminal_name(left), right), (au.terminal_name(right), left)]
+        weak_context = isinstance(node, ast.Call | ast.Dict)
         for name, value in pairs:
             if name and au.is_secret_name(name):
+                literal = au.const_str(value)
+                if (
+                    weak_context
+                    and literal is not None
+                    and not au.is_password_name(name)
+                    and not _looks_generated(literal)
+                ):
+                    continue  # e.g. {"secret": "6zzjnumtsx136ddy"}: an order code in a URL
                 finding = self._named_value(ctx, name, value)
                 if finding is not None:
                     yield finding

@@ -12,6 +12,7 @@ from mcp_backend.review.rules.jwt_unverified import RULE
 
 _DECODE = {"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "jwt.PyJWT().decode"}
 _ENCODE = {"jwt.encode", "jose.jwt.encode"}
+_IDENTITY_CLAIMS = {"sub", "user_id", "uid", "user", "username", "email", "role", "scope"}
 _UNVERIFIED_CLAIMS = {"jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"}
 _FIX = (
     'Verify every token: jwt.decode(token, key, algorithms=["HS256"]) (or your RS256 public '
@@ -131,8 +132,8 @@ class JwtUnverified:
         if payload is None or any(k is None for k in payload.keys):
             return
         keys = {au.const_str(k) for k in payload.keys}
-        if "exp" in keys:
-            return
+        if "exp" in keys or not keys & _IDENTITY_CLAIMS:
+            return  # not a session/access token (client assertions, signed links...)
         # payload["exp"] = ... / payload.update(exp=...) later in the function
         name = payload_node.id if isinstance(payload_node, ast.Name) else None
         if name is not None:

@@ -54,6 +54,64 @@ _FIX = (
 )
 
 
+# Calls whose result is still the (joined, normalised) path text they were given.
+_PATH_BUILDERS = {
+    "join",
+    "joinpath",
+    "normpath",
+    "abspath",
+    "expanduser",
+    "Path",
+    "PurePath",
+    "PosixPath",
+    "str",
+    "format",
+    "open",
+    "strip",
+    "lower",
+    "get",
+    "getlist",
+    "replace",
+}
+
+
+def _path_from_request(flow: au.ScopeFlow, node: ast.AST, depth: int = 0) -> bool:
+    """The expression is path text taken from the request: request data itself, a client
+    parameter of the route, or strings and paths joined from them. Unlike general taint, a
+    value returned by some other function (a generated export, a database record) is not."""
+    if depth > 6 or isinstance(node, ast.Constant):
+        return False
+    if au.is_request_access(node):
+        return True
+    if isinstance(node, ast.Name):
+        if node.id in flow.scalar_params and not flow.bindings.get(node.id):
+            return False
+        bindings = flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        if bindings:
+            return any(_path_from_request(flow, b.value, depth + 1) for b in bindings)
+        return node.id in flow.request_params
+    if isinstance(node, ast.Attribute | ast.Subscript | ast.Starred | ast.Await):
+        return _path_from_request(flow, node.value, depth + 1)
+    if isinstance(node, ast.Call):
+        if au.call_method(node) not in _PATH_BUILDERS:
+            return False
+        parts: list[ast.AST] = [*node.args]
+        if isinstance(node.func, ast.Attribute):
+            parts.append(node.func.value)
+        return any(_path_from_request(flow, p, depth + 1) for p in parts)
+    if isinstance(node, ast.JoinedStr):
+        return any(
+            _path_from_request(flow, v.value, depth + 1)
+            for v in node.values
+            if isinstance(v, ast.FormattedValue)
+        )
+    if isinstance(node, ast.BinOp):
+        return _path_from_request(flow, node.left, depth + 1) or _path_from_request(
+            flow, node.right, depth + 1
+        )
+    return False
+
+
 class PathTraversal:
     rule = RULE
 
@@ -99,7 +157,7 @@ class PathTraversal:
             return None
         if _SANITIZING.search(self._expanded_text(flow, path)):
             return None
-        if au.taint_of(flow, path, line=call.lineno) < au.Taint.REQUEST:
+        if not _path_from_request(flow, path):
             return None
         return ctx.finding(
             RULE,
