@@ -127,3 +127,21 @@ def test_check_cli_error_status_is_exit_2(
 ) -> None:
     assert run_check_cli(copy_fixture("tool_missing"), stages=["typecheck"], live=False) == 2
     assert "npm install" in capsys.readouterr().out
+
+
+def test_format_stage_counts_files_to_reformat() -> None:
+    report = sample_report()
+    report.stages.append(
+        StageResult(
+            id="format",
+            name="format",
+            package=".",
+            tool="ruff",
+            cwd="/p",
+            command=["ruff", "format", "--check"],
+            status="failed",
+            exit_code=1,
+            counts=StageCounts(errors=2, fixable=2, files=2),
+        )
+    )
+    assert "| format | ruff | ✗ failed | 2 files to reformat |" in render_markdown(report)
