@@ -79,8 +79,8 @@ def _sensitive_in(node: ast.AST, depth: int = 0) -> str | None:
         and au.const_str(au.argument(node, 0)) is not None
     )
     if keyed:
-        name = au.terminal_name(node) or ""
-        return name if _is_sensitive_name(name) else None  # headers["User-Agent"] is fine
+        key_name = au.terminal_name(node) or ""
+        return key_name if _is_sensitive_name(key_name) else None  # headers["User-Agent"]: fine
     if isinstance(node, ast.Attribute) and node.attr in {"headers", "cookies", "COOKIES"}:
         base = au.dotted_name(node.value) or ""
         if base in au.REQUEST_OBJECT_NAMES:
