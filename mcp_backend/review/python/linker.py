@@ -378,7 +378,7 @@ class _Linker:
                 target = self.modules.resolve(hook.get("target", ""))
                 function = str(hook.get("function", ""))
                 mechanism = Mechanism(
-                    caps=self.classifier.classify(function),
+                    caps=self.classifier.classify_enforcing(function),
                     kind="hook",
                     detail=f"before_request {function.rsplit('.', 1)[-1]}",
                     file=result.file,

@@ -293,3 +293,49 @@ def test_fields_checked_by_hand_count_as_validated() -> None:
     )
     assert route(index, "POST", "/posts").validation.status == "present"
     assert route(index, "POST", "/posts/quick").validation.status == "absent"
+
+
+def test_loading_the_user_in_a_hook_is_not_enforcing_and_author_checks_are_ownership() -> None:
+    index = build_index(
+        {
+            "blog/auth.py": """
+                from flask import Blueprint, g, session
+                bp = Blueprint("auth", __name__)
+                @bp.before_app_request
+                def load_logged_in_user():
+                    user_id = session.get("user_id")
+                    if user_id is None:
+                        g.user = None
+                    else:
+                        g.user = {"id": user_id}
+            """,
+            "blog/posts.py": """
+                from flask import Blueprint, abort, g
+                from blog.db import get_db
+                bp = Blueprint("posts", __name__)
+                def get_post(id):
+                    post = get_db().execute("SELECT * FROM post WHERE id = ?", (id,)).fetchone()
+                    if post["author_id"] != g.user["id"]:
+                        abort(403)
+                    return post
+                @bp.post("/<int:id>/archive")
+                def archive(id):
+                    get_post(id)
+                    return {}
+                @bp.post("/subscribe")
+                def subscribe_all():
+                    return {}
+            """,
+            "blog/__init__.py": """
+                from flask import Flask
+                from blog import auth, posts
+                app = Flask(__name__)
+                app.register_blueprint(auth.bp)
+                app.register_blueprint(posts.bp)
+            """,
+        }
+    )
+    archive = route(index, "POST", "/<int:id>/archive")
+    assert archive.authz.status == "present"
+    assert archive.authz.evidence[0].kind == "ownership"
+    assert route(index, "POST", "/subscribe").auth.status == "absent"

@@ -144,6 +144,11 @@ SIGNATURE_CALLS = re.compile(
     r"check_signature|verify_header|webhook_signature|signature)",
     re.IGNORECASE,
 )
+# Expressions that are the caller: request.user, g.user["id"], current_user.id, user.id.
+CALLER_ROOT = re.compile(
+    r"^(self\.)?(request\.user|g\.user|current_user|user|me|identity|principal|caller|"
+    r"auth\.user|info\.context\.user)\b|^session\[|^get_jwt_identity\(\)"
+)
 USER_SCOPED_QUERY = re.compile(
     r"^(self\.)?(request\.user|current_user|g\.user|user)\.\w+(\.objects)?\.(all|filter|get|"
     r"select_related|prefetch_related|exclude)$"
@@ -386,9 +391,9 @@ class _BodyVisitor:
         sides = [source_text(node.left), *(source_text(c) for c in node.comparators)]
         if ROLE_WORDS.search(text):
             self.role_checks.append({"detail": text[:120], "line": node.lineno})
-        if any(OWNER_ATTR.search(s) for s in sides) and any(
-            USER_REF.search(s) and not OWNER_ATTR.search(s) for s in sides
-        ):
+        records = [x for x in sides if OWNER_ATTR.search(x) and not CALLER_ROOT.match(x)]
+        callers = [x for x in sides if CALLER_ROOT.match(x)]
+        if records and callers:
             # order.owner_id != current_user.id: the record's owner field against the caller
             self.owner_checks.append({"detail": text[:120], "line": node.lineno})
         self._note_id_compare(node)

@@ -86,6 +86,38 @@ NEUTRAL_NAME = re.compile(
     r"timezone|clock|now|uuid|request_id|correlation)",
     re.IGNORECASE,
 )
+# Decorators that register or wrap a function without guarding it.
+NOT_MECHANISM_DECORATORS = frozenset(
+    {
+        "wraps",
+        "cache",
+        "lru_cache",
+        "staticmethod",
+        "classmethod",
+        "property",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "route",
+        "api_route",
+        "websocket",
+        "before_request",
+        "before_app_request",
+        "after_request",
+        "teardown_request",
+        "errorhandler",
+        "app_errorhandler",
+        "exception_handler",
+        "middleware",
+        "on_event",
+        "context_processor",
+        "user_loader",
+        "request_loader",
+        "receiver",
+    }
+)
 # (suffix of the qualified name) -> capabilities; first match wins.
 KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
     ("rest_framework.permissions.IsAdminUser", frozenset({"auth", "role"})),
@@ -225,6 +257,14 @@ class Classifier:
         self._cache[key] = caps
         return caps
 
+    def classify_enforcing(self, qualified: str) -> Caps:
+        """For hooks and middleware run on every request: a project function counts only by
+        what its body does (`load_logged_in_user` loads g.user but rejects nobody)."""
+        symbol = self.modules.resolve(qualified)
+        if symbol is None or symbol.kind != "function":
+            return self.classify(qualified)
+        return self.function(symbol, 0, by_name=False)
+
     def _classify(self, qualified: str, strings: list[str], depth: int) -> Caps:
         if not qualified or depth > 6:
             return Caps()
@@ -264,7 +304,7 @@ class Classifier:
             return caps
         return Caps()
 
-    def function(self, symbol: Symbol, depth: int) -> Caps:
+    def function(self, symbol: Symbol, depth: int, *, by_name: bool = True) -> Caps:
         fact = symbol.fact
         body = fact.get("body", {})
         caps = Caps()
@@ -285,7 +325,7 @@ class Classifier:
                 if resolved is not None and resolved.kind == "alias":
                     caps.merge(self.classify(annotation, None, depth + 1), name)
         for deco in fact.get("decorators", []):
-            if deco.get("short") in {"wraps", "cache", "lru_cache", "staticmethod", "classmethod"}:
+            if deco.get("short") in NOT_MECHANISM_DECORATORS:
                 continue
             caps.merge(self.classify(deco["name"], deco.get("strings"), depth + 1), name)
         if not caps.auth and not caps.role:
@@ -298,7 +338,7 @@ class Classifier:
                         caps.auth = caps.auth or f"{name} -> {callee.name}"
                     if sub.get("role_checks"):
                         caps.role = caps.role or f"{name} -> {callee.name}"
-        if not caps.auth and AUTH_NAME.search(name):
+        if not caps.auth and by_name and AUTH_NAME.search(name):
             caps.auth = f"{name} (by name)"
         if (
             not caps.role
@@ -309,7 +349,7 @@ class Classifier:
             caps.role = f"{name} (by name)"
         if caps.role and not caps.auth:
             caps.auth = caps.role
-        if not caps.rate and RATE_NAME.search(name):
+        if not caps.rate and by_name and RATE_NAME.search(name):
             caps.rate = name
         return caps
 
