@@ -142,6 +142,7 @@ class JsFileContext:
     is_test: bool = False
     signals: list[Signal] = field(default_factory=list)
     _calls: list[Call] | None = None
+    _by_name: dict[str, list[Call]] | None = None
     _functions: list[Node] | None = None
     _taint: dict[int, frozenset[str]] = field(default_factory=dict)
     _lines: list[str] | None = None
@@ -177,6 +178,22 @@ class JsFileContext:
                 )
             ]
         return self._calls
+
+    def calls_named(self, names: frozenset[str] | set[str]) -> list[Call]:
+        """The calls whose last callee segment is one of `names`, in document order.
+        Detectors ask by name so they never look at the thousands of calls they do not care
+        about."""
+        if self._by_name is None:
+            index: dict[str, list[Call]] = {}
+            for call in self.calls:
+                index.setdefault(call.name, []).append(call)
+            self._by_name = index
+        found: list[Call] = []
+        for name in names:
+            found.extend(self._by_name.get(name, ()))
+        if len(found) > 1:
+            found.sort(key=lambda c: c.node.start_byte)
+        return found
 
     def _call_of(self, node: Node) -> Call:
         return Call(node, self.source)

@@ -146,7 +146,7 @@ class FactExtractor:
         for statement in ctx.root.named_children:
             self._top_level(statement)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
-        for call in ctx.calls:
+        for call in ctx.calls_named(_APP_FACTORIES):
             if call.name in _APP_FACTORIES:
                 holder = call.node.parent
                 while holder is not None and holder.type in {
@@ -161,8 +161,8 @@ class FactExtractor:
                         if name not in self.apps:
                             self._bind_value(name, holder.child_by_field_name("value"))
         # Calls are collected once for the detectors; registrations are filtered by name.
-        for call in ctx.calls:
-            if call.name in _REGISTRATION_NAMES or (self.apps and "." not in call.name):
+        for call in ctx.calls if self.apps else ctx.calls_named(_REGISTRATION_NAMES):
+            if call.name in _REGISTRATION_NAMES or self.apps:
                 self._registration(call.node)
         facts: dict[str, Any] = {}
         if self.imports:

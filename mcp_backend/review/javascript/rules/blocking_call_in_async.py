@@ -16,6 +16,8 @@ BLOCKING = re.compile(
     r"brotliCompressSync|generateKeyPairSync)$"
 )
 
+BLOCKING_NAMES = frozenset(BLOCKING.pattern.strip("^$()").split("|"))
+
 
 class BlockingCallInAsync:
     rule = RULE
@@ -23,7 +25,7 @@ class BlockingCallInAsync:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"Sync("):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(BLOCKING_NAMES):
             if not BLOCKING.match(call.name):
                 continue
             handler = ctx.enclosing_handler(call.node)

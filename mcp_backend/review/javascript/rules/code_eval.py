@@ -21,6 +21,8 @@ EVALUATORS = frozenset(
     }
 )
 
+EVALUATOR_NAMES = frozenset(name.rsplit(".", maxsplit=1)[-1] for name in EVALUATORS)
+
 
 class CodeEval:
     rule = RULE
@@ -30,7 +32,7 @@ class CodeEval:
             b"eval", b"Function(", b"vm.", b"setTimeout(", b"setInterval("
         ):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(EVALUATOR_NAMES):
             if call.callee not in EVALUATORS or not call.args:
                 continue
             arguments = call.args if call.callee == "Function" else call.args[:1]

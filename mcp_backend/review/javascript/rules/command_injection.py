@@ -24,7 +24,7 @@ class CommandInjection:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"child_process", b"shelljs", b"execa"):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(SHELL_CALLS | ARGV_CALLS):
             bare = call.obj == "" and ctx.has(b"child_process")
             if not (bare or CHILD_PROCESS.match(call.obj)) or not call.args:
                 continue

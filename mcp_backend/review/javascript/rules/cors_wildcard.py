@@ -11,6 +11,7 @@ from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.cors_wildcard import RULE
 
 CORS_CALLS = frozenset({"cors", "enableCors", "Cors"})
+CORS_NAMES = CORS_CALLS | {"register", "setHeader", "header", "set"}
 REFLECT_FUNCTION = re.compile(
     r"(callback|cb|done)\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+(true|origin)\s*;?\s*\}?\s*$",
     re.S,
@@ -23,7 +24,7 @@ class CorsWildcard:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if not ctx.has(b"cors", b"Cors", b"Access-Control-Allow-Origin", b"origin"):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(CORS_NAMES):
             options = None
             if call.callee in CORS_CALLS or call.name in {"enableCors"}:
                 options = call.args[0] if call.args and call.args[0].type == "object" else None

@@ -54,7 +54,7 @@ class ErrorDetailsLeak:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"err", b"error", b"catch"):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(RESPONSE_METHODS):
             if (
                 call.name not in RESPONSE_METHODS
                 or not RESPONDER.match(call.callee)

@@ -125,7 +125,7 @@ class HardcodedSecret:
                     snippet=_masked(ctx.snippet(value_node), value),
                 )
         if ctx.has(b"sign(", b"verify(", b"jwt"):
-            for call in ctx.calls:
+            for call in ctx.calls_named(JWT_CALLS):
                 if (
                     (
                         (call.name in JWT_CALLS and "jwt" in call.callee.lower())

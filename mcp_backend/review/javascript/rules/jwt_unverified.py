@@ -10,6 +10,9 @@ from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.jwt_unverified import RULE
 
 VERIFY_CALL = re.compile(r"\b(verify|jwtVerify|verifyToken|verifyAsync)\s*\(")
+JWT_NAMES = frozenset(
+    {"decode", "decodeJwt", "jwtDecode", "jwt_decode", "verify", "sign", "jwtVerify"}
+)
 NONE_ALG = re.compile(r"algorithms?\s*:\s*(\[[^\]]*['\"]none['\"]|['\"]none['\"])", re.IGNORECASE)
 IGNORE_EXP = re.compile(r"ignoreExpiration\s*:\s*true")
 
@@ -34,7 +37,7 @@ class JwtUnverified:
                         severity="medium",
                     )
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(JWT_NAMES):
             args_text = ctx.text(call.node.child_by_field_name("arguments"))
             if (
                 call.name == "decode"

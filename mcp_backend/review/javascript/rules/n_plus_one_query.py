@@ -67,7 +67,7 @@ class NPlusOneQuery:
         if ctx.is_test or not ctx.has(b"await") or "seed" in ctx.file or "migration" in ctx.file:
             return
         reported: set[int] = set()
-        for call in ctx.calls:
+        for call in ctx.calls_named(READS):
             if call.name not in READS:
                 continue
             if not MODEL.match(call.obj) and not (

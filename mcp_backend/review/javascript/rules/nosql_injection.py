@@ -45,7 +45,7 @@ class NoSqlInjection:
             return
         if ctx.has(b"sanitizeFilter", b"mongoSanitize", b"mongo-sanitize"):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(QUERY_METHODS | {"$where"}):
             if (call.name not in QUERY_METHODS and call.name != "$where") or not call.args:
                 continue
             if not MODEL_LIKE.match(call.obj) and call.name != "$where":

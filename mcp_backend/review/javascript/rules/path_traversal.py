@@ -45,7 +45,7 @@ class PathTraversal:
             b"sendFile", b"download", b"fs", b"readFile", b"createReadStream"
         ):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(SEND_CALLS | FS_CALLS):
             is_send = (
                 call.name in SEND_CALLS
                 and re.match(r"^(res|response|reply)\b", call.obj) is not None

@@ -16,6 +16,7 @@ STORED = re.compile(
 CANDIDATE = re.compile(r"pass(word)?|pwd", re.I)
 CONFIRMATION = re.compile(r"confirm|repeat|again|retype|verify|new|old|current|hash|length", re.I)
 HASHING = re.compile(r"\b(bcrypt|argon2|scrypt|pbkdf2|createHash|hash\w*)\s*[.(]", re.I)
+STORE_CALLS = frozenset({"create", "insert", "insertOne", "insertMany", "upsert"})
 DB_OBJECT = re.compile(r"^(prisma|db|tx|knex|this\.prisma|this\.db|client)\b", re.I)
 
 
@@ -48,7 +49,7 @@ class PlaintextPassword:
                         ),
                     )
                     break
-        for call in ctx.calls:
+        for call in ctx.calls_named(STORE_CALLS):
             if call.name not in {
                 "create",
                 "insert",

@@ -45,7 +45,7 @@ class SensitiveDataLogged:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"log", b"Log"):
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(LEVELS):
             if call.name not in LEVELS or not LOGGERS.match(call.obj):
                 continue
             args = call.node.child_by_field_name("arguments")

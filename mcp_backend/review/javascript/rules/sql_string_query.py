@@ -54,7 +54,10 @@ BUILDER_METHODS = frozenset(
 )
 BUILDER_OBJECT = re.compile(r"^(this\.)?(prisma|db|knex|tx|trx)\b")
 ALWAYS_UNSAFE = frozenset({"$queryRawUnsafe", "$executeRawUnsafe"})
+SAFE_TAG_NAMES = frozenset({"sql", "$queryRaw", "$executeRaw", "SQL", "raw"})
 SAFE_TAGS = frozenset({"sql", "Prisma.sql", "$queryRaw", "$executeRaw", "SQL", "raw", "db.sql"})
+
+SQL_NAMES = SINKS | BUILDER_METHODS | SAFE_TAG_NAMES
 
 
 class SqlStringQuery:
@@ -64,7 +67,7 @@ class SqlStringQuery:
         if not ctx.has(b"query", b"execute", b"raw", b"Raw", b"unsafe", b"prepare", b"sql", b"db"):
             return
         builder_seen = False
-        for call in ctx.calls:
+        for call in ctx.calls_named(SQL_NAMES):
             if not builder_seen and call.name in BUILDER_METHODS and BUILDER_OBJECT.match(call.obj):
                 builder_seen = True
                 ctx.signal("sql-injection", "query builder / ORM (parameterised)", call.node)

@@ -16,6 +16,20 @@ FAST_HASHES = re.compile(
 HASH_FUNCTIONS = frozenset(
     {"md5", "sha1", "sha256", "sha512", "SHA256", "SHA1", "MD5", "sha256Hex"}
 )
+STRONG_NAMES = frozenset(
+    {
+        "hash",
+        "hashSync",
+        "compare",
+        "compareSync",
+        "verify",
+        "genSalt",
+        "scrypt",
+        "pbkdf2",
+        "scryptSync",
+        "pbkdf2Sync",
+    }
+)
 STRONG = re.compile(
     r"^(bcrypt|bcryptjs|argon2|scrypt|crypto|Bun\.password)\.|^(hash|compare|verify|hashSync|compareSync|scrypt|scryptSync|pbkdf2|pbkdf2Sync)$"
 )
@@ -34,7 +48,7 @@ class WeakPasswordHash:
             or b"scrypt" in lowered
             or b"pbkdf2" in lowered
         ):
-            for call in ctx.calls:
+            for call in ctx.calls_named(STRONG_NAMES):
                 root = call.callee.split(".")[0].lower()
                 if root in {"bcrypt", "bcryptjs", "argon2"} and call.name in {
                     "hash",
@@ -51,7 +65,7 @@ class WeakPasswordHash:
                     break
         if b"password" not in lowered and b"passwd" not in lowered and b"pwd" not in lowered:
             return
-        for call in ctx.calls:
+        for call in ctx.calls_named(HASH_FUNCTIONS | {"createHash"}):
             if (
                 call.name == "createHash"
                 and call.args
