@@ -262,3 +262,39 @@ def test_get_permissions_override_is_credited_not_called_open() -> None:
     assert article.auth.status == "present"
     assert article.authz.status == "present"
     assert route(index, "DELETE", "/api/v1/dynamic/<pk>/").auth.status == "unknown"
+
+
+def test_project_middleware_that_rejects_anonymous_users_protects_every_view() -> None:
+    index = build_index(
+        {
+            "site/settings.py": """
+                ROOT_URLCONF = "site.urls"
+                MIDDLEWARE = [
+                    "django.contrib.auth.middleware.AuthenticationMiddleware",
+                    "site.middleware.RequireLogin",
+                ]
+            """,
+            "site/middleware.py": """
+                from django.shortcuts import redirect
+                class RequireLogin:
+                    def __init__(self, get_response):
+                        self.get_response = get_response
+                    def __call__(self, request):
+                        if not request.user.is_authenticated and request.path != "/login/":
+                            return redirect("/login/")
+                        return self.get_response(request)
+            """,
+            "site/urls.py": """
+                from django.urls import path
+                from site import views
+                urlpatterns = [path("reports/", views.reports, name="reports")]
+            """,
+            "site/views.py": """
+                def reports(request):
+                    return None
+            """,
+        }
+    )
+    reports = route(index, "GET", "/reports/")
+    assert reports.auth.status == "present"
+    assert reports.auth.evidence[0].detail == "RequireLogin.__call__"

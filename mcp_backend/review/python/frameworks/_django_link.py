@@ -83,9 +83,7 @@ class DjangoLinker:
         rest = self.settings.get("rest_framework", {})
         self.default_permissions: list[str] = list(rest.get("DEFAULT_PERMISSION_CLASSES", []))
         self.default_throttles: list[str] = list(rest.get("DEFAULT_THROTTLE_CLASSES", []))
-        self.login_middleware = any(
-            m.endswith("LoginRequiredMiddleware") for m in self.settings.get("middleware", [])
-        )
+        self.login_middleware = self._enforcing_middleware()
 
     def global_throttles(self) -> list[dict[str, Any]]:
         return [
@@ -490,6 +488,25 @@ class DjangoLinker:
                 keep_unknown=False,
             )
 
+    def _enforcing_middleware(self) -> str | None:
+        """The MIDDLEWARE entry that makes every view require a login: Django 5.1's
+        LoginRequiredMiddleware (or a package's namesake), or a project middleware whose
+        __call__ / process_view / process_request rejects anonymous requests."""
+        for entry in self.settings.get("middleware", []):
+            if entry.endswith("LoginRequiredMiddleware"):
+                return "LoginRequiredMiddleware"
+            symbol = self.modules.resolve(entry)
+            if symbol is None or symbol.kind != "class":
+                continue
+            for method in ("__call__", "process_view", "process_request"):
+                found = self.modules.method(symbol, method)
+                if found is None:
+                    continue
+                caps = self.classifier.function(found, 0, by_name=False)
+                if caps.auth:
+                    return f"{symbol.name}.{method}"
+        return None
+
     def _login_middleware(
         self, draft: RouteDraft, decorators: list[dict[str, Any]] | None = None
     ) -> None:
@@ -500,7 +517,7 @@ class DjangoLinker:
         draft.auth.append(
             Evidence(
                 kind="middleware",
-                detail="LoginRequiredMiddleware",
+                detail=self.login_middleware,
                 file=self.settings_file,
                 line=1,
                 level="settings",
