@@ -1008,7 +1008,20 @@ def _is_safe_binding(flow: ScopeFlow, value: ast.expr, depth: int) -> bool:
     return is_safe_fragment(flow, value, depth + 1)
 
 
-_IDENTIFIER_WORDS = {"table", "tablename", "schema", "column", "columns", "placeholders"}
+_IDENTIFIER_WORDS = {
+    "table",
+    "tablename",
+    "tables",
+    "schema",
+    "column",
+    "columns",
+    "col",
+    "cols",
+    "field",
+    "fields",
+    "placeholders",
+    "placeholder",
+}
 
 
 def _is_identifier_name(name: str, flow: ScopeFlow, node: ast.AST) -> bool:

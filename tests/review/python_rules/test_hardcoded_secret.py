@@ -94,6 +94,10 @@ NEGATIVE = {
         SECRET_KEY = secrets.token_urlsafe(32)
         session_token = uuid4().hex
     """,
+    "regex_patterns": """
+        token = r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
+        jsonnet_token = r"[^\\W\\d]\\w*"
+    """,
     "messages": """
         raise ValueError("Invalid password")
         errors = {"password": "Password must contain a digit", "token": "required"}

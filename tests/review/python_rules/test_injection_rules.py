@@ -110,7 +110,7 @@ EVAL_POSITIVE = {
         def apply_rule(rule_expression, order):
             return eval(rule_expression, {"order": order})
         """,
-        "high",
+        "medium",
     ),
 }
 
@@ -138,6 +138,13 @@ EVAL_NEGATIVE = {
         @app.route("/hello")
         def hello():
             return render_template_string(PAGE, name=request.args.get("name", ""))
+    """,
+    "plugin_file_loaded": """
+        def load_plugin(path, namespace):
+            with open(path) as f:
+                exec(f.read(), namespace)
+            code = compile(path.read_text(), str(path), "exec")
+            exec(code, namespace)
     """,
     "compile_of_ast": """
         import ast

@@ -33,6 +33,18 @@ def _is_constant_source(node: ast.AST | None) -> bool:
     return isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values)
 
 
+def _is_loaded_code(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
+    """compile(...) results and file contents (`f.read()`): code the program loads itself
+    (plugins, startup scripts, generated modules), directly or through a local name."""
+    candidates: list[ast.AST] = [node] if node is not None else []
+    if isinstance(node, ast.Name):
+        candidates += [b.value for b in flow.values_of(node.id, getattr(node, "lineno", 10**9))]
+    return any(
+        isinstance(c, ast.Call) and au.call_method(c) in {"compile", "read", "read_text"}
+        for c in candidates
+    )
+
+
 class CodeEval:
     rule = RULE
 
@@ -57,14 +69,16 @@ class CodeEval:
                 taint = au.taint_of(flow, source, line=node.lineno)
                 if taint == au.Taint.CONSTANT:
                     continue
-                compiled = isinstance(source, ast.Call) and au.call_method(source) == "compile"
+                compiled = _is_loaded_code(flow, source)
                 if (name == "compile" or compiled) and taint < au.Taint.REQUEST:
                     continue  # compile() of ASTs and templates built by the program
                 if taint == au.Taint.LOCAL and au.string_build(flow, source) is None:
                     continue  # a script or code object the program loads itself (shells, CLIs)
                 if ctx.is_test and taint < au.Taint.REQUEST:
                     continue
-                severity = au.severity_for(taint, request="critical", param="high", local="medium")
+                severity = au.severity_for(
+                    taint, request="critical", param="medium", local="medium"
+                )
                 yield ctx.finding(
                     RULE,
                     node,

@@ -77,7 +77,12 @@ def is_placeholder(value: str, name: str = "") -> bool:
         return True
     if len(set(lowered)) <= 3:  # "aaaaaaaa", "12121212"
         return True
-    if stripped.startswith("^") or stripped.endswith("$") or "(?" in stripped:
+    if (
+        stripped.startswith("^")
+        or stripped.endswith("$")
+        or "(?" in stripped
+        or re.search(r"\[[^\]]+\][*+?{]|\\[dwsDWS]", stripped)
+    ):
         return True  # a regular expression (validation pattern), not a credential
     # Words and identifiers ("required", "password_too_short", "invalid-token") are
     # messages, codes or field names; generated and chosen secrets mix in digits or symbols.

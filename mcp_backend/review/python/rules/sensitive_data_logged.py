@@ -118,6 +118,12 @@ class SensitiveDataLogged:
         if ctx.is_test or "/migrations/" in f"/{ctx.file}":
             return
         configured = False
+        demo_code = {
+            id(n)
+            for guard in au.all_nodes(ctx.tree)
+            if au.is_main_guard(guard)
+            for n in ast.walk(guard)
+        }
         for node in au.all_nodes(ctx.tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -129,7 +135,9 @@ class SensitiveDataLogged:
             }:
                 configured = True
                 ctx.signal("logging", "logging configured", node)
-            if not _is_log_call(node):
+            if not _is_log_call(node) or (
+                au.call_method(node) == "print" and id(node) in demo_code
+            ):
                 continue
             found = self._sensitive_argument(node)
             if found is None:

@@ -64,8 +64,6 @@ class SslVerifyDisabled:
                     return f"{ast.unparse(target)} = False", "high"
                 if target.attr == "verify_mode" and self._is_cert_none(info, node.value):
                     return f"{ast.unparse(target)} = CERT_NONE", "high"
-                if target.attr == "check_hostname" and au.is_false(node.value):
-                    return f"{ast.unparse(target)} = False", "medium"
                 if target.attr == "_create_default_https_context":
                     value = info.qualify(node.value) or ""
                     if value.endswith("_create_unverified_context"):
