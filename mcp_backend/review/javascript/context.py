@@ -143,6 +143,7 @@ class JsFileContext:
     signals: list[Signal] = field(default_factory=list)
     _calls: list[Call] | None = None
     _by_name: dict[str, list[Call]] | None = None
+    _needles: dict[bytes, bool] = field(default_factory=dict)
     _functions: list[Node] | None = None
     _taint: dict[int, frozenset[str]] = field(default_factory=dict)
     _lines: list[str] | None = None
@@ -164,7 +165,14 @@ class JsFileContext:
 
     def has(self, *needles: bytes) -> bool:
         """Cheap pre-check on the raw source, so rules skip files that cannot match."""
-        return any(needle in self.source for needle in needles)
+        seen = self._needles
+        for needle in needles:
+            found = seen.get(needle)
+            if found is None:
+                found = seen[needle] = needle in self.source
+            if found:
+                return True
+        return False
 
     # ---- shared indexes -------------------------------------------------------------------
 

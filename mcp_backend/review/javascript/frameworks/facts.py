@@ -515,13 +515,18 @@ class FactExtractor:
             return
         ctx = self.ctx
         self._function_names[function.id] = name
-        body = ctx.text(function)
         params = ctx.param_names(function)
+        size = function.end_byte - function.start_byte
+        # Whole-module wrappers and big library functions are neither middleware nor handlers.
+        body = ctx.text(function) if size <= MAX_CLASSIFIED_BODY else ""
         kinds = list(common.classify_body(body, params)) if _middleware_like(params, body) else []
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
-        if ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"}):
+        if body and (
+            ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"})
+        ):
             entry["handler"] = self.handler_facts(function)
-        returned = _RETURNS_NAME.search(body[-300:])
+        tail = ctx.source[max(function.start_byte, function.end_byte - 300) : function.end_byte]
+        returned = _RETURNS_NAME.search(tail.decode("utf-8", "replace"))
         if returned:
             entry["returns"] = returned.group(1)  # router factories: `return router;`
         if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(function):
