@@ -15,12 +15,14 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from mcp_backend import __version__
 
+if TYPE_CHECKING:
+    from mcp_backend.workspace import Workspace
+
 CLIENTS = ("claude-desktop", "cursor", "vscode", "claude-code", "windsurf", "zed")
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 TOKEN_ENV = "MCP_BACKEND_TOKEN"  # noqa: S105 - the name of an environment variable
 
 DESCRIPTION = """\
@@ -94,10 +96,28 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "Default: the client's roots if it offers them, else the current directory",
     )
     parser.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (loopback default)")
-    parser.add_argument("--port", type=int, default=8765, help="HTTP port")
     parser.add_argument(
         "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING"
+    )
+    http = parser.add_argument_group("streamable HTTP (teams)")
+    http.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
+    http.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    http.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help=f"file holding the bearer token (else ${TOKEN_ENV}); required off loopback",
+    )
+    http.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST[:PORT]",
+        help="Host header to accept, e.g. the name behind your load balancer (repeatable)",
+    )
+    http.add_argument(
+        "--allowed-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="browser Origin to accept, e.g. https://tools.example.com (repeatable)",
     )
 
 
@@ -204,6 +224,7 @@ def add_check_command(commands: Commands) -> None:
     sub.add_argument("--changed-only", action="store_true", help="lint/format changed files only")
     sub.add_argument("--timeout", type=float, default=300.0, metavar="S", help="per-stage limit")
     sub.add_argument("--test", action="append", metavar="ID", help="test path or node id")
+    sub.add_argument("--fail-fast", action="store_true", help="stop at the first failing stage")
     sub.add_argument("--json", action="store_true", help="print the structured report as JSON")
     sub.set_defaults(engine_run=run_check)
 
@@ -219,6 +240,7 @@ def run_check(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         tests=args.test,
         as_json=args.json,
+        fail_fast=args.fail_fast,
     )
 
 
@@ -276,39 +298,25 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     from mcp_backend.server import build_server
+    from mcp_backend.stdio_guard import run_stdio
 
-    build_server(workspace, log_level=args.log_level).run("stdio")
+    run_stdio(build_server(workspace, log_level=args.log_level))
     return 0
 
 
-def serve_http(args: argparse.Namespace, workspace: object) -> int:
-    from mcp.server.transport_security import TransportSecuritySettings
-
+def serve_http(args: argparse.Namespace, workspace: Workspace) -> int:
+    from mcp_backend.http_app import serve_http_command
     from mcp_backend.server import build_server
 
-    if args.host not in LOOPBACK_HOSTS and not os.environ.get(TOKEN_ENV):
-        print(
-            f"mcp-backend: refusing to listen on {args.host}: a non-loopback address needs a "
-            f"bearer token ({TOKEN_ENV}). Use --host 127.0.0.1 for local use.",
-            file=sys.stderr,
-        )
-        return 2
-    allowed_hosts = [f"{host}:{args.port}" for host in ("127.0.0.1", "localhost", "[::1]")]
-    security = TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=[*allowed_hosts, f"{args.host}:{args.port}"],
-        allowed_origins=[f"http://{host}" for host in allowed_hosts],
+    return serve_http_command(
+        build_server(workspace, log_level=args.log_level),
+        args.host,
+        args.port,
+        token_file=args.token_file,
+        allowed_hosts=args.allowed_host or None,
+        allowed_origins=args.allowed_origin or None,
+        log_level=args.log_level.lower(),
     )
-    server = build_server(workspace, log_level=args.log_level)  # type: ignore[arg-type]
-    server.run(
-        "streamable-http",
-        host=args.host,
-        port=args.port,
-        stateless_http=True,
-        json_response=True,
-        transport_security=security,
-    )
-    return 0
 
 
 def server_command() -> tuple[str, list[str]]:

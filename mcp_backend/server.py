@@ -452,7 +452,7 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
             fix=fix,
             changed_only=changed_only,
             timeout_s=timeout_s,
-            tests=tests or [],
+            tests=confined_test_ids(ws, root, tests or []),
             fail_fast=fail_fast,
         )
 
@@ -463,6 +463,31 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
 
         report = await run_loop(request, progress)
         return tool_result(report, render_markdown(report))
+
+
+def confined_test_ids(workspace: Workspace, root: Path, entries: list[str]) -> list[str]:
+    """Test paths or node ids, each inside the project; options are refused.
+
+    They become arguments of the project's test runner, where `--basetemp=DIR` would delete DIR
+    and a path outside the project would run code from there.
+    """
+    checked: list[str] = []
+    for entry in entries:
+        if not entry.strip() or entry.lstrip().startswith("-"):
+            raise ToolError(
+                f"tests: {entry!r} is not a test path or node id (options are not accepted); "
+                f"give e.g. 'tests/test_api.py::test_login', relative to {root}"
+            )
+        file_part, separator, node = entry.partition("::")
+        candidate = Path(file_part)
+        target = resolve_path(
+            workspace, str(candidate if candidate.is_absolute() else root / candidate)
+        )
+        if target != root and root not in target.parents:
+            raise ToolError(f"tests: {entry!r} is outside the project {root}")
+        relative = target.relative_to(root).as_posix() if target != root else "."
+        checked.append(relative + separator + node)
+    return checked
 
 
 def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:

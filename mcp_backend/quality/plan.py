@@ -120,6 +120,8 @@ def _selected_tests(package: str, tests: list[str], language: str) -> list[str]:
     language, made package-relative."""
     selected: list[str] = []
     for entry in tests:
+        if entry.startswith("-"):
+            continue  # an option (e.g. --basetemp=DIR deletes DIR), never a test: not passed on
         file_part = entry.split("::", 1)[0]
         suffix = PurePosixPath(file_part).suffix
         is_python = suffix in PYTHON_SUFFIXES or "::" in entry
@@ -287,7 +289,9 @@ def _python_stage(
         tool, parser = "pytest", "pytest_junit"
         report_file = options.report_dir / f"pytest-{_slug(package)}.xml"
         # --ff runs the tests that failed last time first (pytest's own cache).
-        args = ["-q", "--color=no", "--ff", f"--junitxml={report_file}", *selected]
+        args = ["-q", "--color=no", "--ff", f"--junitxml={report_file}"]
+        if selected:  # after "--", pytest reads them as paths whatever they look like
+            args += ["--", *selected]
 
     prefix, tool_notes, error = _python_tool(python, tool, options, ours=module_fallback)
     if (

@@ -34,10 +34,6 @@ GUARDED = (
     "from mcp_backend.workspace import Workspace\n"
     "run_stdio(build_server(Workspace.configure(sys.argv[1:])))\n"
 )
-SCRIPT_WIRED_NOTE = (
-    "mcp 2.3.0's stdio transport drops undecodable lines unanswered; passes once cli.serve "
-    "runs the server through mcp_backend.stdio_guard.run_stdio"
-)
 
 # Lines no decoder accepts, each with the error code a correct server answers.
 NOT_JSON: list[bytes] = [
@@ -108,13 +104,7 @@ def test_garbage_lines_never_kill_the_server(kind: str, project: Path) -> None:
     assert peer.close() == 0  # and it leaves cleanly when the client goes away
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param("script", marks=pytest.mark.xfail(strict=True, reason=SCRIPT_WIRED_NOTE)),
-        "guarded",
-    ],
-)
+@pytest.mark.parametrize("kind", ["script", "guarded"])
 def test_undecodable_lines_get_json_rpc_errors(kind: str, project: Path) -> None:
     peer = launch(kind, project)
     try:

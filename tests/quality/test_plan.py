@@ -242,3 +242,10 @@ def test_no_formatter_configured_skips_format_and_our_mypy_sees_project_packages
     # The project's own mypy already runs in its environment: no such flag.
     own = by_id(plan(Project(root=ROOT, python=[venv_project()]), options()))["typecheck"]
     assert "--python-executable" not in own.argv
+
+
+def test_test_selection_never_passes_options_to_the_runner() -> None:
+    from mcp_backend.quality.plan import _selected_tests
+
+    chosen = _selected_tests(".", ["--basetemp=/tmp/x", "-p", "tests/test_a.py::test_b"], "python")
+    assert chosen == ["tests/test_a.py::test_b"]
