@@ -422,8 +422,16 @@ class _Linker:
     def is_tested(self, path: str) -> bool | None:
         if not self.test_paths:
             return False
-        pattern = route_regex(path)
-        return any(pattern.match(candidate) for candidate in self.test_paths)
+        # Tests often build URLs as '/users/' + id, and NestJS e2e apps skip the global prefix.
+        patterns = [route_regex(path)]
+        unprefixed = re.sub(r"^/(api|v\d+)(/v\d+)?(?=/)", "", path)
+        if unprefixed != path:
+            patterns.append(route_regex(unprefixed))
+        for candidate in self.test_paths:
+            probes = (candidate, candidate + "1") if candidate.endswith("/") else (candidate,)
+            if any(p.match(probe) for p in patterns for probe in probes):
+                return True
+        return False
 
     # ---- NestJS -----------------------------------------------------------------------
 

@@ -221,3 +221,34 @@ def test_unmounted_project_middleware_without_evidence_is_not_auth() -> None:
         }
     )
     assert routes["POST /:provider/connect"].auth.status == "absent"
+
+
+def test_tests_referring_to_routes() -> None:
+    routes = inventory(
+        {
+            "src/app.ts": (
+                "import express from 'express';\n"
+                "const app = express();\n"
+                "app.delete('/api/users/:id', requireAuth, (req, res) => res.end());\n"
+                "app.post('/api/payments', requireAuth, (req, res) => res.end());\n"
+                "app.post('/api/admin/reset', requireAuth, (req, res) => res.end());\n"
+            ),
+            "test/users.test.ts": (
+                "it('deletes', () => request(app).delete('/api/users/' + id).expect(204));\n"
+                "it('pays', () => request(app.getHttpServer()).post('/payments').expect(201));\n"
+            ),
+        }
+    )
+    assert routes["DELETE /api/users/:id"].tested is True
+    assert routes["POST /api/payments"].tested is True
+    assert routes["POST /api/admin/reset"].tested is False
+
+
+def test_robust_on_empty_broken_and_minified_files() -> None:
+    from mcp_backend.review.javascript import analyze_file
+
+    assert analyze_file("src/empty.js", "", "javascript").skipped is None
+    broken = analyze_file("src/broken.ts", "app.get('/x', (req, res) => { res.send(", "typescript")
+    assert broken.skipped is None
+    minified = analyze_file("dist/app.min.js", "var a=1;" * 20_000, "javascript")
+    assert minified.skipped == "minified"
