@@ -183,10 +183,20 @@ class ModuleInfo:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     constants: set[str] = field(default_factory=set)  # module names bound only to literals
     imported_modules: set[str] = field(default_factory=set)
+    # Every rule qualifies the same callees; the tree outlives the rules, so ids are stable.
+    _qualified: dict[int, str | None] = field(default_factory=dict)
 
     def qualify(self, node: ast.AST) -> str | None:
         """Dotted name with its first part resolved through the imports:
         `sa.text` -> 'sqlalchemy.text'; `text` from `from sqlalchemy import text` likewise."""
+        key = id(node)
+        if key in self._qualified:
+            return self._qualified[key]
+        result = self._qualify(node)
+        self._qualified[key] = result
+        return result
+
+    def _qualify(self, node: ast.AST) -> str | None:
         dotted = dotted_name(node)
         if dotted is None:
             return None
@@ -293,6 +303,32 @@ def all_nodes(tree: ast.AST) -> list[ast.AST]:
         return cached
     result = list(ast.walk(tree))
     setattr(tree, "_review_all_nodes", result)  # noqa: B010 - cache on the node itself
+    return result
+
+
+def nodes_of(tree: ast.AST, *types: type[ast.AST]) -> list[ast.AST]:
+    """Nodes of the given types anywhere in the tree, from a per-tree index by type (rules
+    look at a handful of node kinds; walking every node in every rule is the slow part)."""
+    index = getattr(tree, "_review_type_index", None)
+    if not isinstance(index, dict):
+        index = {}
+        for node in all_nodes(tree):
+            index.setdefault(type(node), []).append(node)
+        setattr(tree, "_review_type_index", index)  # noqa: B010 - cache on the node itself
+    result: list[ast.AST] = []
+    for node_type in types:
+        result.extend(index.get(node_type, ()))
+    return result
+
+
+def scope_calls(scope: ast.AST) -> list[ast.Call]:
+    """The calls a scope makes itself (not its nested functions), cached."""
+    cached = getattr(scope, "_review_scope_calls", None)
+    if isinstance(cached, list):
+        return cached
+    result = [n for n in walk_scope(scope) if isinstance(n, ast.Call)]
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
+        setattr(scope, "_review_scope_calls", result)  # noqa: B010 - cache on the node itself
     return result
 
 

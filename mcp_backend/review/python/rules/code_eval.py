@@ -52,9 +52,7 @@ class CodeEval:
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            for node in au.walk_scope(scope):
-                if not isinstance(node, ast.Call):
-                    continue
+            for node in au.scope_calls(scope):
                 name = self._evaluator(info, node)
                 if name is None:
                     finding = self._template_source(ctx, info, flow, node)

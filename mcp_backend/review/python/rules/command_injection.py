@@ -46,11 +46,10 @@ class CommandInjection:
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            for node in au.walk_scope(scope):
-                if isinstance(node, ast.Call):
-                    finding = self._check_call(ctx, info, flow, node)
-                    if finding is not None:
-                        yield finding
+            for node in au.scope_calls(scope):
+                finding = self._check_call(ctx, info, flow, node)
+                if finding is not None:
+                    yield finding
 
     def _check_call(
         self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call

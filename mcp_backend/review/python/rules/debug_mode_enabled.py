@@ -21,7 +21,7 @@ _FIX = (
 def _local_entry_ids(tree: ast.Module) -> set[int]:
     """Nodes under `if __name__ == "__main__":` or in a main()/run() function."""
     ids: set[int] = set()
-    for node in au.all_nodes(tree):
+    for node in au.nodes_of(tree, ast.If, ast.FunctionDef, ast.AsyncFunctionDef):
         if au.is_main_guard(node) or (
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             and node.name in _LOCAL_ENTRY_FUNCTIONS
@@ -37,7 +37,7 @@ class DebugModeEnabled:
         if ctx.is_test or au.is_dev_settings_file(ctx.file):
             return
         local_entry = _local_entry_ids(ctx.tree)
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call, ast.Assign):
             what = self._debug_on(node)
             if what is None:
                 continue

@@ -127,7 +127,7 @@ def _handler_functions(tree: ast.Module) -> dict[str, str]:
     """Functions registered as error handlers for broad exceptions -> their exception param."""
     registered: set[str] = set()
     result: dict[str, str] = {}
-    for node in au.all_nodes(tree):
+    for node in au.nodes_of(tree, ast.Call):
         # app.add_exception_handler(Exception, handler) / app.register_error_handler(500, h)
         if (
             isinstance(node, ast.Call)
@@ -214,7 +214,7 @@ class ErrorDetailsLeak:
             )
 
     def _signals(self, ctx: PythonFileContext) -> None:
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call):
             if isinstance(node, ast.Call) and (
                 au.call_method(node) == "exception" or au.is_true(au.keyword(node, "exc_info"))
             ):

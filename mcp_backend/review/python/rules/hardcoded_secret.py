@@ -30,6 +30,9 @@ _TOKEN_FORMATS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# One pass over each string instead of one per format.
+_ANY_TOKEN_FORMAT = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TOKEN_FORMATS))
+
 _PLACEHOLDER_WORDS = (
     "change",
     "example",
@@ -147,7 +150,7 @@ def _example_node_ids(tree: ast.Module) -> set[int]:
     `json_schema_extra={"example": {...}}`, `class Config: schema_extra = ...`): sample values
     written for readers, not credentials."""
     roots: list[ast.AST] = []
-    for node in au.all_nodes(tree):
+    for node in au.nodes_of(tree, ast.keyword, ast.Dict, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.keyword) and node.arg in _EXAMPLE_KEYS:
             roots.append(node.value)
         elif isinstance(node, ast.Dict):
@@ -163,6 +166,18 @@ def _example_node_ids(tree: ast.Module) -> set[int]:
     return {id(n) for root in roots for n in ast.walk(root)}
 
 
+_INSPECTED = (
+    ast.Constant,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Call,
+    ast.Dict,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Compare,
+)
+
+
 class HardcodedSecret:
     rule = RULE
 
@@ -172,7 +187,7 @@ class HardcodedSecret:
         by_name = not au.is_dev_settings_file(ctx.file)
         reported: set[int] = set()
         in_examples = _example_node_ids(ctx.tree)
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, *_INSPECTED):
             if id(node) in in_examples:
                 continue
             for finding in self._check_node(ctx, node, by_name=by_name):
@@ -268,6 +283,8 @@ class HardcodedSecret:
         value = str(node.value)
         if len(value) < 16:
             return
+        if not _ANY_TOKEN_FORMAT.search(value) and "://" not in value:
+            return
         for label, pattern in _TOKEN_FORMATS:
             match = pattern.search(value)
             if match and not _looks_fake(match.group(0)):
@@ -293,7 +310,7 @@ class HardcodedSecret:
             )
 
     def _env_signal(self, ctx: PythonFileContext) -> None:
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call, ast.Subscript):
             if not isinstance(node, ast.Call | ast.Subscript):
                 continue
             target = node.func if isinstance(node, ast.Call) else node.value

@@ -47,7 +47,7 @@ class JwtUnverified:
         once = au.SignalOnce()
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            calls = [n for n in au.walk_scope(scope) if isinstance(n, ast.Call)]
+            calls = au.scope_calls(scope)
             verifies_here = any((info.qualify(c.func) or "") in _DECODE for c in calls)
             for call in calls:
                 qualified = info.qualify(call.func) or ""

@@ -127,7 +127,7 @@ def _plain_password_models(tree: ast.Module) -> set[str]:
     (`@password.setter`, `@validates("password")`, a `password` property): assigning to
     them stores what is given."""
     result: set[str] = set()
-    for node in au.all_nodes(tree):
+    for node in au.nodes_of(tree, ast.ClassDef):
         if not isinstance(node, ast.ClassDef):
             continue
         has_field = any(

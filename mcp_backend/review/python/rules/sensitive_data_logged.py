@@ -120,11 +120,11 @@ class SensitiveDataLogged:
         configured = False
         demo_code = {
             id(n)
-            for guard in au.all_nodes(ctx.tree)
+            for guard in au.nodes_of(ctx.tree, ast.If)
             if au.is_main_guard(guard)
             for n in ast.walk(guard)
         }
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call):
             if not isinstance(node, ast.Call):
                 continue
             if not configured and au.call_method(node) in {

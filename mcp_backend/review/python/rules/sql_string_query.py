@@ -67,9 +67,7 @@ class SqlStringQuery:
         reported: set[int] = set()
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            for node in au.walk_scope(scope):
-                if not isinstance(node, ast.Call):
-                    continue
+            for node in au.scope_calls(scope):
                 for sql_arg, needs_sql_text in self._sql_arguments(node, info):
                     finding = self._check_argument(
                         ctx,
@@ -164,7 +162,7 @@ class SqlStringQuery:
     def _orm_signals(
         self, ctx: PythonFileContext, info: au.ModuleInfo, once: au.SignalOnce
     ) -> None:
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call):
             if not isinstance(node, ast.Call):
                 continue
             qualified = info.qualify(node.func) or ""

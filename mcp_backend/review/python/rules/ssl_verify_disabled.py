@@ -26,7 +26,7 @@ class SslVerifyDisabled:
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)
-        for node in au.all_nodes(ctx.tree):
+        for node in au.nodes_of(ctx.tree, ast.Call, ast.Assign):
             found = self._disabled(info, node)
             if found is not None:
                 what, severity = found

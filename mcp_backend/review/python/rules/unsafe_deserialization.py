@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding
@@ -45,9 +44,7 @@ class UnsafeDeserialization:
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            for node in au.walk_scope(scope):
-                if not isinstance(node, ast.Call):
-                    continue
+            for node in au.scope_calls(scope):
                 qualified = info.qualify(node.func) or ""
                 what = _CODE_RUNNING_LOADERS.get(qualified)
                 if what is None and qualified in _YAML_LOADS:

@@ -78,9 +78,8 @@ class WeakPasswordHash:
         once = au.SignalOnce()
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
-            for node in au.walk_scope(scope):
-                if isinstance(node, ast.Call):
-                    yield from self._check_call(ctx, info, flow, node, once)
+            for node in au.scope_calls(scope):
+                yield from self._check_call(ctx, info, flow, node, once)
         yield from self._django_hashers(ctx)
 
     def _check_call(
