@@ -252,3 +252,59 @@ def test_robust_on_empty_broken_and_minified_files() -> None:
     assert broken.skipped is None
     minified = analyze_file("dist/app.min.js", "var a=1;" * 20_000, "javascript")
     assert minified.skipped == "minified"
+
+
+def test_express_controllers_protect_admin_chain() -> None:
+    routes = inventory(
+        {
+            "backend/middleware/authMiddleware.js": (
+                "import jwt from 'jsonwebtoken';\n"
+                "import asyncHandler from './asyncHandler.js';\n"
+                "import User from '../models/userModel.js';\n"
+                "const protect = asyncHandler(async (req, res, next) => {\n"
+                "  const token = req.cookies.jwt;\n"
+                "  if (!token) { res.status(401); throw new Error('Not authorized, no token'); }\n"
+                "  const decoded = jwt.verify(token, process.env.JWT_SECRET);\n"
+                "  req.user = await User.findById(decoded.userId).select('-password');\n"
+                "  next();\n"
+                "});\n"
+                "const admin = (req, res, next) => {\n"
+                "  if (req.user && req.user.isAdmin) { next(); }\n"
+                "  else { res.status(401); throw new Error('Not authorized as an admin'); }\n"
+                "};\n"
+                "export { protect, admin };\n"
+            ),
+            "backend/controllers/productController.js": (
+                "const getProductById = asyncHandler(async (req, res) => {\n"
+                "  const product = await Product.findById(req.params.id);\n"
+                "  res.json(product);\n"
+                "});\n"
+                "const deleteProduct = asyncHandler(async (req, res) => {\n"
+                "  await Product.deleteOne({ _id: req.params.id });\n"
+                "  res.json({ message: 'Product removed' });\n"
+                "});\n"
+                "export { getProductById, deleteProduct };\n"
+            ),
+            "backend/routes/productRoutes.js": (
+                "import express from 'express';\n"
+                "const router = express.Router();\n"
+                "import { getProductById, deleteProduct } from '../controllers/productController.js';\n"
+                "import { protect, admin } from '../middleware/authMiddleware.js';\n"
+                "router.route('/:id').get(getProductById).delete(protect, admin, deleteProduct);\n"
+                "export default router;\n"
+            ),
+            "backend/server.js": (
+                "import express from 'express';\n"
+                "import productRoutes from './routes/productRoutes.js';\n"
+                "const app = express();\n"
+                "app.use('/api/products', productRoutes);\n"
+            ),
+        }
+    )
+    shown = routes["GET /api/products/:id"]
+    assert shown.auth.status == "absent"
+    assert shown.loads_by_id is True
+    assert shown.handler == "getProductById"
+    deleted = routes["DELETE /api/products/:id"]
+    assert deleted.auth.status == "present"
+    assert deleted.authz.status == "present"

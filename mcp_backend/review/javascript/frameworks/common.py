@@ -77,8 +77,13 @@ _DENY_401 = re.compile(
     r"\b401\b|Unauthori[sz]ed|Unauthenticated|NotAuthenticated|AuthenticationError|redirect\([^)]*login"
     r"|\bthrow\b|\bnext\(\s*(new\s+\w+|err|error|e|createError|httpError|Boom)\b|HTTPException\(\s*401",
 )
+# A role or permission used in a decision, not merely copied (`req.user = { id, role }`).
 _ROLE_CHECK = re.compile(
-    r"\brole(s)?\b|isAdmin|is_admin|\badmin\b|permission|scopes?\b|isSuperuser|isStaff|privilege|ability|\.can\(",
+    r"\b(role|roles|userRole|isAdmin|is_admin|admin|permissions?|scopes?|isSuperuser|isStaff|"
+    r"privileges?|accountType|userType)\b\s*(===?|!==?|\)|&&|\|\|)"
+    r"|\.(includes|indexOf|some|every|has)\(\s*[\w.]*(role|permission|scope|admin)"
+    r"|\b(roles?|permissions?|scopes?|allowedRoles|requiredRoles)\s*\.\s*(includes|indexOf|some|has|every)\("
+    r"|!\s*[\w.]*\b(isAdmin|is_admin|isSuperuser|isStaff)\b|\.can\(|\bability\.",
     re.IGNORECASE,
 )
 _DENY_403 = re.compile(
@@ -230,7 +235,7 @@ def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
     about_identity = any(word in lower for word in _IDENTITY_WORDS)
     if denies and about_identity and _VERIFY.search(body):
         kinds.append("auth")
-    role_check = about_identity and _ROLE_CHECK.search(body) and _DENY_403.search(body)
+    role_check = about_identity and denies and _ROLE_CHECK.search(body)
     if role_check or (denies and about_identity and _OWNERSHIP.search(body)):
         kinds.append("authz")
     if "valid" in lower or "parse" in lower or "joi" in lower:
@@ -269,4 +274,6 @@ def auth_check_in(body: str) -> bool:
 
 
 def role_check_in(body: str) -> bool:
-    return _ROLE_CHECK.search(body) is not None and _DENY_403.search(body) is not None
+    return _ROLE_CHECK.search(body) is not None and (
+        _DENY_403.search(body) is not None or _DENY_401.search(body) is not None
+    )
