@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck pytest bench test-min clean
 
+MIN := .venv-min
+
 # Re-install only when the project's metadata changed; otherwise this is a no-op.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,5 +33,16 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
+# The oldest versions of every dependency we declare (uv's lowest-direct resolution), installed
+# in their own venv: proves the lower bounds in pyproject.toml are real.
+test-min:
+	@test -x $(MIN)/bin/python || $(PYTHON) -m venv $(MIN)
+	@$(MIN)/bin/python -m pip install --quiet uv >&2
+	$(MIN)/bin/uv pip compile pyproject.toml --extra dev --resolution lowest-direct \
+		--python $(MIN)/bin/python --quiet --output-file $(MIN)/requirements-min.txt
+	$(MIN)/bin/uv pip install --quiet --python $(MIN)/bin/python -r $(MIN)/requirements-min.txt
+	$(MIN)/bin/uv pip install --quiet --python $(MIN)/bin/python --no-deps -e .
+	$(MIN)/bin/python -m pytest -q -m "not slow and not npm"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) $(MIN) .mypy_cache .pytest_cache .ruff_cache build dist
