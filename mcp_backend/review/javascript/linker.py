@@ -713,28 +713,14 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             if key[1] not in apps and not linker.contexts[key]:
                 continue
     roots = [key for key in linker.contexts if key not in linker.mounted]
-    # Routers never mounted in code we can see: dynamic loading or a framework we do not know.
-    linker.unresolved_mounts = (
-        sum(
-            1
-            for key in roots
-            if linker.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind")
-            in {"router", "plugin", None}
-        )
-        if any(
-            linker.modules.get(k[0], {}).get("apps", {}).get(k[1], {}).get("kind")
-            in {"express", "hono", "fastify"}
-            for k in roots
-        )
-        else 0
-    )
-    has_dynamic = any(
+    # Routers nobody mounts in code we can see, in a project that loads modules dynamically
+    # (require(path.join(dir, file))): what protects them is unknown, not absent.
+    has_dynamic = any(facts.get("dynamic_loading") for facts in linker.modules.values()) or any(
         op.get("op") == "use" and any("text" in item for item in op.get("items", []))
         for ops in linker.contexts.values()
         for op in ops
     )
-    if not has_dynamic:
-        linker.unresolved_mounts = 0
+    linker.unresolved_mounts = 1 if has_dynamic else 0
     for key in sorted(roots):
         linker.walk(key, "", [], 0, frozenset())
     linker.nest_routes()

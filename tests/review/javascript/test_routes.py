@@ -288,7 +288,8 @@ def test_express_controllers_protect_admin_chain() -> None:
             "backend/routes/productRoutes.js": (
                 "import express from 'express';\n"
                 "const router = express.Router();\n"
-                "import { getProductById, deleteProduct } from '../controllers/productController.js';\n"
+                "import { getProductById, deleteProduct }"
+                " from '../controllers/productController.js';\n"
                 "import { protect, admin } from '../middleware/authMiddleware.js';\n"
                 "router.route('/:id').get(getProductById).delete(protect, admin, deleteProduct);\n"
                 "export default router;\n"
@@ -308,3 +309,25 @@ def test_express_controllers_protect_admin_chain() -> None:
     deleted = routes["DELETE /api/products/:id"]
     assert deleted.auth.status == "present"
     assert deleted.authz.status == "present"
+
+
+def test_dynamically_loaded_routers_have_unknown_protection() -> None:
+    routes = inventory(
+        {
+            "src/routes/orders.js": (
+                "const router = require('express').Router();\n"
+                "router.delete('/orders/:id', (req, res) => res.end());\n"
+                "module.exports = router;\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const fs = require('fs');\n"
+                "const app = express();\n"
+                "app.use(requireAuth);\n"
+                "fs.readdirSync(__dirname + '/routes').forEach((file) => {\n"
+                "  app.use('/', require('./routes/' + file));\n"
+                "});\n"
+            ),
+        }
+    )
+    assert routes["DELETE /orders/:id"].auth.status == "unknown"

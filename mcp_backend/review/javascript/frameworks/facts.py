@@ -137,6 +137,7 @@ class FactExtractor:
         self.decorations: dict[str, list[str]] = {}
         self.error_handlers: list[int] = []
         self.frameworks: set[str] = set()
+        self.dynamic_loading = False
         self._function_names: dict[int, str] = {}
 
     # ---- module structure -----------------------------------------------------------------
@@ -160,6 +161,11 @@ class FactExtractor:
                         name = ctx.text(name_node)
                         if name not in self.apps:
                             self._bind_value(name, holder.child_by_field_name("value"))
+        # require(path.join(dir, file)): routers loaded in a way we cannot follow.
+        for call in ctx.calls_named(frozenset({"require", "import"})):
+            if call.args and call.args[0].type not in {"string"}:
+                self.dynamic_loading = True
+                break
         # Calls are collected once for the detectors; registrations are filtered by name.
         for call in ctx.calls if self.apps else ctx.calls_named(_REGISTRATION_NAMES):
             if call.name in _REGISTRATION_NAMES or self.apps:
@@ -183,6 +189,8 @@ class FactExtractor:
             facts["error_handlers"] = self.error_handlers
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
+        if self.dynamic_loading:
+            facts["dynamic_loading"] = True
         return facts
 
     def _top_level(self, node: Node) -> None:
