@@ -11,7 +11,7 @@ STATE_CHANGING: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def preorder(roots: list[ast.stmt] | ast.AST) -> list[ast.AST]:
     """Every node under `roots`, parents before children, in source order. A plain stack over
-    `_fields` is several times cheaper than `ast.walk` / `NodeVisitor` on large modules."""
+    `_fields` is cheaper than `ast.walk` / `NodeVisitor` on large modules."""
     stack: list[ast.AST] = list(reversed(roots)) if isinstance(roots, list) else [roots]
     out: list[ast.AST] = []
     append, pop, push = out.append, stack.pop, stack.append
@@ -19,15 +19,14 @@ def preorder(roots: list[ast.stmt] | ast.AST) -> list[ast.AST]:
     while stack:
         node = pop()
         append(node)
-        children: list[ast.AST] = []
-        for name in node._fields:
+        for name in reversed(node._fields):  # pushed last-first so they pop in source order
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                children.extend(v for v in value if isinstance(v, ast_type))
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, ast_type):
+                        push(item)
             elif isinstance(value, ast_type):
-                children.append(value)
-        for child in reversed(children):
-            push(child)
+                push(value)
     return out
 
 
