@@ -17,6 +17,10 @@ POSITIVE = {
     "flask_config_subscript": """
         app.config["SECRET_KEY"] = "f8a9c2d17b3e4a5f9c0d1e2f3a4b5c6d"
     """,
+    "flask_phrase_secret_key": """
+        app = Flask(__name__)
+        app.secret_key = "super secret key"
+    """,
     "jwt_secret_constant": """
         JWT_SECRET = "Zq3rT8vW1xY6uP0oL9kJ"
         ALGORITHM = "HS256"

@@ -117,6 +117,21 @@ PLAIN_POSITIVE = {
         async def create_user(db, email: str, password: str):
             await db.users.insert_one({"email": email, "password": password})
     """,
+    "sql_where_password": """
+        def login(conn, username, password):
+            cur = conn.cursor()
+            cur.execute(
+                "SELECT id FROM users WHERE username = ? AND password = ?", (username, password)
+            )
+            return cur.fetchone()
+    """,
+    "sql_insert_password": """
+        @app.route("/register", methods=["POST"])
+        def register():
+            sql = "INSERT INTO users (username, password) VALUES (%s, %s)"
+            cursor.execute(sql, (request.form["username"], request.form["password"]))
+            db.commit()
+    """,
     "plain_comparison": """
         @app.post("/login")
         def login(form: LoginForm, db: Session = Depends(get_db)):
@@ -160,6 +175,17 @@ PLAIN_NEGATIVE = {
         def check(body):
             if body.password != body.confirm_password:
                 raise ValueError("mismatch")
+    """,
+    "sql_with_hash": """
+        def login(conn, username, password):
+            digest = hash_password(password)
+            sql = "SELECT id FROM users WHERE username = ? AND password = ?"
+            conn.execute(sql, (username, digest))
+            conn.execute("SELECT password_hash FROM users WHERE username = ?", (username,))
+    """,
+    "sql_update_with_hash_param": """
+        def update_password(conn, user_id, password_hash):
+            conn.execute("UPDATE users SET password = ? WHERE id = ?", (password_hash, user_id))
     """,
     "verify_with_hasher": """
         def authenticate(db, email, password):

@@ -96,7 +96,8 @@ class GiantHandler:
                 "shaping the response.",
             )
         if handlers and not giants:
-            ctx.signal("architecture", f"{handlers} route handlers, none oversized", ctx.tree)
+            noun = "route handler" if handlers == 1 else "route handlers"
+            ctx.signal("architecture", f"{handlers} {noun}, none oversized", ctx.tree)
 
 
 DETECTOR = GiantHandler()

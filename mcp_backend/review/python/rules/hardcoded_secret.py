@@ -70,11 +70,14 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "db", "postgres", "mysql", "redis", "h
 _LOCAL_HOSTS.add("0.0.0.0")  # noqa: S104
 
 
-def is_placeholder(value: str, name: str = "") -> bool:
-    """Values that are obviously not real credentials."""
+def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False) -> bool:
+    """Values that are obviously not real credentials. A value with spaces is a message,
+    except where a phrase is assigned to a secret's own variable ("super secret key")."""
     stripped = value.strip()
     lowered = stripped.lower()
-    if len(stripped) < _MIN_LENGTH or " " in stripped:
+    if len(stripped) < _MIN_LENGTH:
+        return True
+    if " " in stripped and not (phrases_allowed and len(stripped) <= 40 and stripped[-1].isalnum()):
         return True
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return True
@@ -238,11 +241,15 @@ class HardcodedSecret:
                     and not _looks_generated(literal)
                 ):
                     continue  # e.g. {"secret": "6zzjnumtsx136ddy"}: an order code in a URL
-                finding = self._named_value(ctx, name, value)
+                finding = self._named_value(
+                    ctx, name, value, phrases_allowed=isinstance(node, ast.Assign | ast.AnnAssign)
+                )
                 if finding is not None:
                     yield finding
 
-    def _named_value(self, ctx: PythonFileContext, name: str, value: ast.expr) -> Finding | None:
+    def _named_value(
+        self, ctx: PythonFileContext, name: str, value: ast.expr, *, phrases_allowed: bool = False
+    ) -> Finding | None:
         literal = au.const_str(value)
         fallback = False
         if literal is None and isinstance(value, ast.Call):
@@ -254,15 +261,17 @@ class HardcodedSecret:
             if literal is None:
                 return None
             value = default if default is not None else value
-        if literal is None or is_placeholder(literal, name):
+        if literal is None or is_placeholder(literal, name, phrases_allowed=phrases_allowed):
             return None
         entropy = au.shannon_entropy(literal)
         django_generated = literal.startswith("django-insecure-")
         if fallback and (entropy < 3.5 or len(literal) < 16) and not django_generated:
             return None  # a readable dev default such as "devkey123" is not worth a finding
         severity: Severity = "high" if entropy >= 3.0 and len(literal) >= 12 else "medium"
-        if django_generated or fallback:
+        if fallback:
             severity = "medium"
+        elif django_generated or " " in literal:
+            severity = "high"  # a real key, or a guessable phrase that signs sessions
         how = "as the fallback of an environment lookup" if fallback else "as a literal"
         message = (
             f"{name} is set {how} ({au.mask_secret(literal)}): the secret ships with the code "

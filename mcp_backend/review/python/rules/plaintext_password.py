@@ -73,6 +73,34 @@ _INPUT_ROOTS = {
     "register",
 }
 _CONFIRM_WORDS = {"confirm", "confirmation", "repeat", "again", "verify", "check", "retype", "2"}
+_SQL_METHODS = {"execute", "executemany", "fetch", "fetchrow", "fetchval", "fetch_one", "text"}
+_SQL_PASSWORD_MATCH = re.compile(r"\bwhere\b.*\b(password|passwd)\s*=", re.IGNORECASE | re.DOTALL)
+_SQL_PASSWORD_WRITE = re.compile(
+    r"\binsert\s+into\s+[\w.\"`]+\s*\([^)]*\b(password|passwd)\b[^)]*\)|"
+    r"\bupdate\b.*\bset\b.*\b(password|passwd)\s*=",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _sql_text(flow: au.ScopeFlow, node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, ast.Call) and au.call_method(node) == "text":
+        node = au.argument(node, 0)  # execute(text("..."))
+    constant = au.const_str(node)
+    if constant is not None:
+        return constant
+    build = au.string_build(flow, node)
+    if build is not None:
+        return build.text
+    if isinstance(node, ast.Name):
+        return " ".join(
+            au.const_str(b.value) or ""
+            for b in flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        )
+    return ""
+
+
 _STORE_FIX = (
     "Store only a password hash (argon2/bcrypt via passlib, pwdlib, werkzeug "
     "generate_password_hash, Django create_user/set_password)."
@@ -170,6 +198,8 @@ class PlaintextPassword:
                     yield from self._comparison(ctx, node)
                 if hashes:
                     continue
+                if isinstance(node, ast.Call) and au.call_method(node) in _SQL_METHODS:
+                    yield from self._raw_sql(ctx, flow, node)
                 if isinstance(node, ast.Call):
                     yield from self._stored_by_call(ctx, flow, node, store, persists=persists)
                 elif isinstance(node, ast.Assign) and func.name != "__init__":
@@ -258,6 +288,38 @@ class PlaintextPassword:
                     f"{ast.unparse(target)} is set to the submitted password without hashing",
                     fix=_STORE_FIX,
                 )
+
+    def _raw_sql(
+        self, ctx: PythonFileContext, flow: au.ScopeFlow, call: ast.Call
+    ) -> Iterator[Finding]:
+        """Raw SQL that matches or writes the password column itself, in a function that
+        hashes nothing: `WHERE username = ? AND password = ?`, `INSERT INTO users (…, password)`."""
+        sql = _sql_text(flow, au.argument(call, 0))
+        if not sql:
+            return
+        params = au.argument(call, 1)
+        if params is not None and any(
+            set(au.name_words(name)) & {"hash", "hashed", "digest", "encrypted", "crypted"}
+            for sub in ast.walk(params)
+            if (name := au.terminal_name(sub))
+        ):
+            return  # the value bound to the column is a hash computed elsewhere
+        if _SQL_PASSWORD_WRITE.search(sql):
+            yield ctx.finding(
+                RULE,
+                call,
+                "SQL writes the password column with the submitted value",
+                fix=_STORE_FIX,
+            )
+        elif _SQL_PASSWORD_MATCH.search(sql):
+            yield ctx.finding(
+                RULE,
+                call,
+                "SQL matches the password column against the submitted password: it is "
+                "stored in plain text",
+                severity="high",
+                fix=_COMPARE_FIX,
+            )
 
     def _comparison(self, ctx: PythonFileContext, node: ast.Compare) -> Iterator[Finding]:
         if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
