@@ -241,3 +241,13 @@ def test_logging_a_masked_or_tested_token_is_fine() -> None:
         "logger.info('upload', shortToken);\n"
     )
     assert "sensitive-data-logged" not in rules_in(source, "src/a.ts")
+
+
+def test_nosql_filter_after_validation_is_fine() -> None:
+    source = (
+        "app.post('/login', async (req, res) => {\n"
+        "  const input = LoginSchema.parse(req.body);\n"
+        "  const user = await User.findOne({ email: req.body.email });\n"
+        "})\n"
+    )
+    assert "nosql-injection" not in rules_in(source, "src/a.ts")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mcp_backend.review.javascript.context import JsFileContext
+from mcp_backend.review.javascript.frameworks import common
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.nosql_injection import RULE
 
@@ -43,8 +44,8 @@ class NoSqlInjection:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if not ctx.has(b"req.body", b"req.query", b"request.body", b"request.query", b"$where"):
             return
-        if ctx.has(b"sanitizeFilter", b"mongoSanitize", b"mongo-sanitize"):
-            return
+        if ctx.has(b"sanitizeFilter", b"mongoSanitize", b"mongo-sanitize", b"express-validator"):
+            return  # sanitised globally, or fields checked (body('email').isEmail()) in this file
         for call in ctx.calls_named(QUERY_METHODS | {"$where"}):
             if (call.name not in QUERY_METHODS and call.name != "$where") or not call.args:
                 continue
@@ -65,6 +66,9 @@ class NoSqlInjection:
                         severity="critical",
                     )
                     continue
+            function = ctx.enclosing_function(call.node)
+            if function is not None and common.validation_in(ctx.text(function)):
+                continue  # the handler validates the body first (zod, joi, class-validator)
             if WHOLE_OBJECT.match(text):
                 yield ctx.finding(
                     RULE,
