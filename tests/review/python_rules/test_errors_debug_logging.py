@@ -116,9 +116,13 @@ DEBUG_POSITIVE = {
     "django_settings": ("config/settings.py", "DEBUG = True\nALLOWED_HOSTS = []\n", "high"),
     "flask_main_guard": (
         "app.py",
-        'app = Flask(__name__)\nif __name__ == "__main__":\n'
-        '    app.run(host="0.0.0.0", debug=True)\n',
+        'app = Flask(__name__)\nif __name__ == "__main__":\n    app.run(port=5000, debug=True)\n',
         "medium",
+    ),
+    "flask_main_guard_all_interfaces": (
+        "app.py",
+        'if __name__ == "__main__":\n    app.run(host="0.0.0.0", debug=True)\n',
+        "high",
     ),
     "fastapi_constructor": ("app/main.py", "app = FastAPI(title='Shop', debug=True)\n", "high"),
     "flask_config": ("app/__init__.py", 'app.config["DEBUG"] = True\n', "high"),

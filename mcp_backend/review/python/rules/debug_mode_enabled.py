@@ -41,7 +41,13 @@ class DebugModeEnabled:
             what = self._debug_on(node)
             if what is None:
                 continue
-            severity: Severity = "medium" if id(node) in local_entry else "high"
+            exposed = isinstance(node, ast.Call) and au.const_str(au.keyword(node, "host")) in {
+                "0.0.0.0",  # noqa: S104 - detecting the bind address, not binding
+                "::",
+            }
+            # A local entry point is medium, unless it listens on every interface.
+            local_only = id(node) in local_entry and not exposed
+            severity: Severity = "medium" if local_only else "high"
             yield ctx.finding(
                 RULE,
                 node,
