@@ -251,3 +251,9 @@ def test_nosql_filter_after_validation_is_fine() -> None:
         "})\n"
     )
     assert "nosql-injection" not in rules_in(source, "src/a.ts")
+
+
+def test_session_secret_phrase_is_a_secret_but_messages_are_not() -> None:
+    assert "hardcoded-secret" in rules_in("app.use(session({ secret: 'keyboard cat' }));")
+    message = "const errors = { password: 'Password must be at least 8 characters long' };"
+    assert "hardcoded-secret" not in rules_in(message)

@@ -57,6 +57,11 @@ def secret_assignment_in(source: bytes) -> bool:
 
 TOKEN_MARKERS = (b"AKIA", b"gh", b"sk_live_", b"xox", b"AIza", b"PRIVATE KEY", b"SG.")
 SECRET_WORDS = (b"secret", b"passw", b"pwd", b"key", b"token")
+# Sample data, not the application's configuration.
+NOT_SHIPPED = re.compile(
+    r"(^|/)(benchmarks?|examples?|fixtures?|__fixtures__|mocks?|demo|seeds?|seeders|stories)/"
+    r"|\.(stories|example|sample)\.[cm]?[jt]sx?$|(^|/)seed\w*\.[cm]?[jt]s$"
+)
 JWT_CALLS = frozenset({"sign", "verify"})
 
 
@@ -66,8 +71,13 @@ def _literal(text: str) -> str | None:
     return text[1:-1]
 
 
-def plausible_secret(value: str, minimum: int) -> bool:
-    if len(value) < minimum or " " in value.strip() or PLACEHOLDER.match(value):
+def plausible_secret(value: str, minimum: int, spaces_allowed: bool = False) -> bool:
+    # Session secrets are often short phrases ('keyboard cat'); passwords with spaces are
+    # usually validation messages ('Password is required').
+    words = len(value.split())
+    if len(value) < minimum or PLACEHOLDER.match(value):
+        return False
+    if words > 1 and not (spaces_allowed and words <= 3):
         return False
     if value.startswith(("http://", "https://", "/", "./", "../")) and "@" not in value:
         return False
@@ -78,12 +88,7 @@ class HardcodedSecret:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if (
-            ctx.is_test
-            or ctx.file.endswith((".d.ts",))
-            or "/seed" in ctx.file
-            or "example" in ctx.file
-        ):
+        if ctx.is_test or ctx.file.endswith(".d.ts") or NOT_SHIPPED.search(ctx.file):
             return
         seen: set[int] = set()
         if secret_assignment_in(ctx.source):
@@ -107,7 +112,9 @@ class HardcodedSecret:
                 if parent.type == "binary_expression":
                     if len(value) < 6 or value.isupper() or " " in value:
                         continue
-                elif not plausible_secret(value, 6 if is_password else 8):
+                elif not plausible_secret(
+                    value, 6 if is_password else 8, spaces_allowed=not is_password
+                ):
                     continue
                 if parent.type == "binary_expression" and (
                     "process.env" not in ctx.text(key_node)
