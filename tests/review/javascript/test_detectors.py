@@ -257,3 +257,20 @@ def test_session_secret_phrase_is_a_secret_but_messages_are_not() -> None:
     assert "hardcoded-secret" in rules_in("app.use(session({ secret: 'keyboard cat' }));")
     message = "const errors = { password: 'Password must be at least 8 characters long' };"
     assert "hardcoded-secret" not in rules_in(message)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "app.get('/u', (req, res) => knex('users').whereRaw(`name = '${req.query.name}'`))",
+        "const q = repo.createQueryBuilder('u').where(`u.email = '${req.body.email}'`);",
+        "Sequelize.literal(`(SELECT COUNT(*) FROM likes WHERE post_id = ${req.params.id})`)",
+    ],
+)
+def test_sql_fragments_built_from_request_data(source: str) -> None:
+    assert "sql-string-query" in rules_in(source, "src/a.ts")
+
+
+def test_sql_fragment_with_parameters_is_fine() -> None:
+    source = "const q = repo.createQueryBuilder('u').where('u.email = :email', { email });"
+    assert "sql-string-query" not in rules_in(source, "src/a.ts")

@@ -47,6 +47,10 @@ SINKS = frozenset(
         "literal",
         "sql",
         "createQueryBuilder",
+        "where",
+        "andWhere",
+        "orWhere",
+        "having",
     }
 )
 BUILDER_METHODS = frozenset(
@@ -54,6 +58,29 @@ BUILDER_METHODS = frozenset(
 )
 BUILDER_OBJECT = re.compile(r"^(this\.)?(prisma|db|knex|tx|trx)\b")
 ALWAYS_UNSAFE = frozenset({"$queryRawUnsafe", "$executeRawUnsafe"})
+# Sinks that take a piece of SQL (knex whereRaw, TypeORM where, Sequelize.literal), so the text
+# is a condition or an expression rather than a whole statement.
+FRAGMENT_SINKS = frozenset(
+    {
+        "whereRaw",
+        "orderByRaw",
+        "havingRaw",
+        "joinRaw",
+        "selectRaw",
+        "fromRaw",
+        "literal",
+        "where",
+        "andWhere",
+        "orWhere",
+        "having",
+    }
+)
+# `raw` is also an HTML helper (hono/html); only a query builder's raw takes SQL fragments.
+SQL_BUILDER_OBJECT = re.compile(r"^(knex|db|trx|tx|sequelize|Sequelize|this\.knex|this\.db)$")
+SQL_FRAGMENT = re.compile(
+    r"^(?!.*<[a-zA-Z/]).*([=<>]|\b(like|in|and|or|is|not|between|asc|desc)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 SAFE_TAG_NAMES = frozenset({"sql", "$queryRaw", "$executeRaw", "SQL", "raw"})
 SAFE_TAGS = frozenset({"sql", "Prisma.sql", "$queryRaw", "$executeRaw", "SQL", "raw", "db.sql"})
 
@@ -64,7 +91,21 @@ class SqlStringQuery:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if not ctx.has(b"query", b"execute", b"raw", b"Raw", b"unsafe", b"prepare", b"sql", b"db"):
+        if not ctx.has(
+            b"query",
+            b"Query",
+            b"execute",
+            b"raw",
+            b"Raw",
+            b"unsafe",
+            b"prepare",
+            b"sql",
+            b"db",
+            b"where",
+            b"literal",
+            b"SELECT",
+            b"select",
+        ):
             return
         builder_seen = False
         for call in ctx.calls_named(SQL_NAMES):
@@ -97,7 +138,14 @@ class SqlStringQuery:
             text, dynamic = literal_parts(ctx, first)
             if not dynamic:
                 continue
-            if call.name not in ALWAYS_UNSAFE and not SQL_TEXT.search(text):
+            fragment_sink = call.name in FRAGMENT_SINKS or (
+                call.name in {"raw", "unsafe"} and SQL_BUILDER_OBJECT.match(call.obj) is not None
+            )
+            if (
+                call.name not in ALWAYS_UNSAFE
+                and not SQL_TEXT.search(text)
+                and not (fragment_sink and SQL_FRAGMENT.search(text))
+            ):
                 continue
             risky = [
                 part for part in dynamic if not SAFE_INTERPOLATION.match(ctx.text(part).strip())
@@ -114,7 +162,6 @@ class SqlStringQuery:
                 "any",
                 "each",
                 "sql",
-                "literal",
             } and not SQL_TEXT.search(text):
                 continue
             from_request = any(ctx.is_request_data(part) for part in risky)
