@@ -40,6 +40,9 @@ class AllowedHostsWildcard:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if "allowed_hosts" not in lowered:
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test or au.is_dev_settings_file(ctx.file):
             return
         if not au.looks_like_settings_module(ctx.file, ctx.tree):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding
@@ -33,6 +34,11 @@ def _is_constant_source(node: ast.AST | None) -> bool:
     return isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values)
 
 
+_SOURCE_HINT = re.compile(
+    r"\b(eval|exec|compile)\s*\(|render_template_string|Template\(|from_string"
+)
+
+
 def _is_loaded_code(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
     """compile(...) results and file contents (`f.read()`): code the program loads itself
     (plugins, startup scripts, generated modules), directly or through a local name."""
@@ -49,16 +55,20 @@ class CodeEval:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        if not _SOURCE_HINT.search(ctx.source):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.scope_calls(scope):
                 name = self._evaluator(info, node)
                 if name is None:
-                    finding = self._template_source(ctx, info, flow, node)
-                    if finding is not None:
-                        yield finding
+                    if self._is_template_call(info, node):
+                        flow = au.scope_flow(ctx.tree, scope)
+                        finding = self._template_source(ctx, info, flow, node)
+                        if finding is not None:
+                            yield finding
                     continue
+                flow = au.scope_flow(ctx.tree, scope)
                 source = au.argument(node, 0, "source")
                 if _is_constant_source(source) or (
                     isinstance(source, ast.Name) and au.is_safe_fragment(flow, source)
@@ -84,6 +94,11 @@ class CodeEval:
                     severity=severity,
                     fix=_FIX,
                 )
+
+    def _is_template_call(self, info: au.ModuleInfo, call: ast.Call) -> bool:
+        if au.call_method(call) == "from_string" and isinstance(call.func, ast.Attribute):
+            return True
+        return (info.qualify(call.func) or "") in _TEMPLATE_SOURCES
 
     def _template_source(
         self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call

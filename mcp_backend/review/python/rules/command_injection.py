@@ -41,13 +41,18 @@ class CommandInjection:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not any(w in lowered for w in ("system", "popen", "subprocess", "getoutput")):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.scope_calls(scope):
-                finding = self._check_call(ctx, info, flow, node)
+                qualified = info.qualify(node.func) or ""
+                if qualified not in _ALWAYS_SHELL and qualified not in _SUBPROCESS:
+                    continue
+                finding = self._check_call(ctx, info, au.scope_flow(ctx.tree, scope), node)
                 if finding is not None:
                     yield finding
 

@@ -40,6 +40,9 @@ class CorsWildcard:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not ("cors" in lowered or "access-control" in lowered):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)

@@ -34,6 +34,9 @@ class DebugModeEnabled:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if "debug" not in lowered:
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test or au.is_dev_settings_file(ctx.file):
             return
         local_entry = _local_entry_ids(ctx.tree)

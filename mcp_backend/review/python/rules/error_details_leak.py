@@ -163,6 +163,9 @@ class ErrorDetailsLeak:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not ("except" in lowered or "exception_handler" in lowered or "errorhandler" in lowered):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         self._signals(ctx)

@@ -41,6 +41,9 @@ class JwtUnverified:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if "jwt" not in lowered:
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)

@@ -146,15 +146,28 @@ def _query_in_body(
     return None
 
 
+_QUERY_HINTS = ("objects", "query", "scalars", "execute", "fetch", ".all(")
+_LOOPS = (
+    ast.For,
+    ast.AsyncFor,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+)
+
+
 class NPlusOneQuery:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if "for " not in lowered or not any(w in lowered for w in _QUERY_HINTS):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test or "/migrations/" in f"/{ctx.file}" or "/versions/" in f"/{ctx.file}":
             return  # data migrations run once, row by row on purpose
         signalled = False
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.walk_scope(scope):
                 if not signalled and isinstance(node, ast.Call):
                     method = au.call_method(node) or ""
@@ -166,7 +179,9 @@ class NPlusOneQuery:
                     }:
                         ctx.signal("n-plus-one", f"eager loading ({method})", node)
                         signalled = True
-                finding = self._check_loop(ctx, flow, node)
+                if not isinstance(node, _LOOPS):
+                    continue
+                finding = self._check_loop(ctx, au.scope_flow(ctx.tree, scope), node)
                 if finding is not None:
                     yield finding
 

@@ -185,6 +185,9 @@ class PlaintextPassword:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not any(w in lowered for w in ("password", "passwd", "pwd")):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)

@@ -66,12 +66,11 @@ class SqlStringQuery:
         once = au.SignalOnce()
         reported: set[int] = set()
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.scope_calls(scope):
                 for sql_arg, needs_sql_text in self._sql_arguments(node, info):
                     finding = self._check_argument(
                         ctx,
-                        flow=flow,
+                        flow=au.scope_flow(ctx.tree, scope),
                         call=node,
                         sql_arg=sql_arg,
                         needs_sql_text=needs_sql_text,

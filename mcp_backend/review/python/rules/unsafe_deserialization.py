@@ -39,11 +39,13 @@ class UnsafeDeserialization:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not any(w in lowered for w in ("pickle", "yaml", "marshal", "shelve", "dill")):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.scope_calls(scope):
                 qualified = info.qualify(node.func) or ""
                 what = _CODE_RUNNING_LOADERS.get(qualified)
@@ -58,6 +60,7 @@ class UnsafeDeserialization:
                     ctx.signal("injection", "yaml.safe_load", node)
                 if what is None:
                     continue
+                flow = au.scope_flow(ctx.tree, scope)
                 data = au.argument(node, 0)
                 taint = au.taint_of(flow, data) if data is not None else au.Taint.LOCAL
                 severity = au.severity_for(taint, request="critical", param="high", local="medium")

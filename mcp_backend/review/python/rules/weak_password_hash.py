@@ -68,25 +68,59 @@ def _mentions_salt(node: ast.AST) -> bool:
     )
 
 
+_HINTS = (
+    "hashlib",
+    "password_hashers",
+    "passlib",
+    "bcrypt",
+    "argon2",
+    "werkzeug",
+    "make_password",
+    "set_password",
+    "create_user",
+    "pwdlib",
+)
+
+
+_QUALIFIED_PREFIXES = (
+    "hashlib.",
+    "bcrypt.",
+    "argon2.",
+    "passlib.",
+    "werkzeug.",
+    "django.",
+    "pwdlib.",
+)
+
+
 class WeakPasswordHash:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
+        lowered = ctx.source.lower()
+        if not any(w in lowered for w in _HINTS):
+            return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)
         once = au.SignalOnce()
         for scope in au.iter_scopes(ctx.tree):
-            flow = au.scope_flow(ctx.tree, scope)
             for node in au.scope_calls(scope):
-                yield from self._check_call(ctx, info, flow, node, once)
+                if au.call_method(node) == "update":  # h.update(password): needs the flow
+                    yield from self._check_call(
+                        ctx, info, au.scope_flow(ctx.tree, scope), node, once
+                    )
+                elif (info.qualify(node.func) or "").startswith(_QUALIFIED_PREFIXES) or (
+                    au.call_method(node) in _STRONG_METHODS
+                ):
+                    yield from self._check_call(ctx, info, None, node, once)
         yield from self._django_hashers(ctx)
 
     def _check_call(
         self,
         ctx: PythonFileContext,
         info: au.ModuleInfo,
-        flow: au.ScopeFlow,
+        flow: au.ScopeFlow | None,
         call: ast.Call,
         once: au.SignalOnce,
     ) -> Iterator[Finding]:
@@ -114,7 +148,12 @@ class WeakPasswordHash:
         elif qualified == "hashlib.new":
             digest = (au.const_str(au.argument(call, 0, "name")) or "").lower()
             data = au.argument(call, 1, "data") if digest in _FAST_DIGESTS else None
-        elif method == "update" and isinstance(call.func, ast.Attribute) and call.args:
+        elif (
+            method == "update"
+            and flow is not None
+            and isinstance(call.func, ast.Attribute)
+            and call.args
+        ):
             digest = self._digest_of(info, flow, call.func.value) or ""
             data = call.args[0] if digest else None
         elif qualified.startswith("passlib.hash.") and qualified.split(".")[2] in _WEAK_PASSLIB:
