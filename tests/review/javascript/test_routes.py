@@ -331,3 +331,20 @@ def test_dynamically_loaded_routers_have_unknown_protection() -> None:
         }
     )
     assert routes["DELETE /orders/:id"].auth.status == "unknown"
+
+
+def test_query_values_cast_on_the_spot_are_not_raw_reads() -> None:
+    routes = inventory(
+        {
+            "src/app.js": (
+                "const app = require('express')();\n"
+                "app.get('/items', (req, res) => {\n"
+                "  const page = parseInt(req.query.page, 10) || 1;\n"
+                "  res.json({ page });\n"
+                "});\n"
+                "app.get('/search', (req, res) => res.json(search(req.query.q)));\n"
+            ),
+        }
+    )
+    assert routes["GET /items"].reads_request_data is False
+    assert routes["GET /search"].reads_request_data is True

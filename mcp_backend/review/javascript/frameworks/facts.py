@@ -51,6 +51,9 @@ _MANUAL_VALIDATION = re.compile(
     r"(status|code)\(\s*(400|422)\s*\)|,\s*(400|422)\s*\)|BadRequest(Exception|Error)?\b"
     r"|UnprocessableEntity|HTTPException\(\s*(400|422)"
 )
+_CAST_READ = re.compile(
+    r"\b(parseInt|parseFloat|Number|Boolean|Math\.\w+)\(\s*(req|request)\.query(\.\w+|\[[^\]]+\])"
+)
 _RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
 _DB_CALL = re.compile(
     r"\b(prisma|db|knex|pool|client|connection|sequelize|repository|repo|Model|mongoose|collection)\b[\w.]*\s*\("
@@ -549,7 +552,8 @@ class FactExtractor:
         facts: dict[str, Any] = {"lines": function.end_point[0] - function.start_point[0] + 1}
         if len(body) > MAX_CLASSIFIED_BODY:
             return facts
-        if _READS_BODY.search(body):
+        # `parseInt(req.query.page)` is converted on the spot: not raw data flowing on.
+        if _READS_BODY.search(_CAST_READ.sub("", body)):
             facts["reads"] = True
         if _LOADS_BY_ID.search(body) and _USES_ROUTE_ID.search(body):
             facts["loads_by_id"] = True
