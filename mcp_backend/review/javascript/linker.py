@@ -511,7 +511,11 @@ class _Linker:
                     line=guard.get("line", 1),
                     level=_level(level),
                 )
+                declares_roles = bool(route.get("roles") or controller.get("roles"))
                 for kind in kinds:
+                    metadata_driven = known is not None and known.get("metadata_driven")
+                    if kind == "authz" and metadata_driven and not declares_roles:
+                        continue  # a RolesGuard passes routes without @Roles()
                     if kind in protections:
                         protections[kind].append(evidence)
         roles = route.get("roles") or controller.get("roles")

@@ -348,3 +348,40 @@ def test_query_values_cast_on_the_spot_are_not_raw_reads() -> None:
     )
     assert routes["GET /items"].reads_request_data is False
     assert routes["GET /search"].reads_request_data is True
+
+
+def test_nestjs_global_roles_guard_needs_roles_metadata() -> None:
+    routes = inventory(
+        {
+            "src/roles.guard.ts": (
+                "import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';\n"
+                "@Injectable()\n"
+                "export class RolesGuard implements CanActivate {\n"
+                "  constructor(private reflector: Reflector) {}\n"
+                "  canActivate(context: ExecutionContext): boolean {\n"
+                "    const roles = this.reflector.getAllAndOverride<string[]>('roles', "
+                "[context.getHandler()]);\n"
+                "    if (!roles) return true;\n"
+                "    const { user } = context.switchToHttp().getRequest();\n"
+                "    return roles.some((role) => user.roles?.includes(role));\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/app.module.ts": (
+                "@Module({ providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard },\n"
+                "  { provide: APP_GUARD, useClass: RolesGuard }] })\n"
+                "export class AppModule {}\n"
+            ),
+            "src/admin.controller.ts": (
+                "import { Controller, Delete, Get } from '@nestjs/common';\n"
+                "@Controller('admin')\n"
+                "export class AdminController {\n"
+                "  @Get('stats')\n  stats() { return 1; }\n"
+                "  @Delete('users/:id')\n  @Roles('admin')\n  remove() { return 1; }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["GET /admin/stats"].auth.status == "present"
+    assert routes["GET /admin/stats"].authz.status == "absent"
+    assert routes["DELETE /admin/users/:id"].authz.status == "present"

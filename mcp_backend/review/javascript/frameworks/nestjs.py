@@ -135,6 +135,8 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                 "public_aware": bool(
                     re.search(r"IS_PUBLIC|isPublic|PUBLIC_KEY|SkipAuth", body_text)
                 ),
+                # Reads @Roles()-style metadata: lets through routes that declare none.
+                "metadata_driven": bool(re.search(r"reflector|getAllAndOverride", body_text)),
             }
     for cls in classes:
         decorators = _class_decorators(ctx, cls)
