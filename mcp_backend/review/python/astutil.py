@@ -229,7 +229,7 @@ def module_info(tree: ast.Module) -> ModuleInfo:
     if isinstance(cached, ModuleInfo):
         return cached
     info = ModuleInfo()
-    for node in ast.walk(tree):
+    for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 info.imported_modules.add(alias.name)
