@@ -60,18 +60,26 @@ class _Linker:
     def resolve_module(self, importer: str, source: str) -> str | None:
         if source.startswith("."):
             base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), source))
-        elif source.startswith(("@/", "~/", "#/")):
+            return self._candidates(base)
+        if source.startswith(("@/", "~/", "#/")):
             base = source[2:]
-            for prefix in ("src/", "app/", ""):
-                found = self._candidates(prefix + base)
-                if found:
-                    return found
-            return None
         elif source.startswith("src/"):
-            base = source
+            base = source[4:]
+        elif source.startswith("@") and "/" in source:
+            base = source[1:]  # tsconfig paths such as "@middleware/auth"
         else:
             return None
-        return self._candidates(base)
+        # Path aliases point into the project's source root, which in a monorepo sits above
+        # the importer (apps/api/src/...): try each ancestor, deepest first.
+        directory = posixpath.dirname(importer)
+        while True:
+            for prefix in ("src/", "app/", ""):
+                found = self._candidates(posixpath.join(directory, prefix + base))
+                if found:
+                    return found
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
 
     def _candidates(self, base: str) -> str | None:
         stem = base

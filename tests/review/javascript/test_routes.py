@@ -385,3 +385,24 @@ def test_nestjs_global_roles_guard_needs_roles_metadata() -> None:
     assert routes["GET /admin/stats"].auth.status == "present"
     assert routes["GET /admin/stats"].authz.status == "absent"
     assert routes["DELETE /admin/users/:id"].authz.status == "present"
+
+
+def test_path_aliases_in_a_monorepo() -> None:
+    routes = inventory(
+        {
+            "apps/api/src/middleware/auth.ts": (
+                "export const gate = (req, res, next) => {\n"
+                "  if (!req.user) return res.status(401).json({ error: 'login required' });\n"
+                "  next();\n"
+                "};\n"
+            ),
+            "apps/api/src/index.ts": (
+                "import express from 'express';\n"
+                "import { gate } from '@/middleware/auth';\n"
+                "const app = express();\n"
+                "app.post('/orders', gate, (req, res) => res.end());\n"
+            ),
+        }
+    )
+    assert routes["POST /orders"].auth.status == "present"
+    assert routes["POST /orders"].auth.evidence[0].detail == "gate"
