@@ -213,3 +213,8 @@ def test_message_names_the_spliced_value() -> None:
     finding = run(DETECTOR, POSITIVE["fastapi_text_fstring"][0])[0]
     assert "name" in finding.message and "request data" in finding.message
     assert finding.line == 10
+
+
+def test_test_files_are_skipped() -> None:
+    source = POSITIVE["concat_in_repository_function"][0]
+    assert run(DETECTOR, source, "tests/test_repo.py", is_test=True) == []
