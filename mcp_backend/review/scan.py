@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from mcp_backend.review.cache import CacheEntry, ResultCache, content_hash
 from mcp_backend.review.discover import SourceFile
@@ -286,15 +286,32 @@ def project_detectors() -> tuple[ProjectDetector, ...]:
 
 
 def merge_indexes(root: str, indexes: Sequence[ProjectIndex]) -> ProjectIndex:
+    """One index for a mixed repository: lists joined without duplicates, facts merged per key
+    (a Python app's error handlers and a TypeScript service's both count)."""
     merged = ProjectIndex(root=root)
     for index in indexes:
         merged.routes.extend(index.routes)
         merged.signals.extend(index.signals)
-        merged.frameworks.extend(f for f in index.frameworks if f not in merged.frameworks)
-        merged.test_files.extend(f for f in index.test_files if f not in merged.test_files)
-        merged.source_files.extend(f for f in index.source_files if f not in merged.source_files)
-        merged.facts.update(index.facts)
+        for mine, theirs in (
+            (merged.frameworks, index.frameworks),
+            (merged.test_files, index.test_files),
+            (merged.source_files, index.source_files),
+        ):
+            seen = set(mine)
+            mine.extend(item for item in theirs if item not in seen)
+        for key, value in index.facts.items():
+            merged.facts[key] = _merge_fact(merged.facts.get(key), value)
     return merged
+
+
+def _merge_fact(current: Any, new: Any) -> Any:
+    if isinstance(current, list) and isinstance(new, list):
+        return [*current, *new]
+    if isinstance(current, dict) and isinstance(new, dict):
+        return {**current, **new}
+    if isinstance(current, bool) and isinstance(new, bool):
+        return current or new
+    return new if current is None else current if new is None else new
 
 
 def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex, list[str]]:
