@@ -186,6 +186,8 @@ class _Linker:
                             self.mounted.add(child)
 
     def _item_context(self, file: str, item: dict[str, Any]) -> tuple[str, str] | None:
+        if "plugin" in item:
+            return (file, item["plugin"]) if (file, item["plugin"]) in self.contexts else None
         if "ref" in item:
             return self.context_of(file, item["ref"])
         if "require" in item:

@@ -406,3 +406,23 @@ def test_path_aliases_in_a_monorepo() -> None:
     )
     assert routes["POST /orders"].auth.status == "present"
     assert routes["POST /orders"].auth.evidence[0].detail == "gate"
+
+
+def test_fastify_inline_plugin_with_prefix_and_hook() -> None:
+    routes = inventory(
+        {
+            "src/server.ts": (
+                "import Fastify from 'fastify';\n"
+                "const app = Fastify();\n"
+                "app.register(async (api) => {\n"
+                "  api.addHook('onRequest', async (request, reply) => {\n"
+                "    try { await request.jwtVerify(); } catch { return reply.code(401).send(); }\n"
+                "  });\n"
+                "  api.delete('/projects/:id', async (request) => request.params);\n"
+                "}, { prefix: '/api' });\n"
+                "app.get('/health', async () => 'ok');\n"
+            ),
+        }
+    )
+    assert routes["DELETE /api/projects/:id"].auth.status == "present"
+    assert routes["GET /health"].auth.status == "absent"

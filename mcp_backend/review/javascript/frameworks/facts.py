@@ -942,7 +942,11 @@ class FactExtractor:
             kinds = (
                 list(common.classify_body(body, params)) if _middleware_like(params, body) else []
             )
-            return {"inline": True, "kinds": kinds, "line": line}
+            inline: dict[str, Any] = {"inline": True, "kinds": kinds, "line": line}
+            if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(node):
+                # fastify.register(async (instance) => { instance.get(...) }, { prefix })
+                inline["plugin"] = f"plugin@{line}"
+            return inline
         text = "".join(ctx.text(node).split())
         if node.type in {"identifier", "member_expression"}:
             local = self.defs.get(text)
