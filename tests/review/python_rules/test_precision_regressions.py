@@ -118,6 +118,22 @@ CASES: dict[str, tuple[PythonDetector, str, str]] = {
                 eval(compile(f.read(), startup, "exec"), {})
         """,
     ),
+    "phone_number_from_string": (
+        EVAL,
+        "app/forms.py",
+        """
+        def clean_phone(self):
+            number = self.cleaned_data["phone"]
+            return PhoneNumber.from_string(number, region=self.region_code)
+        """,
+    ),
+    "secret_key_named_default": (
+        SECRET,
+        "app/configs/default.py",
+        """
+        SECRET_KEY = "secret key"
+        """,
+    ),
     "flask_setter_model_elsewhere": (
         PLAINTEXT,
         "app/user/views.py",

@@ -39,6 +39,14 @@ _SOURCE_HINT = re.compile(
 )
 
 
+def _is_jinja_from_string(call: ast.Call) -> bool:
+    """env.from_string(...) on a Jinja2 environment (not PhoneNumber.from_string)."""
+    if au.call_method(call) != "from_string" or not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = (au.dotted_name(call.func.value) or "").rsplit(".", 1)[-1].lower()
+    return "env" in receiver or "jinja" in receiver or "template" in receiver
+
+
 def _is_loaded_code(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
     """compile(...) results and file contents (`f.read()`): code the program loads itself
     (plugins, startup scripts, generated modules), directly or through a local name."""
@@ -96,17 +104,13 @@ class CodeEval:
                 )
 
     def _is_template_call(self, info: au.ModuleInfo, call: ast.Call) -> bool:
-        if au.call_method(call) == "from_string" and isinstance(call.func, ast.Attribute):
-            return True
-        return (info.qualify(call.func) or "") in _TEMPLATE_SOURCES
+        return _is_jinja_from_string(call) or (info.qualify(call.func) or "") in _TEMPLATE_SOURCES
 
     def _template_source(
         self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
     ) -> Finding | None:
         qualified = info.qualify(call.func) or ""
-        is_from_string = au.call_method(call) == "from_string" and isinstance(
-            call.func, ast.Attribute
-        )
+        is_from_string = _is_jinja_from_string(call)
         if qualified not in _TEMPLATE_SOURCES and not is_from_string:
             return None
         source = au.argument(call, 0, "source")

@@ -94,8 +94,9 @@ def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False)
     # messages, codes or field names; generated and chosen secrets mix in digits or symbols.
     if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and len(stripped) < 32:
         return True
-    if name and lowered.replace("-", "_") in {name.lower(), name.lower().replace("-", "_")}:
-        return True
+    normalized = re.sub(r"[\s\-]+", "_", lowered)
+    if name and normalized in {name.lower(), name.lower().replace("-", "_")}:
+        return True  # SECRET_KEY = "secret key": the name written out
     # An environment variable *name* ("DB_PASSWORD") or a dotted setting path.
     if re.fullmatch(r"[A-Z][A-Z0-9_]+", stripped) or re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", stripped):
         return True
