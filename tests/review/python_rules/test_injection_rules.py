@@ -105,6 +105,18 @@ EVAL_POSITIVE = {
         """,
         "critical",
     ),
+    "jinja_env_from_string": (
+        """
+        from jinja2 import Environment
+
+        jinja_env = Environment()
+
+        @app.post("/preview")
+        def preview(body: PreviewIn):
+            return jinja_env.from_string(body.template).render(user=body.name)
+        """,
+        "critical",
+    ),
     "eval_parameter": (
         """
         def apply_rule(rule_expression, order):
