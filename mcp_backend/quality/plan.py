@@ -24,6 +24,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 NODE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte")
 # mypy's `-O json` appeared in 1.11; older versions get their text output parsed.
 MYPY_JSON_SINCE = (1, 11)
+RUFF_FORMAT_JSON_SINCE = (0, 16)  # `ruff format --output-format` left preview in 0.16
 # Skipped when mypy is pointed at a directory instead of a configured file list.
 MYPY_EXCLUDE = r"(^|/)(\.?venv|node_modules|build|dist|\.tox|\.nox)/"
 NODE_CACHE_DIR = "node_modules/.cache/mcp-backend"
@@ -252,8 +253,12 @@ def _python_stage(
             if options.fix:
                 args, parser, modifies = ["format", "--force-exclude", *paths], "text", True
             else:
-                args = ["format", "--check", "--output-format", "json", "--force-exclude", *paths]
-                parser = "ruff_format"
+                version = python.tool_versions.get("ruff") if "ruff" in python.installed else None
+                if _version_at_least(version, RUFF_FORMAT_JSON_SINCE):
+                    args = ["format", "--check", "--output-format", "json", "--force-exclude"]
+                    args, parser = [*args, *paths], "ruff_format"
+                else:  # older ruff: JSON output of the formatter needed --preview
+                    args, parser = ["format", "--check", "--force-exclude", *paths], "text"
         else:
             # Reformatting a project that never chose a formatter would only be noise.
             return _skip(name, package, "python", python.root,

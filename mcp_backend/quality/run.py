@@ -158,6 +158,13 @@ async def end_process_group(process: Process, pgid: int) -> None:
     await process.wait()
 
 
+async def wait_for_exit(process: Process) -> None:
+    """Until the process itself has exited. Process.wait() in anyio before 4.16 also waits for
+    its pipes to close, which a child left behind can hold open until the time limit."""
+    while process.returncode is None:  # noqa: ASYNC110 - the exit status is all we wait for
+        await anyio.sleep(0.05)
+
+
 async def run_process(
     argv: list[str],
     cwd: Path,
@@ -185,7 +192,7 @@ async def run_process(
             async with anyio.create_task_group() as readers:
                 readers.start_soon(_drain, process.stdout, stdout)
                 readers.start_soon(_drain, process.stderr, stderr)
-                await process.wait()
+                await wait_for_exit(process)
                 # The tool has exited; a child it left behind would hold the pipes open.
                 _signal_group(pgid, signal.SIGKILL)
         outcome.timed_out = deadline.cancelled_caught

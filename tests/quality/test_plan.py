@@ -27,7 +27,7 @@ def venv_project(root: Path = ROOT, **overrides: object) -> PythonProject:
         "interpreter": str(bin_dir / "python"),
         "configured": ["mypy", "pytest", "ruff"],
         "installed": {t: [str(bin_dir / t)] for t in ("ruff", "mypy", "pytest")},
-        "tool_versions": {"mypy": "1.15.0", "ruff": "0.9.0", "pytest": "8.3.0"},
+        "tool_versions": {"mypy": "1.15.0", "ruff": "0.16.2", "pytest": "8.3.0"},
         "mypy_files_configured": True,
         "has_tests": True,
     }
@@ -249,3 +249,10 @@ def test_test_selection_never_passes_options_to_the_runner() -> None:
 
     chosen = _selected_tests(".", ["--basetemp=/tmp/x", "-p", "tests/test_a.py::test_b"], "python")
     assert chosen == ["tests/test_a.py::test_b"]
+
+
+def test_old_project_ruff_formats_without_json_output() -> None:
+    project = venv_project(tool_versions={"mypy": "1.15.0", "ruff": "0.15.0", "pytest": "8.3.0"})
+    stage = by_id(plan(Project(root=ROOT, python=[project]), options()))["format"]
+    assert "--output-format" not in stage.argv and "--check" in stage.argv
+    assert stage.parser == "text"
