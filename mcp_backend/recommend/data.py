@@ -9,7 +9,7 @@ first use, including references between files, so a typo in the data fails loudl
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -17,20 +17,8 @@ from mcp_backend.knowledge import KnowledgeBase, load_knowledge
 from mcp_backend.knowledge.loader import read_toml
 from mcp_backend.recommend.models import AspectId
 
-ASPECT_ORDER: tuple[AspectId, ...] = (
-    "runtime",
-    "deployment",
-    "framework",
-    "database",
-    "api_style",
-    "auth",
-    "orm",
-    "validation",
-    "auth_library",
-    "doc_format",
-    "cache",
-    "jobs",
-)
+# The order in which the engine decides aspects is the order AspectId lists them.
+ASPECT_ORDER: tuple[AspectId, ...] = get_args(AspectId)
 TechKind = Literal[
     "runtime",
     "deployment",
