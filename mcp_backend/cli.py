@@ -13,9 +13,9 @@ import os
 import shlex
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal
 
 from mcp_backend import __version__
 
@@ -43,7 +43,9 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the `selected` engine command imports its engine to declare its options
+    (the others are listed with their help), so every command starts fast."""
     parser = argparse.ArgumentParser(
         prog="mcp-backend",
         description=DESCRIPTION,
@@ -81,8 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     guidance.add_argument("topic", nargs="?", help="e.g. checklist, frameworks/framework-selection")
     guidance.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
-    for add_command in (add_recommend_command, add_review_command, add_check_command):
-        add_command(commands)
+    for name, (module, help_text, description, add_arguments) in ENGINE_COMMANDS.items():
+        if not engine_available(module):
+            continue
+        sub = commands.add_parser(name, help=help_text, description=description)
+        if name == selected:
+            add_arguments(sub)
     return parser
 
 
@@ -121,7 +127,6 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def engine_available(module: str) -> bool:
@@ -129,17 +134,9 @@ def engine_available(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def add_recommend_command(commands: Commands) -> None:
-    if not engine_available("mcp_backend.recommend"):
-        return
+def add_recommend_arguments(sub: argparse.ArgumentParser) -> None:
     from mcp_backend.recommend.cli import add_cli_arguments
 
-    sub = commands.add_parser(
-        "recommend",
-        help="recommend a stack from requirements",
-        description="Recommend a backend stack (runtime, framework, database, ORM, validation, "
-        "auth, API style...) from requirements; unspecified aspects come back as questions.",
-    )
     add_cli_arguments(sub)
     sub.add_argument("--json", action="store_true", help="print the structured result as JSON")
     sub.set_defaults(engine_run=run_recommend)
@@ -155,19 +152,10 @@ def run_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_review_command(commands: Commands) -> None:
-    if not engine_available("mcp_backend.review.engine"):
-        return
+def add_review_arguments(sub: argparse.ArgumentParser) -> None:
     from mcp_backend.review.model import CHECKLIST_ITEM_IDS
     from mcp_backend.review.report import FAIL_ON_CHOICES, FORMATS
 
-    sub = commands.add_parser(
-        "review",
-        help="review a project against the backend checklist",
-        description="Review a Python or JavaScript/TypeScript backend: a verdict per checklist "
-        "item, findings with file:line and a fix, and the route inventory. Exit code: 0 when "
-        "no finding reaches --fail-on, 1 when one does, 2 on a usage or runtime error.",
-    )
     sub.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
     sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
     sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
@@ -204,18 +192,9 @@ def run_review(args: argparse.Namespace) -> int:
     )
 
 
-def add_check_command(commands: Commands) -> None:
-    if not engine_available("mcp_backend.quality.engine"):
-        return
+def add_check_arguments(sub: argparse.ArgumentParser) -> None:
     from mcp_backend.quality.models import STAGE_ORDER
 
-    sub = commands.add_parser(
-        "check",
-        help="run lint, format, types, security and tests",
-        description="Run the quality loop with the project's own tools: lint, format check, "
-        "type check, security review and tests, independent stages in parallel. Exit code 0 "
-        "only when every stage passed.",
-    )
     sub.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
     sub.add_argument(
         "--stage", action="append", choices=STAGE_ORDER, help="run only this stage (repeatable)"
@@ -255,13 +234,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+ENGINE_COMMANDS: dict[str, tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "recommend": (
+        "mcp_backend.recommend",
+        "recommend a stack from requirements",
+        "Recommend a backend stack (runtime, framework, database, ORM, validation, auth, API "
+        "style...) from requirements; unspecified aspects come back as questions.",
+        add_recommend_arguments,
+    ),
+    "review": (
+        "mcp_backend.review.engine",
+        "review a project against the backend checklist",
+        "Review a Python or JavaScript/TypeScript backend: a verdict per checklist item, "
+        "findings with file:line and a fix, and the route inventory. Exit code: 0 when no "
+        "finding reaches --fail-on, 1 when one does, 2 on a usage or runtime error.",
+        add_review_arguments,
+    ),
+    "check": (
+        "mcp_backend.quality.engine",
+        "run lint, format, types, security and tests",
+        "Run the quality loop with the project's own tools: lint, format check, type check, "
+        "security review and tests, independent stages in parallel. Exit code 0 only when "
+        "every stage passed.",
+        add_check_arguments,
+    ),
+}
+
+
 def run_command(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(selected=next((w for w in words if not w.startswith("-")), None))
+    args = parser.parse_args(words)
     command = args.command or "serve"
     if command == "serve":
         if args.command is None:  # bare `mcp-backend`: serve with defaults
-            args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+            args = parser.parse_args(["serve", *words])
         return serve(args)
     if command == "config":
         print(client_config(args.client, args.root))
