@@ -1,12 +1,6 @@
-"""Argument parsing for `mcp-backend recommend` (the lead's cli.py wires it in).
-
-Usage from cli.py:
-
-    add_cli_arguments(subparser)
-    ...
-    requirements = requirements_from_args(namespace)
-    rec = recommend(requirements)
-    print(rec.model_dump_json(indent=2) if namespace.json else render_markdown(rec))
+"""Argument parsing for `mcp-backend recommend`: `mcp_backend.cli` declares the options with
+`add_cli_arguments(subparser)` and turns the parsed namespace into `Requirements` with
+`requirements_from_args(namespace)`.
 
 List options accept repeats and commas: `--scenario edge-serverless,high-performance`.
 Invalid values fail in argparse with a message naming the allowed values.
