@@ -65,9 +65,9 @@ async def workspace_for(ctx: Context | None, workspace: Workspace) -> Workspace:
     Roots are deprecated in the 2026-07-28 protocol and many clients never answer, so this is
     best effort with a short time limit, and the current directory stays the fallback.
     """
-    if workspace.explicit or getattr(workspace, "_client_roots_asked", False) or ctx is None:
+    if workspace.explicit or workspace.client_roots_asked or ctx is None:
         return workspace
-    workspace._client_roots_asked = True  # type: ignore[attr-defined]
+    workspace.client_roots_asked = True
     capabilities = ctx.client_capabilities
     if capabilities is None or capabilities.roots is None:
         return workspace
@@ -102,7 +102,7 @@ def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
             Field(
                 description="A knowledge-base topic: a document id such as 'clarify', "
                 "'frameworks/framework-selection', 'checklist', 'checklist/sql-injection', "
-                "'anti-patterns', or just its last part ('sql-injection'). An empty topic gives "
+                "'anti-patterns', or just its last part ('jwt'). An empty topic gives "
                 "the overview; an unknown one returns the list of valid topics.",
                 json_schema_extra={"examples": examples},
                 max_length=200,

@@ -74,6 +74,8 @@ class Workspace:
     roots: list[Path] = field(default_factory=list)
     # True when roots came from the user (CLI/env): client roots then never replace them.
     explicit: bool = False
+    # The client is asked for its roots at most once per server.
+    client_roots_asked: bool = False
 
     @classmethod
     def configure(

@@ -1,0 +1,47 @@
+"""The client's roots become the allowed roots when the user configured none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import ListRootsResult, Root
+
+from mcp_backend.server import build_server
+from mcp_backend.workspace import Workspace
+
+pytestmark = pytest.mark.anyio
+
+
+def roots_of(directory: Path) -> Any:
+    uri = directory.resolve().as_uri()
+
+    async def list_roots(context: Any) -> ListRootsResult:
+        return ListRootsResult(roots=[Root(uri=uri, name="project")])
+
+    return list_roots
+
+
+async def test_client_roots_are_adopted_when_none_are_configured(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the server's own default root
+    monkeypatch.delenv("MCP_BACKEND_ROOTS", raising=False)
+    server = build_server(Workspace.configure([]))
+    async with Client(server, mode="legacy", list_roots_callback=roots_of(project)) as client:
+        result = await client.call_tool("review_backend", {"path": str(project), "limit": 1})
+    assert not result.is_error, result.content
+
+
+async def test_explicit_roots_are_not_replaced_by_the_client(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    server = build_server(Workspace.configure([str(other)]))
+    async with Client(server, mode="legacy", list_roots_callback=roots_of(project)) as client:
+        result = await client.call_tool("review_backend", {"path": str(project)})
+    assert result.is_error
+    assert "outside the allowed roots" in result.content[0].text  # type: ignore[union-attr]
