@@ -125,12 +125,15 @@ def check_result(tool: str, arguments: dict[str, Any], result: CallToolResult) -
         assert result.content or result.structured_content is not None, (tool, arguments)
 
 
-@pytest.fixture
-def session(project: Path) -> Iterator[tuple[BlockingPortal, Client]]:
+# Both protocol generations: the `initialize` handshake and the stateless 2026-07-28 one.
+@pytest.fixture(params=["legacy", "auto"])
+def session(
+    project: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[BlockingPortal, Client]]:
     server = build_server(Workspace.configure([str(project)]))
     with (
         start_blocking_portal(backend="asyncio") as portal,
-        portal.wrap_async_context_manager(Client(server, mode="legacy")) as client,
+        portal.wrap_async_context_manager(Client(server, mode=request.param)) as client,
     ):
         yield portal, client
 
