@@ -178,6 +178,8 @@ def _detect_python(
         mypy_files_configured=mypy_files,
         has_src_dir=(directory / "src").is_dir(),
         has_tests=_has_python_tests(directory) or "pytest" in configured,
+        # A read-only mount: ruff, mypy and pytest would fail writing their caches there.
+        read_only=not os.access(directory, os.W_OK),
     )
     _detect_python_env(project, directory, root, environ, our_python)
     return project

@@ -73,6 +73,9 @@ class PythonProject(_Model):
     )
     has_src_dir: bool = False
     has_tests: bool = False
+    read_only: bool = Field(
+        default=False, description="The package's directory cannot be written: tools run cacheless."
+    )
 
 
 class NodeProject(_Model):

@@ -6,6 +6,7 @@ tool or ours, which output format, which cache) is unit-tested from a `Project` 
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path, PurePosixPath
 
@@ -241,6 +242,8 @@ def _python_stage(
             fix_flag = ["--fix"] if options.fix else ["--no-fix"]
             args = ["check", *fix_flag, "--output-format", "json", "--force-exclude", *paths]
             parser, modifies = "ruff_check", options.fix
+            if python.read_only:
+                args = ["check", "--no-cache", *args[1:]]
     elif name == "format":
         if "black" in configured:
             tool, parser = "black", "black"
@@ -259,6 +262,8 @@ def _python_stage(
                     args, parser = [*args, *paths], "ruff_format"
                 else:  # older ruff: JSON output of the formatter needed --preview
                     args, parser = ["format", "--check", "--force-exclude", *paths], "text"
+                if python.read_only:
+                    args = ["format", "--no-cache", *args[1:]]
         else:
             # Reformatting a project that never chose a formatter would only be noise.
             return _skip(name, package, "python", python.root,
@@ -284,7 +289,11 @@ def _python_stage(
                 ]
                 parser = "mypy_text"
                 notes.append(f"mypy {version} predates `-O json`: its text output is parsed.")
-            notes.append("incremental: mypy reuses the project's .mypy_cache")
+            if python.read_only:
+                args = [*args, "--cache-dir", os.devnull]  # mypy's documented "no cache"
+                notes.append("read-only project: mypy runs without its incremental cache")
+            else:
+                notes.append("incremental: mypy reuses the project's .mypy_cache")
     else:  # test
         selected = _selected_tests(package, options.tests, "python")
         if options.tests and not selected:
@@ -293,8 +302,10 @@ def _python_stage(
             return _skip(name, package, "python", python.root, "no Python tests found")
         tool, parser = "pytest", "pytest_junit"
         report_file = options.report_dir / f"pytest-{_slug(package)}.xml"
-        # --ff runs the tests that failed last time first (pytest's own cache).
-        args = ["-q", "--color=no", "--ff", f"--junitxml={report_file}"]
+        # --ff runs the tests that failed last time first (pytest's own cache), which a
+        # read-only project cannot keep.
+        cache = ["-p", "no:cacheprovider"] if python.read_only else ["--ff"]
+        args = ["-q", "--color=no", *cache, f"--junitxml={report_file}"]
         if selected:  # after "--", pytest reads them as paths whatever they look like
             args += ["--", *selected]
 

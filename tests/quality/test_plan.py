@@ -256,3 +256,10 @@ def test_old_project_ruff_formats_without_json_output() -> None:
     stage = by_id(plan(Project(root=ROOT, python=[project]), options()))["format"]
     assert "--output-format" not in stage.argv and "--check" in stage.argv
     assert stage.parser == "text"
+
+
+def test_read_only_project_runs_its_tools_without_caches() -> None:
+    stages = by_id(plan(Project(root=ROOT, python=[venv_project(read_only=True)]), options()))
+    assert "--no-cache" in stages["lint"].argv and "--no-cache" in stages["format"].argv
+    assert "--cache-dir" in stages["typecheck"].argv
+    assert "--ff" not in stages["test"].argv and "no:cacheprovider" in stages["test"].argv
