@@ -232,6 +232,13 @@ def stage_status(stage: Stage, exit_code: int | None, parsed: ParsedOutput | Non
     return "failed"
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def base_result(stage: Stage) -> StageResult:
     return StageResult(
         id=stage.id,
@@ -307,10 +314,17 @@ async def run_stage(
         return result
     result.status = stage_status(stage, outcome.exit_code, parsed)
     if result.status == "error":
-        result.reason = (
-            f"{stage.tool} exited with code {outcome.exit_code} without a usable report: "
-            "it may be misconfigured or have crashed (see output_tail)"
-        )
+        code = outcome.exit_code
+        if code is not None and code < 0:  # ended by a signal: it crashed or was killed
+            result.reason = (
+                f"{stage.tool} crashed (killed by {_signal_name(-code)}) without a usable "
+                "report (see output_tail)"
+            )
+        else:
+            result.reason = (
+                f"{stage.tool} exited with code {code} without a usable report: "
+                "it may be misconfigured or have crashed (see output_tail)"
+            )
     if result.status != "passed":
         structured = parsed is not None and parsed.parsed
         result.output_tail = _tail(outcome, tail_chars, include_stdout=not structured)
