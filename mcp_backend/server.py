@@ -224,7 +224,13 @@ def register_completions(mcp: MCPServer, workspace: Workspace) -> None:
 
         typed = argument.value or ""
         values: list[str] = []
-        if isinstance(ref, ResourceTemplateReference):
+        if isinstance(ref, ResourceTemplateReference) and str(ref.uri).startswith(
+            "backend://rules/"
+        ):
+            from mcp_backend.review.rules import all_rules
+
+            values = list(all_rules())
+        elif isinstance(ref, ResourceTemplateReference):
             for family in list_families():
                 if str(ref.uri).startswith(f"backend://{family.id}/"):
                     values = family.member_ids

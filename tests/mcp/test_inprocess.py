@@ -145,6 +145,11 @@ async def test_completion_of_template_and_prompt_arguments(project: Path) -> Non
             {"name": "item_id", "value": "sql"},
         )
         assert members.completion.values == ["sql-injection"]
+        rules = await client.complete(
+            ResourceTemplateReference(type="ref/resource", uri="backend://rules/{rule_id}"),
+            {"name": "rule_id", "value": "jwt"},
+        )
+        assert rules.completion.values == ["jwt-unverified"]
         styles = await client.complete(
             PromptReference(type="ref/prompt", name="build-auth-api"),
             {"name": "token_style", "value": ""},
