@@ -127,8 +127,6 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-
-
 def engine_available(module: str) -> bool:
     """An engine's command exists only when the engine is installed."""
     return importlib.util.find_spec(module) is not None

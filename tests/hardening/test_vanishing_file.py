@@ -21,6 +21,7 @@ def test_file_deleted_during_a_scan_is_skipped_not_fatal(
         "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
     )
     (tmp_path / "gone.py").write_text("VALUE = 1\n")
+
     def discover_then_delete(*args: Any, **kwargs: Any) -> Any:
         found = real_discover(*args, **kwargs)
         (tmp_path / "gone.py").unlink()  # vanishes after it was listed
