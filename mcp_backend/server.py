@@ -49,6 +49,10 @@ Use it like this:
 Paths must lie inside the allowed roots; relative paths are taken from the first root.
 """
 
+# One page of review_backend stays below the 25,000-token limit some clients enforce: measured
+# about 310 tokens per finding and 180 per route (text + structured), so 30 of each is ~16,000.
+MAX_REVIEW_PAGE = 30
+
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
 Registration = Callable[[MCPServer, Workspace], None]
@@ -356,7 +360,13 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
             bool, Field(description="Only files changed against git HEAD, plus untracked ones.")
         ] = False,
         limit: Annotated[
-            int, Field(ge=1, le=200, description="Findings and routes per page.")
+            int,
+            Field(
+                ge=1,
+                le=MAX_REVIEW_PAGE,
+                description="Findings and routes per page (at most 30, so a page stays well "
+                "under 25,000 tokens; use offset for the rest).",
+            ),
         ] = 25,
         offset: Annotated[
             int, Field(ge=0, description="Start of the page: pass next_offset from a result.")
