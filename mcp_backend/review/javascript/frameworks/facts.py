@@ -174,22 +174,18 @@ class FactExtractor:
             if call.name in _REGISTRATION_NAMES or self.apps:
                 self._registration(call.node)
         facts: dict[str, Any] = {}
-        if self.imports:
-            facts["imports"] = self.imports
-        if self.exports:
-            facts["exports"] = self.exports
-        if self.defs:
-            facts["defs"] = self.defs
-        if self.apps:
-            facts["apps"] = self.apps
-        if self.ops:
-            facts["ops"] = self.ops
-        if self.plugins:
-            facts["plugins"] = self.plugins
-        if self.decorations:
-            facts["decorations"] = self.decorations
-        if self.error_handlers:
-            facts["error_handlers"] = self.error_handlers
+        for key in (
+            "imports",
+            "exports",
+            "defs",
+            "apps",
+            "ops",
+            "plugins",
+            "decorations",
+            "error_handlers",
+        ):
+            if value := getattr(self, key):
+                facts[key] = value
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
         if self.dynamic_loading:

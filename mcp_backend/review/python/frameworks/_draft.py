@@ -272,46 +272,23 @@ class RouteDraft:
     def apply_body(
         self, body: dict[str, Any], classifier: Classifier, modules: Modules, file: str
     ) -> None:
-        for check in body.get("auth_checks", [])[:2]:
-            self.auth.append(
-                Evidence(
-                    kind="handler_check",
-                    detail=str(check["detail"])[:160],
-                    file=file,
-                    line=int(check["line"]),
-                    level="handler",
+        # Evidence the handler's own body gives: (summary key, evidence kind, where it counts).
+        for key, kind, bucket in (
+            ("auth_checks", "handler_check", self.auth),
+            ("role_checks", "role", self.role),
+            ("owner_checks", "ownership", self.owner),
+            ("validation", "schema", self.validate),
+        ):
+            for check in body.get(key, [])[:2]:
+                bucket.append(
+                    Evidence(
+                        kind=kind,
+                        detail=str(check["detail"])[:160],
+                        file=file,
+                        line=int(check["line"]),
+                        level="handler",
+                    )
                 )
-            )
-        for check in body.get("role_checks", [])[:2]:
-            self.role.append(
-                Evidence(
-                    kind="role",
-                    detail=str(check["detail"])[:160],
-                    file=file,
-                    line=int(check["line"]),
-                    level="handler",
-                )
-            )
-        for check in body.get("owner_checks", [])[:2]:
-            self.owner.append(
-                Evidence(
-                    kind="ownership",
-                    detail=str(check["detail"])[:160],
-                    file=file,
-                    line=int(check["line"]),
-                    level="handler",
-                )
-            )
-        for check in body.get("validation", [])[:2]:
-            self.validate.append(
-                Evidence(
-                    kind="schema",
-                    detail=str(check["detail"])[:160],
-                    file=file,
-                    line=int(check["line"]),
-                    level="handler",
-                )
-            )
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
         if body_reads:
             self.reads_body = True
