@@ -17,8 +17,8 @@ from mcp import Client
 
 from mcp_backend.server import build_server
 from mcp_backend.workspace import Workspace
+from tests.conftest import SCRIPT
 
-from .conftest import SCRIPT
 from .jsonrpc_stdio import StdioPeer
 from .test_http import TOKEN, serve_in_thread
 

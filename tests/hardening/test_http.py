@@ -30,8 +30,7 @@ from mcp_backend.http_app import (
 )
 from mcp_backend.server import build_server
 from mcp_backend.workspace import Workspace
-
-from .conftest import SCRIPT
+from tests.conftest import SCRIPT
 
 TOKEN = "team-token-0123456789abcdef"
 PROTOCOL = "2025-06-18"

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SCRIPT
+from tests.conftest import SCRIPT
+
 from .jsonrpc_stdio import StdioPeer
 
 pytestmark = pytest.mark.slow  # spawns servers and sends thousands of messages

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.mcp.conftest import SCRIPT
+from tests.conftest import SCRIPT
 
 INSPECTOR_VERSION = "2.12.0"
 CACHE = Path(__file__).resolve().parents[1] / ".npm-cache" / "inspector"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mcp import Client, ClientSession, StdioServerParameters, stdio_client
 
-from tests.mcp.conftest import SCRIPT
+from tests.conftest import SCRIPT
 
 pytestmark = pytest.mark.anyio
 

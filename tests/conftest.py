@@ -1,4 +1,4 @@
-"""Fixtures for the hardening tests: a small project, the installed script, the anyio backend."""
+"""Shared fixtures: a small project for the tools to read, the installed script, anyio."""
 
 from __future__ import annotations
 
