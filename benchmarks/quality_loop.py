@@ -8,16 +8,23 @@ tests) and a copy of the TypeScript fixture (eslint, tsc, vitest). For each targ
   review called directly), caches removed again, then the loop;
 - warm: one file edited, the sequential commands; another edit, the loop.
 
+The loop runs as the MCP server runs it: with a pool of warm workers (tsc, eslint; see
+mcp_backend/quality/workers.py) kept across calls in one event loop. Before the cold loop the
+pool is closed (every worker killed) and the caches cleared, so the cold loop starts the
+workers itself; the warm loop reuses them. `--no-workers` measures the loop without a pool (the
+one-shot `mcp-backend check`). The output says which stages a worker served.
+
 Overhead of our own code = loop wall time − the loop's critical path (the longest stage, as
 measured by the loop itself, when tests run alongside the checks; else the longest check plus
 the tests), as a share of the loop's wall time.
 
-Usage: python benchmarks/quality_loop.py [--target repo|ts|all] [--tests PATH ...]
+Usage: python benchmarks/quality_loop.py [--target repo|ts|all] [--tests PATH ...] [--no-workers]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -27,7 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import anyio
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from mcp_backend.quality.detect import detect_project
 from mcp_backend.quality.engine import (
@@ -43,6 +50,8 @@ from mcp_backend.quality.models import (
     StageName,
 )
 from mcp_backend.quality.plan import plan
+from mcp_backend.quality.render import ran_in_worker
+from mcp_backend.quality.workers import WorkerPool
 
 REPO = Path(__file__).resolve().parent.parent
 TS_FIXTURE = REPO / "tests" / "fixtures" / "quality" / "ts_catalog"
@@ -111,12 +120,24 @@ def run_sequential(target: Target) -> tuple[float, dict[str, float]]:
         return time.perf_counter() - started, timings
 
 
-def run_loop(target: Target) -> tuple[float, LoopReport]:
+@dataclass
+class Runner:
+    """One event loop for every loop run, as in the server, and its pool (None: no workers)."""
+
+    portal: BlockingPortal
+    pool: WorkerPool | None
+
+    def close_workers(self) -> None:
+        if self.pool is not None:
+            self.portal.call(self.pool.aclose)
+
+
+def run_loop(target: Target, runner: Runner) -> tuple[float, LoopReport]:
     request = LoopRequest(
         root=target.root, stages=target.stages, tests=target.tests, timeout_s=STEP_TIMEOUT_S
     )
     started = time.perf_counter()
-    report = anyio.run(run_quality_loop, request)
+    report = runner.portal.call(functools.partial(run_quality_loop, request, workers=runner.pool))
     return time.perf_counter() - started, report
 
 
@@ -131,20 +152,29 @@ def critical_path(report: LoopReport) -> float:
 
 
 def describe(report: LoopReport) -> str:
-    return ", ".join(f"{s.id}={s.status} {s.duration_s:.1f}s" for s in report.stages)
+    return ", ".join(
+        f"{s.id}={s.status} {s.duration_s:.1f}s" + (" [worker]" if ran_in_worker(s) else "")
+        for s in report.stages
+    )
 
 
-def measure(target: Target) -> None:
+def workers_used(report: LoopReport) -> str:
+    served = [s.id for s in report.stages if ran_in_worker(s)]
+    return ", ".join(served) if served else "none"
+
+
+def measure(target: Target, runner: Runner) -> None:
     print(f"\n## {target.name}: {target.root}")
     print(f"stages: {', '.join(target.stages)}; tests: {' '.join(target.tests) or '(all)'}")
     clear_caches(target.root)
     cold_seq, cold_steps = run_sequential(target)
+    runner.close_workers()  # an honest cold loop: no warm process, no cache
     clear_caches(target.root)
-    cold_loop, cold_report = run_loop(target)
+    cold_loop, cold_report = run_loop(target, runner)
     edit(target.root, target.edit_file, "1")
     warm_seq, warm_steps = run_sequential(target)
     edit(target.root, target.edit_file, "2")
-    warm_loop, warm_report = run_loop(target)
+    warm_loop, warm_report = run_loop(target, runner)
 
     def steps(timings: dict[str, float]) -> str:
         return ", ".join(f"{k}={v:.1f}s" for k, v in timings.items())
@@ -156,6 +186,13 @@ def measure(target: Target) -> None:
     print(f"cold loop / cold sequential: {cold_loop / cold_seq:.2f}  (target <= 0.8)")
     print(f"warm loop / warm sequential: {warm_loop / warm_seq:.2f}")
     print(f"warm loop / cold loop:       {warm_loop / cold_loop:.2f}  (target <= 0.5)")
+    if runner.pool is None:
+        print("warm workers: off (--no-workers)")
+    else:
+        print(
+            f"warm workers: cold loop started them for {workers_used(cold_report)}; "
+            f"warm loop used them for {workers_used(warm_report)}"
+        )
     for label, wall, report in (("cold", cold_loop, cold_report), ("warm", warm_loop, warm_report)):
         overhead = wall - critical_path(report)
         print(
@@ -181,20 +218,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", choices=["repo", "ts", "all"], default="all")
     parser.add_argument("--tests", nargs="*", default=DEFAULT_REPO_TESTS)
+    parser.add_argument(
+        "--no-workers", action="store_true", help="run the loop without warm workers"
+    )
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
-    with tempfile.TemporaryDirectory(prefix="quality-bench-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="quality-bench-") as scratch,
+        start_blocking_portal() as portal,
+    ):
+        runner = Runner(portal, None if args.no_workers else WorkerPool())
         os.environ["MCP_BACKEND_CACHE_DIR"] = str(Path(scratch) / "review-cache")
-        if args.target in ("repo", "all"):
-            copy = Path(scratch) / "repo"
-            shutil.copytree(REPO, copy, ignore=COPY_IGNORE)
-            measure(Target("this repository", copy, list(STAGE_ORDER), args.tests,
-                           "mcp_backend/quality/render.py"))  # fmt: skip
-        if args.target in ("ts", "all") and ensure_node_modules(TS_FIXTURE):
-            copy = Path(scratch) / "ts_catalog"
-            shutil.copytree(TS_FIXTURE, copy, symlinks=True)
-            measure(Target("TypeScript fixture", copy, ["lint", "typecheck", "test"], [],
-                           "src/search.ts"))  # fmt: skip
+        try:
+            if args.target in ("repo", "all"):
+                copy = Path(scratch) / "repo"
+                shutil.copytree(REPO, copy, ignore=COPY_IGNORE)
+                measure(Target("this repository", copy, list(STAGE_ORDER), args.tests,
+                               "mcp_backend/quality/render.py"), runner)  # fmt: skip
+            if args.target in ("ts", "all") and ensure_node_modules(TS_FIXTURE):
+                copy = Path(scratch) / "ts_catalog"
+                shutil.copytree(TS_FIXTURE, copy, symlinks=True)
+                measure(Target("TypeScript fixture", copy, ["lint", "typecheck", "test"], [],
+                               "src/search.ts"), runner)  # fmt: skip
+        finally:
+            runner.close_workers()
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -13,9 +13,10 @@ import inspect
 import logging
 import time
 import warnings
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio
 import anyio.from_thread
@@ -27,6 +28,9 @@ from pydantic import BaseModel, Field
 
 from mcp_backend import __version__
 from mcp_backend.workspace import Workspace, WorkspaceError
+
+if TYPE_CHECKING:
+    from mcp_backend.quality.workers import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -405,8 +409,51 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
         return tool_result(report, render_markdown(report))
 
 
+# Each server's warm tsc/eslint workers for run_quality_loop (quality/workers.py): the pool is
+# created by the first call (importing it costs start-up time) and closed with the server.
+QUALITY_WORKER_POOLS: "weakref.WeakKeyDictionary[MCPServer, list[WorkerPool]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def quality_worker_pool(mcp: MCPServer) -> "WorkerPool | None":
+    """The server's pool of warm quality-loop workers, once a call has created it."""
+    pools = QUALITY_WORKER_POOLS.get(mcp)
+    return pools[0] if pools else None
+
+
+def close_workers_with_server(mcp: MCPServer, pools: "list[WorkerPool]") -> None:
+    """End the warm workers when the server stops: stdin EOF (stdio), HTTP shutdown, or an
+    in-process client leaving all pass through the protocol server's lifespan. Workers also exit
+    when their stdin closes, and at interpreter exit, should this hook be missing."""
+    lowlevel = getattr(mcp, "_lowlevel_server", None)
+    inner = getattr(lowlevel, "lifespan", None)
+    if lowlevel is None or inner is None:  # pragma: no cover - a future SDK layout
+        logger.warning("no server lifespan to end the quality loop's workers with")
+        return
+    active: list[object] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(server: Any) -> AsyncIterator[Any]:
+        token = object()
+        active.append(token)
+        try:
+            async with inner(server) as state:
+                yield state
+        finally:
+            active.remove(token)
+            if not active and pools:  # the last user of the server is gone
+                await pools[0].aclose()
+
+    lowlevel.lifespan = lifespan
+
+
 def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp_backend.quality.models import LoopReport, StageName
+
+    pools: list[WorkerPool] = []
+    QUALITY_WORKER_POOLS[mcp] = pools
+    close_workers_with_server(mcp, pools)
 
     @mcp.tool(
         title="Run the quality loop",
@@ -477,7 +524,11 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
                 with contextlib.suppress(Exception):
                     await ctx.report_progress(done, total, message)
 
-        report = await run_loop(request, progress)
+        if not pools:
+            from mcp_backend.quality.workers import WorkerPool
+
+            pools.append(WorkerPool())
+        report = await run_loop(request, progress, workers=pools[0])
         return tool_result(report, render_markdown(report))
 
 

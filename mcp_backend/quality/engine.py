@@ -1,7 +1,9 @@
 """The quality loop's entry point: detect, plan, run the stages in parallel, report.
 
-`run_quality_loop(LoopRequest, on_progress) -> LoopReport`. Cancelling the caller's anyio
-scope ends every running tool's process group before the cancellation propagates.
+`run_quality_loop(LoopRequest, on_progress, workers) -> LoopReport`. Cancelling the caller's
+anyio scope ends every running tool's process group before the cancellation propagates.
+A long-lived caller (the MCP server) passes its `WorkerPool`: the type check and lint stages
+it can serve then run in warm workers (see workers.py); without a pool every stage is a CLI run.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from mcp_backend.quality.models import (
 )
 from mcp_backend.quality.plan import plan
 from mcp_backend.quality.run import base_result, child_environment, run_process, run_stage
+from mcp_backend.quality.workers import WorkerPool, run_stage_warm
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +71,13 @@ def review_engine_available() -> bool:
 
 
 async def run_quality_loop(
-    request: LoopRequest, on_progress: ProgressCallback | None = None
+    request: LoopRequest,
+    on_progress: ProgressCallback | None = None,
+    workers: WorkerPool | None = None,
 ) -> LoopReport:
-    """Lint, format check, type check, security review and tests on `request.root`."""
+    """Lint, format check, type check, security review and tests on `request.root`.
+
+    `workers`: the caller's pool of warm workers (long-lived processes only), or None."""
     started = time.monotonic()
     root = request.root.resolve()
     if not root.is_dir():
@@ -96,7 +103,7 @@ async def run_quality_loop(
             security_available=review_engine_available(),
         )
         stages = plan(project, options)
-        results = await _execute(stages, request, project, on_progress)
+        results = await _execute(stages, request, project, on_progress, workers)
     return build_report(root, project, results, request, notes, time.monotonic() - started)
 
 
@@ -108,6 +115,7 @@ async def _execute(
     request: LoopRequest,
     project: Project,
     on_progress: ProgressCallback | None,
+    workers: WorkerPool | None = None,
 ) -> list[StageResult]:
     results: dict[str, StageResult] = {}
     finished = {stage.id: anyio.Event() for stage in stages}
@@ -141,7 +149,7 @@ async def _execute(
                 else:
                     await report_progress(f"{stage.id}: running {stage.tool}")
                     try:
-                        result = await _run_cancellable(stage, request, project, running)
+                        result = await _run_cancellable(stage, request, project, running, workers)
                     except Exception as exc:  # a bug of ours: one stage errors, the loop goes on
                         logger.exception("stage %s failed unexpectedly", stage.id)
                         result = base_result(stage)
@@ -164,7 +172,11 @@ async def _execute(
 
 
 async def _run_cancellable(
-    stage: Stage, request: LoopRequest, project: Project, running: dict[str, anyio.CancelScope]
+    stage: Stage,
+    request: LoopRequest,
+    project: Project,
+    running: dict[str, anyio.CancelScope],
+    workers: WorkerPool | None = None,
 ) -> StageResult:
     """Run a stage in a scope fail_fast can cancel (an outer cancellation still propagates)."""
     result: StageResult | None = None
@@ -173,6 +185,10 @@ async def _run_cancellable(
         try:
             if stage.in_process:
                 result = await run_security_stage(stage, request, project)
+            elif workers is not None and stage.worker is not None:
+                result = await run_stage_warm(
+                    workers, stage, request.timeout_s, request.output_cap_bytes, request.tail_chars
+                )
             else:
                 result = await run_stage(
                     stage, request.timeout_s, request.output_cap_bytes, request.tail_chars

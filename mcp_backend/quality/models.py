@@ -103,6 +103,24 @@ class Project(_Model):
 
 # ---------------------------------------------------------------- plan
 
+WorkerTool = Literal["tsc", "eslint"]
+
+
+class WorkerSpec(_Model):
+    """What a warm worker needs to give exactly the result of the stage's command.
+
+    Used only by long-lived processes (the MCP server), see quality/workers.py; the plan stays
+    the command, and the worker declines whatever it cannot reproduce."""
+
+    tool: WorkerTool
+    bin: str = Field(description="The CLI the worker stands in for; it loads that package.")
+    args: list[str] = Field(
+        default_factory=list, description="tsc: the CLI arguments (after the executable)."
+    )
+    patterns: list[str] = Field(default_factory=list, description="eslint: what to lint.")
+    cache_location: str | None = Field(default=None, description="eslint: --cache-location.")
+    fix: bool = Field(default=False, description="eslint: --fix.")
+
 
 class Stage(_Model):
     """One command of the loop, decided before anything runs."""
@@ -127,6 +145,9 @@ class Stage(_Model):
     )
     notes: list[str] = Field(default_factory=list)
     in_process: bool = Field(default=False, description="Runs inside our process (security).")
+    worker: WorkerSpec | None = Field(
+        default=None, description="A warm worker may run this stage instead of argv."
+    )
 
 
 class PlanOptions(_Model):

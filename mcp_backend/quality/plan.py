@@ -19,6 +19,7 @@ from mcp_backend.quality.models import (
     PythonProject,
     Stage,
     StageName,
+    WorkerSpec,
 )
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -409,10 +410,20 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
 
     if name == "lint":
         if "eslint" in node.tools:
-            args = ["-f", "json", "--cache", "--cache-location", f"{cache}/eslintcache"]
+            cache_file = f"{cache}/eslintcache"
+            args = ["-f", "json", "--cache", "--cache-location", cache_file]
             stage.modifies_files = options.fix
             stage.notes.append("eslint --cache: unchanged files are not re-linted")
-            return use_bin("eslint", [*args, *(["--fix"] if options.fix else []), *paths], "eslint")
+            use_bin("eslint", [*args, *(["--fix"] if options.fix else []), *paths], "eslint")
+            if stage.error is None:
+                stage.worker = WorkerSpec(
+                    tool="eslint",
+                    bin=stage.argv[0],
+                    patterns=paths,
+                    cache_location=cache_file,
+                    fix=options.fix,
+                )
+            return stage
         if "biome" in node.tools:
             stage.modifies_files = options.fix
             return use_bin(
@@ -447,7 +458,7 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
                 return use_script(script, "tsc")  # tsc's text output parses either way
             extra = [w for w in (words or [])[1:] if w not in ("--noEmit", "--pretty")]
             stage.notes.append(f"tsc --incremental: build info kept in {cache}")
-            return use_bin(
+            use_bin(
                 "tsc",
                 [
                     "--noEmit",
@@ -460,6 +471,11 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
                 ],
                 "tsc",
             )
+            if stage.error is None and not extra:
+                # The default tsconfig.json and nothing else: a warm worker can match it (a
+                # custom project or other flags keep the CLI).
+                stage.worker = WorkerSpec(tool="tsc", bin=stage.argv[0], args=stage.argv[1:])
+            return stage
         typecheck_script = next((s for s in TYPECHECK_SCRIPTS if s in scripts), None)
         if typecheck_script:
             return use_script(typecheck_script, "tsc")

@@ -56,6 +56,11 @@ def _diagnostic_line(diagnostic: Diagnostic) -> str:
     return f"{_where(diagnostic)}: {diagnostic.severity}: {code}{diagnostic.message}{fix}"
 
 
+def ran_in_worker(result: StageResult) -> bool:
+    """A warm worker served the stage (its command is the equivalent CLI run)."""
+    return any(note.startswith("warm worker: ran") for note in result.notes)
+
+
 def render_markdown(report: LoopReport) -> str:
     lines = [f"## Quality loop: {report.status}", "", report.headline, ""]
     if report.fix_first:
@@ -74,7 +79,8 @@ def render_markdown(report: LoopReport) -> str:
         if result.status in ("passed", "skipped"):
             continue
         lines += ["", f"### {result.id}: {result.status}", ""]
-        lines.append(f"`{shlex.join(result.command)}` (in `{result.cwd}`)")
+        worker = " — ran in a warm worker, same result" if ran_in_worker(result) else ""
+        lines.append(f"`{shlex.join(result.command)}` (in `{result.cwd}`){worker}")
         if result.reason:
             lines += ["", result.reason]
         shown = result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]
@@ -108,7 +114,8 @@ def render_text(report: LoopReport, verbose: bool = False) -> str:
             continue
         if not result.diagnostics and not result.output_tail and not result.reason:
             continue
-        lines += ["", f"── {result.id} ({result.status}) ── {shlex.join(result.command)}"]
+        worker = " (ran in a warm worker)" if ran_in_worker(result) else ""
+        lines += ["", f"── {result.id} ({result.status}) ── {shlex.join(result.command)}{worker}"]
         if result.reason:
             lines.append(f"   {result.reason}")
         for diagnostic in result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]:

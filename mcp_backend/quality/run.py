@@ -264,10 +264,7 @@ async def run_stage(
 ) -> StageResult:
     """Run one planned external stage and turn its outcome into a StageResult."""
     result = base_result(stage)
-    if stage.report_file is not None:
-        stage.report_file.unlink(missing_ok=True)  # never read a previous run's report
-    for directory in _cache_dirs(stage):
-        directory.mkdir(parents=True, exist_ok=True)
+    prepare_stage(stage)
     try:
         outcome = await run_process(
             stage.argv, stage.cwd, child_environment(stage.env), timeout_s, stdout_cap
@@ -278,6 +275,26 @@ async def run_stage(
     except OSError as exc:
         result.status, result.reason = "error", f"could not start `{stage.argv[0]}`: {exc}"
         return result
+    return outcome_result(stage, result, outcome, timeout_s, stdout_cap, tail_chars)
+
+
+def prepare_stage(stage: Stage) -> None:
+    """Before a stage runs: no previous report to misread, cache directories in place."""
+    if stage.report_file is not None:
+        stage.report_file.unlink(missing_ok=True)  # never read a previous run's report
+    for directory in _cache_dirs(stage):
+        directory.mkdir(parents=True, exist_ok=True)
+
+
+def outcome_result(
+    stage: Stage,
+    result: StageResult,
+    outcome: ProcessOutcome,
+    timeout_s: float,
+    stdout_cap: int,
+    tail_chars: int,
+) -> StageResult:
+    """Fill `result` from what the tool did (its exit code and output, or the time limit)."""
     result.duration_s = round(outcome.duration_s, 3)
     result.exit_code = outcome.exit_code
     if outcome.timed_out:
