@@ -61,6 +61,8 @@ async def test_typescript_project_counts_equal_the_tools_run_directly(
     assert tests.counts.tests_failed == vitest["numFailedTests"] == 1
     assert tests.diagnostics[0].file == "test/catalog.test.ts"
     assert fmt.status == "skipped"  # no formatter configured in this project
+    # No worker pool (the one-shot CLI): every stage is its command, run as a process.
+    assert not any(n.startswith("warm worker") for s in report.stages for n in s.notes)
     assert report.status == "failed"
     # A warm re-run uses the caches (eslint --cache, tsc --incremental) and agrees.
     again = await run_loop(ts_catalog, stages=["lint", "typecheck"])

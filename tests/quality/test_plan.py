@@ -263,3 +263,24 @@ def test_read_only_project_runs_its_tools_without_caches() -> None:
     assert "--no-cache" in stages["lint"].argv and "--no-cache" in stages["format"].argv
     assert "--cache-dir" in stages["typecheck"].argv
     assert "--ff" not in stages["test"].argv and "no:cacheprovider" in stages["test"].argv
+
+
+def test_only_the_plain_tsc_and_eslint_runs_are_marked_for_warm_workers() -> None:
+    stages = by_id(plan(Project(root=ROOT, node=[node_project()]), options(fix=True)))
+    lint, types = stages["lint"], stages["typecheck"]
+    assert lint.worker is not None and types.worker is not None
+    assert (lint.worker.tool, lint.worker.bin) == ("eslint", lint.argv[0])
+    assert lint.worker.patterns == ["."] and lint.worker.fix
+    assert lint.worker.cache_location == lint.argv[lint.argv.index("--cache-location") + 1]
+    # The worker gets exactly the CLI's arguments; the plan's command stays the command.
+    assert (types.worker.tool, types.worker.args) == ("tsc", types.argv[1:])
+    assert all(stages[name].worker is None for name in ("format", "test", "security"))
+    # A custom project file, a build script or a missing binary keep the CLI.
+    custom = node_project(scripts={"typecheck": "tsc --noEmit -p tsconfig.build.json"})
+    [typecheck] = plan(Project(root=ROOT, node=[custom]), options(stages=["typecheck"]))
+    assert "-p" in typecheck.argv and typecheck.worker is None
+    built = node_project(scripts={"typecheck": "tsc -b"})
+    [typecheck] = plan(Project(root=ROOT, node=[built]), options(stages=["typecheck"]))
+    assert typecheck.worker is None
+    missing = node_project(bins={})
+    assert all(s.worker is None for s in plan(Project(root=ROOT, node=[missing]), options()))
