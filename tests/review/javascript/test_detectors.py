@@ -274,3 +274,103 @@ def test_sql_fragments_built_from_request_data(source: str) -> None:
 def test_sql_fragment_with_parameters_is_fine() -> None:
     source = "const q = repo.createQueryBuilder('u').where('u.email = :email', { email });"
     assert "sql-string-query" not in rules_in(source, "src/a.ts")
+
+
+@pytest.mark.parametrize(
+    ("file", "source"),
+    [
+        # A function argument spliced where SQL expects a value: the caller may pass anything.
+        (
+            "src/users.js",
+            "function byName(name) {\n"
+            '  return db.query("SELECT * FROM users WHERE name = \'" + name + "\'");\n'
+            "}",
+        ),
+        (
+            "src/users.ts",
+            "export function byId(id: string) {\n"
+            "  return pool.query(`SELECT * FROM users WHERE id = ${id}`);\n"
+            "}",
+        ),
+        (
+            "src/purge.js",
+            "function purge(days) {\n"
+            "  return knex('logs').whereRaw(`created_at < NOW() - INTERVAL '${days} days'`);\n"
+            "}",
+        ),
+        (
+            "src/ids.js",
+            "function load(ids) {\n"
+            "  return db.query(`SELECT * FROM items WHERE id IN (${ids.join(',')})`);\n"
+            "}",
+        ),
+        # Parameters beside the text do not excuse a value quoted into it.
+        (
+            "src/t.js",
+            "function find(a, b) {\n"
+            "  return db.query(`SELECT * FROM t WHERE a = $1 AND b = '${b}'`, [a]);\n"
+            "}",
+        ),
+    ],
+)
+def test_sql_values_spliced_from_arguments(file: str, source: str) -> None:
+    assert "sql-string-query" in rules_in(source, file)
+
+
+@pytest.mark.parametrize(
+    ("file", "source"),
+    [
+        # Table names from a constants object, values as parameters.
+        (
+            "src/store.js",
+            "const T = { users: 'users' };\n"
+            "async function exists(email) {\n"
+            "  return db.raw(`SELECT EXISTS (SELECT 1 FROM ${T.users} WHERE email = ?) AS "
+            "present`, [email]);\n"
+            "}",
+        ),
+        # A query built by the query builder, extended with a clause.
+        (
+            "src/store.js",
+            "async function upsert(rows) {\n"
+            "  const insert = knex('hits').insert(rows).toQuery();\n"
+            "  await knex.raw(`${insert} ON CONFLICT (id) DO UPDATE SET n = hits.n + 1`);\n"
+            "}",
+        ),
+        # A sort direction and a sub-query the code built itself.
+        (
+            "src/store.js",
+            "function list(direction) {\n"
+            "  return db.query(`SELECT * FROM users ORDER BY name ${direction}`);\n"
+            "}",
+        ),
+        (
+            "src/store.js",
+            "function update(sub) {\n"
+            "  const query = `UPDATE subs, (${sub}) AS c SET subs.offer = c.offer WHERE c.id = "
+            "subs.id`;\n"
+            "  return knex.raw(query);\n"
+            "}",
+        ),
+        # `${table}.column` is a column reference; a typed number cannot inject.
+        (
+            "src/store.js",
+            "function join(table) {\n"
+            "  return knex.raw(`LEFT JOIN tags ON tags.id = ${table}.tag_id`);\n"
+            "}",
+        ),
+        (
+            "src/purge.ts",
+            "export function purge(days: number) {\n"
+            "  return knex('logs').whereRaw(`created_at < NOW() - INTERVAL '${days} days'`);\n"
+            "}",
+        ),
+        (
+            "src/rank.js",
+            "const SYSTEM = { name: 'system' };\n"
+            "const q = db.raw(`CASE WHEN id = -1 THEN '${SYSTEM.name}' ELSE name END`);",
+        ),
+    ],
+)
+def test_sql_identifiers_and_fragments_built_in_code_are_fine(file: str, source: str) -> None:
+    assert "sql-string-query" not in rules_in(source, file)

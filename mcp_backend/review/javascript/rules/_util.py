@@ -14,9 +14,10 @@ SQL_TEXT = re.compile(
     r"|\b(select\s.+\sfrom|where\s+\w+\s*(=|like|in\b)|order\s+by|group\s+by|values\s*\()",
     re.IGNORECASE | re.DOTALL,
 )
-# Interpolations that are not data: module constants, placeholder lists, numbers.
+# Interpolations that are not data: module constants (and their fields: `T.users`,
+# `SYSTEM_USER.name`), placeholder lists, numbers.
 SAFE_INTERPOLATION = re.compile(
-    r"^([A-Z][A-Z0-9_]*(\.[A-Z][A-Z0-9_]*)*|\d+|placeholders?|\w*[Pp]laceholders?|"
+    r"^([A-Z][A-Z0-9_]*(\.[A-Za-z_]\w*)*|\d+|placeholders?|\w*[Pp]laceholders?|"
     r"\w+\.map\(.*['\"`](\?|\$).*\)\.join\(.*\)|(this\.)?(table|tableName|TABLE)\w*)$",
     re.DOTALL,
 )

@@ -1,12 +1,17 @@
 """sql-string-query: SQL built with template literals or `+` reaching a query sink.
 
 Tagged templates (sql`...`, Prisma $queryRaw`...`, postgres.js) are parameterised and safe.
+Request data spliced anywhere is reported. Other values only where SQL expects a value (after
+`=`, `LIKE`, `IN (`, `VALUES (`, `LIMIT`, inside quotes): real code splices table names,
+sort directions and whole sub-queries it built itself, and passes the values as parameters.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.rules._util import (
@@ -85,6 +90,15 @@ SAFE_TAG_NAMES = frozenset({"sql", "$queryRaw", "$executeRaw", "SQL", "raw"})
 SAFE_TAGS = frozenset({"sql", "Prisma.sql", "$queryRaw", "$executeRaw", "SQL", "raw", "db.sql"})
 
 SQL_NAMES = SINKS | BUILDER_METHODS | SAFE_TAG_NAMES
+# SQL text that ends where a value goes: a comparison, LIKE, LIMIT/OFFSET, an IN/VALUES list.
+VALUE_BEFORE = re.compile(
+    r"(=|<|>|\blike|\bilike|\blimit|\boffset|\bbetween|\bin\s*\(|\bvalues\s*\(|\binterval)\s*$",
+    re.IGNORECASE,
+)
+LIST_OPENER = re.compile(r"\b(in|values)\s*\($", re.IGNORECASE)
+NUMERIC_CAST = re.compile(
+    r"^(Number|parseInt|parseFloat|Math\.\w+|BigInt)\(|^\+\w|\.(length|toFixed\(.*\))$"
+)
 
 
 class SqlStringQuery:
@@ -152,6 +166,22 @@ class SqlStringQuery:
             ]
             if not risky:
                 continue
+            from_request = any(ctx.is_request_data(part) for part in risky)
+            if not from_request:
+                # Not request data: only a value spliced where SQL expects one counts, and not
+                # when the call passes parameters beside the text (then the splices are
+                # identifiers or fragments) unless the value is quoted into the text.
+                has_params = len(call.args) > 1
+                valued = _value_parts(ctx, first)
+                risky = [
+                    part
+                    for part in risky
+                    if part.id in valued
+                    and (not has_params or valued[part.id])
+                    and not _numeric(ctx, part)
+                ]
+                if not risky:
+                    continue
             if call.name in {
                 "get",
                 "all",
@@ -164,7 +194,6 @@ class SqlStringQuery:
                 "sql",
             } and not SQL_TEXT.search(text):
                 continue
-            from_request = any(ctx.is_request_data(part) for part in risky)
             yield ctx.finding(
                 RULE,
                 call.node,
@@ -175,6 +204,76 @@ class SqlStringQuery:
                 severity="critical" if from_request else "high",
                 confidence="high" if from_request else "medium",
             )
+
+
+def _pieces(ctx: JsFileContext, node: Node) -> list[str | Node]:
+    """A template literal or `+` chain as its constant texts and dynamic nodes, in order."""
+    if node.type == "template_string":
+        out: list[str | Node] = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                out.extend(child.named_children)
+            else:
+                out.append(ctx.text(child))
+        return out
+    if node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        return (_pieces(ctx, left) if left is not None else []) + (
+            _pieces(ctx, right) if right is not None else []
+        )
+    if node.type == "string":
+        return [ctx.text(node)[1:-1]]
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _pieces(ctx, node.named_children[0])
+    return [node]
+
+
+def _value_parts(ctx: JsFileContext, node: Node) -> dict[int, bool]:
+    """Dynamic parts in a value position, by node id, with True when quoted into the text
+    (`'${name}'`). Table names, column lists, sort directions and sub-queries are not values."""
+    found: dict[int, bool] = {}
+    before = ""
+    pieces = _pieces(ctx, node)
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, str):
+            before += piece
+            continue
+        after = pieces[index + 1] if index + 1 < len(pieces) else ""
+        if isinstance(after, str) and re.match(r"\.\w", after):
+            before += "x"
+            continue  # `${table}.column`: a table name
+        quoted = before.count("'") % 2 == 1
+        tail = before.rstrip()
+        in_list = False
+        if tail.endswith(","):
+            opener = tail.rfind("(")
+            in_list = (
+                opener != -1
+                and ")" not in tail[opener:]
+                and bool(LIST_OPENER.search(tail[: opener + 1]))
+            )
+        if quoted or in_list or VALUE_BEFORE.search(tail):
+            found[piece.id] = quoted
+        before += "x"
+    return found
+
+
+def _numeric(ctx: JsFileContext, part: Node) -> bool:
+    """A number cannot inject: `Number(x)`, `x.length`, or a TypeScript `x: number` parameter."""
+    text = ctx.text(part).strip()
+    if NUMERIC_CAST.search(text):
+        return True
+    if part.type != "identifier":
+        return False
+    function = ctx.enclosing_function(part)
+    params = function.child_by_field_name("parameters") if function is not None else None
+    for param in params.named_children if params is not None else []:
+        pattern = param.child_by_field_name("pattern")
+        annotation = param.child_by_field_name("type")
+        if pattern is not None and annotation is not None and ctx.text(pattern) == text:
+            return ctx.text(annotation).lstrip(":").strip() in {"number", "bigint"}
+    return False
 
 
 DETECTOR = SqlStringQuery()
