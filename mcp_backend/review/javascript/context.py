@@ -50,6 +50,26 @@ REQUEST_DATA_RE = re.compile(
     r"|\bctx\s*\.\s*(?:request\s*\.\s*body|query|params)\b"
 )
 _WORD_RE = re.compile(r"[A-Za-z_$][\w$]*")
+# Functions whose result is still the data given to them (methods called on the data itself,
+# `name.trim()`, keep it anyway). `schema.parse(body)` is not one: it validates.
+_PASS_THROUGH = frozenset(
+    {
+        "path.join",
+        "path.resolve",
+        "path.normalize",
+        "join",
+        "resolve",
+        "String",
+        "decodeURIComponent",
+        "decodeURI",
+        "JSON.parse",
+        "JSON.stringify",
+        "Buffer.from",
+        "Object.assign",
+        "structuredClone",
+        "util.format",
+    }
+)
 _HANDLER_REQ_PARAMS = frozenset({"req", "request", "_req"})
 _HANDLER_RES_PARAMS = frozenset({"res", "response", "reply", "_res", "rep", "h"})
 TEST_PATH_RE = re.compile(
@@ -336,20 +356,43 @@ class JsFileContext:
                     if pattern is not None:
                         names.add(self.text(pattern))
         declarators = self.descendants(
-            function, "[(variable_declarator) (assignment_expression)] @d", "d"
+            function,
+            "[(variable_declarator) (assignment_expression) (for_in_statement)] @d",
+            "d",
         )
         for _ in range(2):  # two passes follow one level of copying (`const x = body.x`)
             for declarator in declarators:
-                is_assignment = declarator.type == "assignment_expression"
+                # `for (const id of req.body.ids)` binds each element like an assignment.
+                is_assignment = declarator.type != "variable_declarator"
                 target = declarator.child_by_field_name("left" if is_assignment else "name")
                 value = declarator.child_by_field_name("right" if is_assignment else "value")
                 if target is None or value is None:
                     continue
-                if self.mentions_request_data(self.text(value), names):
+                if self.mentions_request_data(self.text(value), names) and not self._launders(
+                    value, names
+                ):
                     names.update(self.bound_names(target))
         result = frozenset(names)
         self._taint[function.id] = result
         return result
+
+    def _launders(self, value: Node, tainted: set[str]) -> bool:
+        """`const file = await files.get(fileId)` holds what another function returned (a record,
+        a sanitised value), not the request data passed to it. Methods of the data itself
+        (`name.trim()`, `c.req.json()`) and pass-through helpers (`path.join`) keep it."""
+        while (
+            value.type in {"await_expression", "parenthesized_expression"} and value.named_children
+        ):
+            value = value.named_children[0]
+        if value.type != "call_expression":
+            return False
+        callee = value.child_by_field_name("function")
+        if callee is None:
+            return False
+        callee_text = self.text(callee)
+        if self.mentions_request_data(callee_text, tainted):
+            return False
+        return "".join(callee_text.split()) not in _PASS_THROUGH
 
     def bound_names(self, pattern: Node) -> list[str]:
         if pattern.type == "identifier":

@@ -411,7 +411,7 @@ class _Linker:
             mounted_prefix=prefix,
             auth=self._protection(protections["auth"], mounted_here),
             authz=self._protection(protections["authz"], mounted_here),
-            validation=self._protection(protections["validation"], False),
+            validation=_validation(protections["validation"], handler),
             rate_limit=self._protection(protections["rate_limit"], mounted_here),
             public_by_design=public_reason(full, handler_name),
             reads_request_data=bool(handler.get("reads")),
@@ -620,6 +620,19 @@ class _Linker:
                 tested=self.is_tested(full),
             )
         )
+
+
+def _validation(evidence: list[Evidence], handler: dict[str, Any]) -> Protection:
+    """Absent only when the handler uses the raw request data itself (a query, a path, a
+    command, a spread into a record); handed to a project function, it may be checked there."""
+    if evidence:
+        return Protection(status="present", evidence=_dedupe(evidence))
+    if handler.get("reads") and not handler.get("raw_use"):
+        return Protection(
+            status="unknown",
+            note="request data handed to other functions, not used as-is in the handler",
+        )
+    return Protection(status="absent")
 
 
 def _plugin_framework(frameworks: set[str]) -> str:

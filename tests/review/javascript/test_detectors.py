@@ -374,3 +374,22 @@ def test_sql_values_spliced_from_arguments(file: str, source: str) -> None:
 )
 def test_sql_identifiers_and_fragments_built_in_code_are_fine(file: str, source: str) -> None:
     assert "sql-string-query" not in rules_in(source, file)
+
+
+def test_a_record_loaded_with_request_data_is_not_request_data() -> None:
+    loaded = (
+        "app.get('/files/:id', async (req, res) => {\n"
+        "  const file = await files.get(req.params.id);\n"
+        "  const folder = file.folder;\n"
+        "  res.sendFile(path.join(ROOT, folder, file.name));\n"
+        "});\n"
+    )
+    assert "path-traversal" not in rules_in(loaded)
+    passed_through = (
+        "app.get('/files', (req, res) => {\n"
+        "  const name = decodeURIComponent(req.query.name);\n"
+        "  const target = path.join(ROOT, name);\n"
+        "  res.sendFile(target);\n"
+        "});\n"
+    )
+    assert "path-traversal" in rules_in(passed_through)

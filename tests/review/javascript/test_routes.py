@@ -426,3 +426,73 @@ def test_fastify_inline_plugin_with_prefix_and_hook() -> None:
     )
     assert routes["DELETE /api/projects/:id"].auth.status == "present"
     assert routes["GET /health"].auth.status == "absent"
+
+
+def test_raw_request_data_is_unvalidated_only_where_the_handler_uses_it() -> None:
+    routes = inventory(
+        {
+            "src/routes/bank.js": (
+                "const express = require('express');\n"
+                "const bank = require('../services/bank');\n"
+                "const app = express();\n"
+                "app.post('/link', async (req, res) => {\n"
+                "  const { institutionId } = req.body || {};\n"
+                "  const { link } = await bank.createLink({ institutionId });\n"
+                "  res.send({ link });\n"
+                "});\n"
+                "app.post('/notes', async (req, res) => {\n"
+                "  const note = await Note.create(req.body);\n"
+                "  res.status(201).json(note);\n"
+                "});\n"
+                "app.post('/tags', async (req, res) => {\n"
+                "  const { name } = req.body;\n"
+                "  await db.query('INSERT INTO tags (name) VALUES ($1)', [name]);\n"
+                "  res.status(201).end();\n"
+                "});\n"
+                "app.put('/profile', async (req, res) => {\n"
+                "  await users.update(req.user.id, { ...req.body });\n"
+                "  res.end();\n"
+                "});\n"
+                "app.post('/restock', async (req, res) => {\n"
+                "  for (const id of req.body.ids) {\n"
+                "    await pool.query('UPDATE items SET stock = stock + 1 WHERE id = $1', [id]);\n"
+                "  }\n"
+                "  res.end();\n"
+                "});\n"
+            ),
+        }
+    )
+    handed_on = routes["POST /link"]
+    assert handed_on.reads_request_data
+    assert handed_on.validation.status == "unknown"
+    for used_as_is in ("POST /notes", "POST /tags", "PUT /profile", "POST /restock"):
+        assert routes[used_as_is].validation.status == "absent", used_as_is
+
+
+def test_nestjs_scalar_body_fields_are_not_a_raw_body() -> None:
+    routes = inventory(
+        {
+            "src/users.controller.ts": (
+                "import { Body, Controller, Post, Query, Get } from '@nestjs/common';\n"
+                "@Controller('users')\n"
+                "export class UsersController {\n"
+                "  constructor(private readonly users: UsersService) {}\n"
+                "  @Post('password/reset-request')\n"
+                "  requestReset(@Body('email') email: string) {\n"
+                "    return this.users.sendResetMail(email);\n"
+                "  }\n"
+                "  @Get('search')\n"
+                "  search(@Query('q') q?: string) { return this.users.search(q); }\n"
+                "  @Post('domains')\n"
+                "  addDomain(@Body() body: { domain: string }) {\n"
+                "    return this.users.addDomain(body.domain);\n"
+                "  }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert not routes["POST /users/password/reset-request"].reads_request_data
+    assert not routes["GET /users/search"].reads_request_data
+    # An inline type is erased at run time: no pipe can check it.
+    assert routes["POST /users/domains"].reads_request_data
+    assert routes["POST /users/domains"].validation.status == "absent"

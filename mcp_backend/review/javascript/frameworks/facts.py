@@ -13,6 +13,7 @@ Facts (all JSON):
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -55,6 +56,50 @@ _CAST_READ = re.compile(
     r"\b(parseInt|parseFloat|Number|Boolean|Math\.\w+)\(\s*(req|request)\.query(\.\w+|\[[^\]]+\])"
 )
 _RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
+# Where raw request data does harm when used unchecked: a database call (by the client,
+# a query builder chain or a Model), a file path, a shell command, code built at run time.
+_DB_ROOT = re.compile(
+    r"^(this\.|fastify\.|app\.|server\.)?(prisma|db|pg|mysql|mongo|knex|pool|client|conn|"
+    r"connection|sequelize|tx|trx|mongoose|supabase|"
+    r"em|entityManager|dataSource|collection|\w*[Rr]epo(sitory)?|\w*Model|get\w*Db\(\))\b"
+)
+_MODEL_CALL = re.compile(
+    r"^[A-Z]\w*(?<!Service)(?<!Controller)(?<!Helper)(?<!Utils)\.(find\w*|create\w*|insert\w*|"
+    r"update\w*|upsert\w*|delete\w*|destroy|remove|save|aggregate|count\w*|where|bulk\w*)$"
+)
+_FILE_OR_COMMAND = frozenset(
+    {
+        "sendFile",
+        "download",
+        "createReadStream",
+        "createWriteStream",
+        "readFile",
+        "readFileSync",
+        "writeFile",
+        "writeFileSync",
+        "appendFile",
+        "appendFileSync",
+        "unlink",
+        "unlinkSync",
+        "rm",
+        "rmSync",
+        "readdir",
+        "readdirSync",
+        "exec",
+        "execSync",
+        "spawn",
+        "spawnSync",
+        "execFile",
+        "execFileSync",
+        "eval",
+        "Function",
+    }
+)
+_PATH_CALL = re.compile(r"^path\.(join|resolve)$")
+_SPREAD_REQUEST = re.compile(
+    r"\.\.\.\s*(\(?\s*await\s+)?((req|request)\.(body|query)\b|c\.req\.(json|parseBody|query)\(|"
+    r"ctx\.request\.body\b)"
+)
 _DB_CALL = re.compile(
     r"\b(prisma|db|knex|pool|client|connection|sequelize|repository|repo|Model|mongoose|collection)\b[\w.]*\s*\("
     r"|\.(find\w*|create|insert\w*|update\w*|delete\w*|destroy|save|query|execute|aggregate|count\w*)\s*\(",
@@ -551,6 +596,8 @@ class FactExtractor:
         # `parseInt(req.query.page)` is converted on the spot: not raw data flowing on.
         if _READS_BODY.search(_CAST_READ.sub("", body)):
             facts["reads"] = True
+            if self._raw_use(function, body):
+                facts["raw_use"] = True
         if _LOADS_BY_ID.search(body) and _USES_ROUTE_ID.search(body):
             facts["loads_by_id"] = True
         if common.ownership_in(body):
@@ -564,6 +611,31 @@ class FactExtractor:
         if _DB_CALL.search(body):
             facts["db"] = True
         return facts
+
+    def _raw_use(self, function: Node, body: str) -> bool:
+        """Request data used as-is: in a database call, a file path, a command, code, or
+        spread into a record. Handed whole to a project function, it may be checked there."""
+        ctx = self.ctx
+        if _SPREAD_REQUEST.search(body):
+            return True
+        tainted = ctx.tainted_names(function)
+        calls = ctx.calls
+        start = bisect.bisect_left(calls, function.start_byte, key=lambda c: c.node.start_byte)
+        for call in calls[start:]:
+            if call.node.start_byte >= function.end_byte:
+                break
+            callee = call.callee
+            if not (
+                call.name in _FILE_OR_COMMAND
+                or _PATH_CALL.match(callee)
+                or _DB_ROOT.match(callee)
+                or _MODEL_CALL.match(callee)
+            ):
+                continue
+            args = call.node.child_by_field_name("arguments")
+            if args is not None and ctx.mentions_request_data(ctx.text(args), tainted):
+                return True
+        return False
 
     # ---- registrations --------------------------------------------------------------------
 

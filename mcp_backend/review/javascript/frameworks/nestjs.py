@@ -309,7 +309,9 @@ def _param_facts(ctx: JsFileContext, method: Node) -> dict[str, Any]:
             r"^[A-Z]\w*(Dto|DTO|Input|Request|Body|Payload|Query|Params|Args)\b", type_text
         ):
             dto_types.append(type_text.split("<")[0].split("[")[0])
-        elif kind in {"body", "query"}:
+        elif kind in {"body", "query"} and not any(_decorator_args(ctx, d) for d in decorators):
+            # The whole body or query without a DTO class; `@Body('email') email: string` is
+            # one scalar handed on, which a ValidationPipe would not check either way.
             raw = True
     out: dict[str, Any] = {}
     if dto_types:
