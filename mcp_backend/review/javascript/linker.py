@@ -704,6 +704,13 @@ def public_reason(path: str, handler: str) -> str | None:
         r"[\w-]*auth|[\w-]*oauth[\w-]*|authenticate|session|sessions|tokens?", last, re.I
     ):
         return f"public endpoint ({last})"  # POST /simple-auth, /api/auth, /sessions: the login
+    if re.fullmatch(
+        r"(needs[-_])?(setup|bootstrap)|(login|signin|sign-in|auth)[-_](methods|options|providers)",
+        last,
+        re.I,
+    ):
+        # First-run setup of a self-hosted app, and what the login page shows before sign-in.
+        return f"public endpoint ({last})"
     if re.search(
         r"(^|[._])(login|signin|register|signup|health\w*|forgotPassword|resetPassword)$",
         handler,

@@ -496,3 +496,96 @@ def test_nestjs_scalar_body_fields_are_not_a_raw_body() -> None:
     # An inline type is erased at run time: no pipe can check it.
     assert routes["POST /users/domains"].reads_request_data
     assert routes["POST /users/domains"].validation.status == "absent"
+
+
+def test_session_checks_delegated_to_a_helper_that_answers_401() -> None:
+    routes = inventory(
+        {
+            "src/util/session.js": (
+                "export function validateSession(req, res) {\n"
+                "  const session = sessions.get(req.headers['x-token']);\n"
+                "  if (!session) {\n"
+                "    res.status(401).send({ reason: 'unauthorized' });\n"
+                "    return null;\n"
+                "  }\n"
+                "  return session;\n"
+                "}\n"
+                "export const validateSessionMiddleware = async (req, res, next) => {\n"
+                "  const session = await validateSession(req, res);\n"
+                "  if (!session) {\n"
+                "    return;\n"
+                "  }\n"
+                "  res.locals = session;\n"
+                "  next();\n"
+                "};\n"
+                "export const parseBodyMiddleware = (req, res, next) => {\n"
+                "  if (!req.body) return;\n"
+                "  next();\n"
+                "};\n"
+            ),
+            "src/app-files.js": (
+                "import express from 'express';\n"
+                "import { validateSessionMiddleware, parseBodyMiddleware } from "
+                "'./util/session.js';\n"
+                "const app = express();\n"
+                "export { app as handlers };\n"
+                "app.use(parseBodyMiddleware);\n"
+                "app.post('/open', (req, res) => res.send(files.create(req.body.name)));\n"
+                "app.use(validateSessionMiddleware);\n"
+                "app.post('/rename', (req, res) => res.send(files.rename(req.body.name)));\n"
+            ),
+            "src/app-account.js": (
+                "import express from 'express';\n"
+                "import { validateSession } from './util/session.js';\n"
+                "const app = express();\n"
+                "export { app as handlers };\n"
+                "app.post('/change-password', (req, res) => {\n"
+                "  const session = validateSession(req, res);\n"
+                "  if (!session) return;\n"
+                "  changePassword(session.user_id, req.body.password);\n"
+                "  res.send({ status: 'ok' });\n"
+                "});\n"
+                "app.get('/me', (req, res) => {\n"
+                "  const session = validateSession(req, res);\n"
+                "  if (session) res.send(users.get(session.user_id));\n"
+                "});\n"
+                "app.get('/login-methods', (req, res) => res.send(methods()));\n"
+                "app.post('/bootstrap', (req, res) => res.send(bootstrap(req.body.password)));\n"
+                "app.post('/access', (req, res) => {\n"
+                "  const session = validateSession(req, res);\n"
+                "  if (!session) return;\n"
+                "  if (!isAdmin(session.user_id)) {\n"
+                "    res.status(400).send({\n"
+                '      details: "You don\'t have permissions over this file",\n'
+                "    });\n"
+                "    return;\n"
+                "  }\n"
+                "  res.send(grant(req.body.fileId));\n"
+                "});\n"
+            ),
+            "src/app.js": (
+                "import express from 'express';\n"
+                "import * as filesApp from './app-files.js';\n"
+                "import * as accountApp from './app-account.js';\n"
+                "const app = express();\n"
+                "app.use('/files', filesApp.handlers);\n"
+                "app.use('/account', accountApp.handlers);\n"
+            ),
+        }
+    )
+    assert routes["POST /files/open"].auth.status == "absent"  # a body check is not auth
+    assert routes["POST /files/rename"].auth.status == "present"
+    assert routes["POST /account/change-password"].auth.status == "present"
+    assert routes["GET /account/me"].auth.status == "present"
+    assert routes["POST /account/access"].authz.status == "present"
+    assert routes["GET /account/login-methods"].public_by_design
+    assert routes["POST /account/bootstrap"].public_by_design
+
+
+def test_strong_auth_names_may_end_in_middleware() -> None:
+    from mcp_backend.review.javascript.frameworks import common
+
+    assert common.strong_name_kinds("validateSessionMiddleware") == ("auth",)
+    assert common.strong_name_kinds("authMiddleware") == ("auth",)
+    assert common.strong_name_kinds("loggerMiddleware") == ()
+    assert common.strong_name_kinds("authRouter") == ()

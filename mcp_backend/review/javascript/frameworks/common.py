@@ -86,8 +86,13 @@ _ROLE_CHECK = re.compile(
     r"|!\s*[\w.]*\b(isAdmin|is_admin|isSuperuser|isStaff)\b|\.can\(|\bability\.",
     re.IGNORECASE,
 )
+# `const session = await validateSession(req, res); if (!session) return; next();`: the check
+# answered 401 itself and the middleware stops the chain.
+_STOPS_CHAIN = re.compile(r"if\s*\(\s*!\s*[\w.$]+\s*\)\s*\{?\s*return\s*(;|\}|\n|false\b|null\b)")
 _DENY_403 = re.compile(
-    r"\b403\b|Forbidden|ForbiddenException|AccessDenied|NotAllowed|Insufficient", re.IGNORECASE
+    r"\b403\b|Forbidden|ForbiddenException|AccessDenied|NotAllowed|Insufficient|\bdenied\b"
+    r"|(don'?t|do not|does not|doesn'?t) have (the )?permissions?|no permissions?\b|not permitted",
+    re.IGNORECASE,
 )
 _OWNERSHIP = re.compile(
     r"(owner\w*|user_?id|author\w*|created_?by)\s*(!==?|===?)\s*\w*\.?(user|currentUser|auth|session)"
@@ -144,9 +149,9 @@ _OUTCOME_WORDS = (
 
 
 _STRONG_AUTH_NAME = re.compile(
-    r"^(require|ensure|must|check|verify|validate|is|has)_?(auth\w*|logged_?in|login|user|jwt|"
-    r"token|session|signed_?in|valid_?token)$|^(auth|authenticate|authenticated|protect|protected|"
-    r"jwt_?auth|auth_?middleware|auth_?required|login_?required|passport_?jwt)$",
+    r"^((require|ensure|must|check|verify|validate|is|has)_?(auth\w*|logged_?in|login|user|jwt|"
+    r"token|session|signed_?in|valid_?token)|auth|authenticate|authenticated|protect|protected|"
+    r"jwt_?auth|auth_?required|login_?required|passport_?jwt)(_?middleware|_?mw)?$",
     re.IGNORECASE,
 )
 _STRONG_AUTHZ_NAME = re.compile(
@@ -231,7 +236,11 @@ def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
     # Substring checks first: the regular expressions below are too slow to run on every body.
     if not any(word in lower for word in _OUTCOME_WORDS):
         return ()
-    denies = _DENY_401.search(body) is not None or _DENY_403.search(body) is not None
+    denies = (
+        _DENY_401.search(body) is not None
+        or _DENY_403.search(body) is not None
+        or (_STOPS_CHAIN.search(body) is not None and "next()" in body.replace(" ", ""))
+    )
     about_identity = any(word in lower for word in _IDENTITY_WORDS)
     if denies and about_identity and _VERIFY.search(body):
         kinds.append("auth")
@@ -263,14 +272,28 @@ _CALLER_CHECK = re.compile(
     r"|\bjwt\.verify\s*\(|\bjwtVerify\s*\(|\bverifyToken\s*\(|\bverifyIdToken\s*\(",
     re.IGNORECASE,
 )
+# A project helper handed the request that answers 401 itself:
+# `const session = validateSession(req, res); if (!session) return;`
+_AUTH_HELPER_CALL = re.compile(
+    r"\b(validate|verify|check|require|ensure|get|authenticate)_?(session|user|auth\w*|token|caller)"
+    r"\w*\s*\(\s*(req|request|ctx|c)\b",
+    re.IGNORECASE,
+)
 
 
 def auth_check_in(body: str) -> bool:
     """A handler that checks the caller itself (`if (!req.user) return res.status(401)...`).
     A login handler that verifies a password and answers 401 is not one."""
-    return _CALLER_CHECK.search(body) is not None and bool(
-        re.search(r"\b401\b|Unauthori[sz]ed|Unauthenticated", body)
-    )
+    if _CALLER_CHECK.search(body) is not None and re.search(
+        r"\b401\b|Unauthori[sz]ed|Unauthenticated", body
+    ):
+        return True
+    helper = _AUTH_HELPER_CALL.search(body)
+    if helper is None:
+        return False
+    # Handed the response too, the helper answers 401 itself; otherwise the handler must stop.
+    answers = re.match(r"\s*,\s*(res|response|reply|c|ctx)\b", body[helper.end() :]) is not None
+    return answers or _STOPS_CHAIN.search(body) is not None
 
 
 def role_check_in(body: str) -> bool:
