@@ -393,3 +393,103 @@ def test_a_record_loaded_with_request_data_is_not_request_data() -> None:
         "});\n"
     )
     assert "path-traversal" in rules_in(passed_through)
+
+
+def test_secret_names_and_absence_markers_are_not_secrets() -> None:
+    names = (
+        "export const SecretName = {\n"
+        "  gocardless_secretKey: 'gocardless_secretKey',\n"
+        "  simplefin_accessKey: 'simplefin_accessKey',\n"
+        "};\n"
+    )
+    assert "hardcoded-secret" not in rules_in(names)
+    absent = "const clients = [{ id: 'editor', secret: 'not_available' }];"
+    assert "hardcoded-secret" not in rules_in(absent)
+    real = "const clients = [{ id: 'editor', secret: 'f81d4fae7dec11d0a765' }];"
+    assert "hardcoded-secret" in rules_in(real)
+
+
+def test_jwt_decoded_for_the_key_id_or_own_expiry_is_fine() -> None:
+    header = (
+        "const jwt = require('jsonwebtoken');\n"
+        "const headerOf = (token) => {\n"
+        "  const decoded = jwt.decode(token, { complete: true });\n"
+        "  if (!decoded) throw new Error('not a JWT');\n"
+        "  return decoded.header;\n"
+        "};\n"
+    )
+    assert "jwt-unverified" not in rules_in(header)
+    expiry = (
+        "const jwt = require('jsonwebtoken');\n"
+        "const isExpired = (token) => {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  if (!decoded) return true;\n"
+        "  return Math.floor(Date.now() / 1000) >= decoded.exp;\n"
+        "};\n"
+    )
+    assert "jwt-unverified" not in rules_in(expiry)
+    trusted = (
+        "const jwt = require('jsonwebtoken');\n"
+        "function currentUser(req) {\n"
+        "  const decoded = jwt.decode(req.headers.authorization.split(' ')[1]);\n"
+        "  if (decoded.exp < Date.now() / 1000) return null;\n"
+        "  return users.find(decoded.sub);\n"
+        "}\n"
+    )
+    assert "jwt-unverified" in rules_in(trusted)
+
+
+def test_a_fast_pre_hash_fed_to_bcrypt_is_fine() -> None:
+    pre_hash = (
+        "import bcrypt from 'bcrypt';\n"
+        "export async function hashPassword(password: string) {\n"
+        "  if (!/^[a-f0-9]{64}$/i.test(password)) {\n"
+        "    password = sha256(password);\n"
+        "  }\n"
+        "  return bcrypt.hash(password, 10);\n"
+        "}\n"
+        "export async function matches(password: string, stored: string) {\n"
+        "  return (await bcrypt.compare(password, stored)) || "
+        "bcrypt.compare(sha256(password), stored);\n"
+        "}\n"
+        "export function normalizePassword(password: string) {\n"
+        "  return sha256(password);\n"
+        "}\n"
+    )
+    assert "weak-password-hash" not in rules_in(pre_hash, "src/auth.ts")
+    stored = (
+        "import bcrypt from 'bcrypt';\n"
+        "export async function register(user: User, password: string) {\n"
+        "  user.password = sha256(password);\n"
+        "  await users.save(user);\n"
+        "}\n"
+        "export const check = (p: string, h: string) => bcrypt.compare(p, h);\n"
+    )
+    assert "weak-password-hash" in rules_in(stored, "src/auth.ts")
+    assert "weak-password-hash" in rules_in(
+        "const hash = createHash('sha256').update(password).digest('hex');", "src/auth.ts"
+    )
+
+
+def test_wildcard_cors_on_specs_and_images_is_fine() -> None:
+    spec = (
+        "app.get(`${root}/openapi.json`, (req, res) => {\n"
+        "  res.header('Access-Control-Allow-Origin', '*');\n"
+        "  res.json(definition);\n"
+        "});\n"
+    )
+    assert "cors-wildcard" not in rules_in(spec)
+    images = (
+        "module.exports = function handleImageSizes(req, res, next) {\n"
+        "  res.setHeader('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "};\n"
+    )
+    assert "cors-wildcard" not in rules_in(images)
+    api = (
+        "app.use('/api', (req, res, next) => {\n"
+        "  res.header('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "});\n"
+    )
+    assert "cors-wildcard" in rules_in(api)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.rules._util import pair_value
 from mcp_backend.review.model import Finding
@@ -16,6 +18,32 @@ REFLECT_FUNCTION = re.compile(
     r"(callback|cb|done)\s*\(\s*null\s*,\s*(true|origin)\s*\)|return\s+(true|origin)\s*;?\s*\}?\s*$",
     re.S,
 )
+
+
+# Responses meant for any site: API descriptions, images, fonts, static files.
+PUBLIC_ASSETS = re.compile(
+    r"openapi|swagger|api-?docs|static|assets?|images?|\bimg\b|fonts?|favicon|robots|thumbnails?"
+    r"|avatars?|icons?",
+    re.IGNORECASE,
+)
+
+
+def _serves_public_assets(ctx: JsFileContext, function: Node | None) -> bool:
+    """`*` is the point for a spec or an image endpoint: judged by the route path the handler
+    is registered on, or the middleware's name."""
+    if function is None:
+        return False
+    name = function.child_by_field_name("name")
+    holder = function.parent
+    if name is None and holder is not None and holder.type == "variable_declarator":
+        name = holder.child_by_field_name("name")
+    if name is not None and PUBLIC_ASSETS.search(ctx.text(name)):
+        return True
+    if holder is not None and holder.type == "arguments" and holder.named_children:
+        first = holder.named_children[0]
+        if first.type in {"string", "template_string"} and PUBLIC_ASSETS.search(ctx.text(first)):
+            return True
+    return False
 
 
 class CorsWildcard:
@@ -45,7 +73,7 @@ class CorsWildcard:
                 credentials = (
                     function is not None and "allow-credentials" in ctx.text(function).lower()
                 )
-                if value.strip("'\"") == "*":
+                if value.strip("'\"") == "*" and not _serves_public_assets(ctx, function):
                     yield ctx.finding(
                         RULE,
                         call.node,

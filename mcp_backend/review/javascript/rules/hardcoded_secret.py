@@ -29,7 +29,8 @@ KNOWN_TOKEN = re.compile(
 PLACEHOLDER = re.compile(
     r"^(\s*|\*+|[xX]+|\.\.\.|<[^>]+>|\$\{[^}]*\}|%\w|\{\{.*\}\}|[A-Z][A-Z0-9_]+|"
     r"(?i:(string|number|text|varchar|required|boolean|password|secret|token|hidden|undefined|null|"
-    r"none|true|false|bearer|basic|your[-_ ]\w*|change[-_ ]?me|placeholder)\b.*))$"
+    r"none|true|false|bearer|basic|your[-_ ]\w*|change[-_ ]?me|placeholder|"
+    r"not[-_ ]?(available|set|used|configured|applicable)|n/?a|unused|unset|redacted)\b.*))$"
 )
 ASSIGNMENT_QUERY = """
 [(variable_declarator name: (identifier) @key value: [(string) (template_string)] @value)
@@ -107,7 +108,7 @@ class HardcodedSecret:
                     continue
                 value = _literal(ctx.text(value_node))
                 is_password = bool(re.search(r"pass|pwd", key, re.IGNORECASE))
-                if value is None:
+                if value is None or _names_itself(key, value):
                     continue
                 if parent.type == "binary_expression":
                     if len(value) < 6 or value.isupper() or " " in value:
@@ -173,6 +174,13 @@ class HardcodedSecret:
                         fix="Revoke it, then load it from the environment or a secret manager.",
                         snippet=_masked(ctx.snippet(node), match.group(0)),
                     )
+
+
+def _names_itself(key: str, value: str) -> bool:
+    """`{ apiKey: 'apiKey' }`, `SECRET_NAME = 'app_secret_name'`: an enum of names, not a secret."""
+    simple_key = re.sub(r"[^a-z0-9]", "", key.lower())
+    simple_value = re.sub(r"[^a-z0-9]", "", value.lower())
+    return len(simple_key) >= 4 and simple_value.endswith(simple_key)
 
 
 def _masked(snippet: str, secret: str) -> str:

@@ -15,6 +15,14 @@ JWT_NAMES = frozenset(
 )
 NONE_ALG = re.compile(r"algorithms?\s*:\s*(\[[^\]]*['\"]none['\"]|['\"]none['\"])", re.IGNORECASE)
 IGNORE_EXP = re.compile(r"ignoreExpiration\s*:\s*true")
+# Decoding without verifying is fine when nothing trusts the claims: reading the header to pick
+# the key (`kid`) before verification, or a client checking its own token's expiry to renew it.
+CLAIMS_TRUSTED = re.compile(
+    r"\.payload\b|req(uest)?\.user\b|res\.locals|c\.set\(|\.sub\b|user|role|\bid\b", re.I
+)
+EXPIRY_CHECK = re.compile(
+    r"\.exp\b[^;]*(Date\.now|clock|now\b)|(Date\.now|clock|now\b)[^;]*\.exp\b"
+)
 
 
 class JwtUnverified:
@@ -51,6 +59,12 @@ class JwtUnverified:
                     r"req\.user|request\.user|\bnext\(|c\.set\(|return\s+\w*\s*;?|user", body
                 ):
                     continue
+                if re.search(r"\.header\b", body) and not CLAIMS_TRUSTED.search(body):
+                    continue  # the header only: which key verifies the token
+                if EXPIRY_CHECK.search(body) and not re.search(
+                    r"req(uest)?\.user|res\.locals|c\.set\(|user|role", body, re.I
+                ):
+                    continue  # a client renewing its own token when it expires
                 yield ctx.finding(
                     RULE,
                     call.node,

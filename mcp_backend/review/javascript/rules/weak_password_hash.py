@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.rules._util import PASSWORD_WORD
 from mcp_backend.review.model import Finding
@@ -29,6 +31,9 @@ STRONG_NAMES = frozenset(
         "scryptSync",
         "pbkdf2Sync",
     }
+)
+STRONG_CALL = re.compile(
+    r"\b(bcrypt|bcryptjs|argon2)\.(hash|hashSync|compare|compareSync|verify)\b|\bscrypt(Sync)?\b"
 )
 STRONG = re.compile(
     r"^(bcrypt|bcryptjs|argon2|scrypt|crypto|Bun\.password)\.|^(hash|compare|verify|hashSync|compareSync|scrypt|scryptSync|pbkdf2|pbkdf2Sync)$"
@@ -65,6 +70,10 @@ class WeakPasswordHash:
                     break
         if b"password" not in lowered and b"passwd" not in lowered and b"pwd" not in lowered:
             return
+        strong_in_file = any(
+            STRONG_CALL.search(ctx.text(c.node.child_by_field_name("function")))
+            for c in ctx.calls_named(STRONG_NAMES)
+        )
         for call in ctx.calls_named(HASH_FUNCTIONS | {"createHash"}):
             if (
                 call.name == "createHash"
@@ -78,7 +87,9 @@ class WeakPasswordHash:
                     if chain.type == "call_expression":
                         updated += ctx.text(chain.child_by_field_name("arguments"))
                     chain = chain.parent
-                if PASSWORD_WORD.search(updated):
+                if PASSWORD_WORD.search(updated) and not (
+                    strong_in_file and _pre_hash(ctx, call.node)
+                ):
                     algorithm = ctx.text(call.args[0]).strip("'\"`")
                     yield ctx.finding(
                         RULE,
@@ -94,6 +105,7 @@ class WeakPasswordHash:
                 call.callee in HASH_FUNCTIONS
                 and call.args
                 and PASSWORD_WORD.search(ctx.text(call.args[0]))
+                and not (strong_in_file and _pre_hash(ctx, call.node))
             ):
                 yield ctx.finding(
                     RULE,
@@ -101,6 +113,33 @@ class WeakPasswordHash:
                     f"password hashed with {call.callee}(), a fast hash",
                     fix="Use bcrypt, argon2id or scrypt.",
                 )
+
+
+def _pre_hash(ctx: JsFileContext, node: Node) -> bool:
+    """In a file that hashes passwords with bcrypt/argon2/scrypt, a fast hash that feeds them is a
+    pre-hash (`bcrypt.hash(sha256(password))`, `password = sha256(password)` then bcrypt in the
+    same function, a `normalize` helper returning it), not the stored hash. Writing it to a
+    field (`user.password = sha256(p)`) is still reported."""
+    function = ctx.enclosing_function(node)
+    if function is not None and STRONG_CALL.search(ctx.text(function)):
+        return True
+    current = node.parent
+    while current is not None and current.type in {
+        "member_expression",
+        "call_expression",
+        "arguments",
+        "parenthesized_expression",
+        "await_expression",
+    }:
+        current = current.parent
+    if current is None:
+        return False
+    if current.type == "return_statement":
+        return True
+    if current.type == "assignment_expression":
+        left = current.child_by_field_name("left")
+        return left is not None and left.type == "identifier"
+    return False
 
 
 DETECTOR = WeakPasswordHash()
