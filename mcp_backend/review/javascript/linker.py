@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_backend.review.javascript.frameworks import common
+from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
 
@@ -458,6 +458,11 @@ class _Linker:
         global_validation: tuple[str, int] | None = None
         dtos: set[str] = set()
         throttler = False
+        middleware_classes: dict[str, list[str]] = {}
+        applied: list[tuple[str, dict[str, Any]]] = []
+        for file, nest in nest_files.items():
+            middleware_classes.update(nest.get("middleware_classes", {}))
+            applied.extend((file, m) for m in nest.get("middleware", []))
         for file, nest in nest_files.items():
             global_guards.extend((file, g) for g in nest.get("global_guards", []))
             guard_classes.update(nest.get("guards", {}))
@@ -470,6 +475,23 @@ class _Linker:
             known = guard_classes.get(guard["ref"])
             if known is not None and known.get("kinds"):
                 guard["kinds"] = known["kinds"]
+        consumer = [
+            (
+                file,
+                entry,
+                {
+                    kind
+                    for ref in entry.get("refs", [])
+                    for kind in (
+                        middleware_classes[ref]
+                        if ref in middleware_classes
+                        else common.classify_call(ref)
+                    )
+                }
+                & set(_KINDS),
+            )
+            for file, entry in applied
+        ]
         for file, nest in nest_files.items():
             for controller in nest.get("controllers", []):
                 for route in controller.get("routes", []):
@@ -482,6 +504,7 @@ class _Linker:
                         global_prefix,
                         global_validation,
                         dtos,
+                        consumer,
                     )
         del throttler
 
@@ -495,11 +518,33 @@ class _Linker:
         global_prefix: str,
         global_validation: tuple[str, int] | None,
         dtos: set[str],
+        consumer: list[tuple[str, dict[str, Any], set[str]]],
     ) -> None:
         full = join_paths(
             join_paths(global_prefix, controller.get("path", "")), route.get("path", "")
         )
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        # `consumer.apply(...).forRoutes(...)` matches paths without the global prefix.
+        local_path = join_paths(controller.get("path", ""), route.get("path", ""))
+        out_of_sight: set[str] = set()
+        for mw_file, entry, applied_kinds in consumer:
+            if not applied_kinds:
+                continue
+            if controller.get("name") in entry.get("controllers", []) or any(
+                nestjs.middleware_path_matches(p, local_path) for p in entry.get("paths", [])
+            ):
+                for kind in applied_kinds:
+                    protections[kind].append(
+                        Evidence(
+                            kind="middleware",
+                            detail=", ".join(entry.get("refs", []))[:100],
+                            file=mw_file,
+                            line=entry.get("line", 1),
+                            level="app",
+                        )
+                    )
+            elif entry.get("dynamic"):
+                out_of_sight.update(applied_kinds)  # applied to a path built at run time
         public_line = route.get("public") or controller.get("public")
         levels = [
             ("app", global_guards),
@@ -610,16 +655,28 @@ class _Linker:
                 framework="nestjs",
                 language="typescript" if file.endswith((".ts", ".tsx")) else "javascript",
                 mounted_prefix=join_paths(global_prefix, controller.get("path", "")),
-                auth=self._protection(protections["auth"], False),
-                authz=self._protection(protections["authz"], False),
+                auth=_nest_protection(protections["auth"], "auth" in out_of_sight),
+                authz=_nest_protection(protections["authz"], "authz" in out_of_sight),
                 validation=self._protection(protections["validation"], False),
-                rate_limit=self._protection(protections["rate_limit"], False),
+                rate_limit=_nest_protection(
+                    protections["rate_limit"], "rate_limit" in out_of_sight
+                ),
                 public_by_design=reason,
                 reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
                 loads_by_id=bool(handler.get("loads_by_id")),
                 tested=self.is_tested(full),
             )
         )
+
+
+def _nest_protection(evidence: list[Evidence], out_of_sight: bool) -> Protection:
+    if evidence:
+        return Protection(status="present", evidence=_dedupe(evidence))
+    if out_of_sight:
+        return Protection(
+            status="unknown", note="middleware applied to paths built at run time (forRoutes)"
+        )
+    return Protection(status="absent")
 
 
 def _validation(evidence: list[Evidence], handler: dict[str, Any]) -> Protection:

@@ -589,3 +589,72 @@ def test_strong_auth_names_may_end_in_middleware() -> None:
     assert common.strong_name_kinds("authMiddleware") == ("auth",)
     assert common.strong_name_kinds("loggerMiddleware") == ()
     assert common.strong_name_kinds("authRouter") == ()
+
+
+def test_nestjs_rate_limit_guards_and_consumer_middleware() -> None:
+    routes = inventory(
+        {
+            "src/auth/login-rate-limit.guard.ts": (
+                "import { CanActivate, HttpException, Injectable } from '@nestjs/common';\n"
+                "@Injectable()\n"
+                "export class LoginRateLimitGuard implements CanActivate {\n"
+                "  canActivate(context) {\n"
+                "    const ip = context.switchToHttp().getRequest().ip;\n"
+                "    if (this.limiter.hit(ip) > 5) {\n"
+                "      throw new HttpException('Too many requests', 429);\n"
+                "    }\n"
+                "    return true;\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/auth/throttle.middleware.ts": (
+                "import { Injectable, NestMiddleware } from '@nestjs/common';\n"
+                "@Injectable()\n"
+                "export class AuthThrottleMiddleware implements NestMiddleware {\n"
+                "  use(req, res, next) {\n"
+                "    if (this.counter.exceeded(req.ip)) {\n"
+                "      return res.status(429).json({ message: 'Too many requests' });\n"
+                "    }\n"
+                "    next();\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/auth/auth.module.ts": (
+                "import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';\n"
+                "import { AuthThrottleMiddleware } from './throttle.middleware';\n"
+                "@Module({ controllers: [AuthController] })\n"
+                "export class AuthModule implements NestModule {\n"
+                "  configure(consumer: MiddlewareConsumer) {\n"
+                "    consumer.apply(AuthThrottleMiddleware).forRoutes('iam/*');\n"
+                "    consumer.apply(AuthThrottleMiddleware).forRoutes(`${this.base}/*path`);\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/auth/auth.controller.ts": (
+                "import { Body, Controller, Post, UseGuards } from '@nestjs/common';\n"
+                "import { LoginRateLimitGuard } from './login-rate-limit.guard';\n"
+                "@Controller('auth')\n"
+                "export class AuthController {\n"
+                "  @Post('signin')\n"
+                "  @UseGuards(LoginRateLimitGuard)\n"
+                "  signIn(@Body() input: SignInInput) { return this.auth.signIn(input); }\n"
+                "}\n"
+                "@Controller('iam')\n"
+                "export class IamController {\n"
+                "  @Post('sign-in/email')\n"
+                "  signIn(@Body() input: SignInInput) { return this.auth.signIn(input); }\n"
+                "}\n"
+                "@Controller('sso')\n"
+                "export class SsoController {\n"
+                "  @Post('login')\n"
+                "  login(@Body() input: SignInInput) { return this.auth.signIn(input); }\n"
+                "}\n"
+            ),
+        }
+    )
+    signin = routes["POST /auth/signin"]
+    assert signin.rate_limit.status == "present"
+    assert signin.auth.status == "absent"  # a limiter is not authentication
+    assert routes["POST /iam/sign-in/email"].rate_limit.status == "present"
+    # The second forRoutes path is built at run time: it may cover /sso/login.
+    assert routes["POST /sso/login"].rate_limit.status == "unknown"

@@ -80,7 +80,7 @@ def _guard_item(
 
 
 def _guard_kinds_by_name(name: str) -> tuple[str, ...]:
-    if "Throttl" in name:
+    if re.search(r"Throttl|RateLimit|Limiter", name):
         return ("rate_limit",)
     if re.search(r"Role|Permission|Admin|Polic|Abilit|Casl|Owner|Scope", name):
         return ("authz",)
@@ -107,11 +107,13 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
             kinds: list[str] = []
             if "AuthGuard" in heritage:
                 kinds.append("auth")
-            if "ThrottlerGuard" in heritage:
+            limiter = "ThrottlerGuard" in heritage or "rate_limit" in _guard_kinds_by_name(name)
+            if limiter:
                 kinds.append("rate_limit")
             body_kinds = common.classify_body(body_text, [])
             for kind in body_kinds:
-                if kind not in kinds and kind in {"auth", "authz"}:
+                # A limiter's own 429 or "too many" check says nothing about who the caller is.
+                if kind not in kinds and kind in {"auth", "authz"} and not limiter:
                     kinds.append(kind)
             if (
                 re.search(r"getAllAndOverride|reflector\.get", body_text)
@@ -127,6 +129,7 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                     body_text,
                 )
                 and "auth" not in kinds
+                and not limiter
             ):
                 kinds.append("auth")
             local_guards[name] = kinds
@@ -138,6 +141,19 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                 # Reads @Roles()-style metadata: lets through routes that declare none.
                 "metadata_driven": bool(re.search(r"reflector|getAllAndOverride", body_text)),
             }
+    # NestMiddleware classes applied with `consumer.apply(X).forRoutes(...)`.
+    local_middleware: dict[str, list[str]] = {}
+    for cls in classes:
+        heritage = ctx.text(cls)[
+            : max(0, (cls.child_by_field_name("body") or cls).start_byte - cls.start_byte)
+        ]
+        if "NestMiddleware" in heritage:
+            name = ctx.text(cls.child_by_field_name("name"))
+            # Its body is the evidence; a name alone counts only when unmistakable.
+            body_kinds = common.classify_body(ctx.text(cls.child_by_field_name("body")), [])
+            local_middleware[name] = list(body_kinds) or list(common.strong_name_kinds(name))
+    if local_middleware:
+        facts["middleware_classes"] = local_middleware
     for cls in classes:
         decorators = _class_decorators(ctx, cls)
         names = [_decorator_name(ctx, d) for d in decorators]
@@ -179,6 +195,10 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
             facts["exception_filter"] = True
         elif call.callee in {"ThrottlerModule.forRoot", "ThrottlerModule.forRootAsync"}:
             facts["throttler_module"] = {"line": call.line}
+        elif call.name == "forRoutes" and ".apply(" in call.obj:
+            applied = _consumer_middleware(ctx, call)
+            if applied is not None:
+                facts.setdefault("middleware", []).append(applied)
     if b"APP_PIPE" in text and b"ValidationPipe" in text:
         facts["global_validation"] = {"line": 1}
     if b"APP_FILTER" in text:
@@ -186,6 +206,79 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     if global_guards:
         facts["global_guards"] = global_guards
     return facts
+
+
+def _consumer_middleware(ctx: JsFileContext, call: Any) -> dict[str, Any] | None:
+    """`consumer.apply(RateLimitMiddleware, AuthMiddleware).forRoutes('auth/*', UsersController)`:
+    what the middleware does and where it applies; a path built at run time is `dynamic`."""
+    apply = call.node.child_by_field_name("function")
+    apply = apply.child_by_field_name("object") if apply is not None else None
+    while apply is not None and apply.type == "call_expression":
+        callee = apply.child_by_field_name("function")
+        if callee is not None and callee.type == "member_expression":
+            if ctx.text(callee.child_by_field_name("property")) == "apply":
+                break
+            apply = callee.child_by_field_name("object")
+        else:
+            return None
+    if apply is None or apply.type != "call_expression":
+        return None
+    args = apply.child_by_field_name("arguments")
+    refs = [
+        "".join(ctx.text(arg).split()).split("(")[0]
+        for arg in (args.named_children if args is not None else [])
+    ]
+    if not refs:
+        return None
+    paths: list[str] = []
+    controllers: list[str] = []
+    dynamic = False
+    for arg in call.args:
+        if arg.type == "string":
+            paths.append(ctx.text(arg)[1:-1])
+        elif arg.type == "template_string":
+            text = ctx.text(arg)[1:-1]
+            dynamic = dynamic or "${" in text
+            paths.append(text)
+        elif arg.type == "identifier":
+            controllers.append(ctx.text(arg))
+        elif arg.type == "object":
+            value = next(
+                (
+                    p.child_by_field_name("value")
+                    for p in arg.named_children
+                    if p.type == "pair" and ctx.text(p.child_by_field_name("key")) == "path"
+                ),
+                None,
+            )
+            if value is not None and value.type == "string":
+                paths.append(ctx.text(value)[1:-1])
+            else:
+                dynamic = True
+        else:
+            dynamic = True
+    return {
+        "refs": refs,
+        "paths": paths,
+        "controllers": controllers,
+        "dynamic": dynamic,
+        "line": call.line,
+    }
+
+
+def middleware_path_matches(pattern: str, path: str) -> bool:
+    """Does a `forRoutes` path ('cats', 'cats/*', '*', '(.*)', '{*splat}') cover `path`?"""
+    if "${" in pattern:
+        return False
+    regex = ""
+    for segment in pattern.strip("/").split("/"):
+        if segment in {"*", "(.*)", "**"} or segment.startswith(("*", "{*")):
+            regex += "(/.*)?"
+        elif segment.startswith(":"):
+            regex += "/[^/]+"
+        elif segment:
+            regex += "/" + re.escape(segment)
+    return re.match(regex + "/?$", "/" + path.strip("/")) is not None
 
 
 def _is_dto(ctx: JsFileContext, cls: Node) -> bool:
