@@ -16,6 +16,8 @@ class AuthRouteMissingRateLimit:
         for route in index.routes:
             if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
                 continue
+            if route.auth.status == "present" and not route.public_by_design:
+                continue  # only callers already signed in reach it: not a login to hammer
             yield _policy.route_finding(
                 RULE,
                 route,

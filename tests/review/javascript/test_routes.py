@@ -658,3 +658,37 @@ def test_nestjs_rate_limit_guards_and_consumer_middleware() -> None:
     assert routes["POST /iam/sign-in/email"].rate_limit.status == "present"
     # The second forRoutes path is built at run time: it may cover /sso/login.
     assert routes["POST /sso/login"].rate_limit.status == "unknown"
+
+
+def test_error_handlers_after_each_route_and_on_a_hook_app() -> None:
+    files = {
+        "src/util.js": (
+            "module.exports = {\n"
+            "  errorHandler: function (err, req, res, next) {\n"
+            "    res.status(400).json({ code: 'unexpected_error' });\n"
+            "  },\n"
+            "};\n"
+        ),
+        "src/admin.js": (
+            "const express = require('express');\n"
+            "const apiUtil = require('./util');\n"
+            "const app = express();\n"
+            "app.delete('/flow/:id', needsPermission('flows.write'), flows.remove, "
+            "apiUtil.errorHandler);\n"
+            "module.exports = app;\n"
+        ),
+    }
+    results = [analyze_file(name, source, "javascript") for name, source in files.items()]
+    index = link_javascript(results, "/project")
+    (route,) = index.routes
+    assert route.handler == "flows.remove"  # not the trailing error handler
+    assert index.facts["error_handlers"]
+    hook = analyze_file(
+        "src/hooks/errors.js",
+        "exports.expressCreateServer = (hookName, args, cb) => {\n"
+        "  args.app.use((err, req, res, next) => res.status(500).send({ error: 'failed' }));\n"
+        "  return cb();\n"
+        "};\n",
+        "javascript",
+    )
+    assert hook.facts.get("error_handlers")

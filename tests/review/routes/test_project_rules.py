@@ -162,6 +162,8 @@ def test_rate_limit_warning_for_auth_endpoints_only() -> None:
         ),
         make_route("GET", "/auth/login", "login_page", line=4, public_by_design="login"),
         make_route("POST", "/orders", "create", line=5, auth=PRESENT),
+        # Storing an OAuth token for a signed-in user is not a login anyone can hammer.
+        make_route("POST", "/servers/{id}/token", "save_token", line=6, auth=PRESENT),
     )
     findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
     assert [f.route for f in findings] == ["POST /auth/login", "POST /auth/register"]

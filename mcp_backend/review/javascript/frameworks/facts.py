@@ -106,6 +106,9 @@ _DB_CALL = re.compile(
 )
 
 
+_ERROR_HANDLER_NAME = re.compile(
+    r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
+)
 # Middleware and handlers are short; scanning whole bundles' bodies with the classifiers'
 # regular expressions would cost more than parsing them.
 MAX_CLASSIFIED_BODY = 12_000
@@ -747,6 +750,9 @@ class FactExtractor:
         }:
             self._route_call(node, method, obj, args, line)
         elif method == "use" and args:
+            if any(self._is_error_middleware(a) for a in args):
+                # `args.app.use((err, req, res, next) => ...)`: whatever the app is called.
+                self.error_handlers.append(line)
             target = self._target(obj)
             if target is None or not self._is_app_like(target[0]):
                 return
@@ -847,6 +853,20 @@ class FactExtractor:
             re.search(r"app|router|server|api|routes?$", name, re.I)
         )
 
+    def _is_error_middleware(self, node: Node) -> bool:
+        """`(err, req, res, next) => ...`, or a function named or defined as one."""
+        node = _unwrap(node) or node
+        if node.type in FUNCTION_TYPES:
+            params = self.ctx.param_names(node)
+            return len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}
+        if node.type in {"identifier", "member_expression"}:
+            text = "".join(self.ctx.text(node).split())
+            local = self.defs.get(text)
+            if local is not None and "error_handler" in local.get("kinds", []):
+                return True
+            return _ERROR_HANDLER_NAME.match(text.rsplit(".", maxsplit=1)[-1]) is not None
+        return False
+
     def _route_call(self, node: Node, method: str, obj: Node, args: list[Node], line: int) -> None:
         ctx = self.ctx
         target = self._target(obj)
@@ -889,6 +909,10 @@ class FactExtractor:
                 {"op": "use", "target": name, "path": scope, "items": described, "line": line}
             )
             return
+        if len(rest) >= 2 and self._is_error_middleware(rest[-1]):
+            # router.get('/x', auth, handler, errorHandler): the handler comes before it.
+            self.error_handlers.append(line)
+            rest = rest[:-1]
         options: dict[str, Any] = {}
         if len(rest) >= 2 and rest[0].type == "object":  # Fastify: get(path, opts, handler)
             options = self._route_options(rest[0])
