@@ -143,6 +143,30 @@ def _signal_group(pgid: int, signum: int) -> bool:
     return True
 
 
+def _group_running(pgid: int) -> bool:
+    """Whether a process of the group still runs. Signal 0 also reaches zombies: members that
+    died but wait for their parent to reap them, which, when the tool itself has exited, is
+    init, and a container's init may take seconds or never do it. Where /proc lists processes,
+    zombies do not count."""
+    if not _signal_group(pgid, 0):
+        return False
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return True  # no /proc (macOS): whatever exists counts
+    group = str(pgid).encode()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[-1].split()
+        except OSError:
+            continue  # gone meanwhile
+        # After the command's closing parenthesis: state, ppid, pgrp, …
+        if len(fields) > 2 and fields[2] == group and fields[0] not in (b"Z", b"X"):
+            return True
+    return False
+
+
 async def end_process_group(process: Process, pgid: int) -> None:
     """SIGTERM the group, give it a moment, SIGKILL whatever is left, reap the leader."""
     if _signal_group(pgid, signal.SIGTERM):
@@ -151,7 +175,7 @@ async def end_process_group(process: Process, pgid: int) -> None:
             # The leader is gone; its children may still be shutting down (no event tells
             # when a process group empties, so poll it briefly).
             for _ in range(int(TERMINATE_GRACE_S / GROUP_POLL_S)):
-                if not _signal_group(pgid, 0):  # signal 0: does any member exist?
+                if not _group_running(pgid):
                     break
                 await anyio.sleep(GROUP_POLL_S)
         _signal_group(pgid, signal.SIGKILL)
