@@ -692,3 +692,35 @@ def test_error_handlers_after_each_route_and_on_a_hook_app() -> None:
         "javascript",
     )
     assert hook.facts.get("error_handlers")
+
+
+def test_prefixes_and_paths_held_in_module_constants() -> None:
+    routes = inventory(
+        {
+            "src/server.ts": (
+                "import fastify from 'fastify';\n"
+                "import login from './login';\n"
+                "enum PREFIX {\n"
+                "  WEB = '/-/web',\n"
+                "}\n"
+                "const app = fastify();\n"
+                "app.register(login, { prefix: PREFIX.WEB });\n"
+            ),
+            "src/login.ts": (
+                "export default async function login(fastify) {\n"
+                "  fastify.post('/login', async (request) => fastify.auth.check(request.body));\n"
+                "}\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const API = '/api/v1';\n"
+                "const PATHS = { health: '/healthz' };\n"
+                "const app = express();\n"
+                "const router = express.Router();\n"
+                "router.get(PATHS.health, (req, res) => res.send('ok'));\n"
+                "app.use(API, router);\n"
+            ),
+        }
+    )
+    assert "POST /-/web/login" in routes
+    assert "GET /api/v1/healthz" in routes

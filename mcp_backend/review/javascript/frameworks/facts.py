@@ -186,6 +186,7 @@ class FactExtractor:
         self.ops: list[dict[str, Any]] = []
         self.plugins: dict[str, dict[str, Any]] = {}
         self.decorations: dict[str, list[str]] = {}
+        self.constants: dict[str, str] = {}
         self.error_handlers: list[int] = []
         self.frameworks: set[str] = set()
         self.dynamic_loading = False
@@ -195,6 +196,8 @@ class FactExtractor:
 
     def run(self) -> dict[str, Any]:
         ctx = self.ctx
+        for statement in ctx.root.named_children:
+            self._constants(statement)
         for statement in ctx.root.named_children:
             self._top_level(statement)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
@@ -239,6 +242,50 @@ class FactExtractor:
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
         return facts
+
+    def _constants(self, node: Node) -> None:
+        """Module-level strings used as paths: `const PREFIX = '/api'`, `enum P { WEB = '/-/web' }`,
+        `const ROUTES = { users: '/users' }`."""
+        ctx = self.ctx
+        if node.type == "export_statement":
+            declaration = node.child_by_field_name("declaration")
+            if declaration is not None:
+                self._constants(declaration)
+            return
+        if node.type == "enum_declaration":
+            name = ctx.text(node.child_by_field_name("name"))
+            body = node.child_by_field_name("body")
+            for member in body.named_children if body is not None else []:
+                if member.type == "enum_assignment":
+                    member_value = _string_value(ctx, member.child_by_field_name("value"))
+                    if member_value is not None:
+                        key = ctx.text(member.child_by_field_name("name"))
+                        self.constants[f"{name}.{key}"] = member_value
+            return
+        if node.type != "lexical_declaration" or not ctx.text(node).startswith("const"):
+            return
+        for declarator in node.named_children:
+            target = declarator.child_by_field_name("name")
+            value = _unwrap(declarator.child_by_field_name("value"))
+            if target is None or value is None or target.type != "identifier":
+                continue
+            name = ctx.text(target)
+            if value.type == "string":
+                self.constants[name] = ctx.text(value)[1:-1]
+            elif value.type == "object":
+                for pair in value.named_children:
+                    if pair.type == "pair":
+                        text = _string_value(ctx, pair.child_by_field_name("value"))
+                        key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
+                        if text is not None and "${" not in text:
+                            self.constants[f"{name}.{key}"] = text
+
+    def _path(self, node: Node | None) -> str | None:
+        """A string literal, or a module constant holding one."""
+        value = _string_value(self.ctx, node)
+        if value is None and node is not None and node.type in {"identifier", "member_expression"}:
+            return self.constants.get("".join(self.ctx.text(node).split()))
+        return value
 
     def _top_level(self, node: Node) -> None:
         ctx = self.ctx
@@ -413,7 +460,7 @@ class FactExtractor:
                 if method == "basePath":
                     args = node.child_by_field_name("arguments")
                     first = args.named_children[0] if args and args.named_children else None
-                    base = (_string_value(ctx, first) or "") + base
+                    base = (self._path(first) or "") + base
                     if (
                         inner is not None
                         and inner.type == "identifier"
@@ -655,7 +702,7 @@ class FactExtractor:
             args = obj.child_by_field_name("arguments")
             arg_nodes = args.named_children if args is not None else []
             if method == "route" and len(arg_nodes) == 1:  # Express router.route('/x')
-                prefix = _string_value(ctx, arg_nodes[0]) or ""
+                prefix = self._path(arg_nodes[0]) or ""
             elif method not in express.ROUTE_METHODS | hono.ROUTE_METHODS | {"use", "route"}:
                 return None
             inner = callee.child_by_field_name("object")
@@ -756,7 +803,7 @@ class FactExtractor:
             target = self._target(obj)
             if target is None or not self._is_app_like(target[0]):
                 return
-            path = _string_value(ctx, args[0])
+            path = self._path(args[0])
             items = args[1:] if path is not None else args
             described = self._items(items)
             self.ops.append(
@@ -767,7 +814,7 @@ class FactExtractor:
                     self.error_handlers.append(line)
         elif method == "route" and len(args) == 2:  # Hono app.route('/prefix', sub)
             target = self._target(obj)
-            path = _string_value(ctx, args[0])
+            path = self._path(args[0])
             if target is not None and path is not None:
                 self.ops.append(
                     {
@@ -786,7 +833,7 @@ class FactExtractor:
                 return
             prefix = None
             if len(args) > 1 and args[1].type == "object":
-                prefix = _string_value(ctx, self._pair_value(args[1], "prefix"))
+                prefix = self._path(self._pair_value(args[1], "prefix"))
             plugin_items = self._items(args[:1])
             options = self._describe_register_options(args[1] if len(args) > 1 else None)
             self.ops.append(
@@ -868,24 +915,23 @@ class FactExtractor:
         return False
 
     def _route_call(self, node: Node, method: str, obj: Node, args: list[Node], line: int) -> None:
-        ctx = self.ctx
         target = self._target(obj)
         if target is None:
             return
         name, prefix = target
         path: str | None
-        if prefix and (not args or _string_value(ctx, args[0]) is None):
+        if prefix and (not args or self._path(args[0]) is None):
             path, rest = prefix, args
         else:
             if not args:
                 return
-            path = _string_value(ctx, args[0])
+            path = self._path(args[0])
             rest = args[1:]
             if (
                 method == "on" and path is not None and len(args) >= 3
             ):  # Hono app.on('GET', path, h)
                 method = path.lower() if path.isalpha() else "all"
-                path = _string_value(ctx, args[1])
+                path = self._path(args[1])
                 rest = args[2:]
         if (
             path is None
@@ -944,7 +990,7 @@ class FactExtractor:
         if target is None:
             return
         method_node = self._pair_value(spec, "method")
-        url = _string_value(ctx, self._pair_value(spec, "url") or self._pair_value(spec, "path"))
+        url = self._path(self._pair_value(spec, "url") or self._pair_value(spec, "path"))
         handler = self._pair_value(spec, "handler")
         if url is None or handler is None:
             return
