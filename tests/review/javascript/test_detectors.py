@@ -493,3 +493,44 @@ def test_wildcard_cors_on_specs_and_images_is_fine() -> None:
         "});\n"
     )
     assert "cors-wildcard" in rules_in(api)
+
+
+def test_nest_method_with_four_parameters_is_not_error_middleware() -> None:
+    source = (
+        "@Controller('mcp')\n"
+        "export class ProxyController {\n"
+        "  @Get(':org/:profile')\n"
+        "  info(@Param('org') org: string, @Param('profile') profile: string,\n"
+        "       @Req() req: Request, @Res() res: Response) {\n"
+        "    return res.json({ sse: `/api/mcp/${org}/${profile}/sse`, org });\n"
+        "  }\n"
+        "}\n"
+    )
+    assert "error-details-leak" not in rules_in(source, "src/proxy.controller.ts")
+    middleware = "app.use((err, req, res, next) => { res.status(500).json({ err }); });"
+    assert "error-details-leak" in rules_in(middleware)
+
+
+def test_probing_and_paging_loops_are_not_n_plus_one() -> None:
+    probing = (
+        "async function uniqueSlug(base) {\n"
+        "  let slug = base;\n"
+        "  let n = 0;\n"
+        "  while (true) {\n"
+        "    const existing = await prisma.organization.findUnique({ where: { slug } });\n"
+        "    if (!existing) break;\n"
+        "    slug = `${base}-${++n}`;\n"
+        "  }\n"
+        "  return slug;\n"
+        "}\n"
+    )
+    assert "n-plus-one-query" not in rules_in(probing, "src/orgs.ts")
+    per_item = (
+        "async function enrich(shares) {\n"
+        "  return Promise.all(shares.map(async (share) => {\n"
+        "    const user = await prisma.user.findUnique({ where: { id: share.userId } });\n"
+        "    return { ...share, user };\n"
+        "  }));\n"
+        "}\n"
+    )
+    assert "n-plus-one-query" in rules_in(per_item, "src/shares.ts")

@@ -32,7 +32,11 @@ def _error_names(ctx: JsFileContext, node: Node) -> set[str]:
             "method_definition",
         }:
             params = ctx.param_names(current)
-            if len(params) == 4 or (params and params[0] in ERROR_NAMES):
+            # Express error middleware is (err, req, res, next); a NestJS method with four
+            # decorated parameters is not.
+            if (params and params[0] in ERROR_NAMES) or (
+                len(params) == 4 and params[2] in {"res", "response", "reply", "_res"}
+            ):
                 names.add(params[0])
             if params and current.parent is not None and current.parent.type == "arguments":
                 callee = (
@@ -83,7 +87,8 @@ class ErrorDetailsLeak:
             if re.fullmatch(
                 rf"\(\s*({alternatives})\s*(,\s*\d+)?\s*\)", args_text.strip()
             ) or re.search(
-                rf"[{{,]\s*(error|err|details?)\s*:\s*({alternatives})\s*[,}}]|[{{,]\s*({alternatives})\s*[,}}]",
+                rf"[{{,]\s*(error|err|details?)\s*:\s*({alternatives})\s*[,}}]"
+                rf"|(?<!\$)[{{,]\s*({alternatives})\s*[,}}]",
                 args_text,
             ):
                 if call.callee.startswith("reply.") and re.fullmatch(

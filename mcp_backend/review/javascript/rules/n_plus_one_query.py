@@ -91,6 +91,8 @@ class NPlusOneQuery:
             loop = ctx.inside_loop(call.node, None)
             if loop is None or function is None or loop.id in reported:
                 continue
+            if loop.type in {"while_statement", "do_statement"}:
+                continue  # probing for a free slug, paging with a cursor: not one query per item
             if (
                 loop.type in {"for_in_statement", "for_statement", "while_statement"}
                 and "retry" in ctx.text(loop)[:80].lower()
