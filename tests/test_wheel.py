@@ -42,6 +42,12 @@ def test_wheel_contains_resources_and_package(wheel: Path) -> None:
     }
     assert expected and expected <= shipped
     assert "mcp_backend/server.py" in names
+    # The quality loop's warm workers are Node scripts beside the Python code.
+    workers = {
+        f"mcp_backend/quality/node_workers/{path.name}"
+        for path in (ROOT / "mcp_backend" / "quality" / "node_workers").glob("*.cjs")
+    }
+    assert workers and workers <= set(names)
     assert not any(name.startswith("tests/") for name in names)
 
 
