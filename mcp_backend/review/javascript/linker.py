@@ -277,9 +277,19 @@ class _Linker:
             elif op["op"] == "route":
                 self.add_route(op, prefix, active, key)
 
-    def _item_kinds(self, file: str, item: dict[str, Any]) -> tuple[str, ...]:
+    def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
         kinds = tuple(item.get("kinds", []))
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        if ref and depth < 4:
+            found = self.def_of(file, ref)
+            if found is not None and "items" in found[1]:
+                # An array of middleware: what its members do, each resolved where it lives.
+                merged: list[str] = []
+                for sub in found[1]["items"]:
+                    for kind in self._item_kinds(found[0], sub, depth + 1):
+                        if kind not in merged:
+                            merged.append(kind)
+                return tuple(merged)
         if ref and not item.get("local"):
             found = self.def_of(file, ref)
             if found is not None and found[1].get("kinds"):
@@ -315,9 +325,11 @@ class _Linker:
         file = op["_file"]
         full = join_paths(prefix, op["path"])
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        identity_loaded = False
         for entry in [*active, *self._entries(file, op.get("items", []), "route", None)]:
             if entry.path is not None and not use_path_matches(entry.path, full):
                 continue
+            identity_loaded = identity_loaded or "optional_auth" in entry.kinds
             evidence = Evidence(
                 kind="middleware",
                 detail=entry.detail,
@@ -398,6 +410,15 @@ class _Linker:
         mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
             key[1], {}
         ).get("kind") in {"router", "plugin", None}
+        auth = self._protection(protections["auth"], mounted_here)
+        if auth.status == "absent" and identity_loaded and "lines" not in handler:
+            # The caller is loaded when present, and the handler that would require it is
+            # one we cannot read.
+            auth = Protection(
+                status="unknown",
+                note="identity loaded by middleware; the handler, which may require it, is "
+                "out of sight",
+            )
         route = Route(
             method=op["method"],
             path=full or "/",
@@ -409,7 +430,7 @@ class _Linker:
             if file.endswith((".ts", ".tsx", ".mts", ".cts"))
             else "javascript",
             mounted_prefix=prefix,
-            auth=self._protection(protections["auth"], mounted_here),
+            auth=auth,
             authz=self._protection(protections["authz"], mounted_here),
             validation=_validation(protections["validation"], handler),
             rate_limit=self._protection(protections["rate_limit"], mounted_here),
@@ -762,11 +783,13 @@ def public_reason(path: str, handler: str) -> str | None:
     ):
         return f"public endpoint ({last})"  # POST /simple-auth, /api/auth, /sessions: the login
     if re.fullmatch(
-        r"(needs[-_])?(setup|bootstrap)|(login|signin|sign-in|auth)[-_](methods|options|providers)",
+        r"(needs[-_])?(setup|bootstrap)|(login|signin|sign-in|auth)[-_](methods|options|providers)"
+        r"|verify|confirm|activate|invitations?|accept[-_]invit\w*",
         last,
         re.I,
     ):
-        # First-run setup of a self-hosted app, and what the login page shows before sign-in.
+        # First-run setup of a self-hosted app, what the login page shows before sign-in, a
+        # code or link that verifies an account, an invitation accepted before having one.
         return f"public endpoint ({last})"
     if re.search(
         r"(^|[._])(login|signin|register|signup|health\w*|forgotPassword|resetPassword)$",

@@ -724,3 +724,96 @@ def test_prefixes_and_paths_held_in_module_constants() -> None:
     )
     assert "POST /-/web/login" in routes
     assert "GET /api/v1/healthz" in routes
+
+
+def test_middleware_arrays_and_a_project_express_wrapper() -> None:
+    routes = inventory(
+        {
+            "src/shared/express.js": (
+                "const express = require('express');\n"
+                "module.exports = (name) => { const app = express(); app.set('name', name); "
+                "return app; };\n"
+                "module.exports.Router = (name, options) => express.Router(options);\n"
+            ),
+            "src/auth/session.js": (
+                "exports.authenticate = async (req, res, next) => {\n"
+                "  const user = await sessions.userFor(req.cookies.sid);\n"
+                "  if (!user) return next(new UnauthorizedError());\n"
+                "  req.user = user;\n"
+                "  next();\n"
+                "};\n"
+            ),
+            "src/api/middleware.js": (
+                "const session = require('../auth/session');\n"
+                "module.exports.authAdminApi = [session.authenticate, requireRole('admin'), "
+                "updateLastSeen];\n"
+                "module.exports.publicAdminApi = [cors, prettyUrls];\n"
+            ),
+            "src/api/routes.js": (
+                "const express = require('../shared/express');\n"
+                "const mw = require('./middleware');\n"
+                "module.exports = function apiRoutes() {\n"
+                "  const router = express.Router('admin api');\n"
+                "  router.get('/site', mw.publicAdminApi, http(api.site.read));\n"
+                "  router.post('/posts', mw.authAdminApi, http(api.posts.add));\n"
+                "  router.delete('/posts/:id', mw.publicAdminApi, http(api.posts.destroy));\n"
+                "  return router;\n"
+                "};\n"
+            ),
+            "src/api/app.js": (
+                "const express = require('../shared/express');\n"
+                "const routes = require('./routes');\n"
+                "module.exports = function setupApiApp() {\n"
+                "  const apiApp = express('admin api');\n"
+                "  apiApp.use(routes());\n"
+                "  return apiApp;\n"
+                "};\n"
+            ),
+        }
+    )
+    posts = routes["POST /posts"]
+    assert posts.auth.status == "present"
+    assert posts.authz.status == "present"
+    assert routes["DELETE /posts/:id"].auth.status == "absent"  # cors + pretty urls only
+
+
+def test_identity_loaders_and_unreadable_handlers() -> None:
+    routes = inventory(
+        {
+            "src/members.js": (
+                "const express = require('express');\n"
+                "const router = express.Router();\n"
+                "const loadMemberSession = async (req, res, next) => {\n"
+                "  try {\n"
+                "    req.member = await ssr.getMemberFromSession(req, res);\n"
+                "  } catch (err) {\n"
+                "    req.member = null;\n"
+                "  }\n"
+                "  next();\n"
+                "};\n"
+                "router.post('/early', http(api.comments.add));\n"
+                "router.use(loadMemberSession);\n"
+                "router.post('/comments', http(api.comments.add));\n"
+                "router.post('/notes', async (req, res) => {\n"
+                "  res.json(await notes.create({ text: req.body.text }));\n"
+                "});\n"
+                "router.get('/account', async (req, res) => {\n"
+                "  const member = await ssr.getMemberDataFromSession(req, res);\n"
+                "  res.json(member ? format(member) : null);\n"
+                "});\n"
+                "router.get('/users/:id', async (req, res) => {\n"
+                "  res.json(await getUser(req.params.id));\n"
+                "});\n"
+                "router.put('/session/verify', http(api.session.verify));\n"
+                "router.post('/authentication/invitation', http(api.auth.acceptInvitation));\n"
+                "module.exports = router;\n"
+            ),
+        }
+    )
+    assert routes["POST /early"].auth.status == "absent"  # registered before the loader
+    assert routes["POST /comments"].auth.status == "unknown"  # the handler may require it
+    assert routes["POST /notes"].auth.status == "absent"  # readable, and it does not
+    assert routes["GET /account"].auth.status == "present"  # acts on the session's member
+    assert routes["GET /users/:id"].auth.status == "absent"  # a lookup by id is not a check
+    assert routes["PUT /session/verify"].public_by_design
+    assert routes["POST /authentication/invitation"].public_by_design

@@ -60,6 +60,7 @@ _LIMIT_NAME = re.compile(r"limit|throttl|brute|slow_?down", re.IGNORECASE)
 _NOT_MIDDLEWARE_NAME = re.compile(
     r"(router|routes|controller|service|handler|app|api)$|^(auth|admin|user)s?$", re.IGNORECASE
 )
+_GUARD_VERB = re.compile(r"(authenticate|authori[sz]e|require|ensure|verify)[A-Z_]")
 _OPTIONAL = re.compile(
     r"optional|maybe|soft|try|attach|populate|load|extract|decode|parse", re.IGNORECASE
 )
@@ -199,7 +200,12 @@ def classify_name(name: str) -> tuple[Kind, ...]:
         return ()
     last = name.rsplit(".", maxsplit=1)[-1]
     if (
-        not last or (_NOT_MIDDLEWARE_NAME.search(last) and not _LIMIT_NAME.search(last))
+        not last
+        or (
+            _NOT_MIDDLEWARE_NAME.search(last)
+            and not _LIMIT_NAME.search(last)
+            and not _GUARD_VERB.match(last)  # authenticateAdminApi is a guard, not an api
+        )
     ) and last.lower() not in {"auth", "admin", "requireauth"}:
         return ()
     kinds: list[Kind] = []
@@ -255,6 +261,8 @@ def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
         kinds.append("validation")
     if re.search(r"rate.?limit|too many requests|\b429\b", body, re.IGNORECASE):
         kinds.append("rate_limit")
+    if "auth" not in kinds and about_identity and _LOADS_IDENTITY.search(body):
+        kinds.append("optional_auth")
     return tuple(kinds)
 
 
@@ -275,9 +283,16 @@ _CALLER_CHECK = re.compile(
 # A project helper handed the request that answers 401 itself:
 # `const session = validateSession(req, res); if (!session) return;`
 _AUTH_HELPER_CALL = re.compile(
-    r"\b(validate|verify|check|require|ensure|get|authenticate)_?(session|user|auth\w*|token|caller)"
-    r"\w*\s*\(\s*(req|request|ctx|c)\b",
+    r"\b(validate|verify|check|require|ensure|get|authenticate)_?(session|user|auth\w*|token|caller"
+    r"|member|account|identity)\w*\s*\(\s*(req|request|ctx|c)(?=\s*[,)])",
     re.IGNORECASE,
+)
+# Middleware that puts the caller on the request when there is one, and never refuses:
+# routes behind it may require the identity in their handler.
+_LOADS_IDENTITY = re.compile(
+    r"\b(req(uest)?|res\.locals)\.(user|member|account|currentUser|identity|auth)\s*=(?!=)"
+    r"|Object\.assign\(\s*req\s*,\s*\{\s*(user|member|account)\b"
+    r"|\bc\.set\(\s*['\"](user|member|session|jwtPayload)",
 )
 
 

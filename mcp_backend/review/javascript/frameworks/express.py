@@ -16,9 +16,9 @@ def app_kind(callee: str, source: str | None, is_new: bool) -> str | None:
         if callee.endswith("Router") or source in {"express-promise-router", "router"}:
             return "router"
         return "express"
-    if callee in {"express.Router", "Router"} and source in PACKAGES | {None}:
-        return "router"
-    if callee == "express" and source is None:
+    if callee == "express.Router" or (callee == "Router" and source in PACKAGES | {None}):
+        return "router"  # also through a project module that wraps express
+    if callee == "express" and (source is None or source.startswith(".")):
         return "express"
     return None
 

@@ -400,6 +400,12 @@ class FactExtractor:
         if value.type == "identifier" and self.ctx.text(value) in self.apps:
             self.apps[name] = dict(self.apps[self.ctx.text(value)])
             return
+        if value.type == "array" and value.named_children:
+            # `const authAdmin = [authenticate, authorize('admin')]`: a chain used as one item.
+            items = self._items(list(value.named_children))
+            if any(item.get("kinds") or "ref" in item or "call" in item for item in items):
+                self.defs[name] = {"kinds": [], "items": items, "line": value.start_point[0] + 1}
+            return
         app = self._app_creation(value)
         if app is not None:
             kind, base, parent = app
