@@ -109,6 +109,18 @@ class _Linker:
             return file, name
         exported = imported["name"]
         target_exports = self.modules[target].get("exports", {})
+        target_imports = self.modules[target].get("imports", {})
+        if (
+            exported != "*"
+            and (exported == "default" or exported not in target_exports)
+            and target_exports.get("default") == "default"
+            and "default" in target_imports
+        ):
+            # `module.exports = require('./service')`: the names live in that module.
+            inner = "" if exported == "default" else f".{exported}"
+            return self.resolve_symbol(
+                target, f"default{inner}{'.' + rest if rest else ''}", depth + 1
+            )
         if exported == "*":
             if not rest:
                 return target, "*"
@@ -121,9 +133,10 @@ class _Linker:
                 target
             ].get("defs", {}):
                 return target, local
+            # `members.middleware.getMemberData`: follow the first name the module exports.
             return (
                 self.resolve_symbol(target, rest, depth + 1)
-                if rest in self.modules[target].get("exports", {})
+                if rest.split(".")[0] in self.modules[target].get("exports", {})
                 else (target, rest)
             )
         return self.resolve_symbol(target, local, depth + 1)
@@ -411,6 +424,12 @@ class _Linker:
             key[1], {}
         ).get("kind") in {"router", "plugin", None}
         auth = self._protection(protections["auth"], mounted_here)
+        delegate = handler.get("delegates")
+        if auth.status == "absent" and delegate and self.def_of(file, delegate) is None:
+            auth = Protection(
+                status="unknown",
+                note=f"the handler hands the request to {delegate}, which we cannot read",
+            )
         if auth.status == "absent" and identity_loaded and "lines" not in handler:
             # The caller is loaded when present, and the handler that would require it is
             # one we cannot read.

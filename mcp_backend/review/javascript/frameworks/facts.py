@@ -106,6 +106,11 @@ _DB_CALL = re.compile(
 )
 
 
+# `(req, res, next) => service.middleware.update(req, res, next)`: the handler is elsewhere.
+_DELEGATES = re.compile(
+    r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
+    r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
+)
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
 )
@@ -385,6 +390,15 @@ class FactExtractor:
         name = ctx.text(name_node)
         if exported:
             self.exports[name] = name
+        alias = _unwrap(value)
+        if alias is not None and alias.type == "member_expression":
+            # `const middleware = membersService.middleware`: a name from an imported module.
+            root = ctx.text(alias.child_by_field_name("object"))
+            imported = self.imports.get(root)
+            if imported is not None and imported["name"] in {"default", "*"}:
+                member = ctx.text(alias.child_by_field_name("property"))
+                self.imports[name] = {"source": imported["source"], "name": member}
+                return
         self._bind_value(name, value)
 
     def _bind_value(self, name: str, value: Node | None) -> None:
@@ -569,8 +583,14 @@ class FactExtractor:
                     elif pair.type == "pair":
                         key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
                         value = _unwrap(pair.child_by_field_name("value"))
+                        required = self._require_source(value)
                         if value is not None and value.type == "identifier":
                             self.exports[key] = ctx.text(value)
+                        elif required is not None:
+                            self.imports.setdefault(
+                                key, {"source": required[0], "name": required[1]}
+                            )
+                            self.exports[key] = key
                         elif value is not None:
                             self._bind_value(key, value)
                             self.exports[key] = key
@@ -592,8 +612,13 @@ class FactExtractor:
                 self.exports["default"] = "default"
         elif target.startswith(("module.exports.", "exports.")):
             name = target.split(".")[-1]
+            required = self._require_source(right)
             if right.type == "identifier":
                 self.exports[name] = ctx.text(right)
+            elif required is not None:
+                # `module.exports.middleware = require('./middleware')`: a re-export.
+                self.imports[name] = {"source": required[0], "name": required[1]}
+                self.exports[name] = name
             else:
                 self._bind_value(name, right)
                 self.exports[name] = name
@@ -666,6 +691,9 @@ class FactExtractor:
             facts["auth_check"] = True
         if _DB_CALL.search(body):
             facts["db"] = True
+        delegate = _DELEGATES.match(body)
+        if delegate:
+            facts["delegates"] = "".join(delegate.group(1).split())
         return facts
 
     def _raw_use(self, function: Node, body: str) -> bool:
