@@ -111,6 +111,7 @@ _DELEGATES = re.compile(
     r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
     r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
 )
+_CONSTANT_HOLDERS = frozenset({"lexical_declaration", "enum_declaration", "export_statement"})
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
 )
@@ -201,9 +202,11 @@ class FactExtractor:
 
     def run(self) -> dict[str, Any]:
         ctx = self.ctx
-        for statement in ctx.root.named_children:
-            self._constants(statement)
-        for statement in ctx.root.named_children:
+        statements = ctx.root.named_children
+        for statement in statements:
+            if statement.type in _CONSTANT_HOLDERS:
+                self._constants(statement)
+        for statement in statements:
             self._top_level(statement)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
         for call in ctx.calls_named(_APP_FACTORIES):
@@ -267,7 +270,8 @@ class FactExtractor:
                         key = ctx.text(member.child_by_field_name("name"))
                         self.constants[f"{name}.{key}"] = member_value
             return
-        if node.type != "lexical_declaration" or not ctx.text(node).startswith("const"):
+        first = node.child(0) if node.type == "lexical_declaration" else None
+        if first is None or first.type != "const":
             return
         for declarator in node.named_children:
             target = declarator.child_by_field_name("name")
@@ -277,7 +281,7 @@ class FactExtractor:
             name = ctx.text(target)
             if value.type == "string":
                 self.constants[name] = ctx.text(value)[1:-1]
-            elif value.type == "object":
+            elif value.type == "object" and value.named_child_count <= 64:
                 for pair in value.named_children:
                     if pair.type == "pair":
                         text = _string_value(ctx, pair.child_by_field_name("value"))
