@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding, ProjectIndex
 from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.auth_route_missing_rate_limit import RULE
+
+# Endpoints that take credentials even behind other middleware (passport.authenticate on login).
+_CREDENTIALS = re.compile(
+    r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot|reset|forgot-password|"
+    r"reset-password|password-reset|password-recovery|password)$"
+)
 
 
 class AuthRouteMissingRateLimit:
@@ -16,7 +23,10 @@ class AuthRouteMissingRateLimit:
         for route in index.routes:
             if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
                 continue
-            if route.auth.status == "present" and not route.public_by_design:
+            segments = _policy.static_segments(route.path)
+            if route.auth.status == "present" and not _CREDENTIALS.match(
+                segments[-1] if segments else ""
+            ):
                 continue  # only callers already signed in reach it: not a login to hammer
             yield _policy.route_finding(
                 RULE,

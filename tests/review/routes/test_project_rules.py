@@ -164,9 +164,14 @@ def test_rate_limit_warning_for_auth_endpoints_only() -> None:
         make_route("POST", "/orders", "create", line=5, auth=PRESENT),
         # Storing an OAuth token for a signed-in user is not a login anyone can hammer.
         make_route("POST", "/servers/{id}/token", "save_token", line=6, auth=PRESENT),
+        make_route(
+            "PUT", "/users/{id}/token", "regenerate", line=7, auth=PRESENT, public_by_design="token"
+        ),
+        # passport.authenticate('local') counts as auth, but the route still takes a password.
+        make_route("POST", "/login", "login", line=8, auth=PRESENT, public_by_design="login"),
     )
     findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
-    assert [f.route for f in findings] == ["POST /auth/login", "POST /auth/register"]
+    assert [f.route for f in findings] == ["POST /auth/login", "POST /auth/register", "POST /login"]
     assert "proxy" in findings[0].message
     assert findings[0].confidence == "low"
 
