@@ -27,6 +27,10 @@ _PUBLIC_PATH = re.compile(
     r"public|auth/google|auth/github)(/|$|:)",
     re.IGNORECASE,
 )
+_PROBE_WORDS = frozenset(
+    {"health", "healthz", "healthcheck", "ready", "readyz", "readiness", "live", "livez"}
+    | {"liveness", "ping", "status", "metrics"}
+)
 _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
 
@@ -793,8 +797,11 @@ def route_regex(path: str) -> re.Pattern[str]:
 
 
 def public_reason(path: str, handler: str) -> str | None:
-    match = _PUBLIC_PATH.search(path)
-    if match:
+    for match in _PUBLIC_PATH.finditer(path):
+        word = match.group(2).lower()
+        # `/orders/:id/status` is an order's status, not a health check.
+        if word in _PROBE_WORDS and (":" in path or "{" in path or match.end() < len(path)):
+            continue
         return f"public endpoint ({match.group(2)})"
     last = path.rstrip("/").rsplit("/", maxsplit=1)[-1]
     if re.fullmatch(

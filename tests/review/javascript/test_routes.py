@@ -863,3 +863,23 @@ def test_commonjs_re_exports_aliases_and_delegating_handlers() -> None:
     # Handed to code built at run time: out of sight, not missing.
     assert routes["PUT /subscriptions/:id"].auth.status == "unknown"
     assert routes["PUT /profile"].auth.status == "absent"  # the delegate is readable
+
+
+def test_a_records_status_is_not_a_health_check() -> None:
+    routes = inventory(
+        {
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const app = express();\n"
+                "app.get('/status', (req, res) => res.json({ ok: true }));\n"
+                "app.patch('/orders/:id/status', async (req, res) => {\n"
+                "  await Order.updateOne({ _id: req.params.id }, { status: req.body.status });\n"
+                "  res.end();\n"
+                "});\n"
+                "app.use(requireAuth);\n"
+                "app.get('/me', (req, res) => res.json(req.user));\n"
+            ),
+        }
+    )
+    assert routes["GET /status"].public_by_design
+    assert not routes["PATCH /orders/:id/status"].public_by_design
