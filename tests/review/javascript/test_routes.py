@@ -883,3 +883,47 @@ def test_a_records_status_is_not_a_health_check() -> None:
     )
     assert routes["GET /status"].public_by_design
     assert not routes["PATCH /orders/:id/status"].public_by_design
+
+
+def test_nestjs_session_loading_middleware_is_not_authentication() -> None:
+    routes = inventory(
+        {
+            "src/session.middleware.ts": (
+                "import { Injectable, NestMiddleware } from '@nestjs/common';\n"
+                "@Injectable()\n"
+                "export class SessionMiddleware implements NestMiddleware {\n"
+                "  async use(req, res, next) {\n"
+                "    const session = await this.readSession(req);\n"
+                "    if (session) req.user = session.user;\n"
+                "    next();\n"
+                "  }\n"
+                "  private async readSession(req) {\n"
+                "    const token = req.headers.authorization;\n"
+                "    if (!token) {\n"
+                "      return;\n"
+                "    }\n"
+                "    return this.sessions.isValid(token) ? this.sessions.get(token) : null;\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/app.module.ts": (
+                "import { Module } from '@nestjs/common';\n"
+                "import { SessionMiddleware } from './session.middleware';\n"
+                "@Module({})\n"
+                "export class AppModule {\n"
+                "  configure(consumer) { consumer.apply(SessionMiddleware).forRoutes('*'); }\n"
+                "}\n"
+            ),
+            "src/notes.controller.ts": (
+                "import { Controller, Delete, Param } from '@nestjs/common';\n"
+                "@Controller('notes')\n"
+                "export class NotesController {\n"
+                "  @Delete(':id')\n"
+                "  remove(@Param('id') id: string) { return this.notes.remove(id); }\n"
+                "}\n"
+            ),
+        }
+    )
+    removed = routes["DELETE /notes/:id"]
+    assert removed.auth.status == "absent"
+    assert removed.validation.status == "absent"

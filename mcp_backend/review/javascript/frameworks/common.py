@@ -90,7 +90,7 @@ _ROLE_CHECK = re.compile(
 )
 # `const session = await validateSession(req, res); if (!session) return; next();`: the check
 # answered 401 itself and the middleware stops the chain.
-_STOPS_CHAIN = re.compile(r"if\s*\(\s*!\s*[\w.$]+\s*\)\s*\{?\s*return\s*(;|\}|\n|false\b|null\b)")
+_STOPS_CHAIN = re.compile(r"if\s*\(\s*!\s*[\w.$]+\s*\)\s*\{?\s*return\s*(;|\}|\n)")
 _DENY_403 = re.compile(
     r"\b403\b|Forbidden|ForbiddenException|AccessDenied|NotAllowed|Insufficient|\bdenied\b"
     r"|(don'?t|do not|does not|doesn'?t) have (the )?permissions?|no permissions?\b|not permitted",
@@ -246,7 +246,12 @@ def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
     denies = (
         _DENY_401.search(body) is not None
         or _DENY_403.search(body) is not None
-        or (_STOPS_CHAIN.search(body) is not None and "next()" in body.replace(" ", ""))
+        # Only for one middleware function: in a class body the early return may be a helper's.
+        or (
+            bool(params)
+            and _STOPS_CHAIN.search(body) is not None
+            and "next()" in body.replace(" ", "")
+        )
     )
     about_identity = any(word in lower for word in _IDENTITY_WORDS)
     if denies and about_identity and _VERIFY.search(body):

@@ -150,8 +150,12 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
         if "NestMiddleware" in heritage:
             name = ctx.text(cls.child_by_field_name("name"))
             # Its body is the evidence; a name alone counts only when unmistakable.
-            body_kinds = common.classify_body(ctx.text(cls.child_by_field_name("body")), [])
-            local_middleware[name] = list(body_kinds) or list(common.strong_name_kinds(name))
+            middleware_kinds = [
+                kind
+                for kind in common.classify_body(ctx.text(cls.child_by_field_name("body")), [])
+                if kind in {"auth", "authz", "rate_limit"}  # validation is the pipes' job
+            ]
+            local_middleware[name] = middleware_kinds or list(common.strong_name_kinds(name))
     if local_middleware:
         facts["middleware_classes"] = local_middleware
     for cls in classes:
