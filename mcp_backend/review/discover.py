@@ -34,6 +34,8 @@ EXTENSION_LANGUAGE: dict[str, Language] = {
 }
 # Type declarations describe code that lives elsewhere; nothing in them runs.
 _DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+# Vite/Rollup/webpack output committed with the source: assets/index-Bmm3Xeuw.js.
+_HASHED_ASSET = re.compile(r"^[\w.-]+-(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{8,10}\.[cm]?js$")
 _MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", "-min.js", ".bundle.js")
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj"})
@@ -483,4 +485,6 @@ def _content_skip_reason(path: Path, name: str, language: Language) -> str | Non
         return f"unreadable: {exc.strerror}"
     if _looks_binary(head):
         return "binary content"
+    if path.parent.name == "assets" and _HASHED_ASSET.match(name):
+        return "bundled build output (content-hashed asset)"
     return _minified_reason(name, head, language) or _generated_reason(head)
