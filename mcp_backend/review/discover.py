@@ -485,6 +485,6 @@ def _content_skip_reason(path: Path, name: str, language: Language) -> str | Non
         return f"unreadable: {exc.strerror}"
     if _looks_binary(head):
         return "binary content"
-    if path.parent.name == "assets" and _HASHED_ASSET.match(name):
+    if "assets" in path.parts[-4:-1] and _HASHED_ASSET.match(name):
         return "bundled build output (content-hashed asset)"
     return _minified_reason(name, head, language) or _generated_reason(head)
