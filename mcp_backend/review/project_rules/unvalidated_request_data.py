@@ -27,8 +27,8 @@ class UnvalidatedRequestData:
             yield _policy.route_finding(
                 RULE,
                 route,
-                f"{route.method} {route.path} uses the raw request body without validating "
-                f"it against a schema{detail}." + _policy.also_affects(group),
+                f"{route.method} {route.path} uses raw request data (body, query or form fields) "
+                f"without validating it against a schema{detail}." + _policy.also_affects(group),
                 fix="Declare what the endpoint accepts with a schema (pydantic model, "
                 "marshmallow, DRF serializer with is_valid(), Django/WTForms form, zod) and use "
                 "only the validated data.",

@@ -534,3 +534,43 @@ def test_probing_and_paging_loops_are_not_n_plus_one() -> None:
         "}\n"
     )
     assert "n-plus-one-query" in rules_in(per_item, "src/shares.ts")
+
+
+@pytest.mark.parametrize(
+    ("file", "call", "expected"),
+    [
+        ("src/auth.ts", "jwt.sign({ sub: user.id, role: user.role }, secret)", True),
+        ("src/auth.js", "jwt.sign({ userId: user.id }, secret, { algorithm: 'HS256' })", True),
+        ("src/auth.ts", "sign({ id: user.id }, secret, { algorithm: 'HS256' })", True),
+        ("src/auth.ts", "jwt.sign({ sub: user.id }, secret, { expiresIn: '15m' })", False),
+        ("src/auth.js", "jwt.sign({ sub: user.id, exp: now() + 900 }, secret)", False),
+        # Not visible here: the options or the payload live in a variable.
+        ("src/auth.ts", "jwt.sign({ sub: user.id }, secret, signOptions)", False),
+        ("src/auth.js", "jwt.sign(payload, secret)", False),
+        (
+            "src/auth.js",
+            "jwt.sign({ ...claims, sub: user.id }, secret, { algorithm: 'HS256' })",
+            False,
+        ),
+        # Signed data that is not a credential (no identity claim), and a callback third.
+        ("src/auth.js", "jwt.sign({ invoice: 42 }, secret)", False),
+        ("src/auth.js", "jwt.sign({ sub: user.id }, secret, (err, token) => done(token))", False),
+    ],
+)
+def test_token_issued_without_expiry(file: str, call: str, expected: bool) -> None:
+    source = (
+        "import jwt, { sign } from 'jsonwebtoken';\n"
+        "export function issue(user, secret) {\n"
+        f"  return {call};\n"
+        "}\n"
+    )
+    assert ("jwt-unverified" in rules_in(source, file)) is expected
+
+
+def test_sign_with_options_second_takes_the_plugins_defaults() -> None:
+    source = (
+        "export async function login(fastify, user) {\n"
+        "  return fastify.jwt.sign({ sub: user.id }, { algorithm: 'HS256' });\n"
+        "}\n"
+    )
+    assert "jwt-unverified" not in rules_in(source, "src/auth.js")

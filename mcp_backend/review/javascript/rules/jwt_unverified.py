@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.jwt_unverified import RULE
@@ -19,6 +21,10 @@ IGNORE_EXP = re.compile(r"ignoreExpiration\s*:\s*true")
 # the key (`kid`) before verification, or a client checking its own token's expiry to renew it.
 CLAIMS_TRUSTED = re.compile(
     r"\.payload\b|req(uest)?\.user\b|res\.locals|c\.set\(|\.sub\b|user|role|\bid\b", re.I
+)
+# Claims that make a token a credential (an identity or a role), as opposed to signed data.
+IDENTITY_CLAIMS = frozenset(
+    {"sub", "id", "userId", "user_id", "uid", "email", "username", "role", "roles", "user"}
 )
 EXPIRY_CHECK = re.compile(
     r"\.exp\b[^;]*(Date\.now|clock|now\b)|(Date\.now|clock|now\b)[^;]*\.exp\b"
@@ -97,6 +103,53 @@ class JwtUnverified:
                     )
                 elif call.name in {"verify", "jwtVerify"}:
                     ctx.signal("jwt", f"JWT verified with {call.callee}()", call.node)
+                elif (
+                    call.name == "sign"
+                    and ("jwt" in call.callee.lower() or ctx.has(b"jsonwebtoken"))
+                    and _issued_without_expiry(ctx, call.args)
+                ):
+                    yield ctx.finding(
+                        RULE,
+                        call.node,
+                        'Token issued without an expiry (no expiresIn, no "exp" claim): it '
+                        "stays valid forever once stolen",
+                        fix="Pass { expiresIn: '15m' } (or set exp) and keep access tokens "
+                        "short-lived; renew them with a refresh token.",
+                        severity="low",
+                    )
+
+
+def _keys(ctx: JsFileContext, node: Node) -> set[str] | None:
+    """The literal keys of an object literal; None when a spread may add others."""
+    keys: set[str] = set()
+    for child in node.named_children:
+        if child.type == "spread_element":
+            return None
+        if child.type == "pair":
+            keys.add(ctx.text(child.child_by_field_name("key")).strip("'\""))
+        elif child.type in {"shorthand_property_identifier", "method_definition"}:
+            name = child if child.type != "method_definition" else child.child_by_field_name("name")
+            keys.add(ctx.text(name))
+    return keys
+
+
+def _issued_without_expiry(ctx: JsFileContext, args: list[Node]) -> bool:
+    """jwt.sign({ sub: user.id }, secret[, options]) with an identity in the payload and no
+    expiry in either: only object literals are judged (a variable may carry exp)."""
+    if len(args) < 2 or args[0].type != "object":
+        return False
+    payload = _keys(ctx, args[0])
+    if payload is None or "exp" in payload or not payload & IDENTITY_CLAIMS:
+        return False
+    if len(args) == 2:
+        # sign(payload, options) (@fastify/jwt, NestJS JwtService) takes its expiry from the
+        # plugin's or module's defaults, which are registered elsewhere.
+        return args[1].type != "object"
+    options = args[2]
+    if options.type != "object":
+        return False  # a variable, or a callback: the options are not visible here
+    option_keys = _keys(ctx, options)
+    return option_keys is not None and not option_keys & {"expiresIn", "exp"}
 
 
 DETECTOR = JwtUnverified()
