@@ -14,9 +14,9 @@ pool is closed (every worker killed) and the caches cleared, so the cold loop st
 workers itself; the warm loop reuses them. `--no-workers` measures the loop without a pool (the
 one-shot `mcp-backend check`). The output says which stages a worker served.
 
-Overhead of our own code = loop wall time − the loop's critical path (the longest stage, as
-measured by the loop itself, when tests run alongside the checks; else the longest check plus
-the tests), as a share of the loop's wall time.
+Overhead of our own code = loop wall time − the loop's critical path (its own schedule — at
+most one stage per core, long poles first — replayed with the stage durations the loop
+measured), as a share of the loop's wall time.
 
 Usage: python benchmarks/quality_loop.py [--target repo|ts|all] [--tests PATH ...] [--no-workers]
 """
@@ -38,9 +38,11 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from mcp_backend.quality.detect import detect_project
 from mcp_backend.quality.engine import (
+    SCHEDULE_PRIORITY,
     TESTS_ALONGSIDE_CORES,
     review_engine_available,
     run_quality_loop,
+    usable_cores,
 )
 from mcp_backend.quality.models import (
     STAGE_ORDER,
@@ -142,13 +144,24 @@ def run_loop(target: Target, runner: Runner) -> tuple[float, LoopReport]:
 
 
 def critical_path(report: LoopReport) -> float:
-    """The longest chain of stages: all at once, or the tests after the checks."""
-    durations = [s.duration_s for s in report.stages]
-    if (os.cpu_count() or 1) >= TESTS_ALONGSIDE_CORES:
-        return max(durations, default=0.0)
-    checks = [s.duration_s for s in report.stages if s.name != "test"]
-    tests = [s.duration_s for s in report.stages if s.name == "test"]
-    return max(checks, default=0.0) + max(tests, default=0.0)
+    """How long the loop's own schedule takes with the measured stage durations and no cost of
+    ours: at most one stage per core, long poles first (engine.SCHEDULE_PRIORITY); without
+    cores enough for the tests alongside, the tests after the checks."""
+    ran = [s for s in report.stages if s.status != "skipped"]
+    order = sorted(ran, key=lambda s: SCHEDULE_PRIORITY.get(s.name, len(STAGE_ORDER)))
+    alongside = usable_cores() >= TESTS_ALONGSIDE_CORES
+    checks = [s for s in order if alongside or s.name != "test"]
+    tests = [] if alongside else [s for s in order if s.name == "test"]
+    return _makespan([s.duration_s for s in checks]) + _makespan([s.duration_s for s in tests])
+
+
+def _makespan(durations: list[float]) -> float:
+    """Each job, in order, starts on the core that frees first."""
+    cores = [0.0] * usable_cores()
+    for duration in durations:
+        earliest = min(range(len(cores)), key=cores.__getitem__)
+        cores[earliest] += duration
+    return max(cores, default=0.0)
 
 
 def describe(report: LoopReport) -> str:
