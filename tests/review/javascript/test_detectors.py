@@ -574,3 +574,20 @@ def test_sign_with_options_second_takes_the_plugins_defaults() -> None:
         "}\n"
     )
     assert "jwt-unverified" not in rules_in(source, "src/auth.js")
+
+
+def test_embedded_private_key_is_flagged_but_its_header_alone_is_not() -> None:
+    body = "MIIEowIBAAKCAQEAx7Rk2vQp9Lm3Zc8Tn4Wb6Ys1Hd5Fg0Je"
+    template = (
+        "export const signingKey = `-----BEGIN RSA PRIVATE KEY-----\n"
+        f"{body}\n"
+        "-----END RSA PRIVATE KEY-----`;\n"
+    )
+    assert "hardcoded-secret" in rules_in(template, "src/keys.ts")
+    escaped = f"const pem = '-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----';\n"
+    assert "hardcoded-secret" in rules_in(escaped, "src/keys.js")
+    header_only = (
+        "const isPem = (text) => text.startsWith('-----BEGIN RSA PRIVATE KEY-----');\n"
+        "const HEADER = '-----BEGIN PRIVATE KEY-----';\n"
+    )
+    assert "hardcoded-secret" not in rules_in(header_only, "src/pem.js")

@@ -149,3 +149,26 @@ def test_placeholder_helper() -> None:
     assert is_placeholder("change-me-in-production")
     assert is_placeholder("short")
     assert not is_placeholder("q8Xv2LmZ0pRt7Ys4")
+
+
+# Key material: 48 base64 characters, written for the test.
+KEY_BODY = "MIIEowIBAAKCAQEAx7Rk2vQp9Lm3Zc8Tn4Wb6Ys1Hd5Fg0Je"
+
+
+def test_embedded_private_key_is_flagged_but_its_header_alone_is_not() -> None:
+    embedded = (
+        'SIGNING_KEY = """-----BEGIN RSA PRIVATE KEY-----\n'
+        f"{KEY_BODY}\n"
+        '-----END RSA PRIVATE KEY-----"""\n'
+    )
+    (finding,) = run(DETECTOR, embedded, "app/keys.py")
+    assert "private key" in finding.message and KEY_BODY not in finding.snippet
+    escaped = f'PEM = "-----BEGIN PRIVATE KEY-----\\n{KEY_BODY}\\n-----END PRIVATE KEY-----"\n'
+    assert len(run(DETECTOR, escaped, "app/keys.py")) == 1
+    # Code that recognises or masks keys names the header, with no key after it.
+    handling = (
+        "def masked(text):\n"
+        '    return PEM.sub("-----BEGIN PRIVATE KEY-----" + MASK, text)\n'
+        'HEADER = "-----BEGIN RSA PRIVATE KEY-----"\n'
+    )
+    assert run(DETECTOR, handling, "app/mask.py") == []

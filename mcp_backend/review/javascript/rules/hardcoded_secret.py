@@ -24,7 +24,11 @@ NOT_SECRET_KEY = re.compile(
 KNOWN_TOKEN = re.compile(
     r"AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|sk_live_[0-9A-Za-z]{20,}"
     r"|xox[baprs]-[0-9A-Za-z-]{10,}|AIza[0-9A-Za-z_\-]{35}"
-    r"|-----BEGIN (RSA |EC |OPENSSH |)PRIVATE KEY-----|SG\.[\w-]{22}\.[\w-]{43}"
+    # A key has material after its header (code that handles keys names the header alone);
+    # in the source a newline may be an escape.
+    r"|-----BEGIN (RSA |EC |OPENSSH |)PRIVATE KEY-----(?:\s|\\[nr])*"
+    r"(?:[\w-]+:[^\n\\]*(?:\s|\\[nr])+)*[A-Za-z0-9+/=]{32}"
+    r"|SG\.[\w-]{22}\.[\w-]{43}"
 )
 PLACEHOLDER = re.compile(
     r"^(\s*|\*+|[xX]+|\.\.\.|<[^>]+>|\$\{[^}]*\}|%\w|\{\{.*\}\}|[A-Z][A-Z0-9_]+|"

@@ -23,7 +23,14 @@ _TOKEN_FORMATS: list[tuple[str, re.Pattern[str]]] = [
     ("SendGrid API key", re.compile(r"\bSG\.[\w-]{22}\.[\w-]{43}\b")),
     ("OpenAI API key", re.compile(r"\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}")),
     ("Anthropic API key", re.compile(r"\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]{40,}")),
-    ("private key", re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY")),
+    # The header alone is how key-handling code names the format: a key has material after it.
+    (
+        "private key",
+        re.compile(
+            r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY-----\s*"
+            r"(?:[\w-]+:[^\n]*\n\s*)*[A-Za-z0-9+/=]{32}"
+        ),
+    ),
     (
         "JSON Web Token",
         re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}"),
