@@ -201,6 +201,10 @@ LOG_POSITIVE = {
         def pay(card_number, amount):
             logger.info("charging", extra={"card_number": card_number, "amount": amount})
     """,
+    "conditional_value": """
+        def serve(token):
+            logger.info("auth: %s", token if DEBUG else "hidden")
+    """,
 }
 
 LOG_NEGATIVE = {
@@ -220,6 +224,10 @@ LOG_NEGATIVE = {
             logger.info("token_type=%s expires=%s", token_type, user.token_expires_at)
             logger.info("password changed at %s", user.password_changed_at)
             logger.info("user %s", user.id)
+    """,
+    "conditional_on_the_secret": """
+        def serve(host, token):
+            logger.warning("serving on %s (%s)", host, "token required" if token else "open")
     """,
     "not_a_logger": """
         def f(catalog, token):

@@ -93,6 +93,8 @@ def _sensitive_in(node: ast.AST, depth: int = 0) -> str | None:
             return name
     if isinstance(node, ast.Attribute):
         return None  # only the terminal name of `a.b.c` is what gets printed
+    if isinstance(node, ast.IfExp):  # `"set" if token else "unset"` prints a branch, not the test
+        return _sensitive_in(node.body, depth + 1) or _sensitive_in(node.orelse, depth + 1)
     for child in ast.iter_child_nodes(node):
         found = _sensitive_in(child, depth + 1)
         if found:
