@@ -112,7 +112,7 @@ def _analyze_task(task: _Task) -> _Outcome:
     result = analyze_source(rel, data, cast(Language, language), is_test)
     suppressions: list[Suppression] = []
     if b"mcp-backend-ignore" in data:
-        suppressions = find_suppressions(data.decode("utf-8", errors="replace"))
+        suppressions = find_suppressions(data.decode("utf-8", errors="replace"), language)
     return rel, content_hash(data), result, suppressions
 
 

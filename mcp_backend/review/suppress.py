@@ -7,7 +7,9 @@ silences what it names, but is itself reported (rule `invalid-suppression`) so i
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Collection, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -34,15 +36,23 @@ class Suppression(BaseModel):
     text: str
 
 
-def find_suppressions(source: str) -> list[Suppression]:
-    """Every suppression comment in a file (Python `#` or JS `//` and `/* */` comments)."""
+def find_suppressions(source: str, language: str | None = None) -> list[Suppression]:
+    """Every suppression comment in a file (Python `#` or JS `//` and `/* */` comments).
+
+    The marker inside a string is not a comment (docs and tests quote the syntax): Python
+    comments come from the tokenizer; in JS/TS, a marker after an odd number of quotes on its
+    line is taken to be inside a string literal."""
     if MARKER not in source:
         return []
+    python_comments = _python_comment_starts(source) if language == "python" else None
     found: list[Suppression] = []
     for number, line in enumerate(source.splitlines(), start=1):
         if MARKER not in line:
             continue
+        # The first marker may sit in a string with the real comment after it.
         match = _COMMENT.search(line)
+        while match is not None and not _is_comment(match, number, line, python_comments):
+            match = _COMMENT.search(line, match.start() + 1)
         if match is None:
             continue
         rest = match.group("rest").strip()
@@ -61,6 +71,34 @@ def find_suppressions(source: str) -> list[Suppression]:
             )
         )
     return found
+
+
+def _python_comment_starts(source: str) -> set[tuple[int, int]] | None:
+    """(line, column) of each Python comment holding the marker; None if it does not tokenize
+    (then the line-based check applies)."""
+    starts: set[tuple[int, int]] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT and MARKER in token.string:
+                starts.add(token.start)
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return starts
+
+
+def _is_comment(
+    match: re.Match[str], number: int, line: str, python_comments: set[tuple[int, int]] | None
+) -> bool:
+    start = match.start() + len(match.group("lead") or "")
+    if python_comments is not None:
+        return (number, start) in python_comments
+    return not _inside_string(line[:start])
+
+
+def _inside_string(before: str) -> bool:
+    """An odd count of unescaped quotes of one kind before a position: it is in a literal."""
+    unescaped = re.sub(r"\\.", "", before)
+    return any(unescaped.count(quote) % 2 == 1 for quote in ("'", '"', "`"))
 
 
 def _invalid_finding(file: str, suppression: Suppression, message: str) -> Finding:

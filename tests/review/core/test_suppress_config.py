@@ -163,3 +163,33 @@ def test_first_config_file_wins_and_the_others_are_named(tmp_path: Path) -> None
     config = load_config(tmp_path)
     assert config.min_severity == "low"
     assert any("also found in pyproject.toml" in note for note in config.notes)
+
+
+def test_the_marker_inside_a_string_is_not_a_suppression() -> None:
+    python = (
+        '"""Write `# mcp-backend-ignore RULE-ID: reason` after the line."""\n'
+        'EXAMPLE = "cursor.execute(q)  # mcp-backend-ignore sql-string-query"\n'
+        'HELP = """\n'
+        "    # mcp-backend-ignore inside a triple-quoted string\n"
+        '"""\n'
+        'x = "# mcp-backend-ignore"  # mcp-backend-ignore code-eval: fixed input, see above\n'
+    )
+    found = find_suppressions(python, "python")
+    assert [(s.line, s.rule_ids, s.column) for s in found] == [(6, ["code-eval"], 29)]
+    javascript = (
+        "const doc = '// mcp-backend-ignore sql-string-query';\n"
+        'const tpl = `use "// mcp-backend-ignore" in a comment`;\n'
+        "db.query(sql); // mcp-backend-ignore sql-string-query: built from constants\n"
+        "const quoted = 'it\\'s'; // mcp-backend-ignore code-eval: escaped quote before\n"
+    )
+    found = find_suppressions(javascript, "javascript")
+    assert [(s.line, s.rule_ids) for s in found] == [
+        (3, ["sql-string-query"]),
+        (4, ["code-eval"]),
+    ]
+
+
+def test_python_that_does_not_tokenize_falls_back_to_lines() -> None:
+    broken = "def f(:\n    run()  # mcp-backend-ignore code-eval: trusted\n"
+    found = find_suppressions(broken, "python")
+    assert [(s.line, s.rule_ids) for s in found] == [(2, ["code-eval"])]
