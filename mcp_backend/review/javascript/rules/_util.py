@@ -24,28 +24,34 @@ SAFE_INTERPOLATION = re.compile(
 PASSWORD_WORD = re.compile(r"pass(word|wd|phrase)?\b|\bpwd\b|password", re.IGNORECASE)
 
 
-def literal_parts(ctx: JsFileContext, node: Node) -> tuple[str, list[Node]]:
-    """For a template literal or a `+` chain: its constant text and its dynamic parts."""
+def literal_pieces(ctx: JsFileContext, node: Node) -> list[str | Node]:
+    """A template literal or `+` chain as its constant texts and dynamic nodes, in order."""
     if node.type == "template_string":
-        text: list[str] = []
-        dynamic: list[Node] = []
+        out: list[str | Node] = []
         for child in node.named_children:
             if child.type == "template_substitution":
-                dynamic.extend(child.named_children)
+                out.extend(child.named_children)
             else:
-                text.append(ctx.text(child))
-        return "".join(text), dynamic
+                out.append(ctx.text(child))
+        return out
     if node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
-        left_text, left_dynamic = literal_parts(ctx, left) if left is not None else ("", [])
-        right_text, right_dynamic = literal_parts(ctx, right) if right is not None else ("", [])
-        return left_text + right_text, left_dynamic + right_dynamic
+        return (literal_pieces(ctx, left) if left is not None else []) + (
+            literal_pieces(ctx, right) if right is not None else []
+        )
     if node.type == "string":
-        return ctx.text(node)[1:-1], []
+        return [ctx.text(node)[1:-1]]
     if node.type == "parenthesized_expression" and node.named_children:
-        return literal_parts(ctx, node.named_children[0])
-    return "", [node]
+        return literal_pieces(ctx, node.named_children[0])
+    return [node]
+
+
+def literal_parts(ctx: JsFileContext, node: Node) -> tuple[str, list[Node]]:
+    """For a template literal or a `+` chain: its constant text and its dynamic parts."""
+    pieces = literal_pieces(ctx, node)
+    text = "".join(piece for piece in pieces if isinstance(piece, str))
+    return text, [piece for piece in pieces if not isinstance(piece, str)]
 
 
 def is_dynamic_string(ctx: JsFileContext, node: Node) -> bool:

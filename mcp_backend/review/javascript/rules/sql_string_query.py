@@ -18,6 +18,7 @@ from mcp_backend.review.javascript.rules._util import (
     SAFE_INTERPOLATION,
     SQL_TEXT,
     literal_parts,
+    literal_pieces,
     local_value,
 )
 from mcp_backend.review.model import Finding
@@ -206,35 +207,12 @@ class SqlStringQuery:
             )
 
 
-def _pieces(ctx: JsFileContext, node: Node) -> list[str | Node]:
-    """A template literal or `+` chain as its constant texts and dynamic nodes, in order."""
-    if node.type == "template_string":
-        out: list[str | Node] = []
-        for child in node.named_children:
-            if child.type == "template_substitution":
-                out.extend(child.named_children)
-            else:
-                out.append(ctx.text(child))
-        return out
-    if node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        return (_pieces(ctx, left) if left is not None else []) + (
-            _pieces(ctx, right) if right is not None else []
-        )
-    if node.type == "string":
-        return [ctx.text(node)[1:-1]]
-    if node.type == "parenthesized_expression" and node.named_children:
-        return _pieces(ctx, node.named_children[0])
-    return [node]
-
-
 def _value_parts(ctx: JsFileContext, node: Node) -> dict[int, bool]:
     """Dynamic parts in a value position, by node id, with True when quoted into the text
     (`'${name}'`). Table names, column lists, sort directions and sub-queries are not values."""
     found: dict[int, bool] = {}
     before = ""
-    pieces = _pieces(ctx, node)
+    pieces = literal_pieces(ctx, node)
     for index, piece in enumerate(pieces):
         if isinstance(piece, str):
             before += piece
