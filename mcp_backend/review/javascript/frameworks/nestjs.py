@@ -97,6 +97,8 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
         ctx.root, "[(class_declaration) (abstract_class_declaration)] @c", "c"
     )
     local_guards: dict[str, list[str]] = {}
+    # NestMiddleware classes applied with `consumer.apply(X).forRoutes(...)`.
+    local_middleware: dict[str, list[str]] = {}
     for cls in classes:
         name = ctx.text(cls.child_by_field_name("name"))
         heritage = ctx.text(cls)[
@@ -141,18 +143,11 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                 # Reads @Roles()-style metadata: lets through routes that declare none.
                 "metadata_driven": bool(re.search(r"reflector|getAllAndOverride", body_text)),
             }
-    # NestMiddleware classes applied with `consumer.apply(X).forRoutes(...)`.
-    local_middleware: dict[str, list[str]] = {}
-    for cls in classes:
-        heritage = ctx.text(cls)[
-            : max(0, (cls.child_by_field_name("body") or cls).start_byte - cls.start_byte)
-        ]
         if "NestMiddleware" in heritage:
-            name = ctx.text(cls.child_by_field_name("name"))
             # Its body is the evidence; a name alone counts only when unmistakable.
             middleware_kinds = [
                 kind
-                for kind in common.classify_body(ctx.text(cls.child_by_field_name("body")), [])
+                for kind in common.classify_body(body_text, [])
                 if kind in {"auth", "authz", "rate_limit"}  # validation is the pipes' job
             ]
             local_middleware[name] = middleware_kinds or list(common.strong_name_kinds(name))
