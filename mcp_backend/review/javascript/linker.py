@@ -297,23 +297,21 @@ class _Linker:
     def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
         kinds = tuple(item.get("kinds", []))
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
-        if ref and depth < 4:
-            found = self.def_of(file, ref)
-            if found is not None and "items" in found[1]:
-                # An array of middleware: what its members do, each resolved where it lives.
-                merged: list[str] = []
-                for sub in found[1]["items"]:
-                    for kind in self._item_kinds(found[0], sub, depth + 1):
-                        if kind not in merged:
-                            merged.append(kind)
-                return tuple(merged)
-        if ref and not item.get("local"):
-            found = self.def_of(file, ref)
-            if found is not None and found[1].get("kinds"):
+        found = self.def_of(file, ref) if ref else None
+        if found is not None and depth < 4 and "items" in found[1]:
+            # An array of middleware: what its members do, each resolved where it lives.
+            merged: list[str] = []
+            for sub in found[1]["items"]:
+                for kind in self._item_kinds(found[0], sub, depth + 1):
+                    if kind not in merged:
+                        merged.append(kind)
+            return tuple(merged)
+        if ref and found is not None and not item.get("local"):
+            if found[1].get("kinds"):
                 return tuple(found[1]["kinds"])
-            if found is not None and found[1].get("detail"):
+            if found[1].get("detail"):
                 return tuple(common.classify_call(found[1]["detail"])) or kinds
-            if found is not None and not found[1].get("made_by"):
+            if not found[1].get("made_by"):
                 # A project function whose body shows nothing: trust only unmistakable names.
                 return common.strong_name_kinds(ref)
         if item.get("decorated"):
@@ -507,7 +505,6 @@ class _Linker:
         for file, nest in nest_files.items():
             middleware_classes.update(nest.get("middleware_classes", {}))
             applied.extend((file, m) for m in nest.get("middleware", []))
-        for file, nest in nest_files.items():
             global_guards.extend((file, g) for g in nest.get("global_guards", []))
             guard_classes.update(nest.get("guards", {}))
             global_prefix = nest.get("global_prefix", global_prefix)
