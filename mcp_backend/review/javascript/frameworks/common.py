@@ -234,10 +234,15 @@ def classify_call(callee: str) -> tuple[Kind, ...]:
     return classify_name(callee)
 
 
+def is_error_middleware(params: list[str]) -> bool:
+    """Express error middleware: `(err, req, res, next)`."""
+    return len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}
+
+
 def classify_body(body: str, params: list[str]) -> tuple[Kind, ...]:
     """What a project-defined middleware does, judged from its source text."""
     kinds: list[Kind] = []
-    if len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}:
+    if is_error_middleware(params):
         return ("error_handler",)
     lower = body.lower()
     # Substring checks first: the regular expressions below are too slow to run on every body.

@@ -942,8 +942,7 @@ class FactExtractor:
         """`(err, req, res, next) => ...`, or a function named or defined as one."""
         node = _unwrap(node) or node
         if node.type in FUNCTION_TYPES:
-            params = self.ctx.param_names(node)
-            return len(params) == 4 and params[0] in {"err", "error", "e", "_err", "exception"}
+            return common.is_error_middleware(self.ctx.param_names(node))
         if node.type in {"identifier", "member_expression"}:
             text = "".join(self.ctx.text(node).split())
             local = self.defs.get(text)
