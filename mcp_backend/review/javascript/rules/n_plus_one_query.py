@@ -94,7 +94,7 @@ class NPlusOneQuery:
             if loop.type in {"while_statement", "do_statement"}:
                 continue  # probing for a free slug, paging with a cursor: not one query per item
             if (
-                loop.type in {"for_in_statement", "for_statement", "while_statement"}
+                loop.type in {"for_in_statement", "for_statement"}
                 and "retry" in ctx.text(loop)[:80].lower()
             ):
                 continue
