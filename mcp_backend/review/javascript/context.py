@@ -220,7 +220,7 @@ class JsFileContext:
         for name in names:
             found.extend(self._by_name.get(name, ()))
         if len(found) > 1:
-            found.sort(key=lambda c: c.node.start_byte)
+            found.sort(key=lambda c: (c.node.start_byte, c.node.end_byte))
         return found
 
     def _call_of(self, node: Node) -> Call:

@@ -59,8 +59,10 @@ def parse(source: bytes, grammar: Grammar) -> tree_sitter.Tree:
 def capture_nodes(
     grammar: Grammar, query_text: str, node: tree_sitter.Node, name: str
 ) -> list[tree_sitter.Node]:
-    """All nodes captured as `name` under `node`, in document order."""
+    """All nodes captured as `name` under `node`, in the order they run: by start, and of
+    nested nodes that start together the inner first (`app.use(a).get(p, h)` registers `use`
+    first). Ties broken only by start came back in varying order from one parse to the next."""
     cursor = tree_sitter.QueryCursor(query_for(grammar, query_text))
     nodes = cursor.captures(node).get(name, [])
-    nodes.sort(key=lambda n: n.start_byte)
+    nodes.sort(key=lambda n: (n.start_byte, n.end_byte))
     return nodes

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 from mcp_backend.review.javascript import analyze_file, link_javascript
 from mcp_backend.review.model import Language, Route
 
@@ -927,3 +932,42 @@ def test_nestjs_session_loading_middleware_is_not_authentication() -> None:
     removed = routes["DELETE /notes/:id"]
     assert removed.auth.status == "absent"
     assert removed.validation.status == "absent"
+
+
+FASTIFY_HOOKS = """
+export default async function routes(app) {
+  app.get('/orders', {
+    preHandler: [app.loadCart],
+    onRequest: [app.authenticate],
+    preValidation: [app.checkPlan],
+  }, async () => []);
+  app.get('/a', async () => 1).get('/b', async () => 2);
+}
+"""
+
+
+def test_facts_are_the_same_in_every_process() -> None:
+    """Hooks in Fastify's own order and chained registrations inner first, whatever the hash
+    seed: a result cached by one process must equal what another computes."""
+    script = (
+        "import json, sys\n"
+        "from mcp_backend.review.javascript import analyze_file\n"
+        "result = analyze_file('src/routes.js', sys.stdin.read(), 'javascript')\n"
+        "print(json.dumps(result.facts['ops']))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=FASTIFY_HOOKS,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    ops = json.loads(outputs.pop())
+    hooks = [item["ref"] for item in ops[0]["items"]]
+    assert hooks == ["app.authenticate", "app.checkPlan", "app.loadCart"]
+    assert [op["path"] for op in ops[1:]] == ["/a", "/b"]

@@ -7,7 +7,8 @@ FRAMEWORK = "fastify"
 PACKAGES = frozenset({"fastify"})
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "all"})
 # Hooks that run before the handler and can reject the request.
-GUARD_HOOKS = frozenset({"onRequest", "preParsing", "preValidation", "preHandler"})
+# In the order Fastify runs them (a tuple: the items of a route keep that order in every run).
+GUARD_HOOKS = ("onRequest", "preParsing", "preValidation", "preHandler")
 # Names a plugin function's first parameter usually has.
 INSTANCE_PARAMS = frozenset({"fastify", "app", "server", "instance", "f", "api", "router", "root"})
 PLUGIN_WRAPPERS = frozenset({"fp", "fastifyPlugin", "plugin"})
