@@ -127,27 +127,19 @@ _NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\
 _APP_FACTORIES = frozenset(
     {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath"}
 )
-_REGISTRATION_NAMES = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "del",
-        "head",
-        "options",
-        "all",
-        "on",
-        "use",
-        "route",
-        "register",
-        "addHook",
-        "onError",
-        "setErrorHandler",
-        "decorate",
-    }
+# app.get(path, ...handlers), Hono's app.on(method, path, handler).
+_ROUTE_CALLS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "head", "options", "all", "on"}
 )
+_REGISTRATION_NAMES = _ROUTE_CALLS | {
+    "use",
+    "route",
+    "register",
+    "addHook",
+    "onError",
+    "setErrorHandler",
+    "decorate",
+}
 
 
 def _middleware_like(params: list[str], body: str) -> bool:
@@ -821,18 +813,7 @@ class FactExtractor:
         if obj is None:
             return
         line = node.start_point[0] + 1
-        if method in {
-            "get",
-            "post",
-            "put",
-            "patch",
-            "delete",
-            "del",
-            "head",
-            "options",
-            "all",
-            "on",
-        }:
+        if method in _ROUTE_CALLS:
             self._route_call(node, method, obj, args, line)
         elif method == "use" and args:
             if any(self._is_error_middleware(a) for a in args):
