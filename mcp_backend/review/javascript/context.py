@@ -6,6 +6,7 @@ shared by every detector, so a rule costs little more than the checks it makes.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,10 +89,13 @@ class Call:
 
     __slots__ = ("__dict__", "_source", "is_new", "name", "node")
 
-    def __init__(self, node: Node, source: bytes) -> None:
+    def __init__(self, node: Node, source: bytes, name: str | None = None) -> None:
         self.node = node
         self._source = source
         self.is_new = node.type == "new_expression"
+        if name is not None:  # known from the index's name capture
+            self.name = name
+            return
         callee = self.callee_node
         if callee is not None and callee.type == "member_expression":
             prop = callee.child_by_field_name("property")
@@ -161,10 +165,13 @@ class JsFileContext:
     tree: Tree
     is_test: bool = False
     signals: list[Signal] = field(default_factory=list)
+    _index: dict[str, list[Node]] | None = None
     _calls: list[Call] | None = None
-    _by_name: dict[str, list[Call]] | None = None
+    _call_objects: dict[int, Call] = field(default_factory=dict)
+    _by_name: dict[str, list[Node]] | None = None
     _needles: dict[bytes, bool] = field(default_factory=dict)
-    _functions: list[Node] | None = None
+    _binding_starts: list[int] | None = None
+    _sorted: set[str] = field(default_factory=set)
     _taint: dict[int, frozenset[str]] = field(default_factory=dict)
     _lines: list[str] | None = None
 
@@ -196,43 +203,83 @@ class JsFileContext:
 
     # ---- shared indexes -------------------------------------------------------------------
 
+    def _index_of(self, name: str) -> list[Node]:
+        if self._index is None:
+            self._index = parser.index_captures(self.grammar, self.root)
+        return self._index.get(name, [])
+
+    def _captured(self, name: str) -> list[Node]:
+        """INDEX_QUERY's nodes captured as `name`, in the order they run: by start, and of nested
+        nodes that start together the inner first (`app.use(a).get(p, h)` registers `use` first).
+        One query walks the tree once for every index (see parser.INDEX_QUERY)."""
+        nodes = self._index_of(name)
+        if name not in self._sorted:
+            nodes.sort(key=lambda n: (n.start_byte, n.end_byte))  # sorted once, when first used
+            self._sorted.add(name)
+        return nodes
+
     @property
     def calls(self) -> list[Call]:
         if self._calls is None:
-            self._calls = [
-                self._call_of(node)
-                for node in parser.capture_nodes(
-                    self.grammar, parser.CALLS_QUERY, self.root, "call"
-                )
-            ]
+            self._calls = [self._call_of(node) for node in self._captured("call")]
         return self._calls
+
+    def _names(self) -> dict[str, list[Node]]:
+        by_name = self._by_name
+        if by_name is None:
+            source = self.source
+            by_name = {}
+            # Names are leaves, so tree-sitter's order (by start) has no ties to sort out.
+            nodes = self._index_of("name")
+            for node in nodes:
+                key = source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+                by_name.setdefault(key, []).append(node)
+            self._by_name = by_name
+        return by_name
+
+    def has_call(self, names: frozenset[str] | set[str]) -> bool:
+        """Whether any call's last callee segment is one of `names`: a detector's first gate,
+        cheaper than a search of the source once the index exists (the facts need it anyway)."""
+        return not self._names().keys().isdisjoint(names)
 
     def calls_named(self, names: frozenset[str] | set[str]) -> list[Call]:
         """The calls whose last callee segment is one of `names`, in document order.
         Detectors ask by name so they never look at the thousands of calls they do not care
-        about."""
-        if self._by_name is None:
-            index: dict[str, list[Call]] = {}
-            for call in self.calls:
-                index.setdefault(call.name, []).append(call)
-            self._by_name = index
+        about; only the calls asked for become Call objects."""
+        by_name = self._names()
         found: list[Call] = []
         for name in names:
-            found.extend(self._by_name.get(name, ()))
+            for name_node in by_name.get(name, ()):
+                call = name_node.parent
+                if call is not None and call.type == "member_expression":
+                    call = call.parent
+                if call is not None:
+                    found.append(self._call_of(call, name))
         if len(found) > 1:
             found.sort(key=lambda c: (c.node.start_byte, c.node.end_byte))
         return found
 
-    def _call_of(self, node: Node) -> Call:
-        return Call(node, self.source)
+    def _call_of(self, node: Node, name: str | None = None) -> Call:
+        """One Call per call node, so what a rule worked out about a call is shared."""
+        call = self._call_objects.get(node.id)
+        if call is None:
+            call = self._call_objects[node.id] = Call(node, self.source, name)
+        return call
 
     @property
     def functions(self) -> list[Node]:
-        if self._functions is None:
-            self._functions = parser.capture_nodes(
-                self.grammar, parser.FUNCTIONS_QUERY, self.root, "function"
-            )
-        return self._functions
+        return self._captured("function")
+
+    def bindings_in(self, scope: Node) -> list[Node]:
+        """Declarators, assignments and `for ... of/in` heads inside `scope`, in order."""
+        bindings = self._captured("binding")
+        if self._binding_starts is None:
+            self._binding_starts = [node.start_byte for node in bindings]
+        low = bisect.bisect_left(self._binding_starts, scope.start_byte)
+        high = bisect.bisect_left(self._binding_starts, scope.end_byte)
+        # A node that starts inside `scope` lies inside it, unless it is an ancestor that starts
+        # at the same byte (`x = () => {...}` holding the function): those end later.
+        return [node for node in bindings[low:high] if node.end_byte <= scope.end_byte]
 
     def descendants(self, node: Node, query_text: str, name: str) -> list[Node]:
         return parser.capture_nodes(self.grammar, query_text, node, name)
@@ -355,11 +402,7 @@ class JsFileContext:
                     pattern = param.child_by_field_name("pattern")
                     if pattern is not None:
                         names.add(self.text(pattern))
-        declarators = self.descendants(
-            function,
-            "[(variable_declarator) (assignment_expression) (for_in_statement)] @d",
-            "d",
-        )
+        declarators = self.bindings_in(function)
         for _ in range(2):  # two passes follow one level of copying (`const x = body.x`)
             for declarator in declarators:
                 # `for (const id of req.body.ids)` binds each element like an assignment.

@@ -65,9 +65,11 @@ def local_value(ctx: JsFileContext, identifier: Node) -> Node | None:
     name = ctx.text(identifier)
     scope = ctx.enclosing_function(identifier) or ctx.root
     best: Node | None = None
-    for declarator in ctx.descendants(scope, "(variable_declarator) @d", "d"):
+    for declarator in ctx.bindings_in(scope):
         if declarator.start_byte > identifier.start_byte:
             break
+        if declarator.type != "variable_declarator":
+            continue
         target = declarator.child_by_field_name("name")
         if target is not None and target.type == "identifier" and ctx.text(target) == name:
             best = declarator.child_by_field_name("value")

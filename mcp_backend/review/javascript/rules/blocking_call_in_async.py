@@ -23,6 +23,8 @@ class BlockingCallInAsync:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(BLOCKING_NAMES):
+            return
         if ctx.is_test or not ctx.has(b"Sync("):
             return
         for call in ctx.calls_named(BLOCKING_NAMES):

@@ -28,6 +28,8 @@ class CodeEval:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(EVALUATOR_NAMES):
+            return
         if ctx.is_test or not ctx.has(
             b"eval", b"Function(", b"vm.", b"setTimeout(", b"setInterval("
         ):

@@ -22,6 +22,8 @@ class CommandInjection:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(SHELL_CALLS | ARGV_CALLS):
+            return
         if ctx.is_test or not ctx.has(b"child_process", b"shelljs", b"execa"):
             return
         for call in ctx.calls_named(SHELL_CALLS | ARGV_CALLS):

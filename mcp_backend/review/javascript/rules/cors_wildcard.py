@@ -50,6 +50,8 @@ class CorsWildcard:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(CORS_NAMES):
+            return
         if not ctx.has(b"cors", b"Cors", b"Access-Control-Allow-Origin", b"origin"):
             return
         for call in ctx.calls_named(CORS_NAMES):

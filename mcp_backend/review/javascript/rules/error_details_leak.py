@@ -56,6 +56,8 @@ class ErrorDetailsLeak:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(RESPONSE_METHODS):
+            return
         if ctx.is_test or not ctx.has(b"err", b"error", b"catch"):
             return
         for call in ctx.calls_named(RESPONSE_METHODS):

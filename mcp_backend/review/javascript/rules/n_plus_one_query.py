@@ -64,6 +64,8 @@ class NPlusOneQuery:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(READS):
+            return
         if ctx.is_test or not ctx.has(b"await") or "seed" in ctx.file or "migration" in ctx.file:
             return
         reported: set[int] = set()

@@ -42,6 +42,8 @@ class NoSqlInjection:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(QUERY_METHODS | {"$where"}):
+            return
         if not ctx.has(b"req.body", b"req.query", b"request.body", b"request.query", b"$where"):
             return
         if ctx.has(b"sanitizeFilter", b"mongoSanitize", b"mongo-sanitize", b"express-validator"):

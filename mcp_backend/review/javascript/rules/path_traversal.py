@@ -41,6 +41,8 @@ class PathTraversal:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(SEND_CALLS | FS_CALLS):
+            return
         if ctx.is_test or not ctx.has(
             b"sendFile", b"download", b"fs", b"readFile", b"createReadStream"
         ):

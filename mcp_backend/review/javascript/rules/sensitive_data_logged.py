@@ -43,6 +43,8 @@ class SensitiveDataLogged:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(LEVELS):
+            return
         if ctx.is_test or not ctx.has(b"log", b"Log"):
             return
         for call in ctx.calls_named(LEVELS):

@@ -106,6 +106,8 @@ class SqlStringQuery:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
+        if not ctx.has_call(SQL_NAMES):
+            return
         if not ctx.has(
             b"query",
             b"Query",

@@ -44,7 +44,7 @@ class WeakPasswordHash:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if ctx.is_test:
+        if ctx.is_test or not ctx.has_call(STRONG_NAMES | HASH_FUNCTIONS | {"createHash"}):
             return
         lowered = ctx.source.lower()
         if (
