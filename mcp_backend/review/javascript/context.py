@@ -313,16 +313,22 @@ class JsFileContext:
             )
         return names
 
-    def method_decorators(self, method: Node) -> list[str]:
-        """Decorator texts placed before a class method (they are its preceding siblings)."""
-        decorators: list[str] = []
+    def method_decorator_nodes(self, method: Node) -> list[Node]:
+        """The decorators of a class method, in order: its preceding siblings in TypeScript,
+        its own `decorator` children in JavaScript."""
+        decorators: list[Node] = []
         sibling = method.prev_named_sibling
         while sibling is not None and sibling.type in {"decorator", "comment"}:
             if sibling.type == "decorator":
-                decorators.append(self.text(sibling))
+                decorators.append(sibling)
             sibling = sibling.prev_named_sibling
         decorators.reverse()
+        if self.grammar == "javascript":
+            decorators.extend(child for child in method.named_children if child.type == "decorator")
         return decorators
+
+    def method_decorators(self, method: Node) -> list[str]:
+        return [self.text(node) for node in self.method_decorator_nodes(method)]
 
     def is_handler(self, function: Node) -> bool:
         """A request handler or middleware: (req, res[, next]), Hono (c) route callbacks,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
+
+import pytest
 
 from mcp_backend.review.javascript import analyze_file, link_javascript
 from mcp_backend.review.model import Language, Route
@@ -971,3 +974,24 @@ def test_facts_are_the_same_in_every_process() -> None:
     hooks = [item["ref"] for item in ops[0]["items"]]
     assert hooks == ["app.authenticate", "app.checkPlan", "app.loadCart"]
     assert [op["path"] for op in ops[1:]] == ["/a", "/b"]
+
+
+def test_nestjs_controller_written_in_javascript(caplog: pytest.LogCaptureFixture) -> None:
+    """Nest sources compiled by Babel are .js with decorators; the JavaScript grammar has no
+    abstract classes, and asking it for them failed every such file's facts."""
+    with caplog.at_level(logging.ERROR):
+        routes = inventory(
+            {
+                "src/users.controller.js": (
+                    "import { Controller, Delete, Get, UseGuards } from '@nestjs/common';\n"
+                    "@Controller('users')\n"
+                    "export class UsersController {\n"
+                    "  @Get()\n  list() { return []; }\n"
+                    "  @Delete(':id')\n  @UseGuards(AuthGuard('jwt'))\n  remove() { return 1; }\n"
+                    "}\n"
+                ),
+            }
+        )
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert routes["GET /users"].auth.status == "absent"
+    assert routes["DELETE /users/:id"].auth.status == "present"

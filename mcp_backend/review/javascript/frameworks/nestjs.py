@@ -93,8 +93,14 @@ def _guard_kinds_by_name(name: str) -> tuple[str, ...]:
 
 def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     facts: dict[str, Any] = {}
+    # JavaScript (Babel-compiled Nest sources, `dist/` output) has no abstract classes: its
+    # grammar rejects a query that names them.
     classes = ctx.descendants(
-        ctx.root, "[(class_declaration) (abstract_class_declaration)] @c", "c"
+        ctx.root,
+        "(class_declaration) @c"
+        if ctx.grammar == "javascript"
+        else "[(class_declaration) (abstract_class_declaration)] @c",
+        "c",
     )
     local_guards: dict[str, list[str]] = {}
     # NestMiddleware classes applied with `consumer.apply(X).forRoutes(...)`.
@@ -323,12 +329,7 @@ def _controller(
     for member in body.named_children if body is not None else []:
         if member.type != "method_definition":
             continue
-        method_decorators: list[Node] = []
-        sibling = member.prev_named_sibling
-        while sibling is not None and sibling.type in {"decorator", "comment"}:
-            if sibling.type == "decorator":
-                method_decorators.insert(0, sibling)
-            sibling = sibling.prev_named_sibling
+        method_decorators = ctx.method_decorator_nodes(member)
         http = [d for d in method_decorators if _decorator_name(ctx, d) in NEST_ROUTE_DECORATORS]
         if not http:
             continue
