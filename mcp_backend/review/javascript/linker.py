@@ -419,12 +419,14 @@ class _Linker:
         framework = (
             self.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind", "unknown")
         )
-        framework = {"router": "express", "plugin": _plugin_framework(self.frameworks)}.get(
-            framework, framework
-        )
+        framework = {
+            "router": "express",
+            "koa_router": "koa",
+            "plugin": _plugin_framework(self.frameworks),
+        }.get(framework, framework)
         mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
             key[1], {}
-        ).get("kind") in {"router", "plugin", None}
+        ).get("kind") in {"router", "koa_router", "plugin", None}
         auth = self._protection(protections["auth"], mounted_here)
         delegate = handler.get("delegates")
         if auth.status == "absent" and delegate and self.def_of(file, delegate) is None:
@@ -874,7 +876,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
         for file, facts_of in linker.modules.items()
         for name, app in facts_of.get("apps", {}).items()
-        if app.get("kind") in {"express", "hono", "fastify"}
+        if app.get("kind") in {"express", "hono", "fastify", "koa"}
     ]
     limiters = [
         {
@@ -888,8 +890,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     # Same keys as the Python linker, so the project rules read both languages alike.
     facts: dict[str, Any] = {"has_tests": bool(test_files)}
     if linker.routes:
-        # Fastify, Hono and NestJS answer unhandled errors centrally by default; Express's
-        # default handler prints stack traces outside production.
+        # Fastify, Hono, Koa and NestJS answer unhandled errors centrally by default;
+        # Express's default handler prints stack traces outside production.
         kinds = {app["framework"] for app in apps} | (
             {"nestjs"} if "nestjs" in linker.frameworks else set()
         )

@@ -995,3 +995,91 @@ def test_nestjs_controller_written_in_javascript(caplog: pytest.LogCaptureFixtur
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert routes["GET /users"].auth.status == "absent"
     assert routes["DELETE /users/:id"].auth.status == "present"
+
+
+KOA_ORDERS = (
+    "const Router = require('@koa/router');\n"
+    "const db = require('../db');\n"
+    "const router = new Router({ prefix: '/orders' });\n"
+    "router.get('/', async (ctx) => { ctx.body = await db.query('SELECT 1'); });\n"
+    "router.get('/:id', async (ctx) => {\n"
+    "  ctx.body = await db.query('SELECT * FROM orders WHERE id = $1', [ctx.params.id]);\n"
+    "});\n"
+    "module.exports = router;\n"
+)
+
+
+def test_koa_router_prefix_mount_and_app_middleware_order() -> None:
+    routes = inventory(
+        {
+            "src/routes/orders.js": KOA_ORDERS,
+            "src/routes/health.js": (
+                "import Router from 'koa-router';\n"
+                "const health = Router();\n"
+                "health.get('/health', (ctx) => { ctx.body = 'ok'; });\n"
+                "export default health;\n"
+            ),
+            "src/app.js": (
+                "import Koa from 'koa';\n"
+                "import jwt from 'koa-jwt';\n"
+                "import ratelimit from 'koa-ratelimit';\n"
+                "import orders from './routes/orders';\n"
+                "import health from './routes/health';\n"
+                "const app = new Koa();\n"
+                "app.use(health.routes());\n"
+                "app.use(ratelimit({ driver: 'memory', duration: 60000, max: 100 }));\n"
+                "app.use(jwt({ secret: process.env.JWT_SECRET }));\n"
+                "app.use(orders.routes()).use(orders.allowedMethods());\n"
+                "app.listen(3000);\n"
+            ),
+        }
+    )
+    assert set(routes) == {"GET /orders", "GET /orders/:id", "GET /health"}
+    assert routes["GET /orders/:id"].framework == "koa"
+    assert routes["GET /orders/:id"].auth.status == "present"
+    assert routes["GET /orders/:id"].rate_limit.status == "present"
+    # Mounted before the limiter and the JWT middleware: neither covers it.
+    assert routes["GET /health"].auth.status == "absent"
+    assert routes["GET /health"].rate_limit.status == "absent"
+
+
+def test_koa_router_middleware_and_an_unmounted_router_in_a_route_file() -> None:
+    routes = inventory(
+        {
+            "src/auth.js": (
+                "export async function requireUser(ctx, next) {\n"
+                "  if (!ctx.state.user) ctx.throw(401, 'login required');\n"
+                "  await next();\n"
+                "}\n"
+            ),
+            "src/routes/orders.js": KOA_ORDERS.replace(
+                "const router = new Router({ prefix: '/orders' });\n",
+                "const { requireUser } = require('../auth');\n"
+                "const router = new Router({ prefix: '/orders' });\n"
+                "router.use(requireUser);\n",
+            ).replace("require('../auth')", "require('../auth.js')"),
+        }
+    )
+    assert routes["GET /orders"].auth.status == "present"
+    assert routes["GET /orders/:id"].auth.evidence[0].detail == "requireUser"
+
+
+def test_koa_default_error_handling_is_central_and_express_routes_calls_are_not_mounts() -> None:
+    koa_app = analyze_file(
+        "src/app.js",
+        "const Koa = require('koa');\nconst app = new Koa();\napp.use(api.routes());\n",
+        "javascript",
+    )
+    assert koa_app.facts["ops"][0]["items"][0]["ref"] == "api"
+    orders = analyze_file("src/routes/orders.js", KOA_ORDERS, "javascript")
+    index = link_javascript([koa_app, orders], "/project")
+    # Koa answers an error no route handled without its details: no central handler needed.
+    assert index.facts["framework_error_handling"] == "koa"
+    express_app = analyze_file(
+        "src/app.js",
+        "const express = require('express');\nconst app = express();\n"
+        "app.use(api.routes());\napp.get('/x', (req, res) => res.end());\n",
+        "javascript",
+    )
+    assert "ref" not in express_app.facts["ops"][0]["items"][0]
+    assert "framework_error_handling" not in link_javascript([express_app], "/p").facts

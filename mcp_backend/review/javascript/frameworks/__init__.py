@@ -6,5 +6,6 @@ file); `javascript/linker.py` joins them into the route inventory.
 - `express.py` Express apps, routers, `router.route()` chains, error middleware;
 - `hono.py`    Hono apps, `basePath`, `app.route()`, `onError`, chained definitions;
 - `fastify.py` Fastify instances, plugins, `register` prefixes, hooks, route options;
+- `koa.py`     Koa apps, @koa/router routers and their prefixes, `app.use(router.routes())`;
 - `nestjs.py`  controllers, method decorators, guards, pipes, DTOs, throttler, modules.
 """

@@ -4,7 +4,8 @@ Facts (all JSON):
 - imports: {local: {"source": "./auth", "name": "default" | "*" | exported name}}
 - exports: {exported name: local name}; "default" for `module.exports =` / `export default`
 - defs: {name: {"kinds": [...], "handler": {...}, "line": n}} for functions defined here
-- apps: {var: {"kind": "express"|"router"|"hono"|"fastify"|"plugin"|"unknown", "line": n}}
+- apps: {var: {"kind": "express"|"router"|"hono"|"fastify"|"koa"|"koa_router"|"plugin"|"unknown",
+  "line": n, "base": path prefix of every route}}
 - ops: ordered registrations: use / route / register / hook / apply, each with its target var
 - plugins: {plugin key: {"name": function name, "fp": wrapped in fastify-plugin}}
 - decorations: {name: kinds} for `fastify.decorate('authenticate', fn)`
@@ -20,7 +21,7 @@ from typing import Any
 from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import common, express, fastify, hono
+from mcp_backend.review.javascript.frameworks import common, express, fastify, hono, koa
 
 _STRING_TYPES = frozenset({"string", "template_string"})
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
@@ -125,7 +126,7 @@ _NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\
 
 
 _APP_FACTORIES = frozenset(
-    {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath"}
+    {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath", "Koa"}
 )
 # app.get(path, ...handlers), Hono's app.on(method, path, handler).
 _ROUTE_CALLS = frozenset(
@@ -507,10 +508,20 @@ class FactExtractor:
         required = self._require_source(callee_node) if callee_node is not None else None
         if required is not None:
             source = required[0]
-        for framework, module in (("express", express), ("hono", hono), ("fastify", fastify)):
+        for framework, module in (
+            ("express", express),
+            ("hono", hono),
+            ("fastify", fastify),
+            ("koa", koa),
+        ):
             kind = module.app_kind(callee_name, source, is_new)
             if kind is not None:
                 self.frameworks.add(framework)
+                if kind == "koa_router":  # new Router({ prefix: '/orders' })
+                    args = node.child_by_field_name("arguments")
+                    options = args.named_children[0] if args and args.named_children else None
+                    if options is not None and options.type == "object":
+                        base = (self._path(self._pair_value(options, "prefix")) or "") + base
                 return kind, base, None
         return None
 
@@ -1113,6 +1124,9 @@ class FactExtractor:
         if node.type == "call_expression":
             callee_node = node.child_by_field_name("function")
             callee = "".join(ctx.text(callee_node).split())
+            mounted = self._koa_mount(node, callee)
+            if mounted is not None:
+                return self._describe(mounted)
             required = self._require_source(node)
             if (
                 required is None
@@ -1152,6 +1166,20 @@ class FactExtractor:
                 item["resolvable"] = root
             return item
         return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
+
+    def _koa_mount(self, node: Node, callee: str) -> Node | None:
+        """`app.use(orders.routes())`: the router `orders` itself is what Koa mounts."""
+        if "koa" not in self.frameworks or not callee.endswith(tuple(koa.MOUNT_METHODS)):
+            return None
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is None or function.type != "member_expression" or args is None:
+            return None
+        method = self.ctx.text(function.child_by_field_name("property"))
+        router = _unwrap(function.child_by_field_name("object"))
+        if method not in koa.MOUNT_METHODS or args.named_child_count or router is None:
+            return None
+        return router if router.type in {"identifier", "member_expression"} else None
 
     def _handler(self, node: Node) -> dict[str, Any]:
         ctx = self.ctx
