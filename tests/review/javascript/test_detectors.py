@@ -58,6 +58,39 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("hardcoded-secret", "a.ts", "const secret = process.env.JWT_SECRET;", False),
+    # TypeScript annotations and class fields hold secrets as often as plain declarations.
+    ("hardcoded-secret", "a.ts", "export const apiKey: string = 'q8Zr2LmX9vT4wKp7';", True),
+    (
+        "hardcoded-secret",
+        "a.ts",
+        "class C {\n  private readonly apiKey = 'q8Zr2LmX9vT4wKp7';\n}",
+        True,
+    ),
+    (
+        "hardcoded-secret",
+        "a.ts",
+        "class C {\n  clientSecret?: string = 'q8Zr2LmX9vT4wKp7';\n}",
+        True,
+    ),
+    ("hardcoded-secret", "a.js", "class C {\n  static jwtSecret = 'q8Zr2LmX9vT4wKp7';\n}", True),
+    (
+        "hardcoded-secret",
+        "a.ts",
+        "class C {\n  private apiKey?: string;\n  key = 'q8Zr2LmX9vT4wK';\n}",
+        False,
+    ),
+    ("hardcoded-secret", "a.ts", "const apiKey: string = process.env.API_KEY ?? '';", False),
+    # The path of a setting that holds the secret is not the secret.
+    (
+        "hardcoded-secret",
+        "a.ts",
+        "class S {\n  static readonly CONFIG_SIGNING_KEY = 'settings:mailPayloadSigningKey';\n}",
+        False,
+    ),
+    ("hardcoded-secret", "a.js", "const JWT_SECRET = config.get('auth.jwt.secret');", False),
+    ("hardcoded-secret", "a.js", "const SESSION_SECRET = 'auth.session.secret';", False),
+    ("hardcoded-secret", "a.js", "const SESSION_SECRET = 'supersecret.k3y-88Zq';", True),
+    ("hardcoded-secret", "a.js", "const SESSION_SECRET = 'sauce.secret:keyboard.cat';", True),
     ("hardcoded-secret", "test/a.test.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", False),
     (
         "hardcoded-secret",

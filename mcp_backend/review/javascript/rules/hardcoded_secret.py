@@ -36,26 +36,46 @@ PLACEHOLDER = re.compile(
     r"none|true|false|bearer|basic|your[-_ ]\w*|change[-_ ]?me|placeholder|"
     r"not[-_ ]?(available|set|used|configured|applicable)|n/?a|unused|unset|redacted)\b.*))$"
 )
-ASSIGNMENT_QUERY = """
-[(variable_declarator name: (identifier) @key value: [(string) (template_string)] @value)
- (pair key: [(property_identifier) (string)] @key value: [(string) (template_string)] @value)
- (assignment_expression left: [(identifier) (member_expression)] @key
-                        right: [(string) (template_string)] @value)
+_LITERAL = "[(string) (template_string)]"
+ASSIGNMENT_QUERY = f"""
+[(variable_declarator name: (identifier) @key value: {_LITERAL} @value)
+ (pair key: [(property_identifier) (string)] @key value: {_LITERAL} @value)
+ (assignment_expression left: [(identifier) (member_expression)] @key right: {_LITERAL} @value)
  (binary_expression left: (member_expression) @key right: (string) @value)]
 """
+# Class fields: `private apiKey = '...'` (TypeScript) and `apiKey = '...'` (JavaScript).
+FIELD_QUERY = {
+    "javascript": f"(field_definition property: (property_identifier) @key value: {_LITERAL} "
+    "@value)",
+    "typescript": f"(public_field_definition name: (property_identifier) @key value: {_LITERAL} "
+    "@value)",
+}
 # Cheap pre-check on the raw bytes before any tree query: a secret-like name given a literal.
-# After a secret-like word: the rest of the name, then `=`, `:`, `||` or `??` and a literal.
-_ASSIGNED_LITERAL = re.compile(rb"""\w*['"]?\s*(?:[:=]|\|\||\?\?)\s*['"`]""")
+# After a secret-like word: the rest of the name (group 1), a closing quote, TypeScript's `?`/`!`
+# and type annotation, then `=`, `:`, `||` or `??` and a literal.
+_ASSIGNED_LITERAL = re.compile(
+    rb"""(\w*)['"]?\s*[?!]?\s*(?:(?::[^=;\n]{0,80}?)?=|:|\|\||\?\?)\s*['"`]"""
+)
+# SECRET_KEY on the lowered bytes: a match on a key is a match on its last \w run, because every
+# alternative is made of word characters.
+_SECRET_KEY_BYTES = re.compile(SECRET_KEY.pattern.encode(), re.IGNORECASE)
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def secret_assignment_in(source: bytes) -> bool:
-    """Cheap pre-check on the raw bytes before any tree query (bytes.find runs in C)."""
+    """Whether a secret-like name (one SECRET_KEY accepts) is given a literal somewhere: the
+    pre-check before any tree query (bytes.find runs in C)."""
     lowered = source.lower()
     for word in SECRET_WORDS:
         position = lowered.find(word)
         while position != -1:
-            if _ASSIGNED_LITERAL.match(lowered, position + len(word)):
-                return True
+            match = _ASSIGNED_LITERAL.match(lowered, position + len(word))
+            if match:
+                start = position
+                while start and lowered[start - 1] in _WORD_BYTES:
+                    start -= 1
+                if _SECRET_KEY_BYTES.search(lowered, start, match.end(1)):
+                    return True
             position = lowered.find(word, position + len(word))
     return False
 
@@ -99,7 +119,8 @@ class HardcodedSecret:
             return
         seen: set[int] = set()
         if secret_assignment_in(ctx.source):
-            captures = ctx.descendants(ctx.root, ASSIGNMENT_QUERY, "value")
+            fields = FIELD_QUERY["javascript" if ctx.grammar == "javascript" else "typescript"]
+            captures = ctx.descendants(ctx.root, ASSIGNMENT_QUERY + fields, "value")
             for value_node in captures:
                 parent = value_node.parent
                 if parent is None:
@@ -108,13 +129,14 @@ class HardcodedSecret:
                     parent.child_by_field_name("name")
                     or parent.child_by_field_name("key")
                     or parent.child_by_field_name("left")
+                    or parent.child_by_field_name("property")
                 )
                 key = ctx.text(key_node).split(".")[-1].strip("'\"")
                 if not SECRET_KEY.search(key) or NOT_SECRET_KEY.search(key):
                     continue
                 value = _literal(ctx.text(value_node))
                 is_password = bool(re.search(r"pass|pwd", key, re.IGNORECASE))
-                if value is None or _names_itself(key, value):
+                if value is None or _names_itself(key, value) or _names_a_setting(value):
                     continue
                 if parent.type == "binary_expression":
                     if len(value) < 6 or value.isupper() or " " in value:
@@ -180,6 +202,17 @@ class HardcodedSecret:
                         fix="Revoke it, then load it from the environment or a secret manager.",
                         snippet=_masked(ctx.snippet(node), match.group(0)),
                     )
+
+
+# `'hostSettings:mailEventsPayloadSigningKey'`, `'auth.jwt.secret'`: the path of a setting that
+# holds a secret: words without digits between separators, the last one naming the secret.
+_SETTING_PATH = re.compile(r"^[A-Za-z][A-Za-z_-]*(?:[.:/][A-Za-z][A-Za-z_-]*)+$")
+_SECRET_WORD = re.compile(r"key|secret|token|passw", re.IGNORECASE)
+
+
+def _names_a_setting(value: str) -> bool:
+    last = re.split(r"[.:/]", value)[-1]
+    return bool(_SETTING_PATH.match(value)) and bool(_SECRET_WORD.search(last))
 
 
 def _names_itself(key: str, value: str) -> bool:
