@@ -15,8 +15,37 @@ def rules_in(source: str, file: str = "src/routes/x.js") -> list[str]:
     return [f.rule_id for f in result.findings]
 
 
+KOA_ERRORS = (
+    "app.use(async (ctx, next) => {\n"
+    "  try {\n    await next();\n  } catch (err) {\n"
+    "    ctx.status = err.status || 500;\n"
+    "    ctx.body = BODY;\n"
+    "  }\n});\n"
+)
+
+
 CASES: list[tuple[str, str, str, bool]] = [
     # (rule, file, source, expected)
+    # Koa answers by assigning ctx.body.
+    (
+        "error-details-leak",
+        "a.js",
+        KOA_ERRORS.replace("BODY", "{ error: err.message, stack: err.stack }"),
+        True,
+    ),
+    ("error-details-leak", "a.ts", KOA_ERRORS.replace("BODY", "{ error: err.message }"), True),
+    (
+        "error-details-leak",
+        "a.js",
+        KOA_ERRORS.replace("BODY", "{ error: err.expose ? err.message : 'Internal error' }"),
+        False,
+    ),
+    (
+        "error-details-leak",
+        "a.js",
+        KOA_ERRORS.replace("BODY", "{ error: 'Internal error', id: ctx.state.requestId }"),
+        False,
+    ),
     (
         "sql-string-query",
         "a.js",

@@ -1083,3 +1083,55 @@ def test_koa_default_error_handling_is_central_and_express_routes_calls_are_not_
     )
     assert "ref" not in express_app.facts["ops"][0]["items"][0]
     assert "framework_error_handling" not in link_javascript([express_app], "/p").facts
+
+
+def test_koa_middleware_reading_headers_validation_helpers_and_state_user_ownership() -> None:
+    routes = inventory(
+        {
+            "src/middleware/auth.js": (
+                "const jwt = require('jsonwebtoken');\n"
+                "exports.requireAuth = async (ctx, next) => {\n"
+                "  const token = (ctx.get('Authorization') || '').replace('Bearer ', '');\n"
+                "  try { ctx.state.user = jwt.verify(token, process.env.JWT_SECRET); }\n"
+                "  catch { ctx.throw(401, 'login required'); }\n"
+                "  await next();\n"
+                "};\n"
+            ),
+            "src/middleware/validate.js": (
+                "function check(schema, value, ctx) {\n"
+                "  const parsed = schema.safeParse(value);\n"
+                "  if (!parsed.success) ctx.throw(400, 'invalid request');\n"
+                "  return parsed.data;\n"
+                "}\n"
+                "exports.validateBody = (schema) => async (ctx, next) => {\n"
+                "  ctx.request.body = check(schema, ctx.request.body, ctx);\n"
+                "  await next();\n"
+                "};\n"
+                "exports.logBody = () => async (ctx, next) => {\n"
+                "  console.log(ctx.request.body);\n"
+                "  await next();\n"
+                "};\n"
+            ),
+            "src/routes/notes.js": (
+                "const Router = require('@koa/router');\n"
+                "const { requireAuth } = require('../middleware/auth');\n"
+                "const { validateBody, logBody } = require('../middleware/validate');\n"
+                "const router = new Router({ prefix: '/notes' });\n"
+                "router.use(requireAuth);\n"
+                "router.post('/', validateBody(noteSchema), async (ctx) => {\n"
+                "  ctx.body = await db.query('INSERT INTO notes (text) VALUES ($1)', "
+                "[ctx.request.body.text]);\n"
+                "});\n"
+                "router.put('/:id', logBody(), async (ctx) => {\n"
+                "  await db.query('UPDATE notes SET text = $1 WHERE id = $2 AND user_id = $3',\n"
+                "    [ctx.request.body.text, ctx.params.id, ctx.state.user.id]);\n"
+                "});\n"
+                "module.exports = router;\n"
+            ),
+        }
+    )
+    # `ctx` is the request in Koa middleware, never a Fastify-style plugin instance.
+    assert routes["POST /notes"].auth.status == "present"
+    assert routes["POST /notes"].validation.status == "present"
+    assert routes["PUT /notes/:id"].validation.status == "absent"
+    assert routes["PUT /notes/:id"].authz.status == "present"

@@ -72,7 +72,7 @@ _VERIFY = re.compile(
     r"|\bverifyAccessToken\s*\(|\bverifyToken\s*\(|\bdecodeToken\s*\(|\bvalidateToken\s*\(|\bsession\.user\b"
     r"|\breq(uest)?\.session\b|\breq(uest)?\.(user|member|account)\b|\bauthorization\b|\bBearer\b"
     r"|\bx-api-key\b|apiKey|api_key|\bcreateHmac\s*\(|\btimingSafeEqual\s*\("
-    r"|\bc\.get\(\s*['\"](jwtPayload|user|session)|\breq(uest)?\.isAuthenticated",
+    r"|\bc\.get\(\s*['\"](jwtPayload|user|session)|\breq(uest)?\.isAuthenticated|\bctx\.state\.user\b",
     re.IGNORECASE,
 )
 _DENY_401 = re.compile(
@@ -99,11 +99,11 @@ _DENY_403 = re.compile(
 _OWNERSHIP = re.compile(
     r"(owner\w*|user_?id|author\w*|created_?by)\s*(!==?|===?)\s*\w*\.?(user|currentUser|auth|session)"
     r"|(req(uest)?\.user|currentUser|user|auth|session)\.(id|_id|sub|userId)\s*(!==?|===?)"
-    r"|(!==?|===?)\s*(req(uest)?\.user|currentUser|c\.get\([^)]*\))\.?(id|_id|sub|userId)\b"
-    r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
+    r"|(!==?|===?)\s*(req(uest)?\.user|ctx\.state\.user|currentUser|c\.get\([^)]*\))\.?(id|_id|sub|userId)\b"
+    r"|\b(user_?id|owner_?id|author_?id|owner|user)\s*:\s*(req(uest)?\.user|ctx\.state\.user|currentUser|user|session\.user|auth|payload|c\.get\([^)]*\))[\.\w]*\b"
     r"|\.equals\(\s*req\.user"
     r"|\beq\(\s*\w+\.(owner|user|author|account|tenant)Id\s*,"
-    r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req(uest)?\.user|res\.locals\.user|currentUser|session)",
+    r"|\b(owner|user|author|account|tenant)_?id\s*=\s*(\$\d+|\?|:\w+)[^;]*(req(uest)?\.user|res\.locals\.user|ctx\.state\.user|currentUser|session)",
     re.IGNORECASE,
 )
 _BODY_VALIDATION = re.compile(
@@ -286,7 +286,8 @@ def validation_in(body: str) -> bool:
 
 
 _CALLER_CHECK = re.compile(
-    r"\breq(uest)?\.(user|session|isAuthenticated)\b|headers\.authorization|header\(\s*['\"]authorization"
+    r"\breq(uest)?\.(user|session|isAuthenticated)\b|\bctx\.state\.user\b|headers\.authorization"
+    r"|header\(\s*['\"]authorization"
     r"|c\.get\(\s*['\"](jwtPayload|user|session)|\bgetSession\s*\(|\bgetServerSession\s*\("
     r"|\bjwt\.verify\s*\(|\bjwtVerify\s*\(|\bverifyToken\s*\(|\bverifyIdToken\s*\(",
     re.IGNORECASE,
@@ -301,7 +302,7 @@ _AUTH_HELPER_CALL = re.compile(
 # Middleware that puts the caller on the request when there is one, and never refuses:
 # routes behind it may require the identity in their handler.
 _LOADS_IDENTITY = re.compile(
-    r"\b(req(uest)?|res\.locals)\.(user|member|account|currentUser|identity|auth)\s*=(?!=)"
+    r"\b(req(uest)?|res\.locals|ctx\.state)\.(user|member|account|currentUser|identity|auth)\s*=(?!=)"
     r"|Object\.assign\(\s*req\s*,\s*\{\s*(user|member|account)\b"
     r"|\bc\.set\(\s*['\"](user|member|session|jwtPayload)",
 )

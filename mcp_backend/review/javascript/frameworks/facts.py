@@ -190,6 +190,7 @@ class FactExtractor:
         self.frameworks: set[str] = set()
         self.dynamic_loading = False
         self._function_names: dict[int, str] = {}
+        self._validators: dict[str, bool] | None = None
 
     # ---- module structure -----------------------------------------------------------------
 
@@ -659,7 +660,7 @@ class FactExtractor:
         size = function.end_byte - function.start_byte
         # Whole-module wrappers and big library functions are neither middleware nor handlers.
         body = ctx.text(function) if size <= MAX_CLASSIFIED_BODY else ""
-        kinds = list(common.classify_body(body, params)) if _middleware_like(params, body) else []
+        kinds = self._classify(body, params, name) if _middleware_like(params, body) else []
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
         if body and (
             ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"})
@@ -674,6 +675,46 @@ class FactExtractor:
             if fp:
                 entry["fp"] = True
         self.defs[name] = entry
+
+    def _classify(self, body: str, params: list[str], name: str) -> list[str]:
+        """classify_body, plus validation done by a function of this file that the middleware
+        calls: `return async (ctx, next) => { ctx.request.body = check(schema, ...) }`."""
+        kinds = list(common.classify_body(body, params))
+        if "validation" not in kinds:
+            validators = [n for n, validates in self._file_functions().items() if validates]
+            called = [
+                n for n in validators if n != name and re.search(rf"\b{re.escape(n)}\s*\(", body)
+            ]
+            if called:
+                kinds.append("validation")
+        return kinds
+
+    def _file_functions(self) -> dict[str, bool]:
+        """Top-level functions of this file, and whether each validates input and rejects it."""
+        if self._validators is None:
+            ctx = self.ctx
+            found: dict[str, bool] = {}
+            for statement in ctx.root.named_children:
+                node = statement
+                if node.type == "export_statement":
+                    node = node.child_by_field_name("declaration") or node
+                pairs: list[tuple[Node | None, Node | None]] = []
+                if node.type == "function_declaration":
+                    pairs.append((node.child_by_field_name("name"), node))
+                elif node.type in {"lexical_declaration", "variable_declaration"}:
+                    for declarator in node.named_children:
+                        if declarator.type == "variable_declarator":
+                            value = _unwrap(declarator.child_by_field_name("value"))
+                            pairs.append((declarator.child_by_field_name("name"), value))
+                for name_node, function in pairs:
+                    if name_node is None or function is None or function.type not in FUNCTION_TYPES:
+                        continue
+                    body = ctx.text(function)
+                    found[ctx.text(name_node)] = len(body) <= MAX_CLASSIFIED_BODY and (
+                        "validation" in common.classify_body(body, ctx.param_names(function))
+                    )
+            self._validators = found
+        return self._validators
 
     def handler_facts(self, function: Node) -> dict[str, Any]:
         ctx = self.ctx
@@ -780,6 +821,8 @@ class FactExtractor:
 
     def _plugin_of(self, node: Node, name: str) -> str | None:
         """If `name` is the instance parameter of an enclosing plugin function, its key."""
+        if name in _REQUEST_PARAMS:  # `ctx.get('Authorization')` in Koa middleware: a request
+            return None
         function = self.ctx.enclosing_function(node)
         while function is not None:
             params = self.ctx.param_names(function)
@@ -1106,9 +1149,7 @@ class FactExtractor:
         if node.type in FUNCTION_TYPES:
             body = ctx.text(node)
             params = ctx.param_names(node)
-            kinds = (
-                list(common.classify_body(body, params)) if _middleware_like(params, body) else []
-            )
+            kinds = self._classify(body, params, "") if _middleware_like(params, body) else []
             inline: dict[str, Any] = {"inline": True, "kinds": kinds, "line": line}
             if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(node):
                 # fastify.register(async (instance) => { instance.get(...) }, { prefix })

@@ -13,7 +13,10 @@ from mcp_backend.review.rules.error_details_leak import RULE
 
 RESPONSE_METHODS = frozenset({"send", "json", "end", "write", "render", "text", "html", "jsonp"})
 RESPONDER = re.compile(r"^(res|response|reply|ctx|c|h)(\.|$)")
-ENV_GUARD = re.compile(r"NODE_ENV|isDev|isProd|production|development|debug|DEBUG|env\.", re.I)
+# Koa's `err.expose` is true only for client errors whose message is safe to show.
+ENV_GUARD = re.compile(
+    r"NODE_ENV|isDev|isProd|production|development|debug|DEBUG|env\.|\.expose\b", re.I
+)
 ERROR_NAMES = frozenset({"err", "error", "e", "ex", "exception", "_err", "_error"})
 
 
@@ -52,33 +55,52 @@ def _error_names(ctx: JsFileContext, node: Node) -> set[str]:
     return {n for n in names if n}
 
 
+# Koa answers with an assignment: `ctx.body = { error: err.message }`.
+KOA_BODIES = frozenset({"ctx.body", "ctx.response.body", "this.body"})
+# `ctx.status = err.status || 500` in the same block: a server error.
+KOA_SERVER_STATUS = re.compile(r"\.status\s*=[^;\n]*\b(5\d\d)\b")
+
+
+def _sinks(ctx: JsFileContext) -> Iterator[tuple[Node, str, str, str]]:
+    """(node, callee, arguments text, the text a status code is read from) per response."""
+    for call in ctx.calls_named(RESPONSE_METHODS):
+        if call.name in RESPONSE_METHODS and RESPONDER.match(call.callee) and call.args:
+            args_text = ctx.text(call.node.child_by_field_name("arguments"))
+            yield call.node, call.callee, args_text, call.callee + args_text
+    if not ctx.has(b".body"):
+        return
+    for node in ctx.bindings_in(ctx.root):
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if node.type != "assignment_expression" or left is None or right is None:
+            continue
+        target = "".join(ctx.text(left).split())
+        if target in KOA_BODIES:
+            block = node.parent.parent if node.parent is not None else None
+            status = KOA_SERVER_STATUS.search(ctx.text(block)) if block is not None else None
+            chain = f"status({status.group(1)})" if status else ""
+            yield node, target, f"({ctx.text(right)})", chain
+
+
 class ErrorDetailsLeak:
     rule = RULE
 
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
-        if not ctx.has_call(RESPONSE_METHODS):
+        if not ctx.has_call(RESPONSE_METHODS) and not ctx.has(b"ctx.body", b"this.body"):
             return
         if ctx.is_test or not ctx.has(b"err", b"error", b"catch"):
             return
-        for call in ctx.calls_named(RESPONSE_METHODS):
-            if (
-                call.name not in RESPONSE_METHODS
-                or not RESPONDER.match(call.callee)
-                or not call.args
-            ):
-                continue
-            names = _error_names(ctx, call.node)
+        for node, callee, args_text, chain in _sinks(ctx):
+            names = _error_names(ctx, node)
             if not names:
                 continue
-            args_text = ctx.text(call.node.child_by_field_name("arguments"))
-            chain = call.callee + args_text
-            if ctx.guarded_by(call.node, ENV_GUARD) or ENV_GUARD.search(args_text):
+            if ctx.guarded_by(node, ENV_GUARD) or ENV_GUARD.search(args_text):
                 continue
             alternatives = "|".join(re.escape(n) for n in names)
             if re.search(rf"\b({alternatives})\.stack\b", args_text):
                 yield ctx.finding(
                     RULE,
-                    call.node,
+                    node,
                     "stack trace sent to the client",
                     severity="high",
                     fix=(
@@ -93,13 +115,13 @@ class ErrorDetailsLeak:
                 rf"|(?<!\$)[{{,]\s*({alternatives})\s*[,}}]",
                 args_text,
             ):
-                if call.callee.startswith("reply.") and re.fullmatch(
+                if callee.startswith("reply.") and re.fullmatch(
                     rf"\(\s*({alternatives})\s*\)", args_text.strip()
                 ):
                     continue  # Fastify serialises errors itself (message + status only)
                 yield ctx.finding(
                     RULE,
-                    call.node,
+                    node,
                     "raw error object sent to the client (may carry SQL, paths, internals)",
                     fix="Log it; send { error: 'Internal server error' } with a request id.",
                     severity="medium",
@@ -110,11 +132,11 @@ class ErrorDetailsLeak:
                 code = next((g for g in status.groups() if g), "") if status else ""
                 in_handler = len(names) == 1 and any(n in ERROR_NAMES for n in names)
                 if code.startswith("5") or (
-                    not code and in_handler and _in_error_middleware(ctx, call.node)
+                    not code and in_handler and _in_error_middleware(ctx, node)
                 ):
                     yield ctx.finding(
                         RULE,
-                        call.node,
+                        node,
                         "internal error message returned to the client on a server error",
                         fix="Return a generic message for 5xx; keep details in the logs.",
                         severity="medium",
