@@ -109,6 +109,28 @@ CASES: list[tuple[str, str, str, bool]] = [
         False,
     ),
     ("hardcoded-secret", "a.ts", "const apiKey: string = process.env.API_KEY ?? '';", False),
+    # Credentials written into request headers.
+    ("hardcoded-secret", "a.ts", "const headers = { 'x-api-key': 'q8Zr2LmX9vT4wKp7' };", True),
+    (
+        "hardcoded-secret",
+        "a.js",
+        "fetch(u, { headers: { Authorization: 'Bearer q8Zr2LmX9vT4wKp7Yc' } });",
+        True,
+    ),
+    (
+        "hardcoded-secret",
+        "a.js",
+        "fetch(u, { headers: { Authorization: `Bearer ${token}` } });",
+        False,
+    ),
+    (
+        "hardcoded-secret",
+        "a.js",
+        "fetch(u, { headers: { Authorization: 'Bearer ' + token } });",
+        False,
+    ),
+    ("hardcoded-secret", "a.ts", "const headers = { 'x-api-key': 'YOUR_API_KEY' };", False),
+    ("hardcoded-secret", "a.ts", "const h = { authorization: 'Bearer <token>' };", False),
     # The path of a setting that holds the secret is not the secret.
     (
         "hardcoded-secret",

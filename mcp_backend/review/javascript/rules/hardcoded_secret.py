@@ -9,12 +9,16 @@ from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.hardcoded_secret import RULE
 
+# Header names (`x-api-key`, `Authorization`) hold credentials as often as variables do.
 SECRET_KEY = re.compile(
-    r"(secret|passw(or)?d|passwd|pwd|api_?key|apikey|access_?key|private_?key|auth_?token|"
-    r"access_?token|client_?secret|jwt_?key|signing_?key|encryption_?key|secret_?key|token_?secret|"
-    r"session_?secret|cookie_?secret|db_?pass|secretOrKey|secretOrPrivateKey)$",
+    r"(secret|passw(or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+    r"auth[_-]?token|access[_-]?token|client[_-]?secret|jwt_?key|signing_?key|encryption_?key|"
+    r"secret_?key|token_?secret|session_?secret|cookie_?secret|db_?pass|secretOrKey|"
+    r"secretOrPrivateKey|authorization)$",
     re.IGNORECASE,
 )
+# `Authorization: 'Bearer <token>'`: the credential follows the scheme.
+_AUTH_SCHEME = re.compile(r"(?i)(bearer|basic|token)\s+(\S+)")
 NOT_SECRET_KEY = re.compile(
     r"(field|name|header|param|type|label|placeholder|message|msg|path|url|uri|id|length|policy|"
     r"regex|pattern|hint|column|prefix|env|var|key_?name|error|text|title|route|endpoint|template|"
@@ -56,10 +60,10 @@ FIELD_QUERY = {
 _ASSIGNED_LITERAL = re.compile(
     rb"""(\w*)['"]?\s*[?!]?\s*(?:(?::[^=;\n]{0,80}?)?=|:|\|\||\?\?)\s*['"`]"""
 )
-# SECRET_KEY on the lowered bytes: a match on a key is a match on its last \w run, because every
-# alternative is made of word characters.
+# SECRET_KEY on the lowered bytes: a match on a key is a match on its last run of word characters
+# and hyphens, because every alternative is made of those.
 _SECRET_KEY_BYTES = re.compile(SECRET_KEY.pattern.encode(), re.IGNORECASE)
-_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def secret_assignment_in(source: bytes) -> bool:
@@ -72,7 +76,7 @@ def secret_assignment_in(source: bytes) -> bool:
             match = _ASSIGNED_LITERAL.match(lowered, position + len(word))
             if match:
                 start = position
-                while start and lowered[start - 1] in _WORD_BYTES:
+                while start and lowered[start - 1] in _NAME_BYTES:
                     start -= 1
                 if _SECRET_KEY_BYTES.search(lowered, start, match.end(1)):
                     return True
@@ -83,7 +87,7 @@ def secret_assignment_in(source: bytes) -> bool:
 # Each KNOWN_TOKEN alternative contains one of these; one search of the raw bytes for them
 # is cheaper than decoding the file and searching it with KNOWN_TOKEN.
 TOKEN_MARKER = re.compile(rb"AKIA|gh[pousr]_|sk_live_|xox|AIza|PRIVATE KEY|SG\.")
-SECRET_WORDS = (b"secret", b"passw", b"pwd", b"key", b"token")
+SECRET_WORDS = (b"secret", b"passw", b"pwd", b"key", b"token", b"authorization")
 # Sample data, not the application's configuration.
 NOT_SHIPPED = re.compile(
     r"(^|/)(benchmarks?|examples?|fixtures?|__fixtures__|mocks?|demo|seeds?|seeders|stories)/"
@@ -135,6 +139,9 @@ class HardcodedSecret:
                 if not SECRET_KEY.search(key) or NOT_SECRET_KEY.search(key):
                     continue
                 value = _literal(ctx.text(value_node))
+                if value is not None and key.lower() == "authorization":
+                    scheme = _AUTH_SCHEME.fullmatch(value)
+                    value = scheme.group(2) if scheme else None
                 is_password = bool(re.search(r"pass|pwd", key, re.IGNORECASE))
                 if value is None or _names_itself(key, value) or _names_a_setting(value):
                     continue
