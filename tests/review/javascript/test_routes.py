@@ -15,12 +15,18 @@ from mcp_backend.review.model import Language, Route
 
 
 def inventory(files: dict[str, str]) -> dict[str, Route]:
+    routes = route_list(files)
+    by_key = {f"{r.method} {r.path}": r for r in routes}
+    assert len(by_key) == len(routes), "a route was listed twice"
+    return by_key
+
+
+def route_list(files: dict[str, str]) -> list[Route]:
     results = []
     for name, source in files.items():
         language: Language = "typescript" if name.endswith((".ts", ".tsx")) else "javascript"
         results.append(analyze_file(name, source, language))
-    index = link_javascript(results, "/project")
-    return {f"{r.method} {r.path}": r for r in index.routes}
+    return link_javascript(results, "/project").routes
 
 
 def test_express_mounts_order_and_imported_middleware() -> None:
@@ -1135,3 +1141,66 @@ def test_koa_middleware_reading_headers_validation_helpers_and_state_user_owners
     assert routes["POST /notes"].validation.status == "present"
     assert routes["PUT /notes/:id"].validation.status == "absent"
     assert routes["PUT /notes/:id"].authz.status == "present"
+
+
+def test_koa_re_exported_routers_allowed_methods_and_validator_factories() -> None:
+    router_file = (
+        "import Router from '@koa/router';\n"
+        "const router = new Router();\n"
+        "router.get('PATH', (ctx: any) => { ctx.body = 'x'; });\n"
+        "export default router;\n"
+    )
+    routes = inventory(
+        {
+            "src/routes/assets.ts": router_file.replace("PATH", "/builder"),
+            "src/routes/static.ts": router_file.replace("PATH", "/app/:appId"),
+            "src/routes/queries.ts": (
+                "import Router from '@koa/router';\n"
+                "import { auth } from '@acme/backend-core';\n"
+                "import Joi from 'joi';\n"
+                "import { queryValidation, plainFactory } from './validation';\n"
+                "const router = new Router();\n"
+                "router.post('/api/queries', queryValidation(), async (ctx: any) => {\n"
+                "  ctx.body = await save(ctx.request.body);\n"
+                "}).post('/api/queries/plain', plainFactory(), async (ctx: any) => {\n"
+                "  ctx.body = await save(ctx.request.body);\n"
+                "});\n"
+                "export default router;\n"
+            ),
+            "src/routes/validation.ts": (
+                "import { auth } from '@acme/backend-core';\n"
+                "import Joi from 'joi';\n"
+                "export function queryValidation() {\n"
+                "  return auth.joiValidator.body(Joi.object({ name: Joi.string().required() }));\n"
+                "}\n"
+                "export const plainFactory = () => auth.buildTracer({ name: 'queries' });\n"
+            ),
+            # Several `default as` re-exports, each naming a different module.
+            "src/routes/index.ts": (
+                "export { default as assetRoutes } from './assets';\n"
+                "export { default as staticRoutes } from './static';\n"
+                "export { default as queryRoutes } from './queries';\n"
+            ),
+            "src/app.ts": (
+                "import Koa from 'koa';\n"
+                "import * as api from './routes';\n"
+                "import { assetRoutes, staticRoutes, queryRoutes } from './routes';\n"
+                "const app = new Koa();\n"
+                "app.use(assetRoutes.routes());\n"
+                "app.use(requireAuth);\n"
+                "app.use(staticRoutes.routes()).use(staticRoutes.allowedMethods());\n"
+                "app.use(queryRoutes.routes());\n"
+                "app.use(api.queryRoutes.allowedMethods());\n"
+            ),
+        }
+    )
+    assert sorted(routes) == [
+        "GET /app/:appId",
+        "GET /builder",
+        "POST /api/queries",
+        "POST /api/queries/plain",
+    ]
+    assert routes["GET /builder"].auth.status == "absent"
+    assert routes["GET /app/:appId"].auth.status == "present"
+    assert routes["POST /api/queries"].validation.status == "present"
+    assert routes["POST /api/queries/plain"].validation.status != "present"

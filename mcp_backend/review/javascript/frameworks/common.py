@@ -55,7 +55,7 @@ _AUTHZ_NAME = re.compile(
 _AUTHZ_NAME_CI = re.compile(
     r"admin|role|permission|authori[sz]|restrict|owner|acl|polic|scope|superuser|privilege", re.I
 )
-_VALIDATION_NAME = re.compile(r"valid|schema|sanitiz|celebrate|zod|joi\b|yup", re.IGNORECASE)
+VALIDATION_NAME = re.compile(r"valid|schema|sanitiz|celebrate|zod|joi\b|yup", re.IGNORECASE)
 _LIMIT_NAME = re.compile(r"limit|throttl|brute|slow_?down", re.IGNORECASE)
 _NOT_MIDDLEWARE_NAME = re.compile(
     r"(router|routes|controller|service|handler|app|api)$|^(auth|admin|user)s?$", re.IGNORECASE
@@ -218,7 +218,7 @@ def classify_name(name: str) -> tuple[Kind, ...]:
         kinds.append("authz")
     elif _AUTH_NAME.search(last):
         kinds.append("auth")
-    elif _VALIDATION_NAME.search(last):
+    elif VALIDATION_NAME.search(last):
         kinds.append("validation")
     return tuple(kinds)
 

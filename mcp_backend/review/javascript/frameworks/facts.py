@@ -152,6 +152,23 @@ def _middleware_like(params: list[str], body: str) -> bool:
     return _NEXT_AND_REQUEST.search(body) is not None
 
 
+_RETURNED_CALL = re.compile(r"\breturn\s+(?:await\s+)?([\w$.]+)\s*\(")
+
+
+def _returns_validator(ctx: JsFileContext, function: Node, body: str) -> bool:
+    """A factory handing back a validation middleware built by a library:
+    `return auth.joiValidator.body(Joi.object({...}))`, `() => celebrate({...})`."""
+    callees = _RETURNED_CALL.findall(body)
+    expression = function.child_by_field_name("body")
+    if expression is not None and expression.type == "call_expression":
+        callees.append(ctx.text(expression.child_by_field_name("function")))
+    return any(
+        common.VALIDATION_NAME.search(segment)
+        for callee in callees
+        for segment in "".join(callee.split()).split(".")
+    )
+
+
 def _string_value(ctx: JsFileContext, node: Node | None) -> str | None:
     if node is None:
         return None
@@ -561,18 +578,20 @@ class FactExtractor:
                 self._bind_value("default", value)
                 self.exports["default"] = "default"
             return
+        source = _string_value(ctx, node.child_by_field_name("source"))
         for clause in node.named_children:
             if clause.type == "export_clause":
                 for spec in clause.named_children:
                     name = ctx.text(spec.child_by_field_name("name"))
                     alias = spec.child_by_field_name("alias")
-                    self.exports[ctx.text(alias) if alias else name] = name
-        # `export { default as x } from './y'` re-exports: record them as imports too.
-        source = _string_value(ctx, node.child_by_field_name("source"))
-        if source is not None:
-            for exported, local in list(self.exports.items()):
-                self.imports.setdefault(local, {"source": source, "name": local})
-                del exported
+                    exported = ctx.text(alias) if alias else name
+                    if source is None:
+                        self.exports[exported] = name
+                    else:
+                        # `export { default as x } from './y'`: x is y's `default`, under the
+                        # name x here (several such lines each re-export a different module).
+                        self.exports[exported] = exported
+                        self.imports[exported] = {"source": source, "name": name}
 
     def _assignment(self, node: Node) -> None:
         ctx = self.ctx
@@ -661,6 +680,8 @@ class FactExtractor:
         # Whole-module wrappers and big library functions are neither middleware nor handlers.
         body = ctx.text(function) if size <= MAX_CLASSIFIED_BODY else ""
         kinds = self._classify(body, params, name) if _middleware_like(params, body) else []
+        if not kinds and body and _returns_validator(ctx, function, body):
+            kinds = ["validation"]
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
         if body and (
             ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"})
@@ -1165,6 +1186,8 @@ class FactExtractor:
         if node.type == "call_expression":
             callee_node = node.child_by_field_name("function")
             callee = "".join(ctx.text(callee_node).split())
+            if self._uses_koa() and callee.endswith(".allowedMethods"):
+                return {"call": callee, "kinds": [], "line": line}  # answers 405/501; no routes
             mounted = self._koa_mount(node, callee)
             if mounted is not None:
                 return self._describe(mounted)
@@ -1210,7 +1233,7 @@ class FactExtractor:
 
     def _koa_mount(self, node: Node, callee: str) -> Node | None:
         """`app.use(orders.routes())`: the router `orders` itself is what Koa mounts."""
-        if "koa" not in self.frameworks or not callee.endswith(tuple(koa.MOUNT_METHODS)):
+        if not callee.endswith(tuple(koa.MOUNT_METHODS)) or not self._uses_koa():
             return None
         function = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
@@ -1221,6 +1244,13 @@ class FactExtractor:
         if method not in koa.MOUNT_METHODS or args.named_child_count or router is None:
             return None
         return router if router.type in {"identifier", "member_expression"} else None
+
+    def _uses_koa(self) -> bool:
+        """A Koa app or router here, or a Koa package imported (a file given the app)."""
+        return "koa" in self.frameworks or any(
+            entry["source"] in koa.APP_PACKAGES | koa.ROUTER_PACKAGES
+            for entry in self.imports.values()
+        )
 
     def _handler(self, node: Node) -> dict[str, Any]:
         ctx = self.ctx
