@@ -58,6 +58,9 @@ class _Linker:
     frameworks: set[str] = field(default_factory=set)
     test_paths: list[str] = field(default_factory=list)
     unresolved_mounts: int = 0
+    # Set while walking an app that an exported factory returns and no module here uses: the
+    # caller that serves it (another package, a host app) may protect it out of our sight.
+    handed_out: str = ""
 
     # ---- module resolution ------------------------------------------------------------
 
@@ -210,7 +213,10 @@ class _Linker:
         if "require" in item:
             target = self.resolve_module(file, item["require"])
             if target is not None:
-                return self.context_of(target, "default") or self._default_plugin(target)
+                name = item.get("name") or "default"  # require('./x').api, { api } = import(...)
+                return self.context_of(target, name) or (
+                    self._default_plugin(target) if name == "default" else None
+                )
         if "call" in item and item.get("resolvable"):
             return self.context_of(file, item["call"])
         return None
@@ -471,7 +477,42 @@ class _Linker:
             return Protection(
                 status="unknown", note="router mounted where we cannot see (dynamic loading)"
             )
+        if self.handed_out:
+            return Protection(
+                status="unknown",
+                note=f"the app is returned by {self.handed_out}(), which nothing in the project "
+                "calls: whoever serves it may protect it",
+            )
         return Protection(status="absent")
+
+    def handed_out_apps(self) -> dict[tuple[str, str], str]:
+        """Apps built and returned by an exported factory that no module of the project imports
+        or calls (a library's `createServer()`), with the factory's name."""
+        imported: set[tuple[str, str]] = set()
+        for file, facts in self.modules.items():
+            for entry in facts.get("imports", {}).values():
+                target = self.resolve_module(file, entry.get("source", ""))
+                if target is not None:
+                    imported.add((target, entry.get("name", "")))
+            for source in facts.get("loads", []):  # require() inside a function: all of it
+                target = self.resolve_module(file, source)
+                if target is not None:
+                    imported.add((target, "*"))
+        out: dict[tuple[str, str], str] = {}
+        for file, facts in self.modules.items():
+            apps = facts.get("apps", {})
+            defs = facts.get("defs", {})
+            exported = facts.get("exports", {})
+            for function, entry in defs.items():
+                app = entry.get("returns")
+                if app not in apps or "." in function:
+                    continue
+                names = [name for name, local in exported.items() if local == function]
+                used = (file, "*") in imported or any((file, n) in imported for n in names)
+                called_here = any(d.get("made_by") == function for d in defs.values())
+                if names and not used and not called_here:
+                    out[(file, app)] = function
+        return out
 
     def is_tested(self, path: str) -> bool | None:
         if not self.test_paths:
@@ -860,8 +901,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         for op in ops
     )
     linker.unresolved_mounts = 1 if has_dynamic else 0
+    handed_out = linker.handed_out_apps()
     for key in sorted(roots):
+        linker.handed_out = handed_out.get(key, "")
         linker.walk(key, "", [], 0, frozenset())
+    linker.handed_out = ""
     linker.nest_routes()
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
     # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.

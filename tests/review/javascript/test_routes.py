@@ -783,6 +783,9 @@ def test_middleware_arrays_and_a_project_express_wrapper() -> None:
                 "  return apiApp;\n"
                 "};\n"
             ),
+            "src/server.js": (
+                "const setupApiApp = require('./api/app');\nsetupApiApp().listen(2368);\n"
+            ),
         }
     )
     posts = routes["POST /posts"]
@@ -1204,3 +1207,70 @@ def test_koa_re_exported_routers_allowed_methods_and_validator_factories() -> No
     assert routes["GET /app/:appId"].auth.status == "present"
     assert routes["POST /api/queries"].validation.status == "present"
     assert routes["POST /api/queries/plain"].validation.status != "present"
+
+
+def test_an_app_returned_by_an_exported_factory_nobody_calls_is_protected_out_of_sight() -> None:
+    factory = (
+        "import { Hono } from 'hono';\n"
+        "export function createEmbedServer(options) {\n"
+        "  const api = new Hono();\n"
+        "  api.post('/threads', async (c) => c.json(await options.store.create()));\n"
+        "  api.delete('/threads/:id', async (c) => c.json(await options.store.drop()));\n"
+        "  return api;\n"
+        "}\n"
+    )
+    library = inventory({"src/embed.ts": factory})
+    assert library["DELETE /threads/:id"].auth.status == "unknown"
+    assert "createEmbedServer" in library["DELETE /threads/:id"].auth.note
+    served = inventory(
+        {
+            "src/embed.ts": factory,
+            "src/main.ts": (
+                "import { serve } from '@hono/node-server';\n"
+                "import { createEmbedServer } from './embed';\n"
+                "serve({ fetch: createEmbedServer({ store }).fetch, port: 3000 });\n"
+            ),
+        }
+    )
+    assert served["DELETE /threads/:id"].auth.status == "absent"
+    # Built and served in the same file: the project serves it.
+    local = inventory(
+        {
+            "src/embed.ts": factory
+            + "const app = createEmbedServer({ store });\nexport default app;\n"
+        }
+    )
+    assert local["DELETE /threads/:id"].auth.status == "absent"
+
+
+def test_routers_loaded_inside_a_function_by_dynamic_import_or_require() -> None:
+    routes = inventory(
+        {
+            "src/ui/load.mjs": (
+                "import { Hono } from 'hono';\n"
+                "export const api = new Hono();\n"
+                "api.post('/ui/:agent', async (c) => c.json(await render(c.req.param('agent'))));\n"
+            ),
+            "src/legacy.js": (
+                "const router = require('express').Router();\n"
+                "router.delete('/items/:id', (req, res) => res.end());\n"
+                "module.exports = router;\n"
+            ),
+            "src/server.mjs": (
+                "import { Hono } from 'hono';\n"
+                "import { bearerAuth } from 'hono/bearer-auth';\n"
+                "export async function startServer(options) {\n"
+                "  const app = new Hono();\n"
+                "  app.use(bearerAuth({ token: options.token }));\n"
+                "  const { api } = await import('./ui/load.mjs');\n"
+                "  app.route('/', api);\n"
+                "  const legacy = require('./legacy');\n"
+                "  app.route('/legacy', legacy);\n"
+                "  return app;\n"
+                "}\n"
+                "startServer({ token: process.env.TOKEN });\n"
+            ),
+        }
+    )
+    assert routes["POST /ui/:agent"].auth.status == "present"
+    assert routes["DELETE /legacy/items/:id"].auth.status == "present"

@@ -10,6 +10,7 @@ Facts (all JSON):
 - plugins: {plugin key: {"name": function name, "fp": wrapped in fastify-plugin}}
 - decorations: {name: kinds} for `fastify.decorate('authenticate', fn)`
 - error_handlers, global_items, test_paths
+- loads: project modules required or imported anywhere in the file (relative or aliased)
 """
 
 from __future__ import annotations
@@ -234,11 +235,16 @@ class FactExtractor:
                         name = ctx.text(name_node)
                         if name not in self.apps:
                             self._bind_value(name, holder.child_by_field_name("value"))
-        # require(path.join(dir, file)): routers loaded in a way we cannot follow.
+        # require(path.join(dir, file)): routers loaded in a way we cannot follow. Project
+        # modules loaded anywhere (a require inside a function too) are listed for the linker.
+        loads: set[str] = set()
         for call in ctx.calls_named(frozenset({"require", "import"})):
             if call.args and call.args[0].type not in {"string"}:
                 self.dynamic_loading = True
-                break
+            elif call.args:
+                source = _string_value(ctx, call.args[0])
+                if source is not None and source.startswith((".", "@/", "~/", "#/")):
+                    loads.add(source)
         # Calls are collected once for the detectors; registrations are filtered by name.
         for call in ctx.calls if self.apps else ctx.calls_named(_REGISTRATION_NAMES):
             if call.name in _REGISTRATION_NAMES or self.apps:
@@ -260,6 +266,8 @@ class FactExtractor:
             facts["frameworks"] = sorted(self.frameworks)
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
+        if loads:
+            facts["loads"] = sorted(loads)
         return facts
 
     def _constants(self, node: Node) -> None:
@@ -1177,6 +1185,12 @@ class FactExtractor:
                 inline["plugin"] = f"plugin@{line}"
             return inline
         text = "".join(ctx.text(node).split())
+        if node.type == "identifier" and not (
+            text in self.defs or text in self.imports or text in self.apps
+        ):
+            loaded = self._loaded_in_function(node, text)
+            if loaded is not None:  # `const { api } = await import('./ui')` in this function
+                return {"require": loaded[0], "name": loaded[1], "kinds": [], "line": line}
         if node.type in {"identifier", "member_expression"}:
             local = self.defs.get(text)
             kinds = list(local["kinds"]) if local is not None else list(common.classify_name(text))
@@ -1244,6 +1258,32 @@ class FactExtractor:
         if method not in koa.MOUNT_METHODS or args.named_child_count or router is None:
             return None
         return router if router.type in {"identifier", "member_expression"} else None
+
+    def _loaded_in_function(self, node: Node, name: str) -> tuple[str, str] | None:
+        """(module, exported name) if `name` is bound by a require/import inside the function
+        around `node`: `const api = require('./api')`, `const { api } = await import('./x')`."""
+        ctx = self.ctx
+        function = ctx.enclosing_function(node)
+        if function is None:
+            return None
+        for binding in ctx.bindings_in(function):
+            if binding.type != "variable_declarator" or binding.start_byte > node.start_byte:
+                continue
+            required = self._require_source(binding.child_by_field_name("value"))
+            target = binding.child_by_field_name("name")
+            if required is None or target is None:
+                continue
+            if target.type == "identifier" and ctx.text(target) == name:
+                return required
+            if target.type == "object_pattern" and required[1] == "default":
+                for part in target.named_children:
+                    key = part.child_by_field_name("key") if part.type == "pair_pattern" else part
+                    value = (
+                        part.child_by_field_name("value") if part.type == "pair_pattern" else part
+                    )
+                    if value is not None and ctx.text(value) == name and key is not None:
+                        return required[0], ctx.text(key)
+        return None
 
     def _uses_koa(self) -> bool:
         """A Koa app or router here, or a Koa package imported (a file given the app)."""
