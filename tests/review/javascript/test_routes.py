@@ -1274,3 +1274,34 @@ def test_routers_loaded_inside_a_function_by_dynamic_import_or_require() -> None
     )
     assert routes["POST /ui/:agent"].auth.status == "present"
     assert routes["DELETE /legacy/items/:id"].auth.status == "present"
+
+
+def test_hono_zod_openapi_routes() -> None:
+    routes = inventory(
+        {
+            "src/routes/users.ts": (
+                "import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';\n"
+                "import { bearerAuth } from 'hono/bearer-auth';\n"
+                "const getUser = createRoute({\n"
+                "  method: 'get',\n"
+                "  path: '/users/{id}',\n"
+                "  request: { params: z.object({ id: z.string() }) },\n"
+                "  responses: { 200: { description: 'the user' } },\n"
+                "});\n"
+                "export const app = new OpenAPIHono();\n"
+                "app.openapi(getUser, async (c) => c.json(await db.user(c.req.valid('param'))));\n"
+                "app.openapi(\n"
+                "  createRoute({ method: 'delete', path: '/users/{id}',\n"
+                "    middleware: [bearerAuth({ token: process.env.TOKEN })],\n"
+                "    responses: { 204: { description: 'gone' } } }),\n"
+                "  async (c) => { await db.drop(c.req.param('id')); return c.body(null, 204); },\n"
+                ");\n"
+                "app.openapi(somethingElse, (c) => c.text('not a route we can read'));\n"
+            ),
+        }
+    )
+    assert sorted(routes) == ["DELETE /users/:id", "GET /users/:id"]
+    assert routes["GET /users/:id"].validation.status == "present"
+    assert routes["GET /users/:id"].auth.status == "absent"
+    assert routes["DELETE /users/:id"].auth.status == "present"
+    assert routes["DELETE /users/:id"].framework == "hono"

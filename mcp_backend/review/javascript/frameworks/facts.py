@@ -134,6 +134,7 @@ _ROUTE_CALLS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all", "on"}
 )
 _REGISTRATION_NAMES = _ROUTE_CALLS | {
+    "openapi",
     "use",
     "route",
     "register",
@@ -153,6 +154,9 @@ def _middleware_like(params: list[str], body: str) -> bool:
     return _NEXT_AND_REQUEST.search(body) is not None
 
 
+_OPENAPI_PARAM = re.compile(r"\{(\w+)\}")
+# createRoute, and bundlers' renamed copies of it (createRoute3).
+_CREATE_ROUTE = re.compile(r"^createRoute\d*$")
 _RETURNED_CALL = re.compile(r"\breturn\s+(?:await\s+)?([\w$.]+)\s*\(")
 
 
@@ -898,6 +902,8 @@ class FactExtractor:
         line = node.start_point[0] + 1
         if method in _ROUTE_CALLS:
             self._route_call(node, method, obj, args, line)
+        elif method == "openapi" and len(args) >= 2:
+            self._openapi_route(obj, args, line)
         elif method == "use" and args:
             if any(self._is_error_middleware(a) for a in args):
                 # `args.app.use((err, req, res, next) => ...)`: whatever the app is called.
@@ -1084,6 +1090,62 @@ class FactExtractor:
         }
         record.update(options)
         self.ops.append(record)
+
+    def _openapi_route(self, obj: Node, args: list[Node], line: int) -> None:
+        """@hono/zod-openapi: `app.openapi(createRoute({ method, path, middleware, request }),
+        handler)`, the route given inline or as a constant of this file. Its `request` schemas
+        are validated before the handler runs."""
+        ctx = self.ctx
+        target = self._target(obj)
+        spec = self._openapi_spec(args[0])
+        if target is None or spec is None:
+            return
+        method = _string_value(ctx, self._pair_value(spec, "method"))
+        path = self._path(self._pair_value(spec, "path"))
+        if not method or path is None:
+            return
+        middleware = self._pair_value(spec, "middleware")
+        record: dict[str, Any] = {
+            "op": "route",
+            "target": target[0],
+            "method": method.upper(),
+            "path": _OPENAPI_PARAM.sub(r":\1", path),  # OpenAPI's {id} is Hono's :id
+            "items": self._items([middleware]) if middleware is not None else [],
+            "handler": self._handler(args[-1]),
+            "line": line,
+        }
+        request = self._pair_value(spec, "request")
+        if request is not None and (
+            request.type != "object"
+            or re.search(r"\b(body|params|query|headers|cookies)\b", ctx.text(request))
+        ):
+            record["schema"] = True
+        self.ops.append(record)
+
+    def _openapi_spec(self, node: Node) -> Node | None:
+        """The object given to createRoute(), inline or in a module-level constant."""
+        node = _unwrap(node) or node
+        if node.type == "identifier":
+            name = self.ctx.text(node)
+            for statement in self.ctx.root.named_children:
+                declaration = statement
+                if statement.type == "export_statement":
+                    declaration = statement.child_by_field_name("declaration") or statement
+                if declaration.type not in {"lexical_declaration", "variable_declaration"}:
+                    continue
+                for declarator in declaration.named_children:
+                    target = declarator.child_by_field_name("name")
+                    if target is not None and self.ctx.text(target) == name:
+                        return self._openapi_spec(declarator.child_by_field_name("value") or node)
+            return None
+        if node.type != "call_expression":
+            return None
+        callee = self.ctx.text(node.child_by_field_name("function"))
+        args = node.child_by_field_name("arguments")
+        spec = args.named_children[0] if args is not None and args.named_children else None
+        if _CREATE_ROUTE.match(callee.rsplit(".", maxsplit=1)[-1]) and spec is not None:
+            return spec if spec.type == "object" else None
+        return None
 
     def _fastify_route_object(self, node: Node, obj: Node, spec: Node, line: int) -> None:
         ctx = self.ctx
