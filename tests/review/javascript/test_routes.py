@@ -1305,3 +1305,19 @@ def test_hono_zod_openapi_routes() -> None:
     assert routes["GET /users/:id"].auth.status == "absent"
     assert routes["DELETE /users/:id"].auth.status == "present"
     assert routes["DELETE /users/:id"].framework == "hono"
+
+
+def test_chained_registrations_are_placed_on_their_own_lines() -> None:
+    routes = inventory(
+        {
+            "src/routes.js": (
+                "const router = require('express').Router();\n"
+                "router\n"
+                "  .get('/items', list)\n"
+                "  .post('/items', create)\n"
+                "  .delete('/items/:id', remove);\n"
+                "module.exports = router;\n"
+            ),
+        }
+    )
+    assert [routes[k].line for k in ("GET /items", "POST /items", "DELETE /items/:id")] == [3, 4, 5]

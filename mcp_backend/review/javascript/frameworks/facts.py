@@ -895,11 +895,13 @@ class FactExtractor:
             return
         if callee.type != "member_expression":
             return
-        method = ctx.text(callee.child_by_field_name("property"))
+        prop = callee.child_by_field_name("property")
+        method = ctx.text(prop)
         obj = callee.child_by_field_name("object")
-        if obj is None:
+        if obj is None or prop is None:
             return
-        line = node.start_point[0] + 1
+        # The method's line: in `router.get(...)\n  .post(...)` the post is not on the first.
+        line = prop.start_point[0] + 1
         if method in _ROUTE_CALLS:
             self._route_call(node, method, obj, args, line)
         elif method == "openapi" and len(args) >= 2:
