@@ -351,6 +351,7 @@ def discover(
         return False
 
     explicitly_named = {w for w in wanted_set if (real_root / w).is_file()}
+    generated_dirs: list[str] = []  # dist/, build/, vendor/: named when nothing else is found
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[tuple[int, int]] = set()
 
@@ -406,7 +407,9 @@ def discover(
                         result.skipped.append(SkippedFile(file=rel, reason=reason))
                     continue
             if is_dir:
-                if _skip_dir_reason(entry.name, entry_path) is not None:
+                if reason := _skip_dir_reason(entry.name, entry_path):
+                    if reason in {"build output or tool cache", "vendored third-party code"}:
+                        generated_dirs.append(rel + "/")
                     continue
                 if _ignored(stack, rel, True) or exclude_matcher.matches(rel, True):
                     continue
@@ -457,6 +460,14 @@ def discover(
         pending.extend(reversed(subdirs))
 
     result.files.sort(key=lambda f: f.rel)
+    if not result.files and generated_dirs:
+        # A package that ships only dist/ (or a checkout that is only build output): say why
+        # nothing was reviewed and how to review it anyway.
+        shown = ", ".join(sorted(generated_dirs)[:5])
+        result.notes.append(
+            f"left out as build output or vendored code: {shown}; to review one, give it as "
+            f"the project root (mcp-backend review {root / sorted(generated_dirs)[0].rstrip('/')})"
+        )
     return result
 
 

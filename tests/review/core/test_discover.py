@@ -72,6 +72,21 @@ def test_skips_vcs_dependencies_build_output_vendored_and_virtualenvs(tmp_path: 
         },
     )
     assert rels(tmp_path) == ["app/env/settings.py", "src/app.py"]
+    assert discover(tmp_path).notes == []  # sources were found: nothing to explain
+
+
+def test_a_tree_of_build_output_only_says_what_was_left_out(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"dist/server.js": "module.exports = 1;\n", "vendor/lib.py": "x = 1\n", "README.md": "#\n"},
+    )
+    found = discover(tmp_path)
+    assert found.files == []
+    assert len(found.notes) == 1
+    assert "dist/, vendor/" in found.notes[0]
+    assert f"mcp-backend review {tmp_path / 'dist'}" in found.notes[0]
+    # Given as the root, the directory is reviewed.
+    assert [f.rel for f in discover(tmp_path / "dist").files] == ["server.js"]
 
 
 def test_gitignore_root_nested_and_negation(tmp_path: Path) -> None:
