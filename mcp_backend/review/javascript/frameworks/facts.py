@@ -158,11 +158,21 @@ _OPENAPI_PARAM = re.compile(r"\{(\w+)\}")
 # createRoute, and bundlers' renamed copies of it (createRoute3).
 _CREATE_ROUTE = re.compile(r"^createRoute\d*$")
 _RETURNED_CALL = re.compile(r"\breturn\s+(?:await\s+)?([\w$.]+)\s*\(")
+# A factory that only builds a schema and hands it to a validator is short.
+MAX_VALIDATOR_FACTORY = 4_000
+_CALLED_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
+# Substrings every VALIDATION_NAME match contains (lowercased): a cheap test before the search.
+_VALIDATION_WORDS = ("valid", "schema", "sanitiz", "celebrate", "zod", "joi", "yup")
 
 
 def _returns_validator(ctx: JsFileContext, function: Node, body: str) -> bool:
     """A factory handing back a validation middleware built by a library:
     `return auth.joiValidator.body(Joi.object({...}))`, `() => celebrate({...})`."""
+    if len(body) > MAX_VALIDATOR_FACTORY:
+        return False
+    lowered = body.lower()
+    if not any(word in lowered for word in _VALIDATION_WORDS):
+        return False
     callees = _RETURNED_CALL.findall(body)
     expression = function.child_by_field_name("body")
     if expression is not None and expression.type == "call_expression":
@@ -212,7 +222,8 @@ class FactExtractor:
         self.frameworks: set[str] = set()
         self.dynamic_loading = False
         self._function_names: dict[int, str] = {}
-        self._validators: dict[str, bool] | None = None
+        self._top_functions: dict[str, Node] | None = None
+        self._validators: dict[str, bool] = {}
 
     # ---- module structure -----------------------------------------------------------------
 
@@ -713,41 +724,47 @@ class FactExtractor:
         """classify_body, plus validation done by a function of this file that the middleware
         calls: `return async (ctx, next) => { ctx.request.body = check(schema, ...) }`."""
         kinds = list(common.classify_body(body, params))
-        if "validation" not in kinds:
-            validators = [n for n, validates in self._file_functions().items() if validates]
-            called = [
-                n for n in validators if n != name and re.search(rf"\b{re.escape(n)}\s*\(", body)
-            ]
-            if called:
+        lowered = body.lower()
+        # The middleware hands a schema (or something named for validation) to the helper.
+        if "validation" not in kinds and ("schema" in lowered or "valid" in lowered):
+            functions = self._file_functions()
+            called = set(_CALLED_NAME.findall(body)) & functions.keys()
+            if any(self._validates(helper) for helper in called - {name}):
                 kinds.append("validation")
         return kinds
 
-    def _file_functions(self) -> dict[str, bool]:
-        """Top-level functions of this file, and whether each validates input and rejects it."""
-        if self._validators is None:
+    def _file_functions(self) -> dict[str, Node]:
+        """The top-level functions of this file by name (declarations and `const f = () =>`)."""
+        if self._top_functions is None:
             ctx = self.ctx
-            found: dict[str, bool] = {}
+            found: dict[str, Node] = {}
             for statement in ctx.root.named_children:
                 node = statement
                 if node.type == "export_statement":
                     node = node.child_by_field_name("declaration") or node
-                pairs: list[tuple[Node | None, Node | None]] = []
                 if node.type == "function_declaration":
-                    pairs.append((node.child_by_field_name("name"), node))
+                    name_node = node.child_by_field_name("name")
+                    if name_node is not None:
+                        found[ctx.text(name_node)] = node
                 elif node.type in {"lexical_declaration", "variable_declaration"}:
                     for declarator in node.named_children:
-                        if declarator.type == "variable_declarator":
-                            value = _unwrap(declarator.child_by_field_name("value"))
-                            pairs.append((declarator.child_by_field_name("name"), value))
-                for name_node, function in pairs:
-                    if name_node is None or function is None or function.type not in FUNCTION_TYPES:
-                        continue
-                    body = ctx.text(function)
-                    found[ctx.text(name_node)] = len(body) <= MAX_CLASSIFIED_BODY and (
-                        "validation" in common.classify_body(body, ctx.param_names(function))
-                    )
-            self._validators = found
-        return self._validators
+                        value = _unwrap(declarator.child_by_field_name("value"))
+                        name_node = declarator.child_by_field_name("name")
+                        if value is not None and value.type in FUNCTION_TYPES and name_node:
+                            found[ctx.text(name_node)] = value
+            self._top_functions = found
+        return self._top_functions
+
+    def _validates(self, name: str) -> bool:
+        """Whether the file's function `name` validates input and rejects it (safeParse, 400)."""
+        cached = self._validators.get(name)
+        if cached is None:
+            function = self._file_functions()[name]
+            body = self.ctx.text(function)
+            cached = self._validators[name] = len(body) <= MAX_CLASSIFIED_BODY and (
+                "validation" in common.classify_body(body, self.ctx.param_names(function))
+            )
+        return cached
 
     def handler_facts(self, function: Node) -> dict[str, Any]:
         ctx = self.ctx
