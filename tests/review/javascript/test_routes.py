@@ -1321,3 +1321,22 @@ def test_chained_registrations_are_placed_on_their_own_lines() -> None:
         }
     )
     assert [routes[k].line for k in ("GET /items", "POST /items", "DELETE /items/:id")] == [3, 4, 5]
+
+
+def test_route_paths_from_nested_route_tables() -> None:
+    routes = inventory(
+        {
+            "src/app.ts": (
+                "import { Hono } from 'hono';\n"
+                "const ROUTES = {\n"
+                "  health: '/health',\n"
+                "  memory: { list: { method: 'get', path: '/memory/conversations' } },\n"
+                "} as const;\n"
+                "const app = new Hono();\n"
+                "app.get(ROUTES.health, (c) => c.text('ok'));\n"
+                "app.get(ROUTES.memory.list.path, (c) => c.json([]));\n"
+                "export default app;\n"
+            ),
+        }
+    )
+    assert sorted(routes) == ["GET /health", "GET /memory/conversations"]

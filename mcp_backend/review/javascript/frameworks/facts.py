@@ -315,13 +315,25 @@ class FactExtractor:
             name = ctx.text(target)
             if value.type == "string":
                 self.constants[name] = ctx.text(value)[1:-1]
-            elif value.type == "object" and value.named_child_count <= 64:
-                for pair in value.named_children:
-                    if pair.type == "pair":
-                        text = _string_value(ctx, pair.child_by_field_name("value"))
-                        key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
-                        if text is not None and "${" not in text:
-                            self.constants[f"{name}.{key}"] = text
+            elif value.type == "object":
+                self._object_constants(name, value, 3)
+
+    def _object_constants(self, prefix: str, obj: Node, depth: int) -> None:
+        """`const ROUTES = { users: '/users', memory: { list: { path: '/memory' } } }`:
+        ROUTES.users and ROUTES.memory.list.path (objects nest a few levels in route tables)."""
+        ctx = self.ctx
+        if obj.named_child_count > 64:
+            return
+        for pair in obj.named_children:
+            if pair.type != "pair":
+                continue
+            key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
+            value = _unwrap(pair.child_by_field_name("value"))
+            text = _string_value(ctx, value)
+            if text is not None and "${" not in text:
+                self.constants[f"{prefix}.{key}"] = text
+            elif value is not None and value.type == "object" and depth > 1:
+                self._object_constants(f"{prefix}.{key}", value, depth - 1)
 
     def _path(self, node: Node | None) -> str | None:
         """A string literal, or a module constant holding one."""
