@@ -28,6 +28,7 @@ FILE_LOCAL_RULES = {
     "path-traversal",
     "ssl-verify-disabled",
     "allowed-hosts-wildcard",
+    "insecure-cookie",
 }
 
 
