@@ -13,7 +13,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from mcp_backend.review.model import Language, SkippedFile
 
@@ -121,7 +121,10 @@ def language_of(name: str) -> Language | None:
     lowered = name.lower()
     if lowered.endswith(_DECLARATION_SUFFIXES):
         return None
-    return EXTENSION_LANGUAGE.get(PurePosixPath(lowered).suffix)
+    dot = lowered.rfind(".")  # PurePosixPath(name).suffix, without building a path per file
+    if dot <= 0 or "/" in lowered[dot:]:
+        return None
+    return EXTENSION_LANGUAGE.get(lowered[dot:])
 
 
 def is_test_path(rel: str) -> bool:
@@ -259,6 +262,9 @@ def _generated_reason(head: bytes) -> str | None:
     """A header saying the file is generated (first lines only: a mention deeper is prose)."""
     text = head[:1024].decode("utf-8", errors="replace")
     top = "\n".join(text.splitlines()[:5])
+    lowered = top.lower()
+    if "generat" not in lowered and "do not edit" not in lowered:  # in every marker
+        return None
     if _GENERATED_MARKERS.search(top) and not _HAND_MAINTAINED_GENERATED.search(top):
         return "generated code (header says so)"
     return None
@@ -391,7 +397,6 @@ def discover(
         subdirs: list[tuple[Path, str, tuple[_IgnoreFile, ...]]] = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            entry_path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
             except OSError:
@@ -400,6 +405,9 @@ def discover(
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:  # a symlink loop (ELOOP) is neither file nor directory
                 is_dir = False
+            if not is_dir and not is_link and language_of(entry.name) is None:
+                continue  # most entries: not source; no Path object, no stat
+            entry_path = Path(entry.path)
             if is_link:
                 reason = _symlink_skip_reason(entry_path, entry.name, is_dir, real_root)
                 if reason is not None:

@@ -488,17 +488,7 @@ class _Linker:
     def handed_out_apps(self) -> dict[tuple[str, str], str]:
         """Apps built and returned by an exported factory that no module of the project imports
         or calls (a library's `createServer()`), with the factory's name."""
-        imported: set[tuple[str, str]] = set()
-        for file, facts in self.modules.items():
-            for entry in facts.get("imports", {}).values():
-                target = self.resolve_module(file, entry.get("source", ""))
-                if target is not None:
-                    imported.add((target, entry.get("name", "")))
-            for source in facts.get("loads", []):  # require() inside a function: all of it
-                target = self.resolve_module(file, source)
-                if target is not None:
-                    imported.add((target, "*"))
-        out: dict[tuple[str, str], str] = {}
+        candidates: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for file, facts in self.modules.items():
             apps = facts.get("apps", {})
             defs = facts.get("defs", {})
@@ -508,11 +498,34 @@ class _Linker:
                 if app not in apps or "." in function:
                     continue
                 names = [name for name, local in exported.items() if local == function]
-                used = (file, "*") in imported or any((file, n) in imported for n in names)
-                called_here = any(d.get("made_by") == function for d in defs.values())
-                if names and not used and not called_here:
-                    out[(file, app)] = function
-        return out
+                if names and not any(d.get("made_by") == function for d in defs.values()):
+                    candidates[(file, app)] = (function, names)
+        if not candidates:
+            return {}
+        # An import can only reach a candidate's file if it names the file (or its directory,
+        # for an index file): resolve just those, not every import of the project.
+        stems: set[str] = set()
+        for file, _ in candidates:
+            stem = posixpath.basename(file).split(".")[0]
+            stems.add(posixpath.basename(posixpath.dirname(file)) if stem == "index" else stem)
+        imported: set[tuple[str, str]] = set()
+        for file, facts in self.modules.items():
+            sources = [
+                (e.get("source", ""), e.get("name", "")) for e in facts.get("imports", {}).values()
+            ]
+            sources += [(source, "*") for source in facts.get("loads", [])]
+            for source, name in sources:
+                stem = posixpath.basename(source).split(".")[0]
+                if stem and stem not in stems:  # '.', '..' may name a directory's index
+                    continue
+                target = self.resolve_module(file, source)
+                if target is not None:
+                    imported.add((target, name))
+        return {
+            key: function
+            for key, (function, names) in candidates.items()
+            if (key[0], "*") not in imported and not any((key[0], n) in imported for n in names)
+        }
 
     def is_tested(self, path: str) -> bool | None:
         if not self.test_paths:
