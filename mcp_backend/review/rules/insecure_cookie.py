@@ -102,3 +102,63 @@ RULE = RuleMeta(
         ],
     ),
 )
+
+# Words of a cookie's name (or value expression) that say it carries a credential. Both
+# detectors split names into words (camelCase, snake_case, kebab-case) before looking.
+CREDENTIAL_WORDS = frozenset(
+    {
+        "accesstoken",
+        "auth",
+        "authorization",
+        "authtoken",
+        "bearer",
+        "idtoken",
+        "jsessionid",
+        "jwt",
+        "phpsessid",
+        "refresh",
+        "refreshtoken",
+        "remember",
+        "rememberme",
+        "sess",
+        "sessid",
+        "session",
+        "sessionid",
+        "sid",
+        "token",
+        "tokens",
+    }
+)
+# A cookie named after one of these holds data about a session or a flow, not a credential:
+# `session_expires` is read by the front end on purpose, `XSRF-TOKEN` must be readable.
+NOT_CREDENTIAL_WORDS = frozenset(
+    {
+        "callback",
+        "consent",
+        "csrf",
+        "csrftoken",
+        "exp",
+        "expiration",
+        "expire",
+        "expires",
+        "expiry",
+        "flash",
+        "hint",
+        "lang",
+        "language",
+        "locale",
+        "next",
+        "nonce",
+        "pkce",
+        "redirect",
+        "return",
+        "returnto",
+        "state",
+        "theme",
+        "timezone",
+        "uri",
+        "url",
+        "verifier",
+        "xsrf",
+    }
+)

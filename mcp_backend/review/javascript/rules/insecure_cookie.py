@@ -21,7 +21,11 @@ from tree_sitter import Node
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.rules._util import local_value
 from mcp_backend.review.model import Confidence, Finding, Severity
-from mcp_backend.review.rules.insecure_cookie import RULE
+from mcp_backend.review.rules.insecure_cookie import (
+    CREDENTIAL_WORDS,
+    NOT_CREDENTIAL_WORDS,
+    RULE,
+)
 
 # Last callee segments of the calls that set a cookie; session middleware is found by import.
 COOKIE_CALLS = frozenset({"cookie", "setCookie", "setSignedCookie", "set"})
@@ -52,61 +56,6 @@ DEV_GUARD = re.compile(
 )
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_CREDENTIAL_WORDS = frozenset(
-    {
-        "session",
-        "sess",
-        "sid",
-        "sessid",
-        "sessionid",
-        "jsessionid",
-        "phpsessid",
-        "token",
-        "tokens",
-        "jwt",
-        "auth",
-        "authorization",
-        "authtoken",
-        "accesstoken",
-        "refreshtoken",
-        "idtoken",
-        "refresh",
-        "remember",
-        "rememberme",
-        "bearer",
-    }
-)
-# A cookie named after one of these holds data about a session or a flow, not a credential:
-# `session_expires` is read by the front end on purpose, `XSRF-TOKEN` must be readable.
-_NOT_CREDENTIAL_WORDS = frozenset(
-    {
-        "csrf",
-        "xsrf",
-        "redirect",
-        "return",
-        "returnto",
-        "state",
-        "nonce",
-        "callback",
-        "expires",
-        "expiry",
-        "expire",
-        "expiration",
-        "exp",
-        "theme",
-        "lang",
-        "locale",
-        "language",
-        "consent",
-        "hint",
-        "flash",
-        "url",
-        "uri",
-        "timezone",
-        "pkce",
-        "verifier",
-    }
-)
 # Words in a cookie's name expression that say nothing about what it holds.
 _GENERIC_NAME_WORDS = frozenset({"cookie", "cookies", "name", "names", "key", "this", "config"})
 # `session.id`, `tokens.value`: the object says what the property is.
@@ -140,7 +89,7 @@ def _words(text: str) -> list[str]:
 
 def _names_a_credential(words: list[str]) -> bool:
     return any(
-        w in _CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
+        w in CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
     )
 
 
@@ -357,7 +306,7 @@ class InsecureCookie:
 
     def _holds_credential(self, ctx: JsFileContext, name: Node, value: Node) -> bool:
         name_words = [w for w in _words(_name_text(ctx, name)) if w not in _GENERIC_NAME_WORDS]
-        if _NOT_CREDENTIAL_WORDS.intersection(name_words):
+        if NOT_CREDENTIAL_WORDS.intersection(name_words):
             return False
         if _names_a_credential(name_words):
             return True

@@ -16,7 +16,11 @@ from pathlib import PurePosixPath
 from mcp_backend.review.model import Confidence, Finding, Severity
 from mcp_backend.review.python import astutil as au
 from mcp_backend.review.python.context import PythonFileContext
-from mcp_backend.review.rules.insecure_cookie import RULE
+from mcp_backend.review.rules.insecure_cookie import (
+    CREDENTIAL_WORDS,
+    NOT_CREDENTIAL_WORDS,
+    RULE,
+)
 
 _COOKIE_SETTERS = {"set_cookie", "set_signed_cookie"}
 # Positions of secure/httponly in set_cookie(key, value, max_age, expires, path, domain, ...).
@@ -35,50 +39,6 @@ _LOCAL_ENTRY_FUNCTIONS = {"main", "run", "dev", "run_dev", "debug"}
 # a False there is usually overridden in production.py, which we cannot see from here.
 _BASE_SETTINGS_STEMS = {"base", "common", "defaults", "default", "shared"}
 
-_CREDENTIAL_WORDS = {
-    "session",
-    "sess",
-    "sid",
-    "sessid",
-    "sessionid",
-    "token",
-    "tokens",
-    "jwt",
-    "auth",
-    "authorization",
-    "refresh",
-    "remember",
-    "bearer",
-}
-# Data about a session or a flow, not a credential (`session_expires` is meant to be read).
-_NOT_CREDENTIAL_WORDS = {
-    "csrf",
-    "xsrf",
-    "csrftoken",
-    "redirect",
-    "next",
-    "return",
-    "state",
-    "nonce",
-    "callback",
-    "expires",
-    "expiry",
-    "expire",
-    "expiration",
-    "exp",
-    "theme",
-    "lang",
-    "locale",
-    "language",
-    "consent",
-    "hint",
-    "flash",
-    "url",
-    "uri",
-    "timezone",
-    "pkce",
-    "verifier",
-}
 _GENERIC_NAME_WORDS = {"cookie", "cookies", "name", "key", "settings", "config", "self", "app"}
 _GENERIC_VALUE_WORDS = {"id", "value", "data", "key", "raw", "str", "string", "val"}
 _MAKER_WORDS = {"encode", "decode", "sign", "dumps", "generate", "create", "issue", "get", "make"}
@@ -105,7 +65,7 @@ _MIDDLEWARE_FIX = "Pass https_only=True (and same_site='lax') to SessionMiddlewa
 
 def _is_credential(words: list[str]) -> bool:
     return any(
-        w in _CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
+        w in CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
     )
 
 
@@ -252,7 +212,7 @@ class InsecureCookie:
         if name_text.startswith(("__Secure-", "__Host-")):
             return  # browsers refuse these prefixes without Secure
         name_words = [w for w in au.name_words(name_text) if w not in _GENERIC_NAME_WORDS]
-        if set(name_words) & _NOT_CREDENTIAL_WORDS:
+        if set(name_words) & NOT_CREDENTIAL_WORDS:
             return
         if not (
             _is_credential(name_words)
