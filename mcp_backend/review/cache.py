@@ -36,6 +36,11 @@ class CacheEntry(BaseModel):
     is_test: bool
     result: FileResult
     suppressions: list[Suppression] = []
+    # The file's size, mtime and inode when it was read: a file found with all three unchanged
+    # is not read again (as ruff and mypy do); any difference falls back to the content hash.
+    size: int | None = None
+    mtime_ns: int | None = None
+    inode: int | None = None
 
 
 # Modules that only act after the per-file analysis (reports, verdicts, project rules): a
@@ -110,6 +115,9 @@ class ResultCache:
         return self.directory / CACHE_FILE
 
     def load(self) -> None:
+        """Read the cache file (once: discovery and the scan both ask)."""
+        if self._loaded:
+            return
         self._loaded = True
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -146,6 +154,34 @@ class ResultCache:
                     entry = None
         if entry is None or entry.sha256 != sha256 or entry.is_test != is_test:
             self.misses += 1
+            return None
+        self.hits += 1
+        return entry
+
+    def unchanged(self, rel: str, size: int, mtime_ns: int, inode: int) -> bool:
+        """Whether `rel` was analysed with exactly this size, mtime and inode."""
+        if not self._loaded:
+            self.load()
+        raw = self._raw.get(rel)
+        return (
+            isinstance(raw, dict)
+            and mtime_ns > 0
+            and raw.get("size") == size
+            and raw.get("mtime_ns") == mtime_ns
+            and raw.get("inode") == inode
+        )
+
+    def get_unchanged(
+        self, rel: str, size: int, mtime_ns: int, inode: int, is_test: bool
+    ) -> CacheEntry | None:
+        """The cached result of a file whose size, mtime and inode have not changed."""
+        if not self.unchanged(rel, size, mtime_ns, inode):
+            return None
+        try:
+            entry = CacheEntry.model_validate(self._raw[rel])
+        except ValidationError:
+            return None
+        if entry.is_test != is_test:
             return None
         self.hits += 1
         return entry

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +108,15 @@ class SourceFile:
     language: Language
     is_test: bool
     size: int
+    # The file's identity when found; with the size, what the result cache trusts on a warm
+    # run instead of reading and hashing the file (0: unknown, always read).
+    mtime_ns: int = 0
+    inode: int = 0
+
+
+# Whether a file with this rel path, size, mtime and inode was analysed before (and passed the
+# content checks): the result cache answers it.
+UnchangedCheck = Callable[[str, int, int, int], bool]
 
 
 @dataclass
@@ -316,6 +325,7 @@ def discover(
     *,
     exclude: Sequence[str] = (),
     max_file_kb: int = DEFAULT_MAX_FILE_KB,
+    unchanged: UnchangedCheck | None = None,
 ) -> Discovery:
     """Every reviewable source file under `root` (or under the given `paths` inside it).
 
@@ -451,7 +461,10 @@ def discover(
                     )
                 )
                 continue
-            reason = _content_skip_reason(entry_path, entry.name, language)
+            same = unchanged is not None and unchanged(
+                rel, file_stat.st_size, file_stat.st_mtime_ns, file_stat.st_ino
+            )
+            reason = None if same else _content_skip_reason(entry_path, entry.name, language)
             if reason is not None:
                 result.skipped.append(SkippedFile(file=rel, reason=reason))
                 continue
@@ -462,6 +475,8 @@ def discover(
                     language=language,
                     is_test=is_test_path(rel),
                     size=file_stat.st_size,
+                    mtime_ns=file_stat.st_mtime_ns,
+                    inode=file_stat.st_ino,
                 )
             )
         # Reverse so that popping from the end walks directories in name order.

@@ -217,17 +217,22 @@ def run_review(
         else:
             paths = changed
 
+    cache: ResultCache | None = None
+    if request.use_cache:
+        cache = ResultCache(cache_dir_for(root, request.cache_dir))
     if on_progress is not None:
         on_progress(0, 0, "discovering files")
     if request.changed_only and not paths:
         found = Discovery()  # nothing changed: nothing to review
     else:
-        found = discover(root, paths, exclude=config.exclude, max_file_kb=config.max_file_kb)
+        found = discover(
+            root,
+            paths,
+            exclude=config.exclude,
+            max_file_kb=config.max_file_kb,
+            unchanged=cache.unchanged if cache is not None else None,
+        )
     notes.extend(found.notes)
-
-    cache: ResultCache | None = None
-    if request.use_cache:
-        cache = ResultCache(cache_dir_for(root, request.cache_dir))
     scan = scan_files(
         found.files,
         cache=cache,

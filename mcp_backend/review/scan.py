@@ -158,6 +158,20 @@ class _Progress:
             self.callback(self.done, self.total, message)
 
 
+def _with_identity(entry: CacheEntry, source_file: SourceFile) -> CacheEntry:
+    """The entry with the size, mtime and inode the file had when discovery saw it (before
+    it was read), so a change made after that is never hidden behind them."""
+    if not source_file.mtime_ns:
+        return entry
+    return entry.model_copy(
+        update={
+            "size": source_file.size,
+            "mtime_ns": source_file.mtime_ns,
+            "inode": source_file.inode,
+        }
+    )
+
+
 def scan_files(
     files: Sequence[SourceFile],
     *,
@@ -180,12 +194,23 @@ def scan_files(
         if use_cache and cache is not None:
             if cancelled():
                 raise ReviewCancelled
-            try:
-                data = source_file.path.read_bytes()
-            except OSError:
-                pending.append(source_file)
-                continue
-            entry = cache.get(source_file.rel, content_hash(data), source_file.is_test)
+            entry = cache.get_unchanged(
+                source_file.rel,
+                source_file.size,
+                source_file.mtime_ns,
+                source_file.inode,
+                source_file.is_test,
+            )
+            if entry is None:
+                try:
+                    data = source_file.path.read_bytes()
+                except OSError:
+                    pending.append(source_file)
+                    continue
+                entry = cache.get(source_file.rel, content_hash(data), source_file.is_test)
+                if entry is not None and source_file.mtime_ns:
+                    # Same content, new mtime (a checkout, a touch): remember the new identity.
+                    cache.put(source_file.rel, _with_identity(entry, source_file))
             if entry is not None:
                 outcomes[source_file.rel] = (entry.result, entry.suppressions)
                 progress.advance(1, f"{source_file.rel} (cached)")
@@ -217,15 +242,14 @@ def scan_files(
             fresh.append(_analyze_task(task))
             progress.advance(1, task[1])
 
+    by_rel = {f.rel: f for f in pending}
     for rel, sha, result, suppressions in fresh:
         outcomes[rel] = (result, suppressions)
         if cache is not None and sha:
-            cache.put(
-                rel,
-                CacheEntry(
-                    sha256=sha, is_test=result.is_test, result=result, suppressions=suppressions
-                ),
+            entry = CacheEntry(
+                sha256=sha, is_test=result.is_test, result=result, suppressions=suppressions
             )
+            cache.put(rel, _with_identity(entry, by_rel[rel]))
     scan.analysed = len(fresh)
 
     for source_file in files:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +56,52 @@ def test_changed_file_is_analysed_again(
         "app/clean.py",
         "app/main.py",
     ]
+
+
+def test_unchanged_files_are_not_read_and_a_same_size_edit_is_seen(
+    tmp_path: Path,
+    detectors: Callable[..., None],
+    cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = write_tree(tmp_path / "proj", PROJECT)
+    request = ReviewRequest(root=root, cache_dir=cache_dir, jobs=1)
+    review(request)
+    # Warm, nothing changed: size, mtime and inode match, so no file is opened for its content.
+    reads: list[str] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert review(request).summary.cache_hits == 3
+    assert reads == []
+    # The same number of bytes, written later: the mtime differs, so it is read and analysed.
+    clean = root / "app" / "clean.py"
+    before = clean.stat()
+    clean.write_text("def g():\n    danger(9)\n"[: before.st_size].ljust(before.st_size))
+    assert clean.stat().st_size == before.st_size
+    os.utime(clean, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    again = review(request)
+    assert again.summary.cache_hits == 2
+    assert "app/clean.py" in {f.file for f in again.findings if f.rule_id == "test-danger-call"}
+
+
+def test_a_touched_file_is_a_hit_by_content_and_then_by_its_new_mtime(
+    tmp_path: Path, detectors: Callable[..., None], cache_dir: Path
+) -> None:
+    root = write_tree(tmp_path / "proj", PROJECT)
+    request = ReviewRequest(root=root, cache_dir=cache_dir, jobs=1)
+    review(request)
+    main = root / "app" / "main.py"
+    stat = main.stat()
+    os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert review(request).summary.cache_hits == 3  # same content hash
+    cache = ResultCache(cache_dir_for(root, cache_dir))
+    new = main.stat()
+    assert cache.unchanged("app/main.py", new.st_size, new.st_mtime_ns, new.st_ino)
 
 
 def test_corrupted_cache_is_ignored_and_rebuilt(
