@@ -23,6 +23,7 @@ from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import common, express, fastify, hono, koa
+from mcp_backend.review.javascript.rules._util import unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
@@ -195,18 +196,6 @@ def _string_value(ctx: JsFileContext, node: Node | None) -> str | None:
     return None
 
 
-def _unwrap(node: Node | None) -> Node | None:
-    while node is not None and node.type in {
-        "await_expression",
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-    }:
-        node = node.named_children[0] if node.named_children else None
-    return node
-
-
 class FactExtractor:
     def __init__(self, ctx: JsFileContext) -> None:
         self.ctx = ctx
@@ -309,7 +298,7 @@ class FactExtractor:
             return
         for declarator in node.named_children:
             target = declarator.child_by_field_name("name")
-            value = _unwrap(declarator.child_by_field_name("value"))
+            value = unwrap(declarator.child_by_field_name("value"))
             if target is None or value is None or target.type != "identifier":
                 continue
             name = ctx.text(target)
@@ -328,7 +317,7 @@ class FactExtractor:
             if pair.type != "pair":
                 continue
             key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
-            value = _unwrap(pair.child_by_field_name("value"))
+            value = unwrap(pair.child_by_field_name("value"))
             text = _string_value(ctx, value)
             if text is not None and "${" not in text:
                 self.constants[f"{prefix}.{key}"] = text
@@ -391,7 +380,7 @@ class FactExtractor:
 
     def _require_source(self, node: Node | None) -> tuple[str, str] | None:
         """`require('x')` -> ('x', 'default'); `require('x').y` -> ('x', 'y')."""
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None:
             return None
         member = None
@@ -440,7 +429,7 @@ class FactExtractor:
         name = ctx.text(name_node)
         if exported:
             self.exports[name] = name
-        alias = _unwrap(value)
+        alias = unwrap(value)
         if alias is not None and alias.type == "member_expression":
             # `const middleware = membersService.middleware`: a name from an imported module.
             root = ctx.text(alias.child_by_field_name("object"))
@@ -452,7 +441,7 @@ class FactExtractor:
         self._bind_value(name, value)
 
     def _bind_value(self, name: str, value: Node | None) -> None:
-        value = _unwrap(value)
+        value = unwrap(value)
         if value is None:
             return
         if value.type in FUNCTION_TYPES:
@@ -517,7 +506,7 @@ class FactExtractor:
     def _app_creation(self, node: Node) -> tuple[str, str, str | None] | None:
         """(kind, base path, parent var) if `node` creates an app/router."""
         ctx = self.ctx
-        node = _unwrap(node) or node
+        node = unwrap(node) or node
         base = ""
         # Peel `.basePath('/api')` and Hono chains `new Hono().get(...).post(...)`.
         while node.type == "call_expression":
@@ -526,7 +515,7 @@ class FactExtractor:
                 return None
             if callee.type == "member_expression":
                 method = ctx.text(callee.child_by_field_name("property"))
-                inner = _unwrap(callee.child_by_field_name("object"))
+                inner = unwrap(callee.child_by_field_name("object"))
                 if method == "basePath":
                     args = node.child_by_field_name("arguments")
                     first = args.named_children[0] if args and args.named_children else None
@@ -597,7 +586,7 @@ class FactExtractor:
                 self.exports["default" if is_default else name] = name
             return
         if value is not None:
-            value = _unwrap(value)
+            value = unwrap(value)
             if value is None:
                 return
             if value.type == "identifier":
@@ -631,7 +620,7 @@ class FactExtractor:
     def _assignment(self, node: Node) -> None:
         ctx = self.ctx
         left = node.child_by_field_name("left")
-        right = _unwrap(node.child_by_field_name("right"))
+        right = unwrap(node.child_by_field_name("right"))
         if left is None or right is None:
             return
         target = "".join(ctx.text(left).split())
@@ -644,7 +633,7 @@ class FactExtractor:
                         self.exports[ctx.text(pair)] = ctx.text(pair)
                     elif pair.type == "pair":
                         key = ctx.text(pair.child_by_field_name("key")).strip("'\"")
-                        value = _unwrap(pair.child_by_field_name("value"))
+                        value = unwrap(pair.child_by_field_name("value"))
                         required = self._require_source(value)
                         if value is not None and value.type == "identifier":
                             self.exports[key] = ctx.text(value)
@@ -696,7 +685,7 @@ class FactExtractor:
                     self._define(f"{name}.{method}", member)
                     self.defs.setdefault(method, self.defs[f"{name}.{method}"])
             elif member.type in {"public_field_definition", "field_definition"}:
-                value = _unwrap(member.child_by_field_name("value"))
+                value = unwrap(member.child_by_field_name("value"))
                 prop = ctx.text(
                     member.child_by_field_name("name") or member.child_by_field_name("property")
                 )
@@ -760,7 +749,7 @@ class FactExtractor:
                         found[ctx.text(name_node)] = node
                 elif node.type in {"lexical_declaration", "variable_declaration"}:
                     for declarator in node.named_children:
-                        value = _unwrap(declarator.child_by_field_name("value"))
+                        value = unwrap(declarator.child_by_field_name("value"))
                         name_node = declarator.child_by_field_name("name")
                         if value is not None and value.type in FUNCTION_TYPES and name_node:
                             found[ctx.text(name_node)] = value
@@ -836,7 +825,7 @@ class FactExtractor:
     def _target(self, obj: Node) -> tuple[str, str] | None:
         """The app/router var a registration is made on, and a path prefix from chains."""
         ctx = self.ctx
-        obj = _unwrap(obj) or obj
+        obj = unwrap(obj) or obj
         prefix = ""
         while obj.type == "call_expression":
             callee = obj.child_by_field_name("function")
@@ -852,7 +841,7 @@ class FactExtractor:
             inner = callee.child_by_field_name("object")
             if inner is None:
                 return None
-            obj = _unwrap(inner) or inner
+            obj = unwrap(inner) or inner
         text = "".join(ctx.text(obj).split())
         if obj.type == "identifier" or (
             obj.type == "member_expression" and text.startswith("this.")
@@ -1005,7 +994,7 @@ class FactExtractor:
             self.error_handlers.append(line)
         elif method == "decorate" and len(args) >= 2:
             name = _string_value(ctx, args[0])
-            value = _unwrap(args[1])
+            value = unwrap(args[1])
             if name and value is not None:
                 if value.type in FUNCTION_TYPES:
                     kinds = common.classify_body(ctx.text(value), ctx.param_names(value))
@@ -1018,7 +1007,7 @@ class FactExtractor:
         ctx = self.ctx
         if not args:
             return
-        first = _unwrap(args[0])
+        first = unwrap(args[0])
         if first is None or first.type != "identifier" or ctx.text(first) not in self.apps:
             return
         self.ops.append(
@@ -1041,7 +1030,7 @@ class FactExtractor:
 
     def _is_error_middleware(self, node: Node) -> bool:
         """`(err, req, res, next) => ...`, or a function named or defined as one."""
-        node = _unwrap(node) or node
+        node = unwrap(node) or node
         if node.type in FUNCTION_TYPES:
             return common.is_error_middleware(self.ctx.param_names(node))
         if node.type in {"identifier", "member_expression"}:
@@ -1155,7 +1144,7 @@ class FactExtractor:
 
     def _openapi_spec(self, node: Node) -> Node | None:
         """The object given to createRoute(), inline or in a module-level constant."""
-        node = _unwrap(node) or node
+        node = unwrap(node) or node
         if node.type == "identifier":
             name = self.ctx.text(node)
             for statement in self.ctx.root.named_children:
@@ -1258,7 +1247,7 @@ class FactExtractor:
     def _items(self, nodes: list[Node]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         for raw in nodes:
-            node = _unwrap(raw) or raw
+            node = unwrap(raw) or raw
             if node.type == "array":
                 items.extend(self._items(list(node.named_children)))
             elif node.type not in _STRING_TYPES:
@@ -1347,7 +1336,7 @@ class FactExtractor:
         if function is None or function.type != "member_expression" or args is None:
             return None
         method = self.ctx.text(function.child_by_field_name("property"))
-        router = _unwrap(function.child_by_field_name("object"))
+        router = unwrap(function.child_by_field_name("object"))
         if method not in koa.MOUNT_METHODS or args.named_child_count or router is None:
             return None
         return router if router.type in {"identifier", "member_expression"} else None
@@ -1387,7 +1376,7 @@ class FactExtractor:
 
     def _handler(self, node: Node) -> dict[str, Any]:
         ctx = self.ctx
-        node = _unwrap(node) or node
+        node = unwrap(node) or node
         if node.type in FUNCTION_TYPES:
             return {"inline": True, "line": node.start_point[0] + 1, **self.handler_facts(node)}
         if node.type == "call_expression":  # asyncHandler(async (req, res) => ...)

@@ -22,6 +22,23 @@ SAFE_INTERPOLATION = re.compile(
     re.DOTALL,
 )
 PASSWORD_WORD = re.compile(r"pass(word|wd|phrase)?\b|\bpwd\b|password", re.IGNORECASE)
+# Expressions that only wrap a value: `(x)`, `await x`, `x as T`, `x satisfies T`, `x!`.
+_WRAPPERS = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }
+)
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """The value under any parentheses, `await`, and TypeScript `as`/`satisfies`/`!`."""
+    while node is not None and node.type in _WRAPPERS:
+        node = node.named_children[0] if node.named_children else None
+    return node
 
 
 def literal_pieces(ctx: JsFileContext, node: Node) -> list[str | Node]:

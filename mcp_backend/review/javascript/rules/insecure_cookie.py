@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import local_value
+from mcp_backend.review.javascript.rules._util import local_value, unwrap
 from mcp_backend.review.model import Confidence, Finding, Severity
 from mcp_backend.review.rules.insecure_cookie import (
     CREDENTIAL_WORDS,
@@ -63,15 +63,6 @@ _GENERIC_VALUE_WORDS = frozenset({"id", "value", "data", "key", "raw", "str", "s
 # `jwt.sign(...)`, `this.jwtService.signAsync(...)`: the object says what the call makes.
 _MAKER_WORDS = frozenset(
     {"sign", "async", "encode", "generate", "create", "issue", "encrypt", "make", "new", "get"}
-)
-_WRAPPERS = frozenset(
-    {
-        "parenthesized_expression",
-        "await_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-    }
 )
 _TRACKED_KEYS = ("secure", "httpOnly", "maxAge", "expires", "prefix", "cookie")
 _CLEARED_EXPIRY = re.compile(r"^(0|new\s+Date\(\s*[01]?\s*\)|new\s+Date\(\s*0\s*\)|-\d+)$")
@@ -133,17 +124,11 @@ def _imports(ctx: JsFileContext) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _unwrap(node: Node | None) -> Node | None:
-    while node is not None and node.type in _WRAPPERS and node.named_children:
-        node = node.named_children[0]
-    return node
-
-
 def _binding_value(ctx: JsFileContext, identifier: Node) -> Node | None:
     """What a `const` name was set to, in the same function or at module level."""
     value = local_value(ctx, identifier)
     if value is not None:
-        return _unwrap(value)
+        return unwrap(value)
     name = ctx.text(identifier)
     for declarator in ctx.bindings_in(ctx.root):
         if (
@@ -158,7 +143,7 @@ def _binding_value(ctx: JsFileContext, identifier: Node) -> Node | None:
             and ctx.enclosing_function(target) is None
         ):
             value = declarator.child_by_field_name("value")
-    return _unwrap(value)
+    return unwrap(value)
 
 
 @dataclass
@@ -188,7 +173,7 @@ _UNKNOWN = _Options(keys={}, values={}, known=False)
 def _options_of(ctx: JsFileContext, node: Node | None) -> _Options:
     """The options argument as an _Options: an object literal, or a local const holding one
     that nothing else in the file changes. No argument at all is an empty object."""
-    node = _unwrap(node)
+    node = unwrap(node)
     if node is None:
         return _Options(keys={}, values={})
     if node.type == "identifier":
@@ -217,7 +202,7 @@ def _options_of(ctx: JsFileContext, node: Node | None) -> _Options:
             keys[ctx.text(child)] = "set"
         elif child.type == "pair":
             key = ctx.text(child.child_by_field_name("key")).strip("'\"")
-            value = _unwrap(child.child_by_field_name("value"))
+            value = unwrap(child.child_by_field_name("value"))
             if key in _TRACKED_KEYS and value is not None:
                 keys[key] = "false" if value.type == "false" else "set"
                 values[key] = value
@@ -340,7 +325,7 @@ class InsecureCookie:
             for call in ctx.calls_named(frozenset({"register"})):
                 if len(call.args) < 2:
                     continue
-                plugin = _unwrap(call.args[0])
+                plugin = unwrap(call.args[0])
                 if plugin is None:
                     continue
                 module = imports.get(ctx.text(plugin), ("", ""))[0]
@@ -355,7 +340,7 @@ class InsecureCookie:
         self, ctx: JsFileContext, node: Node, kind: str, args: list[Node]
     ) -> Iterator[_Target]:
         if kind == "koa-session":  # session(app, opts) in old releases, session(opts, app) now
-            args = [a for a in args if (_unwrap(a) or a).type == "object"]
+            args = [a for a in args if (unwrap(a) or a).type == "object"]
         options = _options_of(ctx, args[0]) if args else _Options(keys={}, values={})
         if kind in {"express-session", "fastify-session"} and options.known:
             # These two keep the cookie's flags under `cookie: {...}`.
@@ -424,14 +409,14 @@ def _required_module(ctx: JsFileContext, call: Node) -> str | None:
 
 def _is_empty(ctx: JsFileContext, value: Node) -> bool:
     """'' / null / undefined: the call clears the cookie."""
-    value = _unwrap(value) or value
+    value = unwrap(value) or value
     return value.type in {"null", "undefined"} or ctx.text(value) in {"''", '""', "``"}
 
 
 def _name_text(ctx: JsFileContext, name: Node) -> str:
     """The cookie name as words can be taken from: the literal, the constant's text and
     value, or the constant parts of a template."""
-    name = _unwrap(name) or name
+    name = unwrap(name) or name
     if name.type == "string":
         return ctx.text(name)[1:-1]
     if name.type == "template_string":
@@ -446,7 +431,7 @@ def _name_text(ctx: JsFileContext, name: Node) -> str:
 
 
 def _label(ctx: JsFileContext, name: Node) -> str:
-    name = _unwrap(name) or name
+    name = unwrap(name) or name
     if name.type == "string":
         return f"the '{ctx.text(name)[1:-1]}' cookie"
     return f"the {ctx.text(name)} cookie"[:80]
@@ -455,7 +440,7 @@ def _label(ctx: JsFileContext, name: Node) -> str:
 def _value_names(ctx: JsFileContext, value: Node | None, depth: int = 0) -> list[str]:
     """The names a cookie's value is 'about': `token`, `tokens.access` -> access, `session.id`
     -> id and session, `jwt.sign(...)` -> sign and jwt, `a || ''` -> both sides."""
-    value = _unwrap(value)
+    value = unwrap(value)
     if value is None or depth > 4:
         return []
     if value.type in {"identifier", "property_identifier"}:
@@ -467,7 +452,7 @@ def _value_names(ctx: JsFileContext, value: Node | None, depth: int = 0) -> list
             names += _value_names(ctx, value.child_by_field_name("object"), depth + 1)
         return names
     if value.type == "call_expression":
-        callee = _unwrap(value.child_by_field_name("function"))
+        callee = unwrap(value.child_by_field_name("function"))
         if callee is None:
             return []
         if callee.type != "member_expression":
