@@ -162,3 +162,10 @@ NOT_CREDENTIAL_WORDS = frozenset(
         "xsrf",
     }
 )
+
+
+def names_a_credential(words: list[str]) -> bool:
+    """Whether a cookie name's (or value's) words say it holds a credential."""
+    return any(
+        w in CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
+    )

@@ -22,9 +22,9 @@ from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.rules._util import local_value, unwrap
 from mcp_backend.review.model import Confidence, Finding, Severity
 from mcp_backend.review.rules.insecure_cookie import (
-    CREDENTIAL_WORDS,
     NOT_CREDENTIAL_WORDS,
     RULE,
+    names_a_credential,
 )
 
 # Last callee segments of the calls that set a cookie; session middleware is found by import.
@@ -76,12 +76,6 @@ _SESSION_FIX = (
 def _words(text: str) -> list[str]:
     spaced = _CAMEL_BOUNDARY.sub("_", text)
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
-
-
-def _names_a_credential(words: list[str]) -> bool:
-    return any(
-        w in CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
-    )
 
 
 def _imports(ctx: JsFileContext) -> dict[str, tuple[str, str]]:
@@ -293,9 +287,9 @@ class InsecureCookie:
         name_words = [w for w in _words(_name_text(ctx, name)) if w not in _GENERIC_NAME_WORDS]
         if NOT_CREDENTIAL_WORDS.intersection(name_words):
             return False
-        if _names_a_credential(name_words):
+        if names_a_credential(name_words):
             return True
-        return any(_names_a_credential(_words(text)) for text in _value_names(ctx, value))
+        return any(names_a_credential(_words(text)) for text in _value_names(ctx, value))
 
     # ---- session middleware -----------------------------------------------------------------
 

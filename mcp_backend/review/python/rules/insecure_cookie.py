@@ -17,9 +17,9 @@ from mcp_backend.review.model import Confidence, Finding, Severity
 from mcp_backend.review.python import astutil as au
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.insecure_cookie import (
-    CREDENTIAL_WORDS,
     NOT_CREDENTIAL_WORDS,
     RULE,
+    names_a_credential,
 )
 
 _COOKIE_SETTERS = {"set_cookie", "set_signed_cookie"}
@@ -61,12 +61,6 @@ _SETTINGS_FIX = (
     "= True (False only in development settings)."
 )
 _MIDDLEWARE_FIX = "Pass https_only=True (and same_site='lax') to SessionMiddleware."
-
-
-def _is_credential(words: list[str]) -> bool:
-    return any(
-        w in CREDENTIAL_WORDS or w.endswith(("token", "session", "sessid", "jwt")) for w in words
-    )
 
 
 def _string_of(info: au.ModuleInfo, tree: ast.Module, node: ast.AST) -> str:
@@ -215,8 +209,8 @@ class InsecureCookie:
         if set(name_words) & NOT_CREDENTIAL_WORDS:
             return
         if not (
-            _is_credential(name_words)
-            or any(_is_credential(au.name_words(n)) for n in _value_names(value))
+            names_a_credential(name_words)
+            or any(names_a_credential(au.name_words(n)) for n in _value_names(value))
         ):
             return
         secure = _argument(call, _SECURE_POSITION, "secure")
