@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mcp_backend.review.model import ChecklistItemId, Finding, RuleMeta, Severity, Signal
+from mcp_backend.review.model import (
+    ChecklistItemId,
+    Confidence,
+    Finding,
+    RuleMeta,
+    Severity,
+    Signal,
+)
 
 
 @dataclass
@@ -36,13 +43,14 @@ class PythonFileContext:
         *,
         fix: str = "",
         severity: Severity | None = None,
+        confidence: Confidence | None = None,
         snippet: str | None = None,
     ) -> Finding:
         return Finding(
             rule_id=rule.id,
             checklist_item=rule.checklist_item,
             severity=severity or rule.severity,
-            confidence=rule.confidence,
+            confidence=confidence or rule.confidence,
             message=message,
             file=self.file,
             line=getattr(node, "lineno", 1),

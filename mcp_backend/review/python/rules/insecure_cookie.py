@@ -148,11 +148,6 @@ def _has_double_star(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
-def _with_confidence(finding: Finding, confidence: Confidence) -> Finding:
-    finding.confidence = confidence
-    return finding
-
-
 class InsecureCookie:
     rule = RULE
 
@@ -234,8 +229,9 @@ class InsecureCookie:
         literal = au.const_str(key)
         label = f"set_cookie({literal!r})" if literal is not None else "set_cookie()"
         message = f"{label} sets a credential cookie with " + "; ".join(p[2] for p in problems)
-        finding = ctx.finding(RULE, call, message, severity=severity, fix=_COOKIE_FIX)
-        yield _with_confidence(finding, confidence)
+        yield ctx.finding(
+            RULE, call, message, severity=severity, confidence=confidence, fix=_COOKIE_FIX
+        )
 
     # ---- Starlette SessionMiddleware ------------------------------------------------------
 
@@ -261,14 +257,14 @@ class InsecureCookie:
             severity, confidence, what = "medium", "medium", "no https_only=True"
         else:
             return
-        finding = ctx.finding(
+        yield ctx.finding(
             RULE,
             call,
             f"SessionMiddleware with {what}: the session cookie is also sent over plain HTTP",
             severity=severity,
+            confidence=confidence,
             fix=_MIDDLEWARE_FIX,
         )
-        yield _with_confidence(finding, confidence)
 
     # ---- settings ---------------------------------------------------------------------------
 
@@ -335,8 +331,9 @@ class InsecureCookie:
             message = f"{label} = False: any script on the page (one XSS) can read {cookie}"
         else:
             return
-        finding = ctx.finding(RULE, node, message, severity=severity, fix=_SETTINGS_FIX)
-        yield _with_confidence(finding, "high")
+        yield ctx.finding(
+            RULE, node, message, severity=severity, confidence="high", fix=_SETTINGS_FIX
+        )
 
 
 DETECTOR = InsecureCookie()
