@@ -65,7 +65,7 @@ _MAKER_WORDS = frozenset(
     {"sign", "async", "encode", "generate", "create", "issue", "encrypt", "make", "new", "get"}
 )
 _TRACKED_KEYS = ("secure", "httpOnly", "maxAge", "expires", "prefix", "cookie")
-_CLEARED_EXPIRY = re.compile(r"^(0|new\s+Date\(\s*[01]?\s*\)|new\s+Date\(\s*0\s*\)|-\d+)$")
+_CLEARED_EXPIRY = re.compile(r"^(0|new\s+Date\(\s*[01]?\s*\)|-\d+)$")
 _FIX = "Set secure: true, httpOnly: true, sameSite: 'lax' (behind a TLS proxy: trust proxy)."
 _SESSION_FIX = (
     "Configure the session cookie as cookie: { secure: true, httpOnly: true, sameSite: 'lax' } "
@@ -301,10 +301,8 @@ class InsecureCookie:
             for local, (module, _) in imports.items()
             if module in SESSION_MODULES
         }
-        if kinds and ctx.has_call(frozenset(kinds)):
-            for call in ctx.calls_named(frozenset(kinds)):
-                if call.obj or call.is_new:
-                    continue
+        for call in ctx.calls_named(frozenset(kinds)):
+            if not call.obj and not call.is_new:
                 yield from self._session_target(ctx, call.node, kinds[call.name], call.args)
         inline = ctx.calls_named(frozenset({"require"})) if ctx.has(b"-session") else []
         for require in inline:
@@ -315,20 +313,15 @@ class InsecureCookie:
                 children = args_node.named_children if args_node is not None else []
                 args = [a for a in children if a.type != "comment"]
                 yield from self._session_target(ctx, outer, SESSION_MODULES[module], args)
-        if ctx.has_call(frozenset({"register"})):
-            for call in ctx.calls_named(frozenset({"register"})):
-                if len(call.args) < 2:
-                    continue
-                plugin = unwrap(call.args[0])
-                if plugin is None:
-                    continue
-                module = imports.get(ctx.text(plugin), ("", ""))[0]
-                if plugin.type == "call_expression":
-                    module = _required_module(ctx, plugin) or ""
-                if SESSION_MODULES.get(module) == "fastify-session":
-                    yield from self._session_target(
-                        ctx, call.node, "fastify-session", call.args[1:]
-                    )
+        for call in ctx.calls_named(frozenset({"register"})):
+            plugin = unwrap(call.args[0]) if len(call.args) >= 2 else None
+            if plugin is None:
+                continue
+            module = imports.get(ctx.text(plugin), ("", ""))[0]
+            if plugin.type == "call_expression":
+                module = _required_module(ctx, plugin) or ""
+            if SESSION_MODULES.get(module) == "fastify-session":
+                yield from self._session_target(ctx, call.node, "fastify-session", call.args[1:])
 
     def _session_target(
         self, ctx: JsFileContext, node: Node, kind: str, args: list[Node]
