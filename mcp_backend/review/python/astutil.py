@@ -22,9 +22,13 @@ from enum import IntEnum
 from pathlib import PurePosixPath
 from typing import TypeAlias
 
+from mcp_backend.review import words
 from mcp_backend.review.model import SEVERITY_ORDER, Severity
 
 SEVERITY_RANK = SEVERITY_ORDER  # re-exported for rules that pick the worst of several calls
+name_words = (
+    words.name_words
+)  # shared with the JavaScript rules; the Python rules say au.name_words
 FunctionNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode: TypeAlias = ast.FunctionDef | ast.AsyncFunctionDef | ast.Module
 
@@ -34,14 +38,6 @@ _MAX_BINDINGS = 6  # assignments of one name considered at a use
 # --------------------------------------------------------------------------------------------
 # Identifiers
 # --------------------------------------------------------------------------------------------
-
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-def name_words(identifier: str) -> list[str]:
-    """`accessToken` / `ACCESS_TOKEN` / `access-token` -> ['access', 'token']."""
-    spaced = _CAMEL_BOUNDARY.sub("_", identifier)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
 def is_upper_constant_name(identifier: str) -> bool:

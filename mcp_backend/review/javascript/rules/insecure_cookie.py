@@ -26,6 +26,7 @@ from mcp_backend.review.rules.insecure_cookie import (
     RULE,
     names_a_credential,
 )
+from mcp_backend.review.words import name_words
 
 # Last callee segments of the calls that set a cookie; session middleware is found by import.
 COOKIE_CALLS = frozenset({"cookie", "setCookie", "setSignedCookie", "set"})
@@ -55,7 +56,6 @@ DEV_GUARD = re.compile(
     r"NODE_ENV|development|\bisDev|\bdev\b|isLocal|localhost|isTest|\btest\b", re.IGNORECASE
 )
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Words in a cookie's name expression that say nothing about what it holds.
 _GENERIC_NAME_WORDS = frozenset({"cookie", "cookies", "name", "names", "key", "this", "config"})
 # `session.id`, `tokens.value`: the object says what the property is.
@@ -71,11 +71,6 @@ _SESSION_FIX = (
     "Configure the session cookie as cookie: { secure: true, httpOnly: true, sameSite: 'lax' } "
     "(behind a TLS proxy also app.set('trust proxy', 1))."
 )
-
-
-def _words(text: str) -> list[str]:
-    spaced = _CAMEL_BOUNDARY.sub("_", text)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
 def _imports(ctx: JsFileContext) -> dict[str, tuple[str, str]]:
@@ -284,12 +279,12 @@ class InsecureCookie:
             yield _Target(call.node, _label(ctx, name), options, confidence)
 
     def _holds_credential(self, ctx: JsFileContext, name: Node, value: Node) -> bool:
-        name_words = [w for w in _words(_name_text(ctx, name)) if w not in _GENERIC_NAME_WORDS]
-        if NOT_CREDENTIAL_WORDS.intersection(name_words):
+        words = [w for w in name_words(_name_text(ctx, name)) if w not in _GENERIC_NAME_WORDS]
+        if NOT_CREDENTIAL_WORDS.intersection(words):
             return False
-        if names_a_credential(name_words):
+        if names_a_credential(words):
             return True
-        return any(names_a_credential(_words(text)) for text in _value_names(ctx, value))
+        return any(names_a_credential(name_words(text)) for text in _value_names(ctx, value))
 
     # ---- session middleware -----------------------------------------------------------------
 
@@ -435,7 +430,7 @@ def _value_names(ctx: JsFileContext, value: Node | None, depth: int = 0) -> list
     if value.type == "member_expression":
         prop = ctx.text(value.child_by_field_name("property"))
         names = [prop]
-        if set(_words(prop)) <= _GENERIC_VALUE_WORDS:
+        if set(name_words(prop)) <= _GENERIC_VALUE_WORDS:
             names += _value_names(ctx, value.child_by_field_name("object"), depth + 1)
         return names
     if value.type == "call_expression":
@@ -450,7 +445,7 @@ def _value_names(ctx: JsFileContext, value: Node | None, depth: int = 0) -> list
         if last in {"get", "getItem"} and first is not None and first.type == "string":
             return [ctx.text(first)[1:-1]]  # session.get('lang') is about lang
         names = [last]
-        if set(_words(last)) <= _MAKER_WORDS:
+        if set(name_words(last)) <= _MAKER_WORDS:
             names += _value_names(ctx, callee.child_by_field_name("object"), depth + 1)
         return names
     if value.type == "binary_expression":
