@@ -6,7 +6,6 @@ found once per process. A detector that raises is logged and noted, never fatal.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import io
 import logging
@@ -17,6 +16,7 @@ from typing import cast
 
 from mcp_backend.review.model import FileResult
 from mcp_backend.review.python.context import PythonDetector, PythonFileContext
+from mcp_backend.review.python.parse import parse_python
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def analyze_python_file(
         text = source
     line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     try:
-        tree = ast.parse(text, filename=file)
+        tree = parse_python(text, filename=file)
     except SyntaxError as exc:
         where = f" at line {exc.lineno}" if exc.lineno else ""
         return _skipped(file, f"syntax error{where}: {exc.msg}", is_test, line_count)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import ast
 import textwrap
 
 from mcp_backend.review.model import Finding, Signal
 from mcp_backend.review.python.context import PythonDetector, PythonFileContext
+from mcp_backend.review.python.parse import parse_python
 
 
 def context_for(
     source: str, file: str = "app/main.py", *, is_test: bool = False
 ) -> PythonFileContext:
     code = textwrap.dedent(source)
-    return PythonFileContext(file=file, source=code, tree=ast.parse(code), is_test=is_test)
+    return PythonFileContext(file=file, source=code, tree=parse_python(code), is_test=is_test)
 
 
 def run(

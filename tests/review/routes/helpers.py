@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from mcp_backend.review.project_rules import (
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.python.frameworks import extract_file_facts
 from mcp_backend.review.python.linker import link_python
+from mcp_backend.review.python.parse import parse_python
 
 PROJECT_DETECTORS = (
     route_missing_auth.DETECTOR,
@@ -45,8 +45,13 @@ def is_test_path(path: str) -> bool:
 
 
 def file_result(path: str, source: str) -> FileResult:
-    tree = ast.parse(source)
+    """Facts for one file, as the analyzer gives them; a file that does not parse is skipped."""
     is_test = is_test_path(path)
+    try:
+        tree = parse_python(source, filename=path)
+    except SyntaxError as error:
+        reason = f"syntax error at line {error.lineno}: {error.msg}"
+        return FileResult(file=path, language="python", is_test=is_test, skipped=reason)
     ctx = PythonFileContext(file=path, source=source, tree=tree, is_test=is_test)
     return FileResult(
         file=path,

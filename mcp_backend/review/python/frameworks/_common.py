@@ -26,6 +26,7 @@ from mcp_backend.review.python.frameworks._ast import (
 from mcp_backend.review.python.frameworks._body import ID_PARAM, summarize_body
 
 DEPENDS_CALLS = frozenset({"Depends", "Security"})
+_TYPE_ALIAS: type[ast.AST] | None = getattr(ast, "TypeAlias", None)  # Python 3.12+
 CLASS_ATTRS = (
     "permission_classes",
     "authentication_classes",
@@ -79,6 +80,9 @@ class ModuleScope:
                 bound.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 self.assignments.append(node)
+            elif kind is _TYPE_ALIAS:  # `type X = ...` parsed by a 3.12+ host: an assignment
+                alias = ast.Assign(targets=[node.name], value=node.value)  # type: ignore[attr-defined]
+                self.assignments.append(ast.copy_location(alias, node))
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 import_nodes.append(node)
         self.imports = Imports(import_nodes, module, is_package)
