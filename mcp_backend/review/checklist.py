@@ -113,7 +113,7 @@ def _route_label(route: Route) -> str:
 
 def _route_verdict(
     item: str, field: RouteField, routes: Sequence[Route]
-) -> tuple[Literal["pass", "warning", "not_applicable"], str, list[str]]:
+) -> tuple[Literal["pass", "unknown", "not_applicable"], str, list[str]]:
     noun = _PROTECTION_NOUN[item]
     if field == "auth":
         considered = [r for r in routes if not r.public_by_design]
@@ -135,11 +135,12 @@ def _route_verdict(
     unknown_routes = [r for r in considered if getattr(r, field).status == "unknown"]
     if unknown_routes:
         examples = ", ".join(_route_label(r) for r in unknown_routes[:3])
+        why = getattr(unknown_routes[0], field).note
         return (
-            "warning",
+            "unknown",
             f"{noun} could not be determined for {len(unknown_routes)} of "
-            f"{_plural(len(considered), 'route')} (e.g. {examples}); check it is done outside "
-            "the code",
+            f"{_plural(len(considered), 'route')} (e.g. {examples}"
+            f"{': ' + why if why else ''}); check it is done outside the code",
             evidence,
         )
     present = statuses.get("present", 0)
@@ -244,7 +245,10 @@ def build_checklist(
 
         if item in ROUTE_ITEMS:
             if not index.routes:
-                if item_signals:
+                if index.unread_wiring:
+                    reason = f"no routes found, but {index.unread_wiring[0]}"
+                    verdicts.append(verdict("unknown", reason, signal_evidence))
+                elif item_signals:
                     reason = f"no routes found, but {_plural(len(item_signals), 'signal')} seen"
                     verdicts.append(verdict("pass", reason, signal_evidence))
                 else:

@@ -169,6 +169,10 @@ class ProjectIndex(_Model):
     frameworks: list[str] = Field(default_factory=list)
     test_files: list[str] = Field(default_factory=list)
     source_files: list[str] = Field(default_factory=list)
+    unread_wiring: list[str] = Field(
+        default_factory=list,
+        description="Files that could not be parsed but may declare, mount or protect routes.",
+    )
     facts: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -320,6 +320,7 @@ def merge_indexes(root: str, indexes: Sequence[ProjectIndex]) -> ProjectIndex:
             (merged.frameworks, index.frameworks),
             (merged.test_files, index.test_files),
             (merged.source_files, index.source_files),
+            (merged.unread_wiring, index.unread_wiring),
         ):
             seen = set(mine)
             mine.extend(item for item in theirs if item not in seen)
@@ -343,7 +344,8 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
     notes: list[str] = []
     analysed = [r for r in results if r.skipped is None]
     indexes: list[ProjectIndex] = []
-    python_results = [r for r in analysed if r.language == "python"]
+    # Unparsed Python files go to the linker too: what depends on them is `unknown`.
+    python_results = [r for r in results if r.language == "python"]
     if python_results:
         try:
             from mcp_backend.review.python.linker import link_python

@@ -10,6 +10,7 @@ import importlib
 import io
 import logging
 import pkgutil
+import re
 import tokenize
 from functools import cache
 from typing import cast
@@ -68,8 +69,20 @@ def decode_python_source(data: bytes) -> str:
     return data.decode(encoding)
 
 
-def _skipped(file: str, reason: str, is_test: bool, lines: int = 0) -> FileResult:
-    return FileResult(file=file, language="python", lines=lines, is_test=is_test, skipped=reason)
+# An unparsed file that says any of these may mount routers or protect routes we then cannot
+# see: the linker makes what depends on it `unknown` (never `absent`).
+_WIRING = re.compile(
+    r"\b(?:include_router|register_blueprint|add_url_rule|add_middleware|before_request|"
+    r"urlpatterns|MIDDLEWARE|REST_FRAMEWORK|default_limits|add_namespace|add_routes|"
+    r"(?:dependencies|middlewares?|decorators|permission_classes)\s*=)"
+)
+
+
+def _skipped(file: str, reason: str, is_test: bool, lines: int = 0, text: str = "") -> FileResult:
+    result = FileResult(file=file, language="python", lines=lines, is_test=is_test, skipped=reason)
+    if text and not is_test:
+        result.facts = {"wiring": _WIRING.search(text) is not None}
+    return result
 
 
 def analyze_python_file(
@@ -93,11 +106,11 @@ def analyze_python_file(
         tree = parse_python(text, filename=file)
     except SyntaxError as exc:
         where = f" at line {exc.lineno}" if exc.lineno else ""
-        return _skipped(file, f"syntax error{where}: {exc.msg}", is_test, line_count)
+        return _skipped(file, f"syntax error{where}: {exc.msg}", is_test, line_count, text)
     except (RecursionError, MemoryError):
-        return _skipped(file, "nesting too deep to parse", is_test, line_count)
+        return _skipped(file, "nesting too deep to parse", is_test, line_count, text)
     except ValueError as exc:  # e.g. null bytes in source
-        return _skipped(file, f"cannot parse: {exc}", is_test, line_count)
+        return _skipped(file, f"cannot parse: {exc}", is_test, line_count, text)
 
     ctx = PythonFileContext(file=file, source=text, tree=tree, is_test=is_test)
     result = FileResult(file=file, language="python", lines=line_count, is_test=is_test)

@@ -94,9 +94,16 @@ def link_python(results: list[FileResult], root: str) -> ProjectIndex:
 
 class _Linker:
     def __init__(self, results: list[FileResult], root: str) -> None:
-        self.results = [r for r in results if r.language == "python" and not r.skipped]
+        python = [r for r in results if r.language == "python"]
+        self.results = [r for r in python if not r.skipped]
         self.root = root
-        self.modules = Modules(self.results)
+        self.modules = Modules(python)
+        # Unparsed files that may mount routers or apply middleware, hooks or dependencies.
+        self.unread_wiring = [
+            f"{r.file} could not be parsed ({r.skipped}) and may mount routes or protect them"
+            for r in python
+            if r.skipped and r.facts.get("wiring")
+        ]
         self.classifier = Classifier(self.modules)
         self.edges: dict[str, list[Edge]] = {}
         self._limiters_cache: list[tuple[str, str, int]] | None = None
@@ -197,6 +204,8 @@ class _Linker:
         drafts = self._declared_routes()
         django = DjangoLinker(self.modules, self.classifier)
         drafts.extend(django.routes())
+        for draft in drafts:
+            draft.unreadable_notes.extend(self.unread_wiring)
         routes = [self._finish(draft) for draft in drafts]
         routes = self._dedupe(routes)
         test_results = [r for r in self.results if r.is_test]
@@ -207,6 +216,7 @@ class _Linker:
             frameworks=sorted({r.framework for r in routes} | self._framework_packages()),
             test_files=sorted(r.file for r in self.results if r.is_test),
             source_files=sorted(r.file for r in self.results if not r.is_test),
+            unread_wiring=self.unread_wiring,
         )
         index.facts = self._project_facts(routes, drafts, django)
         index.signals = self._signals(routes, index.facts)

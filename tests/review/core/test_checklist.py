@@ -134,7 +134,7 @@ def test_route_evidence_counts_for_route_items() -> None:
     assert result["authorization"].verdict == "not_applicable"
 
 
-def test_unknown_protection_is_a_warning_not_a_guess() -> None:
+def test_unknown_protection_is_unknown_not_a_guess() -> None:
     index = ProjectIndex(
         root="/p",
         routes=[
@@ -143,8 +143,18 @@ def test_unknown_protection_is_a_warning_not_a_guess() -> None:
         ],
     )
     auth = verdicts(index=index)["authentication"]
-    assert auth.verdict == "warning"
+    assert auth.verdict == "unknown"
     assert auth.reason.startswith("authentication could not be determined for 1 of 2 routes")
+    assert "(e.g. POST /orders: gateway)" in auth.reason
+
+
+def test_no_routes_with_unparsed_wiring_is_unknown_not_not_applicable() -> None:
+    note = "app/urls.py could not be parsed (syntax error at line 3: x) and may mount routes"
+    index = ProjectIndex(root="/p", unread_wiring=[note])
+    result = verdicts(index=index)
+    assert result["authentication"].verdict == "unknown"
+    assert result["authentication"].reason == f"no routes found, but {note}"
+    assert verdicts(index=ProjectIndex(root="/p"))["authentication"].verdict == "not_applicable"
 
 
 def test_route_findings_override_evidence() -> None:

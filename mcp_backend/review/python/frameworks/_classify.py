@@ -178,6 +178,7 @@ class Caps:
         None  # identifies the user but does not reject (AuthenticationMiddleware)
     )
     unknown: str | None = None  # a mechanism from a package whose name does not tell
+    unreadable: str | None = None  # defined in a project file we could not parse
     sources: list[str] = field(default_factory=list)
 
     def merge(self, other: Caps, how: str = "") -> None:
@@ -189,6 +190,8 @@ class Caps:
             self.auth_soft = other.auth_soft
         if other.unknown and not self.unknown:
             self.unknown = other.unknown
+        if other.unreadable and not self.unreadable:
+            self.unreadable = other.unreadable
 
     def any(self) -> bool:
         return bool(self.auth or self.role or self.owner or self.rate or self.validate)
@@ -270,6 +273,9 @@ class Classifier:
             return Caps()
         symbol = self.modules.resolve(qualified)
         if symbol is None:
+            unreadable = self.modules.unreadable_reason(qualified)
+            if unreadable is not None:  # out of sight: never judged by its name
+                return Caps(unreadable=f"{qualified.rsplit('.', 1)[-1]} is in {unreadable}")
             caps = by_name(qualified, strings)
             if caps.unknown and self.modules.is_project_name(qualified):
                 caps.unknown = None  # project code we have but that says nothing: not a package

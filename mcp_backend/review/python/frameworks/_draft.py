@@ -111,6 +111,8 @@ class RouteDraft:
     auth_unsafe: list[Evidence] = field(default_factory=list)
     open_notes: list[str] = field(default_factory=list)
     unknown_notes: list[str] = field(default_factory=list)
+    # Something on the route's path is in a file we could not parse: no protection is `absent`.
+    unreadable_notes: list[str] = field(default_factory=list)
     reads_body: bool = False
     raw_unvalidated_line: int | None = None
     raw_passed_on: bool = False
@@ -155,6 +157,8 @@ class RouteDraft:
             )
         if caps.unknown and keep_unknown:
             self.unknown_notes.append(f"{caps.unknown} comes from a package we cannot read")
+        if caps.unreadable:
+            self.unreadable_notes.append(f"{detail}: {caps.unreadable}")
 
     def apply_handler(
         self, fact: dict[str, Any], classifier: Classifier, modules: Modules, *, framework: str
@@ -183,7 +187,10 @@ class RouteDraft:
                 )
             annotation = str(param.get("annotation") or "")
             resolved = modules.resolve(annotation) if "." in annotation else None
-            if resolved is not None and resolved.kind == "alias":
+            unreadable = modules.unreadable_reason(annotation) if resolved is None else None
+            if unreadable is not None:  # `user: CurrentUser` with the alias in an unparsed file
+                self.unreadable_notes.append(f"{annotation.rsplit('.', 1)[-1]}: {unreadable}")
+            elif resolved is not None and resolved.kind == "alias":
                 short = annotation.rsplit(".", 1)[-1]
                 self.apply(
                     classifier.classify(annotation),
@@ -358,7 +365,7 @@ class RouteDraft:
             auth=self._auth(),
             authz=self._authz(),
             validation=self._validation(),
-            rate_limit=_present(self.rate) if self.rate else Protection(status="absent"),
+            rate_limit=_present(self.rate) if self.rate else self._absent(),
             reads_request_data=self.reads_body,
             loads_by_id=self.loads_by_id,
         )
@@ -373,15 +380,22 @@ class RouteDraft:
             return Protection(status="absent", note=self.open_notes[0])
         if self.unknown_notes:
             return Protection(status="unknown", note=self.unknown_notes[0])
-        if self.auth_unsafe:
+        if self.auth_unsafe and not self.unreadable_notes:
             return Protection(status="absent", note="read-only access is open to anonymous users")
-        return Protection(status="absent")
+        return self._absent()
 
     def _authz(self) -> Protection:
         if self.role or self.owner:
             return _present([*self.role, *self.owner])
         if not (self.auth or self.auth_unsafe) and self.unknown_notes:
             return Protection(status="unknown", note=self.unknown_notes[0])
+        return self._absent()
+
+    def _absent(self) -> Protection:
+        """`absent`, or `unknown` naming the unparsed file when something on the path is in
+        one: absence is a claim that everything on the path was read."""
+        if self.unreadable_notes:
+            return Protection(status="unknown", note=self.unreadable_notes[0])
         return Protection(status="absent")
 
     def _validation(self) -> Protection:

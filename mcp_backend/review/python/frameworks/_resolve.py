@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcp_backend.review.model import FileResult
+from mcp_backend.review.python.frameworks._ast import module_name_for
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class Symbol:
 class Modules:
     def __init__(self, results: list[FileResult]) -> None:
         self.by_name: dict[str, tuple[FileResult, dict[str, Any]]] = {}
+        # Project modules whose file could not be parsed: what they define is out of sight.
+        self.unreadable: dict[str, FileResult] = {}
         for result in results:
             facts = result.facts
+            if result.language == "python" and result.skipped and not result.is_test:
+                self.unreadable.setdefault(module_name_for(result.file), result)
+                continue
             if result.language != "python" or not facts or "module" not in facts:
                 continue
             self.by_name.setdefault(str(facts["module"]), (result, facts))
@@ -58,6 +64,35 @@ class Modules:
             if tail in self.by_name:
                 return tail
         return None
+
+    def unreadable_reason(self, qualified: str, depth: int = 0) -> str | None:
+        """When a name leads into a project file we could not parse (directly or through
+        imports and re-exports), that file and why; None otherwise."""
+        if not self.unreadable or not qualified or depth > 6:
+            return None
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:cut])
+            skipped = self.unreadable.get(prefix) or self._unreadable_tail(prefix)
+            if skipped is not None:
+                return f"{skipped.file} could not be parsed ({skipped.skipped})"
+            module = self.find_module(prefix)
+            if module is None:
+                continue
+            imports = self.facts(module).get("imports", {})
+            if cut < len(parts) and parts[cut] in imports:
+                target = ".".join([imports[parts[cut]], *parts[cut + 1 :]])
+                if target != qualified:
+                    return self.unreadable_reason(target, depth + 1)
+            return None
+        return None
+
+    def _unreadable_tail(self, name: str) -> FileResult | None:
+        """The one unreadable module whose dotted name ends with `name` (roots differ)."""
+        if "." not in name:
+            return None
+        found = [m for m in self.unreadable if m.endswith("." + name)]
+        return self.unreadable[found[0]] if len(found) == 1 else None
 
     def is_project_name(self, qualified: str) -> bool:
         parts = qualified.split(".")
