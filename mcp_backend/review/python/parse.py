@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Literal, TypeVar
@@ -55,15 +56,19 @@ class LoweringError(Exception):
 def parse_python(text: str, filename: str = "<unknown>") -> ast.Module:
     """`ast.parse(text)`, accepting every grammar up to Python 3.14 on any host we support.
 
-    Raises the host's `SyntaxError` when the text is not valid Python of any version."""
-    try:
-        return ast.parse(text, filename=filename)
-    except SyntaxError as error:
-        original = error
-    try:
-        tree = _parse_lowered(text, "exec")
-    except (SyntaxError, LoweringError, ValueError):
-        raise original from None
+    Raises the host's `SyntaxError` when the text is not valid Python of any version. The
+    compiler's warnings about the code (invalid escapes) are the project's business, not ours:
+    they are not printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, filename=filename)
+        except SyntaxError as error:
+            original = error
+        try:
+            tree = _parse_lowered(text, "exec")
+        except (SyntaxError, LoweringError, ValueError):
+            raise original from None
     assert isinstance(tree, ast.Module)
     return tree
 
