@@ -67,7 +67,15 @@ def parse_python(text: str, filename: str = "<unknown>") -> ast.Module:
             original = error
         try:
             tree = _parse_lowered(text, "exec")
-        except (SyntaxError, LoweringError, ValueError):
+        except SyntaxError as error:
+            # Lowering keeps lines and columns, so this error points at the real problem (a
+            # Python 2 print after some 3.12 syntax), not at the first modern construct.
+            lines = text.splitlines()
+            if error.lineno is None or not 0 < error.lineno <= len(lines):
+                raise original from None
+            error.text, error.filename = lines[error.lineno - 1], filename
+            raise error from None
+        except (LoweringError, ValueError):
             raise original from None
     assert isinstance(tree, ast.Module)
     return tree

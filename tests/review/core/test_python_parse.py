@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcp_backend.review.python.parse import _parse_lowered, parse_python
-
-HOST_ACCEPTS_PEP_701 = sys.version_info >= (3, 12)
 
 
 def parse(code: str) -> ast.Module:
@@ -217,11 +214,14 @@ def test_except_without_parentheses() -> None:
 # --------------------------------------------------------------------------- failures
 
 
-def test_code_that_is_not_python_keeps_the_hosts_error() -> None:
+def test_code_that_is_not_python_is_reported_where_it_goes_wrong() -> None:
+    """Not at the first modern construct (line 1 here, which 3.11 alone rejects)."""
     code = 'x = f"{a["b"]}"\nprint "python 2"\n'
     with pytest.raises(SyntaxError) as raised:
-        parse_python(code)
-    assert raised.value.lineno == (2 if HOST_ACCEPTS_PEP_701 else 1)
+        parse_python(code, "legacy.py")
+    assert (raised.value.lineno, raised.value.filename) == (2, "legacy.py")
+    assert raised.value.text == 'print "python 2"'
+    assert "Missing parentheses" in raised.value.msg
     with pytest.raises(SyntaxError) as plain:
         parse_python("def broken(:\n    pass\n")
     assert plain.value.lineno == 1
