@@ -7,6 +7,7 @@ through a symlink and never loops on one.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -264,7 +265,18 @@ class PathMatcher:
 
 
 def _looks_binary(head: bytes) -> bool:
-    return b"\x00" in head
+    """Not text: it does not decode as UTF-8, or control bytes are more than a stray few.
+
+    A NUL byte alone proves nothing: real sources hold one inside a string literal ("\0" written
+    raw), and a file that decodes and parses is reviewed whatever single bytes it contains."""
+    if b"\x00" not in head:
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    controls = sum(1 for char in text if char < " " and char not in "\t\n\r\f\v\x1b")
+    return controls > max(2, len(text) // 1000)
 
 
 def _generated_reason(head: bytes) -> str | None:

@@ -180,6 +180,9 @@ def test_binary_huge_minified_and_generated_files(tmp_path: Path) -> None:
         {
             "app.py": "x = 1\n",
             "blob.py": b"\x00\x01\x02binary",
+            "utf16.ts": "export const a = 1;\n".encode("utf-16-le"),
+            "png.js": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "separator.ts": b'export const SEP = "a\x00b";\n' + b"export const x = 1;\n" * 50,
             "huge.py": "x = 1\n" * 40_000,  # ~240 KB
             "lib.min.js": "var a=1;\n",
             "long.js": "var a=" + "1+" * 5000 + "1;\n",
@@ -196,10 +199,13 @@ def test_binary_huge_minified_and_generated_files(tmp_path: Path) -> None:
         "app.py",
         "app/migrations/0001_initial.py",
         "notes.py",
+        "separator.ts",
         "src/routes/user-profile.js",
     ]
     reasons = {s.file: s.reason for s in found.skipped}
     assert reasons["blob.py"] == "binary content"
+    assert reasons["utf16.ts"] == "binary content"
+    assert reasons["png.js"] == "binary content"
     assert reasons["huge.py"].startswith("larger than 100 KB")
     assert "minified" in reasons["lib.min.js"]
     assert "minified" in reasons["long.js"]

@@ -68,3 +68,23 @@ def test_mixed_repository_reviews_each_language(tmp_path: Path) -> None:
     assert ("command-injection", "service/src/index.ts") in by_file
     frameworks = {r.framework for r in report.routes}
     assert {"fastapi", "hono"} <= frameworks
+
+
+def test_a_nul_byte_inside_a_string_literal_does_not_hide_the_file(tmp_path: Path) -> None:
+    """Real sources hold raw control bytes in literals; the file is text and is reviewed."""
+    (tmp_path / "package.json").write_text('{"dependencies": {"express": "^4.19.0"}}')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/app.ts").write_bytes(
+        b'import express from "express";\n'
+        b"const app = express();\n"
+        b'const FIELD_SEPARATOR = "key\x00value";\n'
+        b'app.get("/calc", (req, res) => {\n'
+        b"  res.json({ value: eval(req.query.expr as string) });\n"
+        b"});\n"
+        b"export default app;\n"
+    )
+    report = run(tmp_path)
+    assert report.skipped == []
+    assert [(f.rule_id, f.line, f.column) for f in report.findings if f.rule_id == "code-eval"] == [
+        ("code-eval", 5, 21)
+    ]
