@@ -2,12 +2,16 @@
 
     .venv/bin/python benchmarks/review_speed.py [--tree DIR] [--max-lines N] [--skip-bandit]
     .venv/bin/python benchmarks/review_speed.py --crossover   # in-process vs worker pool
+    .venv/bin/python benchmarks/review_speed.py --baseline-ref ca170b2   # this code vs that commit
 
 The default tree is a copy (under ~/.cache/mcp-backend/bench/) of the venv's site-packages,
 whole packages largest first until --max-lines. Every tool runs as a child process; wall time is
 measured around it and peak memory is the largest total RSS of the child and all its
 descendants (worker processes included), sampled from /proc.
 Targets (issue 4): faster than Bandit, warm re-run <= 10% of cold, peak <= 500 MB.
+Syntax (issue 12): the parse of 3.11-compatible code costs what `ast.parse` does; files that need
+the lowering of 3.12-3.14 syntax are timed beside `ast.parse` of the same lines; with
+--baseline-ref, cold reviews by this code and by that commit alternate (median of each).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -214,6 +219,88 @@ def crossover(tree: Path) -> None:
         print(f"{len(subset):>6} {kb:>7} {serial:>9.2f}s {pooled:>9.2f}s")
 
 
+MODERN_TAIL = "\ntype _BenchAlias[T] = list[T]\n"  # PEP 695: 3.11 rejects it, so the file lowers
+
+
+def syntax_cost(tree: Path) -> None:
+    """Parse cost per line: `ast.parse`, our parser on the same files, and our parser on the
+    same files made modern (each with one PEP 695 alias appended, so the whole file, every
+    f-string included, goes through the lowering)."""
+    import ast
+    import warnings
+
+    sys.path.insert(0, str(REPO))
+    from mcp_backend.review.python.parse import parse_python
+
+    sources: list[str] = []
+    for path in sorted(tree.rglob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+        except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+            continue
+        sources.append(text)
+    lines = sum(text.count("\n") + 1 for text in sources)
+
+    def per_line(parse: Callable[[str], object], texts: list[str]) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for text in texts:
+                    parse(text)
+            best = min(best, time.perf_counter() - started)
+        return best / lines * 1e6
+
+    plain = per_line(ast.parse, sources)
+    ours = per_line(parse_python, sources)
+    modern = per_line(parse_python, [text + MODERN_TAIL for text in sources])
+    print(f"\nparse cost per line ({len(sources)} files, {lines:,} lines, best of 3):")
+    print(f"  ast.parse, 3.11-compatible files            {plain:6.2f} us/line")
+    print(
+        f"  our parser, same files                      {ours:6.2f} us/line ({ours / plain:.2f}x)"
+    )
+    print(
+        f"  our parser, same files in 3.12+ syntax      {modern:6.2f} us/line "
+        f"({modern / plain:.2f}x)"
+    )
+
+
+def export_ref(ref: str) -> Path:
+    """The package and knowledge base as they were at a git ref, for a same-run comparison."""
+    target = CACHE / f"code-{ref}"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", ref, "mcp_backend", "resources"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True, timeout=120)
+    return target
+
+
+def compare_with_ref(tree: Path, ref: str, jobs: int | None, rounds: int = 3) -> None:
+    """Cold reviews by this code and by `ref`, alternating, so both see the same machine."""
+    import statistics
+
+    codes = {"this code": snapshot_code(), ref: export_ref(ref)}
+    walls: dict[str, list[float]] = {label: [] for label in codes}
+    for _ in range(rounds):
+        for label, code in codes.items():
+            with tempfile.TemporaryDirectory(prefix="review-speed-cache-") as cache_dir:
+                wall, _, _ = run_measured(review_argv(tree, Path(cache_dir), jobs, code))
+            walls[label].append(wall)
+    now, before = statistics.median(walls["this code"]), statistics.median(walls[ref])
+    print(f"\ncold review, median of {rounds}: this code {now:.2f}s, {ref} {before:.2f}s")
+    print(f"this code / {ref}: {now / before:.3f}x (target <= 1.10)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tree", type=Path, help="tree to review (default: site-packages copy)")
@@ -221,6 +308,7 @@ def main() -> int:
     parser.add_argument("--skip-bandit", action="store_true")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--crossover", action="store_true")
+    parser.add_argument("--baseline-ref", help="also time cold reviews by this git ref's code")
     parser.add_argument("--run-review", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
@@ -242,6 +330,8 @@ def main() -> int:
     if args.crossover:
         crossover(tree)
         return 0
+    if args.baseline_ref:
+        compare_with_ref(tree, args.baseline_ref, args.jobs)
 
     rows: list[tuple[str, float, float, str]] = []
     code = snapshot_code()
@@ -305,6 +395,7 @@ def main() -> int:
     ruff_row = next(r for r in rows if r[0].startswith("ruff"))
     print(f"our cold run / ruff: {cold / ruff_row[1]:.1f}x")
     print(f"peak RSS of our review: {max(rows[0][2], rows[1][2]):.0f} MB (target <= 500 MB)")
+    syntax_cost(tree)
     return 0
 
 
