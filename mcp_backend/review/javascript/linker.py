@@ -17,20 +17,9 @@ from typing import Any
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
+from mcp_backend.review.project_rules._policy import public_reason_of
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
-_PUBLIC_PATH = re.compile(
-    r"(^|/)(login|log-in|signin|sign-in|sign_in|register|signup|sign-up|sign_up|forgot[-_]?password|"
-    r"reset[-_]?password|password[-_/]reset|password/forgot|oauth|callback|health|healthz|healthcheck|"
-    r"ready|readyz|readiness|live|livez|liveness|ping|status|docs|swagger|openapi(\.json)?|"
-    r"webhooks?|verify[-_]?email|confirm[-_]?email|refresh(-token)?|token|csrf[-_]?token|metrics|favicon\.ico|"
-    r"public|auth/google|auth/github)(/|$|:)",
-    re.IGNORECASE,
-)
-_PROBE_WORDS = frozenset(
-    {"health", "healthz", "healthcheck", "ready", "readyz", "readiness", "live", "livez"}
-    | {"liveness", "ping", "status", "metrics"}
-)
 _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
 
@@ -463,7 +452,7 @@ class _Linker:
             authz=self._protection(protections["authz"], mounted_here),
             validation=_validation(protections["validation"], handler),
             rate_limit=self._protection(protections["rate_limit"], mounted_here),
-            public_by_design=public_reason(full, handler_name),
+            public_by_design=public_reason(op["method"], full, handler_name),
             reads_request_data=bool(handler.get("reads")),
             loads_by_id=bool(handler.get("loads_by_id")),
             tested=self.is_tested(full),
@@ -739,7 +728,7 @@ class _Linker:
                     level="handler",
                 )
             )
-        reason = public_reason(full, route["handler"])
+        reason = public_reason(route["method"], full, route["handler"])
         if public_line and not reason:
             reason = "marked @Public()"
         self.routes.append(
@@ -849,34 +838,9 @@ def route_regex(path: str) -> re.Pattern[str]:
     return re.compile("^(/[^/]+)*/" + "/".join(parts) + r"/?$" if parts != [""] else r"^/$")
 
 
-def public_reason(path: str, handler: str) -> str | None:
-    for match in _PUBLIC_PATH.finditer(path):
-        word = match.group(2).lower()
-        # `/orders/:id/status` is an order's status, not a health check.
-        if word in _PROBE_WORDS and (":" in path or "{" in path or match.end() < len(path)):
-            continue
-        return f"public endpoint ({match.group(2)})"
-    last = path.rstrip("/").rsplit("/", maxsplit=1)[-1]
-    if re.fullmatch(
-        r"[\w-]*auth|[\w-]*oauth[\w-]*|authenticate|session|sessions|tokens?", last, re.I
-    ):
-        return f"public endpoint ({last})"  # POST /simple-auth, /api/auth, /sessions: the login
-    if re.fullmatch(
-        r"(needs[-_])?(setup|bootstrap)|(login|signin|sign-in|auth)[-_](methods|options|providers)"
-        r"|verify|confirm|activate|invitations?|accept[-_]invit\w*",
-        last,
-        re.I,
-    ):
-        # First-run setup of a self-hosted app, what the login page shows before sign-in, a
-        # code or link that verifies an account, an invitation accepted before having one.
-        return f"public endpoint ({last})"
-    if re.search(
-        r"(^|[._])(login|signin|register|signup|health\w*|forgotPassword|resetPassword)$",
-        handler,
-        re.I,
-    ):
-        return f"public endpoint ({handler.rsplit('.', maxsplit=1)[-1]})"
-    return None
+def public_reason(method: str, path: str, handler: str) -> str | None:
+    """The shared policy; webhook signatures and set-up guards are not analysed here yet."""
+    return public_reason_of(method, path, handler, webhook_verified=None, setup_guarded=None)
 
 
 def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:

@@ -35,8 +35,13 @@ _WORD_SPLIT = re.compile(r"[/_\-.\s]+")
 _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "login",
-        re.compile(r"^(login|log-in|signin|sign-in|token|authenticate|obtain|access-token)$"),
+        re.compile(
+            r"^(login|log-in|signin|sign-in|sign_in|token|tokens|authenticate|obtain|"
+            r"access-token|session|sessions|[\w-]*auth)$"
+        ),
     ),
+    # RFC 7009: the client proves it holds the token it revokes; no session is needed.
+    ("token revocation", re.compile(r"^(revoke|revoke-token|token-revoke|revocation)$")),
     ("logout", re.compile(r"^(logout|log-out|signout|sign-out)$")),
     ("registration", re.compile(r"^(register|registration|signup|sign-up|join)$")),
     (
@@ -47,11 +52,19 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("token refresh", re.compile(r"^(refresh|refresh-token|token-refresh)$")),
-    ("OAuth callback", re.compile(r"^(callback|oauth|authorize|oauth2)$")),
+    ("OAuth callback", re.compile(r"^(callback|oauth|authorize|oauth2|[\w-]*oauth[\w-]*)$")),
+    (
+        "what the login page shows before sign-in",
+        re.compile(
+            r"^((login|signin|sign-in|auth)[-_](methods|options|providers)|csrf[-_]?token)$"
+        ),
+    ),
+    ("invitation", re.compile(r"^(invitations?|accept[-_]invit\w*)$")),
     (
         "health check",
         re.compile(
-            r"^(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping|version)$"
+            r"^(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|"
+            r"ping|version|status|metrics)$"
         ),
     ),
     ("API docs", re.compile(r"^(docs|openapi|openapi\.json|redoc|swagger|swagger-ui|schema)$")),
@@ -87,12 +100,32 @@ _HANDLER_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("token refresh", re.compile(r"^(refresh|refresh_token|token_refresh)$")),
+    ("token revocation", re.compile(r"^(revoke|revoke_token|token_revoke)$")),
     ("OAuth callback", re.compile(r"^(oauth_callback|auth_callback|callback)$")),
     (
         "health check",
         re.compile(r"^(health|healthz|health_check|healthcheck|readiness|liveness|ping|ready)$"),
     ),
 )
+# Steps of a login or registration flow (WebAuthn/passkeys, magic links, OTP): the last segment
+# is the step, an earlier one says what the flow is.
+_FLOW_STEP = re.compile(r"^(begin|start|finish|complete|options|challenge|verify)$")
+_LOGIN_FLOW = re.compile(
+    r"^(login|log-in|signin|sign-in|authenticate|authentication|register|registration|signup|"
+    r"sign-up|webauthn|passkeys?|magic-link|otp)$"
+)
+_OAUTH_PROVIDER = re.compile(
+    r"^(google|github|gitlab|microsoft|apple|facebook|twitter|discord|slack|okta|azure|oidc|"
+    r"saml|sso|keycloak|auth0)$"
+)
+# First-run set-up of a self-hosted app: public until it is done, when the handler refuses.
+_SETUP = re.compile(
+    r"^((needs[-_])?setup|install|bootstrap|initiali[sz]e|init|onboarding|first-run)$"
+)
+# Verifying a code or a reset may be a PUT; anything else PUT changes a resource.
+_PUT_PUBLIC = frozenset({"password reset", "account verification"})
+# Probes answer GET; `/orders/{id}/status` is an order's status, not a probe.
+_PROBES = frozenset({"health check"})
 _SENSITIVE = re.compile(
     r"(^|[/_\-])(users?|accounts?|admin|orders?|payments?|invoices?|billing|settings|"
     r"profiles?|files?|uploads?|exports?|downloads?|me|dashboard|wallets?|cards?|"
@@ -129,31 +162,69 @@ def handler_name(route: Route) -> str:
     return route.handler.rsplit(".", 1)[-1].lower()
 
 
-def public_reason(route: Route, *, webhook_verified: bool = False) -> str | None:
-    """Why a route is public by design, or None. Admin paths are never public by design, and
-    deleting or patching something is never a login or a health check."""
-    segments = static_segments(route.path)
+def public_reason(
+    route: Route, *, webhook_verified: bool | None = False, setup_guarded: bool | None = False
+) -> str | None:
+    return public_reason_of(
+        route.method,
+        route.path,
+        route.handler,
+        webhook_verified=webhook_verified,
+        setup_guarded=setup_guarded,
+    )
+
+
+def public_reason_of(
+    method: str,
+    path: str,
+    handler: str,
+    *,
+    webhook_verified: bool | None = False,
+    setup_guarded: bool | None = False,
+) -> str | None:
+    """Why a route is public by design, or None: the one policy for every language.
+
+    Admin paths are never public by design, and deleting or patching something is never a
+    login or a health check. `webhook_verified` / `setup_guarded`: whether the handler checks a
+    signature / refuses once set up; None where the analyser does not look (then the name
+    decides)."""
+    segments = static_segments(path)
     if any(_ADMIN.search(s) for s in segments):
         return None
     if segments and segments[0] in {"static", "assets", "media", "docs", "redoc", "swagger"}:
         return "static files" if segments[0] in {"static", "assets", "media"} else "API docs"
-    if route.method in {"DELETE", "PATCH"}:
+    if method in {"DELETE", "PATCH"}:
         return None
     # Only the last fixed segment names the endpoint: /auth/login is a login,
     # /users/login-history or /users/{id}/token/usage are not.
     last = segments[-1] if segments else ""
     for reason, pattern in _PUBLIC:
         if pattern.match(last):
-            if route.method == "PUT" and reason != "password reset":
+            if method == "PUT" and reason not in _PUT_PUBLIC:
                 return None
+            if reason in _PROBES and (method not in {"GET", "HEAD", "ANY"} or _PARAM.search(path)):
+                continue
+            if reason == "public form" and any(_SENSITIVE.search(s) for s in segments[:-1]):
+                continue  # /users/search searches users: not a public form
+            if reason == "account verification" and _PARAM.search(path):
+                continue  # /orders/{id}/verify acts on one order: not an account's e-mail link
             return reason
-    if any("webhook" in s for s in segments) and webhook_verified:
-        return "webhook with a verified signature"
-    name = handler_name(route)
+    if _FLOW_STEP.match(last) and any(_LOGIN_FLOW.match(s) for s in segments[:-1]):
+        return "login step"
+    if _OAUTH_PROVIDER.match(last) and any(_LOGIN_FLOW.match(s) or s in {"auth", "oauth", "sso"}
+                                           for s in segments[:-1]):  # fmt: skip
+        return "OAuth sign-in"
+    if "public" in segments:
+        return "public by its path"
+    if _SETUP.match(last) and setup_guarded is not False:
+        return "first-run set-up"
+    if any("webhook" in s for s in segments) and webhook_verified is not False:
+        return "webhook with a verified signature" if webhook_verified else "webhook"
+    name = handler.rsplit(".", 1)[-1].lower()
     for reason, pattern in _HANDLER_PUBLIC:
-        if pattern.match(name) and route.method in {"GET", "POST", "HEAD", "ANY"}:
+        if pattern.match(name) and method in {"GET", "POST", "HEAD", "ANY"}:
             return reason
-    if not segments and route.method in {"GET", "HEAD"}:
+    if not segments and method in {"GET", "HEAD"}:
         return "index page"
     return None
 

@@ -261,10 +261,13 @@ class _Linker:
                 handler = self.modules.resolve(route.get("handler_ref", ""))
                 chains = self.chains(target) if target is not None else [Chain()]
                 for chain in chains:
+                    own_path = route["path"]
+                    if route.get("path_parts"):  # @router.get(ITEMS_PATH), f"{BASE}/items"
+                        own_path = self.modules.path_from_parts(route["path_parts"])
                     for method in route.get("methods") or ["GET"]:
                         draft = RouteDraft(
                             method=method.upper(),
-                            path=join_path(chain.prefix, route["path"]),
+                            path=join_path(chain.prefix, own_path),
                             handler=route.get("handler", ""),
                             file=result.file if handler is None else handler.file,
                             line=int(route.get("line", 1))
@@ -272,6 +275,7 @@ class _Linker:
                             else int(handler.fact.get("line", route.get("line", 1))),
                             framework=framework,
                             mounted_prefix=chain.prefix,
+                            url_name=route.get("url_name"),
                             handler_fact=handler.fact
                             if handler is not None and handler.kind == "function"
                             else None,
@@ -494,7 +498,7 @@ class _Linker:
     def _finish(self, draft: RouteDraft) -> Route:
         route = draft.to_route()
         route.public_by_design = _policy.public_reason(
-            route, webhook_verified=draft.signature_check
+            route, webhook_verified=draft.signature_check, setup_guarded=draft.setup_guard
         )
         return route
 

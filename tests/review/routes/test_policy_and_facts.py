@@ -35,6 +35,28 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("POST", "/webhooks/stripe", "stripe_webhook", None),
         ("POST", "/contact", "contact", "public form"),
         ("POST", "/graphql", "graphql_view", "GraphQL endpoint (auth in resolvers)"),
+        # endpoints whose job is to authenticate
+        ("POST", "/oauth/revoke", "revoke", "token revocation"),
+        ("POST", "/api/tokens/revocation", "h", "token revocation"),
+        ("POST", "/webauthn/login/begin", "h", "login step"),
+        ("POST", "/api/passkeys/authenticate/options", "h", "login step"),
+        ("POST", "/auth/register/finish", "h", "login step"),
+        ("GET", "/auth/google", "h", "OAuth sign-in"),
+        ("POST", "/api/simple-auth", "h", "login"),
+        ("PUT", "/session/verify", "h", "account verification"),
+        ("GET", "/auth/login-methods", "h", "what the login page shows before sign-in"),
+        ("POST", "/invitations/accept-invite", "h", "invitation"),
+        ("GET", "/metrics", "h", "health check"),
+        # and what is not
+        ("POST", "/orders/{id}/verify", "h", None),
+        ("GET", "/users/verify-email", "h", "account verification"),
+        ("POST", "/orders/{id}/finish", "h", None),
+        ("DELETE", "/oauth/revoke", "h", None),
+        ("POST", "/users/{id}/status", "h", None),
+        ("GET", "/orders/{id}/status", "h", None),
+        ("GET", "/users/search", "h", None),
+        ("GET", "/search", "h", "public form"),
+        ("PUT", "/users/{id}/token", "h", None),
     ],
 )
 def test_public_by_design(method: str, path: str, handler: str, reason: str | None) -> None:
@@ -44,6 +66,38 @@ def test_public_by_design(method: str, path: str, handler: str, reason: str | No
 def test_webhook_is_public_only_when_it_verifies_a_signature() -> None:
     hook = make_route("POST", "/webhooks/stripe", "stripe_webhook")
     assert _policy.public_reason(hook, webhook_verified=True) == "webhook with a verified signature"
+    # where the analyser does not look at signatures, the name decides
+    assert _policy.public_reason(hook, webhook_verified=None) == "webhook"
+
+
+def test_first_run_setup_is_public_only_when_it_refuses_once_set_up() -> None:
+    setup = make_route("POST", "/api/setup", "setup")
+    assert _policy.public_reason(setup, setup_guarded=True) == "first-run set-up"
+    assert _policy.public_reason(setup, setup_guarded=False) is None
+    assert _policy.public_reason(setup, setup_guarded=None) == "first-run set-up"
+
+
+def test_setup_guard_is_read_from_the_handler_body() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import FastAPI, HTTPException
+                app = FastAPI()
+
+                @app.post("/setup")
+                def setup(db):
+                    if db.users.count() > 0:
+                        raise HTTPException(403, "already set up")
+                    return create_admin(db)
+
+                @app.post("/install")
+                def install(db):
+                    return create_admin(db)
+            """
+        }
+    )
+    public = {r.path: r.public_by_design for r in index.routes}
+    assert public == {"/setup": "first-run set-up", "/install": None}
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_odd_project_links_without_error() -> None:
             "tests/test_odd.py": "def test_x(client):\n    client.get(f'{BASE}/p/v1/dynamic')\n",
         }
     )
-    assert any(r.path == "/lambda-handled" for r in index.routes)
+    assert any(r.path == "/dynamic/v1/lambda-handled" for r in index.routes)  # PATH + "/v1"
     assert any(r.path == "/nested/leaf/" and r.framework == "django" for r in index.routes)
     assert all(r.file for r in index.routes)
 

@@ -7,6 +7,7 @@ Names are recorded fully qualified so `python/linker.py` can resolve them across
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from mcp_backend.review.python.context import PythonFileContext
@@ -18,7 +19,11 @@ from mcp_backend.review.python.frameworks._common import (
     collect_functions_and_classes,
     collect_test_refs,
 )
-from mcp_backend.review.python.frameworks._decorated import extract_decorated_routes
+from mcp_backend.review.python.frameworks._decorated import (
+    GENERIC_DECORATORS,
+    VERB_DECORATORS,
+    extract_decorated_routes,
+)
 
 FACTS_VERSION = 1
 # Packages whose presence makes a module worth a full look (function bodies summarised).
@@ -41,6 +46,9 @@ WEB_PACKAGES = frozenset(
         "jose",
         "ninja",
         "sanic",
+        "flask_restx",
+        "flask_restful",
+        "flask_smorest",
     }
 )
 LIST_KEYS = (
@@ -72,7 +80,12 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
         "constants": constants,
         **{key: [] for key in LIST_KEYS},
     }
-    relevant = bool(packages) or ctx.is_test or _looks_like_django_module(ctx.file)
+    relevant = (
+        bool(packages)
+        or ctx.is_test
+        or _looks_like_django_module(ctx.file)
+        or _declares_routes(scope)
+    )
     if relevant:
         functions, classes = collect_functions_and_classes(scope)
         facts["functions"] = functions
@@ -93,6 +106,18 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
     if ctx.is_test:
         facts["test_refs"] = collect_test_refs(scope)
     return facts
+
+
+def _declares_routes(scope: ModuleScope) -> bool:
+    """`@router.get(...)` / `@ns.route(...)` on a router imported from the project: a module
+    that never imports a web framework itself can still declare routes."""
+    return any(
+        isinstance(deco, ast.Call)
+        and isinstance(deco.func, ast.Attribute)
+        and (deco.func.attr in VERB_DECORATORS or deco.func.attr in GENERIC_DECORATORS)
+        for node in (*scope.functions, *scope.classes)
+        for deco in node.decorator_list
+    )
 
 
 def _looks_like_django_module(file: str) -> bool:

@@ -175,6 +175,12 @@ ORM_LOOKUPS = frozenset(
         "scalars",
     }
 )
+# "Is the app already set up?": a first-run endpoint that refuses afterwards is public on purpose.
+SETUP_DONE = re.compile(
+    r"(setup|set_up|installed|initiali[sz]ed|bootstrapped|onboarded|first_run|has_users|"
+    r"any_users|users?_exist|admin_exists|count_users|users?\.count|User\.objects\.exists)",
+    re.IGNORECASE,
+)
 JWT_DECODE = re.compile(r"(jwt\.decode|decode_token|decode_access_token|verify_jwt|verify_token)")
 NOT_LOADERS = frozenset(
     {
@@ -313,6 +319,7 @@ class _BodyVisitor:
         self.calls: list[str] = []
         self.statuses: set[int] = set()
         self.signature_check = False
+        self.setup_guard = False  # refuses once the app is set up (first-run endpoints)
         self.jwt_decode = False
         self.method_checks: set[str] = set()
         self.reads_flags: set[str] = set()  # 'auth' / 'role' attributes read anywhere
@@ -442,6 +449,8 @@ class _BodyVisitor:
             self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
         if exits and ROLE_WORDS.search(test):
             self.role_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
+        if exits and SETUP_DONE.search(test):
+            self.setup_guard = True
 
     def visit_Return(self, node: ast.Return) -> None:
         shape = _response_shape(node.value)
@@ -582,6 +591,7 @@ def summarize_body(
         "calls": sorted(set(visitor.calls)),
         "statuses": sorted(visitor.statuses),
         "signature_check": visitor.signature_check,
+        "setup_guard": visitor.setup_guard,
         "jwt_decode": visitor.jwt_decode,
         "method_checks": sorted(visitor.method_checks),
         "reads_flags": sorted(visitor.reads_flags),

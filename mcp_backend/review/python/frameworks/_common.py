@@ -413,13 +413,20 @@ def collect_assignments(
 
 
 def prefix_parts(scope: ModuleScope, node: ast.AST | None) -> list[dict[str, str]]:
-    """A prefix that is not a literal, as parts the linker can resolve: `settings.API_V1_STR`,
-    `API_PREFIX`, f"{settings.API_V1_STR}/items" (empty when it is a literal or unknown)."""
+    """A path or prefix that is not a literal, as parts the linker resolves against the
+    project's constants: `settings.API_V1_STR`, `API_PREFIX`, f"{settings.API_V1_STR}/items",
+    `PREFIX + "admin/"` (empty when it is a literal or not made of names and text)."""
     if node is None or const_str(node) is not None:
         return []
     if isinstance(node, ast.Name | ast.Attribute):
         ref = scope.q(node)
         return [{"ref": ref}] if ref else []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = [{"text": t}] if (t := const_str(node.left)) is not None else None
+        right = [{"text": t}] if (t := const_str(node.right)) is not None else None
+        left = left or prefix_parts(scope, node.left)
+        right = right or prefix_parts(scope, node.right)
+        return [*left, *right] if left and right else []
     if isinstance(node, ast.JoinedStr):
         parts: list[dict[str, str]] = []
         for value in node.values:

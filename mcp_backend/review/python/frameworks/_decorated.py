@@ -17,7 +17,11 @@ from mcp_backend.review.python.frameworks._ast import (
     positional_or_keyword,
     str_list,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope, nested_statements
+from mcp_backend.review.python.frameworks._common import (
+    ModuleScope,
+    nested_statements,
+    prefix_parts,
+)
 
 VERB_DECORATORS = {m.lower(): m for m in HTTP_METHODS}
 GENERIC_DECORATORS = frozenset({"route", "api_route", "view"})
@@ -29,8 +33,10 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
     attr = deco.func.attr
     if attr not in VERB_DECORATORS and attr not in GENERIC_DECORATORS:
         return None
-    path = const_str(positional_or_keyword(deco, 0, "path")) or const_str(keyword(deco, "rule"))
-    if path is None:
+    node = positional_or_keyword(deco, 0, "path") or keyword(deco, "rule")
+    path = const_str(node)  # "" is a route too: `@router.get("")` under an include prefix
+    parts = prefix_parts(scope, node) if path is None else []
+    if path is None and not parts:
         return None
     if attr in VERB_DECORATORS:
         methods = [VERB_DECORATORS[attr]]
@@ -39,10 +45,13 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
     return {
         "target": scope.q(deco.func.value),
         "methods": methods,
-        "path": path,
+        "path": path or "",
+        **({"path_parts": parts} if parts else {}),
         "dependencies": scope.names_in(keyword(deco, "dependencies")),
         "response_model": keyword(deco, "response_model") is not None,
         "decorator_line": deco.lineno,
+        # what tests name it by: url_path_for("auth:login") (FastAPI), url_for (Flask endpoint)
+        "url_name": const_str(keyword(deco, "name")) or const_str(keyword(deco, "endpoint")),
     }
 
 

@@ -131,8 +131,11 @@ class DjangoLinker:
         facts = self.modules.facts(module)
         file = self.modules.file(module)
         for entry in facts.get("urlpatterns", []):
-            route = join_path(prefix, entry.get("route", ""))
-            if entry.get("route", "").endswith("/") or not entry.get("route"):
+            own = entry.get("route", "")
+            if entry.get("route_parts"):
+                own = self.modules.path_from_parts(entry["route_parts"])
+            route = join_path(prefix, own)
+            if own.endswith("/") or not own:
                 route = route if route.endswith("/") else route + "/"
             kind = entry.get("kind")
             entry_wrappers = [*wrappers, *entry.get("wrappers", [])]

@@ -119,6 +119,7 @@ class RouteDraft:
     loads_by_id: bool = False
     responses: list[dict[str, Any]] = field(default_factory=list)
     signature_check: bool = False
+    setup_guard: bool = False
 
     # --- evidence ---------------------------------------------------------------------
     def apply(
@@ -350,6 +351,7 @@ class RouteDraft:
                     self.loads_by_id = True
         self.responses.extend(body.get("responses", []))
         self.signature_check = self.signature_check or bool(body.get("signature_check"))
+        self.setup_guard = self.setup_guard or bool(body.get("setup_guard"))
         del classifier
 
     # --- result -------------------------------------------------------------------------

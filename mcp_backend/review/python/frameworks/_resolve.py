@@ -148,6 +148,18 @@ class Modules:
             return Symbol(module, head, "function", functions[head], file)
         return None
 
+    def path_from_parts(self, parts: list[dict[str, str]]) -> str:
+        """Join path parts, each name resolved to the project constant it holds; a name we
+        cannot resolve stays visible as `{NAME}` rather than dropping the route."""
+        text = ""
+        for part in parts:
+            if "text" in part:
+                text += part["text"]
+            else:
+                value = self.constant(part["ref"])
+                text += value if value is not None else "{" + part["ref"].rsplit(".", 1)[-1] + "}"
+        return text
+
     def constant(self, qualified: str) -> str | None:
         """A string constant by qualified name: a module constant, a class attribute, or an
         attribute of a module-level instance (`settings.API_V1_STR` with
@@ -155,6 +167,13 @@ class Modules:
         owner, _, attr = qualified.rpartition(".")
         if not owner:
             return None
+        if owner == "django.conf.settings":  # the project's settings modules hold it
+            values = [
+                facts["constants"][attr]
+                for _, facts in self.by_name.values()
+                if facts.get("django_settings") and attr in facts.get("constants", {})
+            ]
+            return values[0] if len(set(values)) == 1 else None
         module = self.find_module(owner)
         if module is not None:
             value = self.facts(module).get("constants", {}).get(attr)

@@ -18,7 +18,7 @@ from mcp_backend.review.python.frameworks._ast import (
     last_name,
     str_list,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope
+from mcp_backend.review.python.frameworks._common import ModuleScope, prefix_parts
 
 SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "REST_FRAMEWORK"})
 REST_KEYS = (
@@ -111,16 +111,19 @@ def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> No
     if not (isinstance(entry, ast.Call) and last_name(entry.func) in PATH_FUNCS and entry.args):
         return
     route = const_str(entry.args[0])
-    if route is None:
+    parts = prefix_parts(scope, entry.args[0]) if route is None else []
+    if route is None and not parts:
         return
-    if last_name(entry.func) != "path":
+    if route is not None and last_name(entry.func) != "path":
         route = regex_to_route(route)
     view = entry.args[1] if len(entry.args) > 1 else keyword(entry, "view")
     fact: dict[str, Any] = {
-        "route": route,
+        "route": route or "",
         "name": const_str(keyword(entry, "name")),
         "line": entry.lineno,
     }
+    if parts:  # path(API_PREFIX, include(...)), path(f"{settings.PREFIX}admin/", ...)
+        fact["route_parts"] = parts
     wrappers: list[str] = []
     # login_required(views.profile) / staff_member_required(View.as_view()) in urls.py
     while (
@@ -149,7 +152,7 @@ def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> No
                     and inner.args
                     and const_str(inner.args[0]) is not None
                 ):
-                    _prefixed_entry(scope, inner, route, facts)
+                    _prefixed_entry(scope, inner, route or "", facts, parts)
             return
         else:
             fact.update(kind="include_ref", include_ref=scope.q(target))
@@ -174,12 +177,19 @@ def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> No
 
 
 def _prefixed_entry(
-    scope: ModuleScope, entry: ast.Call, prefix: str, facts: dict[str, Any]
+    scope: ModuleScope,
+    entry: ast.Call,
+    prefix: str,
+    facts: dict[str, Any],
+    prefix_parts: list[dict[str, str]],
 ) -> None:
     before = len(facts["urlpatterns"])
     _url_entry(scope, entry, facts)
     for fact in facts["urlpatterns"][before:]:
+        own = fact.get("route_parts") or [{"text": fact["route"]}]
         fact["route"] = prefix + fact["route"]
+        if prefix_parts or "route_parts" in fact:
+            fact["route_parts"] = [*(prefix_parts or [{"text": prefix}]), *own]
 
 
 def _settings(scope: ModuleScope, facts: dict[str, Any]) -> None:

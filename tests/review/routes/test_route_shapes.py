@@ -1,0 +1,213 @@
+"""Route shapes real projects use that the inventory used to miss, each with its negative."""
+
+from __future__ import annotations
+
+from tests.review.routes.helpers import build_index, route
+
+DEPS = """
+    from fastapi import Depends, HTTPException
+    from fastapi.security import OAuth2PasswordBearer
+    oauth2 = OAuth2PasswordBearer(tokenUrl="token")
+
+    def get_user(token: str = Depends(oauth2)):
+        if not token:
+            raise HTTPException(status_code=401)
+        return token
+"""
+
+
+def test_empty_sub_paths_under_an_include_prefix() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/routers/items.py": """
+                from fastapi import APIRouter, Depends
+                from app.deps import get_user
+                router = APIRouter(dependencies=[Depends(get_user)])
+
+                @router.get("")
+                def list_items():
+                    return []
+
+                @router.post("/")
+                def create_item():
+                    return {}
+            """,
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.routers import items
+                app = FastAPI()
+                app.include_router(items.router, prefix="/items")
+            """,
+        }
+    )
+    assert route(index, "GET", "/items").auth.status == "present"
+    assert route(index, "POST", "/items/").auth.status == "present"
+
+
+def test_paths_held_in_constants_resolve_and_unknown_ones_stay_visible() -> None:
+    index = build_index(
+        {
+            "app/paths.py": 'ITEMS = "/items"\n',
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.paths import ITEMS
+                from app.settings import build_path
+                app = FastAPI()
+
+                @app.get(ITEMS)
+                def list_items():
+                    return []
+
+                @app.get(f"{ITEMS}/{{item_id}}")
+                def read_item(item_id: int):
+                    return {}
+
+                @app.get(DYNAMIC)
+                def dynamic():
+                    return {}
+            """,
+        }
+    )
+    paths = sorted(r.path for r in index.routes)
+    assert paths == ["/items", "/items/{item_id}", "/{DYNAMIC}"]
+
+
+def test_flask_restx_resources_in_modules_that_never_import_flask() -> None:
+    index = build_index(
+        {
+            "api/__init__.py": """
+                from flask import Flask
+                from flask_restx import Api
+                from api.users import ns as users_ns
+                app = Flask(__name__)
+                api = Api(app, prefix="/api")
+                api.add_namespace(users_ns, path="/users")
+            """,
+            "api/users.py": """
+                from flask_restx import Namespace, Resource
+                ns = Namespace("users")
+
+                @ns.route("")
+                class UserList(Resource):
+                    def get(self):
+                        return []
+
+                @ns.route("/<int:user_id>")
+                class UserItem(Resource):
+                    def delete(self, user_id):
+                        return {}
+            """,
+        }
+    )
+    found = sorted((r.method, r.path) for r in index.routes)
+    assert found == [
+        ("DELETE", "/api/users/<int:user_id>"),
+        ("GET", "/api/users"),
+    ]
+
+
+def test_a_decorator_on_a_plain_project_object_is_not_a_route() -> None:
+    index = build_index(
+        {
+            "app/registry.py": """
+                class Registry:
+                    def route(self, name):
+                        return lambda f: f
+                    def get(self, name):
+                        return lambda f: f
+                registry = Registry()
+            """,
+            "app/tasks.py": """
+                from app.registry import registry
+
+                @registry.route("nightly")
+                def nightly():
+                    pass
+
+                @registry.get("/cleanup")
+                def cleanup():
+                    pass
+            """,
+        }
+    )
+    assert index.routes == []
+
+
+DJANGO_SETTINGS = 'ROOT_URLCONF = "proj.urls"\nINSTALLED_APPS = ["shop"]\nAPI_PREFIX = "api/"\n'
+SHOP_VIEWS = """
+    from django.http import JsonResponse
+
+    def order_detail(request, pk):
+        return JsonResponse({})
+
+    def users(request):
+        return JsonResponse({})
+"""
+
+
+def test_django_include_with_a_variable_concatenated_or_fstring_prefix() -> None:
+    index = build_index(
+        {
+            "proj/settings.py": DJANGO_SETTINGS,
+            "proj/urls.py": """
+                from django.conf import settings
+                from django.urls import include, path
+                PREFIX = "api/v1/"
+                urlpatterns = [
+                    path(PREFIX, include("shop.urls")),
+                    path(f"{settings.API_PREFIX}admin/", include("shop.admin_urls")),
+                    path(PREFIX + "legacy/", include("shop.urls")),
+                    path(UNKNOWN_PREFIX, include("shop.admin_urls")),
+                ]
+            """,
+            "shop/urls.py": """
+                from django.urls import path
+                from shop import views
+                urlpatterns = [path("orders/<int:pk>/", views.order_detail, name="order-detail")]
+            """,
+            "shop/admin_urls.py": """
+                from django.urls import path
+                from shop import views
+                urlpatterns = [path("users/", views.users, name="admin-users")]
+            """,
+            "shop/views.py": SHOP_VIEWS,
+        }
+    )
+    assert sorted(r.path for r in index.routes) == [
+        "/api/admin/users/",
+        "/api/v1/legacy/orders/<int:pk>/",
+        "/api/v1/orders/<int:pk>/",
+        "/{UNKNOWN_PREFIX}/users/",
+    ]
+
+
+def test_tests_that_reach_routes_by_name() -> None:
+    index = build_index(
+        {
+            "app/main.py": """
+                from fastapi import FastAPI
+                app = FastAPI()
+
+                @app.post("/auth/login", name="auth:login")
+                def login():
+                    return {}
+
+                @app.delete("/items/{item_id}", name="items:delete")
+                def delete_item(item_id: int):
+                    return {}
+
+                @app.delete("/orders/{order_id}", name="orders:delete")
+                def delete_order(order_id: int):
+                    return {}
+            """,
+            "tests/test_auth.py": """
+                def test_login(client, app):
+                    client.post(app.url_path_for("auth:login"))
+                    client.delete(app.url_path_for("items:delete", item_id=1))
+            """,
+        }
+    )
+    assert route(index, "POST", "/auth/login").tested is True
+    assert route(index, "DELETE", "/items/{item_id}").tested is True
+    assert route(index, "DELETE", "/orders/{order_id}").tested is False
