@@ -133,6 +133,7 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.comments: list[tuple[int, int]] = []  # spans of comments outside strings
 
     def tokens(self) -> list[_Token]:
         text, pos, depth = self.text, 0, 0
@@ -148,7 +149,9 @@ class _Scanner:
                     out.append(_Token("NEWLINE", pos, pos + 1))
                 pos += 1
             elif char == "#":
-                pos = self._line_end(pos)
+                end = self._line_end(pos)
+                self.comments.append((pos, end))
+                pos = end
             elif (match := _NAME.match(text, pos)) is not None:
                 end = match.end()
                 if end < len(text) and text[end] in "'\"" and match.group() in _STRING_PREFIX:
@@ -275,15 +278,22 @@ class _Scanner:
         expr_end = self._expression_end(pos)
         pos = expr_end
         expression = text[expr_start:expr_end]
-        stripped = expression.rstrip()
         debug_text = None
-        if stripped.endswith("=") and not stripped.endswith(("==", "!=", "<=", ">=", ":=")):
-            debug_text = expression
-            expr_end = expr_start + len(stripped) - 1
+        if "=" in expression:  # `{x = }`, `{x=  # why\n}`: a debug field ends with a lone `=`
+            scanner = _Scanner(expression)
+            tokens = scanner.tokens()
+            last = next((t for t in reversed(tokens) if t.kind != "NEWLINE"), None)
+            if last is not None and last.kind == "OP" and expression[last.start : last.end] == "=":
+                debug_text = expression  # what it prints: the text, comments left out
+                for begin, stop in reversed(scanner.comments):
+                    debug_text = debug_text[:begin] + debug_text[stop:]
+                expr_end = expr_start + last.start
         conversion = -1
         if text.startswith("!", pos):
             conversion = ord(text[pos + 1]) if pos + 1 < len(text) else -1
             pos += 2
+            while pos < len(text) and text[pos] in " \t\n":  # `{x!s  }` is allowed
+                pos += 1
         spec: list[_Literal | _Field] | None = None
         if text.startswith(":", pos):
             pos, spec = self._template_parts(pos + 1, quote, raw, in_spec=True)
@@ -339,6 +349,7 @@ class _Positions:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.comments: list[tuple[int, int]] = []  # spans of comments outside strings
         self.starts = [0]
         self.starts.extend(i + 1 for i, char in enumerate(text) if char == "\n")
 
@@ -579,8 +590,20 @@ class _Restorer(ast.NodeTransformer):
 
     def _expression(self, start: int, end: int) -> ast.expr:
         """Parse text[start:end] as an expression and move it to where it stands."""
-        parsed = _parse("(" + self.text[start:end] + "\n)", "eval")
+        wrapped = "(" + self.text[start:end] + "\n)"
+        parsed = _parse(wrapped, "eval")
         assert isinstance(parsed, ast.Expression)
+        body = parsed.body
+        if isinstance(body, ast.Tuple) and (body.lineno, body.col_offset) == (1, 0) and body.elts:
+            # `{a, b}` is a bare tuple: it spans its elements (and a trailing comma), not the
+            # parentheses we added.
+            first, last = body.elts[0], body.elts[-1]
+            body.lineno, body.col_offset = first.lineno, first.col_offset
+            body.end_lineno, body.end_col_offset = last.end_lineno, last.end_col_offset
+            lines = wrapped.encode("utf-8").split(b"\n")
+            rest = lines[(last.end_lineno or 1) - 1][last.end_col_offset or 0 :]
+            if rest.lstrip().startswith(b","):
+                body.end_col_offset = (last.end_col_offset or 0) + rest.index(b",") + 1
         line, column = self.positions.at(start)
         for node in ast.walk(parsed.body):
             if not isinstance(node, ast.expr | ast.arg | ast.keyword):

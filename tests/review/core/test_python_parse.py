@@ -268,7 +268,8 @@ def _newer_interpreters() -> list[str]:
 
 
 _SERIALIZE = r"""
-import ast, json, sys
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
 
 def ser(node, parent=None):
     if isinstance(node, ast.AST):
@@ -308,6 +309,8 @@ i = f\'\'\'multi
 and {x:{width}.{prec}}\'\'\'
 j = f"caf\\u00e9 {user["sub"]} é {'é'}"; k = 1
 n = rf"\\d+{user["sub"]}\\w {{}}" + f"\\N{EM DASH} {user["sub"]}"
+o = f"{a, b} {c,} {3!s  } {1+2 = # a note
+  }"
 def first[T](items: list[T]) -> T:
     return items[0]
 class Box[T, *Ts, **P](dict):
@@ -317,6 +320,32 @@ type Payload = dict[str, int]
 async def agen[T](x: T) -> list[T]:
     return [i async for i in x if (y := i)]
 """
+
+
+def test_cpythons_own_fstring_tests_parse_as_cpython_parses_them() -> None:
+    """CPython's test_fstring.py exercises every corner of PEP 701; read from a newer
+    interpreter's standard library where one is installed."""
+    found = 0
+    for interpreter in _newer_interpreters():
+        probe = subprocess.run(
+            [interpreter, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        source = Path(probe.stdout.strip()) / "test" / "test_fstring.py"
+        if not source.is_file():
+            continue
+        script = _SERIALIZE + "print(json.dumps(ser(ast.parse(open(sys.argv[1]).read()))))"
+        theirs = subprocess.run(
+            [interpreter, "-c", script, str(source)], capture_output=True, text=True,
+            timeout=120, check=True,
+        ).stdout  # fmt: skip
+        namespace: dict[str, object] = {}
+        exec(_SERIALIZE, namespace)
+        ours = namespace["ser"](parse_python(source.read_text(encoding="utf-8")))  # type: ignore[operator]
+        assert json.loads(theirs) == json.loads(json.dumps(ours)), interpreter
+        found += 1
+    if not found:
+        pytest.skip("no Python 3.12+ standard library with test_fstring.py on this machine")
 
 
 @pytest.mark.parametrize("interpreter", _newer_interpreters() or [None])
@@ -349,3 +378,19 @@ def test_lowering_leaves_every_other_node_where_the_host_put_it() -> None:
         assert ser(_parse_lowered(source, "exec")) == ser(ast.parse(source)), path  # type: ignore[operator]
         checked += 1
     assert checked > 50
+
+
+def test_bare_tuples_conversion_spacing_and_commented_debug_fields() -> None:
+    code = """
+        x = f"{a, b} {3!s  } {value = # the total
+        }"
+    """
+    (joined,) = only(parse(code), ast.JoinedStr)
+    tuple_field, spec_field, debug, value_field = (
+        v for v in joined.values if not (isinstance(v, ast.Constant) and v.value == " ")
+    )
+    assert isinstance(tuple_field, ast.FormattedValue)
+    assert text_at(code, tuple_field.value) == "a, b"
+    assert isinstance(spec_field, ast.FormattedValue) and spec_field.conversion == ord("s")
+    assert isinstance(debug, ast.Constant) and debug.value == " value = \n"
+    assert isinstance(value_field, ast.FormattedValue) and value_field.conversion == ord("r")
