@@ -386,6 +386,7 @@ def test_bare_tuples_conversion_spacing_and_commented_debug_fields() -> None:
         }"
     """
     (joined,) = only(parse(code), ast.JoinedStr)
+    assert isinstance(joined, ast.JoinedStr)
     tuple_field, spec_field, debug, value_field = (
         v for v in joined.values if not (isinstance(v, ast.Constant) and v.value == " ")
     )
