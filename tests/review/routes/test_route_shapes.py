@@ -211,3 +211,85 @@ def test_tests_that_reach_routes_by_name() -> None:
     assert route(index, "POST", "/auth/login").tested is True
     assert route(index, "DELETE", "/items/{item_id}").tested is True
     assert route(index, "DELETE", "/orders/{order_id}").tested is False
+
+
+FLASK_DECORATORS = """
+    from functools import wraps
+    from flask import abort, g, redirect, session, url_for
+
+    def registered_only(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            if not session.get("id"):
+                return redirect(url_for("auth.login", next=request.path))
+            return f(*args, **kwargs)
+        return wrapper
+
+    def admins_only(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            if not g.user or g.user.type != "admin":
+                abort(403)
+            return f(*args, **kwargs)
+        return wrapper
+
+    def remembers_theme(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            if not session.get("theme"):
+                return redirect(url_for("main.index"))
+            return f(*args, **kwargs)
+        return wrapper
+
+    def loads_user(f):
+        @wraps(f)
+        def wrapper(*args, **kwargs):
+            g.user = find_user(session.get("id"))
+            return f(*args, **kwargs)
+        return wrapper
+"""
+
+
+def test_project_decorators_count_by_what_their_wrapper_does() -> None:
+    index = build_index(
+        {
+            "app/decorators.py": FLASK_DECORATORS,
+            "app/views.py": """
+                from flask import Blueprint
+                from app.decorators import admins_only, loads_user, registered_only, remembers_theme
+                bp = Blueprint("views", __name__)
+
+                @bp.route("/settings", methods=["POST"])
+                @registered_only
+                def save_settings():
+                    return {}
+
+                @bp.route("/admin/users/<int:uid>", methods=["DELETE"])
+                @admins_only
+                def delete_user(uid):
+                    return {}
+
+                @bp.route("/preferences", methods=["POST"])
+                @remembers_theme
+                def save_preferences():
+                    return {}
+
+                @bp.route("/notes", methods=["POST"])
+                @loads_user
+                def create_note():
+                    return {}
+            """,
+            "app/__init__.py": """
+                from flask import Flask
+                from app.views import bp
+                app = Flask(__name__)
+                app.register_blueprint(bp)
+            """,
+        }
+    )
+    assert route(index, "POST", "/settings").auth.status == "present"
+    admin = route(index, "DELETE", "/admin/users/<int:uid>")
+    assert (admin.auth.status, admin.authz.status) == ("present", "present")
+    # reading the session is not authentication unless the branch sends the caller to log in
+    assert route(index, "POST", "/preferences").auth.status == "absent"
+    assert route(index, "POST", "/notes").auth.status == "absent"

@@ -132,7 +132,9 @@ AUTH_WORDS = re.compile(
 )
 # `if user is None:` / `if not token:` are auth checks only when the branch answers 401 or
 # sends the caller to the login page (a 404 for a missing record is not authentication).
-WEAK_AUTH_WORDS = re.compile(r"(\buser\b|\buser_id\b|\btoken\b|\bclaims\b|\bpayload\b)")
+WEAK_AUTH_WORDS = re.compile(
+    r"(\buser\b|\buser_id\b|\btoken\b|\bclaims\b|\bpayload\b|\bsession\b|\bidentity\b)"
+)
 UNAUTHENTICATED_EXIT = re.compile(r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login)")
 OWNER_HELPERS = re.compile(
     r"(check_object_permissions|has_object_permission|ensure_owner|assert_owner|check_owner|"
