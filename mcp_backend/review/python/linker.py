@@ -154,9 +154,32 @@ class _Linker:
             return ("", "")
         return self._object_kind_of_call(str(symbol.fact.get("call", "")))
 
-    @staticmethod
-    def _object_kind_of_call(call: str) -> tuple[str, str]:
-        return APP_KINDS.get(call.rsplit(".", 1)[-1], ("", ""))
+    def _object_kind_of_call(self, call: str) -> tuple[str, str]:
+        """('fastapi', 'router') for `APIRouter(...)`, and for a project subclass of it."""
+        kind = APP_KINDS.get(call.rsplit(".", 1)[-1])
+        if kind is not None:
+            return kind
+        cls = self._project_class(call)
+        for base in self.modules.base_names(cls) if cls is not None else []:
+            kind = APP_KINDS.get(base.rsplit(".", 1)[-1])
+            if kind is not None:
+                return kind
+        return ("", "")
+
+    def _project_class(self, call: str) -> Symbol | None:
+        symbol = self.modules.resolve(call) if call else None
+        return symbol if symbol is not None and symbol.kind == "class" else None
+
+    def _inherited_router_dependencies(self, call: str) -> list[str]:
+        """Dependencies a project router subclass passes to `super().__init__`."""
+        cls = self._project_class(call)
+        if cls is None:
+            return []
+        return [
+            name
+            for link in self.modules.class_chain(cls)
+            for name in link.fact.get("init_kwargs", {}).get("dependencies", [])
+        ]
 
     def chains(self, symbol: Symbol | None, depth: int = 0) -> list[Chain]:
         if symbol is None:
@@ -167,7 +190,10 @@ class _Linker:
             prefix=self._prefix(symbol.fact),
             dependencies=[
                 (d, symbol.file, int(symbol.fact.get("line", 1)), level)
-                for d in symbol.fact.get("dependencies", [])
+                for d in [
+                    *symbol.fact.get("dependencies", []),
+                    *self._inherited_router_dependencies(str(symbol.fact.get("call", ""))),
+                ]
             ],
             keys=[symbol.key],
         )

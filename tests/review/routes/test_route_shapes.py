@@ -293,3 +293,47 @@ def test_project_decorators_count_by_what_their_wrapper_does() -> None:
     # reading the session is not authentication unless the branch sends the caller to log in
     assert route(index, "POST", "/preferences").auth.status == "absent"
     assert route(index, "POST", "/notes").auth.status == "absent"
+
+
+def test_project_subclass_of_apirouter_and_the_dependencies_it_passes_up() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS,
+            "app/routing.py": """
+                from fastapi import APIRouter, Depends
+                from app.deps import get_user
+
+                class AuthedRouter(APIRouter):
+                    def __init__(self, **kwargs):
+                        super().__init__(dependencies=[Depends(get_user)], **kwargs)
+
+                class TaggedRouter(APIRouter):
+                    def __init__(self, tag: str, **kwargs):
+                        super().__init__(tags=[tag], **kwargs)
+            """,
+            "app/invoices.py": """
+                from app.routing import AuthedRouter, TaggedRouter
+                router = AuthedRouter(prefix="/invoices")
+                public = TaggedRouter("catalogue", prefix="/catalogue")
+
+                @router.post("/")
+                def create_invoice():
+                    return {}
+
+                @public.post("/items")
+                def add_item():
+                    return {}
+            """,
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app import invoices
+                app = FastAPI()
+                app.include_router(invoices.router)
+                app.include_router(invoices.public)
+            """,
+        }
+    )
+    invoice = route(index, "POST", "/invoices/")
+    assert (invoice.framework, invoice.auth.status) == ("fastapi", "present")
+    item = route(index, "POST", "/catalogue/items")
+    assert (item.framework, item.auth.status) == ("fastapi", "absent")

@@ -310,7 +310,28 @@ def nested_statements(statement: ast.stmt) -> list[ast.stmt]:
     return inner
 
 
+def _super_init_kwargs(
+    scope: ModuleScope, init: ast.FunctionDef | ast.AsyncFunctionDef
+) -> dict[str, Any]:
+    """What a project subclass of a router passes up: `super().__init__(dependencies=[...],
+    prefix="/api")` makes every instance carry them."""
+    for node in ast.walk(init):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+            and isinstance(node.func.value, ast.Call)
+            and last_name(node.func.value.func) == "super"
+        ):
+            return {
+                "dependencies": scope.names_in(keyword(node, "dependencies")),
+                "prefix": template_str(keyword(node, "prefix")) or "",
+            }
+    return {}
+
+
 def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
+    init_kwargs: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
     methods: list[str] = []
     actions: list[dict[str, Any]] = []
@@ -334,6 +355,8 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
                         attrs[target.id] = scope.names_in(value)
         elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             methods.append(statement.name)
+            if statement.name == "__init__":
+                init_kwargs.update(_super_init_kwargs(scope, statement))
             for deco in statement.decorator_list:
                 if isinstance(deco, ast.Call) and last_name(deco.func) == "action":
                     detail = keyword(deco, "detail")
@@ -356,6 +379,7 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
         "actions": actions,
         "decorators": [decorator_fact(scope, d) for d in node.decorator_list],
         "constants": constants,
+        "init_kwargs": init_kwargs,
     }
 
 
