@@ -361,6 +361,30 @@ def needs_protection(route: Route, private_resources: set[str]) -> str | None:
     return None
 
 
+def siblings(route: Route, routes: list[Route]) -> list[Route]:
+    """The routes declared beside this one (same file: the router or controller), not public by
+    design; when it stands alone in its file, those under the same resource prefix."""
+    same_file = [
+        r for r in routes if r is not route and r.file == route.file and not r.public_by_design
+    ]
+    if same_file:
+        return same_file
+    resource = resource_of(route)
+    return [
+        r
+        for r in routes
+        if r is not route and resource_of(r) == resource and not r.public_by_design
+    ]
+
+
+def deviates(route: Route, routes: list[Route], protection: str) -> bool:
+    """Most of its siblings have the protection it lacks: the strongest sign of a real gap
+    (a router whose routes all lack it may be protected where we cannot see)."""
+    others = siblings(route, routes)
+    protected = sum(1 for r in others if getattr(r, protection).status == "present")
+    return bool(others) and protected * 2 > len(others)
+
+
 def route_finding(
     rule: RuleMeta,
     route: Route,

@@ -3,6 +3,9 @@
 Precision: only `absent` counts (never `unknown`); routes public by design are skipped; a
 route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
 or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
+Severity from evidence: high where the route deviates from its siblings (most routes of its
+router or controller are protected) and where no route of the app is; medium where its siblings
+lack authentication too (they may be protected where we cannot see, such as a gateway).
 """
 
 from __future__ import annotations
@@ -47,12 +50,20 @@ class RouteMissingAuth:
                 reasons = {id(r): why for r, why in mine}
                 for group in _policy.grouped_by_handler([r for r, _ in mine]):
                     route = group[0]
+                    deviant = _policy.deviates(route, index.routes, "auth")
+                    context = (
+                        " Most routes beside it require authentication."
+                        if deviant
+                        else " The routes beside it have none either: check whether a gateway "
+                        "or proxy authenticates them."
+                    )
                     yield _policy.route_finding(
                         RULE,
                         route,
                         f"{route.method} {route.path} has no authentication, but "
-                        f"{reasons[id(route)]}." + _policy.also_affects(group),
+                        f"{reasons[id(route)]}." + context + _policy.also_affects(group),
                         fix=FIX,
+                        severity=None if deviant else "medium",
                     )
             else:
                 first, _ = mine[0]

@@ -57,7 +57,21 @@ def test_missing_auth_reports_state_changing_and_user_data_routes() -> None:
         "GET /orders/{id}",
     ]
     assert findings[0].file == "app/api.py" and findings[0].line == 10
-    assert findings[0].severity == "high"
+    # one of four routes in the file is protected: its siblings lack auth too
+    assert {f.severity for f in findings} == {"medium"}
+    assert "check whether a gateway" in findings[0].message
+
+
+def test_missing_auth_is_high_where_the_route_deviates_from_its_siblings() -> None:
+    index = index_of(
+        make_route("DELETE", "/orders/{id}", "delete_order", line=10),
+        make_route("GET", "/orders/", "list_orders", line=20, auth=PRESENT),
+        make_route("POST", "/orders/", "create_order", line=30, auth=PRESENT),
+        make_route("PUT", "/orders/{id}", "update_order", line=40, auth=PRESENT),
+    )
+    (finding,) = route_missing_auth.DETECTOR.check(index)
+    assert (finding.route, finding.severity) == ("DELETE /orders/{id}", "high")
+    assert "Most routes beside it require authentication." in finding.message
 
 
 def test_missing_auth_skips_public_unknown_and_explicitly_open_routes() -> None:
