@@ -337,3 +337,52 @@ def test_project_subclass_of_apirouter_and_the_dependencies_it_passes_up() -> No
     assert (invoice.framework, invoice.auth.status) == ("fastapi", "present")
     item = route(index, "POST", "/catalogue/items")
     assert (item.framework, item.auth.status) == ("fastapi", "absent")
+
+
+def test_privilege_checks_in_the_handler_count_by_what_the_predicate_reads() -> None:
+    index = build_index(
+        {
+            "app/perms.py": """
+                from flask import g
+
+                def can(action, post_id):
+                    return g.user is not None and g.user.id == owner_of(post_id)
+
+                def may_moderate():
+                    return g.user is not None and g.user.role in ("admin", "moderator")
+
+                def well_formed(post_id):
+                    return 0 < post_id < 2**31
+            """,
+            "app/main.py": """
+                from flask import Flask, abort, jsonify
+                from app.perms import can, may_moderate, well_formed
+                app = Flask(__name__)
+
+                @app.route("/posts/<int:post_id>", methods=["DELETE"])
+                def delete_post(post_id):
+                    if not can("delete", post_id):
+                        return jsonify({"error": "forbidden"}), 403
+                    return jsonify({})
+
+                @app.route("/posts/<int:post_id>/hide", methods=["POST"])
+                def hide_post(post_id):
+                    if not may_moderate():
+                        abort(403)
+                    return jsonify({})
+
+                @app.route("/posts/<int:post_id>/pin", methods=["POST"])
+                def pin_post(post_id):
+                    if not well_formed(post_id):
+                        abort(403)
+                    return jsonify({})
+            """,
+        }
+    )
+    delete = route(index, "DELETE", "/posts/<int:post_id>")
+    assert delete.auth.status == "present"
+    assert "can reads the caller" in delete.auth.evidence[0].detail
+    hide = route(index, "POST", "/posts/<int:post_id>/hide")
+    assert (hide.auth.status, hide.authz.status) == ("present", "present")
+    # a 403 after a check that never looks at the caller is not authentication
+    assert route(index, "POST", "/posts/<int:post_id>/pin").auth.status == "absent"

@@ -136,6 +136,11 @@ WEAK_AUTH_WORDS = re.compile(
     r"(\buser\b|\buser_id\b|\btoken\b|\bclaims\b|\bpayload\b|\bsession\b|\bidentity\b)"
 )
 UNAUTHENTICATED_EXIT = re.compile(r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login)")
+# A branch that refuses the caller: 401/403 in any spelling, or off to the login page.
+DENYING_EXIT = re.compile(
+    r"(401|403|UNAUTHORIZED|Unauthorized|FORBIDDEN|Forbidden|NotAuthenticated|PermissionDenied|"
+    r"AccessDenied|login)"
+)
 OWNER_HELPERS = re.compile(
     r"(check_object_permissions|has_object_permission|ensure_owner|assert_owner|check_owner|"
     r"require_owner|can_access|can_edit|can_view|authorize|is_owner|owned_by)",
@@ -324,7 +329,9 @@ class _BodyVisitor:
         self.setup_guard = False  # refuses once the app is set up (first-run endpoints)
         self.jwt_decode = False
         self.method_checks: set[str] = set()
-        self.reads_flags: set[str] = set()  # 'auth' / 'role' attributes read anywhere
+        self.reads_flags: set[str] = set()  # 'auth' / 'role' / 'caller' read anywhere
+        # `if not can(user, post): abort(403)`: project predicates a denying branch relies on
+        self.guard_calls: list[dict[str, Any]] = []
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -386,6 +393,8 @@ class _BodyVisitor:
                     self.field_names.add(name.id)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if "caller" not in self.reads_flags and CALLER_ROOT.match(source_text(node)):
+            self.reads_flags.add("caller")
         if node.attr in {"is_authenticated", "is_anonymous"}:
             self.reads_flags.add("auth")
         elif node.attr in {"is_staff", "is_superuser", "is_admin", "role", "roles", "groups"}:
@@ -453,6 +462,14 @@ class _BodyVisitor:
             self.role_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
         if exits and SETUP_DONE.search(test):
             self.setup_guard = True
+        if exits and DENYING_EXIT.search("\n".join(source_text(s) for s in node.body)):
+            for call in ast.walk(node.test):
+                if isinstance(call, ast.Call) and len(self.guard_calls) < 5:
+                    qualified = self.imports.qualify(call.func, self.local_names)
+                    if qualified:
+                        self.guard_calls.append(
+                            {"call": qualified, "detail": f"if {test[:100]}", "line": node.lineno}
+                        )
 
     def visit_Return(self, node: ast.Return) -> None:
         shape = _response_shape(node.value)
@@ -597,4 +614,5 @@ def summarize_body(
         "jwt_decode": visitor.jwt_decode,
         "method_checks": sorted(visitor.method_checks),
         "reads_flags": sorted(visitor.reads_flags),
+        "guard_calls": visitor.guard_calls,
     }

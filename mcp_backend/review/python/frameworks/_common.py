@@ -269,6 +269,11 @@ def worth_summarizing(
     for default in (*fn.args.defaults, *fn.args.kw_defaults):
         if isinstance(default, ast.Call):
             return True  # Depends(...), Query(...), Security(...)
+    if len(fn.body) <= 8 and any(
+        isinstance(s, ast.Return) and isinstance(s.value, ast.Compare | ast.BoolOp | ast.UnaryOp)
+        for s in fn.body
+    ):
+        return True  # a short predicate (`can(action, post)`): handlers guard on what it reads
     return any(isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) for s in fn.body)
 
 

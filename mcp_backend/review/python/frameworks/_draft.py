@@ -235,6 +235,32 @@ class RouteDraft:
             )
         self.apply_body(fact.get("body", {}), classifier, modules, file)
 
+    def _guard_calls(self, guards: list[dict[str, Any]], modules: Modules, file: str) -> None:
+        """`if not can_edit(post): abort(403)`: the project predicate counts by what it reads.
+        One that looks at the caller authenticates; one that also compares roles or the
+        record's owner authorises."""
+        for guard in guards:
+            callee = modules.resolve(str(guard.get("call", "")))
+            if callee is None or callee.kind != "function":
+                continue
+            sub = callee.fact.get("body", {})
+            flags = set(sub.get("reads_flags", []))
+            reads_caller = bool(flags & {"caller", "auth", "role"} or sub.get("auth_checks"))
+            if not reads_caller:
+                continue
+
+            prefix = f"{guard['detail']} -> {callee.name}"
+            line = int(guard["line"])
+            self.auth.append(
+                _handler_evidence("handler_check", f"{prefix} reads the caller", file, line)
+            )
+            if "role" in flags or sub.get("role_checks"):
+                self.role.append(_handler_evidence("role", f"{prefix} checks a role", file, line))
+            if sub.get("owner_checks"):
+                self.owner.append(
+                    _handler_evidence("ownership", f"{prefix} checks the owner", file, line)
+                )
+
     def _fastapi_param(
         self, param: dict[str, Any], resolved: Symbol | None, modules: Modules, file: str, line: int
     ) -> None:
@@ -297,6 +323,7 @@ class RouteDraft:
                         level="handler",
                     )
                 )
+        self._guard_calls(body.get("guard_calls", []), modules, file)
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
         if body_reads:
             self.reads_body = True
@@ -415,6 +442,10 @@ class RouteDraft:
                 "for lookups); cannot tell if it is validated",
             )
         return Protection(status="absent", note="no request body read")
+
+
+def _handler_evidence(kind: str, detail: str, file: str, line: int) -> Evidence:
+    return Evidence(kind=kind, detail=detail[:160], file=file, line=line, level="handler")
 
 
 def _present(evidence: list[Evidence]) -> Protection:
