@@ -72,7 +72,9 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH",
-        help="directory the server may read (repeatable); default: the client's working directory",
+        help="directory the server may read (repeatable; must exist). Without one the "
+        "server uses the client's roots, else its working directory unless that is / or "
+        "your home directory",
     )
 
     guidance = commands.add_parser(
@@ -269,8 +271,7 @@ def run_command(argv: Sequence[str] | None) -> int:
             args = parser.parse_args(["serve", *words])
         return serve(args)
     if command == "config":
-        print(client_config(args.client, args.root))
-        return 0
+        return print_config(args.client, args.root)
     if command == "guidance":
         return guidance(args.topic, args.format)
     run = getattr(args, "engine_run", None)
@@ -341,12 +342,29 @@ def server_command() -> tuple[str, list[str]]:
     return str(interpreter), ["-m", "mcp_backend", "serve"]
 
 
-def client_config(client: str, roots: Sequence[str]) -> str:
+def print_config(client: str, roots: Sequence[str]) -> int:
+    """The configuration on stdout, strict JSON a program can read (`| python -m json.tool`);
+    where to paste it on stderr. Every --root must be an existing directory."""
+    from mcp_backend.workspace import WorkspaceError, resolve_root
+
+    try:
+        resolved = [str(resolve_root(root)) for root in roots]
+    except WorkspaceError as error:
+        print(f"mcp-backend config: {error}", file=sys.stderr)
+        return 2
+    hint, text = client_config(client, resolved)
+    print(hint, file=sys.stderr)
+    print(text)
+    return 0
+
+
+def client_config(client: str, roots: Sequence[str]) -> tuple[str, str]:
+    """(where to paste it, the configuration: JSON, or a command line for claude-code)."""
     command, args = server_command()
     args = [*args, *(arg for root in roots for arg in ("--root", str(Path(root).resolve())))]
     entry: dict[str, object] = {"command": command, "args": args}
     if client == "claude-code":
-        return "claude mcp add mcp-backend -- " + shlex.join([command, *args])
+        return "Run this command:", "claude mcp add mcp-backend -- " + shlex.join([command, *args])
     if client == "vscode":
         body: dict[str, object] = {"servers": {"mcp-backend": {"type": "stdio", **entry}}}
         where = ".vscode/mcp.json in your workspace (or the user-level MCP configuration)"
@@ -360,7 +378,7 @@ def client_config(client: str, roots: Sequence[str]) -> str:
             "cursor": "~/.cursor/mcp.json (or .cursor/mcp.json in a project)",
             "windsurf": "~/.codeium/windsurf/mcp_config.json",
         }[client]
-    return f"// Add to {where}\n" + json.dumps(body, indent=2)
+    return f"Add to {where}", json.dumps(body, indent=2)
 
 
 def guidance(topic: str | None, fmt: Literal["markdown", "json"]) -> int:

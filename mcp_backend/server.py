@@ -67,6 +67,18 @@ def user_error(error: Exception) -> ToolError:
     return ToolError(str(error))
 
 
+def os_error(error: OSError) -> ToolError:
+    """A file-system error met inside a tool, as a message naming the path (the SDK would
+    only say "Error executing tool")."""
+    logger.info("tool stopped by an OS error", exc_info=error)
+    where = f" {error.filename}" if error.filename else ""
+    why = error.strerror or error.__class__.__name__
+    return ToolError(
+        f"cannot read{where}: {why}. Pass a path inside the project you mean (allowed roots: "
+        "see --root / MCP_BACKEND_ROOTS) that this server's user can read."
+    )
+
+
 async def workspace_for(ctx: Context | None, workspace: Workspace) -> Workspace:
     """Adopt the client's roots once, when the user configured none and the client offers them.
 
@@ -406,6 +418,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
             )
         except ReviewError as error:
             raise user_error(error) from None
+        except OSError as error:
+            raise os_error(error) from None
         return tool_result(report, render_markdown(report))
 
 
@@ -528,7 +542,10 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
             from mcp_backend.quality.workers import WorkerPool
 
             pools.append(WorkerPool())
-        report = await run_loop(request, progress, workers=pools[0])
+        try:
+            report = await run_loop(request, progress, workers=pools[0])
+        except OSError as error:
+            raise os_error(error) from None
         return tool_result(report, render_markdown(report))
 
 

@@ -34,9 +34,8 @@ def test_help_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("client", [c for c in CLIENTS if c != "claude-code"])
 def test_config_is_json_with_absolute_command(client: str, tmp_path: Path) -> None:
-    text = client_config(client, [str(tmp_path)])
-    comment, _, body = text.partition("\n")
-    assert comment.startswith("// Add to ")
+    hint, body = client_config(client, [str(tmp_path)])
+    assert hint.startswith("Add to ")
     data = json.loads(body)
     key = {"vscode": "servers", "zed": "context_servers"}.get(client, "mcpServers")
     entry = data[key]["mcp-backend"]
@@ -47,14 +46,38 @@ def test_config_is_json_with_absolute_command(client: str, tmp_path: Path) -> No
 
 
 def test_claude_code_config_is_a_command_line() -> None:
-    line = client_config("claude-code", [])
+    _hint, line = client_config("claude-code", [])
     assert line.startswith("claude mcp add mcp-backend -- /")
     assert line.endswith("serve")
 
 
-def test_config_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["config", "cursor"]) == 0
-    assert "mcpServers" in capsys.readouterr().out
+def test_config_command_prints_strict_json_and_the_hint_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["config", "claude-desktop", "--root", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)  # the whole of stdout: `| python -m json.tool` works
+    assert data["mcpServers"]["mcp-backend"]["args"][-1] == str(tmp_path.resolve())
+    assert "claude_desktop_config.json" in captured.err
+
+
+def test_config_piped_into_json_tool(tmp_path: Path) -> None:
+    config = subprocess.run(
+        [sys.executable, "-m", "mcp_backend", "config", "claude-desktop"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    tool = subprocess.run(
+        [sys.executable, "-m", "json.tool"], input=config.stdout,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert tool.returncode == 0, tool.stderr
+
+
+def test_config_root_must_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["config", "cursor", "--root", str(tmp_path / "nope")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "does not exist" in captured.err
 
 
 def test_unknown_client_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +130,7 @@ def test_serve_on_a_terminal_prints_a_hint_to_stderr_only() -> None:
 
 
 def test_config_points_at_this_installation_not_the_base_interpreter() -> None:
-    data = json.loads(client_config("cursor", []).partition("\n")[2])
+    data = json.loads(client_config("cursor", [])[1])
     command = data["mcpServers"]["mcp-backend"]["command"]
     # A virtualenv's python is a symlink; resolving it would launch Python without our packages.
     assert command == str(Path(sys.executable).absolute().with_name("mcp-backend"))
