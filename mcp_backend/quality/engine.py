@@ -383,7 +383,8 @@ def _headline(status: LoopStatus, results: list[StageResult], duration_s: float)
     ran = sum(r.status != "skipped" for r in results)
     if ran == 0:
         reasons = "; ".join(dict.fromkeys(f"{r.id}: {r.reason}" for r in results))
-        return f"error: nothing was checked, every stage was skipped ({reasons or 'no stage'})"
+        reasons = reasons or "no stage applies to this folder"
+        return f"error: nothing was checked, every stage was skipped ({reasons})"
     if status == "passed":
         return f"passed: {ran} stage{'s' if ran != 1 else ''} clean in {duration_s:.1f}s"
     return f"{status}: " + "; ".join(problems) + f" — {duration_s:.1f}s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,28 @@ async def test_client_roots_still_work_when_started_from_root(
     async with Client(server, mode="legacy", list_roots_callback=roots_of(project)) as client:
         result = await client.call_tool("review_backend", {"path": ".", "limit": 1})
     assert not result.is_error, result.content
+
+
+UNREADABLE = Path("/proc/1/map_files")  # refused without CAP_SYS_ADMIN, even to root
+
+
+def unreadable_here() -> bool:
+    try:
+        os.listdir(UNREADABLE)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@pytest.mark.skipif(not unreadable_here(), reason=f"{UNREADABLE} is readable here")
+async def test_an_os_error_inside_a_tool_names_the_path() -> None:
+    server = build_server(Workspace.configure([str(UNREADABLE.parent)]))
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool(
+            "run_quality_loop", {"path": UNREADABLE.name, "stages": ["lint"]}
+        )
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert f"cannot read {UNREADABLE}: Permission denied" in text
