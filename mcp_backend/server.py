@@ -402,7 +402,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
 
         ws = await workspace_for(ctx, workspace)
         target = resolve_path(ws, path)
-        root = target if target.is_dir() else target.parent
+        # One file is reviewed as part of its project: paths stay relative to the root.
+        root = target if target.is_dir() else ws.root_of(target)
         request = ReviewRequest(
             root=root,
             paths=[] if target.is_dir() else [target],

@@ -165,6 +165,13 @@ class Workspace:
             raise WorkspaceError(f"{raw!r} is not a file")
         return resolved
 
+    def root_of(self, path: Path) -> Path:
+        """The allowed root that holds `path` (already resolved through `resolve`)."""
+        for root in self.roots:
+            if _is_within(path, root):
+                return root
+        raise WorkspaceError(f"{path} is outside the allowed roots ({self.describe()})")
+
     def relative(self, path: Path) -> str:
         """A path for display: relative to its root when possible."""
         for root in self.roots:

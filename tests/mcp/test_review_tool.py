@@ -80,3 +80,18 @@ async def test_rule_docs_are_resources(vulnerable: Path) -> None:
         assert "sql-string-query" in text and "CWE-89" in text
         meta = await client.read_resource("backend://rules/sql-string-query.json")
         assert '"checklist_item": "sql-injection"' in meta.contents[0].text  # type: ignore[union-attr]
+
+
+async def test_a_file_that_is_not_source_is_answered_clearly(vulnerable: Path) -> None:
+    (vulnerable / "NOTES.md").write_text("# notes\n")
+    result = await call(vulnerable, path="NOTES.md")
+    assert result.is_error
+    text = result.content[0].text
+    assert "NOTES.md is not a Python or JavaScript/TypeScript source file" in text
+    assert "Nothing to review" not in text
+
+
+async def test_one_source_file_is_reviewed_with_project_relative_paths(vulnerable: Path) -> None:
+    data = (await call(vulnerable, path="src/routes/auth.js")).structured_content
+    assert data["findings"]
+    assert {f["file"] for f in data["findings"]} == {"src/routes/auth.js"}
