@@ -122,8 +122,9 @@ def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
             Field(
                 description="A knowledge-base topic: a document id such as 'clarify', "
                 "'frameworks/framework-selection', 'checklist', 'checklist/sql-injection', "
-                "'anti-patterns', or just its last part ('jwt'). An empty topic gives "
-                "the overview; an unknown one returns the list of valid topics.",
+                "'anti-patterns', or just its last part ('jwt'); 'rules' or "
+                "'rules/<rule_id>' for the review rules findings link to. An empty topic "
+                "gives the overview; an unknown one returns the list of valid topics.",
                 json_schema_extra={"examples": examples},
                 max_length=200,
             ),
@@ -576,23 +577,11 @@ def confined_test_ids(workspace: Workspace, root: Path, entries: list[str]) -> l
 
 
 def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
-    from mcp_backend.review.docs import render_rule_markdown
+    from mcp_backend.review.docs import render_rule_index, render_rule_markdown
     from mcp_backend.review.rules import all_rules
 
     def rule_index() -> str:
-        lines = [
-            "# Review rules",
-            "",
-            "| Rule | Checklist item | Severity | CWE |",
-            "|---|---|---|---|",
-        ]
-        for meta in all_rules().values():
-            cwe = f"CWE-{meta.cwe}" if meta.cwe else ""
-            lines.append(
-                f"| [`{meta.id}`](backend://rules/{meta.id}) {meta.name} | {meta.checklist_item} "
-                f"| {meta.severity} | {cwe} |"
-            )
-        return "\n".join(lines) + "\n"
+        return render_rule_index(all_rules().values())
 
     def rule_doc(rule_id: str) -> str:
         meta = all_rules().get(rule_id.removesuffix(".json"))

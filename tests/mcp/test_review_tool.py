@@ -95,3 +95,16 @@ async def test_one_source_file_is_reviewed_with_project_relative_paths(vulnerabl
     data = (await call(vulnerable, path="src/routes/auth.js")).structured_content
     assert data["findings"]
     assert {f["file"] for f in data["findings"]} == {"src/routes/auth.js"}
+
+
+async def test_every_rule_a_finding_links_to_is_served_by_get_guidance(vulnerable: Path) -> None:
+    async with Client(
+        build_server(Workspace.configure([str(vulnerable)])), mode="legacy"
+    ) as client:
+        review = await client.call_tool("review_backend", {"limit": 30})
+        rule_ids = {finding["rule_id"] for finding in review.structured_content["findings"]}
+        assert rule_ids
+        for rule_id in rule_ids:
+            page = await client.call_tool("get_guidance", {"topic": f"rules/{rule_id}"})
+            assert not page.is_error, page.content
+            assert f"`{rule_id}`" in page.content[0].text  # type: ignore[union-attr]
