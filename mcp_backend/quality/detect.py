@@ -411,6 +411,12 @@ def _detect_node(directory: Path, root: Path) -> NodeProject | None:
         has_node_modules=node_modules is not None,
         typescript=typescript,
         has_tests=_has_node_tests(directory),
+        # node_modules and .git: every JavaScript tool skips them already.
+        excluded_dirs=[
+            name
+            for name in walk_package(directory).excluded_dirs
+            if name not in ("node_modules", ".git")
+        ],
     )
 
 

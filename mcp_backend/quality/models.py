@@ -100,6 +100,11 @@ class NodeProject(_Model):
     has_node_modules: bool = False
     typescript: bool = False
     has_tests: bool = False
+    excluded_dirs: list[str] = Field(
+        default_factory=list,
+        description="Environment, dependency, build, vendored and VCS folders found in the "
+        "package (the review's discovery rules), beyond node_modules and .git.",
+    )
     tsconfig_projects: list[str] = Field(
         default_factory=list,
         description="When tsconfig.json is a solution file (`files: []`, no include, only "
@@ -138,6 +143,9 @@ class WorkerSpec(_Model):
     )
     patterns: list[str] = Field(default_factory=list, description="eslint: what to lint.")
     cache_location: str | None = Field(default=None, description="eslint: --cache-location.")
+    ignore_patterns: list[str] = Field(
+        default_factory=list, description="eslint: each --ignore-pattern."
+    )
     fix: bool = Field(default=False, description="eslint: --fix.")
 
 

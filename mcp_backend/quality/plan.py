@@ -474,7 +474,11 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
     if name == "lint":
         if "eslint" in node.tools:
             cache_file = f"{cache}/eslintcache"
-            args = ["-f", "json", "--cache", "--cache-location", cache_file]
+            # eslint's own defaults skip only node_modules and .git: build output, vendored
+            # code and environments found in the package are ignored too.
+            ignore_patterns = [f"**/{name}/" for name in node.excluded_dirs]
+            ignore_args = [arg for p in ignore_patterns for arg in ("--ignore-pattern", p)]
+            args = ["-f", "json", "--cache", "--cache-location", cache_file, *ignore_args]
             stage.modifies_files = options.fix
             stage.notes.append("eslint --cache: unchanged files are not re-linted")
             use_bin("eslint", [*args, *(["--fix"] if options.fix else []), *paths], "eslint")
@@ -484,6 +488,7 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
                     bin=stage.argv[0],
                     patterns=paths,
                     cache_location=cache_file,
+                    ignore_patterns=ignore_patterns,
                     fix=options.fix,
                 )
             return stage
