@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CLIENTS = ("claude-desktop", "cursor", "vscode", "claude-code", "windsurf", "zed")
 TOKEN_ENV = "MCP_BACKEND_TOKEN"  # noqa: S105 - the name of an environment variable
+TOKEN_FILE_ENV = "MCP_BACKEND_TOKEN_FILE"  # noqa: S105 - the name of an environment variable
 
 DESCRIPTION = """\
 A senior backend engineer for your IDE assistant, as an MCP server.
@@ -43,6 +44,26 @@ examples:
 """
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option's default after its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            "%(default)" not in text
+            and "default:" not in text.lower()
+            and action.option_strings
+            and default not in (None, False, [], argparse.SUPPRESS)
+        ):
+            text += " (default: %(default)s)"
+        return text
+
+
+class TopHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
+    """The top-level description and examples as written."""
+
+
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the `selected` engine command imports its engine to declare its options
     (the others are listed with their help), so every command starts fast."""
@@ -50,10 +71,10 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         prog="mcp-backend",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=TopHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mcp-backend {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     serve = commands.add_parser(
         "serve", help="run the MCP server (default)", description="Run the MCP server."
@@ -72,7 +93,9 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH",
-        help="directory the server may read (repeatable); default: the client's working directory",
+        help="directory the server may read (repeatable; must exist). Without one the "
+        "server uses the client's roots, else its working directory unless that is / or "
+        "your home directory",
     )
 
     guidance = commands.add_parser(
@@ -80,8 +103,15 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         help="print a knowledge-base topic",
         description="Print a topic of the knowledge base; with no topic, list the topics.",
     )
-    guidance.add_argument("topic", nargs="?", help="e.g. checklist, frameworks/framework-selection")
-    guidance.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    guidance.add_argument(
+        "topic",
+        nargs="?",
+        help="e.g. checklist, frameworks/framework-selection, rules/sql-string-query (the "
+        "pages findings link to)",
+    )
+    guidance.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="output format"
+    )
 
     for name, (module, help_text, description, add_arguments) in ENGINE_COMMANDS.items():
         if not engine_available(module):
@@ -99,19 +129,29 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH",
         help="directory tools may read (repeatable; also MCP_BACKEND_ROOTS). "
-        "Default: the client's roots if it offers them, else the current directory",
+        "Default: the client's roots if it offers them, else the current directory unless "
+        "that is / or your home directory (then tools refuse until a root is given)",
     )
-    parser.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
     parser.add_argument(
-        "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING"
+        "--transport",
+        choices=("stdio", "streamable-http"),
+        default="stdio",
+        help="stdio for a client that launches the server; streamable-http to serve a team",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default="WARNING",
+        help="logging on stderr",
     )
     http = parser.add_argument_group("streamable HTTP (teams)")
     http.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
-    http.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    http.add_argument("--port", type=int, default=8765, help="port")
     http.add_argument(
         "--token-file",
         metavar="FILE",
-        help=f"file holding the bearer token (else ${TOKEN_ENV}); required off loopback",
+        help="the bearer token, required off loopback: --token-file FILE (or "
+        f"{TOKEN_FILE_ENV}=FILE), a file only you can read, or the token itself in {TOKEN_ENV}",
     )
     http.add_argument(
         "--allowed-host",
@@ -158,7 +198,10 @@ def add_review_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
     sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     sub.add_argument(
-        "--fail-on", choices=FAIL_ON_CHOICES, default="high", help="lowest severity that fails"
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="high",
+        help="exit 1 when a finding reaches this severity ('none': always 0)",
     )
     sub.add_argument(
         "--item",
@@ -167,7 +210,12 @@ def add_review_arguments(sub: argparse.ArgumentParser) -> None:
         metavar="ITEM",
         help="only this checklist item (repeatable)",
     )
-    sub.add_argument("--min-severity", choices=FAIL_ON_CHOICES[:-1], default="info")
+    sub.add_argument(
+        "--min-severity",
+        choices=FAIL_ON_CHOICES[:-1],
+        default="info",
+        help="hide findings below this severity",
+    )
     sub.add_argument("--changed-only", action="store_true", help="only files changed vs git HEAD")
     sub.add_argument("--no-cache", action="store_true", help="ignore the per-file cache")
     sub.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto)")
@@ -199,7 +247,9 @@ def add_check_arguments(sub: argparse.ArgumentParser) -> None:
     )
     sub.add_argument("--fix", action="store_true", help="let ruff/eslint fix and format files")
     sub.add_argument("--changed-only", action="store_true", help="lint/format changed files only")
-    sub.add_argument("--timeout", type=float, default=300.0, metavar="S", help="per-stage limit")
+    sub.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="time limit per stage, seconds"
+    )
     sub.add_argument("--test", action="append", metavar="ID", help="test path or node id")
     sub.add_argument("--fail-fast", action="store_true", help="stop at the first failing stage")
     sub.add_argument("--json", action="store_true", help="print the structured report as JSON")
@@ -259,18 +309,37 @@ ENGINE_COMMANDS: dict[str, tuple[str, str, str, Callable[[argparse.ArgumentParse
 }
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: it reports an option it does not know with its own usage (the
+    top-level parser would show the usage of `mcp-backend` instead)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.set_defaults(command_parser=self)
+
+
+def parse_arguments(parser: argparse.ArgumentParser, words: list[str]) -> argparse.Namespace:
+    args, unknown = parser.parse_known_args(words)
+    if unknown:
+        owner: argparse.ArgumentParser = getattr(args, "command_parser", None) or parser
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def run_command(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(selected=next((w for w in words if not w.startswith("-")), None))
-    args = parser.parse_args(words)
+    if not any(not word.startswith("-") for word in words) and not (
+        {"-h", "--help", "--version"} & set(words)
+    ):
+        words = ["serve", *words]  # bare `mcp-backend [--root …]`: serve
+    args = parse_arguments(parser, words)
     command = args.command or "serve"
     if command == "serve":
-        if args.command is None:  # bare `mcp-backend`: serve with defaults
-            args = parser.parse_args(["serve", *words])
         return serve(args)
     if command == "config":
-        print(client_config(args.client, args.root))
-        return 0
+        return print_config(args.client, args.root)
     if command == "guidance":
         return guidance(args.topic, args.format)
     run = getattr(args, "engine_run", None)
@@ -341,12 +410,29 @@ def server_command() -> tuple[str, list[str]]:
     return str(interpreter), ["-m", "mcp_backend", "serve"]
 
 
-def client_config(client: str, roots: Sequence[str]) -> str:
+def print_config(client: str, roots: Sequence[str]) -> int:
+    """The configuration on stdout, strict JSON a program can read (`| python -m json.tool`);
+    where to paste it on stderr. Every --root must be an existing directory."""
+    from mcp_backend.workspace import WorkspaceError, resolve_root
+
+    try:
+        resolved = [str(resolve_root(root)) for root in roots]
+    except WorkspaceError as error:
+        print(f"mcp-backend config: {error}", file=sys.stderr)
+        return 2
+    hint, text = client_config(client, resolved)
+    print(hint, file=sys.stderr)
+    print(text)
+    return 0
+
+
+def client_config(client: str, roots: Sequence[str]) -> tuple[str, str]:
+    """(where to paste it, the configuration: JSON, or a command line for claude-code)."""
     command, args = server_command()
     args = [*args, *(arg for root in roots for arg in ("--root", str(Path(root).resolve())))]
     entry: dict[str, object] = {"command": command, "args": args}
     if client == "claude-code":
-        return "claude mcp add mcp-backend -- " + shlex.join([command, *args])
+        return "Run this command:", "claude mcp add mcp-backend -- " + shlex.join([command, *args])
     if client == "vscode":
         body: dict[str, object] = {"servers": {"mcp-backend": {"type": "stdio", **entry}}}
         where = ".vscode/mcp.json in your workspace (or the user-level MCP configuration)"
@@ -360,7 +446,7 @@ def client_config(client: str, roots: Sequence[str]) -> str:
             "cursor": "~/.cursor/mcp.json (or .cursor/mcp.json in a project)",
             "windsurf": "~/.codeium/windsurf/mcp_config.json",
         }[client]
-    return f"// Add to {where}\n" + json.dumps(body, indent=2)
+    return f"Add to {where}", json.dumps(body, indent=2)
 
 
 def guidance(topic: str | None, fmt: Literal["markdown", "json"]) -> int:

@@ -46,6 +46,11 @@ logger = logging.getLogger(__name__)
 TOKEN_ENV = "MCP_BACKEND_TOKEN"  # noqa: S105 - the variable's name, not a secret
 TOKEN_FILE_ENV = "MCP_BACKEND_TOKEN_FILE"  # noqa: S105 - a name
 MIN_TOKEN_LENGTH = 16
+# The same words in `serve --help` and in the errors that ask for a token.
+TOKEN_SOURCES = (
+    f"--token-file FILE (or {TOKEN_FILE_ENV}=FILE), a file only you can read, or the token "
+    f"itself in {TOKEN_ENV}"
+)
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 MCP_PATH = "/mcp"
 # Idle buckets are dropped once this many clients are tracked, so a flood of addresses
@@ -127,8 +132,8 @@ def check_bind(host: str, token: str | None) -> None:
     if token is None and not is_loopback(host):
         raise HttpConfigError(
             f"refusing to listen on {host}: anyone who can reach it could read your code through "
-            f"this server. Set a bearer token ({TOKEN_ENV}, or {TOKEN_FILE_ENV} naming a file "
-            f"only you can read) or use --host 127.0.0.1 for local use; {TOKEN_HINT}"
+            f"this server. Set a bearer token: {TOKEN_SOURCES}; or use --host 127.0.0.1 for "
+            f"local use. {TOKEN_HINT}"
         )
 
 

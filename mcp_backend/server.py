@@ -24,7 +24,7 @@ import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from mcp_backend import __version__
 from mcp_backend.workspace import Workspace, WorkspaceError
@@ -65,6 +65,18 @@ Registration = Callable[[MCPServer, Workspace], None]
 def user_error(error: Exception) -> ToolError:
     """Errors the user can fix reach the model as a clear message, not a traceback."""
     return ToolError(str(error))
+
+
+def os_error(error: OSError) -> ToolError:
+    """A file-system error met inside a tool, as a message naming the path (the SDK would
+    only say "Error executing tool")."""
+    logger.info("tool stopped by an OS error", exc_info=error)
+    where = f" {error.filename}" if error.filename else ""
+    why = error.strerror or error.__class__.__name__
+    return ToolError(
+        f"cannot read{where}: {why}. Pass a path inside the project you mean (allowed roots: "
+        "see --root / MCP_BACKEND_ROOTS) that this server's user can read."
+    )
 
 
 async def workspace_for(ctx: Context | None, workspace: Workspace) -> Workspace:
@@ -110,8 +122,9 @@ def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
             Field(
                 description="A knowledge-base topic: a document id such as 'clarify', "
                 "'frameworks/framework-selection', 'checklist', 'checklist/sql-injection', "
-                "'anti-patterns', or just its last part ('jwt'). An empty topic gives "
-                "the overview; an unknown one returns the list of valid topics.",
+                "'anti-patterns', or just its last part ('jwt'); 'rules' or "
+                "'rules/<rule_id>' for the review rules findings link to. An empty topic "
+                "gives the overview; an unknown one returns the list of valid topics.",
                 json_schema_extra={"examples": examples},
                 max_length=200,
             ),
@@ -390,7 +403,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
 
         ws = await workspace_for(ctx, workspace)
         target = resolve_path(ws, path)
-        root = target if target.is_dir() else target.parent
+        # One file is reviewed as part of its project: paths stay relative to the root.
+        root = target if target.is_dir() else ws.root_of(target)
         request = ReviewRequest(
             root=root,
             paths=[] if target.is_dir() else [target],
@@ -406,6 +420,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
             )
         except ReviewError as error:
             raise user_error(error) from None
+        except OSError as error:
+            raise os_error(error) from None
         return tool_result(report, render_markdown(report))
 
 
@@ -528,7 +544,10 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
             from mcp_backend.quality.workers import WorkerPool
 
             pools.append(WorkerPool())
-        report = await run_loop(request, progress, workers=pools[0])
+        try:
+            report = await run_loop(request, progress, workers=pools[0])
+        except OSError as error:
+            raise os_error(error) from None
         return tool_result(report, render_markdown(report))
 
 
@@ -558,23 +577,11 @@ def confined_test_ids(workspace: Workspace, root: Path, entries: list[str]) -> l
 
 
 def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
-    from mcp_backend.review.docs import render_rule_markdown
+    from mcp_backend.review.docs import render_rule_index, render_rule_markdown
     from mcp_backend.review.rules import all_rules
 
     def rule_index() -> str:
-        lines = [
-            "# Review rules",
-            "",
-            "| Rule | Checklist item | Severity | CWE |",
-            "|---|---|---|---|",
-        ]
-        for meta in all_rules().values():
-            cwe = f"CWE-{meta.cwe}" if meta.cwe else ""
-            lines.append(
-                f"| [`{meta.id}`](backend://rules/{meta.id}) {meta.name} | {meta.checklist_item} "
-                f"| {meta.severity} | {cwe} |"
-            )
-        return "\n".join(lines) + "\n"
+        return render_rule_index(all_rules().values())
 
     def rule_doc(rule_id: str) -> str:
         meta = all_rules().get(rule_id.removesuffix(".json"))
@@ -606,7 +613,6 @@ def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
 def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
     from mcp.server.mcpserver.resolve import Elicit, Resolve
-    from pydantic import ValidationError
 
     from mcp_backend.recommend.models import Recommendation, Requirements
 
@@ -666,7 +672,9 @@ def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
             requirements = requirements_of(arguments)
             if isinstance(answers, AcceptedElicitation) and answers.data is not None:
                 requirements = apply_answers(requirements, answers.data)
-        except (ValidationError, ValueError) as error:
+        except ValidationError as error:
+            raise ToolError(validation_message(error, "recommend_stack")) from None
+        except ValueError as error:
             raise user_error(error) from None
         recommendation = recommend(requirements)
         return tool_result(recommendation, render_markdown(recommendation))
@@ -711,8 +719,57 @@ def knowledge_prompts() -> Any:
     return prompts
 
 
+# JSON Schema's own formats (2020-12); anything else (pydantic's "path") makes validating
+# clients warn ("unknown format \"path\" ignored in schema").
+JSON_SCHEMA_FORMATS = frozenset(
+    {
+        "date-time", "date", "time", "duration", "email", "idn-email", "hostname",
+        "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",
+        "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+    }
+)  # fmt: skip
+MAX_SHOWN_INPUT_CHARS = 60
+
+
+def standard_formats(schema: Any) -> Any:
+    """A copy of the schema without `format` values JSON Schema does not define."""
+    if isinstance(schema, dict):
+        return {
+            key: standard_formats(value)
+            for key, value in schema.items()
+            # A property may be named "format" too: only a string value is a format.
+            if not (key == "format" and isinstance(value, str) and value not in JSON_SCHEMA_FORMATS)
+        }
+    if isinstance(schema, list):
+        return [standard_formats(item) for item in schema]
+    return schema
+
+
+def _expected(message: str) -> str:
+    """pydantic's "Input should be …" as "expected …"."""
+    for prefix in ("Input should be ", "Value should be "):
+        if message.startswith(prefix):
+            return "expected " + message[len(prefix) :]
+    return message[:1].lower() + message[1:]
+
+
+def validation_message(error: ValidationError, tool: str) -> str:
+    """One line per parameter: its name, what was expected, what came."""
+    lines: list[str] = []
+    for problem in error.errors(include_url=False):
+        name = ".".join(str(part) for part in problem["loc"]) or "(arguments)"
+        came = repr(problem.get("input"))
+        if len(came) > MAX_SHOWN_INPUT_CHARS:
+            came = came[: MAX_SHOWN_INPUT_CHARS - 1] + "…"
+        got = "" if problem["type"] == "missing" else f", got {came}"
+        lines.append(f"- {name}: {_expected(problem['msg'])}{got}")
+    return f"invalid arguments for {tool}:\n" + "\n".join(dict.fromkeys(lines))
+
+
 class BackendServer(MCPServer):
-    """An MCPServer whose knowledge-base resources are registered on first use.
+    """An MCPServer whose knowledge-base resources are registered on first use, whose tools
+    refuse unknown arguments and explain invalid ones in one line per parameter, and whose
+    published schemas use only JSON Schema's formats.
 
     Loading and validating the knowledge base is the largest part of our start-up cost, and
     clients ask for tools first: resources wait until a client asks for resources.
@@ -728,6 +785,34 @@ class BackendServer(MCPServer):
     def _register_deferred(self) -> None:
         while self._deferred:  # single event loop thread: no lock needed
             self._deferred.pop(0)()
+
+    async def list_tools(self) -> Any:
+        return [
+            tool.model_copy(
+                update={
+                    "input_schema": standard_formats(tool.input_schema),
+                    "output_schema": standard_formats(tool.output_schema),
+                }
+            )
+            for tool in await super().list_tools()
+        ]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        tool = next((t for t in await super().list_tools() if t.name == name), None)
+        if tool is not None:
+            valid = list((tool.input_schema or {}).get("properties", {}))
+            unknown = [key for key in arguments if key not in valid]
+            if unknown:
+                raise ToolError(
+                    f"{name} does not take {', '.join(repr(key) for key in unknown)}: "
+                    f"its arguments are {', '.join(valid) or '(none)'}."
+                )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error.__cause__, ValidationError):  # the arguments, not the body
+                raise ToolError(validation_message(error.__cause__, name)) from None
+            raise
 
     async def list_resources(self) -> Any:
         self._register_deferred()

@@ -2,11 +2,14 @@
 
 Every path is resolved (symlinks followed, `..` collapsed) and must then lie inside one of the
 allowed roots. Roots come from `--root` (repeatable), `MCP_BACKEND_ROOTS` (os.pathsep-separated),
-the client's roots when it offers them, else the current directory.
+the client's roots when it offers them, else the current directory -- unless that is the
+filesystem root or the home directory (desktop clients launch servers from `/`): those are never
+an implicit root, and tools then refuse with how to configure one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +21,23 @@ ROOTS_ENV = "MCP_BACKEND_ROOTS"
 
 class WorkspaceError(ValueError):
     """A path the client named is not acceptable; the message says why and what to do."""
+
+
+def too_broad_for_implicit_root(directory: Path, home: Path | None = None) -> bool:
+    """The filesystem root and the home directory are never taken as a root by default."""
+    home = Path.home() if home is None else home
+    with contextlib.suppress(OSError):
+        home = home.resolve()
+    return directory == Path(directory.anchor) or _canonical(directory) == _canonical(home)
+
+
+def no_root_message(start_dir: Path) -> str:
+    return (
+        f"no project root is configured, and the server's working directory ({start_dir}) is "
+        "too broad to be one. Start the server with --root /path/to/project (repeatable), or "
+        f"set {ROOTS_ENV}=/path/to/project (several separated by '{os.pathsep}'); "
+        "`mcp-backend config CLIENT --root DIR` prints a client configuration that does so."
+    )
 
 
 def _canonical(path: Path) -> str:
@@ -76,6 +96,8 @@ class Workspace:
     explicit: bool = False
     # The client is asked for its roots at most once per server.
     client_roots_asked: bool = False
+    # Where the server started when that was refused as an implicit root (/ or home).
+    refused_start_dir: Path | None = None
 
     @classmethod
     def configure(
@@ -85,7 +107,10 @@ class Workspace:
         roots += roots_from_environment(environ)
         if roots:
             return cls(roots=_dedupe(roots), explicit=True)
-        return cls(roots=[Path.cwd().resolve()], explicit=False)
+        start_dir = Path.cwd().resolve()
+        if too_broad_for_implicit_root(start_dir):
+            return cls(roots=[], explicit=False, refused_start_dir=start_dir)
+        return cls(roots=[start_dir], explicit=False)
 
     def adopt_client_roots(self, uris: Iterable[str]) -> None:
         """Use the client's roots, unless the user configured roots explicitly."""
@@ -96,7 +121,12 @@ class Workspace:
             self.roots = _dedupe(client_roots)
 
     def describe(self) -> str:
-        return ", ".join(str(root) for root in self.roots)
+        return ", ".join(str(root) for root in self.roots) or "(no root configured)"
+
+    def require_roots(self) -> None:
+        """Raise WorkspaceError saying how to configure a root when there is none."""
+        if not self.roots:
+            raise WorkspaceError(no_root_message(self.refused_start_dir or Path.cwd()))
 
     def resolve(self, raw: str, *, must_exist: bool = True, want_dir: bool | None = None) -> Path:
         """Turn a client path into a real path inside an allowed root, or raise WorkspaceError.
@@ -104,6 +134,7 @@ class Workspace:
         Relative paths are taken relative to the first root. Symlinks are followed before the
         containment check, so a link pointing outside is refused like `..` or an absolute path.
         """
+        self.require_roots()
         if not isinstance(raw, str) or not raw.strip():
             raise WorkspaceError(
                 "path is empty: give a directory or file inside " + self.describe()
@@ -133,6 +164,13 @@ class Workspace:
         if want_dir is False and must_exist and not resolved.is_file():
             raise WorkspaceError(f"{raw!r} is not a file")
         return resolved
+
+    def root_of(self, path: Path) -> Path:
+        """The allowed root that holds `path` (already resolved through `resolve`)."""
+        for root in self.roots:
+            if _is_within(path, root):
+                return root
+        raise WorkspaceError(f"{path} is outside the allowed roots ({self.describe()})")
 
     def relative(self, path: Path) -> str:
         """A path for display: relative to its root when possible."""

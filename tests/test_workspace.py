@@ -139,3 +139,22 @@ def test_client_roots_replace_default_but_not_explicit(tree: Path, tmp_path: Pat
     explicit = Workspace.configure([str(tree)])
     explicit.adopt_client_roots([other.resolve().as_uri()])
     assert explicit.roots == [tree.resolve()]
+
+
+def test_filesystem_root_and_home_are_never_implicit_roots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ROOTS_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for start in (Path("/"), tmp_path):
+        monkeypatch.chdir(start)
+        workspace = Workspace.configure()
+        assert workspace.roots == []
+        with pytest.raises(WorkspaceError, match="--root") as error:
+            workspace.resolve(".")
+        assert ROOTS_ENV in str(error.value) and str(start) in str(error.value)
+    # A project folder under home is still the default root; an explicit `/` is allowed.
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    assert Workspace.configure().roots == [(tmp_path / "project").resolve()]
+    assert Workspace.configure(["/"]).roots == [Path("/")]

@@ -17,10 +17,15 @@ import tomllib
 from collections.abc import Mapping
 from configparser import ConfigParser
 from configparser import Error as ConfigParserError
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mcp_backend.quality.models import NodeProject, PackageManager, Project, PythonProject
+
+# The review's own rules for what is not the project's code (environments, dependencies, build
+# output, vendored code, VCS metadata): the tools skip the same folders the review skips.
+from mcp_backend.review.discover import _skip_dir_reason as skip_dir_reason
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +38,12 @@ SKIP_DIRS = frozenset(
 )
 MONOREPO_DIRS = ("packages", "apps", "services", "libs")
 MAX_PACKAGES = 20
+MAX_TSCONFIG_PROJECTS = 50
+MAX_TSCONFIG_DEPTH = 5
+# How far detection walks a package for folders the tools must skip (a nested .venv,
+# packages/x/build) and for Python source.
+WALK_DEPTH = 8
+MAX_ENTRIES_VISITED = 20_000
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _VERSION_IN_DIST_INFO = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)\.dist-info$")
 
@@ -170,6 +181,7 @@ def _detect_python(
         mypy_files = mypy_files or parsed.has_option("mypy", "files")
     mypy_files = mypy_files or setup_cfg.has_option("mypy", "files")
 
+    tree = walk_package(directory)
     project = PythonProject(
         root=directory,
         env_kind="interpreter",
@@ -178,6 +190,8 @@ def _detect_python(
         mypy_files_configured=mypy_files,
         has_src_dir=(directory / "src").is_dir(),
         has_tests=_has_python_tests(directory) or "pytest" in configured,
+        excluded_dirs=tree.excluded_dirs,
+        has_python_files=tree.has_python_files,
         # A read-only mount: ruff, mypy and pytest would fail writing their caches there.
         read_only=not os.access(directory, os.W_OK),
     )
@@ -293,6 +307,47 @@ def _declared_tools(directory: Path, pyproject: dict[str, Any]) -> set[str]:
     return declared
 
 
+@dataclass
+class PackageTree:
+    """What a bounded walk of a package saw: the folders the tools must skip, and whether
+    any Python source lies outside them."""
+
+    excluded_dirs: list[str] = field(default_factory=list)
+    has_python_files: bool = False
+
+
+def walk_package(directory: Path) -> PackageTree:
+    """Folders under `directory` that hold no project code by the review's rules (a
+    virtualenv is recognised by its content whatever its name), and whether Python source
+    exists elsewhere. Bounded: past the limits, Python files are assumed present."""
+    found: set[str] = set()
+    has_python = False
+    level = [directory]
+    visited = 0
+    for depth in range(WALK_DEPTH):
+        deeper: list[Path] = []
+        for folder in level:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                visited += 1
+                if visited > MAX_ENTRIES_VISITED:
+                    return PackageTree(sorted(found), True)
+                if not entry.is_dir(follow_symlinks=False):
+                    has_python = has_python or entry.name.endswith((".py", ".pyi"))
+                    continue
+                if skip_dir_reason(entry.name, Path(entry.path)) is not None:
+                    found.add(entry.name)
+                elif depth + 1 < WALK_DEPTH:
+                    deeper.append(Path(entry.path))
+                else:
+                    has_python = True  # deeper than we look: assume there is code
+        level = deeper
+    return PackageTree(sorted(found), has_python)
+
+
 def _has_python_tests(directory: Path) -> bool:
     if (directory / "tests").is_dir() or (directory / "test").is_dir():
         return True
@@ -342,8 +397,12 @@ def _detect_node(directory: Path, root: Path) -> NodeProject | None:
         found = _find_bin(directory, root, bin_name)
         if found is not None:
             bins[tool] = str(found)
+    layout = _tsconfig_layout(directory) if "tsc" in tools else TsconfigLayout()
     return NodeProject(
         root=directory,
+        tsconfig_projects=layout.projects,
+        tsconfig_composite=layout.composite,
+        tsconfig_selects_nothing=layout.selects_nothing,
         package_manager=manager,
         package_manager_source=source,
         scripts=scripts,
@@ -352,7 +411,89 @@ def _detect_node(directory: Path, root: Path) -> NodeProject | None:
         has_node_modules=node_modules is not None,
         typescript=typescript,
         has_tests=_has_node_tests(directory),
+        # node_modules and .git: every JavaScript tool skips them already.
+        excluded_dirs=[
+            name
+            for name in walk_package(directory).excluded_dirs
+            if name not in ("node_modules", ".git")
+        ],
     )
+
+
+@dataclass
+class TsconfigLayout:
+    projects: list[str] = field(default_factory=list)
+    composite: bool = False
+    selects_nothing: bool = False
+
+
+def _tsconfig_layout(directory: Path) -> TsconfigLayout:
+    """Whether tsconfig.json is a solution file (Nx, Vite and `tsc --init --solution` write
+    them): `tsc --noEmit` on it checks no file, the references hold the code."""
+    layout = TsconfigLayout()
+    config = _read_jsonc(directory / "tsconfig.json")
+    if config is None or not _is_solution(config):
+        return layout
+    leaves: list[Path] = []
+    _referenced_leaves(directory / "tsconfig.json", config, leaves, set(), depth=0)
+    if not leaves:
+        layout.selects_nothing = True
+        return layout
+    for leaf in leaves:
+        try:
+            layout.projects.append(leaf.relative_to(directory).as_posix())
+        except ValueError:
+            layout.projects.append(str(leaf))
+        layout.composite = layout.composite or _compiler_option(leaf, "composite") is True
+    return layout
+
+
+def _is_solution(config: dict[str, Any]) -> bool:
+    # With `files` given, `include` defaults to nothing: `files: []` alone selects no file.
+    return config.get("files") == [] and not config.get("include")
+
+
+def _referenced_leaves(
+    config_path: Path, config: dict[str, Any], leaves: list[Path], seen: set[Path], depth: int
+) -> None:
+    """The configs the references lead to, through nested solution files (bounded)."""
+    references = config.get("references")
+    if not isinstance(references, list) or depth > MAX_TSCONFIG_DEPTH:
+        return
+    for reference in references:
+        raw = reference.get("path") if isinstance(reference, dict) else None
+        if not isinstance(raw, str) or len(leaves) >= MAX_TSCONFIG_PROJECTS:
+            continue
+        target = (config_path.parent / raw).resolve()
+        if target.is_dir():
+            target = target / "tsconfig.json"
+        if target in seen or not target.is_file():
+            continue
+        seen.add(target)
+        referenced = _read_jsonc(target)
+        if referenced is None:
+            continue
+        if _is_solution(referenced):
+            _referenced_leaves(target, referenced, leaves, seen, depth + 1)
+        else:
+            leaves.append(target)
+
+
+def _compiler_option(config_path: Path, name: str, depth: int = 0) -> Any:
+    """A compiler option, following relative `extends` (a few levels)."""
+    config = _read_jsonc(config_path)
+    if config is None:
+        return None
+    options = config.get("compilerOptions")
+    if isinstance(options, dict) and name in options:
+        return options[name]
+    parent = config.get("extends")
+    if isinstance(parent, str) and parent.startswith(".") and depth < MAX_TSCONFIG_DEPTH:
+        base = config_path.parent / parent
+        if not base.name.endswith(".json"):
+            base = base.with_name(base.name + ".json")
+        return _compiler_option(base, name, depth + 1)
+    return None
 
 
 def _package_manager(
@@ -443,6 +584,24 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        logger.warning("cannot parse %s: %s", path, exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# tsconfig files are JSON with comments and trailing commas.
+_JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+
+
+def _read_jsonc(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    text = _JSONC_TOKEN.sub(
+        lambda match: match.group(0) if match.group(0).startswith('"') else "", _read_text(path)
+    )
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         logger.warning("cannot parse %s: %s", path, exc)
         return None

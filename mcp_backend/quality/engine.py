@@ -37,6 +37,7 @@ from mcp_backend.quality.models import (
     StageResult,
 )
 from mcp_backend.quality.plan import plan
+from mcp_backend.quality.render import counts_phrase
 from mcp_backend.quality.run import base_result, child_environment, run_process, run_stage
 from mcp_backend.quality.workers import WorkerPool, run_stage_warm
 
@@ -134,6 +135,7 @@ async def _execute(
     total = len(stages)
 
     progress_broken: list[bool] = []
+    causes: dict[str, str] = {}  # reason → the first stage reported with it
 
     async def report_progress(message: str) -> None:
         if on_progress is None or progress_broken:
@@ -174,7 +176,7 @@ async def _execute(
                 for other, scope in running.items():
                     if other != stage.id:
                         scope.cancel()
-            await report_progress(_progress_line(result))
+            await report_progress(_progress_line(result, causes))
         finally:
             finished[stage.id].set()
 
@@ -225,10 +227,16 @@ async def _run_cancellable(
     return result
 
 
-def _progress_line(result: StageResult) -> str:
+def _progress_line(result: StageResult, causes: dict[str, str]) -> str:
+    """`id: status in 1.2s (detail)`; a reason already given for another stage is not
+    repeated (`causes` remembers which stage gave it first)."""
     detail = result.reason or ""
+    if detail and result.status in ("error", "timed_out"):
+        first = causes.setdefault(detail, result.id)
+        if first != result.id:
+            detail = f"same cause as {first}"
     if result.status in ("passed", "failed"):
-        detail = _counts_phrase(result.counts, result.name) or detail
+        detail = counts_phrase(result.counts, result.name) or detail
     return f"{result.id}: {result.status} in {result.duration_s:.1f}s" + (
         f" ({detail})" if detail else ""
     )
@@ -355,29 +363,13 @@ def apply_review(result: StageResult, report: Any) -> None:
 # ---------------------------------------------------------------- report
 
 
-def _counts_phrase(counts: StageCounts, stage_name: str) -> str:
-    if counts.tests_total is not None:
-        failed = (counts.tests_failed or 0) + (counts.tests_errors or 0)
-        return f"{failed} failed of {counts.tests_total} tests" + (
-            f", {counts.tests_skipped} skipped" if counts.tests_skipped else ""
-        )
-    parts: list[str] = []
-    if stage_name == "format" and counts.files:
-        parts.append(f"{counts.files} file{'s' if counts.files != 1 else ''} to reformat")
-    elif counts.errors:
-        parts.append(f"{counts.errors} error{'s' if counts.errors != 1 else ''}")
-    if counts.warnings:
-        parts.append(f"{counts.warnings} warning{'s' if counts.warnings != 1 else ''}")
-    if counts.fixable and stage_name != "format":
-        parts.append(f"{counts.fixable} auto-fixable")
-    return ", ".join(parts)
-
-
 def _overall(results: list[StageResult]) -> LoopStatus:
     if any(r.status in ("failed", "timed_out") for r in results):
         return "failed"
     if any(r.status == "error" for r in results):
         return "error"
+    if all(r.status == "skipped" for r in results):
+        return "error"  # nothing was checked: that is not a pass
     return "passed"
 
 
@@ -386,9 +378,13 @@ def _headline(status: LoopStatus, results: list[StageResult], duration_s: float)
     for result in results:
         if result.status in ("passed", "skipped"):
             continue
-        phrase = _counts_phrase(result.counts, result.name) if result.status == "failed" else ""
+        phrase = counts_phrase(result.counts, result.name) if result.status == "failed" else ""
         problems.append(f"{result.id} {result.status}" + (f" ({phrase})" if phrase else ""))
     ran = sum(r.status != "skipped" for r in results)
+    if ran == 0:
+        reasons = "; ".join(dict.fromkeys(f"{r.id}: {r.reason}" for r in results))
+        reasons = reasons or "no stage applies to this folder"
+        return f"error: nothing was checked, every stage was skipped ({reasons})"
     if status == "passed":
         return f"passed: {ran} stage{'s' if ran != 1 else ''} clean in {duration_s:.1f}s"
     return f"{status}: " + "; ".join(problems) + f" — {duration_s:.1f}s"
@@ -415,9 +411,13 @@ def fix_first(results: list[StageResult]) -> list[str]:
     """The few things to do first, most blocking first: broken tools, syntax, security, types,
     failing tests, then lint and formatting (with the automatic fix when there is one)."""
     items: list[str] = []
+    # One item per cause: stages that fail for the same reason (a missing poetry, say) share it.
+    stages_by_cause: dict[str, list[str]] = {}
     for result in results:
         if result.status in ("error", "timed_out"):
-            items.append(f"{result.id}: {result.reason or result.status}")
+            stages_by_cause.setdefault(result.reason or result.status, []).append(result.id)
+    for cause, ids in stages_by_cause.items():
+        items.append(f"{', '.join(ids)}: {cause}")
     syntax = [
         (r, d)
         for r in results
@@ -431,7 +431,7 @@ def fix_first(results: list[StageResult]) -> list[str]:
             if result.name != name or result.status != "failed":
                 continue
             first = _first_error(result, skip_fixable=name == "lint")
-            phrase = _counts_phrase(result.counts, name)
+            phrase = counts_phrase(result.counts, name)
             if first is None:
                 items.append(f"{result.id}: {phrase or 'failed'} (see output_tail)")
                 continue

@@ -73,6 +73,14 @@ class PythonProject(_Model):
     )
     has_src_dir: bool = False
     has_tests: bool = False
+    excluded_dirs: list[str] = Field(
+        default_factory=list,
+        description="Names of the environment, dependency, build, vendored and VCS folders found "
+        "in the package (the review's discovery rules): every tool is pointed away from them.",
+    )
+    has_python_files: bool = Field(
+        default=True, description="Python source outside the excluded folders."
+    )
     read_only: bool = Field(
         default=False, description="The package's directory cannot be written: tools run cacheless."
     )
@@ -92,6 +100,22 @@ class NodeProject(_Model):
     has_node_modules: bool = False
     typescript: bool = False
     has_tests: bool = False
+    excluded_dirs: list[str] = Field(
+        default_factory=list,
+        description="Environment, dependency, build, vendored and VCS folders found in the "
+        "package (the review's discovery rules), beyond node_modules and .git.",
+    )
+    tsconfig_projects: list[str] = Field(
+        default_factory=list,
+        description="When tsconfig.json is a solution file (`files: []`, no include, only "
+        "references): the configs its references lead to, which hold the code to check.",
+    )
+    tsconfig_composite: bool = Field(
+        default=False, description="A referenced project is composite: `tsc -b` checks them."
+    )
+    tsconfig_selects_nothing: bool = Field(
+        default=False, description="tsconfig.json has `files: []`, no include and no references."
+    )
 
 
 class Project(_Model):
@@ -119,6 +143,9 @@ class WorkerSpec(_Model):
     )
     patterns: list[str] = Field(default_factory=list, description="eslint: what to lint.")
     cache_location: str | None = Field(default=None, description="eslint: --cache-location.")
+    ignore_patterns: list[str] = Field(
+        default_factory=list, description="eslint: each --ignore-pattern."
+    )
     fix: bool = Field(default=False, description="eslint: --fix.")
 
 
@@ -128,6 +155,9 @@ class Stage(_Model):
     id: str = Field(description="Unique in the plan: '<stage>' or '<stage>:<package>'.")
     name: StageName
     package: str = Field(default=".", description="Package directory relative to the root.")
+    target: str | None = Field(
+        default=None, description="What the stage checks when a package has several (a tsconfig)."
+    )
     language: Literal["python", "node", "any"]
     tool: str
     argv: list[str] = Field(default_factory=list)
@@ -195,6 +225,11 @@ class ParsedOutput(_Model):
     counts: StageCounts = Field(default_factory=StageCounts)
     parsed: bool = Field(default=True, description="False when the output was not understood.")
     problem: str | None = Field(default=None, description="Why the output was not understood.")
+    nothing_examined: str | None = Field(
+        default=None,
+        description="Set when the tool checked no file or ran no test (why): such a stage "
+        "never passes.",
+    )
 
 
 class StageResult(_Model):

@@ -7,6 +7,7 @@ tool or ours, which output format, which cache) is unit-tested from a `Project` 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path, PurePosixPath
 
@@ -27,8 +28,9 @@ NODE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", "
 # mypy's `-O json` appeared in 1.11; older versions get their text output parsed.
 MYPY_JSON_SINCE = (1, 11)
 RUFF_FORMAT_JSON_SINCE = (0, 16)  # `ruff format --output-format` left preview in 0.16
-# Skipped when mypy is pointed at a directory instead of a configured file list.
-MYPY_EXCLUDE = r"(^|/)(\.?venv|node_modules|build|dist|\.tox|\.nox)/"
+# Skipped when mypy is pointed at a directory instead of a configured file list, with whatever
+# else detection found (PythonProject.excluded_dirs).
+MYPY_EXCLUDED_DIRS = (".venv", "venv", "node_modules", "build", "dist", ".tox", ".nox")
 NODE_CACHE_DIR = "node_modules/.cache/mcp-backend"
 NPM_DEFAULT_TEST = 'echo "Error: no test specified" && exit 1'
 TYPECHECK_SCRIPTS = ("typecheck", "type-check", "check-types", "types", "tsc")
@@ -47,7 +49,7 @@ def plan(project: Project, options: PlanOptions) -> list[Stage]:
         for python in project.python:
             stages.append(_python_stage(name, python, project.root, options))
         for node in project.node:
-            stages.append(_node_stage(name, node, project.root, options))
+            stages.extend(_node_stages(name, node, project.root, options))
     _assign_ids(stages, project)
     _order(stages, options)
     return stages
@@ -59,9 +61,16 @@ def plan(project: Project, options: PlanOptions) -> list[Stage]:
 def _assign_ids(stages: list[Stage], project: Project) -> None:
     both_languages = {p.root for p in project.python} & {n.root for n in project.node}
     names = [s.name for s in stages]
+    packages = [(s.name, s.package) for s in stages]
     for stage in stages:
         if names.count(stage.name) == 1:
             stage.id = stage.name
+        elif stage.target is not None:
+            # One of several tsconfig projects: named by its config, with its package when
+            # more than one package has this stage.
+            several_packages = len({p for n, p in packages if n == stage.name}) > 1
+            where = f"{stage.package}, " if several_packages else ""
+            stage.id = f"{stage.name} ({where}{stage.target})"
         elif stage.cwd in both_languages:
             stage.id = f"{stage.name} ({stage.package}, {stage.language})"
         else:
@@ -148,6 +157,17 @@ def _version_at_least(version: str | None, minimum: tuple[int, int]) -> bool:
     return tuple(parts) >= minimum
 
 
+def mypy_exclude(excluded_dirs: list[str]) -> str:
+    """mypy's --exclude regex for these folder names, at any depth."""
+    names = sorted({*MYPY_EXCLUDED_DIRS, *excluded_dirs})
+    return r"(^|/)(" + "|".join(re.escape(name) for name in names) + ")/"
+
+
+def _exclude_args(option: str, excluded_dirs: list[str]) -> list[str]:
+    """`--extend-exclude a,b` (flake8, ruff): added to the project's own excludes."""
+    return [option, ",".join(excluded_dirs)] if excluded_dirs else []
+
+
 def _skip(name: StageName, package: str, language: str, cwd: Path, reason: str) -> Stage:
     return Stage(
         id=name,
@@ -225,6 +245,10 @@ def _python_stage(
     targets = _changed_targets(package, options.changed_files, PYTHON_SUFFIXES)
     if name in ("lint", "format") and targets == []:
         return _skip(name, package, "python", python.root, "changed_only: no changed Python file")
+    if name in ("lint", "format", "typecheck") and not python.has_python_files:
+        # A check of no file would "pass" and prove nothing.
+        reason = "no Python file in this package (outside environments and build output)"
+        return _skip(name, package, "python", python.root, reason)
     paths = targets if targets else ["."]
     tool: str
     args: list[str]
@@ -236,12 +260,17 @@ def _python_stage(
 
     if name == "lint":
         if "flake8" in configured and "ruff" not in configured:
-            tool, args, parser = "flake8", paths, "flake8"
+            # flake8's own defaults skip no environment (.venv, venv, node_modules); --benchmark
+            # prints how many files it read, so a run that checked nothing is seen as such.
+            exclude = _exclude_args("--extend-exclude", python.excluded_dirs)
+            tool, args, parser = "flake8", ["--benchmark", *exclude, *paths], "flake8"
         else:
             tool, module_fallback = "ruff", True
             # --no-fix: a project's `fix = true` must not rewrite files unless asked.
             fix_flag = ["--fix"] if options.fix else ["--no-fix"]
-            args = ["check", *fix_flag, "--output-format", "json", "--force-exclude", *paths]
+            exclude = _exclude_args("--extend-exclude", python.excluded_dirs)
+            args = ["check", *fix_flag, "--output-format", "json", "--force-exclude", *exclude]
+            args += paths
             parser, modifies = "ruff_check", options.fix
             if python.read_only:
                 args = ["check", "--no-cache", *args[1:]]
@@ -254,15 +283,18 @@ def _python_stage(
             python.env_kind != "interpreter" and "ruff" in python.installed
         ):
             tool, module_fallback = "ruff", True
+            exclude = _exclude_args("--extend-exclude", python.excluded_dirs)
             if options.fix:
-                args, parser, modifies = ["format", "--force-exclude", *paths], "text", True
+                args = ["format", "--force-exclude", *exclude, *paths]
+                parser, modifies = "text", True
             else:
                 version = python.tool_versions.get("ruff") if "ruff" in python.installed else None
                 if _version_at_least(version, RUFF_FORMAT_JSON_SINCE):
                     args = ["format", "--check", "--output-format", "json", "--force-exclude"]
-                    args, parser = [*args, *paths], "ruff_format"
+                    args, parser = [*args, *exclude, *paths], "ruff_format"
                 else:  # older ruff: JSON output of the formatter needed --preview
-                    args, parser = ["format", "--check", "--force-exclude", *paths], "text"
+                    args = ["format", "--check", "--force-exclude", *exclude, *paths]
+                    parser = "text"
                 if python.read_only:
                     args = ["format", "--no-cache", *args[1:]]
         else:
@@ -276,7 +308,11 @@ def _python_stage(
             tool, module_fallback = "mypy", True
             targets_args: list[str] = []
             if not python.mypy_files_configured:
-                targets_args = ["src" if python.has_src_dir else ".", "--exclude", MYPY_EXCLUDE]
+                targets_args = [
+                    "src" if python.has_src_dir else ".",
+                    "--exclude",
+                    mypy_exclude(python.excluded_dirs),
+                ]
             version = python.tool_versions.get("mypy") if "mypy" in python.installed else None
             if _version_at_least(version, MYPY_JSON_SINCE):
                 args, parser = ["-O", "json", *targets_args], "mypy_json"
@@ -380,6 +416,33 @@ def _missing_node_modules(node: NodeProject, tool: str) -> str:
     )
 
 
+def _node_stages(
+    name: StageName, node: NodeProject, root: Path, options: PlanOptions
+) -> list[Stage]:
+    """Usually one stage; the type check of a solution tsconfig (references to non-composite
+    projects) is one stage per referenced project, each `tsc --noEmit -p <its config>`."""
+    stage = _node_stage(name, node, root, options)
+    if (
+        name != "typecheck"
+        or stage.tool != "tsc"
+        or not node.tsconfig_projects
+        or "-p" not in stage.argv
+        or stage.argv[stage.argv.index("-p") + 1] != "tsconfig.json"
+    ):
+        return [stage]
+    stages: list[Stage] = []
+    for config in node.tsconfig_projects:
+        copy = stage.model_copy(deep=True)
+        copy.target = config
+        index = copy.argv.index("-p")
+        copy.argv[index + 1] = config
+        build_info = f"{node.root / NODE_CACHE_DIR}/{_slug(config)}.tsbuildinfo"
+        copy.argv[copy.argv.index("--tsBuildInfoFile") + 1] = build_info
+        copy.notes = [f"tsconfig.json only references other projects: this checks {config}"]
+        stages.append(copy)
+    return stages
+
+
 def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOptions) -> Stage:
     package = _package(node.root, root)
     stage = Stage(id=name, name=name, package=package, language="node", tool="-", cwd=node.root)
@@ -411,7 +474,11 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
     if name == "lint":
         if "eslint" in node.tools:
             cache_file = f"{cache}/eslintcache"
-            args = ["-f", "json", "--cache", "--cache-location", cache_file]
+            # eslint's own defaults skip only node_modules and .git: build output, vendored
+            # code and environments found in the package are ignored too.
+            ignore_patterns = [f"**/{name}/" for name in node.excluded_dirs]
+            ignore_args = [arg for p in ignore_patterns for arg in ("--ignore-pattern", p)]
+            args = ["-f", "json", "--cache", "--cache-location", cache_file, *ignore_args]
             stage.modifies_files = options.fix
             stage.notes.append("eslint --cache: unchanged files are not re-linted")
             use_bin("eslint", [*args, *(["--fix"] if options.fix else []), *paths], "eslint")
@@ -421,6 +488,7 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
                     bin=stage.argv[0],
                     patterns=paths,
                     cache_location=cache_file,
+                    ignore_patterns=ignore_patterns,
                     fix=options.fix,
                 )
             return stage
@@ -457,6 +525,28 @@ def _node_stage(name: StageName, node: NodeProject, root: Path, options: PlanOpt
             if script and (words is None or words[0] != "tsc" or {"-b", "--build"} & set(words)):
                 return use_script(script, "tsc")  # tsc's text output parses either way
             extra = [w for w in (words or [])[1:] if w not in ("--noEmit", "--pretty")]
+            custom_project = {"-p", "--project"} & set(extra)
+            if not custom_project and node.tsconfig_selects_nothing:
+                stage.tool = "tsc"
+                stage.argv = ["tsc", "--noEmit"]
+                stage.error = (
+                    "tsconfig.json selects no file (`files: []`, no include, no references): "
+                    "`tsc --noEmit` would check nothing. Add an include or references to the "
+                    "projects that hold the code."
+                )
+                return stage
+            if not custom_project and node.tsconfig_projects and node.tsconfig_composite:
+                # Composite projects are checked together, in dependency order, by build mode;
+                # one needs the declarations of those it references, so they are built (their
+                # outDir), and --noEmit is refused there (TS6310).
+                stage.notes.append(
+                    "tsconfig.json references composite projects: `tsc -b` checks "
+                    f"{', '.join(node.tsconfig_projects)} and writes their build output"
+                )
+                return use_bin("tsc", ["-b", "--pretty", "false"], "tsc")
+            if not custom_project and node.tsconfig_projects:
+                # Split into one stage per referenced config by _node_stages.
+                extra = ["-p", "tsconfig.json", *extra]
             stage.notes.append(f"tsc --incremental: build info kept in {cache}")
             use_bin(
                 "tsc",

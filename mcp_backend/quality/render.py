@@ -16,29 +16,39 @@ STATUS_MARK = {
 MAX_RENDERED_DIAGNOSTICS = 10
 
 
-def counts_summary(result: StageResult) -> str:
-    counts: StageCounts = result.counts
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def counts_phrase(counts: StageCounts, stage_name: str) -> str:
+    """The one wording of a stage's counts: the stage line, the headline, progress and the
+    fix-first list all use it, so they never disagree."""
     if counts.tests_total is not None:
-        parts = [f"{counts.tests_passed or 0} passed"]
+        parts: list[str] = []
         if counts.tests_failed:
             parts.append(f"{counts.tests_failed} failed")
         if counts.tests_errors:
-            parts.append(f"{counts.tests_errors} errors")
+            parts.append(_plural(counts.tests_errors, "error"))
+        parts.append(f"{counts.tests_passed or 0} passed")
         if counts.tests_skipped:
             parts.append(f"{counts.tests_skipped} skipped")
-        return ", ".join(parts)
-    if result.status not in ("passed", "failed"):
-        return ""
-    if result.name == "format" and counts.files:
-        return f"{counts.files} file{'s' if counts.files != 1 else ''} to reformat"
+        return ", ".join(parts) + f" of {_plural(counts.tests_total, 'test')}"
     parts = []
-    if counts.errors:
-        parts.append(f"{counts.errors} error{'s' if counts.errors != 1 else ''}")
+    if stage_name == "format" and counts.files:
+        parts.append(f"{_plural(counts.files, 'file')} to reformat")
+    elif counts.errors:
+        parts.append(_plural(counts.errors, "error"))
     if counts.warnings:
-        parts.append(f"{counts.warnings} warning{'s' if counts.warnings != 1 else ''}")
-    if counts.fixable:
-        parts.append(f"{counts.fixable} fixable")
+        parts.append(_plural(counts.warnings, "warning"))
+    if counts.fixable and stage_name != "format":
+        parts.append(f"{counts.fixable} auto-fixable")
     return ", ".join(parts)
+
+
+def counts_summary(result: StageResult) -> str:
+    if result.counts.tests_total is None and result.status not in ("passed", "failed"):
+        return ""
+    return counts_phrase(result.counts, result.name)
 
 
 def _where(diagnostic: Diagnostic) -> str:
@@ -61,16 +71,34 @@ def ran_in_worker(result: StageResult) -> bool:
     return any(note.startswith("warm worker: ran") for note in result.notes)
 
 
+def _cause_pointers(report: LoopReport) -> dict[str, str]:
+    """Stage id → "see fix first N" for the stages whose reason a fix-first item states: the
+    hint is printed once, there, not once per stage."""
+    pointers: dict[str, str] = {}
+    for result in report.stages:
+        if result.status not in ("error", "timed_out") or not result.reason:
+            continue
+        for index, item in enumerate(report.fix_first, 1):
+            if result.reason[:120] in item:
+                pointers[result.id] = f"see fix first {index}"
+                break
+    return pointers
+
+
+def _detail(result: StageResult, pointers: dict[str, str]) -> str:
+    return counts_summary(result) or pointers.get(result.id) or (result.reason or "")
+
+
 def render_markdown(report: LoopReport) -> str:
     lines = [f"## Quality loop: {report.status}", "", report.headline, ""]
     if report.fix_first:
         lines += ["### Fix first", ""]
         lines += [f"{index}. {item}" for index, item in enumerate(report.fix_first, 1)]
         lines.append("")
+    pointers = _cause_pointers(report)
     lines += ["| stage | tool | status | result | time |", "|---|---|---|---|---|"]
     for result in report.stages:
-        detail = counts_summary(result) or (result.reason or "")
-        detail = detail.replace("|", "\\|")
+        detail = _detail(result, pointers).replace("|", "\\|")
         lines.append(
             f"| {result.id} | {result.tool} | {STATUS_MARK[result.status]} {result.status} "
             f"| {detail} | {result.duration_s:.1f}s |"
@@ -82,7 +110,7 @@ def render_markdown(report: LoopReport) -> str:
         worker = " — ran in a warm worker, same result" if ran_in_worker(result) else ""
         lines.append(f"`{shlex.join(result.command)}` (in `{result.cwd}`){worker}")
         if result.reason:
-            lines += ["", result.reason]
+            lines += ["", pointers.get(result.id, result.reason)]
         shown = result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]
         if shown:
             lines.append("")
@@ -102,9 +130,10 @@ def render_markdown(report: LoopReport) -> str:
 def render_text(report: LoopReport, verbose: bool = False) -> str:
     """Terminal output: one line a stage, then the problems, then what to fix first."""
     lines: list[str] = []
+    pointers = _cause_pointers(report)
     width = max((len(r.id) for r in report.stages), default=5)
     for result in report.stages:
-        detail = counts_summary(result) or (result.reason or "")
+        detail = _detail(result, pointers)
         lines.append(
             f"{STATUS_MARK[result.status]} {result.id:<{width}}  {result.status:<9} "
             f"{result.duration_s:5.1f}s  {result.tool}  {detail}".rstrip()
@@ -116,7 +145,7 @@ def render_text(report: LoopReport, verbose: bool = False) -> str:
             continue
         worker = " (ran in a warm worker)" if ran_in_worker(result) else ""
         lines += ["", f"── {result.id} ({result.status}) ── {shlex.join(result.command)}{worker}"]
-        if result.reason:
+        if result.reason and result.id not in pointers:
             lines.append(f"   {result.reason}")
         for diagnostic in result.diagnostics[:MAX_RENDERED_DIAGNOSTICS]:
             lines.append(f"   {_diagnostic_line(diagnostic)}")

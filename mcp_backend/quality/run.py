@@ -27,6 +27,7 @@ from mcp_backend.quality.models import (
     StageStatus,
 )
 from mcp_backend.quality.parsers import parse_output
+from mcp_backend.quality.parsers.common import strip_ansi
 
 logger = logging.getLogger(__name__)
 
@@ -84,15 +85,16 @@ class CappedBuffer:
         return self.total > len(self.head) + len(self.tail)
 
     def text(self) -> str:
-        """Everything kept; a marker where bytes were dropped."""
+        """Everything kept, without terminal escape sequences; a marker where bytes were
+        dropped."""
         head = self.head.decode("utf-8", errors="replace")
         if not self.tail:
-            return head
+            return strip_ansi(head)
         tail = self.tail[-TAIL_KEEP_BYTES:].decode("utf-8", errors="replace")
         cut = self.total - len(self.head) - min(len(self.tail), TAIL_KEEP_BYTES)
         if cut <= 0:
-            return head + tail
-        return f"{head}\n[… {cut} bytes of output cut …]\n{tail}"
+            return strip_ansi(head + tail)
+        return strip_ansi(f"{head}\n[… {cut} bytes of output cut …]\n{tail}")
 
     def last(self, chars: int) -> str:
         if chars <= 0:
@@ -249,9 +251,10 @@ def stage_status(stage: Stage, exit_code: int | None, parsed: ParsedOutput | Non
         return "error"
     if parsed is None:
         return "failed"  # an unparsed tool: the exit code is all we know
-    # A structured report with errors is the code's failure (pytest's collection errors too);
-    # a non-zero exit without one means the tool did not do its job.
-    if not parsed.parsed or parsed.counts.errors == 0:
+    # A structured report with problems is the code's failure (pytest's collection errors, a
+    # linter's warnings under --max-warnings); a non-zero exit without one means the tool did
+    # not do its job.
+    if not parsed.parsed or not (parsed.counts.errors or parsed.diagnostics):
         return "error"
     return "failed"
 
@@ -353,6 +356,13 @@ def outcome_result(
         result.status, result.reason = "skipped", "pytest collected no tests"
         result.counts = StageCounts(tests_total=0)
         return result
+    if parsed is not None and parsed.nothing_examined is not None:
+        # A check that examined nothing proves nothing: never "passed". No tests is a state of
+        # the project (skipped); a linter or type checker that saw no file is misconfigured.
+        result.status = "skipped" if stage.name == "test" else "error"
+        result.reason = f"{stage.tool} examined nothing: {parsed.nothing_examined}"
+        result.output_tail = _tail(outcome, tail_chars, include_stdout=True)
+        return result
     result.status = stage_status(stage, outcome.exit_code, parsed)
     if result.status == "error":
         code = outcome.exit_code
@@ -367,9 +377,25 @@ def outcome_result(
                 "it may be misconfigured or have crashed (see output_tail)"
             )
     if result.status != "passed":
-        structured = parsed is not None and parsed.parsed
+        # A failure the diagnostics explain needs only stderr; an error shows everything.
+        structured = parsed is not None and parsed.parsed and result.status == "failed"
         result.output_tail = _tail(outcome, tail_chars, include_stdout=not structured)
+        if result.status == "error" and not result.output_tail.strip():
+            result.output_tail = f"({stage.tool} printed nothing on stdout or stderr)"
+    if result.status == "error" and result.reason is not None:
+        last = _last_line(outcome)
+        if last:
+            result.reason += f"; last line of output: {last}"
     return result
+
+
+def _last_line(outcome: ProcessOutcome) -> str:
+    """The last non-empty line the tool printed (stderr first), for an error's reason."""
+    for buffer in (outcome.stderr, outcome.stdout):
+        for line in reversed(buffer.last(4000).splitlines()):
+            if line.strip():
+                return line.strip()[:200]
+    return ""
 
 
 def _cache_dirs(stage: Stage) -> list[Path]:
@@ -385,7 +411,7 @@ def _read_report(path: Path | None, cap: int) -> str | None:
     if path is None or not path.is_file():
         return None
     with path.open("rb") as handle:
-        return handle.read(cap).decode("utf-8", errors="replace")
+        return strip_ansi(handle.read(cap).decode("utf-8", errors="replace"))
 
 
 def _tail(outcome: ProcessOutcome, chars: int, include_stdout: bool) -> str:

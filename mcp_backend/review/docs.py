@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mcp_backend.review.model import RuleMeta
 
 RULE_URI_PREFIX = "backend://rules/"
@@ -63,4 +65,21 @@ def render_rule_markdown(meta: RuleMeta) -> str:
             "`[tool.mcp-backend]`.",
         ]
     )
+    return "\n".join(lines) + "\n"
+
+
+def render_rule_index(rules: Iterable[RuleMeta]) -> str:
+    """Every rule in one table, each linked to its page."""
+    lines = [
+        "# Review rules",
+        "",
+        "| Rule | Checklist item | Severity | CWE |",
+        "|---|---|---|---|",
+    ]
+    for meta in rules:
+        cwe = f"CWE-{meta.cwe}" if meta.cwe else ""
+        lines.append(
+            f"| [`{meta.id}`]({rule_uri(meta.id)}) {meta.name} | {meta.checklist_item} "
+            f"| {meta.severity} | {cwe} |"
+        )
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 from mcp_backend.review.cache import ResultCache, cache_dir_for
 from mcp_backend.review.checklist import ENGINE_RULE_IDS, build_checklist
 from mcp_backend.review.config import ReviewConfig, load_config
-from mcp_backend.review.discover import Discovery, discover
+from mcp_backend.review.discover import Discovery, discover, language_of
 from mcp_backend.review.model import (
     CHECKLIST_ITEM_IDS,
     SEVERITY_ORDER,
@@ -208,6 +208,14 @@ def run_review(
     min_severity = _effective_min_severity(request, config)
 
     paths = list(request.paths)
+    for path in paths:
+        named = path if path.is_absolute() else root / path
+        if named.is_file() and language_of(named.name) is None:
+            raise ReviewError(
+                f"{named} is not a Python or JavaScript/TypeScript source file: review the "
+                "project's directory, or one source file (.py, .js, .jsx, .mjs, .cjs, .ts, "
+                ".tsx, .mts, .cts)"
+            )
     if request.changed_only:
         changed = changed_files(root)
         notes.append(f"changed_only: {len(changed)} changed or untracked files considered")

@@ -91,3 +91,17 @@ def test_inspector_calls_a_tool(inspector: Path, project: Path) -> None:
     )
     assert called.get("isError") in (None, False)
     assert "JWT" in json.dumps(called)
+
+
+def test_inspector_validates_our_results_without_warnings(inspector: Path, project: Path) -> None:
+    # Calling a tool, its validator (ajv) compiles the output schema and warned eight times
+    # about pydantic's `"format": "path"`, which JSON Schema does not define.
+    completed = subprocess.run(
+        [str(inspector), "--cli", str(SCRIPT), "serve", "--root", str(project),
+         "--method", "tools/call", "--tool-name", "run_quality_loop",
+         "--tool-arg", 'stages=["format"]'],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "## Quality loop" in completed.stdout
+    assert "unknown format" not in completed.stderr + completed.stdout

@@ -80,3 +80,31 @@ async def test_rule_docs_are_resources(vulnerable: Path) -> None:
         assert "sql-string-query" in text and "CWE-89" in text
         meta = await client.read_resource("backend://rules/sql-string-query.json")
         assert '"checklist_item": "sql-injection"' in meta.contents[0].text  # type: ignore[union-attr]
+
+
+async def test_a_file_that_is_not_source_is_answered_clearly(vulnerable: Path) -> None:
+    (vulnerable / "NOTES.md").write_text("# notes\n")
+    result = await call(vulnerable, path="NOTES.md")
+    assert result.is_error
+    text = result.content[0].text
+    assert "NOTES.md is not a Python or JavaScript/TypeScript source file" in text
+    assert "Nothing to review" not in text
+
+
+async def test_one_source_file_is_reviewed_with_project_relative_paths(vulnerable: Path) -> None:
+    data = (await call(vulnerable, path="src/routes/auth.js")).structured_content
+    assert data["findings"]
+    assert {f["file"] for f in data["findings"]} == {"src/routes/auth.js"}
+
+
+async def test_every_rule_a_finding_links_to_is_served_by_get_guidance(vulnerable: Path) -> None:
+    async with Client(
+        build_server(Workspace.configure([str(vulnerable)])), mode="legacy"
+    ) as client:
+        review = await client.call_tool("review_backend", {"limit": 30})
+        rule_ids = {finding["rule_id"] for finding in review.structured_content["findings"]}
+        assert rule_ids
+        for rule_id in rule_ids:
+            page = await client.call_tool("get_guidance", {"topic": f"rules/{rule_id}"})
+            assert not page.is_error, page.content
+            assert f"`{rule_id}`" in page.content[0].text  # type: ignore[union-attr]

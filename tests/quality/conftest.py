@@ -60,14 +60,13 @@ def pid_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.fixture(scope="session")
-def ts_catalog() -> Path:
-    """The TypeScript fixture with its npm dev dependencies installed (once, cached)."""
-    root = FIXTURES / "ts_catalog"
+def npm_installed(name: str, tools: tuple[str, ...]) -> Path:
+    """A Node fixture project with its npm dev dependencies installed (once, cached)."""
+    root = FIXTURES / name
     if shutil.which("npm") is None or shutil.which("node") is None:
-        pytest.skip("npm and node are needed for the TypeScript fixture and are not installed")
+        pytest.skip(f"npm and node are needed for the {name} fixture and are not installed")
     bins = root / "node_modules" / ".bin"
-    if not all((bins / tool).exists() for tool in ("eslint", "tsc", "vitest")):
+    if not all((bins / tool).exists() for tool in tools):
         completed = subprocess.run(
             [
                 "npm",
@@ -89,6 +88,12 @@ def ts_catalog() -> Path:
         if completed.returncode != 0:
             pytest.fail(f"npm ci failed in {root}:\n{completed.stderr[-2000:]}")
     return root
+
+
+@pytest.fixture(scope="session")
+def ts_catalog() -> Path:
+    """The TypeScript fixture with its npm dev dependencies installed (once, cached)."""
+    return npm_installed("ts_catalog", ("eslint", "tsc", "vitest"))
 
 
 def _written(path: Path) -> bool:

@@ -57,8 +57,8 @@ def test_render_markdown() -> None:
     markdown = render_markdown(sample_report())
     assert markdown.startswith("## Quality loop: failed\n")
     assert "### Fix first\n\n1. typecheck: pyright is not installed" in markdown
-    assert "| lint | ruff | ✗ failed | 2 errors, 1 fixable | 0.4s |" in markdown
-    assert "| test | pytest | ✓ passed | 3 passed, 1 skipped | 2.0s |" in markdown
+    assert "| lint | ruff | ✗ failed | 2 errors, 1 auto-fixable | 0.4s |" in markdown
+    assert "| test | pytest | ✓ passed | 3 passed, 1 skipped of 4 tests | 2.0s |" in markdown
     assert "`ruff check --output-format json .`" in markdown
     assert "- `app/main.py:3:8` F401 `os` imported but unused" in markdown
     assert "Comparison to `None` | should be" in markdown  # only table cells are escaped
@@ -68,7 +68,7 @@ def test_render_markdown() -> None:
 def test_render_text() -> None:
     text = render_text(sample_report())
     lines = text.splitlines()
-    assert lines[0].startswith("✗ lint") and "2 errors, 1 fixable" in lines[0]
+    assert lines[0].startswith("✗ lint") and "2 errors, 1 auto-fixable" in lines[0]
     assert lines[1].startswith("! typecheck") and "uv add --dev pyright" in lines[1]
     assert "   app/main.py:3:8: error: F401 `os` imported but unused [fixable]" in lines
     assert lines[-1] == "failed: lint failed (2 errors)"

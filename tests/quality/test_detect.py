@@ -148,3 +148,48 @@ def test_repository_itself_ignores_fixture_projects() -> None:
     project = detect_project(repository, environ={})
     assert [p.root for p in project.python] == [repository]
     assert project.node == []
+
+
+def test_solution_tsconfig_leads_to_its_referenced_projects(tmp_path: Path) -> None:
+    write(tmp_path / "package.json", '{"name": "x", "devDependencies": {"typescript": "5"}}')
+    # JSONC: comments, trailing commas; a nested solution file in apps/web.
+    write(
+        tmp_path / "tsconfig.json",
+        '{\n  // solution\n  "files": [],\n  "references": [\n'
+        '    { "path": "./apps/web" },\n    { "path": "./tsconfig.tools.json" },\n  ],\n}\n',
+    )
+    write(tmp_path / "tsconfig.tools.json", '{"include": ["tools/**/*.ts"]}')
+    write(tmp_path / "tsconfig.base.json", '{"compilerOptions": {"composite": true}}')
+    write(
+        tmp_path / "apps" / "web" / "tsconfig.json",
+        '{"files": [], "include": [], "references": [{"path": "./tsconfig.app.json"}]}',
+    )
+    write(
+        tmp_path / "apps" / "web" / "tsconfig.app.json",
+        '{"extends": "../../tsconfig.base", "include": ["src"]}',
+    )
+    [node] = detect_project(tmp_path).node
+    assert node.tsconfig_projects == ["apps/web/tsconfig.app.json", "tsconfig.tools.json"]
+    assert node.tsconfig_composite  # inherited through `extends`
+    assert not node.tsconfig_selects_nothing
+
+
+def test_ordinary_and_empty_tsconfig(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "package.json", '{"name": "a"}')
+    write(tmp_path / "a" / "tsconfig.json", '{"include": ["src"], "references": []}')
+    write(tmp_path / "b" / "package.json", '{"name": "b"}')
+    write(tmp_path / "b" / "tsconfig.json", '{"files": []}')
+    ordinary, empty = detect_project(tmp_path).node
+    assert ordinary.tsconfig_projects == [] and not ordinary.tsconfig_selects_nothing
+    assert empty.tsconfig_projects == [] and empty.tsconfig_selects_nothing
+
+
+def test_environment_and_build_folders_are_found_for_the_tools(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    write(tmp_path / "app" / "main.py", "x = 1\n")
+    write(tmp_path / "py311" / "pyvenv.cfg", "home = /usr/bin\n")  # a venv by its content
+    write(tmp_path / "services" / "api" / "node_modules" / "x.js")
+    write(tmp_path / "dist" / "x.py")
+    [python] = detect_project(tmp_path).python
+    assert python.excluded_dirs == ["dist", "node_modules", "py311"]
+    assert python.has_python_files

@@ -100,7 +100,10 @@ async def test_missing_tools_are_errors_with_install_commands(copy_fixture: Copy
     assert python_lint.status == "passed"
     assert any("mcp-backend's own ruff" in note for note in python_lint.notes)
     assert report.status == "error"
-    assert report.fix_first[0].startswith("lint (., node): node_modules is missing")
+    # One cause, one item: both Node stages need the same `npm install`.
+    assert report.fix_first[0].startswith(
+        "lint (., node), typecheck (., node): node_modules is missing"
+    )
 
 
 @pytest.mark.anyio

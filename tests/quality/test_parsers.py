@@ -223,3 +223,40 @@ def test_black_check_and_parse_error() -> None:
     parse_error = next(d for d in broken.diagnostics if d.code == "cannot-parse")
     assert (parse_error.file, parse_error.line) == ("src/orders/bad.py", 1)
     assert not parse_error.fix_available
+
+
+def test_jest_suite_that_failed_to_run_under_ts_jest() -> None:
+    # jest 30 + ts-jest 29 on the jest_ts fixture (copied to /tmp/pricing): a type error in
+    # one test file, coloured by TypeScript whatever NO_COLOR says, and one failing test.
+    parsed = parse_jest_json(read_data("jest_ts_suite_error.json"), Path("/tmp/pricing"))
+    assert "\\u001b[96m" in read_data("jest_ts_suite_error.json")  # the report has colours
+    assert all("\x1b" not in d.message and "[96m" not in d.message for d in parsed.diagnostics)
+    by_file = {d.file: d for d in parsed.diagnostics}
+    suite = by_file["test/currency.test.ts"]
+    assert (suite.code, suite.line) == ("TS2322", 4)
+    assert suite.message == (
+        "test file could not run: Type 'number' is not assignable to type 'string'."
+    )
+    assert by_file["test/price.test.ts"].line == 12
+    counts = parsed.counts
+    assert (counts.tests_total, counts.tests_passed, counts.tests_failed) == (3, 2, 1)
+    assert counts.tests_errors == 1 and counts.errors == 2
+
+
+def test_strip_ansi_removes_colours_cursor_moves_and_links() -> None:
+    from mcp_backend.quality.parsers.common import strip_ansi
+
+    coloured = (
+        "\x1b[96mtest/a.ts\x1b[0m:\x1b[93m4\x1b[0m \x1b[2K\x1b]8;;http://x\x07link\x1b]8;;\x07"
+    )
+    assert strip_ansi(coloured) == "test/a.ts:4 link"
+    assert strip_ansi("plain [96m text") == "plain [96m text"
+
+
+def test_flake8_benchmark_counts_the_files_it_read() -> None:
+    # flake8 7.5 --benchmark: figures after the diagnostics.
+    read_none = "0.0227     seconds elapsed\n0          total files processed\n"
+    assert parse_flake8(read_none, Path("/p")).nothing_examined is not None
+    read_one = "./a.py:1:1: F401 'os' imported but unused\n1          total files processed\n"
+    parsed = parse_flake8(read_one, Path("/p"))
+    assert parsed.nothing_examined is None and parsed.counts.errors == 1

@@ -123,7 +123,7 @@ def test_configured_alternatives_flake8_black_pyright() -> None:
         installed={t: [str(bin_dir / t)] for t in ("black", "flake8", "pyright")},
     )
     stages = by_id(plan(Project(root=ROOT, python=[python]), options()))
-    assert stages["lint"].argv == [str(bin_dir / "flake8"), "."]
+    assert stages["lint"].argv == [str(bin_dir / "flake8"), "--benchmark", "."]
     assert stages["lint"].parser == "flake8"
     assert stages["format"].argv == [str(bin_dir / "black"), "--check", "."]
     assert stages["typecheck"].argv == [str(bin_dir / "pyright"), "--outputjson"]

@@ -378,3 +378,35 @@ def test_the_worker_scripts_ship_in_the_package_and_parse() -> None:
         assert script.is_file()
         checked = subprocess.run(["node", "--check", str(script)], capture_output=True, timeout=60)
         assert checked.returncode == 0, checked.stderr
+
+
+@needs_node
+@pytest.mark.npm
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_eslint_skips_vendored_code_and_build_output_in_the_worker_and_the_cli(
+    ts_catalog: Path, tmp_path: Path
+) -> None:
+    # The project's config ignores only node_modules and dist: vendored code and another
+    # build folder, each with an eqeqeq error, are no part of the project's code.
+    roots = (
+        project_copy(ts_catalog, tmp_path / "warm"),
+        project_copy(ts_catalog, tmp_path / "cli"),
+    )
+    for root in roots:
+        for folder in ("vendor", "out"):
+            (root / folder).mkdir()
+            (root / folder / "legacy.js").write_text("export const same = (a, b) => a == b;\n")
+    warm, cli = (planned(root, "lint") for root in roots)
+    assert warm.worker is not None and warm.worker.ignore_patterns == ["**/out/", "**/vendor/"]
+    assert cli.argv.count("--ignore-pattern") == 2
+    pool = WorkerPool()
+    try:
+        worker, direct = await side_by_side(pool, warm, cli)
+    finally:
+        await pool.aclose()
+    assert view(worker) == view(direct)
+    assert "ran in a persistent eslint" in worker_note(worker)
+    files = {d.file for d in direct.diagnostics}
+    assert files and not {f for f in files if f.startswith(("vendor/", "out/"))}
+    assert direct.counts.errors == 3  # the project's own three, as before

@@ -1,5 +1,6 @@
 "use strict";
-// A warm `eslint -f json --cache --cache-location FILE [--fix] PATTERNS` for one project
+// A warm `eslint -f json --cache --cache-location FILE [--fix] [--ignore-pattern P]... PATTERNS`
+// for one project
 // directory (the worker's cwd).
 //
 // One ESLint instance per (cache location, fix), built from the project's own eslint with the
@@ -77,7 +78,8 @@ async function handle(request) {
     throw new Decline("eslint-suppressions.json: the CLI applies it");
   }
   const fix = Boolean(request.fix);
-  const key = JSON.stringify([request.cache_location, fix]);
+  const ignorePatterns = Array.isArray(request.ignore_patterns) ? request.ignore_patterns : [];
+  const key = JSON.stringify([request.cache_location, fix, ignorePatterns]);
   let entry = engines.get(key);
   let why = "kept from the previous request";
   if (entry !== undefined) {
@@ -92,12 +94,13 @@ async function handle(request) {
     why = "first request";
   }
   if (entry === undefined) {
-    // What the CLI builds from `-f json --cache --cache-location FILE [--fix]`; every other
-    // option keeps the default the CLI also uses.
+    // What the CLI builds from `-f json --cache --cache-location FILE [--fix]
+    // [--ignore-pattern P]...`; every other option keeps the default the CLI also uses.
     const engine = new ESLint({
       cache: true,
       cacheLocation: request.cache_location,
       fix,
+      ignorePatterns,
       overrideConfig: [{ rules: {} }],
     });
     const perRequest = looksUpConfigPerFile(engine, pkg.major);

@@ -7,6 +7,7 @@ from pathlib import Path
 from mcp_backend.quality.models import ParsedOutput, ParserName
 from mcp_backend.quality.parsers.biome import parse_biome
 from mcp_backend.quality.parsers.black import parse_black
+from mcp_backend.quality.parsers.common import short_message
 from mcp_backend.quality.parsers.eslint import parse_eslint
 from mcp_backend.quality.parsers.flake8 import parse_flake8
 from mcp_backend.quality.parsers.jest import parse_jest_json
@@ -25,8 +26,47 @@ def parse_output(
     """Diagnostics and counts from a tool's output; None when only the exit code counts.
 
     `report` is the content of the stage's report file (JUnit XML, a JSON test report) when
-    the tool writes one; it is None when the file was never written.
+    the tool writes one; it is None when the file was never written. When the tool checked no
+    file or ran no test, `nothing_examined` says so: such a run proves nothing.
     """
+    parsed = _parse(parser, stdout, stderr, report, root)
+    if parsed is not None and parsed.nothing_examined is None:
+        parsed.nothing_examined = _nothing_examined(parser, parsed, stdout + "\n" + stderr)
+    return parsed
+
+
+# What the tools print when they found nothing to check (each tool's own words).
+_NOTHING_FOUND_MESSAGES = (
+    "No Python files found under the given path(s)",  # ruff check, ruff format
+    "No Python files are present to be formatted",  # black
+    "There are no .py[i] files in directory",  # mypy
+    "No files matching the pattern",  # eslint
+    "All files matched by",  # eslint: "All files matched by '.' are ignored."
+    "No files were processed",  # biome
+    "No test files found",  # vitest
+    "No tests found",  # jest
+    "No inputs were found in config file",  # tsc (TS18003)
+)
+_TEST_PARSERS = ("pytest_junit", "node_junit", "vitest", "jest")
+
+
+def _nothing_examined(parser: ParserName, parsed: ParsedOutput, output: str) -> str | None:
+    counts = parsed.counts
+    if parser in _TEST_PARSERS and parsed.parsed:
+        # A test file that failed to load is a failure, not "no tests".
+        return "no test was collected or run" if counts.tests_total == counts.errors == 0 else None
+    for line in output.splitlines():
+        if any(message in line for message in _NOTHING_FOUND_MESSAGES):
+            text = line.strip().removeprefix("warning: ").removeprefix("Error: ")
+            if parser not in _TEST_PARSERS and counts.errors:
+                return None  # it found and reported problems elsewhere
+            return short_message(text)
+    return None
+
+
+def _parse(
+    parser: ParserName, stdout: str, stderr: str, report: str | None, root: Path
+) -> ParsedOutput | None:
     match parser:
         case "ruff_check":
             return parse_ruff_check(stdout, root)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 MAX_MESSAGE_CHARS = 400
+# ANSI/VT escape sequences: CSI (colours, cursor moves), OSC (titles, hyperlinks) and the
+# two-byte ones. Tools that colour whatever the environment says (ts-jest prints TypeScript's
+# coloured diagnostics under NO_COLOR) leave them in their output.
+_ANSI_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]"
+)
+
+
+def strip_ansi(text: str) -> str:
+    """The text without terminal escape sequences (colours, cursor movement, hyperlinks)."""
+    return _ANSI_ESCAPE.sub("", text) if ("\x1b" in text or "\x9b" in text) else text
 
 
 def relative_path(file: str, root: Path) -> str:
@@ -28,7 +40,7 @@ def relative_path(file: str, root: Path) -> str:
 
 
 def short_message(message: str) -> str:
-    message = message.strip()
+    message = strip_ansi(message).strip()
     if len(message) > MAX_MESSAGE_CHARS:
         return message[: MAX_MESSAGE_CHARS - 1] + "…"
     return message

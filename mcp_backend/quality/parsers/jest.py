@@ -6,9 +6,31 @@ import re
 from pathlib import Path
 
 from mcp_backend.quality.models import Diagnostic, ParsedOutput, StageCounts
-from mcp_backend.quality.parsers.common import load_json, relative_path, short_message
+from mcp_backend.quality.parsers.common import (
+    load_json,
+    relative_path,
+    short_message,
+    strip_ansi,
+)
 
 _STACK_LOCATION = re.compile(r"(?:file://)?(?P<file>/[^\s():]+):(?P<line>\d+):(?P<col>\d+)")
+# A TypeScript diagnostic ts-jest reports for a file it refuses to run:
+# `test/a.test.ts:4:7 - error TS2322: Type 'number' is not assignable to type 'string'.`
+_TS_DIAGNOSTIC = re.compile(
+    r"^(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+) - error (?P<code>TS\d+): (?P<msg>.*)$"
+)
+
+
+def _suite_error(message: str) -> tuple[str, int | None, str]:
+    """(code, line, message) of a test file that could not run, without the "● Test suite
+    failed to run" header jest puts first."""
+    lines = [line.strip() for line in strip_ansi(message).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("●")]
+    for line in lines:
+        typescript = _TS_DIAGNOSTIC.match(line)
+        if typescript is not None:
+            return typescript["code"], int(typescript["line"]), typescript["msg"]
+    return "suite", None, lines[0] if lines else "the test file failed to run"
 
 
 def _failure_location(messages: list[str], test_file: str) -> int | None:
@@ -48,12 +70,15 @@ def parse_jest_json(text: str, root: Path) -> ParsedOutput:
                 )
             )
         if not assertions and suite.get("status") == "failed":
-            # A file that failed to load (syntax error, missing import) has no assertions.
+            # A file that failed to load (syntax error, type error, missing import) has no
+            # assertions.
+            code, line, text = _suite_error(str(suite.get("message") or ""))
             diagnostics.append(
                 Diagnostic(
                     file=file,
-                    code="suite",
-                    message=short_message(f"error: {suite.get('message') or 'suite failed'}"),
+                    line=line,
+                    code=code,
+                    message=short_message(f"test file could not run: {text}"),
                 )
             )
     failed = int(data.get("numFailedTests") or 0)

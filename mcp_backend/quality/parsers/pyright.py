@@ -43,4 +43,10 @@ def parse_pyright(stdout: str, root: Path) -> ParsedOutput:
         warnings=sum(d.severity == "warning" for d in diagnostics),
         files=len({d.file for d in errors}),
     )
-    return ParsedOutput(diagnostics=diagnostics, counts=counts)
+    summary = data.get("summary") or {}
+    nothing = (
+        "pyright analysed no file (filesAnalyzed: 0)"
+        if isinstance(summary, dict) and summary.get("filesAnalyzed") == 0
+        else None
+    )
+    return ParsedOutput(diagnostics=diagnostics, counts=counts, nothing_examined=nothing)
