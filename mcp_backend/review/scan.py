@@ -288,7 +288,7 @@ def _run_pool(
             for future in done:
                 batch_result = future.result()
                 results.extend(batch_result)
-                progress.advance(len(batch_result), batch_result[-1][1] if batch_result else "")
+                progress.advance(len(batch_result), batch_result[-1][0] if batch_result else "")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     return results

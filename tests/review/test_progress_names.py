@@ -13,15 +13,7 @@ from mcp_backend.review.model import ReviewRequest
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
 
-SCAN_HASH_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="review/scan.py (worked on in main, not here) reports a parallel batch's content "
-    "hash (`batch_result[-1][1]`) where the file's path (`[0]`) belongs; remove this mark "
-    "with that one-character fix",
-)
-
-
-@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=SCAN_HASH_BUG)])
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_progress_names_files_relative_to_the_root(tmp_path: Path, jobs: int) -> None:
     for index in range(6):
         (tmp_path / "app" / f"module_{index}.py").parent.mkdir(exist_ok=True)
