@@ -365,6 +365,20 @@ class _Linker:
             self._starlette_middleware(draft)
         if draft.framework == "flask":
             self._flask_global_limits(draft)
+        owner = self.modules.resolve(str(route.get("owner_class", "")))
+        if owner is not None and owner.kind == "class":
+            for name in dict.fromkeys(
+                d for c in self.modules.class_chain(owner) for d in c.fact.get("dependencies", [])
+            ):
+                draft.apply(
+                    self.classifier.classify(name),
+                    "dependency",
+                    f"{owner.name}: {name.rsplit('.', 1)[-1]}",
+                    file=owner.file,
+                    line=int(owner.fact.get("line", 1)),
+                    level="router",
+                    keep_unknown=False,
+                )
         class_ref = route.get("class_ref")
         if class_ref:
             cls = self.modules.resolve(class_ref)

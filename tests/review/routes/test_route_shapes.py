@@ -386,3 +386,54 @@ def test_privilege_checks_in_the_handler_count_by_what_the_predicate_reads() -> 
     assert (hide.auth.status, hide.authz.status) == ("present", "present")
     # a 403 after a check that never looks at the caller is not authentication
     assert route(index, "POST", "/posts/<int:post_id>/pin").auth.status == "absent"
+
+
+def test_class_based_route_groups_share_their_class_dependencies() -> None:
+    index = build_index(
+        {
+            "app/deps.py": DEPS
+            + """
+    from typing import Annotated
+    CurrentUser = Annotated[str, Depends(get_user)]
+""",
+            "app/items.py": """
+                from fastapi import APIRouter, Depends
+                from fastapi_utils.cbv import cbv
+                from app.deps import CurrentUser, get_user
+                router = APIRouter()
+
+                @cbv(router)
+                class ItemViews:
+                    user: str = Depends(get_user)
+
+                    @router.delete("/items/{item_id}")
+                    def delete(self, item_id: int):
+                        return {}
+
+                @cbv(router)
+                class NoteViews:
+                    user: CurrentUser
+
+                    @router.post("/notes")
+                    def create(self):
+                        return {}
+
+                @cbv(router)
+                class CatalogueViews:
+                    page_size: int = 20
+
+                    @router.post("/catalogue")
+                    def add(self):
+                        return {}
+            """,
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.items import router
+                app = FastAPI()
+                app.include_router(router)
+            """,
+        }
+    )
+    assert route(index, "DELETE", "/items/{item_id}").auth.status == "present"
+    assert route(index, "POST", "/notes").auth.status == "present"
+    assert route(index, "POST", "/catalogue").auth.status == "absent"

@@ -337,11 +337,26 @@ def _super_init_kwargs(
 
 def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
     init_kwargs: dict[str, Any] = {}
+    dependencies: list[str] = []
     attrs: dict[str, Any] = {}
     methods: list[str] = []
     actions: list[dict[str, Any]] = []
     constants: dict[str, str] = {}
     for statement in node.body:
+        if isinstance(statement, ast.AnnAssign):
+            # class-based route groups (fastapi-utils cbv): `user: User = Depends(get_user)`,
+            # `user: CurrentUser` run for every route the class declares
+            facts = _annotation_facts(scope, statement.annotation)
+            dependencies.extend(facts["depends"])
+            ref = scope.q(statement.annotation) if statement.annotation is not None else ""
+            if "." in ref:  # an alias another module defines: the linker resolves it
+                dependencies.append(ref)
+        if (
+            isinstance(statement, ast.Assign | ast.AnnAssign)
+            and isinstance(statement.value, ast.Call)
+            and last_name(statement.value.func) in DEPENDS_CALLS
+        ):
+            dependencies.extend(scope.depends_targets(statement.value))
         if isinstance(statement, ast.Assign | ast.AnnAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             text = const_str(statement.value)
@@ -385,6 +400,7 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
         "decorators": [decorator_fact(scope, d) for d in node.decorator_list],
         "constants": constants,
         "init_kwargs": init_kwargs,
+        "dependencies": dependencies[:10],
     }
 
 

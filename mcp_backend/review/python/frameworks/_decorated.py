@@ -73,6 +73,8 @@ def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:
                         line=child.lineno,
                         style="decorator",
                     )
+                    if prefix:  # a method: its class's dependencies run for it (cbv)
+                        route["owner_class"] = f"{scope.module}.{prefix.rstrip('.')}"
                     routes.append(route)
                 visit(child.body, "")
             elif isinstance(child, ast.ClassDef):
