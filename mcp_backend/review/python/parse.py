@@ -100,6 +100,7 @@ class _Field:
     debug_text: str | None  # 'x = ' for `{x = }`: the text a debug field prints before the value
     conversion: int
     spec: list[_Literal | _Field] | None
+    written_end: int  # end of the field's text before `!`/`:`, a debug `=` and comments included
 
 
 @dataclass
@@ -278,6 +279,7 @@ class _Scanner:
         expr_end = self._expression_end(pos)
         pos = expr_end
         expression = text[expr_start:expr_end]
+        written_end = expr_end
         debug_text = None
         if "=" in expression:  # `{x = }`, `{x=  # why\n}`: a debug field ends with a lone `=`
             scanner = _Scanner(expression)
@@ -301,7 +303,7 @@ class _Scanner:
             raise LoweringError("f-string field not closed")
         if debug_text is not None and conversion == -1 and spec is None:
             conversion = ord("r")
-        return pos + 1, _Field(expr_start, expr_end, debug_text, conversion, spec)
+        return pos + 1, _Field(expr_start, expr_end, debug_text, conversion, spec, written_end)
 
     def _expression_end(self, pos: int) -> int:
         """The end of a field's expression: `}`, `!` (not `!=`) or `:` at bracket depth 0."""
@@ -365,16 +367,18 @@ class _Positions:
         return lo + 1, len(self.text[start:offset].encode("utf-8"))
 
 
-def _parse_lowered(text: str, mode: _Mode) -> ast.AST:
+def _parse_lowered(text: str, mode: _Mode, *, every_string: bool = False) -> ast.AST:
+    """`every_string`: rebuild every f-string with fields, not only those the host rejects
+    (for tests: it puts the f-string reconstruction to work on code the host can check)."""
     text = text.replace("\r\n", "\n")
-    lowered = _lower(text)
+    lowered = _lower(text, every_string)
     tree = ast.parse(lowered.text, mode=mode)
     restored = _Restorer(text, lowered).visit(tree)
     assert isinstance(restored, ast.AST)
     return restored
 
 
-def _lower(text: str) -> _Lowered:
+def _lower(text: str, every_string: bool = False) -> _Lowered:
     tokens = _Scanner(text).tokens()
     out = list(text)
     lowered = _Lowered("", {}, {}, {})
@@ -399,7 +403,9 @@ def _lower(text: str) -> _Lowered:
         token = tokens[index]
         word = text[token.start : token.end] if token.kind == "NAME" else ""
         if token.kind == "STRING":
-            index = _lower_string_group(tokens, index, text, out, lowered, prefix, positions)
+            index = _lower_string_group(
+                tokens, index, text, out, lowered, prefix, positions, every_string
+            )
             statement_start = False
             continue
         if token.kind == "NEWLINE" or (token.kind == "OP" and text[token.start] in ";"):
@@ -501,6 +507,41 @@ def _lower_except(
     lowered.excepts[positions.at(tokens[index].start)] = spans
 
 
+def _newer_than_311(string: _String, text: str) -> bool:
+    """A t-string, or an f-string whose fields use what only 3.12 allows there: the string's
+    quote, a backslash, a comment, a line break in a one-line string (conservative: lowering
+    a string 3.11 could read costs time, never correctness)."""
+    if "t" in string.prefix:
+        return True
+    if not string.is_template:
+        return False
+    pending = list(string.parts)
+    while pending:
+        part = pending.pop()
+        if not isinstance(part, _Field):
+            continue
+        expression = text[part.expr_start : part.written_end]
+        if (
+            string.quote[0] in expression
+            or "\\" in expression
+            or "#" in expression
+            or (len(string.quote) == 1 and "\n" in expression)
+        ):
+            return True
+        pending.extend(part.spec or [])
+    return False
+
+
+def _host_reads(expression: str) -> bool:
+    """Whether the running interpreter parses this expression (the exact test for what the
+    quick one above does not catch, such as format specs nested three deep)."""
+    try:
+        ast.parse("(" + expression + "\n)", mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _placeholder_prefix(text: str) -> str:
     prefix = "_Q"
     while prefix in text:
@@ -516,6 +557,7 @@ def _lower_string_group(
     lowered: _Lowered,
     prefix: str,
     positions: _Positions,
+    every_string: bool,
 ) -> int:
     """Adjacent string literals form one expression; replace the group when any part of it is
     an f-string or t-string with fields. Returns the index after the group."""
@@ -523,10 +565,15 @@ def _lower_string_group(
     while stop < len(tokens) and tokens[stop].kind == "STRING":
         stop += 1
     strings = [t.string for t in tokens[index:stop] if t.string is not None]
-    needs = any(
-        s.is_template and ("t" in s.prefix or any(isinstance(p, _Field) for p in s.parts))
-        for s in strings
-    )
+    if every_string:
+        needs = any(
+            "t" in s.prefix or (s.is_template and any(isinstance(p, _Field) for p in s.parts))
+            for s in strings
+        )
+    else:
+        needs = any(_newer_than_311(s, text) for s in strings)
+        if not needs and any(s.is_template for s in strings):
+            needs = not _host_reads(text[strings[0].start : strings[-1].end])
     if not needs:
         return stop
     start, end = strings[0].start, strings[-1].end
