@@ -497,7 +497,9 @@ class Figures:
             "precision_high_critical": _ratio(self.true_high, self.judged_high),
             "precision_all": _ratio(self.true, self.judged),
             "false_positives_per_5k_lines": (
-                round(self.false_positives / self.lines * 5000, 2) if self.lines else None
+                round(self.false_positives / self.lines * 5000, 2)
+                if self.lines and self.judged
+                else None
             ),
             "review_seconds": round(self.seconds, 2),
         }
