@@ -76,7 +76,6 @@ sys.path.insert(0, str(REPO))
 from mcp_backend.review.engine import run_review  # noqa: E402
 from mcp_backend.review.model import Finding, ReviewRequest  # noqa: E402
 
-
 # --------------------------------------------------------------------------- the corpus as data
 
 
@@ -151,7 +150,9 @@ def parse_corpus(data: dict[str, Any]) -> list[App]:
             or not frameworks
             or any(f not in FRAMEWORKS for f in frameworks)
         ):
-            raise CorpusError(f"{where}: frameworks must be a non-empty list of {sorted(FRAMEWORKS)}")
+            raise CorpusError(
+                f"{where}: frameworks must be a non-empty list of {sorted(FRAMEWORKS)}"
+            )
         own = PYTHON_FRAMEWORKS if registry == "pypi" else JS_FRAMEWORKS
         if any(f not in own for f in frameworks):
             raise CorpusError(f"{where}: a framework does not match the registry's language")
