@@ -1,0 +1,192 @@
+"""The real-world corpus and its verdicts as data: no network, nothing fetched or reviewed."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import realworld
+from benchmarks.realworld import (
+    FRAMEWORKS,
+    VERDICTS_DIR,
+    App,
+    CorpusError,
+    Verdict,
+    assign_verdicts,
+    load_corpus,
+    load_verdicts,
+    parse_corpus,
+    parse_verdicts,
+)
+from mcp_backend.review.model import Finding
+from mcp_backend.review.rules import all_rules
+
+# The split made before the first review ran. It never changes: the report half measures what
+# tuning on the tune half did only while nobody tunes against it.
+TUNE_HALF = frozenset(
+    {
+        "django-helpdesk",
+        "label-studio",
+        "calibreweb",
+        "flaskbb",
+        "fief-server",
+        "chainlit",
+        "maubot",
+        "marimo",
+        "@actual-app/sync-server",
+        "json-server",
+        "@node-red/editor-api",
+        "parse-server",
+        "@strapi/core",
+        "@lenne.tech/nest-server",
+        "@redwoodjs/api-server",
+        "@openauthjs/openauth",
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[App]:
+    return load_corpus()
+
+
+def test_corpus_size_and_languages(corpus: list[App]) -> None:
+    languages = Counter(app.language for app in corpus)
+    assert languages["python"] >= 12
+    assert languages["javascript"] >= 12
+    for half in ("tune", "report"):
+        members = Counter(app.language for app in corpus if app.half == half)
+        assert members["python"] >= 6, half
+        assert members["javascript"] >= 6, half
+
+
+def test_every_framework_in_both_halves(corpus: list[App]) -> None:
+    for half in ("tune", "report"):
+        seen = {f for app in corpus if app.half == half for f in app.frameworks}
+        assert seen == FRAMEWORKS, f"{half} half lacks {sorted(FRAMEWORKS - seen)}"
+
+
+def test_the_split_never_changes(corpus: list[App]) -> None:
+    assert {app.name for app in corpus if app.half == "tune"} == TUNE_HALF
+
+
+def test_entries_are_pinned_and_measured(corpus: list[App]) -> None:
+    for app in corpus:
+        assert all(c.isalnum() or c in ".-+" for c in app.version), app.name
+        assert all(c in "0123456789abcdef" for c in app.sha256), app.name
+        assert app.lines > 0, f"{app.name}: lines not measured"
+        assert app.root, app.name
+
+
+def test_verdict_files_name_tune_apps_and_are_valid(corpus: list[App]) -> None:
+    by_slug = {app.slug: app for app in corpus}
+    catalog = all_rules()
+    files = sorted(VERDICTS_DIR.glob("*.toml"))
+    assert files, "no verdicts yet"
+    for path in files:
+        app = by_slug.get(path.stem)
+        assert app is not None, f"{path.name} names no app in the corpus"
+        assert app.half == "tune", f"{path.name}: the report half is never judged"
+        verdicts = load_verdicts(app)
+        assert verdicts, f"{path.name} is empty"
+        for verdict in verdicts:
+            assert verdict.rule in catalog, f"{path.name}: unknown rule {verdict.rule}"
+            assert not Path(verdict.file).is_absolute() and ".." not in Path(verdict.file).parts
+            assert len(verdict.reason) <= 240, f"{path.name}:{verdict.line} reason too long"
+        keys = Counter((v.rule, v.file, v.line) for v in verdicts)
+        assert max(keys.values()) == 1, f"{path.name}: a finding judged twice"
+
+
+def test_app_slug() -> None:
+    assert realworld.app_slug("@scope/pkg") == "scope__pkg"
+    assert realworld.app_slug("plain") == "plain"
+
+
+def _entry(**changes: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": "demo",
+        "registry": "pypi",
+        "version": "1.0.0",
+        "sha256": "a" * 64,
+        "frameworks": ["flask"],
+        "root": ".",
+        "paths": ["demo"],
+        "lines": 10,
+        "half": "tune",
+    }
+    entry.update(changes)
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"version": "^1.0"}, "exact"),
+        ({"registry": "cargo"}, "registry"),
+        ({"frameworks": ["express"]}, "language"),
+        ({"frameworks": ["rails"]}, "frameworks"),
+        ({"half": "both"}, "half"),
+        ({"root": "../x"}, "relative"),
+        ({"sha256": "abc"}, "sha256"),
+        ({"lines": -1}, "lines"),
+    ],
+)
+def test_corpus_rejects_bad_entries(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(CorpusError, match=message):
+        parse_corpus({"app": [_entry(**changes)]})
+
+
+def test_corpus_rejects_duplicates() -> None:
+    with pytest.raises(CorpusError, match="twice"):
+        parse_corpus({"app": [_entry(), _entry()]})
+
+
+def test_verdicts_reject_bad_fields() -> None:
+    good = {"rule": "r", "file": "a.py", "line": 3, "verdict": "false", "reason": "why"}
+    assert parse_verdicts({"finding": [good]}, "x")[0].verdict is False
+    for bad in (
+        {**good, "verdict": "maybe"},
+        {**good, "line": 0},
+        {**good, "reason": ""},
+        {**good, "code": "copied"},
+    ):
+        with pytest.raises(CorpusError):
+            parse_verdicts({"finding": [bad]}, "x")
+
+
+def _finding(line: int, route: str | None = None, rule: str = "r") -> Finding:
+    return Finding(
+        rule_id=rule,
+        checklist_item="authentication",
+        severity="high",
+        confidence="high",
+        message="m",
+        file="a.py",
+        line=line,
+        route=route,
+    )
+
+
+def test_matching_line_tolerance_route_and_one_to_one() -> None:
+    verdicts = [
+        Verdict("r", "a.py", 10, None, False, "x"),
+        Verdict("r", "a.py", 50, "GET /x", True, "y"),
+    ]
+    pairs = assign_verdicts(
+        [_finding(12), _finding(80, "GET /x"), _finding(10), _finding(10, rule="other")],
+        verdicts,
+    )
+    judged = [v for _f, v in pairs]
+    assert judged[0] is verdicts[0]  # within +-2
+    assert judged[1] is verdicts[1]  # same route, line moved
+    assert judged[2] is None  # the verdict at 10 already judged one finding
+    assert judged[3] is None  # another rule
+
+
+def test_corpus_file_is_plain_toml() -> None:
+    data = tomllib.loads(realworld.CORPUS_FILE.read_text(encoding="utf-8"))
+    assert len(data["app"]) == len(load_corpus())
