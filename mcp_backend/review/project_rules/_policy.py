@@ -120,7 +120,7 @@ _OAUTH_PROVIDER = re.compile(
 )
 # First-run set-up of a self-hosted app: public until it is done, when the handler refuses.
 _SETUP = re.compile(
-    r"^((needs[-_])?setup|install|bootstrap|initiali[sz]e|init|onboarding|first-run)$"
+    r"^(needs[-_])?(setup|install|bootstrap|initiali[sz]e|init|onboarding|first-run)$"
 )
 # Verifying a code or a reset may be a PUT; anything else PUT changes a resource.
 _PUT_PUBLIC = frozenset({"password reset", "account verification"})

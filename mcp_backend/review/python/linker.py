@@ -363,6 +363,9 @@ class _Linker:
             self._hooks_and_middleware(draft, key)
         if draft.framework == "starlette":
             self._starlette_middleware(draft)
+        if draft.framework == "aiohttp":
+            for mechanism in self._mechanisms().get("aiohttp:*", []):
+                mechanism.apply_to(draft)
         if draft.framework == "flask":
             self._flask_global_limits(draft)
         owner = self.modules.resolve(str(route.get("owner_class", "")))
@@ -446,7 +449,7 @@ class _Linker:
             for middleware in facts.get("middleware", []):
                 name = str(middleware.get("name", ""))
                 mechanism = Mechanism(
-                    caps=self.classifier.classify(name),
+                    caps=self.classifier.classify_enforcing(name),
                     kind="middleware",
                     detail=name.rsplit(".", 1)[-1],
                     file=result.file,
@@ -455,6 +458,8 @@ class _Linker:
                 )
                 if not middleware.get("target"):
                     add("", mechanism)
+                elif middleware["target"] == "aiohttp:*":
+                    add("aiohttp:*", mechanism)
                 elif (target := self.modules.resolve(middleware["target"])) is not None:
                     add(target.key, mechanism)
             for name, obj in facts.get("objects", {}).items():
@@ -463,7 +468,7 @@ class _Linker:
                     add(
                         f"{facts.get('module')}:{name}",
                         Mechanism(
-                            caps=self.classifier.classify(entry),
+                            caps=self.classifier.classify_enforcing(entry),
                             kind="middleware",
                             detail=entry.rsplit(".", 1)[-1],
                             file=result.file,

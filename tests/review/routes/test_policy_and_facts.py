@@ -47,6 +47,7 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("GET", "/auth/login-methods", "h", "what the login page shows before sign-in"),
         ("POST", "/invitations/accept-invite", "h", "invitation"),
         ("GET", "/metrics", "h", "health check"),
+        ("GET", "/account/needs-bootstrap", "h", "first-run set-up"),
         # and what is not
         ("POST", "/orders/{id}/verify", "h", None),
         ("GET", "/users/verify-email", "h", "account verification"),

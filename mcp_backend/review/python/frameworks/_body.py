@@ -135,7 +135,11 @@ AUTH_WORDS = re.compile(
 WEAK_AUTH_WORDS = re.compile(
     r"(\buser\b|\buser_id\b|\btoken\b|\bclaims\b|\bpayload\b|\bsession\b|\bidentity\b)"
 )
-UNAUTHENTICATED_EXIT = re.compile(r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login)")
+UNAUTHENTICATED_EXIT = re.compile(
+    r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login|unauthenticated|"
+    r"(no|invalid|missing|bad|expired)_?(token|credentials|auth|session))",
+    re.IGNORECASE,
+)
 # A branch that refuses the caller: 401/403 in any spelling, or off to the login page.
 DENYING_EXIT = re.compile(
     r"(401|403|UNAUTHORIZED|Unauthorized|FORBIDDEN|Forbidden|NotAuthenticated|PermissionDenied|"

@@ -48,6 +48,25 @@ def _add(
     )
 
 
+def _application(scope: ModuleScope, call: ast.Call, facts: dict[str, Any]) -> None:
+    """`web.Application(middlewares=[auth, error])`, often built inside an `init()` that returns
+    it: its middlewares run for the app's routes. Module-level apps are linked by name through
+    their object facts; one built in a function cannot be, so its middlewares are recorded for
+    every aiohttp route (target "aiohttp:*")."""
+    if scope.tree.body and any(
+        isinstance(s, ast.Assign) and s.value is call for s in scope.tree.body
+    ):
+        return  # a module-level `app = web.Application(...)`: the object facts carry it
+    for kw in call.keywords:
+        if kw.arg == "middlewares":
+            for entry in elements(kw.value):
+                name = scope.q(entry)
+                if name:
+                    facts["middleware"].append(
+                        {"target": "aiohttp:*", "name": name, "line": call.lineno}
+                    )
+
+
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
     for node in (*scope.calls, *scope.functions):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -57,7 +76,11 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             ):
                 facts["middleware_functions"].append(f"{scope.module}.{node.name}")
             continue
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        if not isinstance(node, ast.Call):
+            continue
+        if last_name(node.func) == "Application" and scope.q(node.func).startswith("aiohttp"):
+            _application(scope, node, facts)
+        if not isinstance(node.func, ast.Attribute):
             continue
         attr = node.func.attr
         owner = node.func.value
