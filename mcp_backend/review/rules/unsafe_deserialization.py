@@ -21,8 +21,13 @@ RULE = RuleMeta(
             "without a safe loader\n"
             "(`yaml.load(data)`, `Loader=yaml.Loader`, `UnsafeLoader`, "
             "`yaml.unsafe_load`). Severity is\n"
-            "critical when the data comes from the request, lower when its origin "
-            "is not visible."
+            "critical when the data comes from the request, medium when it arrives "
+            "as a parameter and low\n"
+            "for a local value (its origin is not visible: often the app's own "
+            "files). Only the modules\n"
+            "themselves count: a `yaml = YAML()` object (ruamel, safe by default) is "
+            "not PyYAML, and\n"
+            "`Loader=yaml.FullLoader` has refused arbitrary objects since PyYAML 5.4."
         ),
         why=(
             "A pickle is a small program for the Python VM: unpickling "

@@ -28,7 +28,7 @@ DESER_POSITIVE = {
         def load_config(text):
             return yaml.load(text)
         """,
-        "high",
+        "medium",  # a parameter: nothing says it crossed a trust boundary
     ),
     "yaml_full_loader_from_upload": (
         """
@@ -48,7 +48,7 @@ DESER_POSITIVE = {
             blob = cache.get("compiled")
             return marshal.loads(blob)
         """,
-        "high",
+        "medium",
     ),
 }
 
@@ -66,6 +66,20 @@ DESER_NEGATIVE = {
 
         def parse(body):
             return json.loads(body)
+    """,
+    "ruamel_yaml_object": """
+        from ruamel.yaml import YAML
+
+        yaml = YAML()
+
+        def load_meta(text):
+            return yaml.load(text)
+    """,
+    "full_loader": """
+        import yaml
+
+        def load_config(text):
+            return yaml.load(text, Loader=yaml.FullLoader)
     """,
     "pickle_dumps_only": """
         import pickle

@@ -47,7 +47,6 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("GET", "/auth/login-methods", "h", "what the login page shows before sign-in"),
         ("POST", "/invitations/accept-invite", "h", "invitation"),
         ("GET", "/metrics", "h", "health check"),
-        ("GET", "/account/needs-bootstrap", "h", "first-run set-up"),
         # and what is not
         ("POST", "/orders/{id}/verify", "h", None),
         ("GET", "/users/verify-email", "h", "account verification"),
@@ -76,6 +75,8 @@ def test_first_run_setup_is_public_only_when_it_refuses_once_set_up() -> None:
     assert _policy.public_reason(setup, setup_guarded=True) == "first-run set-up"
     assert _policy.public_reason(setup, setup_guarded=False) is None
     assert _policy.public_reason(setup, setup_guarded=None) == "first-run set-up"
+    bootstrap = make_route("GET", "/account/needs-bootstrap", "h")
+    assert _policy.public_reason(bootstrap, setup_guarded=None) == "first-run set-up"
 
 
 def test_setup_guard_is_read_from_the_handler_body() -> None:

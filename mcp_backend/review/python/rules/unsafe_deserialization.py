@@ -28,7 +28,8 @@ _CODE_RUNNING_LOADERS = {
     "yaml.unsafe_load_all": "yaml.unsafe_load_all",
 }
 _YAML_LOADS = {"yaml.load", "yaml.load_all"}
-_SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
+# FullLoader has refused to build arbitrary Python objects since PyYAML 5.4 (CVE-2020-14343).
+_SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "FullLoader")
 _FIX = (
     "Exchange data as JSON validated by a schema (pydantic), use yaml.safe_load, and never "
     "unpickle bytes that crossed a trust boundary (requests, cookies, caches, queues)."
@@ -48,6 +49,9 @@ class UnsafeDeserialization:
         for scope in au.iter_scopes(ctx.tree):
             for node in au.scope_calls(scope):
                 qualified = info.qualify(node.func) or ""
+                head = (au.dotted_name(node.func) or "").split(".", 1)[0]
+                if head not in info.imports:
+                    continue  # `yaml = YAML()` (ruamel, safe by default), a local `pickle` object
                 what = _CODE_RUNNING_LOADERS.get(qualified)
                 if what is None and qualified in _YAML_LOADS:
                     loader = au.argument(node, 1, "Loader")
@@ -63,7 +67,9 @@ class UnsafeDeserialization:
                 flow = au.scope_flow(ctx.tree, scope)
                 data = au.argument(node, 0)
                 taint = au.taint_of(flow, data) if data is not None else au.Taint.LOCAL
-                severity = au.severity_for(taint, request="critical", param="high", local="medium")
+                # Only request data is known to cross a trust boundary; a parameter or a local
+                # value may well be the app's own files (plugins, caches, migrations).
+                severity = au.severity_for(taint, request="critical", param="medium", local="low")
                 yield ctx.finding(
                     RULE,
                     node,
