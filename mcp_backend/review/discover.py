@@ -266,6 +266,27 @@ class PathMatcher:
 # --------------------------------------------------------------------------- content checks
 
 
+def published_package(root: Path) -> bool:
+    """The tree is a package as published (a wheel's or sdist's files, an npm tarball's
+    `package/`, an installed copy), not a source repository: such copies leave their tests out,
+    so a missing test suite says nothing about the project."""
+    chain = (root, *list(root.parents)[:3])
+    if any((folder / ".git").exists() for folder in chain):
+        return False
+    for folder in chain:
+        if folder.name in {"site-packages", "node_modules"}:
+            return True
+        try:
+            names = [entry.name for entry in folder.iterdir()]
+        except OSError:
+            continue
+        if "PKG-INFO" in names or any(n.endswith((".dist-info", ".egg-info")) for n in names):
+            return True
+        if folder.name == "package" and "package.json" in names:
+            return True  # what `npm pack` unpacks to
+    return False
+
+
 def _looks_binary(head: bytes) -> bool:
     """Not text: it does not decode as UTF-8, or control bytes are more than a stray few.
 

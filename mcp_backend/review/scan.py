@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from mcp_backend.review.cache import CacheEntry, ResultCache, content_hash
-from mcp_backend.review.discover import SourceFile
+from mcp_backend.review.discover import SourceFile, published_package
 from mcp_backend.review.model import FileResult, Finding, Language, ProjectIndex, RuleMeta
 from mcp_backend.review.python.analyzer import (
     analyze_python_file,
@@ -369,6 +369,7 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
         index.test_files = [r.file for r in analysed if r.is_test]
     if not index.source_files:
         index.source_files = [r.file for r in analysed if not r.is_test]
+    index.facts["published_package"] = published_package(Path(root))
     return index, notes
 
 

@@ -1,8 +1,9 @@
 """critical-route-untested: auth, payment, deletion and admin routes no test refers to.
 
 Decision: when the project has no test files at all, one project-level finding lists the
-critical routes (a missing test suite is one problem, not twenty). Otherwise each critical
-kind of critical route (authentication, payments, deletion, admin) with untested routes gets
+critical routes (a missing test suite is one problem, not twenty); none when the tree is a
+package as published (wheels and npm tarballs leave tests out: nothing to conclude).
+Otherwise each critical kind of critical route (authentication, payments, deletion, admin) with untested routes gets
 one finding at its first route, listing the others; `tested is None` (not checked) is skipped.
 """
 
@@ -25,6 +26,8 @@ class CriticalRouteUntested:
         if not critical:
             return
         if not index.test_files:
+            if index.facts.get("published_package"):
+                return
             first, _ = critical[0]
             listed = ", ".join(f"{r.method} {r.path}" for r, _ in critical[:6])
             more = f" and {len(critical) - 6} more" if len(critical) > 6 else ""

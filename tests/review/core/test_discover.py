@@ -245,3 +245,22 @@ def test_requested_paths_limit_the_walk_but_keep_gitignore(tmp_path: Path) -> No
     found = discover(tmp_path, [Path("a"), Path("c.py"), Path("../elsewhere")])
     assert [f.rel for f in found.files] == ["a/one.py", "c.py"]
     assert any("outside the project root" in note for note in found.notes)
+
+
+def test_published_packages_are_told_from_repositories(tmp_path: Path) -> None:
+    from mcp_backend.review.discover import published_package
+
+    wheel = tmp_path / "wheel"
+    (wheel / "fief").mkdir(parents=True)
+    (wheel / "fief_server-0.30.0.dist-info").mkdir()
+    assert published_package(wheel / "fief")
+    npm = tmp_path / "npm" / "package"
+    (npm / "dist").mkdir(parents=True)
+    (npm / "package.json").write_text("{}")
+    assert published_package(npm / "dist")
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "package").mkdir()
+    (repository / "package" / "package.json").write_text("{}")
+    assert not published_package(repository / "package")
+    assert not published_package(tmp_path / "plain")

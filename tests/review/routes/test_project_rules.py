@@ -355,3 +355,12 @@ def test_comment_on_someone_elses_record_is_not_idor() -> None:
         make_route("POST", "/post/<int:pk>/comment/", "add_comment", auth=PRESENT, loads_by_id=True)
     )
     assert list(object_access_without_ownership.DETECTOR.check(index)) == []
+
+
+def test_no_tests_in_a_published_package_is_not_a_finding() -> None:
+    delete = make_route("DELETE", "/orders/{id}", "delete_order", auth=PRESENT)
+    repository = ProjectIndex(root="p", routes=[delete])
+    (finding,) = critical_route_untested.DETECTOR.check(repository)
+    assert finding.message.startswith("The project has no tests")
+    published = ProjectIndex(root="p", routes=[delete], facts={"published_package": True})
+    assert list(critical_route_untested.DETECTOR.check(published)) == []
