@@ -3,8 +3,9 @@
 Decision: when the project has no test files at all, one project-level finding lists the
 critical routes (a missing test suite is one problem, not twenty); none when the tree is a
 package as published (wheels and npm tarballs leave tests out: nothing to conclude).
-Otherwise each critical kind of critical route (authentication, payments, deletion, admin) with untested routes gets
-one finding at its first route, listing the others; `tested is None` (not checked) is skipped.
+Otherwise each kind of critical route (authentication, payments, deletion, admin) with
+untested routes gets one finding at its first route, listing the others; `tested is None`
+(not checked) is skipped.
 """
 
 from __future__ import annotations
