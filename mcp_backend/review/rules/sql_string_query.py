@@ -26,7 +26,9 @@ RULE = RuleMeta(
             "cur.execute(sql)` is seen.\n"
             "Constant parts (a table name in a module constant, a class attribute, "
             "an allow-list lookup, a\n"
-            'placeholder list such as `", ".join(["%s"] * len(ids))`) are not '
+            'placeholder list such as `", ".join(["%s"] * len(ids))`, a value whose '
+            "single quotes are\n"
+            "doubled with `.replace(\"'\", \"''\")` for a quoted literal) are not "
             "flagged. Severity rises when\n"
             "a spliced-in value comes from request data or a function parameter."
         ),

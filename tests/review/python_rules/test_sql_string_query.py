@@ -7,6 +7,19 @@ from mcp_backend.review.python.rules.sql_string_query import DETECTOR
 from ._support import run, run_with_signals
 
 POSITIVE = {
+    "semicolons_stripped_is_not_escaping": (
+        """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.get("/users")
+        def search():
+            name = request.args["name"].replace(";", "")
+            return db.execute(f"SELECT * FROM users WHERE name = '{name}'").fetchall()
+        """,
+        "critical",
+    ),
     "fastapi_text_fstring": (
         """
         from fastapi import Depends, FastAPI
@@ -104,6 +117,12 @@ POSITIVE = {
 }
 
 NEGATIVE = {
+    "quotes_doubled_inside_a_literal": """
+        from sqlalchemy import text
+
+        def attach(connection, dbpath):
+            connection.execute(text("ATTACH DATABASE '{}' AS calibre".format(dbpath.replace("'", "''"))))
+    """,
     "parameterised_psycopg": """
         def find(conn, email):
             with conn.cursor() as cur:
