@@ -1013,9 +1013,8 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
             )
         if callee in {"str", "repr"} and node.args:
             return is_safe_fragment(flow, node.args[0], depth + 1)
-        if callee == "replace" and [const_str(a) for a in node.args] == ["'", "''"]:
-            return True  # quotes doubled: SQL's own escaping for a value inside '...'
-        return False
+        # quotes doubled: SQL's own escaping for a value inside '...'
+        return callee == "replace" and [const_str(a) for a in node.args] == ["'", "''"]
     if isinstance(node, ast.IfExp):
         return is_safe_fragment(flow, node.body, depth + 1) and is_safe_fragment(
             flow, node.orelse, depth + 1

@@ -121,7 +121,8 @@ NEGATIVE = {
         from sqlalchemy import text
 
         def attach(connection, dbpath):
-            connection.execute(text("ATTACH DATABASE '{}' AS calibre".format(dbpath.replace("'", "''"))))
+            escaped = dbpath.replace("'", "''")
+            connection.execute(text("ATTACH DATABASE '{}' AS calibre".format(escaped)))
     """,
     "parameterised_psycopg": """
         def find(conn, email):
