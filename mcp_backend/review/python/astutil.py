@@ -430,8 +430,13 @@ def is_route_handler(tree: ast.Module, func: FunctionNode, file: str = "") -> bo
     if route_decorator(func) is not None:
         return True
     params = [a.arg for a in func.args.posonlyargs + func.args.args]
-    if params and params[0] == "request" and not func.name.startswith("_"):
-        return True
+    if (
+        params
+        and params[0] == "request"
+        and not func.name.startswith("_")
+        and func.name not in _called_by_name(tree)
+    ):
+        return True  # a Django-style view; one the module itself calls is a helper
     if func.name in _CBV_METHODS and params[:1] == ["self"]:
         cls = _class_of(tree, func)
         if cls is not None:
@@ -440,6 +445,26 @@ def is_route_handler(tree: ast.Module, func: FunctionNode, file: str = "") -> bo
                 if base_name.endswith(_CBV_BASE_HINTS):
                     return True
     return False
+
+
+_CALLED: dict[int, tuple[ast.Module, frozenset[str]]] = {}
+
+
+def _called_by_name(tree: ast.Module) -> frozenset[str]:
+    """Names the module calls directly (`build_response(request, path)`): views are handed to
+    the URL router, not called, so a `request`-first function called here is a helper."""
+    cached = _CALLED.get(id(tree))
+    if cached is not None and cached[0] is tree:
+        return cached[1]
+    names = frozenset(
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    )
+    if len(_CALLED) > 64:
+        _CALLED.clear()
+    _CALLED[id(tree)] = (tree, names)
+    return names
 
 
 def _annotation_names(annotation: ast.expr | None) -> set[str]:

@@ -28,7 +28,7 @@ RULE = RuleMeta(
             "an allow-list lookup, a\n"
             'placeholder list such as `", ".join(["%s"] * len(ids))`, a value whose '
             "single quotes are\n"
-            "doubled with `.replace(\"'\", \"''\")` for a quoted literal) are not "
+            'doubled with `.replace("\'", "\'\'")` for a quoted literal) are not '
             "flagged. Severity rises when\n"
             "a spliced-in value comes from request data or a function parameter."
         ),

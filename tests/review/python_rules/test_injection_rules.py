@@ -286,6 +286,13 @@ PATH_POSITIVE = {
             with open(f"/srv/uploads/{file.filename}", "wb") as out:
                 out.write(await file.read())
     """,
+    "django_view_url_kwarg": """
+        import os
+        from django.http import FileResponse
+
+        def download(request, path):
+            return FileResponse(open(os.path.join(settings.MEDIA_ROOT, path), "rb"))
+    """,
     "pathlib_unlink": """
         from pathlib import Path
 
@@ -296,6 +303,21 @@ PATH_POSITIVE = {
 }
 
 PATH_NEGATIVE = {
+    "containment_helper": """
+        @router.get("/{path:path}")
+        async def serve_static(request: Request):
+            path = str(request.path_params["path"])
+            PathValidator().validate_inside_directory(ROOT, Path(path))
+            return FileResponse(open(ROOT / path, "rb"))
+    """,
+    "helper_the_module_calls_is_not_a_view": """
+        def build_file_response(request, full_path):
+            return HttpResponse(open(full_path, "rb"))
+
+        def serve(request, path):
+            full_path = safe_join(settings.MEDIA_ROOT, path)
+            return build_file_response(request, full_path)
+    """,
     "secure_filename": """
         from werkzeug.utils import secure_filename
 

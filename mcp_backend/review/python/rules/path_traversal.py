@@ -47,6 +47,9 @@ _SANITIZING = re.compile(
 _CONTAINMENT_CHECK = re.compile(
     r"is_relative_to|relative_to\(|commonpath|startswith\(|safe_join|send_from_directory"
 )
+# A helper that checks a path stays inside a directory, by what its name says it checks:
+# `validate_inside_directory(root, p)`, `ensure_within_base(...)`, `is_path_within(...)`.
+_CONTAINMENT_HELPER = re.compile(r"\w*(inside|within)_?(dir|directory|root|base|folder)\w*\(")
 _FIX = (
     "Reduce the value to a file name (werkzeug secure_filename, os.path.basename) or resolve the "
     "full path and check it stays inside the base directory (path.resolve().is_relative_to(base)); "
@@ -133,6 +136,8 @@ class PathTraversal:
     def _checks_containment(self, func: au.FunctionNode) -> bool:
         """The handler resolves the path and checks it stays inside a base directory."""
         source = ast.unparse(func)
+        if _CONTAINMENT_HELPER.search(source):
+            return True
         return bool(_CONTAINMENT_CHECK.search(source)) and (
             "resolve" in source or "realpath" in source or "abspath" in source
         )
