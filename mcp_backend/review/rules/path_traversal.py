@@ -25,7 +25,9 @@ RULE = RuleMeta(
             "is not reduced to a safe\n"
             "name (`secure_filename`, `os.path.basename`, `safe_join`, "
             "`send_from_directory`) or checked to\n"
-            "stay inside a base directory (`resolve()` + `is_relative_to`)."
+            "stay inside a base directory (`resolve()` + `is_relative_to`, or a helper "
+            "that says it does,\n"
+            "such as `validate_inside_directory(root, path)`)."
         ),
         why=(
             "`../../etc/passwd`, `..%2f..%2f.env` or an absolute path walks out of "
