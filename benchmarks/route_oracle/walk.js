@@ -1,0 +1,100 @@
+// The framework's own route list, for benchmarks/route_oracle.py. Each walker returns
+// [{method, path, where}] and `write` puts them in the JSON file the Python side reads.
+'use strict';
+
+const fs = require('fs');
+
+// Express 4 compiles `app.use('/a/:id', router)` to /^\/a\/(?:([^\/]+?))\/?(?=\/|$)/i: turn
+// that back into the path, naming the parameters from layer.keys.
+function expressMountPath(layer) {
+  if (!layer.regexp || layer.regexp.fast_slash) return '';
+  let src = layer.regexp.source;
+  src = src.replace(/^\^/, '');
+  src = src.replace(/\\\/\?\(\?=\\\/\|\$\)$/, '');
+  src = src.replace(/\(\?=\\\/\|\$\)$/, '');
+  src = src.replace(/\$$/, '');
+  let i = 0;
+  src = src.replace(/\(\?:\(\[\^\\\/\]\+\?\)\)/g, () => ':' + ((layer.keys[i++] || {}).name || 'param'));
+  src = src.replace(/\\(.)/g, '$1');
+  return src;
+}
+
+function describe(fn) {
+  if (typeof fn !== 'function') return '';
+  const head = fn.toString().split('\n')[0].slice(0, 80);
+  return `${fn.name || '<anonymous>'}: ${head}`;
+}
+
+function routePaths(path) {
+  if (Array.isArray(path)) return path.flatMap(routePaths);
+  if (path instanceof RegExp) return [`regex:${path.source}`];
+  return [String(path)];
+}
+
+function walkExpressStack(stack, prefix, out, seen) {
+  for (const layer of stack || []) {
+    if (layer.route) {
+      const route = layer.route;
+      const methods = route.methods._all
+        ? ['ALL']
+        : Object.keys(route.methods).filter((m) => route.methods[m]).map((m) => m.toUpperCase());
+      const handlers = (route.stack || []).map((l) => l.handle);
+      const where = describe(handlers[handlers.length - 1]);
+      for (const p of routePaths(route.path)) {
+        for (const method of methods) out.push({ method, path: prefix + p, where });
+      }
+      continue;
+    }
+    const handle = layer.handle;
+    const inner = handle && (handle.stack || (handle._router && handle._router.stack));
+    const sub = layer.__subApp && layer.__subApp._router && layer.__subApp._router.stack;
+    const nested = inner || sub;
+    if (nested && !seen.has(nested)) {
+      seen.add(nested);
+      walkExpressStack(nested, prefix + expressMountPath(layer), out, seen);
+    }
+  }
+}
+
+function expressRoutes(app) {
+  const router = app._router || app.router;
+  const out = [];
+  walkExpressStack(router ? router.stack : [], '', out, new Set());
+  return out;
+}
+
+// `app.use('/x', subApp)` hides the sub-app in a closure: remember it on the layer.
+function instrumentExpress(express) {
+  const original = express.application.use;
+  express.application.use = function use(...args) {
+    const before = this._router ? this._router.stack.length : 0;
+    const result = original.apply(this, args);
+    const stack = this._router ? this._router.stack : [];
+    const apps = args.flat(Infinity).filter((a) => typeof a === 'function' && a.handle && a.set);
+    for (let i = before, j = 0; i < stack.length && j < apps.length; i += 1) {
+      if (stack[i].name === 'mounted_app') stack[i].__subApp = apps[j++];
+    }
+    return result;
+  };
+}
+
+// @koa/router and koa-router: every router mounted with app.use(router.routes()) leaves a
+// dispatch function with `.router` in app.middleware; nested routers are already flattened.
+function koaRoutes(app) {
+  const out = [];
+  for (const mw of app.middleware || []) {
+    const router = mw.router;
+    if (!router) continue;
+    for (const layer of router.stack) {
+      const methods = layer.methods.length ? layer.methods : [];
+      for (const method of methods) out.push({ method, path: layer.path, where: describe(layer.stack[layer.stack.length - 1]) });
+    }
+  }
+  return out;
+}
+
+function write(file, routes, notes) {
+  fs.writeFileSync(file, JSON.stringify({ routes, notes: notes || [] }, null, 1));
+}
+
+module.exports = { expressRoutes, instrumentExpress, koaRoutes, write, describe };
