@@ -183,6 +183,8 @@ class Comparison:
     matched_ours: list[RouteKey]
     missed: list[RouteKey]
     extra: list[RouteKey]
+    # Missed oracle routes that one of our extra routes ends with: found, prefix lost.
+    prefix_lost: list[RouteKey] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -214,14 +216,28 @@ def compare(oracle: Iterable[RouteKey], ours: Iterable[RouteKey]) -> Comparison:
         by_path_ours.setdefault(key.path, set()).add(key.method)
     matched_oracle = sorted(k for k in oracle_set if _covers(k, by_path_ours))
     matched_ours = sorted(k for k in ours_set if _covers(k, by_path_oracle))
+    missed = sorted(oracle_set - set(matched_oracle))
+    extra = sorted(ours_set - set(matched_ours))
     return Comparison(
         oracle=sorted(oracle_set),
         ours=sorted(ours_set),
         matched_oracle=matched_oracle,
         matched_ours=matched_ours,
-        missed=sorted(oracle_set - set(matched_oracle)),
-        extra=sorted(ours_set - set(matched_ours)),
+        missed=missed,
+        extra=extra,
+        prefix_lost=[k for k in missed if _found_without_prefix(k, extra)],
     )
+
+
+def _found_without_prefix(key: RouteKey, extra: Sequence[RouteKey]) -> bool:
+    for other in extra:
+        if other.path in ("/", "/{}") or not key.path.endswith(other.path):
+            continue
+        if key.path == other.path:
+            continue  # same path, other method: not a prefix problem
+        if WILDCARD in (key.method, other.method) or key.method == other.method:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- apps
@@ -406,6 +422,7 @@ class AppResult:
     matched: int = 0
     recall: float = 0.0
     precision: float = 0.0
+    prefix_lost: int = 0
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -420,6 +437,9 @@ def _where_of(where: str, source: Path) -> str:
     try:
         rel = Path(path).resolve().relative_to(source.resolve())
     except ValueError:
+        for marker in ("/site-packages/", "/node_modules/"):
+            if marker in path:  # outside the reviewed source: the framework's or a library's
+                return f"[{path.rpartition(marker)[2]}:{line}]"
         return where
     return f"{rel}:{line}"
 
@@ -463,6 +483,7 @@ def run_app(app: App) -> AppResult:
     result.matched = len(comparison.matched_oracle)
     result.recall = round(comparison.recall, 3)
     result.precision = round(comparison.precision, 3)
+    result.prefix_lost = len(comparison.prefix_lost)
     result.missed = [f"{k.method} {k.path}  {where.get(k, '')}".rstrip() for k in comparison.missed]
     result.extra = [f"{k.method} {k.path}  {ours_where.get(k, '')}".rstrip() for k in comparison.extra]
     return result
@@ -478,6 +499,11 @@ def print_result(result: AppResult, *, verbose: bool) -> None:
         f"recall {result.recall:.0%}  precision {result.precision:.0%}  "
         f"({', '.join(f'{k} {v:.1f}s' for k, v in result.seconds.items())})"
     )
+    if result.prefix_lost:
+        print(
+            f"  {result.prefix_lost} missed routes are in our list under a shorter path "
+            "(found, mount prefix lost)"
+        )
     print(f"  source: {result.source}")
     for note in result.notes:
         print(f"  note: {note}")
