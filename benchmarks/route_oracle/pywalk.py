@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 Route = dict[str, Any]
+# The shim's first argument, read now: a shim may rewrite sys.argv for the app's own CLI.
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("routes.json")
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -149,4 +151,4 @@ def aiohttp_routes(app: Any) -> list[Route]:
 
 
 def write(routes: list[Route], notes: list[str] | None = None) -> None:
-    Path(sys.argv[1]).write_text(json.dumps({"routes": routes, "notes": notes or []}, indent=1))
+    OUT.write_text(json.dumps({"routes": routes, "notes": notes or []}, indent=1))
