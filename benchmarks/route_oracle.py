@@ -158,7 +158,9 @@ def normalise_path(path: str, *, regex: bool = False) -> str:
         text = _simplify_regex(text)
     for pattern in _PARAM_PATTERNS:
         text = pattern.sub("{}", text)
-    text = re.sub(r"\(\.\*\)|/\*(?=/|$)|\*$", lambda m: "/{}" if m.group().startswith("/") else "{}", text)
+    text = re.sub(
+        r"\(\.\*\)|/\*(?=/|$)|\*$", lambda m: "/{}" if m.group().startswith("/") else "{}", text
+    )
     text = re.sub(r"/{2,}", "/", "/" + text)
     if len(text) > 1:
         text = text.rstrip("/") or "/"
@@ -320,7 +322,12 @@ def ensure_installed(app: App) -> bool:
     app.home.mkdir(parents=True, exist_ok=True)
     if app.ecosystem == "python":
         if not _venv_python(app).exists():
-            _run([sys.executable, "-m", "venv", str(app.home / "venv")], cwd=app.home, env=None, timeout=300)
+            _run(
+                [sys.executable, "-m", "venv", str(app.home / "venv")],
+                cwd=app.home,
+                env=None,
+                timeout=300,
+            )
         _run(
             [str(_venv_python(app)), "-m", "pip", "install", "--quiet", *app.install],
             cwd=app.home,
@@ -352,7 +359,9 @@ def package_dir(app: App) -> Path:
         "print(list(spec.submodule_search_locations or [])[0] if spec.submodule_search_locations"
         " else spec.origin)\n"
     )
-    out = _run([str(_venv_python(app)), "-c", code, app.package], cwd=app.home, env=None, timeout=60)
+    out = _run(
+        [str(_venv_python(app)), "-c", code, app.package], cwd=app.home, env=None, timeout=60
+    )
     return Path(out.strip().splitlines()[-1])
 
 
@@ -393,7 +402,10 @@ def oracle_routes(app: App) -> tuple[list[dict[str, Any]], list[str]]:
     shim = SHIMS / app.boot
     runner = str(_venv_python(app)) if app.ecosystem == "python" else "node"
     log = _run(
-        [runner, str(shim), str(out_file)], cwd=run_dir, env=_boot_env(app, run_dir), timeout=BOOT_TIMEOUT
+        [runner, str(shim), str(out_file)],
+        cwd=run_dir,
+        env=_boot_env(app, run_dir),
+        timeout=BOOT_TIMEOUT,
     )
     if not out_file.is_file():
         raise RuntimeError(f"the boot shim wrote no routes:\n{log[-3000:]}")
@@ -485,7 +497,9 @@ def run_app(app: App) -> AppResult:
     result.precision = round(comparison.precision, 3)
     result.prefix_lost = len(comparison.prefix_lost)
     result.missed = [f"{k.method} {k.path}  {where.get(k, '')}".rstrip() for k in comparison.missed]
-    result.extra = [f"{k.method} {k.path}  {ours_where.get(k, '')}".rstrip() for k in comparison.extra]
+    result.extra = [
+        f"{k.method} {k.path}  {ours_where.get(k, '')}".rstrip() for k in comparison.extra
+    ]
     return result
 
 
@@ -528,8 +542,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.app:
         unknown = set(args.app) - {a.name for a in apps}
         if unknown:
-            print(f"unknown app(s): {', '.join(sorted(unknown))}; known: "
-                  f"{', '.join(a.name for a in apps)}")
+            print(
+                f"unknown app(s): {', '.join(sorted(unknown))}; known: "
+                f"{', '.join(a.name for a in apps)}"
+            )
             return 2
         apps = [a for a in apps if a.name in args.app]
     started = time.monotonic()

@@ -5,11 +5,12 @@ nothing listens."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 
-import pywalk
+import pywalk  # type: ignore[import-not-found]  # beside this file; run in the app's venv
 
 run = os.environ["ORACLE_RUN_DIR"]
 sys.path.insert(0, os.path.join(os.environ["ORACLE_PACKAGE_DIR"]))
@@ -23,8 +24,6 @@ def list_routes() -> bool:
 
 
 cps.web_server.start = list_routes
-try:
+with contextlib.suppress(SystemExit):
     importlib.import_module("cps.main").main()
-except SystemExit:
-    pass
 os._exit(0)  # the updater and scheduler threads would keep the process alive

@@ -10,7 +10,7 @@ import os
 import sys
 import types
 
-import pywalk
+import pywalk  # type: ignore[import-not-found]  # beside this file; run in the app's venv
 
 run = os.environ["ORACLE_RUN_DIR"]
 settings = importlib.import_module("django.conf").settings

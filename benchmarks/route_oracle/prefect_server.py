@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-import pywalk
+import pywalk  # type: ignore[import-not-found]  # beside this file; run in the app's venv
 
 server = importlib.import_module("prefect.server.api.server")
 app = server.create_app(webserver_only=True)

@@ -7,6 +7,7 @@ everything here is duck-typed (`Any`).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import sys
@@ -27,10 +28,8 @@ def where_of(obj: Any, _again: bool = True) -> str:
         if inner is not None:
             target = inner
             break
-    try:
+    with contextlib.suppress(ValueError):
         target = inspect.unwrap(target)
-    except ValueError:
-        pass
     try:
         file = inspect.getsourcefile(target)
         _, line = inspect.getsourcelines(target)
@@ -38,7 +37,9 @@ def where_of(obj: Any, _again: bool = True) -> str:
         module = sys.modules.get(getattr(target, "__module__", "") or "")
         original = getattr(module, getattr(target, "__name__", ""), None)
         if _again and original is not None and original is not target and callable(original):
-            return where_of(original, _again=False)  # DRF @api_view renames its class after the function
+            return where_of(
+                original, _again=False
+            )  # DRF @api_view renames its class after the function
         code = getattr(target, "__code__", None)
         if code is None:
             return getattr(target, "__qualname__", repr(target))[:80]
@@ -88,7 +89,9 @@ def starlette_routes(routes: Any, prefix: str = "") -> list[Route]:
             continue
         if where.rpartition(":")[0].endswith("fastapi/applications.py"):
             continue  # the docs and OpenAPI routes FastAPI adds itself
-        for method in sorted(set(methods or ["ANY"]) - ({"HEAD"} if methods and "GET" in methods else set())):
+        for method in sorted(
+            set(methods or ["ANY"]) - ({"HEAD"} if methods and "GET" in methods else set())
+        ):
             out.append({"method": method, "path": prefix + path, "where": where})
     return out
 
