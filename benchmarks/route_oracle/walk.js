@@ -39,9 +39,10 @@ function walkExpressStack(stack, prefix, out, seen) {
         ? ['ALL']
         : Object.keys(route.methods).filter((m) => route.methods[m]).map((m) => m.toUpperCase());
       const handlers = (route.stack || []).map((l) => l.handle);
-      const where = describe(handlers[handlers.length - 1]);
+      const fn = handlers[handlers.length - 1];
+      const where = describe(fn);
       for (const p of routePaths(route.path)) {
-        for (const method of methods) out.push({ method, path: prefix + p, where });
+        for (const method of methods) out.push({ method, path: prefix + p, where, fn });
       }
       continue;
     }
@@ -87,14 +88,49 @@ function koaRoutes(app) {
     if (!router) continue;
     for (const layer of router.stack) {
       const methods = layer.methods.length ? layer.methods : [];
-      for (const method of methods) out.push({ method, path: layer.path, where: describe(layer.stack[layer.stack.length - 1]) });
+      const fn = layer.stack[layer.stack.length - 1];
+      for (const method of methods) out.push({ method, path: layer.path, where: describe(fn), fn });
     }
   }
   return out;
 }
 
+// file:line of each handler, from V8's [[FunctionLocation]] through an in-process inspector
+// session (its callbacks run synchronously); the where text stays a snippet when this fails.
+function locateHandlers(routes) {
+  let session;
+  try {
+    const inspector = require('inspector');
+    session = new inspector.Session();
+    session.connect();
+    const scripts = new Map();
+    session.on('Debugger.scriptParsed', (msg) => scripts.set(msg.params.scriptId, msg.params.url));
+    session.post('Debugger.enable');
+    session.post('Runtime.enable');
+    for (const route of routes) {
+      if (typeof route.fn !== 'function') continue;
+      globalThis.__oracleFn = route.fn;
+      session.post('Runtime.evaluate', { expression: 'globalThis.__oracleFn' }, (err, res) => {
+        if (err || !res.result.objectId) return;
+        session.post('Runtime.getProperties', { objectId: res.result.objectId }, (err2, props) => {
+          if (err2) return;
+          const loc = (props.internalProperties || []).find((p) => p.name === '[[FunctionLocation]]');
+          const url = loc && scripts.get(loc.value.value.scriptId);
+          if (url) route.where = `${url.replace(/^file:\/\//, '')}:${loc.value.value.lineNumber + 1}`;
+        });
+      });
+    }
+  } catch (err) {
+    // keep the snippets
+  } finally {
+    if (session) session.disconnect();
+  }
+}
+
 function write(file, routes, notes) {
-  fs.writeFileSync(file, JSON.stringify({ routes, notes: notes || [] }, null, 1));
+  locateHandlers(routes);
+  const plain = routes.map(({ method, path, where }) => ({ method, path, where }));
+  fs.writeFileSync(file, JSON.stringify({ routes: plain, notes: notes || [] }, null, 1));
 }
 
 module.exports = { expressRoutes, instrumentExpress, koaRoutes, write, describe };
