@@ -1,8 +1,9 @@
 """The framework's own route list, for benchmarks/route_oracle.py (runs inside the app's venv).
 
 Each walker returns [{"method", "path", "where", "regex"?}]; `write` puts them in the JSON file
-the benchmark reads. The frameworks are not installed in the benchmark's own environment, so
-everything here is duck-typed (`Any`).
+the benchmark reads. Routes a framework adds by itself, declared nowhere in the app's code
+(Flask's /static, FastAPI's /docs, /redoc and /openapi.json), are left out. The frameworks
+are not installed in the benchmark's own environment, so everything here is duck-typed.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def where_of(obj: Any, _again: bool = True) -> str:
 def flask_routes(app: Any) -> list[Route]:
     out: list[Route] = []
     for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue  # the static-files route Flask adds itself, declared nowhere in the app
         methods = set(rule.methods or ())
         if getattr(rule, "provide_automatic_options", True):
             methods.discard("OPTIONS")
