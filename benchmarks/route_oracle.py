@@ -99,9 +99,11 @@ def _simplify_regex(pattern: str) -> str:
         if char == "(":
             end = _skip_group(text, i)
             group = text[i:end]
-            if group.startswith("(?:") and "(" not in group[3:]:
-                # (?:/)? and friends: an optional literal, not a parameter
-                inner = group[3:-1]
+            plain = group.startswith("(?:") or not group.startswith("(?")
+            body_start = 3 if group.startswith("(?:") else 1
+            if plain and "(" not in group[body_start:]:
+                # (?:/)?, Express's (/since)?: a literal, optional or not, not a parameter
+                inner = group[body_start:-1]
                 literal = re.sub(r"\\(.)", r"\1", inner)
                 if re.fullmatch(r"[\w./-]*", literal):
                     out.append("" if text[end : end + 1] == "?" else literal)
@@ -158,6 +160,8 @@ def normalise_path(path: str, *, regex: bool = False) -> str:
         text = _simplify_regex(text)
     for pattern in _PARAM_PATTERNS:
         text = pattern.sub("{}", text)
+    if "(" in text:  # an Express/Koa string path with a group left: /-/all(/since)?
+        text = _simplify_regex(text)
     text = re.sub(
         r"\(\.\*\)|/\*(?=/|$)|\*$", lambda m: "/{}" if m.group().startswith("/") else "{}", text
     )

@@ -41,6 +41,9 @@ def test_regex_routes_and_root() -> None:
     assert normalise_path("^api/v1/", regex=True) == "/api/v1"
     assert normalise_path(r"^kb/(?P<slug>[A-Za-z0-9_-]+)/vote/(\d+)/$") == "/kb/{}/vote/{}"
     assert normalise_path("//a//b/") == "/a/b"
+    assert normalise_path("/-/all(/since)?") == "/-/all"  # Express optional literal group
+    assert normalise_path("/files/*") == "/files/{}"
+    assert normalise_path("/(.*)") == "/{}"
 
 
 def test_methods() -> None:
