@@ -127,10 +127,48 @@ function locateHandlers(routes) {
   }
 }
 
+// Fastify: an onRoute hook, added before any plugin or route, sees every route as it is added
+// (prefixes applied). `where` names the handler fastify was given; for NestJS that is Nest's
+// own proxy, so instrumentNest below names the controller method instead.
+function recordFastify(instance) {
+  const out = [];
+  instance.addHook('onRoute', (opts) => {
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    for (const method of methods) {
+      if (method === 'HEAD' && methods.length === 1 && opts.exposeHeadRoute === undefined) continue;
+      out.push({ method, path: opts.url, where: describe(opts.handler), fn: nestTarget || opts.handler });
+    }
+  });
+  return out;
+}
+
+// NestJS: the controller method behind the route being registered right now.
+let nestTarget = null;
+function instrumentNest(routerExplorerModule) {
+  const proto = routerExplorerModule.RouterExplorer.prototype;
+  const original = proto.applyCallbackToRouter;
+  proto.applyCallbackToRouter = function applyCallbackToRouter(router, routeDefinition, ...rest) {
+    nestTarget = routeDefinition.targetCallback;
+    try {
+      return original.call(this, router, routeDefinition, ...rest);
+    } finally {
+      nestTarget = null;
+    }
+  };
+}
+
 function write(file, routes, notes) {
   locateHandlers(routes);
   const plain = routes.map(({ method, path, where }) => ({ method, path, where }));
   fs.writeFileSync(file, JSON.stringify({ routes: plain, notes: notes || [] }, null, 1));
 }
 
-module.exports = { expressRoutes, instrumentExpress, koaRoutes, write, describe };
+module.exports = {
+  expressRoutes,
+  instrumentExpress,
+  instrumentNest,
+  koaRoutes,
+  recordFastify,
+  write,
+  describe,
+};
