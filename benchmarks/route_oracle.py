@@ -319,10 +319,13 @@ def ensure_installed(app: App) -> bool:
     wanted = {"install": app.install, "python": sys.version.split()[0]}
     if stamp.is_file():
         try:
-            if json.loads(stamp.read_text(encoding="utf-8")) == wanted:
-                return False
+            before = json.loads(stamp.read_text(encoding="utf-8"))
         except ValueError:
-            pass
+            before = {}
+        if before == wanted:
+            return False
+        if before.get("python") != wanted["python"]:
+            shutil.rmtree(app.home / "venv", ignore_errors=True)  # made by another Python
     app.home.mkdir(parents=True, exist_ok=True)
     if app.ecosystem == "python":
         if not _venv_python(app).exists():
