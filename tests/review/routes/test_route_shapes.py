@@ -437,3 +437,59 @@ def test_class_based_route_groups_share_their_class_dependencies() -> None:
     assert route(index, "DELETE", "/items/{item_id}").auth.status == "present"
     assert route(index, "POST", "/notes").auth.status == "present"
     assert route(index, "POST", "/catalogue").auth.status == "absent"
+
+
+def test_django_urlpatterns_added_conditionally_by_name_and_from_package_views() -> None:
+    index = build_index(
+        {
+            "proj/settings.py": DJANGO_SETTINGS,
+            "proj/urls.py": """
+                from django.conf import settings
+                from django.contrib.auth import views as auth_views
+                from django.urls import path
+                from django.views.generic import TemplateView
+                from shop import views
+                from shop.auth import login
+                from reporting.views import ReportsView
+
+                urlpatterns = [path("orders/<int:pk>/", views.order_detail)]
+
+                KB_PATTERNS = [path("kb/", views.users)]
+                if settings.KB_ENABLED:
+                    urlpatterns += KB_PATTERNS
+
+                try:
+                    urlpatterns.append(path("extra/", views.users))
+                except ImportError:
+                    pass
+
+                urlpatterns += [
+                    path("login/", login, name="login"),
+                    path("help/", TemplateView.as_view(template_name="help.html")),
+                    path("reports/", ReportsView.as_view()),
+                ]
+
+                def not_a_urlconf():
+                    urlpatterns = [path("ghost/", views.users)]
+                    return urlpatterns
+            """,
+            "shop/auth.py": """
+                from django.contrib.auth import views as auth_views
+                login = auth_views.LoginView.as_view(template_name="login.html")
+            """,
+            "shop/views.py": SHOP_VIEWS,
+        }
+    )
+    found = sorted((r.method, r.path) for r in index.routes)
+    assert found == [
+        ("ANY", "/reports/"),
+        ("GET", "/extra/"),
+        ("GET", "/help/"),
+        ("GET", "/kb/"),
+        ("GET", "/login/"),
+        ("GET", "/orders/<int:pk>/"),
+        ("POST", "/login/"),
+    ]
+    reports = route(index, "ANY", "/reports/")
+    assert reports.auth.status == "unknown"  # a view from a package we cannot read
+    assert route(index, "POST", "/login/").public_by_design == "login"

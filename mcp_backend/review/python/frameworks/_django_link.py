@@ -60,6 +60,7 @@ PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "PasswordResetView": ("django.contrib.auth", ("GET", "POST")),
 }
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+PAGE_VIEWS = frozenset({"TemplateView", "RedirectView"})
 
 
 class DjangoLinker:
@@ -163,6 +164,14 @@ class DjangoLinker:
                     self._function_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
                 elif view is not None and view.kind == "class":
                     self._class_view(view, route, entry, wrappers=entry_wrappers, drafts=drafts)
+                elif view.kind == "object" and str(view.fact.get("call", "")).endswith(".as_view"):
+                    # login = LoginView.as_view(...) in a module, then path("login/", login)
+                    cls_ref = str(view.fact["call"])[: -len(".as_view")]
+                    cls = self.modules.resolve(cls_ref)
+                    if cls is not None and cls.kind == "class":
+                        self._class_view(cls, route, entry, wrappers=entry_wrappers, drafts=drafts)
+                    else:
+                        self._package_view({**entry, "view_ref": cls_ref}, route, file, drafts)
 
     def _router(
         self, entry: dict[str, Any], prefix: str, wrappers: list[str], drafts: list[RouteDraft]
@@ -297,6 +306,7 @@ class DjangoLinker:
         ref = str(entry.get("view_ref", ""))
         known = PACKAGE_VIEWS.get(ref.rsplit(".", 1)[-1])
         if known is None or not ref.startswith(known[0]):
+            self._unread_package_view(entry, ref, path, urls_file, drafts)
             return
         package, methods = known
         for method in methods:
@@ -313,6 +323,38 @@ class DjangoLinker:
             if package.startswith("rest_framework"):
                 self._drf_throttle_defaults(draft)
             drafts.append(draft)
+
+    def _unread_package_view(
+        self, entry: dict[str, Any], ref: str, path: str, urls_file: str, drafts: list[RouteDraft]
+    ) -> None:
+        """A view from an installed package we do not know is still a route: Django's own
+        page views (TemplateView, RedirectView) answer GET and hold no data; anything else
+        has protections we cannot see."""
+        if not ref or "." not in ref:
+            return
+        short = ref.rsplit(".", 1)[-1]
+        page = ref.startswith("django.views.generic") and short in PAGE_VIEWS
+        draft = RouteDraft(
+            method="GET" if page else "ANY",
+            path=path,
+            handler=short,
+            file=urls_file,
+            line=int(entry.get("line", 1)),
+            framework="django",
+            url_name=entry.get("name"),
+        )
+        for wrapper in entry.get("wrappers", []):
+            draft.apply(
+                self.classifier.classify(wrapper),
+                "decorator",
+                wrapper.rsplit(".", 1)[-1],
+                file=urls_file,
+                line=int(entry.get("line", 1)),
+                level="route",
+            )
+        if not page:
+            draft.unknown_notes.append(f"{ref} is a view from a package we cannot read")
+        drafts.append(draft)
 
     def _is_drf(self, cls: Symbol) -> bool:
         return any(base.startswith("rest_framework") for base in self.modules.base_names(cls))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from mcp_backend.review.python.frameworks._ast import (
@@ -18,7 +19,11 @@ from mcp_backend.review.python.frameworks._ast import (
     last_name,
     str_list,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope, prefix_parts
+from mcp_backend.review.python.frameworks._common import (
+    ModuleScope,
+    nested_statements,
+    prefix_parts,
+)
 
 SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "REST_FRAMEWORK"})
 REST_KEYS = (
@@ -37,9 +42,19 @@ def regex_to_route(pattern: str) -> str:
     return text.replace("\\", "")
 
 
+def _module_level(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, those inside `if settings.X:` / `try:` blocks included (where
+    urlconfs add patterns conditionally), not those in functions or classes."""
+    for statement in statements:
+        yield statement
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield from _module_level(nested_statements(statement))
+
+
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
     module_names: set[str] = set()
-    for statement in scope.tree.body:
+    lists: dict[str, ast.expr] = {}  # AUTH_PATTERNS = [...]: later `urlpatterns += AUTH_PATTERNS`
+    for statement in _module_level(scope.tree.body):
         targets: list[ast.expr] = []
         value: ast.expr | None = None
         if isinstance(statement, ast.Assign):
@@ -48,10 +63,22 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             statement, ast.AugAssign
         ):
             targets, value = [statement.target], statement.value
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Attribute)
+            and statement.value.func.attr in {"append", "extend"}
+            and isinstance(statement.value.func.value, ast.Name)
+            and statement.value.func.value.id == "urlpatterns"
+            and statement.value.args
+        ):  # urlpatterns.append(path(...)) / urlpatterns.extend([...])
+            targets, value = [statement.value.func.value], statement.value.args[0]
         for target in targets:
             if isinstance(target, ast.Name) and value is not None:
                 module_names.add(target.id)
-                _assignment(scope, target.id, value, statement.lineno, facts)
+                if isinstance(value, ast.List | ast.Tuple) and target.id != "urlpatterns":
+                    lists[target.id] = value
+                _assignment(scope, target.id, value, statement.lineno, facts, lists)
     if module_names & SETTINGS_MARKERS:
         _settings(scope, facts)
     for node in (*scope.calls, *scope.classes):
@@ -82,14 +109,23 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
 
 
 def _assignment(
-    scope: ModuleScope, name: str, value: ast.expr, line: int, facts: dict[str, Any]
+    scope: ModuleScope,
+    name: str,
+    value: ast.expr,
+    line: int,
+    facts: dict[str, Any],
+    lists: dict[str, ast.expr],
 ) -> None:
     if name in {"handler500", "handler400", "handler403"}:
         facts["error_handlers"].append(
             {"kind": name, "detail": ast.unparse(value)[:80], "line": line}
         )
     elif name == "urlpatterns":
-        for part in _concat_parts(value):
+        parts = [
+            lists[p.id] if isinstance(p, ast.Name) and p.id in lists else p
+            for p in _concat_parts(value)
+        ]
+        for part in parts:
             if isinstance(part, ast.List | ast.Tuple):
                 for entry in part.elts:
                     _url_entry(scope, entry, facts)
