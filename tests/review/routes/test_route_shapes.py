@@ -493,3 +493,65 @@ def test_django_urlpatterns_added_conditionally_by_name_and_from_package_views()
     reports = route(index, "ANY", "/reports/")
     assert reports.auth.status == "unknown"  # a view from a package we cannot read
     assert route(index, "POST", "/login/").public_by_design == "login"
+
+
+def test_routers_included_in_a_loop_inside_an_app_factory() -> None:
+    index = build_index(
+        {
+            "app/api/flows.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/flows")
+
+                @router.post("/")
+                def create_flow():
+                    return {}
+
+                @router.websocket("/events")
+                async def events(websocket):
+                    pass
+            """,
+            "app/api/runs.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/runs")
+
+                @router.delete("/{run_id}")
+                def delete_run(run_id: str):
+                    return {}
+            """,
+            "app/api/hidden.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/hidden")
+
+                @router.get("/")
+                def hidden():
+                    return {}
+            """,
+            "app/server.py": """
+                from fastapi import FastAPI
+                from app.api import flows, runs, hidden
+
+                API_ROUTERS = (flows.router, runs.router)
+
+                def create_api_app():
+                    api_app = FastAPI()
+                    for router in API_ROUTERS:
+                        api_app.include_router(router)
+                    for other in make_routers():
+                        api_app.include_router(other)
+                    return api_app
+
+                def create_app():
+                    app = FastAPI()
+                    api_app = create_api_app()
+                    app.mount("/api", app=api_app)
+                    return app
+            """,
+        }
+    )
+    paths = sorted(f"{r.method} {r.path}" for r in index.routes)
+    assert paths == [
+        "DELETE /api/runs/{run_id}",
+        "GET /hidden/",  # never included: listed with its own prefix only
+        "POST /api/flows/",
+        "WEBSOCKET /api/flows/events",
+    ]

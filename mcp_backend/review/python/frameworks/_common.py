@@ -57,6 +57,10 @@ class ModuleScope:
         self.assignments: list[ast.Assign | ast.AnnAssign] = []
         self.constants: list[ast.Constant] = []
         self.names: list[ast.Name] = []
+        # `for router in API_ROUTERS: app.include_router(router)`: loop names and the literal
+        # sequences they may run over, so wiring done in a loop is wiring of each element
+        self.loop_iters: dict[str, ast.expr] = {}
+        self.sequences: dict[str, list[ast.expr]] = {}
         import_nodes: list[ast.AST] = []
         bound: set[str] = set()
         for node in preorder(tree):  # one walk, indexed by kind for every extractor
@@ -80,6 +84,13 @@ class ModuleScope:
                 bound.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 self.assignments.append(node)
+                if isinstance(node.value, ast.List | ast.Tuple):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            self.sequences.setdefault(target.id, list(node.value.elts))
+            elif isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
+                self.loop_iters.setdefault(node.target.id, node.iter)
             elif kind is _TYPE_ALIAS:  # `type X = ...` parsed by a 3.12+ host: an assignment
                 alias = ast.Assign(targets=[node.name], value=node.value)  # type: ignore[attr-defined]
                 self.assignments.append(ast.copy_location(alias, node))
@@ -90,6 +101,20 @@ class ModuleScope:
 
     def q(self, node: ast.AST | None) -> str:
         return self.imports.qualify(node, self.locals)
+
+    def each(self, node: ast.AST) -> list[str]:
+        """Qualified names a value stands for: itself, or, for a loop variable over a literal
+        sequence (in place or held in a name), each element."""
+        if isinstance(node, ast.Name) and node.id in self.loop_iters:
+            source = self.loop_iters[node.id]
+            elements: list[ast.expr] | None = None
+            if isinstance(source, ast.List | ast.Tuple):
+                elements = list(source.elts)
+            elif isinstance(source, ast.Name):
+                elements = self.sequences.get(source.id)
+            if elements:
+                return [name for element in elements if (name := self.q(element))]
+        return [self.q(node)]
 
     def names_in(self, node: ast.AST | None) -> list[str]:
         """Qualified names of a name, a call, or each element of a list of them."""

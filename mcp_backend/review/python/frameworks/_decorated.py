@@ -23,7 +23,7 @@ from mcp_backend.review.python.frameworks._common import (
     prefix_parts,
 )
 
-VERB_DECORATORS = {m.lower(): m for m in HTTP_METHODS}
+VERB_DECORATORS = {m.lower(): m for m in HTTP_METHODS} | {"websocket": "WEBSOCKET"}
 GENERIC_DECORATORS = frozenset({"route", "api_route", "view"})
 
 

@@ -56,17 +56,18 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
     attr = node.func.attr
     target = scope.q(node.func.value)
     if attr == "include_router" and node.args:
-        facts["includes"].append(
-            {
-                "kind": "include_router",
-                "parent": target,
-                "child": scope.q(node.args[0]),
-                "prefix": template_str(keyword(node, "prefix")) or "",
-                "prefix_parts": prefix_parts(scope, keyword(node, "prefix")),
-                "dependencies": scope.names_in(keyword(node, "dependencies")),
-                "line": node.lineno,
-            }
-        )
+        for child_name in scope.each(node.args[0]):
+            facts["includes"].append(
+                {
+                    "kind": "include_router",
+                    "parent": target,
+                    "child": child_name,
+                    "prefix": template_str(keyword(node, "prefix")) or "",
+                    "prefix_parts": prefix_parts(scope, keyword(node, "prefix")),
+                    "dependencies": scope.names_in(keyword(node, "dependencies")),
+                    "line": node.lineno,
+                }
+            )
     elif attr == "add_api_route":
         path = const_str(positional_or_keyword(node, 0, "path"))
         endpoint = positional_or_keyword(node, 1, "endpoint")

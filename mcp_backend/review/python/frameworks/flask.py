@@ -84,18 +84,19 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
     attr = node.func.attr
     target = scope.q(node.func.value)
     if attr == "register_blueprint" and node.args:
-        facts["includes"].append(
-            {
-                "kind": "register_blueprint",
-                "parent": target,
-                "child": scope.q(node.args[0]),
-                "prefix": template_str(keyword(node, "url_prefix")) or "",
-                "prefix_parts": prefix_parts(scope, keyword(node, "url_prefix")),
-                "override_prefix": keyword(node, "url_prefix") is not None,
-                "dependencies": [],
-                "line": node.lineno,
-            }
-        )
+        for child in scope.each(node.args[0]):
+            facts["includes"].append(
+                {
+                    "kind": "register_blueprint",
+                    "parent": target,
+                    "child": child,
+                    "prefix": template_str(keyword(node, "url_prefix")) or "",
+                    "prefix_parts": prefix_parts(scope, keyword(node, "url_prefix")),
+                    "override_prefix": keyword(node, "url_prefix") is not None,
+                    "dependencies": [],
+                    "line": node.lineno,
+                }
+            )
     elif attr == "add_url_rule":
         rule = const_str(positional_or_keyword(node, 0, "rule"))
         view = keyword(node, "view_func")
