@@ -555,3 +555,41 @@ def test_routers_included_in_a_loop_inside_an_app_factory() -> None:
         "POST /api/flows/",
         "WEBSOCKET /api/flows/events",
     ]
+
+
+def test_routes_registered_in_a_loop_over_a_literal_list() -> None:
+    index = build_index(
+        {
+            "app/views.py": """
+                from flask import Blueprint
+                web = Blueprint("web", __name__)
+
+                def books_list(data, sort_param):
+                    return ""
+
+                def other(name):
+                    return ""
+
+                data = ["rated", "discover"]
+                for d in data:
+                    web.add_url_rule("/{}/<sort_param>".format(d), view_func=books_list)
+                for kind in ("authors", "series"):
+                    web.add_url_rule(f"/browse/{kind}", view_func=other)
+                for name in load_names():
+                    web.add_url_rule(f"/dynamic/{name}", view_func=other)
+            """,
+            "app/__init__.py": """
+                from flask import Flask
+                from app.views import web
+                app = Flask(__name__)
+                app.register_blueprint(web)
+            """,
+        }
+    )
+    assert sorted(r.path for r in index.routes) == [
+        "/browse/authors",
+        "/browse/series",
+        "/discover/<sort_param>",
+        "/dynamic/{name}",  # a loop over something we cannot read: the part stays visible
+        "/rated/<sort_param>",
+    ]

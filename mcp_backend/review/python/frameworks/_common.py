@@ -102,6 +102,52 @@ class ModuleScope:
     def q(self, node: ast.AST | None) -> str:
         return self.imports.qualify(node, self.locals)
 
+    def loop_texts(self, name: str) -> list[str] | None:
+        """The strings a loop variable runs over, when the sequence is a literal in reach."""
+        source = self.loop_iters.get(name)
+        if isinstance(source, ast.Name):
+            elements: list[ast.expr] | None = self.sequences.get(source.id)
+        elif isinstance(source, ast.List | ast.Tuple):
+            elements = list(source.elts)
+        else:
+            return None
+        texts = [const_str(e) for e in elements or []]
+        return [t for t in texts if t is not None] if elements and None not in texts else None
+
+    def paths(self, node: ast.AST | None) -> list[str]:
+        """Route paths an expression stands for: a literal, or a template over a loop variable
+        whose sequence is a literal (`'/{}/<sort>'.format(d)` for d in a list, f"/{d}/x"),
+        one path per element. Empty when it is neither."""
+        text = const_str(node)
+        if text is not None:
+            return [text]
+        template: str | None = None
+        hole: ast.expr | None = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            template, hole = const_str(node.func.value), node.args[0]
+            if template is not None and template.count("{}") != 1:
+                template = None
+        elif isinstance(node, ast.JoinedStr):
+            fields = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+            if len(fields) == 1 and fields[0].format_spec is None:
+                hole = fields[0].value
+                template = "".join(
+                    "{}" if isinstance(v, ast.FormattedValue) else (const_str(v) or "")
+                    for v in node.values
+                )
+        if template is None or not isinstance(hole, ast.Name):
+            return []
+        values = self.loop_texts(hole.id)
+        if not values:  # a part we cannot read stays visible rather than losing the route
+            return [template.replace("{}", "{" + hole.id + "}", 1)]
+        return [template.replace("{}", value, 1) for value in values]
+
     def each(self, node: ast.AST) -> list[str]:
         """Qualified names a value stands for: itself, or, for a loop variable over a literal
         sequence (in place or held in a name), each element."""

@@ -7,7 +7,6 @@ import ast
 from typing import Any
 
 from mcp_backend.review.python.frameworks._ast import (
-    const_str,
     keyword,
     last_name,
     positional_or_keyword,
@@ -98,40 +97,14 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
                 }
             )
     elif attr == "add_url_rule":
-        rule = const_str(positional_or_keyword(node, 0, "rule"))
+        rules = scope.paths(positional_or_keyword(node, 0, "rule"))
         view = keyword(node, "view_func")
         if view is None and len(node.args) > 2:
             view = node.args[2]
-        if rule is None or view is None:
+        if view is None:
             return
-        methods = [m.upper() for m in str_list(keyword(node, "methods"))]
-        if isinstance(view, ast.Call) and last_name(view.func) == "as_view":
-            # MethodView.as_view("name"): one route per verb method on the class
-            facts["class_routes"].append(
-                {
-                    "target": target,
-                    "path": rule,
-                    "class_ref": scope.q(
-                        view.func.value if isinstance(view.func, ast.Attribute) else view.func
-                    ),
-                    "methods": methods,
-                    "line": node.lineno,
-                }
-            )
-            return
-        facts["routes"].append(
-            {
-                "target": target,
-                "methods": methods or ["GET"],
-                "path": rule,
-                "dependencies": [],
-                "response_model": False,
-                "handler_ref": scope.q(view),
-                "handler": scope.q(view).rsplit(".", 1)[-1],
-                "line": node.lineno,
-                "style": "add_url_rule",
-            }
-        )
+        for rule in rules:  # one per element when registered in a loop over a literal list
+            _url_rule(scope, node, target, rule, view, facts)
     elif attr in HOOKS and node.args:
         facts["hooks"].append(
             {"target": target, "kind": attr, "function": scope.q(node.args[0]), "line": node.lineno}
@@ -147,12 +120,11 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
     elif attr == "add_resource" and len(node.args) >= 2:
         # Flask-RESTful / Flask-RESTX: api.add_resource(TodoResource, "/todos/<int:id>")
         for url in node.args[1:]:
-            rule = const_str(url)
-            if rule is not None:
+            for resource_rule in scope.paths(url):
                 facts["class_routes"].append(
                     {
                         "target": target,
-                        "path": rule,
+                        "path": resource_rule,
                         "class_ref": scope.q(node.args[0]),
                         "methods": [],
                         "line": node.lineno,
@@ -175,3 +147,42 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
         facts["init_app"].append(
             {"object": target, "app": scope.q(node.args[0]), "line": node.lineno}
         )
+
+
+def _url_rule(
+    scope: ModuleScope,
+    node: ast.Call,
+    target: str,
+    rule: str,
+    view: ast.expr,
+    facts: dict[str, Any],
+) -> None:
+    """One `add_url_rule(rule, view_func=...)` route (or one per verb of a MethodView)."""
+    methods = [m.upper() for m in str_list(keyword(node, "methods"))]
+    if isinstance(view, ast.Call) and last_name(view.func) == "as_view":
+        # MethodView.as_view("name"): one route per verb method on the class
+        facts["class_routes"].append(
+            {
+                "target": target,
+                "path": rule,
+                "class_ref": scope.q(
+                    view.func.value if isinstance(view.func, ast.Attribute) else view.func
+                ),
+                "methods": methods,
+                "line": node.lineno,
+            }
+        )
+        return
+    facts["routes"].append(
+        {
+            "target": target,
+            "methods": methods or ["GET"],
+            "path": rule,
+            "dependencies": [],
+            "response_model": False,
+            "handler_ref": scope.q(view),
+            "handler": scope.q(view).rsplit(".", 1)[-1],
+            "line": node.lineno,
+            "style": "add_url_rule",
+        }
+    )
