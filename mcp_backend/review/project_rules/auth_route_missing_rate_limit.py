@@ -16,6 +16,10 @@ _CREDENTIALS = re.compile(
 )
 
 
+# A path parameter that is the secret itself (a reset or confirmation token).
+_TOKEN_IN_PATH = re.compile(r"[{<:](\w+:)?\w*token\w*[}>]?", re.IGNORECASE)
+
+
 class AuthRouteMissingRateLimit:
     rule = RULE
 
@@ -23,6 +27,8 @@ class AuthRouteMissingRateLimit:
         for route in index.routes:
             if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
                 continue
+            if _TOKEN_IN_PATH.search(route.path):
+                continue  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
             segments = _policy.static_segments(route.path)
             if route.auth.status == "present" and not _CREDENTIALS.match(
                 segments[-1] if segments else ""

@@ -364,3 +364,18 @@ def test_no_tests_in_a_published_package_is_not_a_finding() -> None:
     assert finding.message.startswith("The project has no tests")
     published = ProjectIndex(root="p", routes=[delete], facts={"published_package": True})
     assert list(critical_route_untested.DETECTOR.check(published)) == []
+
+
+def test_rate_limit_not_asked_where_the_url_carries_the_token() -> None:
+    index = index_of(
+        make_route("POST", "/password-reset/", "reset", public_by_design="password reset"),
+        make_route(
+            "POST",
+            "/password-reset/<uidb64>/<token>/",
+            "confirm",
+            public_by_design="password reset",
+        ),
+        make_route("POST", "/reset/{token}", "confirm2", public_by_design="password reset"),
+    )
+    findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /password-reset/"]

@@ -336,6 +336,7 @@ class _BodyVisitor:
         self.reads_flags: set[str] = set()  # 'auth' / 'role' / 'caller' read anywhere
         # `if not can(user, post): abort(403)`: project predicates a denying branch relies on
         self.guard_calls: list[dict[str, Any]] = []
+        self.caller_names: set[str] = set()  # locals holding the caller or one of its fields
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -378,7 +379,10 @@ class _BodyVisitor:
 
     def visit_Assign(self, node: ast.Assign) -> None:
         whole, field = self._is_raw(node.value), self._is_field(node.value)
+        from_caller = bool(CALLER_ROOT.match(source_text(node.value)))
         for target in node.targets:
+            if isinstance(target, ast.Name) and from_caller:
+                self.caller_names.add(target.id)  # email = self.request.user.email
             if isinstance(target, ast.Name):
                 if whole:
                     self.raw_names.add(target.id)
@@ -505,7 +509,11 @@ class _BodyVisitor:
         if OWNER_HELPERS.search(short):
             self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         if any(
-            k.arg and _owner_key(k.arg) and USER_REF.search(source_text(k.value))
+            k.arg
+            and (
+                (_owner_key(k.arg) and USER_REF.search(source_text(k.value)))
+                or (isinstance(k.value, ast.Name) and k.value.id in self.caller_names)
+            )
             for k in node.keywords
         ) or USER_SCOPED_QUERY.match(name):
             # filter(owner=request.user), request.user.orders.get(...): scoped to the caller

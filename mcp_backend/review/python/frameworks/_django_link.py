@@ -50,14 +50,22 @@ GENERIC_METHODS: dict[str, tuple[str, ...]] = {
 DETAIL_GENERICS = ("Retrieve", "Update", "Destroy", "DetailView", "UpdateView", "DeleteView")
 VERB_METHODS = ("get", "post", "put", "patch", "delete")
 # Login/token views from packages: name -> (package prefix, methods).
-PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "obtain_auth_token": ("rest_framework", ("POST",)),
-    "ObtainAuthToken": ("rest_framework", ("POST",)),
-    "TokenObtainPairView": ("rest_framework_simplejwt", ("POST",)),
-    "TokenObtainSlidingView": ("rest_framework_simplejwt", ("POST",)),
-    "TokenRefreshView": ("rest_framework_simplejwt", ("POST",)),
-    "LoginView": ("django.contrib.auth", ("GET", "POST")),
-    "PasswordResetView": ("django.contrib.auth", ("GET", "POST")),
+# Views from packages we know: (package, methods, what guards them). "public": a login/token
+# view, public by design; "login": the view requires a signed-in user itself.
+PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "obtain_auth_token": ("rest_framework", ("POST",), "public"),
+    "ObtainAuthToken": ("rest_framework", ("POST",), "public"),
+    "TokenObtainPairView": ("rest_framework_simplejwt", ("POST",), "public"),
+    "TokenObtainSlidingView": ("rest_framework_simplejwt", ("POST",), "public"),
+    "TokenRefreshView": ("rest_framework_simplejwt", ("POST",), "public"),
+    "LoginView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "LogoutView": ("django.contrib.auth", ("POST",), "public"),
+    "PasswordResetView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "PasswordResetDoneView": ("django.contrib.auth", ("GET",), "public"),
+    "PasswordResetConfirmView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "PasswordResetCompleteView": ("django.contrib.auth", ("GET",), "public"),
+    "PasswordChangeView": ("django.contrib.auth", ("GET", "POST"), "login"),
+    "PasswordChangeDoneView": ("django.contrib.auth", ("GET",), "login"),
 }
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 PAGE_VIEWS = frozenset({"TemplateView", "RedirectView"})
@@ -308,7 +316,7 @@ class DjangoLinker:
         if known is None or not ref.startswith(known[0]):
             self._unread_package_view(entry, ref, path, urls_file, drafts)
             return
-        package, methods = known
+        package, methods, guard = known
         for method in methods:
             draft = RouteDraft(
                 method=method,
@@ -319,7 +327,18 @@ class DjangoLinker:
                 framework="django",
                 url_name=entry.get("name"),
             )
-            draft.open_notes.append(f"explicitly public: {ref} (a login/token view)")
+            if guard == "login":
+                draft.auth.append(
+                    Evidence(
+                        kind="view",
+                        detail=f"{ref.rsplit('.', 1)[-1]} requires a signed-in user",
+                        file=urls_file,
+                        line=int(entry.get("line", 1)),
+                        level="route",
+                    )
+                )
+            else:
+                draft.open_notes.append(f"explicitly public: {ref} (an account view)")
             if package.startswith("rest_framework"):
                 self._drf_throttle_defaults(draft)
             drafts.append(draft)

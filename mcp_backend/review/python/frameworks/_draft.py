@@ -235,6 +235,31 @@ class RouteDraft:
             )
         self.apply_body(fact.get("body", {}), classifier, modules, file)
 
+    def _delegated_views(
+        self, calls: list[str], classifier: Classifier, modules: Modules, file: str
+    ) -> None:
+        """`return UpdateTicketView.as_view()(request, ...)`: a function view that hands the
+        request to a class-based view is protected by what that class does."""
+        for call in calls:
+            if not call.endswith(".as_view"):
+                continue
+            cls = modules.resolve(call[: -len(".as_view")])
+            if cls is None or cls.kind != "class":
+                reason = modules.unreadable_reason(call)
+                self.unknown_notes.append(
+                    f"hands the request to {call.rsplit('.', 2)[-2]}"
+                    + (f", in {reason}" if reason else ", a view we cannot read")
+                )
+                continue
+            self.apply(
+                classifier.class_caps(cls, 0),
+                "view",
+                f"delegates to {cls.name}",
+                file=cls.file,
+                line=int(cls.fact.get("line", 1)),
+                level="handler",
+            )
+
     def _guard_calls(self, guards: list[dict[str, Any]], modules: Modules, file: str) -> None:
         """`if not can_edit(post): abort(403)`: the project predicate counts by what it reads.
         One that looks at the caller authenticates; one that also compares roles or the
@@ -324,6 +349,7 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
+        self._delegated_views(body.get("calls", []), classifier, modules, file)
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
         if body_reads:
             self.reads_body = True
