@@ -20,7 +20,12 @@ RULE = RuleMeta(
             "clients, `ssl=False` in aiohttp, `ssl._create_unverified_context()`, "
             "`CERT_NONE`,\n"
             "`check_hostname = False`; in Node, `rejectUnauthorized: false` and\n"
-            '`NODE_TLS_REJECT_UNAUTHORIZED = "0"`. Test files are ignored.'
+            '`NODE_TLS_REJECT_UNAUTHORIZED = "0"`. Test files are ignored. Severity is '
+            "high when it is\n"
+            "unconditional, medium in a mode the configuration selects beside a verifying "
+            "one (libpq's\n"
+            "`sslmode=require`: inside an if/else, or in a function that turns "
+            "verification back on).'
         ),
         why=(
             "Without certificate checks anyone on the network path (a café Wi-Fi, "

@@ -80,6 +80,32 @@ def test_ssl_negative(name: str) -> None:
     assert run(SSL, SSL_NEGATIVE[name]) == []
 
 
+def test_ssl_unconditional_is_high_an_opt_in_mode_is_medium() -> None:
+    assert [f.severity for f in run(SSL, SSL_POSITIVE["cert_none"])] == ["high"]
+    opt_in = """
+        import ssl
+
+        def connect_args(ssl_require: bool):
+            if ssl_require:  # libpq's sslmode=require: encrypted, not verified
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                return {"ssl": context}
+            return {}
+
+        def mode_context(mode):
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            if mode == "verify-ca":
+                context.verify_mode = ssl.CERT_REQUIRED
+            return context
+    """
+    findings = run(SSL, opt_in)
+    assert [f.severity for f in findings] == ["medium", "medium"]
+    assert "the default verifies" in findings[0].message
+
+
 def test_ssl_skips_tests() -> None:
     assert run(SSL, SSL_POSITIVE["requests_verify_false"], "tests/t.py", is_test=True) == []
 

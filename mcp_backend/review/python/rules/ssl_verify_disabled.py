@@ -29,17 +29,20 @@ class SslVerifyDisabled:
         if ctx.is_test:
             return
         info = au.module_info(ctx.tree)
+        optional: set[int] | None = None
         for node in au.nodes_of(ctx.tree, ast.Call, ast.Assign):
             found = self._disabled(info, node)
             if found is not None:
                 what, severity = found
-                yield ctx.finding(
-                    RULE,
-                    node,
-                    f"{what}: anyone on the network path can impersonate the server",
-                    severity=severity,
-                    fix=_FIX,
-                )
+                if optional is None:
+                    optional = self._optional_nodes(info, ctx.tree)
+                message = f"{what}: anyone on the network path can impersonate the server"
+                if id(node) in optional:
+                    # an opt-in mode beside a verifying one (libpq's sslmode=require): the
+                    # operator chooses it, so it is worth a look, not an alarm
+                    severity = "medium"
+                    message += " (in a mode the configuration selects; the default verifies)"
+                yield ctx.finding(RULE, node, message, severity=severity, fix=_FIX)
 
     def _disabled(self, info: au.ModuleInfo, node: ast.AST) -> tuple[str, Severity] | None:
         if isinstance(node, ast.Call):
@@ -72,6 +75,30 @@ class SslVerifyDisabled:
                     if value.endswith("_create_unverified_context"):
                         return "default HTTPS context replaced by an unverified one", "high"
         return None
+
+    def _optional_nodes(self, info: au.ModuleInfo, tree: ast.Module) -> set[int]:
+        """Nodes that switch verification off only in one mode: inside an if/else branch, or
+        in a function that also switches it back on (`verify_mode = CERT_REQUIRED` later)."""
+        optional: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If):
+                for statement in [*node.body, *node.orelse]:
+                    optional.update(id(sub) for sub in ast.walk(statement))
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = list(ast.walk(node))
+                if any(self._re_enables(info, sub) for sub in inner):
+                    optional.update(id(sub) for sub in inner)
+        return optional
+
+    def _re_enables(self, info: au.ModuleInfo, node: ast.AST) -> bool:
+        if not isinstance(node, ast.Assign):
+            return False
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "verify_mode":
+                return (info.qualify(node.value) or "").endswith("CERT_REQUIRED")
+            if isinstance(target, ast.Attribute) and target.attr == "check_hostname":
+                return au.is_true(node.value)
+        return False
 
     def _is_cert_none(self, info: au.ModuleInfo, node: ast.AST) -> bool:
         return (info.qualify(node) or "").endswith("CERT_NONE") or au.const_str(node) == "CERT_NONE"
