@@ -25,7 +25,7 @@ RULE = RuleMeta(
             "unconditional, medium in a mode the configuration selects beside a verifying "
             "one (libpq's\n"
             "`sslmode=require`: inside an if/else, or in a function that turns "
-            "verification back on).'
+            "verification back on)."
         ),
         why=(
             "Without certificate checks anyone on the network path (a café Wi-Fi, "
