@@ -27,7 +27,9 @@ RULE = RuleMeta(
             "keys, OpenAI/Anthropic keys,\n"
             'PEM private keys, JWTs). Placeholders (`""`, `changeme`, '
             "`your-api-key`, `<token>`, `${VAR}`,\n"
-            "`xxx`), very short values and test files are ignored. The secret is "
+            "`xxx`), keys made to be published (PostHog `phc_`, Stripe `pk_live_`), "
+            "labels made of words\n"
+            "(`target=app-watch`), very short values and test files are ignored. The secret is "
             "masked in the report."
         ),
         why=(

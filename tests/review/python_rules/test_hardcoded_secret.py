@@ -10,6 +10,9 @@ AWS_KEY = "AKIA" + "Q3ZJ7MNB2XKT4WPL"  # split so the test file itself holds no 
 GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 POSITIVE = {
+    "stripe_secret_key_beside_a_publishable_one": """
+        STRIPE_SECRET_KEY = "sk_live_51H8xQ2LkdIwHu7ixF9Zq3vG2aBcDeFgHiJk"
+    """,
     "django_settings_key": """
         SECRET_KEY = "k3#v9!zq8w@p2l5m7n1b4x6c0d-f8g2h5j7k9"
         DEBUG = False
@@ -51,6 +54,11 @@ POSITIVE = {
 }
 
 NEGATIVE = {
+    "publishable_keys_and_labels": """
+        POSTHOG_API_KEY = "phc_OcwKamvVT5QCgASAkv6Sk1vnvBCovXCDKJPukNA"
+        STRIPE_PUBLISHABLE_KEY = "pk_live_51H8xQ2LkdIwHu7ixF9Zq3vG2aB"
+        gdrive_watch_callback_token = "target=myapp-watch_files"
+    """,
     "env_lookups": """
         import os
         SECRET_KEY = os.environ["SECRET_KEY"]

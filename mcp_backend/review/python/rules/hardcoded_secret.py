@@ -77,6 +77,10 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "db", "postgres", "mysql", "redis", "h
 _LOCAL_HOSTS.add("0.0.0.0")  # noqa: S104
 
 
+# Keys their vendors publish to browsers and apps: identifying, write-only, not credentials.
+_PUBLISHABLE_PREFIXES = ("phc_", "pk_live_", "pk_test_")
+
+
 def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False) -> bool:
     """Values that are obviously not real credentials. A value with spaces is a message,
     except where a phrase is assigned to a secret's own variable ("super secret key")."""
@@ -101,6 +105,10 @@ def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False)
     # messages, codes or field names; generated and chosen secrets mix in digits or symbols.
     if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and len(stripped) < 32:
         return True
+    if re.fullmatch(r"[a-z][a-z_.\-]*([=:&][a-z][a-z_.\-]*)+", stripped) and len(stripped) < 64:
+        return True  # "target=calibreweb-watch_files": a label or query of words, no secret
+    if stripped.startswith(_PUBLISHABLE_PREFIXES):
+        return True  # keys made to ship in clients (PostHog phc_, Stripe pk_live_/pk_test_)
     normalized = re.sub(r"[\s\-]+", "_", lowered)
     if name and normalized in {name.lower(), name.lower().replace("-", "_")}:
         return True  # SECRET_KEY = "secret key": the name written out
