@@ -107,6 +107,11 @@ _HANDLER_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"^(health|healthz|health_check|healthcheck|readiness|liveness|ping|ready)$"),
     ),
 )
+# A parameter that takes the rest of the path: a file under a directory (`{name:path}`,
+# `<path:name>`, `*rest`); with a handler that answers with a file, static assets.
+CATCH_ALL_PATH = re.compile(r"\{\w+:path\}|<path:\w+>|/\*\w*$")
+# Endpoints under an authentication prefix (/auth/header, /sso/start) do the signing in.
+_AUTH_PREFIXES = frozenset({"auth", "oauth", "sso", "login", "signin"})
 # Steps of a login or registration flow (WebAuthn/passkeys, magic links, OTP): the last segment
 # is the step, an earlier one says what the flow is.
 _FLOW_STEP = re.compile(r"^(begin|start|finish|complete|options|challenge|verify)$")
@@ -216,6 +221,15 @@ def public_reason_of(
         return "OAuth sign-in"
     if "public" in segments:
         return "public by its path"
+    if (
+        segments
+        and segments[0] in _AUTH_PREFIXES
+        and len(segments) <= 3
+        and not _PARAM.search(path)
+        and not any(_SENSITIVE.search(s) for s in segments[1:])
+        and method in {"GET", "POST", "ANY"}
+    ):
+        return "authentication endpoint"
     if _SETUP.match(last) and setup_guarded is not False:
         return "first-run set-up"
     if any("webhook" in s for s in segments) and webhook_verified is not False:

@@ -545,6 +545,11 @@ class _Linker:
         route.public_by_design = _policy.public_reason(
             route, webhook_verified=draft.signature_check, setup_guarded=draft.setup_guard
         )
+        if route.public_by_design is None and route.method in {"GET", "HEAD"}:
+            if draft.redirect_only:
+                route.public_by_design = "a redirect (returns no data)"
+            elif draft.serves_files and _policy.CATCH_ALL_PATH.search(route.path):
+                route.public_by_design = "static files"
         return route
 
     @staticmethod

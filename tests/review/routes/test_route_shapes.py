@@ -593,3 +593,61 @@ def test_routes_registered_in_a_loop_over_a_literal_list() -> None:
         "/dynamic/{name}",  # a loop over something we cannot read: the part stays visible
         "/rated/<sort_param>",
     ]
+
+
+def test_requests_handed_to_a_library_static_files_redirects_and_auth_endpoints() -> None:
+    index = build_index(
+        {
+            "app/server.py": """
+                from pathlib import Path
+                from fastapi import APIRouter, FastAPI, Request
+                from fastapi.responses import FileResponse, RedirectResponse
+                from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+                from app.store import save_event
+
+                app = FastAPI()
+                router = APIRouter()
+                slack_handler = AsyncSlackRequestHandler(slack_app)
+
+                @router.post("/slack/events")
+                async def slack_events(req: Request):
+                    return await slack_handler.handle(req)
+
+                @router.post("/events")
+                async def own_events(req: Request):
+                    return save_event(await req.json())
+
+                @router.get("/widget/{filename:path}")
+                async def widget_file(filename: str):
+                    return FileResponse(Path("build") / filename)
+
+                @router.get("/exports/{export_id}")
+                async def export_file(export_id: int):
+                    return FileResponse(f"/data/exports/{export_id}.csv")
+
+                @router.get("/admin-panel")
+                async def to_admin():
+                    return RedirectResponse("/admin/")
+
+                @router.post("/auth/header")
+                async def header_login(request: Request):
+                    return {}
+
+                @router.delete("/auth/users/{user_id}")
+                async def drop_user(user_id: int):
+                    return {}
+
+                app.include_router(router)
+            """,
+            "app/store.py": "def save_event(event):\n    return event\n",
+        }
+    )
+    slack = route(index, "POST", "/slack/events")
+    assert slack.auth.status == "unknown"
+    assert "handed to" in slack.auth.note and "AsyncSlackRequestHandler" in slack.auth.note
+    assert route(index, "POST", "/events").auth.status == "absent"  # a project function
+    assert route(index, "GET", "/widget/{filename:path}").public_by_design == "static files"
+    assert route(index, "GET", "/exports/{export_id}").public_by_design is None
+    assert route(index, "GET", "/admin-panel").public_by_design == "a redirect (returns no data)"
+    assert route(index, "POST", "/auth/header").public_by_design == "authentication endpoint"
+    assert route(index, "DELETE", "/auth/users/{user_id}").public_by_design is None

@@ -192,6 +192,8 @@ SETUP_DONE = re.compile(
     r"any_users|users?_exist|admin_exists|count_users|users?\.count|User\.objects\.exists)",
     re.IGNORECASE,
 )
+# Calls that take the request without judging it: responses and templates render it.
+NOT_HANDOFFS = ("Response", "render", "render_template", "redirect", "url_for", "reverse")
 JWT_DECODE = re.compile(r"(jwt\.decode|decode_token|decode_access_token|verify_jwt|verify_token)")
 NOT_LOADERS = frozenset(
     {
@@ -337,6 +339,7 @@ class _BodyVisitor:
         # `if not can(user, post): abort(403)`: project predicates a denying branch relies on
         self.guard_calls: list[dict[str, Any]] = []
         self.caller_names: set[str] = set()  # locals holding the caller or one of its fields
+        self.handoffs: list[str] = []  # callees handed the request or its Authorization header
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -491,6 +494,15 @@ class _BodyVisitor:
         qualified = self.imports.qualify(node.func, self.local_names)
         if qualified and len(self.calls) < 80:
             self.calls.append(qualified)
+        if qualified and not short.endswith(NOT_HANDOFFS) and len(self.handoffs) < 5:
+            values = [*node.args, *(k.value for k in node.keywords)]
+            if any(
+                (isinstance(v, ast.Name) and v.id in self.request_names)
+                or "Authorization" in source_text(v)
+                for v in values
+            ):
+                # slack_handler.handle(req), adapter.process_activity(body, auth_header, ...)
+                self.handoffs.append(qualified)
         status = _raised_status(node)
         if status:
             self.statuses.add(status)
@@ -627,4 +639,5 @@ def summarize_body(
         "method_checks": sorted(visitor.method_checks),
         "reads_flags": sorted(visitor.reads_flags),
         "guard_calls": visitor.guard_calls,
+        "handoffs": visitor.handoffs,
     }

@@ -92,6 +92,14 @@ def is_schema_class(modules: Modules, symbol: Symbol) -> bool:
     )
 
 
+# Packages whose functions take a request to serve it, not to let a third party judge it.
+FRAMEWORK_PACKAGES = ("fastapi", "starlette", "flask", "django", "rest_framework", "aiohttp")
+REDIRECTS = frozenset(
+    {"RedirectResponse", "redirect", "HttpResponseRedirect", "url_for", "reverse", "resolve_url"}
+)
+FILE_RESPONSES = frozenset({"FileResponse", "send_file", "send_from_directory", "StaticFiles"})
+
+
 @dataclass
 class RouteDraft:
     method: str
@@ -120,6 +128,8 @@ class RouteDraft:
     responses: list[dict[str, Any]] = field(default_factory=list)
     signature_check: bool = False
     setup_guard: bool = False
+    redirect_only: bool = False  # the handler only answers with a redirect
+    serves_files: bool = False  # the handler answers with a file from disk
 
     # --- evidence ---------------------------------------------------------------------
     def apply(
@@ -350,6 +360,17 @@ class RouteDraft:
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
         self._delegated_views(body.get("calls", []), classifier, modules, file)
+        for callee in body.get("handoffs", []):
+            package = _package_callee(callee, modules)
+            if package is not None and not package.startswith(FRAMEWORK_PACKAGES):
+                self.unknown_notes.append(
+                    f"the request is handed to {package}, which may authenticate it"
+                )
+        calls = body.get("calls", [])
+        self.redirect_only = bool(calls) and all(
+            call.rsplit(".", 1)[-1] in REDIRECTS for call in calls
+        )
+        self.serves_files = any(call.rsplit(".", 1)[-1] in FILE_RESPONSES for call in calls)
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
         if body_reads:
             self.reads_body = True
@@ -468,6 +489,20 @@ class RouteDraft:
                 "for lookups); cannot tell if it is validated",
             )
         return Protection(status="absent", note="no request body read")
+
+
+def _package_callee(callee: str, modules: Modules) -> str | None:
+    """The package callable a call reaches: itself when it is not project code, or the class
+    of a module-level object built from a package (`slack_handler = SlackRequestHandler(app)`
+    then `slack_handler.handle(req)`). None for project code."""
+    symbol = modules.resolve(callee)
+    if symbol is None:
+        return None if modules.is_project_name(callee) else callee
+    if symbol.kind == "object":
+        made_by = str(symbol.fact.get("call", ""))
+        if made_by and modules.resolve(made_by) is None and not modules.is_project_name(made_by):
+            return made_by
+    return None
 
 
 def _handler_evidence(kind: str, detail: str, file: str, line: int) -> Evidence:
