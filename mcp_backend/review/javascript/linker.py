@@ -34,6 +34,12 @@ class _Active:
     line: int
     level: str
     path: str | None = None
+    # Kinds a middleware from a package we cannot read may provide (its name suggests them):
+    # reported `unknown` with `note`, never `present`.
+    unknown: tuple[str, ...] = ()
+    note: str = ""
+    # The source text of the condition the registration runs under (`if (prod) app.use(x)`).
+    condition: str = ""
 
 
 @dataclass
@@ -123,6 +129,8 @@ class _Linker:
             local = target_exports.get(rest.split(".")[0], rest.split(".")[0])
             return self.resolve_symbol(target, local, depth + 1)
         local = target_exports.get(exported, exported)
+        if rest and f"{local}.{rest}" in self.modules[target].get("defs", {}):
+            return target, f"{local}.{rest}"  # a member of an exported object
         if rest:
             # `controller.getUser` where controller is a default-exported object or class.
             if local in self.modules[target].get("defs", {}) and rest not in self.modules[
@@ -289,10 +297,41 @@ class _Linker:
             elif op["op"] == "route":
                 self.add_route(op, prefix, active, key)
 
+    def _external(self, file: str, entry: dict[str, Any]) -> bool:
+        """Judged by its name only, from a package that is not a module of this project."""
+        return bool(entry.get("by_name")) and self.resolve_module(file, entry["package"]) is None
+
+    def _item_hint(self, file: str, item: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        """(kinds its name suggests, note) for a middleware from a package we cannot read."""
+        if self._external(file, item):
+            return tuple(item.get("kinds", [])), f"{_label(item)} from {item['package']}"
+        ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        found = self.def_of(file, ref) if ref else None
+        if found is not None and self._external(found[0], found[1]):
+            detail = found[1].get("detail", ref)
+            return tuple(found[1].get("kinds", [])), f"{detail} from {found[1]['package']}"
+        return None
+
+    def _resolved_label(self, file: str, item: dict[str, Any]) -> str:
+        """The item as written, and the library call it stands for when it names one
+        (`auth.required = expressjwt() from express-jwt`)."""
+        label = _label(item)
+        ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        found = self.def_of(file, ref) if ref else None
+        if found is not None and found[1].get("package") and found[1].get("detail"):
+            return f"{label} = {found[1]['detail']}() from {found[1]['package']}"[:120]
+        return label
+
     def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
+        if self._external(file, item):
+            return ()
         kinds = tuple(item.get("kinds", []))
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
+        if found is not None and self._external(found[0], found[1]):
+            return ()
+        if found is not None and "package" in found[1]:
+            return tuple(found[1].get("kinds", []))  # a library middleware we know
         if found is not None and depth < 4 and "items" in found[1]:
             # An array of middleware: what its members do, each resolved where it lives.
             merged: list[str] = []
@@ -320,13 +359,31 @@ class _Linker:
         return kinds
 
     def _entries(
-        self, file: str, items: list[dict[str, Any]], level: str, scope: str | None
+        self,
+        file: str,
+        items: list[dict[str, Any]],
+        level: str,
+        scope: str | None,
+        condition: str = "",
     ) -> list[_Active]:
         out: list[_Active] = []
         for item in items:
             kinds = self._item_kinds(file, item)
-            if kinds:
-                out.append(_Active(kinds, _label(item), file, item.get("line", 1), level, scope))
+            hint = None if kinds else self._item_hint(file, item)
+            if kinds or (hint and hint[0]):
+                out.append(
+                    _Active(
+                        kinds,
+                        self._resolved_label(file, item),
+                        file,
+                        item.get("line", 1),
+                        level,
+                        scope,
+                        unknown=hint[0] if hint else (),
+                        note=hint[1] if hint else "",
+                        condition=condition,
+                    )
+                )
         return out
 
     def add_route(
@@ -335,11 +392,29 @@ class _Linker:
         file = op["_file"]
         full = join_paths(prefix, op["path"])
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        # Per kind: what a package we cannot read may do, and conditions evidence rests on.
+        out_of_sight: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+        conditions: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+        unconditional: set[str] = set()
         identity_loaded = False
         for entry in [*active, *self._entries(file, op.get("items", []), "route", None)]:
             if entry.path is not None and not use_path_matches(entry.path, full):
                 continue
             identity_loaded = identity_loaded or "optional_auth" in entry.kinds
+            for kind in entry.unknown:
+                for target in ("authz", "auth") if kind == "authz" else (kind,):
+                    if target in out_of_sight and entry.note not in out_of_sight[target]:
+                        out_of_sight[target].append(entry.note)
+            for kind in entry.kinds:
+                if entry.condition and kind in conditions:
+                    conditions[kind].append(entry.condition)
+                elif not entry.condition:
+                    unconditional.add(kind)
+            if "authz" in entry.kinds:
+                if entry.condition:
+                    conditions["auth"].append(entry.condition)
+                else:
+                    unconditional.add("auth")
             evidence = Evidence(
                 kind="middleware",
                 detail=entry.detail,
@@ -422,7 +497,28 @@ class _Linker:
         mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
             key[1], {}
         ).get("kind") in {"router", "koa_router", "plugin", None}
-        auth = self._protection(protections["auth"], mounted_here)
+        # Handler-level evidence is unconditional.
+        for kind in _KINDS:
+            if any(e.level == "handler" for e in protections[kind]) or (
+                kind == "validation" and op.get("schema")
+            ):
+                unconditional.add(kind)
+        if op.get("rate_limit"):
+            unconditional.add("rate_limit")
+
+        def judged(kind: str, protection: Protection) -> Protection:
+            if protection.status == "absent" and out_of_sight[kind]:
+                return Protection(
+                    status="unknown",
+                    note=f"{'; '.join(out_of_sight[kind])[:200]}: a package we cannot read",
+                )
+            if protection.status == "present" and kind not in unconditional and conditions[kind]:
+                return protection.model_copy(
+                    update={"note": f"registered only under a condition: {conditions[kind][0]}"}
+                )
+            return protection
+
+        auth = judged("auth", self._protection(protections["auth"], mounted_here))
         delegate = handler.get("delegates")
         if auth.status == "absent" and delegate and self.def_of(file, delegate) is None:
             auth = Protection(
@@ -449,9 +545,11 @@ class _Linker:
             else "javascript",
             mounted_prefix=prefix,
             auth=auth,
-            authz=self._protection(protections["authz"], mounted_here),
-            validation=_validation(protections["validation"], handler),
-            rate_limit=self._protection(protections["rate_limit"], mounted_here),
+            authz=judged("authz", self._protection(protections["authz"], mounted_here)),
+            validation=judged("validation", _validation(protections["validation"], handler)),
+            rate_limit=judged(
+                "rate_limit", self._protection(protections["rate_limit"], mounted_here)
+            ),
             public_by_design=public_reason(op["method"], full, handler_name),
             reads_request_data=bool(handler.get("reads")),
             loads_by_id=bool(handler.get("loads_by_id")),

@@ -22,7 +22,14 @@ from typing import Any
 from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import common, express, fastify, hono, koa
+from mcp_backend.review.javascript.frameworks import (
+    common,
+    express,
+    fastify,
+    hono,
+    koa,
+    packages,
+)
 from mcp_backend.review.javascript.rules._util import unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
@@ -114,6 +121,8 @@ _DELEGATES = re.compile(
     r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
     r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
 )
+# Objects bigger than this are configuration or data, not a set of middleware.
+_MAX_OBJECT_MEMBERS = 32
 _CONSTANT_HOLDERS = frozenset({"lexical_declaration", "enum_declaration", "export_statement"})
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
@@ -453,6 +462,19 @@ class FactExtractor:
         if value.type == "identifier" and self.ctx.text(value) in self.apps:
             self.apps[name] = dict(self.apps[self.ctx.text(value)])
             return
+        if value.type == "object" and value.named_child_count <= _MAX_OBJECT_MEMBERS:
+            # `const auth = { required: jwt({...}), optional: ... }`: each member is a name
+            # (`auth.required`) other modules reach through the object.
+            for pair in value.named_children:
+                if pair.type == "pair":
+                    key = self.ctx.text(pair.child_by_field_name("key")).strip("'\"")
+                    member = pair.child_by_field_name("value")
+                    if key and member is not None and f"{name}.{key}" not in self.defs:
+                        self._bind_value(f"{name}.{key}", member)
+                elif pair.type == "method_definition":
+                    key = self.ctx.text(pair.child_by_field_name("name"))
+                    self._define(f"{name}.{key}", pair)
+            return
         if value.type == "array" and value.named_children:
             # `const authAdmin = [authenticate, authorize('admin')]`: a chain used as one item.
             items = self._items(list(value.named_children))
@@ -489,6 +511,15 @@ class FactExtractor:
                 self._define(name, functions[-1], fp=callee_text in fastify.PLUGIN_WRAPPERS)
                 return
             # A middleware factory's product: `const limiter = rateLimit({...})`.
+            flat = "".join(callee_text.split())
+            package = self._from_package(flat, self.ctx.text(args))
+            if package is not None and (package["kinds"] or not package.get("by_name")):
+                self.defs[name] = {
+                    **package,
+                    "line": value.start_point[0] + 1,
+                    "detail": package.pop("symbol", flat),
+                }
+                return
             kinds = common.classify_call(callee_text)
             if kinds:
                 self.defs[name] = {
@@ -1275,6 +1306,9 @@ class FactExtractor:
                 return {"require": loaded[0], "name": loaded[1], "kinds": [], "line": line}
         if node.type in {"identifier", "member_expression"}:
             local = self.defs.get(text)
+            package = self._from_package(text, "") if local is None else None
+            if package is not None:
+                return {"ref": text, "line": line, "local": False, **package}
             kinds = list(local["kinds"]) if local is not None else list(common.classify_name(text))
             if text.startswith(("fastify.", "app.", "server.", "this.")):
                 return {"ref": text, "decorated": text.split(".")[-1], "kinds": kinds, "line": line}
@@ -1309,11 +1343,22 @@ class FactExtractor:
                 return {"call": callee, "kinds": kinds, "line": line, "inner": inner}
             root = callee.split("(")[0].split(".")[0]
             local = self.defs.get(callee)
+            arguments_text = ctx.text(node.child_by_field_name("arguments"))
+            package = (
+                self._from_package(callee.split("(")[0], arguments_text) if local is None else None
+            )
+            if package is not None:
+                return {
+                    "call": callee.split("(")[0],
+                    "args": arguments_text[:120],
+                    "line": line,
+                    **package,
+                }
             if local is not None:
                 kinds = list(local["kinds"])
             else:
                 kinds = list(common.classify_call(callee.split("(")[0]))
-            args_text = ctx.text(node.child_by_field_name("arguments"))[:120]
+            args_text = arguments_text[:120]
             if not kinds and re.search(r"\b(body|param|query|check)\(", callee):
                 kinds = ["validation"]  # express-validator chains: body('email').isEmail()
             item: dict[str, Any] = {
@@ -1326,6 +1371,27 @@ class FactExtractor:
                 item["resolvable"] = root
             return item
         return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
+
+    def _from_package(self, text: str, args: str) -> dict[str, Any] | None:
+        """For a name or callee imported from a package: what the package table says it
+        does, or, for a package we do not know, the kinds its name suggests as a `hint` only
+        (the linker reports those `unknown` unless the source turns out to be a project
+        module reached through a path alias)."""
+        root, _, rest = text.partition(".")
+        imported = self.imports.get(root)
+        if imported is None or not packages.is_package(imported["source"]):
+            return None
+        source = imported["source"]
+        exported = imported["name"]
+        member = rest.rsplit(".", maxsplit=1)[-1] if rest else ""
+        kinds = packages.package_kinds(source, exported, member, args)
+        if kinds is not None:
+            symbol = text if exported in {"default", "*"} else ".".join([exported, rest]).strip(".")
+            return {"kinds": list(kinds), "package": source, "symbol": symbol}
+        hint = common.classify_call(text)
+        if not hint and exported not in {"default", "*"}:
+            hint = common.classify_call(f"{exported}.{rest}" if rest else exported)
+        return {"kinds": list(hint), "package": source, "by_name": True}
 
     def _koa_mount(self, node: Node, callee: str) -> Node | None:
         """`app.use(orders.routes())`: the router `orders` itself is what Koa mounts."""
