@@ -33,6 +33,8 @@ from mcp_backend.review.javascript.frameworks import (
 from mcp_backend.review.javascript.rules._util import unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
+# A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
+_RPC_PATH = re.compile(r"^[A-Za-z_][\w.\-]*(/[\w.\-:]*)*$")
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -962,8 +964,12 @@ class FactExtractor:
             target = self._target(obj)
             if target is None or not self._is_app_like(target[0]):
                 return
-            path = self._path(args[0])
-            items = args[1:] if path is not None else args
+            mounted = self._mount_call(args[0]) if len(args) == 1 else None
+            if mounted is not None:  # app.use(mount('/api', api)): api under /api
+                path, items = mounted
+            else:
+                path = self._path(args[0])
+                items = args[1:] if path is not None else args
             described = self._items(items)
             self.ops.append(
                 {"op": "use", "target": target[0], "path": path, "items": described, "line": line}
@@ -1091,6 +1097,10 @@ class FactExtractor:
                 method = path.lower() if path.isalpha() else "all"
                 path = self._path(args[1])
                 rest = args[2:]
+        if path and name in self.apps and _RPC_PATH.match(path):
+            # `router.post("documents.info", ...)` on a router of a known framework: RPC-style
+            # routes are served under the router's prefix as /documents.info.
+            path = "/" + path
         if (
             path is None
             or not rest
@@ -1392,6 +1402,22 @@ class FactExtractor:
         if not hint and exported not in {"default", "*"}:
             hint = common.classify_call(f"{exported}.{rest}" if rest else exported)
         return {"kinds": list(hint), "package": source, "by_name": True}
+
+    def _mount_call(self, node: Node) -> tuple[str, list[Node]] | None:
+        """`mount('/api', api)` with `mount` imported from koa-mount: (path, [api])."""
+        node = unwrap(node) or node
+        if node.type != "call_expression":
+            return None
+        callee = "".join(self.ctx.text(node.child_by_field_name("function")).split())
+        imported = self.imports.get(callee)
+        if imported is None or imported["source"] not in packages.MOUNT_PACKAGES:
+            return None
+        args = node.child_by_field_name("arguments")
+        arg_nodes = [a for a in args.named_children if a.type != "comment"] if args else []
+        path = self._path(arg_nodes[0]) if arg_nodes else None
+        if path is None:
+            return ("", arg_nodes) if arg_nodes else None  # mount(app): no prefix
+        return path, arg_nodes[1:]
 
     def _koa_mount(self, node: Node, callee: str) -> Node | None:
         """`app.use(orders.routes())`: the router `orders` itself is what Koa mounts."""
