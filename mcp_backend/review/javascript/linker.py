@@ -22,6 +22,9 @@ from mcp_backend.review.project_rules._policy import public_reason_of
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
 _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
+_ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
+)
 
 
 @dataclass
@@ -182,7 +185,10 @@ class _Linker:
         for file, facts in self.modules.items():
             self.decorations.update(facts.get("decorations", {}))
             self.frameworks.update(facts.get("frameworks", []))
-            for op in facts.get("ops", []):
+            for written in facts.get("ops", []):
+                op = self._expand_helper(file, written) if written["op"] == "helper" else written
+                if op is None:
+                    continue
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.get("apps", {}):
@@ -201,6 +207,56 @@ class _Linker:
                         child = self._item_context(op["_file"], item)
                         if child is not None and child != key:
                             self.mounted.add(child)
+
+    def _expand_helper(self, file: str, op: dict[str, Any]) -> dict[str, Any] | None:
+        """A call handing a router to a project function that registers a route on it
+        (`setupApiRoute(router, 'put', '/users/:uid', [mw], controller)`): the route that
+        call registers, read from the function's definition wherever it lives. A function
+        that does not register one adds nothing."""
+        found = self.def_of(file, op["callee"])
+        spec = found[1].get("registers") if found is not None else None
+        if found is None or spec is None:
+            return None
+        helper_file = found[0]
+        args: list[dict[str, Any]] = op["args"]
+
+        def arg(index: int) -> dict[str, Any]:
+            return args[index] if index < len(args) else {}
+
+        if arg(spec["target"]).get("app") != op["target"]:
+            return None
+        method = spec["method"]
+        if isinstance(method, dict):
+            method = str(arg(method["param"]).get("text", ""))
+        method = method.lower()
+        path = spec["path"]
+        if isinstance(path, dict):
+            path = arg(path["param"]).get("text")
+        if method not in _ROUTE_METHODS or not isinstance(path, str):
+            return None
+        items: list[dict[str, Any]] = []
+        for part in spec["items"]:
+            if "param" in part:
+                items.extend(arg(part["param"]).get("items", []))
+            else:
+                items.append({**part["item"], "_file": helper_file})
+        handler: dict[str, Any] = {}
+        for part in spec["handler"]:
+            if "param" in part:
+                handler = arg(part["param"]).get("handler", {})
+            elif "ref" in part.get("item", {}):
+                handler = {"ref": part["item"]["ref"]}
+        return {
+            "op": "route",
+            "target": op["target"],
+            "method": "ANY"
+            if method == "all"
+            else ("DELETE" if method == "del" else method.upper()),
+            "path": path if path.startswith(("/", "*", "$", "{")) else "/" + path,
+            "items": items,
+            "handler": handler,
+            "line": op["line"],
+        }
 
     def _item_context(self, file: str, item: dict[str, Any]) -> tuple[str, str] | None:
         if "plugin" in item:
@@ -368,14 +424,16 @@ class _Linker:
     ) -> list[_Active]:
         out: list[_Active] = []
         for item in items:
-            kinds = self._item_kinds(file, item)
-            hint = None if kinds else self._item_hint(file, item)
+            # Middleware a route-registering helper adds is resolved where the helper lives.
+            item_file = item.get("_file", file)
+            kinds = self._item_kinds(item_file, item)
+            hint = None if kinds else self._item_hint(item_file, item)
             if kinds or (hint and hint[0]):
                 out.append(
                     _Active(
                         kinds,
-                        self._resolved_label(file, item),
-                        file,
+                        self._resolved_label(item_file, item),
+                        item_file,
                         item.get("line", 1),
                         level,
                         scope,

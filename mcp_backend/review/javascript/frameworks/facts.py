@@ -35,6 +35,16 @@ from mcp_backend.review.javascript.rules._util import unwrap
 _STRING_TYPES = frozenset({"string", "template_string"})
 # A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
 _RPC_PATH = re.compile(r"^[A-Za-z_][\w.\-]*(/[\w.\-:]*)*$")
+# A function calling a route method on something, or a method chosen at run time (`r[verb](`).
+_REGISTERS_ON_PARAM = re.compile(
+    r"[\w$]\s*(\[\s*[\w$]+\s*\]|\.\s*(get|post|put|patch|delete|all))\s*\("
+)
+_HELPER_VALUE_TYPES = FUNCTION_TYPES | {
+    "array",
+    "identifier",
+    "member_expression",
+    "call_expression",
+}
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -224,6 +234,7 @@ class FactExtractor:
         self._function_names: dict[int, str] = {}
         self._top_functions: dict[str, Node] | None = None
         self._validators: dict[str, bool] = {}
+        self._exports_alias = ""
 
     # ---- module structure -----------------------------------------------------------------
 
@@ -435,11 +446,41 @@ class FactExtractor:
                         if local is not None and local.type == "identifier":
                             self.imports[ctx.text(local)] = {"source": source, "name": key}
             return
+        source_object = unwrap(value)
+        if (
+            name_node.type == "object_pattern"
+            and source_object is not None
+            and source_object.type == "identifier"
+        ):
+            # `const { setupApiRoute } = routeHelpers`: names of an imported module.
+            imported = self.imports.get(ctx.text(source_object))
+            if imported is not None and imported["name"] in {"default", "*"}:
+                for child in name_node.named_children:
+                    key_node = (
+                        child.child_by_field_name("key") if child.type == "pair_pattern" else child
+                    )
+                    local_node = (
+                        child.child_by_field_name("value")
+                        if child.type == "pair_pattern"
+                        else child
+                    )
+                    if key_node is not None and local_node is not None:
+                        self.imports[ctx.text(local_node)] = {
+                            "source": imported["source"],
+                            "name": ctx.text(key_node),
+                        }
+            return
         if name_node.type != "identifier":
             return
         name = ctx.text(name_node)
         if exported:
             self.exports[name] = name
+        if source_object is not None and "".join(ctx.text(source_object).split()) in {
+            "module.exports",
+            "exports",
+        }:
+            self._exports_alias = name  # `const helpers = module.exports;`
+            return
         alias = unwrap(value)
         if alias is not None and alias.type == "member_expression":
             # `const middleware = membersService.middleware`: a name from an imported module.
@@ -657,6 +698,17 @@ class FactExtractor:
         if left is None or right is None:
             return
         target = "".join(ctx.text(left).split())
+        if self._exports_alias and target.startswith(self._exports_alias + "."):
+            target = "module.exports" + target[len(self._exports_alias) :]
+        elif (
+            left.type == "member_expression"
+            and right.type in FUNCTION_TYPES
+            and target.count(".") == 1
+            and not target.startswith(("module.", "exports.", "this."))
+        ):
+            # `helpers.setupApiRoute = function (...) {...}`, exported with `helpers`.
+            self._define(target, right)
+            return
         if target in {"module.exports", "exports"}:
             if right.type == "identifier":
                 self.exports["default"] = ctx.text(right)
@@ -748,6 +800,16 @@ class FactExtractor:
         returned = _RETURNS_NAME.search(tail.decode("utf-8", "replace"))
         if returned:
             entry["returns"] = returned.group(1)  # router factories: `return router;`
+        if (
+            body
+            and len(params) >= 3
+            and not kinds
+            and _REGISTERS_ON_PARAM.search(body)
+            and not ctx.is_handler(function)
+        ):
+            registers = self._registers(function, params)
+            if registers is not None:
+                entry["registers"] = registers
         if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(function):
             entry["plugin_param"] = params[0]
             if fp:
@@ -942,6 +1004,7 @@ class FactExtractor:
             return
         args = [a for a in args_node.named_children if a.type != "comment"]
         if callee.type == "identifier":
+            self._helper_call(node, ctx.text(callee), args)
             self._plain_call(node, ctx.text(callee), args)
             return
         if callee.type != "member_expression":
@@ -950,6 +1013,9 @@ class FactExtractor:
         method = ctx.text(prop)
         obj = callee.child_by_field_name("object")
         if obj is None or prop is None:
+            return
+        if method not in _REGISTRATION_NAMES:
+            self._helper_call(node, "".join(ctx.text(callee).split()), args)
             return
         # The method's line: in `router.get(...)\n  .post(...)` the post is not on the first.
         line = prop.start_point[0] + 1
@@ -965,14 +1031,21 @@ class FactExtractor:
             if target is None or not self._is_app_like(target[0]):
                 return
             mounted = self._mount_call(args[0]) if len(args) == 1 else None
+            use_path: str | None
             if mounted is not None:  # app.use(mount('/api', api)): api under /api
-                path, items = mounted
+                use_path, items = mounted
             else:
-                path = self._path(args[0])
-                items = args[1:] if path is not None else args
+                use_path = self._path(args[0])
+                items = args[1:] if use_path is not None else args
             described = self._items(items)
             self.ops.append(
-                {"op": "use", "target": target[0], "path": path, "items": described, "line": line}
+                {
+                    "op": "use",
+                    "target": target[0],
+                    "path": use_path,
+                    "items": described,
+                    "line": line,
+                }
             )
             for item in described:
                 if "error_handler" in item.get("kinds", []):
@@ -1038,6 +1111,128 @@ class FactExtractor:
                 else:
                     kinds = tuple(self._describe(value).get("kinds", []))
                 self.decorations[name] = list(kinds)
+
+    def _helper_call(self, node: Node, callee: str, args: list[Node]) -> None:
+        """`setupApiRoute(router, 'put', '/users/:uid', [mw], controller.fn)`: a call handing
+        an app or router of this file to a function, with a path among its arguments. Whether
+        the function registers a route, and with which arguments, is read from its definition
+        by the linker (the function may live in another module)."""
+        if len(args) < 3 or not any(
+            a.type == "identifier" and self.ctx.text(a) in self.apps for a in args
+        ):
+            return
+        described: list[dict[str, Any]] = []
+        for arg in args:
+            value = unwrap(arg) or arg
+            entry: dict[str, Any] = {}
+            if value.type == "identifier" and self.ctx.text(value) in self.apps:
+                entry["app"] = self.ctx.text(value)
+            else:
+                text = self._path(value)
+                if text is not None:
+                    entry["text"] = text
+                elif value.type in _HELPER_VALUE_TYPES:
+                    entry["items"] = self._items([value])
+                    entry["handler"] = self._handler(value)
+            described.append(entry)
+        target = next(e["app"] for e in described if "app" in e)
+        self.ops.append(
+            {
+                "op": "helper",
+                "target": target,
+                "callee": callee,
+                "args": described,
+                "line": node.start_point[0] + 1,
+            }
+        )
+
+    def _registers(self, function: Node, params: list[str]) -> dict[str, Any] | None:
+        """For a function that registers a route on its parameter (`router[verb](name, mws,
+        controller)`, `app.get(path, ...handlers)`): which of its parameters are the router,
+        the method, the path, the middleware and the handler."""
+        ctx = self.ctx
+        index = {name: i for i, name in enumerate(params) if name}
+        calls = ctx.calls
+        start = bisect.bisect_left(calls, function.start_byte, key=lambda c: c.node.start_byte)
+        for call in calls[start:]:
+            if call.node.start_byte >= function.end_byte:
+                break
+            callee = call.callee_node
+            if callee is None or call.is_new or len(call.args) < 2:
+                continue
+            method: Any
+            if callee.type == "subscript_expression":
+                obj = callee.child_by_field_name("object")
+                key = unwrap(callee.child_by_field_name("index"))
+                if key is None or ctx.text(key) not in index:
+                    continue
+                method = {"param": index[ctx.text(key)]}
+            elif callee.type == "member_expression":
+                obj = callee.child_by_field_name("object")
+                method = ctx.text(callee.child_by_field_name("property"))
+                if method not in express.ROUTE_METHODS:
+                    continue
+                method = method.upper()
+            else:
+                continue
+            if obj is None or ctx.text(obj) not in index:
+                continue
+            path_node = unwrap(call.args[0]) or call.args[0]
+            path: Any = self._path(path_node)
+            if path is None:
+                if ctx.text(path_node) not in index:
+                    continue
+                path = {"param": index[ctx.text(path_node)]}
+            specs = [self._helper_arg(function, a, index) for a in call.args[1:]]
+            return {
+                "target": index[ctx.text(obj)],
+                "method": method,
+                "path": path,
+                "items": [item for spec in specs[:-1] for item in spec],
+                "handler": specs[-1],
+            }
+        return None
+
+    def _helper_arg(
+        self, function: Node, node: Node, index: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """An argument of the route call inside a helper: the helper's parameter, an array
+        mixing its own middleware with a spread parameter, or a call wrapping a parameter."""
+        ctx = self.ctx
+        node = unwrap(node) or node
+        text = ctx.text(node)
+        if node.type == "identifier" and text in index:
+            # `middlewares = [logRequest, ...middlewares]` reassigns it before the call.
+            for binding in reversed(ctx.bindings_in(function)):
+                if binding.end_byte > node.start_byte:
+                    continue  # not done before this use (`mws = [a, ...mws]` reads the old one)
+                target = binding.child_by_field_name(
+                    "name" if binding.type == "variable_declarator" else "left"
+                )
+                value = unwrap(
+                    binding.child_by_field_name(
+                        "value" if binding.type == "variable_declarator" else "right"
+                    )
+                )
+                if target is not None and ctx.text(target) == text and value is not None:
+                    if value.type == "array":
+                        return self._helper_arg(function, value, index)
+                    break
+            return [{"param": index[text]}]
+        if node.type == "array":
+            out: list[dict[str, Any]] = []
+            for element in node.named_children:
+                if element.type == "spread_element" and element.named_children:
+                    out.extend(self._helper_arg(function, element.named_children[0], index))
+                else:
+                    out.extend(self._helper_arg(function, element, index))
+            return out
+        if node.type == "call_expression":
+            args = node.child_by_field_name("arguments")
+            for arg in args.named_children if args is not None else []:
+                if arg.type == "identifier" and ctx.text(arg) in index:
+                    return [{"param": index[ctx.text(arg)]}]  # tryRoute(controller, ...)
+        return [{"item": item} for item in self._items([node])]
 
     def _plain_call(self, node: Node, callee: str, args: list[Node]) -> None:
         """`require('./routes')(app)` / `registerRoutes(app)`: a function applied to an app."""
