@@ -45,6 +45,8 @@ _HELPER_VALUE_TYPES = FUNCTION_TYPES | {
     "member_expression",
     "call_expression",
 }
+# A loop over a table registers at most this many routes we list one by one.
+_MAX_TABLE_ROUTES = 64
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -235,6 +237,8 @@ class FactExtractor:
         self._top_functions: dict[str, Node] | None = None
         self._validators: dict[str, bool] = {}
         self._exports_alias = ""
+        # Names bound by the loop around the registration being read (see _loop_envs).
+        self._env: dict[str, Node | str | None] = {}
 
     # ---- module structure -----------------------------------------------------------------
 
@@ -347,11 +351,195 @@ class FactExtractor:
                 self._object_constants(f"{prefix}.{key}", value, depth - 1)
 
     def _path(self, node: Node | None) -> str | None:
-        """A string literal, or a module constant holding one."""
+        """A string literal, a module or local constant holding one, an element of the table
+        a loop runs over (`self._env`), or a template whose holes are any of those; a hole
+        that is none of them is shown as `{expression}`."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "template_string":
+            parts: list[str] = []
+            for child in node.named_children:
+                if child.type == "template_substitution":
+                    expression = unwrap(child.named_children[0]) if child.named_children else None
+                    value = self._path(expression) if expression is not None else None
+                    parts.append(
+                        value
+                        if value is not None
+                        else "{" + "".join(self.ctx.text(expression).split()) + "}"
+                    )
+                else:
+                    parts.append(self.ctx.text(child))
+            return "".join(parts) if node.named_children else self.ctx.text(node)[1:-1]
         value = _string_value(self.ctx, node)
-        if value is None and node is not None and node.type in {"identifier", "member_expression"}:
-            return self.constants.get("".join(self.ctx.text(node).split()))
-        return value
+        if value is not None:
+            return value
+        if node.type not in {"identifier", "member_expression"}:
+            return None
+        text = "".join(self.ctx.text(node).split())
+        if text in self._env:
+            bound = self._env[text]
+            if bound is None:
+                return "{" + text + "}"  # an element of a table we cannot read
+            if isinstance(bound, str):
+                return bound
+            return self._path(bound) if bound.type in _STRING_TYPES else None
+        if text in self.constants:
+            return self.constants[text]
+        if node.type == "identifier":
+            local = self._local_value(node, text)
+            if local is not None and local.type in _STRING_TYPES:
+                return _string_value(self.ctx, local)
+        return None
+
+    def _local_value(self, at: Node, name: str) -> Node | None:
+        """The value `name` is declared with in a function around `at`, before it, if any."""
+        ctx = self.ctx
+        function = ctx.enclosing_function(at)
+        scopes = [function] if function is not None else []
+        for scope in scopes:
+            for binding in reversed(ctx.bindings_in(scope)):
+                if binding.type != "variable_declarator" or binding.end_byte > at.start_byte:
+                    continue
+                target = binding.child_by_field_name("name")
+                if target is not None and target.type == "identifier" and ctx.text(target) == name:
+                    return unwrap(binding.child_by_field_name("value"))
+        for statement in ctx.root.named_children:
+            declaration = statement
+            if statement.type == "export_statement":
+                declaration = statement.child_by_field_name("declaration") or statement
+            if declaration.type not in {"lexical_declaration", "variable_declaration"}:
+                continue
+            for declarator in declaration.named_children:
+                target = declarator.child_by_field_name("name")
+                if target is not None and target.type == "identifier" and ctx.text(target) == name:
+                    return unwrap(declarator.child_by_field_name("value"))
+        return None
+
+    def _loop_envs(self, call: Node) -> list[dict[str, Node | str | None]]:
+        """For a registration inside a loop over a table (`for (const n of ['a', 'b'])`,
+        `Object.entries(routes).forEach(([p, h]) => ...)`): one binding of the loop's names per
+        element when the table is a literal in reach, else one binding to None (unknown)."""
+        ctx = self.ctx
+        loop = ctx.inside_loop(call, None)
+        if loop is None:
+            return []
+        pattern: Node | None
+        iterable: Node | None
+        keys_only = False
+        if loop.type == "for_in_statement":
+            pattern = loop.child_by_field_name("left")
+            iterable = unwrap(loop.child_by_field_name("right"))
+            operator = loop.child_by_field_name("operator")
+            keys_only = operator is not None and ctx.text(operator) == "in"
+        elif loop.type in FUNCTION_TYPES:
+            params = loop.child_by_field_name("parameters")
+            first = (
+                params.named_children[0] if params is not None and params.named_children else None
+            )
+            pattern = loop.child_by_field_name("parameter") or first
+            if pattern is not None and pattern.type in {"required_parameter", "optional_parameter"}:
+                pattern = pattern.child_by_field_name("pattern")
+            holder = loop.parent.parent if loop.parent is not None else None
+            callee = holder.child_by_field_name("function") if holder is not None else None
+            iterable = unwrap(callee.child_by_field_name("object")) if callee is not None else None
+        else:
+            return []
+        if pattern is None or iterable is None:
+            return []
+        names = ctx.bound_names(pattern)
+        if not names:
+            return []
+        elements = self._table_elements(iterable, keys_only, 0)
+        if elements is None:
+            return [dict.fromkeys(names)]
+        envs: list[dict[str, Node | str | None]] = []
+        for element in elements[:_MAX_TABLE_ROUTES]:
+            env: dict[str, Node | str | None] = dict.fromkeys(names)
+            self._bind_element(pattern, element, env)
+            envs.append(env)
+        return envs
+
+    def _table_elements(
+        self, node: Node, keys_only: bool, depth: int
+    ) -> list[Node | str | tuple[Node | str, ...]] | None:
+        """The elements of a literal table: an array's items, an object's keys (for-in,
+        Object.keys), values (Object.values) or [key, value] pairs (Object.entries)."""
+        ctx = self.ctx
+        node = unwrap(node) or node
+        if depth > 3:
+            return None
+        if node.type == "identifier":
+            value = self._local_value(node, ctx.text(node))
+            return self._table_elements(value, keys_only, depth + 1) if value is not None else None
+        if node.type == "array":
+            return [e for e in node.named_children if e.type != "comment"]
+        if node.type == "object":
+            pairs = [p for p in node.named_children if p.type == "pair"]
+            keys = [ctx.text(p.child_by_field_name("key")).strip("'\"`") for p in pairs]
+            if keys_only:
+                return list(keys)
+            return None
+        if node.type == "call_expression":
+            callee = "".join(ctx.text(node.child_by_field_name("function")).split())
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if callee not in {"Object.entries", "Object.keys", "Object.values"} or first is None:
+                return None
+            table = unwrap(first)
+            if table is not None and table.type == "identifier":
+                table = self._local_value(table, ctx.text(table))
+            if table is None or table.type != "object":
+                return None
+            pairs = [p for p in table.named_children if p.type == "pair"]
+            out: list[Node | str | tuple[Node | str, ...]] = []
+            for pair in pairs:
+                key = ctx.text(pair.child_by_field_name("key")).strip("'\"`")
+                value = pair.child_by_field_name("value")
+                if callee == "Object.keys" or value is None:
+                    out.append(key)
+                elif callee == "Object.values":
+                    out.append(value)
+                else:
+                    out.append((key, value))
+            return out
+        return None
+
+    def _bind_element(
+        self,
+        pattern: Node,
+        element: Node | str | tuple[Node | str, ...],
+        env: dict[str, Node | str | None],
+    ) -> None:
+        ctx = self.ctx
+        if pattern.type == "identifier" and not isinstance(element, tuple):
+            env[ctx.text(pattern)] = element
+        elif pattern.type == "array_pattern":
+            parts: list[Node | str] = (
+                list(element)
+                if isinstance(element, tuple)
+                else [e for e in element.named_children]
+                if not isinstance(element, str) and element.type == "array"
+                else []
+            )
+            for sub, part in zip(pattern.named_children, parts, strict=False):
+                self._bind_element(sub, part, env)
+        elif (
+            pattern.type == "object_pattern"
+            and not isinstance(element, (str, tuple))
+            and element.type == "object"
+        ):
+            for sub in pattern.named_children:
+                if sub.type == "shorthand_property_identifier_pattern":
+                    value = self._pair_value(element, ctx.text(sub))
+                    if value is not None:
+                        env[ctx.text(sub)] = value
+                elif sub.type == "pair_pattern":
+                    key = ctx.text(sub.child_by_field_name("key"))
+                    local = sub.child_by_field_name("value")
+                    value = self._pair_value(element, key)
+                    if local is not None and value is not None:
+                        self._bind_element(local, value, env)
 
     def _top_level(self, node: Node) -> None:
         ctx = self.ctx
@@ -1274,6 +1462,26 @@ class FactExtractor:
         return False
 
     def _route_call(self, node: Node, method: str, obj: Node, args: list[Node], line: int) -> None:
+        """One route per element of the table a loop around the call runs over."""
+        envs = self._loop_envs(node) if args and self.ctx.inside_loop(node, None) else []
+        if not envs:
+            self._route_call_once(node, method, obj, args, line)
+            return
+        for env in envs:
+            self._env = env
+            bound = [
+                value if isinstance(value, Node) and value.type not in _STRING_TYPES else arg
+                for arg in args
+                for value in [env.get(self.ctx.text(arg)) if arg.type == "identifier" else None]
+            ]
+            try:
+                self._route_call_once(node, method, obj, bound, line)
+            finally:
+                self._env = {}
+
+    def _route_call_once(
+        self, node: Node, method: str, obj: Node, args: list[Node], line: int
+    ) -> None:
         target = self._target(obj)
         if target is None:
             return
@@ -1299,7 +1507,7 @@ class FactExtractor:
         if (
             path is None
             or not rest
-            or ((path and not path.startswith(("/", "*", "$"))) and path != "")
+            or ((path and not path.startswith(("/", "*", "$", "{"))) and path != "")
         ):
             return
         if name not in self.apps and not self._is_app_like(name):
