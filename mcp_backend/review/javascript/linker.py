@@ -703,12 +703,14 @@ class _Linker:
         throttler = False
         middleware_classes: dict[str, list[str]] = {}
         applied: list[tuple[str, dict[str, Any]]] = []
+        versioning: dict[str, str] | None = None
         for file, nest in nest_files.items():
             middleware_classes.update(nest.get("middleware_classes", {}))
             applied.extend((file, m) for m in nest.get("middleware", []))
             global_guards.extend((file, g) for g in nest.get("global_guards", []))
             guard_classes.update(nest.get("guards", {}))
             global_prefix = nest.get("global_prefix", global_prefix)
+            versioning = nest.get("versioning", versioning)
             if "global_validation" in nest:
                 global_validation = (file, nest["global_validation"]["line"])
             dtos.update(nest.get("dtos", []))
@@ -737,18 +739,56 @@ class _Linker:
         for file, nest in nest_files.items():
             for controller in nest.get("controllers", []):
                 for route in controller.get("routes", []):
-                    self._nest_route(
-                        file,
-                        controller,
-                        route,
-                        global_guards,
-                        guard_classes,
-                        global_prefix,
-                        global_validation,
-                        dtos,
-                        consumer,
-                    )
+                    # URI versioning: /{prefix}/v{version}/{controller}/{route}, once per version.
+                    versions = [""]
+                    if versioning is not None:
+                        declared = route.get("version") or controller.get("version")
+                        default = [versioning["default"]] if versioning["default"] else [""]
+                        versions = [
+                            f"{versioning['prefix']}{v}" if v else "" for v in declared or default
+                        ]
+                    for version in versions:
+                        self._nest_route(
+                            file,
+                            controller,
+                            route,
+                            global_guards,
+                            guard_classes,
+                            join_paths(global_prefix, version),
+                            global_validation,
+                            dtos,
+                            consumer,
+                        )
         del throttler
+
+    def _nest_decorators(
+        self, file: str, decorators: list[dict[str, Any]]
+    ) -> tuple[list[tuple[str, dict[str, Any]]], list[str], dict[str, Any] | None, bool]:
+        """Project decorators on a controller or handler, resolved to their definitions:
+        the guards composites apply (each with the file it is written in), the metadata keys
+        they set, the first decorator setting metadata, and whether one marks the route public."""
+        guards: list[tuple[str, dict[str, Any]]] = []
+        keys: list[str] = []
+        setter: dict[str, Any] | None = None
+        public = False
+        pending = [(file, d["name"], d) for d in decorators]
+        seen: set[tuple[str, str]] = set()
+        while pending:
+            where, name, written = pending.pop(0)
+            found_file, local = self.resolve_symbol(where, name)
+            composite = (
+                self.modules.get(found_file, {}).get("nest", {}).get("composites", {}).get(local)
+            )
+            if composite is None or (found_file, local) in seen or len(seen) > 16:
+                continue
+            seen.add((found_file, local))
+            guards.extend((found_file, g) for g in composite.get("guards", []))
+            if composite.get("keys"):
+                keys.extend(composite["keys"])
+                setter = setter or written
+            public = public or bool(composite.get("public"))
+            pending.extend((found_file, used, written) for used in composite.get("uses", []))
+        return guards, keys, setter, public
 
     def _nest_route(
         self,
@@ -788,10 +828,20 @@ class _Linker:
             elif entry.get("dynamic"):
                 out_of_sight.update(applied_kinds)  # applied to a path built at run time
         public_line = route.get("public") or controller.get("public")
+        class_guards, class_keys, class_setter, class_public = self._nest_decorators(
+            file, controller.get("decorators", [])
+        )
+        route_guards, route_keys, route_setter, route_public = self._nest_decorators(
+            file, route.get("decorators", [])
+        )
+        if (class_public or route_public) and not public_line:
+            public_line = route["line"]
+        metadata_keys = set(class_keys) | set(route_keys)
+        metadata_setter = route_setter or class_setter
         levels = [
             ("app", global_guards),
-            ("router", [(file, g) for g in controller.get("guards", [])]),
-            ("route", [(file, g) for g in route.get("guards", [])]),
+            ("router", [(file, g) for g in controller.get("guards", [])] + class_guards),
+            ("route", [(file, g) for g in route.get("guards", [])] + route_guards),
         ]
         for level, guards in levels:
             for guard_file, guard in guards:
@@ -808,14 +858,17 @@ class _Linker:
                     line=guard.get("line", 1),
                     level=_level(level),
                 )
-                declares_roles = bool(route.get("roles") or controller.get("roles"))
+                reads = set(known.get("reads", [])) if known is not None else set()
+                declares_roles = bool(route.get("roles") or controller.get("roles")) or bool(
+                    metadata_keys and (not reads or reads & metadata_keys)
+                )
                 for kind in kinds:
                     metadata_driven = known is not None and known.get("metadata_driven")
                     if kind == "authz" and metadata_driven and not declares_roles:
                         continue  # a RolesGuard passes routes without @Roles()
                     if kind in protections:
                         protections[kind].append(evidence)
-        roles = route.get("roles") or controller.get("roles")
+        roles = route.get("roles") or controller.get("roles") or metadata_setter
         if (roles and protections["authz"]) or (roles and "Auth" in roles["detail"]):
             protections["authz"].append(
                 Evidence(kind="role", detail=roles["detail"], file=file, line=roles["line"])
