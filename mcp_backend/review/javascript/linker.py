@@ -343,7 +343,11 @@ class _Linker:
                                 )
                             )
                     else:
-                        before.extend(self._entries(op["_file"], [item], level, scope))
+                        before.extend(
+                            self._entries(
+                                op["_file"], [item], level, scope, op.get("condition", "")
+                            )
+                        )
                 active.extend(before)
             elif op["op"] == "apply":
                 for item in op.get("items", []):

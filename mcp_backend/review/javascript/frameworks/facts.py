@@ -980,6 +980,11 @@ class FactExtractor:
         if not kinds and body and _returns_validator(ctx, function, body):
             kinds = ["validation"]
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
+        if not kinds and body and len(params) <= 2:
+            produced = self._returned_middleware(function)
+            if produced is not None:
+                entry.update(produced)
+                kinds = entry["kinds"]
         if body and (
             ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"})
         ):
@@ -1003,6 +1008,39 @@ class FactExtractor:
             if fp:
                 entry["fp"] = True
         self.defs[name] = entry
+
+    def _returned_middleware(self, function: Node) -> dict[str, Any] | None:
+        """A factory returning middleware: `() => rateLimit({...})` (what the package does),
+        `() => (req, res, next) => {...}` (what that function's body does)."""
+        ctx = self.ctx
+        body = function.child_by_field_name("body")
+        returned: Node | None = None
+        if body is not None and body.type != "statement_block":
+            returned = unwrap(body)
+        elif body is not None:
+            for statement in reversed(body.named_children):
+                if statement.type == "return_statement":
+                    returned = (
+                        unwrap(statement.named_children[0]) if statement.named_children else None
+                    )
+                    break
+        if returned is None:
+            return None
+        if returned.type in FUNCTION_TYPES:
+            params = ctx.param_names(returned)
+            text = ctx.text(returned)
+            if not _middleware_like(params, text):
+                return None
+            kinds = self._classify(text, params, "")
+            return {"kinds": kinds} if kinds else None
+        if returned.type != "call_expression":
+            return None
+        callee = "".join(ctx.text(returned.child_by_field_name("function")).split())
+        package = self._from_package(callee, ctx.text(returned.child_by_field_name("arguments")))
+        if package is None or not package["kinds"]:
+            return None
+        package.pop("symbol", None)
+        return {**package, "detail": callee}
 
     def _classify(self, body: str, params: list[str], name: str) -> list[str]:
         """classify_body, plus validation done by a function of this file that the middleware
@@ -1226,15 +1264,17 @@ class FactExtractor:
                 use_path = self._path(args[0])
                 items = args[1:] if use_path is not None else args
             described = self._items(items)
-            self.ops.append(
-                {
-                    "op": "use",
-                    "target": target[0],
-                    "path": use_path,
-                    "items": described,
-                    "line": line,
-                }
-            )
+            record: dict[str, Any] = {
+                "op": "use",
+                "target": target[0],
+                "path": use_path,
+                "items": described,
+                "line": line,
+            }
+            condition = self._condition_of(node)
+            if condition:
+                record["condition"] = condition
+            self.ops.append(record)
             for item in described:
                 if "error_handler" in item.get("kinds", []):
                     self.error_handlers.append(line)
@@ -1299,6 +1339,26 @@ class FactExtractor:
                 else:
                     kinds = tuple(self._describe(value).get("kinds", []))
                 self.decorations[name] = list(kinds)
+
+    def _condition_of(self, node: Node) -> str:
+        """The condition a registration runs under in its function or module
+        (`if (env === 'production') app.use(limiter)`), or ""."""
+        child = node
+        current = node.parent
+        while current is not None and current.type not in FUNCTION_TYPES | {"program"}:
+            condition = current.child_by_field_name("condition")
+            if current.type in {"if_statement", "ternary_expression"} and condition is not None:
+                if child != condition:
+                    return " ".join(self.ctx.text(condition).split()).strip("()")[:80]
+            elif current.type == "binary_expression" and child == current.child_by_field_name(
+                "right"
+            ):
+                operator = current.child_by_field_name("operator")
+                if operator is not None and self.ctx.text(operator) == "&&":
+                    return " ".join(self.ctx.text(current.child_by_field_name("left")).split())[:80]
+            child = current
+            current = current.parent
+        return ""
 
     def _helper_call(self, node: Node, callee: str, args: list[Node]) -> None:
         """`setupApiRoute(router, 'put', '/users/:uid', [mw], controller.fn)`: a call handing
