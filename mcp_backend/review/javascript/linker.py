@@ -1025,6 +1025,22 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
+# Directories that hold what the server sends to browsers, and front-end bundle names.
+_BROWSER_DIRS = frozenset({"public", "static", "assets", "www", "wwwroot", "bower_components"})
+_BUNDLE_NAME = re.compile(
+    r"(^|[.\-_])(bundle|chunk|min)\.[cm]?js$|^(bundle|vendor|main\.[0-9a-f]{6,})"
+)
+
+
+def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
+    """Code that runs in the browser: under a directory served as static files, a bundle,
+    or a script that uses the page (`document`, `window`) and imports no server framework."""
+    parts = file.split("/")
+    if any(part in _BROWSER_DIRS for part in parts[:-1]) or _BUNDLE_NAME.search(parts[-1]):
+        return True
+    return bool(facts.get("browser"))
+
+
 def join_paths(prefix: str, path: str) -> str:
     if prefix and not prefix.startswith("/"):
         prefix = "/" + prefix
@@ -1070,6 +1086,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         if result.is_test:
             linker.test_paths.extend(result.facts.get("test_paths", []))
             continue
+        if is_browser_code(result.file, result.facts):
+            continue  # a page's script or a front-end bundle: its routes are not the server's
         linker.modules[result.file] = result.facts
         error_handlers.extend(
             f"{result.file}:{line}" for line in result.facts.get("error_handlers", [])
@@ -1097,6 +1115,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.handed_out = ""
     linker.nest_routes()
+    # A router reached twice (mounted from two apps, or twice on one) is one route per path.
+    unique: dict[tuple[str, str, str, int], Route] = {}
+    for route in linker.routes:
+        unique.setdefault((route.method, route.path, route.file, route.line), route)
+    linker.routes = list(unique.values())
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
     # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.
     for ops in linker.contexts.values():

@@ -532,6 +532,46 @@ def test_browser_files_are_not_server_routes() -> None:
     assert [(r.method, r.path) for r in routes] == [("GET", "/api/x")]
 
 
+def test_page_scripts_found_by_what_they_use_and_routers_mounted_twice_listed_once() -> None:
+    routes = route_list(
+        {
+            "src/client/nav.js": (
+                "const router = express.Router();\n"
+                "router.get('/page', (req, res) => render(req));\n"
+                "document.querySelector('#menu').addEventListener('click', open);\n"
+            ),
+            "src/routes/users.js": (
+                "const express = require('express');\n"
+                "const router = express.Router();\n"
+                "router.get('/users', (req, res) => res.json([]));\n"
+                "module.exports = router;\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const users = require('./routes/users');\n"
+                "const app = express();\n"
+                "app.use(users);\n"
+                "app.use(users);\n"
+            ),
+        }
+    )
+    assert [(r.method, r.path) for r in routes] == [("GET", "/users")]
+
+
+def test_server_code_mentioning_window_is_kept() -> None:
+    routes = inventory(
+        {
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const app = express();\n"
+                "const html = '<script>window.location = \"/\"</script>';\n"
+                "app.get('/home', (req, res) => res.send(html));\n"
+            ),
+        }
+    )
+    assert set(routes) == {"GET /home"}
+
+
 def test_server_code_named_like_assets_but_serving_is_kept() -> None:
     routes = inventory(
         {

@@ -47,6 +47,11 @@ _HELPER_VALUE_TYPES = FUNCTION_TYPES | {
 }
 # A loop over a table registers at most this many routes we list one by one.
 _MAX_TABLE_ROUTES = 64
+# The page a script runs in: only browsers have these.
+_BROWSER_API = re.compile(
+    r"\bdocument\.(getElementById|querySelector(All)?|createElement|body|addEventListener|cookie)\b"
+    r"|\bwindow\.(location|addEventListener|localStorage|sessionStorage)\b"
+)
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -294,6 +299,15 @@ class FactExtractor:
                 facts[key] = value
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
+        if ctx.has(b"document.", b"window.") and _BROWSER_API.search(
+            ctx.source.decode("utf-8", "replace")
+        ):
+            servers = {"express", "koa", "fastify", "hono", "@nestjs/core", "@nestjs/common"}
+            if not any(
+                packages.package_name(entry["source"]) in servers | koa.ROUTER_PACKAGES
+                for entry in self.imports.values()
+            ):
+                facts["browser"] = True  # a page's script: it uses the document, no server
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
         if loads:
