@@ -22,6 +22,8 @@ from mcp_backend.review.project_rules._policy import public_reason_of
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
 _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
+# Guards Nest's own packages provide: judged where they are written (nestjs._guard_item).
+_LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
 )
@@ -765,6 +767,17 @@ class _Linker:
                         )
         del throttler
 
+    def _guard_out_of_sight(self, file: str, ref: str) -> bool:
+        """A guard imported from a package other than Nest's own, or from a project module
+        in which no guard class of that name was read: its name proves nothing."""
+        if _LIBRARY_GUARD.match(ref):
+            return False
+        root = ref.split("(", maxsplit=1)[0].split(".", maxsplit=1)[0]
+        imported = self.modules.get(file, {}).get("imports", {}).get(root)
+        if imported is None:
+            return False  # not imported: defined where we judged it by name (or a global)
+        return not imported["source"].startswith("@nestjs/")
+
     def _nest_decorators(
         self, file: str, decorators: list[dict[str, Any]]
     ) -> tuple[list[tuple[str, dict[str, Any]]], list[str], dict[str, Any] | None, bool]:
@@ -847,12 +860,19 @@ class _Linker:
             ("router", [(file, g) for g in controller.get("guards", [])] + class_guards),
             ("route", [(file, g) for g in route.get("guards", [])] + route_guards),
         ]
+        # Guards whose class we cannot read: what their names suggest is unknown, not present.
+        unread: dict[str, list[str]] = {kind: [] for kind in _KINDS}
         for level, guards in levels:
             for guard_file, guard in guards:
                 kinds = list(guard.get("kinds", []))
                 known = guard_classes.get(guard["ref"])
                 if known is not None and known.get("kinds"):
                     kinds = list(known["kinds"])
+                if known is None and self._guard_out_of_sight(guard_file, guard["ref"]):
+                    for kind in kinds:
+                        if kind in unread and guard["ref"] not in unread[kind]:
+                            unread[kind].append(guard["ref"])
+                    continue
                 if level == "app" and public_line and "auth" in kinds:
                     continue  # @Public() opts out of the global auth guard
                 evidence = Evidence(
@@ -954,11 +974,15 @@ class _Linker:
                 framework="nestjs",
                 language="typescript" if file.endswith((".ts", ".tsx")) else "javascript",
                 mounted_prefix=join_paths(global_prefix, controller.get("path", "")),
-                auth=_nest_protection(protections["auth"], "auth" in out_of_sight),
-                authz=_nest_protection(protections["authz"], "authz" in out_of_sight),
+                auth=_nest_protection(
+                    protections["auth"], "auth" in out_of_sight, unread["auth"] + unread["authz"]
+                ),
+                authz=_nest_protection(
+                    protections["authz"], "authz" in out_of_sight, unread["authz"]
+                ),
                 validation=self._protection(protections["validation"], False),
                 rate_limit=_nest_protection(
-                    protections["rate_limit"], "rate_limit" in out_of_sight
+                    protections["rate_limit"], "rate_limit" in out_of_sight, unread["rate_limit"]
                 ),
                 public_by_design=reason,
                 reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
@@ -968,9 +992,16 @@ class _Linker:
         )
 
 
-def _nest_protection(evidence: list[Evidence], out_of_sight: bool) -> Protection:
+def _nest_protection(
+    evidence: list[Evidence], out_of_sight: bool, unread: list[str] | None = None
+) -> Protection:
     if evidence:
         return Protection(status="present", evidence=_dedupe(evidence))
+    if unread:
+        return Protection(
+            status="unknown",
+            note=f"guard {', '.join(unread)[:100]} is not a class we can read",
+        )
     if out_of_sight:
         return Protection(
             status="unknown", note="middleware applied to paths built at run time (forRoutes)"

@@ -450,6 +450,24 @@ def test_nest_permission_metadata_read_by_class_guard_is_authorization() -> None
     assert listed.authz.status == "absent"
 
 
+def test_nest_guard_from_a_package_we_cannot_read_is_unknown() -> None:
+    routes = inventory(
+        {
+            "src/orders.controller.ts": (
+                "import { Controller, Delete, UseGuards } from '@nestjs/common';\n"
+                "import { TenantAuthGuard } from '@acme/nest-tenancy';\n"
+                "@Controller('orders')\n"
+                "export class OrdersController {\n"
+                "  @UseGuards(TenantAuthGuard) @Delete(':id') remove() { return {}; }\n"
+                "}\n"
+            ),
+        }
+    )
+    auth = routes["DELETE /orders/:id"].auth
+    assert auth.status == "unknown"
+    assert "TenantAuthGuard" in auth.note
+
+
 # ---- 7. application-wide middleware, conditional registration -------------------------------
 
 
