@@ -450,6 +450,34 @@ def test_nest_permission_metadata_read_by_class_guard_is_authorization() -> None
     assert listed.authz.status == "absent"
 
 
+def test_nest_public_metadata_is_not_a_permission_for_a_guard_reading_metadata() -> None:
+    routes = inventory(
+        {
+            "src/auth/has-permission.guard.ts": _NEST_GUARD.replace(
+                "this.reflector.get<string>(PERMISSION_KEY, context.getHandler())",
+                "this.reflector.getAllAndOverride(IS_PUBLIC_KEY, [context.getHandler()])",
+            ),
+            "src/auth/public.decorator.ts": (
+                "import { SetMetadata } from '@nestjs/common';\n"
+                "export const IS_PUBLIC_KEY = 'isPublic';\n"
+                "export const Open = () => SetMetadata(IS_PUBLIC_KEY, true);\n"
+            ),
+            "src/roles.controller.ts": (
+                "import { Controller, Post, UseGuards } from '@nestjs/common';\n"
+                "import { AuthGuard } from '@nestjs/passport';\n"
+                "import { HasPermissionGuard } from './auth/has-permission.guard';\n"
+                "import { Open } from './auth/public.decorator';\n"
+                "@UseGuards(AuthGuard('jwt'), HasPermissionGuard)\n"
+                "@Controller('roles')\n"
+                "export class RolesController {\n"
+                "  @Open() @Post() create() { return {}; }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["POST /roles"].authz.status == "absent"
+
+
 def test_nest_guard_from_a_package_we_cannot_read_is_unknown() -> None:
     routes = inventory(
         {
