@@ -35,10 +35,21 @@ from mcp_backend.review.javascript.rules._util import unwrap
 _STRING_TYPES = frozenset({"string", "template_string"})
 # A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
 _RPC_PATH = re.compile(r"^[A-Za-z_][\w.\-]*(/[\w.\-:]*)*$")
-# A function calling a route method on something, or a method chosen at run time (`r[verb](`).
-_REGISTERS_ON_PARAM = re.compile(
-    r"[\w$]\s*(\[\s*[\w$]+\s*\]|\.\s*(get|post|put|patch|delete|all))\s*\("
-)
+# A route method called on something, or a method chosen at run time (`r[verb](`).
+_ROUTE_METHOD_CALL = re.compile(r"(?:\[\s*[\w$]+\s*\]|\.(?:get|post|put|patch|delete|all))\s*\(")
+_TRAILING_NAME = re.compile(r"([\w$]+)\s*$")
+
+
+def _registers_on_param(body: str, params: list[str]) -> bool:
+    """Whether a function calls a route method on one of its parameters (cheap first test)."""
+    names = {p for p in params if p}
+    for match in _ROUTE_METHOD_CALL.finditer(body):
+        before = _TRAILING_NAME.search(body, max(0, match.start() - 40), match.start())
+        if before is not None and before.group(1) in names:
+            return True
+    return False
+
+
 _HELPER_VALUE_TYPES = FUNCTION_TYPES | {
     "array",
     "identifier",
@@ -713,12 +724,18 @@ class FactExtractor:
             for pair in value.named_children:
                 if pair.type == "pair":
                     key = self.ctx.text(pair.child_by_field_name("key")).strip("'\"")
-                    member = pair.child_by_field_name("value")
-                    if key and member is not None and f"{name}.{key}" not in self.defs:
+                    member = unwrap(pair.child_by_field_name("value"))
+                    if (
+                        key
+                        and member is not None
+                        and f"{name}.{key}" not in self.defs
+                        and (member.type not in FUNCTION_TYPES or self._may_be_middleware(member))
+                    ):
                         self._bind_value(f"{name}.{key}", member)
                 elif pair.type == "method_definition":
                     key = self.ctx.text(pair.child_by_field_name("name"))
-                    self._define(f"{name}.{key}", pair)
+                    if self._may_be_middleware(pair):
+                        self._define(f"{name}.{key}", pair)
             return
         if value.type == "array" and value.named_children:
             # `const authAdmin = [authenticate, authorize('admin')]`: a chain used as one item.
@@ -1011,7 +1028,7 @@ class FactExtractor:
             body
             and len(params) >= 3
             and not kinds
-            and _REGISTERS_ON_PARAM.search(body)
+            and _registers_on_param(body, params)
             and not ctx.is_handler(function)
         ):
             registers = self._registers(function, params)
@@ -1022,6 +1039,21 @@ class FactExtractor:
             if fp:
                 entry["fp"] = True
         self.defs[name] = entry
+
+    def _may_be_middleware(self, function: Node) -> bool:
+        """A member of an object worth reading as middleware or a handler: it takes the
+        request, or it builds a function (a factory). Utility methods of big objects are not."""
+        params = self.ctx.param_names(function)
+        if params and params[0] in _REQUEST_PARAMS:
+            return True
+        body = function.child_by_field_name("body")
+        if body is not None and body.type != "statement_block":
+            return body.type in FUNCTION_TYPES | {"call_expression"}
+        if body is None or function.end_byte - function.start_byte > MAX_VALIDATOR_FACTORY:
+            return False
+        inner = self.ctx.source[body.start_byte : body.end_byte]
+        # A factory: it builds a function, or it only returns what a call makes.
+        return b"=>" in inner or b"function" in inner or body.named_child_count == 1
 
     def _returned_middleware(self, function: Node) -> dict[str, Any] | None:
         """A factory returning middleware: `() => rateLimit({...})` (what the package does),
