@@ -296,6 +296,33 @@ def test_routes_in_loops_over_literal_tables() -> None:
     )
 
 
+def test_loop_over_a_table_of_route_objects() -> None:
+    routes = inventory(
+        {
+            "src/auth.js": (
+                "exports.requireUser = (req, res, next) => {\n"
+                "  if (!req.session.user) return res.status(401).end();\n"
+                "  next();\n"
+                "};\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const { requireUser } = require('./auth');\n"
+                "const app = express();\n"
+                "const table = [\n"
+                "  { path: '/me', mw: requireUser, handler: (req, res) => res.json(req.user) },\n"
+                "  { path: '/about', mw: (req, res, next) => next(), "
+                "handler: (req, res) => res.end() },\n"
+                "];\n"
+                "table.forEach((r) => app.get(r.path, r.mw, r.handler));\n"
+            ),
+        }
+    )
+    assert set(routes) == {"GET /me", "GET /about"}
+    assert routes["GET /me"].auth.status == "present"
+    assert routes["GET /about"].auth.status == "absent"
+
+
 def test_loop_over_a_table_out_of_reach_is_one_route_with_a_named_hole() -> None:
     routes = inventory(
         {

@@ -402,6 +402,9 @@ class FactExtractor:
         if node.type not in {"identifier", "member_expression"}:
             return None
         text = "".join(self.ctx.text(node).split())
+        member = self._env_member(node)
+        if member is not None:
+            return self._path(member)  # `r.path` of `routes.forEach((r) => ...)`
         if text in self._env:
             bound = self._env[text]
             if bound is None:
@@ -415,6 +418,16 @@ class FactExtractor:
             local = self._local_value(node, text)
             if local is not None and local.type in _STRING_TYPES:
                 return _string_value(self.ctx, local)
+        return None
+
+    def _env_member(self, node: Node) -> Node | None:
+        """`r.handler` where the loop binds `r` to an object literal of the table."""
+        if node.type != "member_expression" or not self._env:
+            return None
+        obj = node.child_by_field_name("object")
+        bound = self._env.get(self.ctx.text(obj)) if obj is not None else None
+        if isinstance(bound, Node) and bound.type == "object":
+            return self._pair_value(bound, self.ctx.text(node.child_by_field_name("property")))
         return None
 
     def _local_value(self, at: Node, name: str) -> Node | None:
@@ -1578,7 +1591,11 @@ class FactExtractor:
             bound = [
                 value if isinstance(value, Node) and value.type not in _STRING_TYPES else arg
                 for arg in args
-                for value in [env.get(self.ctx.text(arg)) if arg.type == "identifier" else None]
+                for value in [
+                    env.get(self.ctx.text(arg))
+                    if arg.type == "identifier"
+                    else self._env_member(arg)
+                ]
             ]
             try:
                 self._route_call_once(node, method, obj, bound, line)
