@@ -22,6 +22,11 @@ from mcp_backend.review.project_rules._policy import public_reason_of
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
 _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
+# Guards Nest's own packages provide: judged where they are written (nestjs._guard_item).
+_LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
+_ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
+)
 
 
 @dataclass
@@ -34,6 +39,12 @@ class _Active:
     line: int
     level: str
     path: str | None = None
+    # Kinds a middleware from a package we cannot read may provide (its name suggests them):
+    # reported `unknown` with `note`, never `present`.
+    unknown: tuple[str, ...] = ()
+    note: str = ""
+    # The source text of the condition the registration runs under (`if (prod) app.use(x)`).
+    condition: str = ""
 
 
 @dataclass
@@ -123,6 +134,8 @@ class _Linker:
             local = target_exports.get(rest.split(".")[0], rest.split(".")[0])
             return self.resolve_symbol(target, local, depth + 1)
         local = target_exports.get(exported, exported)
+        if rest and f"{local}.{rest}" in self.modules[target].get("defs", {}):
+            return target, f"{local}.{rest}"  # a member of an exported object
         if rest:
             # `controller.getUser` where controller is a default-exported object or class.
             if local in self.modules[target].get("defs", {}) and rest not in self.modules[
@@ -174,7 +187,10 @@ class _Linker:
         for file, facts in self.modules.items():
             self.decorations.update(facts.get("decorations", {}))
             self.frameworks.update(facts.get("frameworks", []))
-            for op in facts.get("ops", []):
+            for written in facts.get("ops", []):
+                op = self._expand_helper(file, written) if written["op"] == "helper" else written
+                if op is None:
+                    continue
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.get("apps", {}):
@@ -193,6 +209,56 @@ class _Linker:
                         child = self._item_context(op["_file"], item)
                         if child is not None and child != key:
                             self.mounted.add(child)
+
+    def _expand_helper(self, file: str, op: dict[str, Any]) -> dict[str, Any] | None:
+        """A call handing a router to a project function that registers a route on it
+        (`setupApiRoute(router, 'put', '/users/:uid', [mw], controller)`): the route that
+        call registers, read from the function's definition wherever it lives. A function
+        that does not register one adds nothing."""
+        found = self.def_of(file, op["callee"])
+        spec = found[1].get("registers") if found is not None else None
+        if found is None or spec is None:
+            return None
+        helper_file = found[0]
+        args: list[dict[str, Any]] = op["args"]
+
+        def arg(index: int) -> dict[str, Any]:
+            return args[index] if index < len(args) else {}
+
+        if arg(spec["target"]).get("app") != op["target"]:
+            return None
+        method = spec["method"]
+        if isinstance(method, dict):
+            method = str(arg(method["param"]).get("text", ""))
+        method = method.lower()
+        path = spec["path"]
+        if isinstance(path, dict):
+            path = arg(path["param"]).get("text")
+        if method not in _ROUTE_METHODS or not isinstance(path, str):
+            return None
+        items: list[dict[str, Any]] = []
+        for part in spec["items"]:
+            if "param" in part:
+                items.extend(arg(part["param"]).get("items", []))
+            else:
+                items.append({**part["item"], "_file": helper_file})
+        handler: dict[str, Any] = {}
+        for part in spec["handler"]:
+            if "param" in part:
+                handler = arg(part["param"]).get("handler", {})
+            elif "ref" in part.get("item", {}):
+                handler = {"ref": part["item"]["ref"]}
+        return {
+            "op": "route",
+            "target": op["target"],
+            "method": "ANY"
+            if method == "all"
+            else ("DELETE" if method == "del" else method.upper()),
+            "path": path if path.startswith(("/", "*", "$", "{")) else "/" + path,
+            "items": items,
+            "handler": handler,
+            "line": op["line"],
+        }
 
     def _item_context(self, file: str, item: dict[str, Any]) -> tuple[str, str] | None:
         if "plugin" in item:
@@ -279,7 +345,11 @@ class _Linker:
                                 )
                             )
                     else:
-                        before.extend(self._entries(op["_file"], [item], level, scope))
+                        before.extend(
+                            self._entries(
+                                op["_file"], [item], level, scope, op.get("condition", "")
+                            )
+                        )
                 active.extend(before)
             elif op["op"] == "apply":
                 for item in op.get("items", []):
@@ -289,10 +359,41 @@ class _Linker:
             elif op["op"] == "route":
                 self.add_route(op, prefix, active, key)
 
+    def _external(self, file: str, entry: dict[str, Any]) -> bool:
+        """Judged by its name only, from a package that is not a module of this project."""
+        return bool(entry.get("by_name")) and self.resolve_module(file, entry["package"]) is None
+
+    def _item_hint(self, file: str, item: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        """(kinds its name suggests, note) for a middleware from a package we cannot read."""
+        if self._external(file, item):
+            return tuple(item.get("kinds", [])), f"{_label(item)} from {item['package']}"
+        ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        found = self.def_of(file, ref) if ref else None
+        if found is not None and self._external(found[0], found[1]):
+            detail = found[1].get("detail", ref)
+            return tuple(found[1].get("kinds", [])), f"{detail} from {found[1]['package']}"
+        return None
+
+    def _resolved_label(self, file: str, item: dict[str, Any]) -> str:
+        """The item as written, and the library call it stands for when it names one
+        (`auth.required = expressjwt() from express-jwt`)."""
+        label = _label(item)
+        ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
+        found = self.def_of(file, ref) if ref else None
+        if found is not None and found[1].get("package") and found[1].get("detail"):
+            return f"{label} = {found[1]['detail']}() from {found[1]['package']}"[:120]
+        return label
+
     def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
+        if self._external(file, item):
+            return ()
         kinds = tuple(item.get("kinds", []))
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
+        if found is not None and self._external(found[0], found[1]):
+            return ()
+        if found is not None and "package" in found[1]:
+            return tuple(found[1].get("kinds", []))  # a library middleware we know
         if found is not None and depth < 4 and "items" in found[1]:
             # An array of middleware: what its members do, each resolved where it lives.
             merged: list[str] = []
@@ -320,13 +421,33 @@ class _Linker:
         return kinds
 
     def _entries(
-        self, file: str, items: list[dict[str, Any]], level: str, scope: str | None
+        self,
+        file: str,
+        items: list[dict[str, Any]],
+        level: str,
+        scope: str | None,
+        condition: str = "",
     ) -> list[_Active]:
         out: list[_Active] = []
         for item in items:
-            kinds = self._item_kinds(file, item)
-            if kinds:
-                out.append(_Active(kinds, _label(item), file, item.get("line", 1), level, scope))
+            # Middleware a route-registering helper adds is resolved where the helper lives.
+            item_file = item.get("_file", file)
+            kinds = self._item_kinds(item_file, item)
+            hint = None if kinds else self._item_hint(item_file, item)
+            if kinds or (hint and hint[0]):
+                out.append(
+                    _Active(
+                        kinds,
+                        self._resolved_label(item_file, item),
+                        item_file,
+                        item.get("line", 1),
+                        level,
+                        scope,
+                        unknown=hint[0] if hint else (),
+                        note=hint[1] if hint else "",
+                        condition=condition,
+                    )
+                )
         return out
 
     def add_route(
@@ -335,11 +456,29 @@ class _Linker:
         file = op["_file"]
         full = join_paths(prefix, op["path"])
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
+        # Per kind: what a package we cannot read may do, and conditions evidence rests on.
+        out_of_sight: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+        conditions: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+        unconditional: set[str] = set()
         identity_loaded = False
         for entry in [*active, *self._entries(file, op.get("items", []), "route", None)]:
             if entry.path is not None and not use_path_matches(entry.path, full):
                 continue
             identity_loaded = identity_loaded or "optional_auth" in entry.kinds
+            for kind in entry.unknown:
+                for target in ("authz", "auth") if kind == "authz" else (kind,):
+                    if target in out_of_sight and entry.note not in out_of_sight[target]:
+                        out_of_sight[target].append(entry.note)
+            for kind in entry.kinds:
+                if entry.condition and kind in conditions:
+                    conditions[kind].append(entry.condition)
+                elif not entry.condition:
+                    unconditional.add(kind)
+            if "authz" in entry.kinds:
+                if entry.condition:
+                    conditions["auth"].append(entry.condition)
+                else:
+                    unconditional.add("auth")
             evidence = Evidence(
                 kind="middleware",
                 detail=entry.detail,
@@ -422,7 +561,28 @@ class _Linker:
         mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
             key[1], {}
         ).get("kind") in {"router", "koa_router", "plugin", None}
-        auth = self._protection(protections["auth"], mounted_here)
+        # Handler-level evidence is unconditional.
+        for kind in _KINDS:
+            if any(e.level == "handler" for e in protections[kind]) or (
+                kind == "validation" and op.get("schema")
+            ):
+                unconditional.add(kind)
+        if op.get("rate_limit"):
+            unconditional.add("rate_limit")
+
+        def judged(kind: str, protection: Protection) -> Protection:
+            if protection.status == "absent" and out_of_sight[kind]:
+                return Protection(
+                    status="unknown",
+                    note=f"{'; '.join(out_of_sight[kind])[:200]}: a package we cannot read",
+                )
+            if protection.status == "present" and kind not in unconditional and conditions[kind]:
+                return protection.model_copy(
+                    update={"note": f"registered only under a condition: {conditions[kind][0]}"}
+                )
+            return protection
+
+        auth = judged("auth", self._protection(protections["auth"], mounted_here))
         delegate = handler.get("delegates")
         if auth.status == "absent" and delegate and self.def_of(file, delegate) is None:
             auth = Protection(
@@ -449,9 +609,11 @@ class _Linker:
             else "javascript",
             mounted_prefix=prefix,
             auth=auth,
-            authz=self._protection(protections["authz"], mounted_here),
-            validation=_validation(protections["validation"], handler),
-            rate_limit=self._protection(protections["rate_limit"], mounted_here),
+            authz=judged("authz", self._protection(protections["authz"], mounted_here)),
+            validation=judged("validation", _validation(protections["validation"], handler)),
+            rate_limit=judged(
+                "rate_limit", self._protection(protections["rate_limit"], mounted_here)
+            ),
             public_by_design=public_reason(op["method"], full, handler_name),
             reads_request_data=bool(handler.get("reads")),
             loads_by_id=bool(handler.get("loads_by_id")),
@@ -547,12 +709,14 @@ class _Linker:
         throttler = False
         middleware_classes: dict[str, list[str]] = {}
         applied: list[tuple[str, dict[str, Any]]] = []
+        versioning: dict[str, str] | None = None
         for file, nest in nest_files.items():
             middleware_classes.update(nest.get("middleware_classes", {}))
             applied.extend((file, m) for m in nest.get("middleware", []))
             global_guards.extend((file, g) for g in nest.get("global_guards", []))
             guard_classes.update(nest.get("guards", {}))
             global_prefix = nest.get("global_prefix", global_prefix)
+            versioning = nest.get("versioning", versioning)
             if "global_validation" in nest:
                 global_validation = (file, nest["global_validation"]["line"])
             dtos.update(nest.get("dtos", []))
@@ -581,18 +745,67 @@ class _Linker:
         for file, nest in nest_files.items():
             for controller in nest.get("controllers", []):
                 for route in controller.get("routes", []):
-                    self._nest_route(
-                        file,
-                        controller,
-                        route,
-                        global_guards,
-                        guard_classes,
-                        global_prefix,
-                        global_validation,
-                        dtos,
-                        consumer,
-                    )
+                    # URI versioning: /{prefix}/v{version}/{controller}/{route}, once per version.
+                    versions = [""]
+                    if versioning is not None:
+                        declared = route.get("version") or controller.get("version")
+                        default = [versioning["default"]] if versioning["default"] else [""]
+                        versions = [
+                            f"{versioning['prefix']}{v}" if v else "" for v in declared or default
+                        ]
+                    for version in versions:
+                        self._nest_route(
+                            file,
+                            controller,
+                            route,
+                            global_guards,
+                            guard_classes,
+                            join_paths(global_prefix, version),
+                            global_validation,
+                            dtos,
+                            consumer,
+                        )
         del throttler
+
+    def _guard_out_of_sight(self, file: str, ref: str) -> bool:
+        """A guard imported from a package other than Nest's own, or from a project module
+        in which no guard class of that name was read: its name proves nothing."""
+        if _LIBRARY_GUARD.match(ref):
+            return False
+        root = ref.split("(", maxsplit=1)[0].split(".", maxsplit=1)[0]
+        imported = self.modules.get(file, {}).get("imports", {}).get(root)
+        if imported is None:
+            return False  # not imported: defined where we judged it by name (or a global)
+        return not imported["source"].startswith("@nestjs/")
+
+    def _nest_decorators(
+        self, file: str, decorators: list[dict[str, Any]]
+    ) -> tuple[list[tuple[str, dict[str, Any]]], list[str], dict[str, Any] | None, bool]:
+        """Project decorators on a controller or handler, resolved to their definitions:
+        the guards composites apply (each with the file it is written in), the metadata keys
+        they set, the first decorator setting metadata, and whether one marks the route public."""
+        guards: list[tuple[str, dict[str, Any]]] = []
+        keys: list[str] = []
+        setter: dict[str, Any] | None = None
+        public = False
+        pending = [(file, d["name"], d) for d in decorators]
+        seen: set[tuple[str, str]] = set()
+        while pending:
+            where, name, written = pending.pop(0)
+            found_file, local = self.resolve_symbol(where, name)
+            composite = (
+                self.modules.get(found_file, {}).get("nest", {}).get("composites", {}).get(local)
+            )
+            if composite is None or (found_file, local) in seen or len(seen) > 16:
+                continue
+            seen.add((found_file, local))
+            guards.extend((found_file, g) for g in composite.get("guards", []))
+            if composite.get("keys"):
+                keys.extend(composite["keys"])
+                setter = setter or written
+            public = public or bool(composite.get("public"))
+            pending.extend((found_file, used, written) for used in composite.get("uses", []))
+        return guards, keys, setter, public
 
     def _nest_route(
         self,
@@ -632,17 +845,34 @@ class _Linker:
             elif entry.get("dynamic"):
                 out_of_sight.update(applied_kinds)  # applied to a path built at run time
         public_line = route.get("public") or controller.get("public")
+        class_guards, class_keys, class_setter, class_public = self._nest_decorators(
+            file, controller.get("decorators", [])
+        )
+        route_guards, route_keys, route_setter, route_public = self._nest_decorators(
+            file, route.get("decorators", [])
+        )
+        if (class_public or route_public) and not public_line:
+            public_line = route["line"]
+        metadata_keys = set(class_keys) | set(route_keys)
+        metadata_setter = route_setter or class_setter
         levels = [
             ("app", global_guards),
-            ("router", [(file, g) for g in controller.get("guards", [])]),
-            ("route", [(file, g) for g in route.get("guards", [])]),
+            ("router", [(file, g) for g in controller.get("guards", [])] + class_guards),
+            ("route", [(file, g) for g in route.get("guards", [])] + route_guards),
         ]
+        # Guards whose class we cannot read: what their names suggest is unknown, not present.
+        unread: dict[str, list[str]] = {kind: [] for kind in _KINDS}
         for level, guards in levels:
             for guard_file, guard in guards:
                 kinds = list(guard.get("kinds", []))
                 known = guard_classes.get(guard["ref"])
                 if known is not None and known.get("kinds"):
                     kinds = list(known["kinds"])
+                if known is None and self._guard_out_of_sight(guard_file, guard["ref"]):
+                    for kind in kinds:
+                        if kind in unread and guard["ref"] not in unread[kind]:
+                            unread[kind].append(guard["ref"])
+                    continue
                 if level == "app" and public_line and "auth" in kinds:
                     continue  # @Public() opts out of the global auth guard
                 evidence = Evidence(
@@ -652,14 +882,17 @@ class _Linker:
                     line=guard.get("line", 1),
                     level=_level(level),
                 )
-                declares_roles = bool(route.get("roles") or controller.get("roles"))
+                reads = set(known.get("reads", [])) if known is not None else set()
+                declares_roles = bool(route.get("roles") or controller.get("roles")) or bool(
+                    metadata_keys and (not reads or reads & metadata_keys)
+                )
                 for kind in kinds:
                     metadata_driven = known is not None and known.get("metadata_driven")
                     if kind == "authz" and metadata_driven and not declares_roles:
                         continue  # a RolesGuard passes routes without @Roles()
                     if kind in protections:
                         protections[kind].append(evidence)
-        roles = route.get("roles") or controller.get("roles")
+        roles = route.get("roles") or controller.get("roles") or metadata_setter
         if (roles and protections["authz"]) or (roles and "Auth" in roles["detail"]):
             protections["authz"].append(
                 Evidence(kind="role", detail=roles["detail"], file=file, line=roles["line"])
@@ -741,11 +974,15 @@ class _Linker:
                 framework="nestjs",
                 language="typescript" if file.endswith((".ts", ".tsx")) else "javascript",
                 mounted_prefix=join_paths(global_prefix, controller.get("path", "")),
-                auth=_nest_protection(protections["auth"], "auth" in out_of_sight),
-                authz=_nest_protection(protections["authz"], "authz" in out_of_sight),
+                auth=_nest_protection(
+                    protections["auth"], "auth" in out_of_sight, unread["auth"] + unread["authz"]
+                ),
+                authz=_nest_protection(
+                    protections["authz"], "authz" in out_of_sight, unread["authz"]
+                ),
                 validation=self._protection(protections["validation"], False),
                 rate_limit=_nest_protection(
-                    protections["rate_limit"], "rate_limit" in out_of_sight
+                    protections["rate_limit"], "rate_limit" in out_of_sight, unread["rate_limit"]
                 ),
                 public_by_design=reason,
                 reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
@@ -755,9 +992,16 @@ class _Linker:
         )
 
 
-def _nest_protection(evidence: list[Evidence], out_of_sight: bool) -> Protection:
+def _nest_protection(
+    evidence: list[Evidence], out_of_sight: bool, unread: list[str] | None = None
+) -> Protection:
     if evidence:
         return Protection(status="present", evidence=_dedupe(evidence))
+    if unread:
+        return Protection(
+            status="unknown",
+            note=f"guard {', '.join(unread)[:100]} is not a class we can read",
+        )
     if out_of_sight:
         return Protection(
             status="unknown", note="middleware applied to paths built at run time (forRoutes)"
@@ -812,6 +1056,22 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
+# Directories that hold what the server sends to browsers, and front-end bundle names.
+_BROWSER_DIRS = frozenset({"public", "static", "assets", "www", "wwwroot", "bower_components"})
+_BUNDLE_NAME = re.compile(
+    r"(^|[.\-_])(bundle|chunk|min)\.[cm]?js$|^(bundle|vendor|main\.[0-9a-f]{6,})"
+)
+
+
+def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
+    """Code that runs in the browser: under a directory served as static files, a bundle,
+    or a script that uses the page (`document`, `window`) and imports no server framework."""
+    parts = file.split("/")
+    if any(part in _BROWSER_DIRS for part in parts[:-1]) or _BUNDLE_NAME.search(parts[-1]):
+        return True
+    return bool(facts.get("browser"))
+
+
 def join_paths(prefix: str, path: str) -> str:
     if prefix and not prefix.startswith("/"):
         prefix = "/" + prefix
@@ -857,6 +1117,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         if result.is_test:
             linker.test_paths.extend(result.facts.get("test_paths", []))
             continue
+        if is_browser_code(result.file, result.facts):
+            continue  # a page's script or a front-end bundle: its routes are not the server's
         linker.modules[result.file] = result.facts
         error_handlers.extend(
             f"{result.file}:{line}" for line in result.facts.get("error_handlers", [])
@@ -884,6 +1146,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.handed_out = ""
     linker.nest_routes()
+    # A router reached twice (mounted from two apps, or twice on one) is one route per path.
+    unique: dict[tuple[str, str, str, int], Route] = {}
+    for route in linker.routes:
+        unique.setdefault((route.method, route.path, route.file, route.line), route)
+    linker.routes = list(unique.values())
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
     # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.
     for ops in linker.contexts.values():

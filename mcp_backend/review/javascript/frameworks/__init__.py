@@ -7,5 +7,8 @@ file); `javascript/linker.py` joins them into the route inventory.
 - `hono.py`    Hono apps, `basePath`, `app.route()`, `onError`, chained definitions;
 - `fastify.py` Fastify instances, plugins, `register` prefixes, hooks, route options;
 - `koa.py`     Koa apps, @koa/router routers and their prefixes, `app.use(router.routes())`;
-- `nestjs.py`  controllers, method decorators, guards, pipes, DTOs, throttler, modules.
+- `nestjs.py`  controllers, method decorators, guards, pipes, DTOs, throttler, modules,
+               URI versioning, project decorators (applyDecorators composites, SetMetadata);
+- `packages.py` what library middleware does, by package and exported name (a package it
+               does not know is `unknown`, never judged by its name).
 """

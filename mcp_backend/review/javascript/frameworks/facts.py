@@ -22,10 +22,47 @@ from typing import Any
 from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import common, express, fastify, hono, koa
+from mcp_backend.review.javascript.frameworks import (
+    common,
+    express,
+    fastify,
+    hono,
+    koa,
+    packages,
+)
 from mcp_backend.review.javascript.rules._util import unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
+# A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
+_RPC_PATH = re.compile(r"^[A-Za-z_][\w.\-]*(/[\w.\-:]*)*$")
+# A route method called on something, or a method chosen at run time (`r[verb](`).
+_ROUTE_METHOD_CALL = re.compile(r"(?:\[\s*[\w$]+\s*\]|\.(?:get|post|put|patch|delete|all))\s*\(")
+_TRAILING_NAME = re.compile(r"([\w$]+)\s*$")
+
+
+def _registers_on_param(body: str, params: list[str]) -> bool:
+    """Whether a function calls a route method on one of its parameters (cheap first test)."""
+    names = {p for p in params if p}
+    for match in _ROUTE_METHOD_CALL.finditer(body):
+        before = _TRAILING_NAME.search(body, max(0, match.start() - 40), match.start())
+        if before is not None and before.group(1) in names:
+            return True
+    return False
+
+
+_HELPER_VALUE_TYPES = FUNCTION_TYPES | {
+    "array",
+    "identifier",
+    "member_expression",
+    "call_expression",
+}
+# A loop over a table registers at most this many routes we list one by one.
+_MAX_TABLE_ROUTES = 64
+# The page a script runs in: only browsers have these.
+_BROWSER_API = re.compile(
+    r"\bdocument\.(getElementById|querySelector(All)?|createElement|body|addEventListener|cookie)\b"
+    r"|\bwindow\.(location|addEventListener|localStorage|sessionStorage)\b"
+)
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -114,6 +151,8 @@ _DELEGATES = re.compile(
     r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
     r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
 )
+# Objects bigger than this are configuration or data, not a set of middleware.
+_MAX_OBJECT_MEMBERS = 32
 _CONSTANT_HOLDERS = frozenset({"lexical_declaration", "enum_declaration", "export_statement"})
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
@@ -213,6 +252,9 @@ class FactExtractor:
         self._function_names: dict[int, str] = {}
         self._top_functions: dict[str, Node] | None = None
         self._validators: dict[str, bool] = {}
+        self._exports_alias = ""
+        # Names bound by the loop around the registration being read (see _loop_envs).
+        self._env: dict[str, Node | str | None] = {}
 
     # ---- module structure -----------------------------------------------------------------
 
@@ -268,6 +310,15 @@ class FactExtractor:
                 facts[key] = value
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
+        if ctx.has(b"document.", b"window.") and _BROWSER_API.search(
+            ctx.source.decode("utf-8", "replace")
+        ):
+            servers = {"express", "koa", "fastify", "hono", "@nestjs/core", "@nestjs/common"}
+            if not any(
+                packages.package_name(entry["source"]) in servers | koa.ROUTER_PACKAGES
+                for entry in self.imports.values()
+            ):
+                facts["browser"] = True  # a page's script: it uses the document, no server
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
         if loads:
@@ -325,11 +376,208 @@ class FactExtractor:
                 self._object_constants(f"{prefix}.{key}", value, depth - 1)
 
     def _path(self, node: Node | None) -> str | None:
-        """A string literal, or a module constant holding one."""
+        """A string literal, a module or local constant holding one, an element of the table
+        a loop runs over (`self._env`), or a template whose holes are any of those; a hole
+        that is none of them is shown as `{expression}`."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "template_string":
+            parts: list[str] = []
+            for child in node.named_children:
+                if child.type == "template_substitution":
+                    expression = unwrap(child.named_children[0]) if child.named_children else None
+                    value = self._path(expression) if expression is not None else None
+                    parts.append(
+                        value
+                        if value is not None
+                        else "{" + "".join(self.ctx.text(expression).split()) + "}"
+                    )
+                else:
+                    parts.append(self.ctx.text(child))
+            return "".join(parts) if node.named_children else self.ctx.text(node)[1:-1]
         value = _string_value(self.ctx, node)
-        if value is None and node is not None and node.type in {"identifier", "member_expression"}:
-            return self.constants.get("".join(self.ctx.text(node).split()))
-        return value
+        if value is not None:
+            return value
+        if node.type not in {"identifier", "member_expression"}:
+            return None
+        text = "".join(self.ctx.text(node).split())
+        member = self._env_member(node)
+        if member is not None:
+            return self._path(member)  # `r.path` of `routes.forEach((r) => ...)`
+        if text in self._env:
+            bound = self._env[text]
+            if bound is None:
+                return "{" + text + "}"  # an element of a table we cannot read
+            if isinstance(bound, str):
+                return bound
+            return self._path(bound) if bound.type in _STRING_TYPES else None
+        if text in self.constants:
+            return self.constants[text]
+        if node.type == "identifier":
+            local = self._local_value(node, text)
+            if local is not None and local.type in _STRING_TYPES:
+                return _string_value(self.ctx, local)
+        return None
+
+    def _env_member(self, node: Node) -> Node | None:
+        """`r.handler` where the loop binds `r` to an object literal of the table."""
+        if node.type != "member_expression" or not self._env:
+            return None
+        obj = node.child_by_field_name("object")
+        bound = self._env.get(self.ctx.text(obj)) if obj is not None else None
+        if isinstance(bound, Node) and bound.type == "object":
+            return self._pair_value(bound, self.ctx.text(node.child_by_field_name("property")))
+        return None
+
+    def _local_value(self, at: Node, name: str) -> Node | None:
+        """The value `name` is declared with in a function around `at`, before it, if any."""
+        ctx = self.ctx
+        function = ctx.enclosing_function(at)
+        scopes = [function] if function is not None else []
+        for scope in scopes:
+            for binding in reversed(ctx.bindings_in(scope)):
+                if binding.type != "variable_declarator" or binding.end_byte > at.start_byte:
+                    continue
+                target = binding.child_by_field_name("name")
+                if target is not None and target.type == "identifier" and ctx.text(target) == name:
+                    return unwrap(binding.child_by_field_name("value"))
+        for statement in ctx.root.named_children:
+            declaration = statement
+            if statement.type == "export_statement":
+                declaration = statement.child_by_field_name("declaration") or statement
+            if declaration.type not in {"lexical_declaration", "variable_declaration"}:
+                continue
+            for declarator in declaration.named_children:
+                target = declarator.child_by_field_name("name")
+                if target is not None and target.type == "identifier" and ctx.text(target) == name:
+                    return unwrap(declarator.child_by_field_name("value"))
+        return None
+
+    def _loop_envs(self, call: Node) -> list[dict[str, Node | str | None]]:
+        """For a registration inside a loop over a table (`for (const n of ['a', 'b'])`,
+        `Object.entries(routes).forEach(([p, h]) => ...)`): one binding of the loop's names per
+        element when the table is a literal in reach, else one binding to None (unknown)."""
+        ctx = self.ctx
+        loop = ctx.inside_loop(call, None)
+        if loop is None:
+            return []
+        pattern: Node | None
+        iterable: Node | None
+        keys_only = False
+        if loop.type == "for_in_statement":
+            pattern = loop.child_by_field_name("left")
+            iterable = unwrap(loop.child_by_field_name("right"))
+            operator = loop.child_by_field_name("operator")
+            keys_only = operator is not None and ctx.text(operator) == "in"
+        elif loop.type in FUNCTION_TYPES:
+            params = loop.child_by_field_name("parameters")
+            first = (
+                params.named_children[0] if params is not None and params.named_children else None
+            )
+            pattern = loop.child_by_field_name("parameter") or first
+            if pattern is not None and pattern.type in {"required_parameter", "optional_parameter"}:
+                pattern = pattern.child_by_field_name("pattern")
+            holder = loop.parent.parent if loop.parent is not None else None
+            callee = holder.child_by_field_name("function") if holder is not None else None
+            iterable = unwrap(callee.child_by_field_name("object")) if callee is not None else None
+        else:
+            return []
+        if pattern is None or iterable is None:
+            return []
+        names = ctx.bound_names(pattern)
+        if not names:
+            return []
+        elements = self._table_elements(iterable, keys_only, 0)
+        if elements is None:
+            return [dict.fromkeys(names)]
+        envs: list[dict[str, Node | str | None]] = []
+        for element in elements[:_MAX_TABLE_ROUTES]:
+            env: dict[str, Node | str | None] = dict.fromkeys(names)
+            self._bind_element(pattern, element, env)
+            envs.append(env)
+        return envs
+
+    def _table_elements(
+        self, node: Node, keys_only: bool, depth: int
+    ) -> list[Node | str | tuple[Node | str, ...]] | None:
+        """The elements of a literal table: an array's items, an object's keys (for-in,
+        Object.keys), values (Object.values) or [key, value] pairs (Object.entries)."""
+        ctx = self.ctx
+        node = unwrap(node) or node
+        if depth > 3:
+            return None
+        if node.type == "identifier":
+            value = self._local_value(node, ctx.text(node))
+            return self._table_elements(value, keys_only, depth + 1) if value is not None else None
+        if node.type == "array":
+            return [e for e in node.named_children if e.type != "comment"]
+        if node.type == "object":
+            pairs = [p for p in node.named_children if p.type == "pair"]
+            keys = [ctx.text(p.child_by_field_name("key")).strip("'\"`") for p in pairs]
+            if keys_only:
+                return list(keys)
+            return None
+        if node.type == "call_expression":
+            callee = "".join(ctx.text(node.child_by_field_name("function")).split())
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+            if callee not in {"Object.entries", "Object.keys", "Object.values"} or first is None:
+                return None
+            table = unwrap(first)
+            if table is not None and table.type == "identifier":
+                table = self._local_value(table, ctx.text(table))
+            if table is None or table.type != "object":
+                return None
+            pairs = [p for p in table.named_children if p.type == "pair"]
+            out: list[Node | str | tuple[Node | str, ...]] = []
+            for pair in pairs:
+                key = ctx.text(pair.child_by_field_name("key")).strip("'\"`")
+                value = pair.child_by_field_name("value")
+                if callee == "Object.keys" or value is None:
+                    out.append(key)
+                elif callee == "Object.values":
+                    out.append(value)
+                else:
+                    out.append((key, value))
+            return out
+        return None
+
+    def _bind_element(
+        self,
+        pattern: Node,
+        element: Node | str | tuple[Node | str, ...],
+        env: dict[str, Node | str | None],
+    ) -> None:
+        ctx = self.ctx
+        if pattern.type == "identifier" and not isinstance(element, tuple):
+            env[ctx.text(pattern)] = element
+        elif pattern.type == "array_pattern":
+            parts: list[Node | str] = (
+                list(element)
+                if isinstance(element, tuple)
+                else [e for e in element.named_children]
+                if not isinstance(element, str) and element.type == "array"
+                else []
+            )
+            for sub, part in zip(pattern.named_children, parts, strict=False):
+                self._bind_element(sub, part, env)
+        elif (
+            pattern.type == "object_pattern"
+            and not isinstance(element, (str, tuple))
+            and element.type == "object"
+        ):
+            for sub in pattern.named_children:
+                if sub.type == "shorthand_property_identifier_pattern":
+                    value = self._pair_value(element, ctx.text(sub))
+                    if value is not None:
+                        env[ctx.text(sub)] = value
+                elif sub.type == "pair_pattern":
+                    key = ctx.text(sub.child_by_field_name("key"))
+                    local = sub.child_by_field_name("value")
+                    value = self._pair_value(element, key)
+                    if local is not None and value is not None:
+                        self._bind_element(local, value, env)
 
     def _top_level(self, node: Node) -> None:
         ctx = self.ctx
@@ -424,11 +672,41 @@ class FactExtractor:
                         if local is not None and local.type == "identifier":
                             self.imports[ctx.text(local)] = {"source": source, "name": key}
             return
+        source_object = unwrap(value)
+        if (
+            name_node.type == "object_pattern"
+            and source_object is not None
+            and source_object.type == "identifier"
+        ):
+            # `const { setupApiRoute } = routeHelpers`: names of an imported module.
+            imported = self.imports.get(ctx.text(source_object))
+            if imported is not None and imported["name"] in {"default", "*"}:
+                for child in name_node.named_children:
+                    key_node = (
+                        child.child_by_field_name("key") if child.type == "pair_pattern" else child
+                    )
+                    local_node = (
+                        child.child_by_field_name("value")
+                        if child.type == "pair_pattern"
+                        else child
+                    )
+                    if key_node is not None and local_node is not None:
+                        self.imports[ctx.text(local_node)] = {
+                            "source": imported["source"],
+                            "name": ctx.text(key_node),
+                        }
+            return
         if name_node.type != "identifier":
             return
         name = ctx.text(name_node)
         if exported:
             self.exports[name] = name
+        if source_object is not None and "".join(ctx.text(source_object).split()) in {
+            "module.exports",
+            "exports",
+        }:
+            self._exports_alias = name  # `const helpers = module.exports;`
+            return
         alias = unwrap(value)
         if alias is not None and alias.type == "member_expression":
             # `const middleware = membersService.middleware`: a name from an imported module.
@@ -452,6 +730,25 @@ class FactExtractor:
             return
         if value.type == "identifier" and self.ctx.text(value) in self.apps:
             self.apps[name] = dict(self.apps[self.ctx.text(value)])
+            return
+        if value.type == "object" and value.named_child_count <= _MAX_OBJECT_MEMBERS:
+            # `const auth = { required: jwt({...}), optional: ... }`: each member is a name
+            # (`auth.required`) other modules reach through the object.
+            for pair in value.named_children:
+                if pair.type == "pair":
+                    key = self.ctx.text(pair.child_by_field_name("key")).strip("'\"")
+                    member = unwrap(pair.child_by_field_name("value"))
+                    if (
+                        key
+                        and member is not None
+                        and f"{name}.{key}" not in self.defs
+                        and (member.type not in FUNCTION_TYPES or self._may_be_middleware(member))
+                    ):
+                        self._bind_value(f"{name}.{key}", member)
+                elif pair.type == "method_definition":
+                    key = self.ctx.text(pair.child_by_field_name("name"))
+                    if self._may_be_middleware(pair):
+                        self._define(f"{name}.{key}", pair)
             return
         if value.type == "array" and value.named_children:
             # `const authAdmin = [authenticate, authorize('admin')]`: a chain used as one item.
@@ -489,6 +786,15 @@ class FactExtractor:
                 self._define(name, functions[-1], fp=callee_text in fastify.PLUGIN_WRAPPERS)
                 return
             # A middleware factory's product: `const limiter = rateLimit({...})`.
+            flat = "".join(callee_text.split())
+            package = self._from_package(flat, self.ctx.text(args))
+            if package is not None and (package["kinds"] or not package.get("by_name")):
+                self.defs[name] = {
+                    **package,
+                    "line": value.start_point[0] + 1,
+                    "detail": package.pop("symbol", flat),
+                }
+                return
             kinds = common.classify_call(callee_text)
             if kinds:
                 self.defs[name] = {
@@ -624,6 +930,17 @@ class FactExtractor:
         if left is None or right is None:
             return
         target = "".join(ctx.text(left).split())
+        if self._exports_alias and target.startswith(self._exports_alias + "."):
+            target = "module.exports" + target[len(self._exports_alias) :]
+        elif (
+            left.type == "member_expression"
+            and right.type in FUNCTION_TYPES
+            and target.count(".") == 1
+            and not target.startswith(("module.", "exports.", "this."))
+        ):
+            # `helpers.setupApiRoute = function (...) {...}`, exported with `helpers`.
+            self._define(target, right)
+            return
         if target in {"module.exports", "exports"}:
             if right.type == "identifier":
                 self.exports["default"] = ctx.text(right)
@@ -707,6 +1024,11 @@ class FactExtractor:
         if not kinds and body and _returns_validator(ctx, function, body):
             kinds = ["validation"]
         entry: dict[str, Any] = {"kinds": kinds, "line": function.start_point[0] + 1}
+        if not kinds and body and len(params) <= 2:
+            produced = self._returned_middleware(function)
+            if produced is not None:
+                entry.update(produced)
+                kinds = entry["kinds"]
         if body and (
             ctx.is_handler(function) or (params and params[0] in {"req", "request", "c", "ctx"})
         ):
@@ -715,11 +1037,69 @@ class FactExtractor:
         returned = _RETURNS_NAME.search(tail.decode("utf-8", "replace"))
         if returned:
             entry["returns"] = returned.group(1)  # router factories: `return router;`
+        if (
+            body
+            and len(params) >= 3
+            and not kinds
+            and _registers_on_param(body, params)
+            and not ctx.is_handler(function)
+        ):
+            registers = self._registers(function, params)
+            if registers is not None:
+                entry["registers"] = registers
         if params and params[0] in fastify.INSTANCE_PARAMS and not ctx.is_handler(function):
             entry["plugin_param"] = params[0]
             if fp:
                 entry["fp"] = True
         self.defs[name] = entry
+
+    def _may_be_middleware(self, function: Node) -> bool:
+        """A member of an object worth reading as middleware or a handler: it takes the
+        request, or it builds a function (a factory). Utility methods of big objects are not."""
+        params = self.ctx.param_names(function)
+        if params and params[0] in _REQUEST_PARAMS:
+            return True
+        body = function.child_by_field_name("body")
+        if body is not None and body.type != "statement_block":
+            return body.type in FUNCTION_TYPES | {"call_expression"}
+        if body is None or function.end_byte - function.start_byte > MAX_VALIDATOR_FACTORY:
+            return False
+        inner = self.ctx.source[body.start_byte : body.end_byte]
+        # A factory: it builds a function, or it only returns what a call makes.
+        return b"=>" in inner or b"function" in inner or body.named_child_count == 1
+
+    def _returned_middleware(self, function: Node) -> dict[str, Any] | None:
+        """A factory returning middleware: `() => rateLimit({...})` (what the package does),
+        `() => (req, res, next) => {...}` (what that function's body does)."""
+        ctx = self.ctx
+        body = function.child_by_field_name("body")
+        returned: Node | None = None
+        if body is not None and body.type != "statement_block":
+            returned = unwrap(body)
+        elif body is not None:
+            for statement in reversed(body.named_children):
+                if statement.type == "return_statement":
+                    returned = (
+                        unwrap(statement.named_children[0]) if statement.named_children else None
+                    )
+                    break
+        if returned is None:
+            return None
+        if returned.type in FUNCTION_TYPES:
+            params = ctx.param_names(returned)
+            text = ctx.text(returned)
+            if not _middleware_like(params, text):
+                return None
+            kinds = self._classify(text, params, "")
+            return {"kinds": kinds} if kinds else None
+        if returned.type != "call_expression":
+            return None
+        callee = "".join(ctx.text(returned.child_by_field_name("function")).split())
+        package = self._from_package(callee, ctx.text(returned.child_by_field_name("arguments")))
+        if package is None or not package["kinds"]:
+            return None
+        package.pop("symbol", None)
+        return {**package, "detail": callee}
 
     def _classify(self, body: str, params: list[str], name: str) -> list[str]:
         """classify_body, plus validation done by a function of this file that the middleware
@@ -909,6 +1289,7 @@ class FactExtractor:
             return
         args = [a for a in args_node.named_children if a.type != "comment"]
         if callee.type == "identifier":
+            self._helper_call(node, ctx.text(callee), args)
             self._plain_call(node, ctx.text(callee), args)
             return
         if callee.type != "member_expression":
@@ -917,6 +1298,9 @@ class FactExtractor:
         method = ctx.text(prop)
         obj = callee.child_by_field_name("object")
         if obj is None or prop is None:
+            return
+        if method not in _REGISTRATION_NAMES:
+            self._helper_call(node, "".join(ctx.text(callee).split()), args)
             return
         # The method's line: in `router.get(...)\n  .post(...)` the post is not on the first.
         line = prop.start_point[0] + 1
@@ -931,12 +1315,25 @@ class FactExtractor:
             target = self._target(obj)
             if target is None or not self._is_app_like(target[0]):
                 return
-            path = self._path(args[0])
-            items = args[1:] if path is not None else args
+            mounted = self._mount_call(args[0]) if len(args) == 1 else None
+            use_path: str | None
+            if mounted is not None:  # app.use(mount('/api', api)): api under /api
+                use_path, items = mounted
+            else:
+                use_path = self._path(args[0])
+                items = args[1:] if use_path is not None else args
             described = self._items(items)
-            self.ops.append(
-                {"op": "use", "target": target[0], "path": path, "items": described, "line": line}
-            )
+            record: dict[str, Any] = {
+                "op": "use",
+                "target": target[0],
+                "path": use_path,
+                "items": described,
+                "line": line,
+            }
+            condition = self._condition_of(node)
+            if condition:
+                record["condition"] = condition
+            self.ops.append(record)
             for item in described:
                 if "error_handler" in item.get("kinds", []):
                     self.error_handlers.append(line)
@@ -1002,6 +1399,148 @@ class FactExtractor:
                     kinds = tuple(self._describe(value).get("kinds", []))
                 self.decorations[name] = list(kinds)
 
+    def _condition_of(self, node: Node) -> str:
+        """The condition a registration runs under in its function or module
+        (`if (env === 'production') app.use(limiter)`), or ""."""
+        child = node
+        current = node.parent
+        while current is not None and current.type not in FUNCTION_TYPES | {"program"}:
+            condition = current.child_by_field_name("condition")
+            if current.type in {"if_statement", "ternary_expression"} and condition is not None:
+                if child != condition:
+                    return " ".join(self.ctx.text(condition).split()).strip("()")[:80]
+            elif current.type == "binary_expression" and child == current.child_by_field_name(
+                "right"
+            ):
+                operator = current.child_by_field_name("operator")
+                if operator is not None and self.ctx.text(operator) == "&&":
+                    return " ".join(self.ctx.text(current.child_by_field_name("left")).split())[:80]
+            child = current
+            current = current.parent
+        return ""
+
+    def _helper_call(self, node: Node, callee: str, args: list[Node]) -> None:
+        """`setupApiRoute(router, 'put', '/users/:uid', [mw], controller.fn)`: a call handing
+        an app or router of this file to a function, with a path among its arguments. Whether
+        the function registers a route, and with which arguments, is read from its definition
+        by the linker (the function may live in another module)."""
+        if len(args) < 3 or not any(
+            a.type == "identifier" and self.ctx.text(a) in self.apps for a in args
+        ):
+            return
+        described: list[dict[str, Any]] = []
+        for arg in args:
+            value = unwrap(arg) or arg
+            entry: dict[str, Any] = {}
+            if value.type == "identifier" and self.ctx.text(value) in self.apps:
+                entry["app"] = self.ctx.text(value)
+            else:
+                text = self._path(value)
+                if text is not None:
+                    entry["text"] = text
+                elif value.type in _HELPER_VALUE_TYPES:
+                    entry["items"] = self._items([value])
+                    entry["handler"] = self._handler(value)
+            described.append(entry)
+        target = next(e["app"] for e in described if "app" in e)
+        self.ops.append(
+            {
+                "op": "helper",
+                "target": target,
+                "callee": callee,
+                "args": described,
+                "line": node.start_point[0] + 1,
+            }
+        )
+
+    def _registers(self, function: Node, params: list[str]) -> dict[str, Any] | None:
+        """For a function that registers a route on its parameter (`router[verb](name, mws,
+        controller)`, `app.get(path, ...handlers)`): which of its parameters are the router,
+        the method, the path, the middleware and the handler."""
+        ctx = self.ctx
+        index = {name: i for i, name in enumerate(params) if name}
+        calls = ctx.calls
+        start = bisect.bisect_left(calls, function.start_byte, key=lambda c: c.node.start_byte)
+        for call in calls[start:]:
+            if call.node.start_byte >= function.end_byte:
+                break
+            callee = call.callee_node
+            if callee is None or call.is_new or len(call.args) < 2:
+                continue
+            method: Any
+            if callee.type == "subscript_expression":
+                obj = callee.child_by_field_name("object")
+                key = unwrap(callee.child_by_field_name("index"))
+                if key is None or ctx.text(key) not in index:
+                    continue
+                method = {"param": index[ctx.text(key)]}
+            elif callee.type == "member_expression":
+                obj = callee.child_by_field_name("object")
+                method = ctx.text(callee.child_by_field_name("property"))
+                if method not in express.ROUTE_METHODS:
+                    continue
+                method = method.upper()
+            else:
+                continue
+            if obj is None or ctx.text(obj) not in index:
+                continue
+            path_node = unwrap(call.args[0]) or call.args[0]
+            path: Any = self._path(path_node)
+            if path is None:
+                if ctx.text(path_node) not in index:
+                    continue
+                path = {"param": index[ctx.text(path_node)]}
+            specs = [self._helper_arg(function, a, index) for a in call.args[1:]]
+            return {
+                "target": index[ctx.text(obj)],
+                "method": method,
+                "path": path,
+                "items": [item for spec in specs[:-1] for item in spec],
+                "handler": specs[-1],
+            }
+        return None
+
+    def _helper_arg(
+        self, function: Node, node: Node, index: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """An argument of the route call inside a helper: the helper's parameter, an array
+        mixing its own middleware with a spread parameter, or a call wrapping a parameter."""
+        ctx = self.ctx
+        node = unwrap(node) or node
+        text = ctx.text(node)
+        if node.type == "identifier" and text in index:
+            # `middlewares = [logRequest, ...middlewares]` reassigns it before the call.
+            for binding in reversed(ctx.bindings_in(function)):
+                if binding.end_byte > node.start_byte:
+                    continue  # not done before this use (`mws = [a, ...mws]` reads the old one)
+                target = binding.child_by_field_name(
+                    "name" if binding.type == "variable_declarator" else "left"
+                )
+                value = unwrap(
+                    binding.child_by_field_name(
+                        "value" if binding.type == "variable_declarator" else "right"
+                    )
+                )
+                if target is not None and ctx.text(target) == text and value is not None:
+                    if value.type == "array":
+                        return self._helper_arg(function, value, index)
+                    break
+            return [{"param": index[text]}]
+        if node.type == "array":
+            out: list[dict[str, Any]] = []
+            for element in node.named_children:
+                if element.type == "spread_element" and element.named_children:
+                    out.extend(self._helper_arg(function, element.named_children[0], index))
+                else:
+                    out.extend(self._helper_arg(function, element, index))
+            return out
+        if node.type == "call_expression":
+            args = node.child_by_field_name("arguments")
+            for arg in args.named_children if args is not None else []:
+                if arg.type == "identifier" and ctx.text(arg) in index:
+                    return [{"param": index[ctx.text(arg)]}]  # tryRoute(controller, ...)
+        return [{"item": item} for item in self._items([node])]
+
     def _plain_call(self, node: Node, callee: str, args: list[Node]) -> None:
         """`require('./routes')(app)` / `registerRoutes(app)`: a function applied to an app."""
         ctx = self.ctx
@@ -1042,6 +1581,30 @@ class FactExtractor:
         return False
 
     def _route_call(self, node: Node, method: str, obj: Node, args: list[Node], line: int) -> None:
+        """One route per element of the table a loop around the call runs over."""
+        envs = self._loop_envs(node) if args and self.ctx.inside_loop(node, None) else []
+        if not envs:
+            self._route_call_once(node, method, obj, args, line)
+            return
+        for env in envs:
+            self._env = env
+            bound = [
+                value if isinstance(value, Node) and value.type not in _STRING_TYPES else arg
+                for arg in args
+                for value in [
+                    env.get(self.ctx.text(arg))
+                    if arg.type == "identifier"
+                    else self._env_member(arg)
+                ]
+            ]
+            try:
+                self._route_call_once(node, method, obj, bound, line)
+            finally:
+                self._env = {}
+
+    def _route_call_once(
+        self, node: Node, method: str, obj: Node, args: list[Node], line: int
+    ) -> None:
         target = self._target(obj)
         if target is None:
             return
@@ -1060,10 +1623,14 @@ class FactExtractor:
                 method = path.lower() if path.isalpha() else "all"
                 path = self._path(args[1])
                 rest = args[2:]
+        if path and name in self.apps and _RPC_PATH.match(path):
+            # `router.post("documents.info", ...)` on a router of a known framework: RPC-style
+            # routes are served under the router's prefix as /documents.info.
+            path = "/" + path
         if (
             path is None
             or not rest
-            or ((path and not path.startswith(("/", "*", "$"))) and path != "")
+            or ((path and not path.startswith(("/", "*", "$", "{"))) and path != "")
         ):
             return
         if name not in self.apps and not self._is_app_like(name):
@@ -1275,6 +1842,9 @@ class FactExtractor:
                 return {"require": loaded[0], "name": loaded[1], "kinds": [], "line": line}
         if node.type in {"identifier", "member_expression"}:
             local = self.defs.get(text)
+            package = self._from_package(text, "") if local is None else None
+            if package is not None:
+                return {"ref": text, "line": line, "local": False, **package}
             kinds = list(local["kinds"]) if local is not None else list(common.classify_name(text))
             if text.startswith(("fastify.", "app.", "server.", "this.")):
                 return {"ref": text, "decorated": text.split(".")[-1], "kinds": kinds, "line": line}
@@ -1309,11 +1879,22 @@ class FactExtractor:
                 return {"call": callee, "kinds": kinds, "line": line, "inner": inner}
             root = callee.split("(")[0].split(".")[0]
             local = self.defs.get(callee)
+            arguments_text = ctx.text(node.child_by_field_name("arguments"))
+            package = (
+                self._from_package(callee.split("(")[0], arguments_text) if local is None else None
+            )
+            if package is not None:
+                return {
+                    "call": callee.split("(")[0],
+                    "args": arguments_text[:120],
+                    "line": line,
+                    **package,
+                }
             if local is not None:
                 kinds = list(local["kinds"])
             else:
                 kinds = list(common.classify_call(callee.split("(")[0]))
-            args_text = ctx.text(node.child_by_field_name("arguments"))[:120]
+            args_text = arguments_text[:120]
             if not kinds and re.search(r"\b(body|param|query|check)\(", callee):
                 kinds = ["validation"]  # express-validator chains: body('email').isEmail()
             item: dict[str, Any] = {
@@ -1326,6 +1907,43 @@ class FactExtractor:
                 item["resolvable"] = root
             return item
         return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
+
+    def _from_package(self, text: str, args: str) -> dict[str, Any] | None:
+        """For a name or callee imported from a package: what the package table says it
+        does, or, for a package we do not know, the kinds its name suggests as a `hint` only
+        (the linker reports those `unknown` unless the source turns out to be a project
+        module reached through a path alias)."""
+        root, _, rest = text.partition(".")
+        imported = self.imports.get(root)
+        if imported is None or not packages.is_package(imported["source"]):
+            return None
+        source = imported["source"]
+        exported = imported["name"]
+        member = rest.rsplit(".", maxsplit=1)[-1] if rest else ""
+        kinds = packages.package_kinds(source, exported, member, args)
+        if kinds is not None:
+            symbol = text if exported in {"default", "*"} else ".".join([exported, rest]).strip(".")
+            return {"kinds": list(kinds), "package": source, "symbol": symbol}
+        hint = common.classify_call(text)
+        if not hint and exported not in {"default", "*"}:
+            hint = common.classify_call(f"{exported}.{rest}" if rest else exported)
+        return {"kinds": list(hint), "package": source, "by_name": True}
+
+    def _mount_call(self, node: Node) -> tuple[str, list[Node]] | None:
+        """`mount('/api', api)` with `mount` imported from koa-mount: (path, [api])."""
+        node = unwrap(node) or node
+        if node.type != "call_expression":
+            return None
+        callee = "".join(self.ctx.text(node.child_by_field_name("function")).split())
+        imported = self.imports.get(callee)
+        if imported is None or imported["source"] not in packages.MOUNT_PACKAGES:
+            return None
+        args = node.child_by_field_name("arguments")
+        arg_nodes = [a for a in args.named_children if a.type != "comment"] if args else []
+        path = self._path(arg_nodes[0]) if arg_nodes else None
+        if path is None:
+            return ("", arg_nodes) if arg_nodes else None  # mount(app): no prefix
+        return path, arg_nodes[1:]
 
     def _koa_mount(self, node: Node, callee: str) -> Node | None:
         """`app.use(orders.routes())`: the router `orders` itself is what Koa mounts."""

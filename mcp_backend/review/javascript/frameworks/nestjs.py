@@ -21,6 +21,23 @@ _VALIDATOR_DECORATOR = re.compile(
     r"^(Is[A-Z]\w*|Min|Max|MinLength|MaxLength|Length|Matches|ValidateNested|Equals|Contains|ArrayMinSize|ArrayMaxSize|Allow)$"
 )
 _PARAM_DECORATORS = {"Body": "body", "Query": "query", "Param": "param"}
+# Nest's own decorators: nothing to resolve in the project.
+_FRAMEWORK_DECORATORS = NEST_ROUTE_DECORATORS | {
+    "Controller",
+    "UseGuards",
+    "UsePipes",
+    "UseInterceptors",
+    "UseFilters",
+    "Version",
+    "HttpCode",
+    "Header",
+    "Redirect",
+    "Render",
+    "Throttle",
+    "SkipThrottle",
+    "SetMetadata",
+    "Injectable",
+}
 
 
 def _decorator_name(ctx: JsFileContext, decorator: Node) -> str:
@@ -148,6 +165,7 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                 ),
                 # Reads @Roles()-style metadata: lets through routes that declare none.
                 "metadata_driven": bool(re.search(r"reflector|getAllAndOverride", body_text)),
+                "reads": sorted({_metadata_key(m) for m in _READS_METADATA.findall(body_text)}),
             }
         if "NestMiddleware" in heritage:
             # Its body is the evidence; a name alone counts only when unmistakable.
@@ -186,8 +204,20 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                     "line": line,
                 }
             )
+    composites = _composite_decorators(ctx, local_guards)
+    if composites:
+        facts["composites"] = composites
     for call in ctx.calls:
-        if call.name == "useGlobalGuards":
+        if call.name == "enableVersioning":
+            options = ctx.text(call.args[0]) if call.args else ""
+            if re.search(r"VersioningType\.URI|type\s*:\s*['\"]uri", options, re.I):
+                default = re.search(r"defaultVersion\s*:\s*['\"]([^'\"]+)", options)
+                named = re.search(r"prefix\s*:\s*['\"]([^'\"]*)", options)
+                facts["versioning"] = {
+                    "prefix": named.group(1) if named else "v",
+                    "default": default.group(1) if default else "",
+                }
+        elif call.name == "useGlobalGuards":
             for arg in call.args:
                 global_guards.append(_guard_item(ctx, arg, local_guards))
         elif call.name == "useGlobalPipes" and "ValidationPipe" in ctx.text(call.node):
@@ -211,6 +241,83 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     if global_guards:
         facts["global_guards"] = global_guards
     return facts
+
+
+_READS_METADATA = re.compile(
+    r"\b(?:get|getAllAndOverride|getAllAndMerge)\s*(?:<[^>()]*>)?\s*\(\s*([\w$.'\"]+)"
+)
+
+
+# Metadata that lets callers through rather than restricting them.
+_OPT_OUT_KEY = re.compile(r"public|skip|anonymous|no_?auth", re.IGNORECASE)
+
+
+def _metadata_key(text: str) -> str:
+    return text.strip("'\"").rsplit(".", maxsplit=1)[-1]
+
+
+def _composite_decorators(
+    ctx: JsFileContext, local_guards: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """Decorators the project builds: `function Auth(...r) { return applyDecorators(UseGuards(
+    AuthGuard('jwt'), RolesGuard), Roles(...r)) }` (its guards and the metadata it sets),
+    `const HasPermission = (p) => SetMetadata(PERMISSION_KEY, p)` and
+    `const Roles = Reflector.createDecorator()` (metadata a guard may read)."""
+    found: dict[str, dict[str, Any]] = {}
+    for call in ctx.calls:
+        if call.name not in {"applyDecorators", "SetMetadata", "createDecorator"}:
+            continue
+        owner = _declared_name(ctx, call.node)
+        if owner is None or owner in found:
+            continue
+        entry: dict[str, Any] = {"line": call.line, "guards": [], "keys": []}
+        if _PUBLIC.match(owner):
+            entry["public"] = True  # `Public = () => SetMetadata(IS_PUBLIC_KEY, true)`
+        elif call.name == "createDecorator":
+            entry["keys"].append(owner)
+        elif call.name == "SetMetadata" and call.args:
+            key = _metadata_key(ctx.text(call.args[0]))
+            if _OPT_OUT_KEY.search(key):
+                entry["public"] = True
+            else:
+                entry["keys"].append(key)
+        else:
+            for arg in call.args:
+                if arg.type != "call_expression":
+                    continue
+                callee = ctx.text(arg.child_by_field_name("function")).strip()
+                inner = arg.child_by_field_name("arguments")
+                inner_args = list(inner.named_children) if inner is not None else []
+                if callee == "UseGuards":
+                    entry["guards"].extend(_guard_item(ctx, a, local_guards) for a in inner_args)
+                elif callee == "SetMetadata" and inner_args:
+                    key = _metadata_key(ctx.text(inner_args[0]))
+                    if _OPT_OUT_KEY.search(key):
+                        entry["public"] = True
+                    else:
+                        entry["keys"].append(key)
+                elif _PUBLIC.match(callee):
+                    entry["public"] = True
+                else:
+                    entry.setdefault("uses", []).append(callee)  # another decorator: Roles(...)
+        found[owner] = entry
+    return found
+
+
+def _declared_name(ctx: JsFileContext, call: Node) -> str | None:
+    """The name of the function (or const) whose returned value is `call`."""
+    node = call.parent
+    while node is not None:
+        if node.type == "variable_declarator":
+            name = node.child_by_field_name("name")
+            return ctx.text(name) if name is not None else None
+        if node.type in {"function_declaration", "method_definition"}:
+            name = node.child_by_field_name("name")
+            return ctx.text(name) if name is not None else None
+        if node.type in {"class_body", "program"}:
+            return None
+        node = node.parent
+    return None
 
 
 def _consumer_middleware(ctx: JsFileContext, call: Any) -> dict[str, Any] | None:
@@ -310,6 +417,7 @@ def _controller(
     extractor = FactExtractor(ctx)
     name = ctx.text(cls.child_by_field_name("name"))
     path = ""
+    version: list[str] = []
     for decorator in decorators:
         if _decorator_name(ctx, decorator) == "Controller":
             args = _decorator_args(ctx, decorator)
@@ -322,7 +430,14 @@ def _controller(
                             and ctx.text(pair.child_by_field_name("key")) == "path"
                         ):
                             path = _string(ctx, pair.child_by_field_name("value")) or ""
+                        elif (
+                            pair.type == "pair"
+                            and ctx.text(pair.child_by_field_name("key")) == "version"
+                        ):
+                            version = _versions(ctx, pair.child_by_field_name("value"))
     controller: dict[str, Any] = {"name": name, "path": path, "line": cls.start_point[0] + 1}
+    if version:
+        controller["version"] = version
     controller.update(_level_facts(ctx, decorators, local_guards))
     routes: list[dict[str, Any]] = []
     body = cls.child_by_field_name("body")
@@ -345,10 +460,23 @@ def _controller(
             "handler_facts": extractor.handler_facts(member),
         }
         route.update(_level_facts(ctx, method_decorators, local_guards))
+        for decorator in method_decorators:
+            if _decorator_name(ctx, decorator) == "Version":
+                route["version"] = _versions(ctx, next(iter(_decorator_args(ctx, decorator)), None))
         route.update(_param_facts(ctx, member))
         routes.append(route)
     controller["routes"] = routes
     return controller
+
+
+def _versions(ctx: JsFileContext, node: Node | None) -> list[str]:
+    """`'1'`, `['1', '2']`; VERSION_NEUTRAL and anything computed give none."""
+    if node is None:
+        return []
+    if node.type == "array":
+        return [v for child in node.named_children for v in _versions(ctx, child)]
+    value = _string(ctx, node)
+    return [value] if value else []
 
 
 def _level_facts(
@@ -361,6 +489,11 @@ def _level_facts(
     for decorator in decorators:
         name = _decorator_name(ctx, decorator)
         line = decorator.start_point[0] + 1
+        if name not in _FRAMEWORK_DECORATORS and name[:1].isupper():
+            # Resolved by the linker: a composite of guards, or metadata a guard reads.
+            out.setdefault("decorators", []).append(
+                {"name": name, "line": line, "detail": ctx.text(decorator)[:80]}
+            )
         if _PUBLIC.match(name):
             out["public"] = line
         elif _ROLES.match(name) and name != "Auth":

@@ -1,0 +1,158 @@
+"""What library middleware does, by the package it is imported from and the name it exports.
+
+A middleware on a route is judged by following its name to where it comes from: a function
+of the project is judged by its body (common.classify_body); a symbol imported from a package
+is judged by this table. A package the table does not know is out of sight: its name is at
+most a hint that the protection is `unknown`, never evidence that it is there.
+
+Each entry: package -> {exported name: kinds}, with "*" for every other export of the package.
+"default" is the package's default export (`import rateLimit from 'express-rate-limit'`,
+`const helmet = require('helmet')`); members of it (`helmet.frameguard()`,
+`passport.authenticate()`) are looked up by their own name, then "*".
+"""
+
+from __future__ import annotations
+
+import re
+
+Kinds = tuple[str, ...]
+_AUTH: Kinds = ("auth",)
+_OPTIONAL: Kinds = ("optional_auth",)
+_VALIDATION: Kinds = ("validation",)
+_LIMIT: Kinds = ("rate_limit",)
+_NONE: Kinds = ()
+
+PACKAGE_KINDS: dict[str, dict[str, Kinds]] = {
+    # Authentication.
+    "express-jwt": {"expressjwt": _AUTH, "expressJwt": _AUTH, "default": _AUTH, "*": _NONE},
+    "koa-jwt": {"default": _AUTH, "*": _AUTH},
+    "passport": {"authenticate": _AUTH, "session": _OPTIONAL, "*": _NONE},
+    "koa-passport": {"authenticate": _AUTH, "session": _OPTIONAL, "*": _NONE},
+    "@fastify/passport": {"authenticate": _AUTH, "*": _NONE},
+    "express-openid-connect": {"requiresAuth": _AUTH, "auth": _OPTIONAL, "*": _NONE},
+    "express-oauth2-jwt-bearer": {"auth": _AUTH, "requiredScopes": ("authz",), "*": _NONE},
+    "connect-ensure-login": {"ensureLoggedIn": _AUTH, "*": _NONE},
+    "express-basic-auth": {"default": _AUTH, "*": _AUTH},
+    "@clerk/express": {"requireAuth": _AUTH, "clerkMiddleware": _OPTIONAL, "*": _NONE},
+    "@hono/clerk-auth": {"clerkMiddleware": _OPTIONAL, "*": _NONE},
+    "hono/jwt": {"jwt": _AUTH, "jwk": _AUTH, "*": _NONE},
+    "hono/bearer-auth": {"bearerAuth": _AUTH, "*": _NONE},
+    "hono/basic-auth": {"basicAuth": _AUTH, "*": _NONE},
+    # Validation.
+    "celebrate": {"celebrate": _VALIDATION, "*": _NONE},
+    "express-validator": {"validationResult": _NONE, "matchedData": _NONE, "*": _VALIDATION},
+    "express-joi-validation": {"*": _VALIDATION},
+    "express-openapi-validator": {"*": _VALIDATION},
+    "zod-express-middleware": {"*": _VALIDATION},
+    "@hono/zod-validator": {"*": _VALIDATION},
+    "@hono/valibot-validator": {"*": _VALIDATION},
+    "@hono/typebox-validator": {"*": _VALIDATION},
+    "@hono/arktype-validator": {"*": _VALIDATION},
+    "@hono/typia-validator": {"*": _VALIDATION},
+    "@hono/standard-validator": {"*": _VALIDATION},
+    "hono/validator": {"validator": _VALIDATION, "*": _NONE},
+    # Rate limiting.
+    "express-rate-limit": {"*": _LIMIT},
+    "express-slow-down": {"*": _LIMIT},
+    "express-brute": {"*": _LIMIT},
+    "koa-ratelimit": {"*": _LIMIT},
+    "koa2-ratelimit": {"*": _LIMIT},
+    "hono-rate-limiter": {"*": _LIMIT},
+    "@fastify/rate-limit": {"*": _LIMIT},
+    "@nestjs/throttler": {"*": _LIMIT},
+    # Middleware that has nothing to do with who the caller is or what they may do.
+    **{
+        name: {"*": _NONE}
+        for name in (
+            "helmet",
+            "koa-helmet",
+            "@fastify/helmet",
+            "hono/secure-headers",
+            "cors",
+            "@koa/cors",
+            "koa2-cors",
+            "@fastify/cors",
+            "hono/cors",
+            "morgan",
+            "koa-logger",
+            "hono/logger",
+            "pino-http",
+            "express-pino-logger",
+            "express-winston",
+            "compression",
+            "koa-compress",
+            "@fastify/compress",
+            "hono/compress",
+            "body-parser",
+            "koa-bodyparser",
+            "@koa/bodyparser",
+            "koa-body",
+            "cookie-parser",
+            "@fastify/cookie",
+            "hono/cookie",
+            "express-session",
+            "koa-session",
+            "cookie-session",
+            "serve-static",
+            "koa-static",
+            "serve-favicon",
+            "multer",
+            "@fastify/multipart",
+            "express-fileupload",
+            "method-override",
+            "connect-flash",
+            "response-time",
+            "connect-timeout",
+            "hono/etag",
+            "hono/pretty-json",
+            "hono/request-id",
+            "hono/timing",
+            "swagger-ui-express",
+            "express",
+            "koa",
+            "hono",
+            "@sentry/node",
+            "csurf",
+            "lusca",
+            "hpp",
+        )
+    },
+}
+# express-jwt (and koa-jwt's `passthrough`) let callers without a token through when told to.
+_OPTIONAL_OPTIONS = re.compile(r"\bcredentialsRequired\s*:\s*false\b|\bpassthrough\s*:\s*true\b")
+# Packages that mount a sub-application under a path: `app.use(mount('/api', api))`.
+MOUNT_PACKAGES = frozenset({"koa-mount"})
+
+
+def is_package(source: str) -> bool:
+    """A bare module specifier (not a project path or a tsconfig alias into the project)."""
+    return not source.startswith((".", "/", "@/", "~/", "#", "src/"))
+
+
+def package_name(source: str) -> str:
+    """'lodash/fp' -> 'lodash', '@scope/pkg/sub' -> '@scope/pkg'; subpaths listed in the
+    table (hono/jwt) stay whole."""
+    if source in PACKAGE_KINDS:
+        return source
+    parts = source.split("/")
+    return "/".join(parts[:2]) if source.startswith("@") else parts[0]
+
+
+def package_kinds(source: str, exported: str, member: str, args: str = "") -> Kinds | None:
+    """What `exported` (or its `member`) from package `source` does as middleware; None when
+    the package is not one we know."""
+    table = PACKAGE_KINDS.get(source) or PACKAGE_KINDS.get(package_name(source))
+    if table is None:
+        return None
+    kinds = None
+    if member:
+        kinds = table.get(member)
+    if kinds is None and exported not in {"default", "*"}:
+        kinds = table.get(exported)
+    if kinds is None and exported in {"default", "*"} and not member:
+        kinds = table.get("default")
+    if kinds is None:
+        kinds = table.get("*", _NONE)
+    if kinds == _AUTH and _OPTIONAL_OPTIONS.search(args):
+        return _OPTIONAL
+    return kinds
