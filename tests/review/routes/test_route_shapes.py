@@ -489,6 +489,7 @@ def test_django_urlpatterns_added_conditionally_by_name_and_from_package_views()
         ("GET", "/login/"),
         ("GET", "/orders/<int:pk>/"),
         ("POST", "/login/"),
+        ("PUT", "/login/"),  # Django's form views hand PUT to post
     ]
     reports = route(index, "ANY", "/reports/")
     assert reports.auth.status == "unknown"  # a view from a package we cannot read

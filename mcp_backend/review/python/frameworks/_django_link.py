@@ -40,17 +40,19 @@ GENERIC_METHODS: dict[str, tuple[str, ...]] = {
     "DetailView": ("GET",),
     "TemplateView": ("GET",),
     "RedirectView": ("GET",),
-    "CreateView": ("GET", "POST"),
-    "UpdateView": ("GET", "POST"),
-    "FormView": ("GET", "POST"),
+    # Django's form views answer PUT too: ProcessFormView.put hands it to post
+    "CreateView": ("GET", "POST", "PUT"),
+    "UpdateView": ("GET", "POST", "PUT"),
+    "FormView": ("GET", "POST", "PUT"),
     "DeleteView": ("GET", "POST"),
-    "LoginView": ("GET", "POST"),
+    "LoginView": ("GET", "POST", "PUT"),
     "LogoutView": ("POST",),
 }
 DETAIL_GENERICS = ("Retrieve", "Update", "Destroy", "DetailView", "UpdateView", "DeleteView")
 VERB_METHODS = ("get", "post", "put", "patch", "delete")
 # Login/token views from packages: name -> (package prefix, methods).
-# Views from packages we know: (package, methods, what guards them). "public": a login/token
+# Views from packages we know: (package, methods, what guards them); Django's form views
+# answer PUT too (ProcessFormView.put hands it to post). "public": a login/token
 # view, public by design; "login": the view requires a signed-in user itself.
 PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "obtain_auth_token": ("rest_framework", ("POST",), "public"),
@@ -58,13 +60,13 @@ PACKAGE_VIEWS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "TokenObtainPairView": ("rest_framework_simplejwt", ("POST",), "public"),
     "TokenObtainSlidingView": ("rest_framework_simplejwt", ("POST",), "public"),
     "TokenRefreshView": ("rest_framework_simplejwt", ("POST",), "public"),
-    "LoginView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "LoginView": ("django.contrib.auth", ("GET", "POST", "PUT"), "public"),
     "LogoutView": ("django.contrib.auth", ("POST",), "public"),
-    "PasswordResetView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "PasswordResetView": ("django.contrib.auth", ("GET", "POST", "PUT"), "public"),
     "PasswordResetDoneView": ("django.contrib.auth", ("GET",), "public"),
-    "PasswordResetConfirmView": ("django.contrib.auth", ("GET", "POST"), "public"),
+    "PasswordResetConfirmView": ("django.contrib.auth", ("GET", "POST", "PUT"), "public"),
     "PasswordResetCompleteView": ("django.contrib.auth", ("GET",), "public"),
-    "PasswordChangeView": ("django.contrib.auth", ("GET", "POST"), "login"),
+    "PasswordChangeView": ("django.contrib.auth", ("GET", "POST", "PUT"), "login"),
     "PasswordChangeDoneView": ("django.contrib.auth", ("GET",), "login"),
 }
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -187,6 +189,19 @@ class DjangoLinker:
         router = self.modules.resolve(entry.get("router_ref", ""))
         if router is None:
             return
+        if str(router.fact.get("call", "")).endswith("DefaultRouter"):
+            # DefaultRouter also serves an API root view listing the registered endpoints
+            root = RouteDraft(
+                method="GET",
+                path=join_path(prefix, "") or "/",
+                handler="api_root",
+                file=router.file,
+                line=int(router.fact.get("line", 1)),
+                framework="django",
+            )
+            self._drf_defaults(root)
+            self._drf_throttle_defaults(root)
+            drafts.append(root)
         for _, facts in self.modules.by_name.values():
             for registration in facts.get("drf_registrations", []):
                 owner = self.modules.resolve(registration.get("router", ""))
