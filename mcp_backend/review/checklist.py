@@ -296,7 +296,7 @@ def _tests_verdict(index: ProjectIndex, verdict: _VerdictMaker) -> ChecklistVerd
     tests = len(index.test_files)
     if not index.source_files and not tests:
         return verdict("not_applicable", "no source files", [])
-    if not tests and index.facts.get("published_package"):
+    if index.facts.get("published_package"):
         return verdict("unknown", "a package as published: its tests are not shipped", [])
     if not tests:
         return verdict("warning", "no test files found", [])

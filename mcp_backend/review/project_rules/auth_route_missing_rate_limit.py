@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mcp_backend.review.model import Finding, ProjectIndex
+from mcp_backend.review.model import Finding, ProjectIndex, Route
 from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.auth_route_missing_rate_limit import RULE
 
@@ -24,27 +24,32 @@ class AuthRouteMissingRateLimit:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        for route in index.routes:
-            if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
-                continue
-            if _TOKEN_IN_PATH.search(route.path):
-                continue  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
-            segments = _policy.static_segments(route.path)
-            if route.auth.status == "present" and not _CREDENTIALS.match(
-                segments[-1] if segments else ""
-            ):
-                continue  # only callers already signed in reach it: not a login to hammer
+        exposed = [route for route in index.routes if self._exposed(route)]
+        for group in _policy.grouped_by_handler(exposed):  # one view: one finding
+            route = group[0]
             yield _policy.route_finding(
                 RULE,
                 route,
                 f"{route.method} {route.path} is an authentication endpoint with no rate limit "
                 "in the code, so it can be hammered (password guessing, credential stuffing, "
                 "sign-up or reset spam). A reverse proxy or gateway may already limit it; if "
-                "so, suppress this warning with that reason.",
+                "so, suppress this warning with that reason." + _policy.also_affects(group),
                 fix="Limit attempts per client and per account (slowapi / Flask-Limiter "
                 "@limiter.limit('5/minute'), django-ratelimit, DRF throttle_classes, "
                 "express-rate-limit).",
             )
+
+    @staticmethod
+    def _exposed(route: Route) -> bool:
+        if route.rate_limit.status != "absent" or not _policy.is_auth_endpoint(route):
+            return False
+        if _TOKEN_IN_PATH.search(route.path):
+            return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
+        segments = _policy.static_segments(route.path)
+        # only callers already signed in reach it: not a login to hammer
+        return route.auth.status != "present" or bool(
+            _CREDENTIALS.match(segments[-1] if segments else "")
+        )
 
 
 DETECTOR = AuthRouteMissingRateLimit()

@@ -379,3 +379,13 @@ def test_rate_limit_not_asked_where_the_url_carries_the_token() -> None:
     )
     findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
     assert [f.route for f in findings] == ["POST /password-reset/"]
+
+
+def test_rate_limit_finding_once_per_view_listing_its_other_methods() -> None:
+    index = index_of(
+        make_route("POST", "/password-reset/", "reset", line=5, public_by_design="password reset"),
+        make_route("PUT", "/password-reset/", "reset", line=5, public_by_design="password reset"),
+    )
+    (finding,) = auth_route_missing_rate_limit.DETECTOR.check(index)
+    assert finding.route == "POST /password-reset/"
+    assert finding.message.endswith("Also affects: PUT /password-reset/.")
