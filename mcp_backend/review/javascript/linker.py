@@ -1150,7 +1150,15 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
         unique.setdefault((route.method, route.path, route.file, route.line), route)
-    linker.routes = list(unique.values())
+    # A server's webpack bundle shipped beside the modules it was built from: each route
+    # is reported once, at the module.
+    bundles = {file for file, facts in linker.modules.items() if facts.get("bundle")}
+    unbundled = {(r.method, r.path, r.handler) for r in unique.values() if r.file not in bundles}
+    linker.routes = [
+        r
+        for r in unique.values()
+        if r.file not in bundles or (r.method, r.path, r.handler) not in unbundled
+    ]
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
     # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.
     for ops in linker.contexts.values():

@@ -706,3 +706,100 @@ def test_project_policy_middleware_is_judged_by_its_body() -> None:
         }
     )
     assert routes["DELETE /admin/users/:id"].authz.status == "present"
+
+
+# ---- compiled TypeScript decorators (tsc's CommonJS output of a NestJS controller) ----------
+
+_DECORATE_HELPER = (
+    '"use strict";\n'
+    "var __decorate = (this && this.__decorate) || function (d, t, k, desc) { return t; };\n"
+    "var __param = (this && this.__param) || function (i, d) { return d; };\n"
+    "var __metadata = (this && this.__metadata) || function (k, v) { return v; };\n"
+)
+_COMPILED_CONTROLLER = _DECORATE_HELPER + (
+    "const common_1 = require('@nestjs/common');\n"
+    "const passport_1 = require('@nestjs/passport');\n"
+    "const create_dto_1 = require('./create.dto');\n"
+    "let StatusController = class StatusController {\n"
+    "  getCpu() { return 1; }\n"
+    "  create(body) { return body; }\n"
+    "  helper() { return 2; }\n"
+    "};\n"
+    "exports.StatusController = StatusController;\n"
+    "__decorate([\n"
+    "  (0, common_1.Get)('/cpu'),\n"
+    "  __metadata('design:type', Function),\n"
+    "], StatusController.prototype, 'getCpu', null);\n"
+    "__decorate([\n"
+    "  (0, common_1.Post)(),\n"
+    "  (0, common_1.UseGuards)((0, passport_1.AuthGuard)('jwt')),\n"
+    "  __param(0, (0, common_1.Body)()),\n"
+    "  __metadata('design:paramtypes', [create_dto_1.CreateStatusDto]),\n"
+    "], StatusController.prototype, 'create', null);\n"
+    "exports.StatusController = StatusController = __decorate([\n"
+    "  (0, common_1.Controller)('status'),\n"
+    "], StatusController);\n"
+)
+_COMPILED_MAIN = (
+    "const core_1 = require('@nestjs/core');\n"
+    "const app_module_1 = require('./app.module');\n"
+    "async function bootstrap() {\n"
+    "  const app = await core_1.NestFactory.create(app_module_1.AppModule);\n"
+    "  app.setGlobalPrefix('/api');\n"
+    "  await app.listen(3000);\n"
+    "}\n"
+    "bootstrap();\n"
+)
+
+
+def test_compiled_nest_decorators_are_read_as_decorators() -> None:
+    routes = inventory(
+        {"dist/status.controller.js": _COMPILED_CONTROLLER, "dist/main.js": _COMPILED_MAIN}
+    )
+    assert set(routes) == {"GET /api/status/cpu", "POST /api/status"}
+    created = routes["POST /api/status"]
+    assert created.handler == "StatusController.create"
+    assert created.auth.status == "present"
+    assert routes["GET /api/status/cpu"].auth.status != "present"
+
+
+def test_decorate_calls_outside_a_controller_are_no_routes() -> None:
+    # The same helper on a class no @Controller decorates (a service with a cron method) and
+    # a member decorator that is not an HTTP method: nothing is served.
+    source = _DECORATE_HELPER + (
+        "const common_1 = require('@nestjs/common');\n"
+        "const schedule_1 = require('@nestjs/schedule');\n"
+        "let Jobs = class Jobs { get() { return 1; } tick() { return 2; } };\n"
+        "__decorate([(0, common_1.Get)('/x')], Jobs.prototype, 'get', null);\n"
+        "__decorate([(0, schedule_1.Cron)('* * * * *')], Jobs.prototype, 'tick', null);\n"
+        "Jobs = __decorate([(0, common_1.Injectable)()], Jobs);\n"
+    )
+    assert route_list({"dist/jobs.service.js": source}) == []
+
+
+def test_a_webpack_bundle_beside_its_modules_adds_no_second_route() -> None:
+    bundle = (
+        "var __webpack_modules__ = { 1: (module) => {\n"
+        + _COMPILED_CONTROLLER.replace('"use strict";\n', "")
+        + "}, 2: (module) => { module.exports = require('@nestjs/core'); } };\n"
+        "function __webpack_require__(id) { return __webpack_modules__[id]; }\n"
+        "document.querySelector('x');\n"
+    )
+    routes = route_list({"dist/status.controller.js": _COMPILED_CONTROLLER, "dist/main.js": bundle})
+    assert sorted((r.method, r.path, r.file) for r in routes) == [
+        ("GET", "/status/cpu", "dist/status.controller.js"),
+        ("POST", "/status", "dist/status.controller.js"),
+    ]
+
+
+def test_event_listeners_named_on_are_no_routes() -> None:
+    source = (
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "async function connect(server) {\n"
+        "  server.on('/data', (chunk) => chunk);\n"
+        "}\n"
+        "app.on('mount', (parent) => parent);\n"
+        "app.get('/ok', (req, res) => res.send('ok'));\n"
+    )
+    assert [(r.method, r.path) for r in route_list({"src/app.js": source})] == [("GET", "/ok")]

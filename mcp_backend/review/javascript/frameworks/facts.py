@@ -63,6 +63,11 @@ _BROWSER_API = re.compile(
     r"\bdocument\.(getElementById|querySelector(All)?|createElement|body|addEventListener|cookie)\b"
     r"|\bwindow\.(location|addEventListener|localStorage|sessionStorage)\b"
 )
+# A server package loaded anywhere, bound or not: a webpack bundle of a server writes
+# `module.exports = require("@nestjs/core")` inside its module table.
+_REQUIRES_SERVER = re.compile(
+    rb"""\brequire\(\s*["'](?:express|koa|fastify|hono|@nestjs/core|@nestjs/common)["']\s*\)"""
+)
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
     r"^(axios|http|https|api|client|request|fetch|supertest|agent|cy|map|params|cache|redis|"
@@ -310,6 +315,8 @@ class FactExtractor:
                 facts[key] = value
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
+        if ctx.has(b"__webpack_require__", b"__webpack_modules__"):
+            facts["bundle"] = True  # its modules may also lie beside it, compiled one by one
         if ctx.has(b"document.", b"window.") and _BROWSER_API.search(
             ctx.source.decode("utf-8", "replace")
         ):
@@ -317,7 +324,7 @@ class FactExtractor:
             if not any(
                 packages.package_name(entry["source"]) in servers | koa.ROUTER_PACKAGES
                 for entry in self.imports.values()
-            ):
+            ) and not _REQUIRES_SERVER.search(ctx.source):
                 facts["browser"] = True  # a page's script: it uses the document, no server
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
@@ -1617,10 +1624,11 @@ class FactExtractor:
                 return
             path = self._path(args[0])
             rest = args[1:]
-            if (
-                method == "on" and path is not None and len(args) >= 3
-            ):  # Hono app.on('GET', path, h)
-                method = path.lower() if path.isalpha() else "all"
+            if method == "on":
+                # Hono's app.on('GET', path, h); `emitter.on('event', h)` is a listener.
+                if path is None or len(args) < 3 or not path.isalpha():
+                    return
+                method = path.lower()
                 path = self._path(args[1])
                 rest = args[2:]
         if path and name in self.apps and _RPC_PATH.match(path):
