@@ -803,3 +803,119 @@ def test_event_listeners_named_on_are_no_routes() -> None:
         "app.get('/ok', (req, res) => res.send('ok'));\n"
     )
     assert [(r.method, r.path) for r in route_list({"src/app.js": source})] == [("GET", "/ok")]
+
+
+# ---- routes registered through a base-class wrapper, routers as an instance's `.router` ------
+
+_BASE_CONTROLLER = (
+    "import { Router } from 'express';\n"
+    "const checkPermission = (p) => async (req, res, next) => {\n"
+    "  if (req.checkRbac && (await req.checkRbac(p))) return next();\n"
+    "  return res.status(403).end();\n"
+    "};\n"
+    "export default class Controller {\n"
+    "  constructor(config) { this.app = Router(); }\n"
+    "  route(options) {\n"
+    "    this.app[options.method](options.path, checkPermission(options.permission),\n"
+    "      this.wrap(options.handler.bind(this)));\n"
+    "  }\n"
+    "  wrap(h) { return async (req, res) => h(req, res); }\n"
+    "  get(path, handler, permission) {\n"
+    "    this.route({ method: 'get', path, handler, permission });\n"
+    "  }\n"
+    "  use(path, router) { this.app.use(path, router); }\n"
+    "  get router() { return this.app; }\n"
+    "}\n"
+)
+_PATHS = (
+    "export const PATH = '/:projectId/features';\n"
+    "export const PATH_FEATURE = `${PATH}/:featureName`;\n"
+    "export var ApiPaths;\n"
+    "(function (ApiPaths) {\n"
+    "  ApiPaths['TAGS'] = '/tags';\n"
+    "})(ApiPaths || (ApiPaths = {}));\n"
+)
+_FEATURES = (
+    "import Controller from '../controller.js';\n"
+    "import { PATH_FEATURE, ApiPaths } from './paths.js';\n"
+    "const PATH_ENV = `${PATH_FEATURE}/environments/:environment`;\n"
+    "export class FeatureController extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.route({ method: 'post', path: `${PATH_ENV}/on`, handler: this.on,"
+    " permission: 'UPDATE' });\n"
+    "    this.get(PATH_FEATURE, this.getOne);\n"
+    "    this.get(ApiPaths.TAGS, this.tags);\n"
+    "  }\n"
+    "  async on(req, res) { res.json({}); }\n"
+    "  async getOne(req, res) { res.json({}); }\n"
+    "  async tags(req, res) { res.json([]); }\n"
+    "}\n"
+)
+_ADMIN = (
+    "import Controller from './controller.js';\n"
+    "import { FeatureController } from './features/features.js';\n"
+    "export class AdminApi extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.app.use('/projects', new FeatureController(config).router);\n"
+    "  }\n"
+    "}\n"
+)
+_INDEX = (
+    "import Controller from './controller.js';\n"
+    "import { AdminApi } from './admin.js';\n"
+    "export default class IndexRouter extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.use('/api/admin', new AdminApi(config).router);\n"
+    "  }\n"
+    "}\n"
+)
+_SERVER = (
+    "import express from 'express';\n"
+    "import IndexRouter from './routes/index.js';\n"
+    "export default function getApp(config) {\n"
+    "  const app = express();\n"
+    "  const baseUriPath = config.server.baseUriPath || '';\n"
+    "  app.use(`${baseUriPath}/`, new IndexRouter(config).router);\n"
+    "  return app;\n"
+    "}\n"
+)
+
+
+def test_routes_through_a_base_class_wrapper_mounted_as_instance_routers() -> None:
+    routes = inventory(
+        {
+            "lib/routes/controller.js": _BASE_CONTROLLER,
+            "lib/routes/features/paths.js": _PATHS,
+            "lib/routes/features/features.js": _FEATURES,
+            "lib/routes/admin.js": _ADMIN,
+            "lib/routes/index.js": _INDEX,
+            "lib/app.js": _SERVER,
+        }
+    )
+    base = "/{baseUriPath}/api/admin/projects"
+    assert set(routes) == {
+        f"POST {base}/:projectId/features/:featureName/environments/:environment/on",
+        f"GET {base}/:projectId/features/:featureName",
+        f"GET {base}/tags",
+    }
+    toggled = routes[f"POST {base}/:projectId/features/:featureName/environments/:environment/on"]
+    assert toggled.handler.endswith("on")
+    assert toggled.file == "lib/routes/features/features.js"
+
+
+def test_a_class_method_that_registers_its_own_route_is_no_wrapper() -> None:
+    # `this.route(...)` with fixed arguments inside a class that does not extend a wrapper, and
+    # a class whose methods only call each other: no routes out of thin air.
+    source = (
+        "import { Router } from 'express';\n"
+        "export class Jobs {\n"
+        "  constructor() { this.queue = []; }\n"
+        "  route(options) { this.queue.push(options); }\n"
+        "  start() { this.route({ path: '/tick', handler: this.tick }); }\n"
+        "  tick() { return 1; }\n"
+        "}\n"
+    )
+    assert route_list({"lib/jobs.js": source}) == []

@@ -23,6 +23,7 @@ from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import (
+    classes,
     common,
     express,
     fastify,
@@ -158,7 +159,9 @@ _DELEGATES = re.compile(
 )
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
-_CONSTANT_HOLDERS = frozenset({"lexical_declaration", "enum_declaration", "export_statement"})
+_CONSTANT_HOLDERS = frozenset(
+    {"lexical_declaration", "enum_declaration", "export_statement", "expression_statement"}
+)
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
 )
@@ -300,7 +303,12 @@ class FactExtractor:
         for call in ctx.calls if self.apps else ctx.calls_named(_REGISTRATION_NAMES):
             if call.name in _REGISTRATION_NAMES or self.apps:
                 self._registration(call.node)
+        class_routers = classes.read_classes(self)
         facts: dict[str, Any] = {}
+        if class_routers:
+            facts["classes"] = class_routers
+        if self.constants:
+            facts["constants"] = self.constants  # imported path constants, for the linker
         for key in (
             "imports",
             "exports",
@@ -351,6 +359,9 @@ class FactExtractor:
                         key = ctx.text(member.child_by_field_name("name"))
                         self.constants[f"{name}.{key}"] = member_value
             return
+        if node.type == "expression_statement":
+            self._compiled_enum(node)
+            return
         first = node.child(0) if node.type == "lexical_declaration" else None
         if first is None or first.type != "const":
             return
@@ -362,8 +373,53 @@ class FactExtractor:
             name = ctx.text(target)
             if value.type == "string":
                 self.constants[name] = ctx.text(value)[1:-1]
+            elif value.type == "template_string":
+                # `${PATH_FEATURE}/environments/:environment`: earlier constants filled in; an
+                # imported one stays `{NAME}` for the linker to resolve.
+                built = self._path(value)
+                if built is not None:
+                    self.constants[name] = built
             elif value.type == "object":
                 self._object_constants(name, value, 3)
+
+    def _compiled_enum(self, node: Node) -> None:
+        """tsc's output of a string enum: `(function (P) { P["WEB"] = "/-/web"; })(P || (P =
+        {}));` gives P.WEB like `enum P { WEB = '/-/web' }`."""
+        ctx = self.ctx
+        call = unwrap(node.named_children[0]) if node.named_children else None
+        if call is None or call.type != "call_expression":
+            return
+        function = unwrap(call.child_by_field_name("function"))
+        if function is None or function.type not in {"function_expression", "function"}:
+            return
+        params = ctx.param_names(function)
+        body = function.child_by_field_name("body")
+        if len(params) != 1 or not params[0] or body is None:
+            return
+        name = params[0]
+        for statement in body.named_children:
+            assignment = statement.named_children[0] if statement.named_children else None
+            if assignment is None or assignment.type != "assignment_expression":
+                continue
+            left = assignment.child_by_field_name("left")
+            value = _string_value(ctx, assignment.child_by_field_name("right"))
+            if left is None or value is None:
+                continue
+            if left.type == "subscript_expression":
+                obj, key_node = (
+                    left.child_by_field_name("object"),
+                    left.child_by_field_name("index"),
+                )
+                key = _string_value(ctx, key_node) if key_node is not None else None
+            elif left.type == "member_expression":
+                obj, key = (
+                    left.child_by_field_name("object"),
+                    ctx.text(left.child_by_field_name("property")),
+                )
+            else:
+                continue
+            if key is not None and ctx.text(obj) == name:
+                self.constants[f"{name}.{key}"] = value
 
     def _object_constants(self, prefix: str, obj: Node, depth: int) -> None:
         """`const ROUTES = { users: '/users', memory: { list: { path: '/memory' } } }`:
@@ -1841,6 +1897,17 @@ class FactExtractor:
                 # fastify.register(async (instance) => { instance.get(...) }, { prefix })
                 inline["plugin"] = f"plugin@{line}"
             return inline
+        if node.type == "member_expression":
+            instance = unwrap(node.child_by_field_name("object"))
+            constructor = (
+                instance.child_by_field_name("constructor")
+                if instance is not None and instance.type == "new_expression"
+                else None
+            )
+            if constructor is not None and constructor.type in {"identifier", "member_expression"}:
+                # `new AdminApi(config).router`: the router the class builds (classes.py).
+                ref = "".join(ctx.text(constructor).split())
+                return {"ref": ref, "kinds": [], "line": line, "instance": True}
         text = "".join(ctx.text(node).split())
         if node.type == "identifier" and not (
             text in self.defs or text in self.imports or text in self.apps
