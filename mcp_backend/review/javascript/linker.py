@@ -166,7 +166,9 @@ class _Linker:
             if exported != "default":
                 return self.context_of(file, exported)
         returned = facts.get("defs", {}).get(local, {}).get("returns")
-        if returned and returned in facts.get("apps", {}):
+        if returned and (returned in facts.get("apps", {}) or (file, returned) in self.contexts):
+            # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
+            # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
         return None
 

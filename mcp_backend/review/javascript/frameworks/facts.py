@@ -1980,6 +1980,13 @@ class FactExtractor:
             }
             if root in self.imports or local is not None:
                 item["resolvable"] = root
+            elif "." in item["call"] and not kinds:
+                # `projects.app()` with `var projects = require('./projects')` in this function:
+                # the router that module's `app` factory returns.
+                head, _, member = item["call"].partition(".")
+                loaded = self._loaded_in_function(node, head)
+                if loaded is not None and loaded[1] == "default" and "." not in member:
+                    item["require"], item["name"] = loaded[0], member
             return item
         return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
 
