@@ -13,7 +13,11 @@ For each app in benchmarks/route_oracle_apps.toml this
    router stack), written as JSON;
 3. runs our review on the installed package's source and compares both lists after
    normalising them (upper-case methods, ANY/ALL a wildcard, every path parameter spelling
-   `{}`, trailing slashes and Django regex anchors dropped);
+   `{}`, trailing slashes and Django regex anchors dropped). On JS/TS apps a `{name}` in our
+   path is an expression we could not evaluate, not a parameter (Express, Koa, Fastify, Hono
+   and Nest write those `:name`): leading ones are a mount prefix from configuration, empty in
+   the default configuration the oracle boots with, and are dropped; any further in match one
+   segment, as `{}` (see drop_unresolved_prefix);
 4. prints per app: oracle routes, ours, matched, recall (matched / oracle), precision
    (matched / ours) and the missed and extra routes (the first 15; --verbose for all).
 """
@@ -169,6 +173,20 @@ def normalise_path(path: str, *, regex: bool = False) -> str:
     if len(text) > 1:
         text = text.rstrip("/") or "/"
     return text
+
+
+# A `{name}` hole our inventory shows for an expression it could not evaluate (JS/TS only:
+# their frameworks spell parameters `:name`, never `{name}`).
+_LEADING_HOLES = re.compile(r"^(?:/?\{[^{}/]*\})+(?=/|$)")
+
+
+def drop_unresolved_prefix(path: str) -> str:
+    """Our JS/TS path with its leading `{expression}` segments dropped: a mount prefix taken
+    from configuration (Unleash's `${baseUriPath}/api`, `baseUriPath` defaulting to '').
+    The oracle boots every app with its default configuration, where such a prefix is empty;
+    had it a value, the oracle's routes would carry a literal segment we could not know.
+    Holes further in stay `{}`: one segment, like a parameter."""
+    return _LEADING_HOLES.sub("", path) or "/"
 
 
 def route_key(method: str, path: str, *, regex: bool = False) -> RouteKey:
@@ -493,7 +511,8 @@ def run_app(app: App) -> AppResult:
     ours_where: dict[RouteKey, str] = {}
     our_keys: list[RouteKey] = []
     for route in ours:
-        key = route_key(route.method, route.path)
+        path = drop_unresolved_prefix(route.path) if app.ecosystem == "node" else route.path
+        key = route_key(route.method, path)
         our_keys.append(key)
         ours_where.setdefault(key, f"{route.file}:{route.line}")
     comparison = compare(oracle_keys, our_keys)

@@ -42,7 +42,13 @@ function walkExpressStack(stack, prefix, out, seen) {
       const fn = handlers[handlers.length - 1];
       const where = describe(fn);
       for (const p of routePaths(route.path)) {
-        for (const method of methods) out.push({ method, path: prefix + p, where, fn });
+        // A RegExp route: its source, which the Python side reads as a regex (regex: true).
+        const regex = p.startsWith('regex:');
+        const text = regex ? p.slice('regex:'.length) : p;
+        for (const method of methods) {
+          if (regex && prefix) out.push({ method, path: prefix + text.replace(/^\^/, ''), regex, where, fn });
+          else out.push({ method, path: prefix + text, regex, where, fn });
+        }
       }
       continue;
     }
@@ -159,7 +165,7 @@ function instrumentNest(routerExplorerModule) {
 
 function write(file, routes, notes) {
   locateHandlers(routes);
-  const plain = routes.map(({ method, path, where }) => ({ method, path, where }));
+  const plain = routes.map(({ method, path, where, regex }) => (regex ? { method, path, where, regex } : { method, path, where }));
   fs.writeFileSync(file, JSON.stringify({ routes: plain, notes: notes || [] }, null, 1));
 }
 

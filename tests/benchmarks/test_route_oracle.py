@@ -8,6 +8,7 @@ import pytest
 from benchmarks.route_oracle import (
     SHIMS,
     compare,
+    drop_unresolved_prefix,
     load_apps,
     normalise_method,
     normalise_path,
@@ -117,3 +118,12 @@ def test_the_app_list_is_well_formed() -> None:
         assert app.install, app.name
         assert (SHIMS / app.boot).is_file(), app.boot
         assert all(("==" in spec) or ("@" in spec.lstrip("@")) for spec in app.install), app.name
+
+
+def test_a_leading_unresolved_mount_prefix_is_dropped_a_hole_further_in_is_a_segment() -> None:
+    assert drop_unresolved_prefix("/{baseUriPath}/api/admin") == "/api/admin"
+    assert drop_unresolved_prefix("{config.base}/{x}/health") == "/health"
+    assert drop_unresolved_prefix("/{baseUriPath}") == "/"
+    # Further in, a hole stands for one segment; a parameter is never spelled {name} in JS.
+    assert drop_unresolved_prefix("/api/{prefix}/items") == "/api/{prefix}/items"
+    assert drop_unresolved_prefix("/api/:id") == "/api/:id"

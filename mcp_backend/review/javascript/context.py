@@ -111,7 +111,10 @@ class Call:
 
     @property
     def callee_node(self) -> Node | None:
-        return self.node.child_by_field_name("constructor" if self.is_new else "function")
+        callee = self.node.child_by_field_name("constructor" if self.is_new else "function")
+        if callee is not None and callee.type == "parenthesized_expression":
+            callee = unwrap_sequence(callee)  # (0, module_1.name)(...): compiled imports
+        return callee
 
     def _text(self, node: Node | None) -> str:
         if node is None:
@@ -156,6 +159,97 @@ class Call:
         return self.node.start_point[0] + 1
 
 
+def unwrap_sequence(node: Node) -> Node:
+    """`(0, common_1.Get)` (how tsc and Babel call an imported function without a `this`) →
+    `common_1.Get`; any other node as it is."""
+    while node.type in {"parenthesized_expression", "sequence_expression"}:
+        children = [c for c in node.named_children if c.type != "comment"]
+        if not children:
+            break
+        node = children[-1]
+    return node
+
+
+@dataclass
+class CompiledDecorators:
+    """What tsc's `__decorate` calls put on classes and their members, by class name."""
+
+    classes: dict[str, list[Node]] = field(default_factory=dict)
+    members: dict[tuple[str, str], list[Node]] = field(default_factory=dict)
+    params: dict[tuple[str, str], dict[int, list[Node]]] = field(default_factory=dict)
+    param_types: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+
+def _compiled_decorators(ctx: JsFileContext) -> CompiledDecorators:
+    """Read `__decorate([d1, d2], X.prototype, "m", null)` (member), `__decorate([...], X, "m",
+    null)` (static member) and `X = __decorate([...], X)` (class) as the decorators they are;
+    `__param(i, d)` is parameter i's decorator, `__metadata("design:paramtypes", [...])` the
+    parameter types. tslib spells the helper `tslib_1.__decorate` or `(0, tslib_1.__decorate)`."""
+    found = CompiledDecorators()
+    if not ctx.has(b"__decorate"):
+        return found
+    for name_node in ctx._names().get("__decorate", ()):
+        call = name_node.parent
+        while call is not None and call.type in {
+            "member_expression",
+            "sequence_expression",
+            "parenthesized_expression",
+        }:
+            call = call.parent
+        if call is None or call.type != "call_expression":
+            continue
+        args = call.child_by_field_name("arguments")
+        items = [
+            a for a in (args.named_children if args is not None else []) if a.type != "comment"
+        ]
+        if len(items) < 2 or items[0].type != "array":
+            continue
+        target = items[1]
+        if (
+            target.type == "member_expression"
+            and ctx.text(target.child_by_field_name("property")) == "prototype"
+        ):
+            target = target.child_by_field_name("object") or target
+        cls = ctx.text(target).rsplit(".", 1)[-1]
+        member = None
+        if len(items) >= 3 and items[2].type == "string":
+            member = ctx.text(items[2])[1:-1]
+        decorators: list[Node] = []
+        for element in items[0].named_children:
+            if element.type != "call_expression":
+                continue
+            helper = ctx.decorator_name(element)
+            element_args = ctx.decorator_args(element)
+            if helper == "__metadata":
+                if (
+                    member is not None
+                    and len(element_args) == 2
+                    and ctx.text(element_args[0])[1:-1] == "design:paramtypes"
+                    and element_args[1].type == "array"
+                ):
+                    found.param_types[(cls, member)] = [
+                        ctx.text(t).rsplit(".", 1)[-1] for t in element_args[1].named_children
+                    ]
+                continue
+            if helper == "__param":
+                if (
+                    member is not None
+                    and len(element_args) == 2
+                    and element_args[0].type == "number"
+                ):
+                    index = int(ctx.text(element_args[0]))
+                    found.params.setdefault((cls, member), {}).setdefault(index, []).append(
+                        element_args[1]
+                    )
+                continue
+            decorators.append(element)
+        if member is None:
+            found.classes.setdefault(cls, []).extend(decorators)
+        else:
+            found.members.setdefault((cls, member), []).extend(decorators)
+    return found
+
+
 @dataclass(eq=False)
 class JsFileContext:
     file: str
@@ -174,6 +268,7 @@ class JsFileContext:
     _sorted: set[str] = field(default_factory=set)
     _taint: dict[int, frozenset[str]] = field(default_factory=dict)
     _lines: list[str] | None = None
+    _compiled: CompiledDecorators | None = None
 
     @property
     def root(self) -> Node:
@@ -253,6 +348,8 @@ class JsFileContext:
                 call = name_node.parent
                 if call is not None and call.type == "member_expression":
                     call = call.parent
+                if call is not None and call.type == "sequence_expression":
+                    call = call.parent.parent if call.parent is not None else None
                 if call is not None:
                     found.append(self._call_of(call, name))
         if len(found) > 1:
@@ -315,7 +412,8 @@ class JsFileContext:
 
     def method_decorator_nodes(self, method: Node) -> list[Node]:
         """The decorators of a class method, in order: its preceding siblings in TypeScript,
-        its own `decorator` children in JavaScript."""
+        its own `decorator` children in JavaScript, and in tsc's CommonJS output the elements
+        of `__decorate([...], Class.prototype, "method", null)` (call expressions)."""
         decorators: list[Node] = []
         sibling = method.prev_named_sibling
         while sibling is not None and sibling.type in {"decorator", "comment"}:
@@ -325,7 +423,102 @@ class JsFileContext:
         decorators.reverse()
         if self.grammar == "javascript":
             decorators.extend(child for child in method.named_children if child.type == "decorator")
+            owner = self.member_owner(method)
+            if owner is not None:
+                decorators.extend(self.compiled_decorators.members.get(owner, []))
         return decorators
+
+    def class_decorator_nodes(self, cls: Node) -> list[Node]:
+        """A class's decorators: written (`@Controller('x') export class X`) or compiled
+        (`X = __decorate([(0, common_1.Controller)('x')], X)`)."""
+        decorators = [c for c in cls.named_children if c.type == "decorator"]
+        parent = cls.parent
+        if parent is not None and parent.type == "export_statement":
+            decorators = [c for c in parent.named_children if c.type == "decorator"] + decorators
+        if self.grammar == "javascript":
+            name = self.class_name(cls)
+            if name:
+                decorators.extend(self.compiled_decorators.classes.get(name, []))
+        return decorators
+
+    def method_param_decorators(self, method: Node) -> list[tuple[Node | None, list[Node], str]]:
+        """Per parameter of a class method: its node (None when only the compiled metadata
+        knows it), its decorators and its declared type text. tsc writes parameter decorators
+        as `__param(0, (0, common_1.Body)())` and the types as
+        `__metadata("design:paramtypes", [String, dto_1.CreateDto])`."""
+        params = method.child_by_field_name("parameters")
+        nodes = [
+            p for p in (params.named_children if params is not None else []) if p.type != "comment"
+        ]
+        out: list[tuple[Node | None, list[Node], str]] = []
+        for param in nodes:
+            decorators = [c for c in param.named_children if c.type == "decorator"]
+            annotation = param.child_by_field_name("type")
+            type_text = self.text(annotation).lstrip(":").strip() if annotation is not None else ""
+            out.append((param, decorators, type_text))
+        owner = self.member_owner(method) if self.grammar == "javascript" else None
+        compiled = self.compiled_decorators.params.get(owner, {}) if owner else {}
+        types = self.compiled_decorators.param_types.get(owner, []) if owner else []
+        for index, decorators in sorted(compiled.items()):
+            while len(out) <= index:
+                out.append((None, [], ""))
+            known, written, type_text = out[index]
+            type_text = type_text or (types[index] if index < len(types) else "")
+            out[index] = (known, written + decorators, type_text)
+        return out
+
+    def decorator_name(self, node: Node) -> str:
+        """`@Get('/x')`, `@nest.Get()`, and tsc's `(0, common_1.Get)('/x')` → `Get`."""
+        if node.type == "decorator":
+            inner = node.named_children[0] if node.named_children else None
+            if inner is None:
+                return ""
+            node = inner
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is None:
+                return ""
+            node = function
+        node = unwrap_sequence(node)
+        if node.type == "member_expression":
+            return self.text(node.child_by_field_name("property"))
+        return self.text(node).strip() if node.type == "identifier" else ""
+
+    def decorator_args(self, node: Node) -> list[Node]:
+        """The arguments a decorator factory is called with (none for a bare `@Decorator`)."""
+        if node.type == "decorator":
+            node = node.named_children[0] if node.named_children else node
+        if node.type != "call_expression":
+            return []
+        args = node.child_by_field_name("arguments")
+        return [a for a in args.named_children if a.type != "comment"] if args is not None else []
+
+    def class_name(self, cls: Node) -> str:
+        """`class X {}`, `let X = class X {}`, `let X = class {}` → `X`."""
+        name = cls.child_by_field_name("name")
+        if name is not None:
+            return self.text(name)
+        parent = cls.parent
+        if parent is not None and parent.type == "variable_declarator":
+            return self.text(parent.child_by_field_name("name"))
+        if parent is not None and parent.type == "assignment_expression":
+            return self.text(parent.child_by_field_name("left")).rsplit(".", 1)[-1]
+        return ""
+
+    def member_owner(self, method: Node) -> tuple[str, str] | None:
+        """(class name, member name) of a method definition."""
+        body = method.parent
+        cls = body.parent if body is not None and body.type == "class_body" else None
+        name = method.child_by_field_name("name")
+        if cls is None or name is None:
+            return None
+        return (self.class_name(cls), self.text(name))
+
+    @property
+    def compiled_decorators(self) -> CompiledDecorators:
+        if self._compiled is None:
+            self._compiled = _compiled_decorators(self)
+        return self._compiled
 
     def method_decorators(self, method: Node) -> list[str]:
         return [self.text(node) for node in self.method_decorator_nodes(method)]
@@ -335,8 +528,8 @@ class JsFileContext:
         Fastify (request, reply), or a NestJS controller method."""
         if function.type == "method_definition":
             return any(
-                d.lstrip("@").split("(")[0] in NEST_ROUTE_DECORATORS
-                for d in self.method_decorators(function)
+                self.decorator_name(d) in NEST_ROUTE_DECORATORS
+                for d in self.method_decorator_nodes(function)
             )
         names = self.param_names(function)
         if (
@@ -398,12 +591,9 @@ class JsFileContext:
             return cached
         names: set[str] = set()
         if function.type == "method_definition":
-            params = function.child_by_field_name("parameters")
-            for param in params.named_children if params is not None else []:
-                decorators = [c for c in param.named_children if c.type == "decorator"]
-                if any(
-                    self.text(d).lstrip("@").split("(")[0] in NEST_REQUEST_DECORATORS
-                    for d in decorators
+            for param, decorators, _type in self.method_param_decorators(function):
+                if param is not None and any(
+                    self.decorator_name(d) in NEST_REQUEST_DECORATORS for d in decorators
                 ):
                     pattern = param.child_by_field_name("pattern")
                     if pattern is not None:

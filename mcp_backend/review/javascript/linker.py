@@ -24,6 +24,8 @@ _KINDS = ("auth", "authz", "validation", "rate_limit")
 _MAX_DEPTH = 12
 # Guards Nest's own packages provide: judged where they are written (nestjs._guard_item).
 _LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
+# A template hole our facts could not fill in the file: `{NAME}`, `{module_1.Enum.MEMBER}`.
+_HOLE = re.compile(r"\{([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\}")
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
 )
@@ -164,7 +166,9 @@ class _Linker:
             if exported != "default":
                 return self.context_of(file, exported)
         returned = facts.get("defs", {}).get(local, {}).get("returns")
-        if returned and returned in facts.get("apps", {}):
+        if returned and (returned in facts.get("apps", {}) or (file, returned) in self.contexts):
+            # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
+            # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
         return None
 
@@ -187,10 +191,21 @@ class _Linker:
         for file, facts in self.modules.items():
             self.decorations.update(facts.get("decorations", {}))
             self.frameworks.update(facts.get("frameworks", []))
+            expanded: list[dict[str, Any]] = []
             for written in facts.get("ops", []):
-                op = self._expand_helper(file, written) if written["op"] == "helper" else written
-                if op is None:
-                    continue
+                if written["op"] == "class_call":
+                    expanded.extend(self._expand_class_call(file, written["target"], written))
+                elif written["op"] == "helper":
+                    helper = self._expand_helper(file, written)
+                    if helper is not None:
+                        expanded.append(helper)
+                else:
+                    expanded.append(written)
+            for found in expanded:
+                path = found.get("path")
+                op = found
+                if isinstance(path, str) and "{" in path:
+                    op = {**found, "path": self._resolve_holes(file, path)}
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.get("apps", {}):
@@ -209,6 +224,102 @@ class _Linker:
                         child = self._item_context(op["_file"], item)
                         if child is not None and child != key:
                             self.mounted.add(child)
+
+    def _resolve_holes(self, file: str, path: str, depth: int = 0) -> str:
+        """`{PATH_FEATURE}/x`, `{api_1.ApiPaths.WEB}`: a path constant another module
+        defines (a string, a template of constants, a member of an object or enum), filled in."""
+
+        def fill(match: re.Match[str]) -> str:
+            symbol = match.group(1)
+            target, local = self.resolve_symbol(file, symbol)
+            value = self.modules.get(target, {}).get("constants", {}).get(local)
+            head, _, rest = symbol.partition(".")
+            if value is None and rest:  # a member of an imported object or enum
+                target, local = self.resolve_symbol(file, head)
+                value = self.modules.get(target, {}).get("constants", {}).get(f"{local}.{rest}")
+            if value is None or depth > 4:
+                return match.group(0)
+            return self._resolve_holes(target, value, depth + 1)
+
+        return _HOLE.sub(fill, path)
+
+    def _class_wrapper(
+        self, file: str, name: str, method: str, depth: int = 0
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The wrapper `method` of class `name` in `file`, or of the class it extends."""
+        entry = self.modules.get(file, {}).get("classes", {}).get(name)
+        if entry is None or depth > 6:
+            return None
+        spec = entry.get("wrappers", {}).get(method)
+        if spec is not None:
+            return file, spec
+        base = entry.get("extends")
+        if not base:
+            return None
+        base_file, local = self.resolve_symbol(file, base)
+        if local == "default":
+            local = self.modules.get(base_file, {}).get("exports", {}).get("default", local)
+        return self._class_wrapper(base_file, local, method, depth + 1)
+
+    def _expand_class_call(
+        self,
+        file: str,
+        owner: str,
+        op: dict[str, Any],
+        depth: int = 0,
+    ) -> list[dict[str, Any]]:
+        """`this.route({ method: 'get', path: PATH, handler: this.list })` in class `owner`:
+        the registrations its (inherited) wrapper makes with these arguments (classes.py)."""
+        found = self._class_wrapper(file, owner, op["method"]) if depth <= 4 else None
+        if found is None:
+            return []
+        spec_file, spec = found
+        args: list[dict[str, Any]] = op["args"]
+
+        def value(ref: dict[str, Any] | None) -> dict[str, Any]:
+            if not ref:
+                return {}
+            if "param" in ref:
+                got = args[ref["param"]] if ref["param"] < len(args) else {}
+                if "key" in ref:
+                    got = got.get("object", {}).get(ref["key"], {})
+                return dict(got)
+            if "object" in ref:
+                return {"object": {k: value(v) for k, v in ref["object"].items()}}
+            return {"text": ref["text"]} if "text" in ref else {}
+
+        if spec["kind"] == "call":
+            inner = {**op, "method": spec["method"], "args": [value(a) for a in spec["args"]]}
+            return self._expand_class_call(file, owner, inner, depth + 1)
+        path = value(spec["path"]).get("text")
+        if not isinstance(path, str):
+            return []
+        if spec["kind"] == "use":
+            items: list[dict[str, Any]] = []
+            for part in spec["items"]:
+                if "param" in part:
+                    items.extend(value(part).get("items", []))
+                else:
+                    items.append({**part["item"], "_file": spec_file})
+            return [
+                {"op": "use", "target": owner, "path": path, "items": items, "line": op["line"]}
+            ]
+        method = str(value(spec["method"]).get("text", "")).lower()
+        if method not in _ROUTE_METHODS:
+            return []
+        return [
+            {
+                "op": "route",
+                "target": owner,
+                "method": "ANY"
+                if method == "all"
+                else ("DELETE" if method == "del" else method.upper()),
+                "path": path if path.startswith(("/", "*", "$", "{")) or not path else "/" + path,
+                "items": [{**i, "_file": spec_file} for i in spec["items"]],
+                "handler": value(spec["handler"]).get("handler", {}),
+                "line": op["line"],
+            }
+        ]
 
     def _expand_helper(self, file: str, op: dict[str, Any]) -> dict[str, Any] | None:
         """A call handing a router to a project function that registers a route on it
@@ -1150,7 +1261,15 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
         unique.setdefault((route.method, route.path, route.file, route.line), route)
-    linker.routes = list(unique.values())
+    # A server's webpack bundle shipped beside the modules it was built from: each route
+    # is reported once, at the module.
+    bundles = {file for file, facts in linker.modules.items() if facts.get("bundle")}
+    unbundled = {(r.method, r.path, r.handler) for r in unique.values() if r.file not in bundles}
+    linker.routes = [
+        r
+        for r in unique.values()
+        if r.file not in bundles or (r.method, r.path, r.handler) not in unbundled
+    ]
     linker.routes.sort(key=lambda r: (r.file, r.line, r.method))
     # Resolve imported error middleware: app.use(errorHandler) with the handler in another file.
     for ops in linker.contexts.values():

@@ -27,11 +27,14 @@ FUNCTIONS_QUERY = """
 # query with many patterns is much cheaper than several small ones.
 # - call: every call and `new`; name: the callee's last segment (`b` of `a.b()`, `require`),
 #   from which the detectors' by-name index is built without decoding every callee;
+#   tsc and Babel call an import as `(0, module_1.name)(...)`: its name is `name` too;
 # - function: every function; binding: declarations and assignments (request-data taint).
 INDEX_QUERY = f"""
 {CALLS_QUERY}
 (call_expression function: [(identifier) @name (import) @name
                             (member_expression property: (_) @name)])
+(call_expression function: (parenthesized_expression (sequence_expression (number)
+                 [(identifier) @name (member_expression property: (_) @name)])))
 (new_expression constructor: [(identifier) @name (member_expression property: (_) @name)])
 {FUNCTIONS_QUERY}
 [(variable_declarator) (assignment_expression) (for_in_statement)] @binding

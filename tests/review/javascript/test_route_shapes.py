@@ -706,3 +706,216 @@ def test_project_policy_middleware_is_judged_by_its_body() -> None:
         }
     )
     assert routes["DELETE /admin/users/:id"].authz.status == "present"
+
+
+# ---- compiled TypeScript decorators (tsc's CommonJS output of a NestJS controller) ----------
+
+_DECORATE_HELPER = (
+    '"use strict";\n'
+    "var __decorate = (this && this.__decorate) || function (d, t, k, desc) { return t; };\n"
+    "var __param = (this && this.__param) || function (i, d) { return d; };\n"
+    "var __metadata = (this && this.__metadata) || function (k, v) { return v; };\n"
+)
+_COMPILED_CONTROLLER = _DECORATE_HELPER + (
+    "const common_1 = require('@nestjs/common');\n"
+    "const passport_1 = require('@nestjs/passport');\n"
+    "const create_dto_1 = require('./create.dto');\n"
+    "let StatusController = class StatusController {\n"
+    "  getCpu() { return 1; }\n"
+    "  create(body) { return body; }\n"
+    "  helper() { return 2; }\n"
+    "};\n"
+    "exports.StatusController = StatusController;\n"
+    "__decorate([\n"
+    "  (0, common_1.Get)('/cpu'),\n"
+    "  __metadata('design:type', Function),\n"
+    "], StatusController.prototype, 'getCpu', null);\n"
+    "__decorate([\n"
+    "  (0, common_1.Post)(),\n"
+    "  (0, common_1.UseGuards)((0, passport_1.AuthGuard)('jwt')),\n"
+    "  __param(0, (0, common_1.Body)()),\n"
+    "  __metadata('design:paramtypes', [create_dto_1.CreateStatusDto]),\n"
+    "], StatusController.prototype, 'create', null);\n"
+    "exports.StatusController = StatusController = __decorate([\n"
+    "  (0, common_1.Controller)('status'),\n"
+    "], StatusController);\n"
+)
+_COMPILED_MAIN = (
+    "const core_1 = require('@nestjs/core');\n"
+    "const app_module_1 = require('./app.module');\n"
+    "async function bootstrap() {\n"
+    "  const app = await core_1.NestFactory.create(app_module_1.AppModule);\n"
+    "  app.setGlobalPrefix('/api');\n"
+    "  await app.listen(3000);\n"
+    "}\n"
+    "bootstrap();\n"
+)
+
+
+def test_compiled_nest_decorators_are_read_as_decorators() -> None:
+    routes = inventory(
+        {"dist/status.controller.js": _COMPILED_CONTROLLER, "dist/main.js": _COMPILED_MAIN}
+    )
+    assert set(routes) == {"GET /api/status/cpu", "POST /api/status"}
+    created = routes["POST /api/status"]
+    assert created.handler == "StatusController.create"
+    assert created.auth.status == "present"
+    assert routes["GET /api/status/cpu"].auth.status != "present"
+
+
+def test_decorate_calls_outside_a_controller_are_no_routes() -> None:
+    # The same helper on a class no @Controller decorates (a service with a cron method) and
+    # a member decorator that is not an HTTP method: nothing is served.
+    source = _DECORATE_HELPER + (
+        "const common_1 = require('@nestjs/common');\n"
+        "const schedule_1 = require('@nestjs/schedule');\n"
+        "let Jobs = class Jobs { get() { return 1; } tick() { return 2; } };\n"
+        "__decorate([(0, common_1.Get)('/x')], Jobs.prototype, 'get', null);\n"
+        "__decorate([(0, schedule_1.Cron)('* * * * *')], Jobs.prototype, 'tick', null);\n"
+        "Jobs = __decorate([(0, common_1.Injectable)()], Jobs);\n"
+    )
+    assert route_list({"dist/jobs.service.js": source}) == []
+
+
+def test_a_webpack_bundle_beside_its_modules_adds_no_second_route() -> None:
+    bundle = (
+        "var __webpack_modules__ = { 1: (module) => {\n"
+        + _COMPILED_CONTROLLER.replace('"use strict";\n', "")
+        + "}, 2: (module) => { module.exports = require('@nestjs/core'); } };\n"
+        "function __webpack_require__(id) { return __webpack_modules__[id]; }\n"
+        "document.querySelector('x');\n"
+    )
+    routes = route_list({"dist/status.controller.js": _COMPILED_CONTROLLER, "dist/main.js": bundle})
+    assert sorted((r.method, r.path, r.file) for r in routes) == [
+        ("GET", "/status/cpu", "dist/status.controller.js"),
+        ("POST", "/status", "dist/status.controller.js"),
+    ]
+
+
+def test_event_listeners_named_on_are_no_routes() -> None:
+    source = (
+        "const express = require('express');\n"
+        "const app = express();\n"
+        "async function connect(server) {\n"
+        "  server.on('/data', (chunk) => chunk);\n"
+        "}\n"
+        "app.on('mount', (parent) => parent);\n"
+        "app.get('/ok', (req, res) => res.send('ok'));\n"
+    )
+    assert [(r.method, r.path) for r in route_list({"src/app.js": source})] == [("GET", "/ok")]
+
+
+# ---- routes registered through a base-class wrapper, routers as an instance's `.router` ------
+
+_BASE_CONTROLLER = (
+    "import { Router } from 'express';\n"
+    "const checkPermission = (p) => async (req, res, next) => {\n"
+    "  if (req.checkRbac && (await req.checkRbac(p))) return next();\n"
+    "  return res.status(403).end();\n"
+    "};\n"
+    "export default class Controller {\n"
+    "  constructor(config) { this.app = Router(); }\n"
+    "  route(options) {\n"
+    "    this.app[options.method](options.path, checkPermission(options.permission),\n"
+    "      this.wrap(options.handler.bind(this)));\n"
+    "  }\n"
+    "  wrap(h) { return async (req, res) => h(req, res); }\n"
+    "  get(path, handler, permission) {\n"
+    "    this.route({ method: 'get', path, handler, permission });\n"
+    "  }\n"
+    "  use(path, router) { this.app.use(path, router); }\n"
+    "  get router() { return this.app; }\n"
+    "}\n"
+)
+_PATHS = (
+    "export const PATH = '/:projectId/features';\n"
+    "export const PATH_FEATURE = `${PATH}/:featureName`;\n"
+    "export var ApiPaths;\n"
+    "(function (ApiPaths) {\n"
+    "  ApiPaths['TAGS'] = '/tags';\n"
+    "})(ApiPaths || (ApiPaths = {}));\n"
+)
+_FEATURES = (
+    "import Controller from '../controller.js';\n"
+    "import { PATH_FEATURE, ApiPaths } from './paths.js';\n"
+    "const PATH_ENV = `${PATH_FEATURE}/environments/:environment`;\n"
+    "export class FeatureController extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.route({ method: 'post', path: `${PATH_ENV}/on`, handler: this.on,"
+    " permission: 'UPDATE' });\n"
+    "    this.get(PATH_FEATURE, this.getOne);\n"
+    "    this.get(ApiPaths.TAGS, this.tags);\n"
+    "  }\n"
+    "  async on(req, res) { res.json({}); }\n"
+    "  async getOne(req, res) { res.json({}); }\n"
+    "  async tags(req, res) { res.json([]); }\n"
+    "}\n"
+)
+_ADMIN = (
+    "import Controller from './controller.js';\n"
+    "import { FeatureController } from './features/features.js';\n"
+    "export class AdminApi extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.app.use('/projects', new FeatureController(config).router);\n"
+    "  }\n"
+    "}\n"
+)
+_INDEX = (
+    "import Controller from './controller.js';\n"
+    "import { AdminApi } from './admin.js';\n"
+    "export default class IndexRouter extends Controller {\n"
+    "  constructor(config) {\n"
+    "    super(config);\n"
+    "    this.use('/api/admin', new AdminApi(config).router);\n"
+    "  }\n"
+    "}\n"
+)
+_SERVER = (
+    "import express from 'express';\n"
+    "import IndexRouter from './routes/index.js';\n"
+    "export default function getApp(config) {\n"
+    "  const app = express();\n"
+    "  const baseUriPath = config.server.baseUriPath || '';\n"
+    "  app.use(`${baseUriPath}/`, new IndexRouter(config).router);\n"
+    "  return app;\n"
+    "}\n"
+)
+
+
+def test_routes_through_a_base_class_wrapper_mounted_as_instance_routers() -> None:
+    routes = inventory(
+        {
+            "lib/routes/controller.js": _BASE_CONTROLLER,
+            "lib/routes/features/paths.js": _PATHS,
+            "lib/routes/features/features.js": _FEATURES,
+            "lib/routes/admin.js": _ADMIN,
+            "lib/routes/index.js": _INDEX,
+            "lib/app.js": _SERVER,
+        }
+    )
+    base = "/{baseUriPath}/api/admin/projects"
+    assert set(routes) == {
+        f"POST {base}/:projectId/features/:featureName/environments/:environment/on",
+        f"GET {base}/:projectId/features/:featureName",
+        f"GET {base}/tags",
+    }
+    toggled = routes[f"POST {base}/:projectId/features/:featureName/environments/:environment/on"]
+    assert toggled.handler.endswith("on")
+    assert toggled.file == "lib/routes/features/features.js"
+
+
+def test_a_class_method_that_registers_its_own_route_is_no_wrapper() -> None:
+    # `this.route(...)` with fixed arguments inside a class that does not extend a wrapper, and
+    # a class whose methods only call each other: no routes out of thin air.
+    source = (
+        "import { Router } from 'express';\n"
+        "export class Jobs {\n"
+        "  constructor() { this.queue = []; }\n"
+        "  route(options) { this.queue.push(options); }\n"
+        "  start() { this.route({ path: '/tick', handler: this.tick }); }\n"
+        "  tick() { return 1; }\n"
+        "}\n"
+    )
+    assert route_list({"lib/jobs.js": source}) == []

@@ -23,6 +23,7 @@ from tree_sitter import Node
 
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import (
+    classes,
     common,
     express,
     fastify,
@@ -62,6 +63,11 @@ _MAX_TABLE_ROUTES = 64
 _BROWSER_API = re.compile(
     r"\bdocument\.(getElementById|querySelector(All)?|createElement|body|addEventListener|cookie)\b"
     r"|\bwindow\.(location|addEventListener|localStorage|sessionStorage)\b"
+)
+# A server package loaded anywhere, bound or not: a webpack bundle of a server writes
+# `module.exports = require("@nestjs/core")` inside its module table.
+_REQUIRES_SERVER = re.compile(
+    rb"""\brequire\(\s*["'](?:express|koa|fastify|hono|@nestjs/core|@nestjs/common)["']\s*\)"""
 )
 _PATHLIKE = re.compile(r"^/[\w\-/:.{}$*@?=&%+~]*$")
 _NOT_APP_OBJECTS = re.compile(
@@ -153,7 +159,9 @@ _DELEGATES = re.compile(
 )
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
-_CONSTANT_HOLDERS = frozenset({"lexical_declaration", "enum_declaration", "export_statement"})
+_CONSTANT_HOLDERS = frozenset(
+    {"lexical_declaration", "enum_declaration", "export_statement", "expression_statement"}
+)
 _ERROR_HANDLER_NAME = re.compile(
     r"^(error_?handler|handle_?errors?|on_?error|catch_?errors?|error_?middleware)$", re.I
 )
@@ -295,7 +303,12 @@ class FactExtractor:
         for call in ctx.calls if self.apps else ctx.calls_named(_REGISTRATION_NAMES):
             if call.name in _REGISTRATION_NAMES or self.apps:
                 self._registration(call.node)
+        class_routers = classes.read_classes(self)
         facts: dict[str, Any] = {}
+        if class_routers:
+            facts["classes"] = class_routers
+        if self.constants:
+            facts["constants"] = self.constants  # imported path constants, for the linker
         for key in (
             "imports",
             "exports",
@@ -310,6 +323,8 @@ class FactExtractor:
                 facts[key] = value
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
+        if ctx.has(b"__webpack_require__", b"__webpack_modules__"):
+            facts["bundle"] = True  # its modules may also lie beside it, compiled one by one
         if ctx.has(b"document.", b"window.") and _BROWSER_API.search(
             ctx.source.decode("utf-8", "replace")
         ):
@@ -317,7 +332,7 @@ class FactExtractor:
             if not any(
                 packages.package_name(entry["source"]) in servers | koa.ROUTER_PACKAGES
                 for entry in self.imports.values()
-            ):
+            ) and not _REQUIRES_SERVER.search(ctx.source):
                 facts["browser"] = True  # a page's script: it uses the document, no server
         if self.dynamic_loading:
             facts["dynamic_loading"] = True
@@ -344,6 +359,9 @@ class FactExtractor:
                         key = ctx.text(member.child_by_field_name("name"))
                         self.constants[f"{name}.{key}"] = member_value
             return
+        if node.type == "expression_statement":
+            self._compiled_enum(node)
+            return
         first = node.child(0) if node.type == "lexical_declaration" else None
         if first is None or first.type != "const":
             return
@@ -355,8 +373,53 @@ class FactExtractor:
             name = ctx.text(target)
             if value.type == "string":
                 self.constants[name] = ctx.text(value)[1:-1]
+            elif value.type == "template_string":
+                # `${PATH_FEATURE}/environments/:environment`: earlier constants filled in; an
+                # imported one stays `{NAME}` for the linker to resolve.
+                built = self._path(value)
+                if built is not None:
+                    self.constants[name] = built
             elif value.type == "object":
                 self._object_constants(name, value, 3)
+
+    def _compiled_enum(self, node: Node) -> None:
+        """tsc's output of a string enum: `(function (P) { P["WEB"] = "/-/web"; })(P || (P =
+        {}));` gives P.WEB like `enum P { WEB = '/-/web' }`."""
+        ctx = self.ctx
+        call = unwrap(node.named_children[0]) if node.named_children else None
+        if call is None or call.type != "call_expression":
+            return
+        function = unwrap(call.child_by_field_name("function"))
+        if function is None or function.type not in {"function_expression", "function"}:
+            return
+        params = ctx.param_names(function)
+        body = function.child_by_field_name("body")
+        if len(params) != 1 or not params[0] or body is None:
+            return
+        name = params[0]
+        for statement in body.named_children:
+            assignment = statement.named_children[0] if statement.named_children else None
+            if assignment is None or assignment.type != "assignment_expression":
+                continue
+            left = assignment.child_by_field_name("left")
+            value = _string_value(ctx, assignment.child_by_field_name("right"))
+            if left is None or value is None:
+                continue
+            if left.type == "subscript_expression":
+                obj, key_node = (
+                    left.child_by_field_name("object"),
+                    left.child_by_field_name("index"),
+                )
+                key = _string_value(ctx, key_node) if key_node is not None else None
+            elif left.type == "member_expression":
+                obj, key = (
+                    left.child_by_field_name("object"),
+                    ctx.text(left.child_by_field_name("property")),
+                )
+            else:
+                continue
+            if key is not None and ctx.text(obj) == name:
+                self.constants[f"{name}.{key}"] = value
 
     def _object_constants(self, prefix: str, obj: Node, depth: int) -> None:
         """`const ROUTES = { users: '/users', memory: { list: { path: '/memory' } } }`:
@@ -1617,10 +1680,11 @@ class FactExtractor:
                 return
             path = self._path(args[0])
             rest = args[1:]
-            if (
-                method == "on" and path is not None and len(args) >= 3
-            ):  # Hono app.on('GET', path, h)
-                method = path.lower() if path.isalpha() else "all"
+            if method == "on":
+                # Hono's app.on('GET', path, h); `emitter.on('event', h)` is a listener.
+                if path is None or len(args) < 3 or not path.isalpha():
+                    return
+                method = path.lower()
                 path = self._path(args[1])
                 rest = args[2:]
         if path and name in self.apps and _RPC_PATH.match(path):
@@ -1833,6 +1897,17 @@ class FactExtractor:
                 # fastify.register(async (instance) => { instance.get(...) }, { prefix })
                 inline["plugin"] = f"plugin@{line}"
             return inline
+        if node.type == "member_expression":
+            instance = unwrap(node.child_by_field_name("object"))
+            constructor = (
+                instance.child_by_field_name("constructor")
+                if instance is not None and instance.type == "new_expression"
+                else None
+            )
+            if constructor is not None and constructor.type in {"identifier", "member_expression"}:
+                # `new AdminApi(config).router`: the router the class builds (classes.py).
+                ref = "".join(ctx.text(constructor).split())
+                return {"ref": ref, "kinds": [], "line": line, "instance": True}
         text = "".join(ctx.text(node).split())
         if node.type == "identifier" and not (
             text in self.defs or text in self.imports or text in self.apps
@@ -1905,6 +1980,13 @@ class FactExtractor:
             }
             if root in self.imports or local is not None:
                 item["resolvable"] = root
+            elif "." in item["call"] and not kinds:
+                # `projects.app()` with `var projects = require('./projects')` in this function:
+                # the router that module's `app` factory returns.
+                head, _, member = item["call"].partition(".")
+                loaded = self._loaded_in_function(node, head)
+                if loaded is not None and loaded[1] == "default" and "." not in member:
+                    item["require"], item["name"] = loaded[0], member
             return item
         return {"text": ctx.text(node)[:80], "kinds": [], "line": line}
 

@@ -41,15 +41,11 @@ _FRAMEWORK_DECORATORS = NEST_ROUTE_DECORATORS | {
 
 
 def _decorator_name(ctx: JsFileContext, decorator: Node) -> str:
-    return ctx.text(decorator).lstrip("@").split("(")[0].strip()
+    return ctx.decorator_name(decorator)
 
 
 def _decorator_args(ctx: JsFileContext, decorator: Node) -> list[Node]:
-    call = decorator.named_children[0] if decorator.named_children else None
-    if call is None or call.type != "call_expression":
-        return []
-    args = call.child_by_field_name("arguments")
-    return list(args.named_children) if args is not None else []
+    return ctx.decorator_args(decorator)
 
 
 def _string(ctx: JsFileContext, node: Node | None) -> str | None:
@@ -59,11 +55,7 @@ def _string(ctx: JsFileContext, node: Node | None) -> str | None:
 
 
 def _class_decorators(ctx: JsFileContext, cls: Node) -> list[Node]:
-    decorators = [c for c in cls.named_children if c.type == "decorator"]
-    parent = cls.parent
-    if parent is not None and parent.type == "export_statement":
-        decorators = [c for c in parent.named_children if c.type == "decorator"] + decorators
-    return decorators
+    return ctx.class_decorator_nodes(cls)
 
 
 def _guard_items(
@@ -112,9 +104,10 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     # JavaScript (Babel-compiled Nest sources, `dist/` output) has no abstract classes: its
     # grammar rejects a query that names them.
+    # tsc's CommonJS output declares a decorated class as `let X = class X {...}`.
     classes = ctx.descendants(
         ctx.root,
-        "(class_declaration) @c"
+        "[(class_declaration) (class)] @c"
         if ctx.grammar == "javascript"
         else "[(class_declaration) (abstract_class_declaration)] @c",
         "c",
@@ -123,7 +116,7 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     # NestMiddleware classes applied with `consumer.apply(X).forRoutes(...)`.
     local_middleware: dict[str, list[str]] = {}
     for cls in classes:
-        name = ctx.text(cls.child_by_field_name("name"))
+        name = ctx.class_name(cls)
         heritage = ctx.text(cls)[
             : max(0, (cls.child_by_field_name("body") or cls).start_byte - cls.start_byte)
         ]
@@ -180,7 +173,7 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     for cls in classes:
         decorators = _class_decorators(ctx, cls)
         names = [_decorator_name(ctx, d) for d in decorators]
-        cls_name = ctx.text(cls.child_by_field_name("name"))
+        cls_name = ctx.class_name(cls)
         if "Controller" in names:
             facts.setdefault("controllers", []).append(
                 _controller(ctx, cls, decorators, local_guards)
@@ -285,9 +278,8 @@ def _composite_decorators(
             for arg in call.args:
                 if arg.type != "call_expression":
                     continue
-                callee = ctx.text(arg.child_by_field_name("function")).strip()
-                inner = arg.child_by_field_name("arguments")
-                inner_args = list(inner.named_children) if inner is not None else []
+                callee = ctx.decorator_name(arg)
+                inner_args = ctx.decorator_args(arg)
                 if callee == "UseGuards":
                     entry["guards"].extend(_guard_item(ctx, a, local_guards) for a in inner_args)
                 elif callee == "SetMetadata" and inner_args:
@@ -415,7 +407,7 @@ def _controller(
     from mcp_backend.review.javascript.frameworks.facts import FactExtractor
 
     extractor = FactExtractor(ctx)
-    name = ctx.text(cls.child_by_field_name("name"))
+    name = ctx.class_name(cls)
     path = ""
     version: list[str] = []
     for decorator in decorators:
@@ -515,21 +507,17 @@ def _level_facts(
 
 
 def _param_facts(ctx: JsFileContext, method: Node) -> dict[str, Any]:
-    params = method.child_by_field_name("parameters")
     dto_types: list[str] = []
     raw = False
     pipes = False
-    for param in params.named_children if params is not None else []:
-        decorators = [c for c in param.named_children if c.type == "decorator"]
+    for _param, decorators, type_text in ctx.method_param_decorators(method):
         kinds = [_PARAM_DECORATORS.get(_decorator_name(ctx, d)) for d in decorators]
         if not any(kinds):
             continue
         kind = next(k for k in kinds if k)
         if any("Pipe" in ctx.text(d) for d in decorators):
             pipes = True
-        annotation = param.child_by_field_name("type")
-        type_text = ctx.text(annotation).lstrip(":").strip() if annotation is not None else ""
-        if kind == "param" and type_text in {"string", "number", ""}:
+        if kind == "param" and type_text in {"string", "number", "String", "Number", "Object", ""}:
             continue
         if re.match(
             r"^[A-Z]\w*(Dto|DTO|Input|Request|Body|Payload|Query|Params|Args)\b", type_text

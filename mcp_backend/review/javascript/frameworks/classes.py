@@ -1,0 +1,302 @@
+"""Routers owned by a class: `class AdminApi extends Controller { constructor() { super();
+this.app.use('/features', new FeatureController(...).router); this.route({ method: 'get',
+path: PATH, handler: this.list }) } }`.
+
+Each class that registers on one of its own fields (`this.app.get(...)`), or calls one of its
+own (inherited) methods with a path or an options object, is a router context named after the
+class, so `app.use('/api', new AdminApi(...).router)` mounts it wherever it is imported. A
+method that hands its parameters on to the router (`route(options) { this.app[options.method](
+options.path, ..., options.handler) }`) or to another such method (`get(path, handler) {
+this.route({ method: 'get', path, handler }) }`) is described as a *wrapper*, a template the
+linker fills with each call's arguments, following `extends` across modules.
+
+Facts:
+- classes: {Name: {"line", "extends": heritage name, "wrappers": {method: spec}}}
+- ops: {"op": "class_call", "target": Name, "method": m, "args": [argument], "line"} where an
+  argument is {"text": path} | {"object": {key: argument}} | {"handler", "items", "text"?}
+- a spec: {"kind": "route", "method": ref, "path": ref, "handler": ref, "items": [...]},
+  {"kind": "use", "path": ref, "items": [ref | {"item": described}]}, or {"kind": "call",
+  "method": name, "args": [ref]}; a ref is {"param": i[, "key": k]} | {"text": t} |
+  {"object": {k: ref}}.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tree_sitter import Node
+
+from mcp_backend.review.javascript.context import FUNCTION_TYPES
+from mcp_backend.review.javascript.rules._util import unwrap
+
+if TYPE_CHECKING:
+    from mcp_backend.review.javascript.frameworks.facts import FactExtractor
+
+_VERBS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
+_CLASS_QUERY = {
+    "javascript": "[(class_declaration) (class)] @c",
+    "typescript": "[(class_declaration) (class) (abstract_class_declaration)] @c",
+    "tsx": "[(class_declaration) (class) (abstract_class_declaration)] @c",
+}
+
+
+def _params(method: Node) -> list[str]:
+    params = method.child_by_field_name("parameters")
+    names: list[str] = []
+    for param in params.named_children if params is not None else []:
+        target = param
+        if param.type in {"required_parameter", "optional_parameter"}:
+            target = param.child_by_field_name("pattern") or param
+        if target.type == "assignment_pattern":
+            target = target.child_by_field_name("left") or target
+        if target.type == "rest_pattern" and target.named_children:
+            target = target.named_children[0]
+        names.append(target.text.decode() if target.type == "identifier" and target.text else "")
+    return names
+
+
+def _has_param(ref: dict[str, Any] | None) -> bool:
+    if not ref:
+        return False
+    if "param" in ref:
+        return True
+    return any(_has_param(v) for v in ref.get("object", {}).values())
+
+
+class _ClassReader:
+    def __init__(self, extractor: FactExtractor) -> None:
+        self.x = extractor
+        self.ctx = extractor.ctx
+
+    def text(self, node: Node | None) -> str:
+        return "".join(self.ctx.text(node).split())
+
+    # ---- call sites -------------------------------------------------------------------
+
+    def argument(self, raw: Node) -> dict[str, Any]:
+        node = unwrap(raw) or raw
+        if node.type == "object":
+            fields: dict[str, Any] = {}
+            for pair in node.named_children:
+                if pair.type == "pair":
+                    key = self.ctx.text(pair.child_by_field_name("key")).strip("'\"")
+                    value = pair.child_by_field_name("value")
+                    if value is not None:
+                        fields[key] = self.argument(value)
+                elif pair.type == "shorthand_property_identifier":
+                    fields[self.ctx.text(pair)] = self.argument(pair)
+            return {"object": fields}
+        path = self.x._path(node) if node.type != "shorthand_property_identifier" else None
+        if path is not None:
+            return {"text": path}
+        out: dict[str, Any] = {}
+        if node.type in {"identifier", "member_expression", "shorthand_property_identifier"}:
+            out["text"] = "{" + self.text(node) + "}"  # a name we may resolve across modules
+            out["symbol"] = self.text(node)
+        if node.type == "shorthand_property_identifier":
+            return out
+        out["handler"] = self.x._handler(node)
+        out["items"] = self.x._items([node])
+        return out
+
+    # ---- wrappers ---------------------------------------------------------------------
+
+    def ref(self, raw: Node | None, params: list[str]) -> dict[str, Any] | None:
+        node = unwrap(raw) if raw is not None else None
+        if node is None:
+            return None
+        if node.type in {"identifier", "shorthand_property_identifier"}:
+            name = self.ctx.text(node)
+            if name in params:
+                return {"param": params.index(name)}
+        if node.type == "member_expression":
+            obj = unwrap(node.child_by_field_name("object"))
+            if obj is not None and obj.type == "identifier" and self.ctx.text(obj) in params:
+                return {
+                    "param": params.index(self.ctx.text(obj)),
+                    "key": self.ctx.text(node.child_by_field_name("property")),
+                }
+        if node.type == "object":
+            fields: dict[str, Any] = {}
+            for pair in node.named_children:
+                key_node = pair.child_by_field_name("key") if pair.type == "pair" else pair
+                value = pair.child_by_field_name("value") if pair.type == "pair" else pair
+                if pair.type not in {"pair", "shorthand_property_identifier"}:
+                    continue
+                inner = self.ref(value, params)
+                if inner is not None:
+                    fields[self.ctx.text(key_node).strip("'\"")] = inner
+            return {"object": fields}
+        path = self.x._path(node)
+        return {"text": path} if path is not None else None
+
+    def handler_ref(self, node: Node, params: list[str]) -> dict[str, Any] | None:
+        """The parameter a handler argument passes on, however wrapped
+        (`this.wrap(options.handler.bind(this))`)."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            found = self.ref(current, params)
+            if found is not None and "param" in found:
+                return found
+            if current.type not in FUNCTION_TYPES:
+                stack.extend(reversed(current.named_children))
+        return None
+
+    def wrapper(self, method: Node) -> dict[str, Any] | None:
+        params = _params(method)
+        if not any(params):
+            return None
+        body = method.child_by_field_name("body")
+        for call in self.ctx.descendants(body, "(call_expression) @c", "c") if body else []:
+            callee = unwrap(call.child_by_field_name("function"))
+            args_node = call.child_by_field_name("arguments")
+            args = [
+                a for a in (args_node.named_children if args_node else []) if a.type != "comment"
+            ]
+            if callee is None or not args:
+                continue
+            holder = callee.child_by_field_name("object")
+            holder_text = self.text(holder)
+            if callee.type == "subscript_expression" and holder_text.startswith("this."):
+                verb = self.ref(callee.child_by_field_name("index"), params)
+                return self._route_spec(verb, args, params, call)
+            if callee.type != "member_expression":
+                continue
+            name = self.ctx.text(callee.child_by_field_name("property"))
+            if holder_text.startswith("this.") and name in _VERBS:
+                return self._route_spec({"text": name}, args, params, call)
+            if holder_text.startswith("this.") and name == "use":
+                path = self.ref(args[0], params)
+                items: list[dict[str, Any]] = []
+                for arg in args[1:]:
+                    passed = self.ref(arg, params)
+                    if passed is not None and "param" in passed:
+                        items.append(passed)
+                    else:
+                        items.extend({"item": i} for i in self.x._items([arg]))
+                if path is not None and any("param" in i for i in items):
+                    return {"kind": "use", "path": path, "items": items}
+            if holder_text == "this":
+                refs = [self.ref(a, params) for a in args]
+                if any(_has_param(r) for r in refs):
+                    return {
+                        "kind": "call",
+                        "method": name,
+                        "args": [r or {} for r in refs],
+                    }
+        return None
+
+    def _route_spec(
+        self, verb: dict[str, Any] | None, args: list[Node], params: list[str], call: Node
+    ) -> dict[str, Any] | None:
+        path = self.ref(args[0], params)
+        if verb is None or path is None or len(args) < 2:
+            return None
+        if not (_has_param(verb) or _has_param(path)):
+            return None  # a route of the class itself, not one made for a caller
+        return {
+            "kind": "route",
+            "method": verb,
+            "path": path,
+            "handler": self.handler_ref(args[-1], params),
+            "items": self.x._items(args[1:-1]),
+            "line": call.start_point[0] + 1,
+        }
+
+
+def read_classes(extractor: FactExtractor) -> dict[str, Any]:
+    """Class routers and wrappers of one file; retargets `this.<field>` registrations made
+    inside a class to the class."""
+    ctx = extractor.ctx
+    if not ctx.has(b"class"):
+        return {}
+    reader = _ClassReader(extractor)
+    classes: dict[str, Any] = {}
+    spans: list[tuple[int, int, str]] = []
+    for cls in ctx.descendants(ctx.root, _CLASS_QUERY[ctx.grammar], "c"):
+        name = ctx.class_name(cls)
+        body = cls.child_by_field_name("body")
+        if not name or body is None:
+            continue
+        heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+        extends = None
+        if heritage is not None:
+            clause = next(
+                (c for c in heritage.named_children if c.type == "extends_clause"), heritage
+            )
+            value = clause.child_by_field_name("value") or (
+                clause.named_children[0] if clause.named_children else None
+            )
+            extends = reader.text(value) if value is not None else None
+        entry: dict[str, Any] = {"line": cls.start_point[0] + 1}
+        if extends:
+            entry["extends"] = extends
+        wrappers: dict[str, Any] = {}
+        wrapper_spans: list[tuple[int, int]] = []
+        for member in body.named_children:
+            if member.type != "method_definition":
+                continue
+            spec = reader.wrapper(member)
+            if spec is not None:
+                wrappers[ctx.text(member.child_by_field_name("name"))] = spec
+                wrapper_spans.append((member.start_byte, member.end_byte))
+        if wrappers:
+            entry["wrappers"] = wrappers
+        classes[name] = entry
+        spans.append((cls.start_point[0] + 1, cls.end_point[0] + 1, name))
+        for call in ctx.descendants(body, "(call_expression) @c", "c"):
+            callee = call.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                continue
+            if ctx.text(callee.child_by_field_name("object")) != "this":
+                continue
+            if any(start <= call.start_byte < end for start, end in wrapper_spans):
+                continue  # a wrapper handing on its own parameters: filled in per call
+            args_node = call.child_by_field_name("arguments")
+            args = [
+                a for a in (args_node.named_children if args_node else []) if a.type != "comment"
+            ]
+            first = unwrap(args[0]) if args else None
+            if first is None or not (
+                first.type in {"object", "string", "template_string", "identifier"}
+                or first.type == "member_expression"
+            ):
+                continue
+            method = ctx.text(callee.child_by_field_name("property"))
+            described = [reader.argument(a) for a in args]
+            head = described[0]
+            if "object" in head and "path" not in head["object"]:
+                continue
+            if "object" not in head and "text" not in head:
+                continue
+            extractor.ops.append(
+                {
+                    "op": "class_call",
+                    "target": name,
+                    "method": method,
+                    "args": described,
+                    "line": call.start_point[0] + 1,
+                }
+            )
+    if not spans:
+        return {}
+    owners: set[str] = set()
+    for op in extractor.ops:
+        target = op.get("target", "")
+        if op["op"] == "class_call":
+            owners.add(target)
+            continue
+        if not target.startswith("this."):
+            continue
+        inner = [s for s in spans if s[0] <= op["line"] <= s[1]]
+        if inner:
+            op["target"] = min(inner, key=lambda s: s[1] - s[0])[2]
+            owners.add(op["target"])
+    for owner in owners:
+        extractor.apps.setdefault(owner, {"kind": "router", "line": classes[owner]["line"]})
+        extractor.apps[owner]["class"] = True
+    # The app var `this.app` of a class now lives under the class's name.
+    for key in [k for k in extractor.apps if k.startswith("this.")]:
+        del extractor.apps[key]
+    return {name: entry for name, entry in classes.items() if len(entry) > 1 or name in owners}
