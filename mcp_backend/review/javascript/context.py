@@ -313,6 +313,15 @@ class JsFileContext:
             self._sorted.add(name)
         return nodes
 
+    def classes(self) -> list[Node]:
+        """Class declarations and expressions, from the shared index walk; TypeScript's
+        abstract classes (a node type JavaScript lacks) by a query of their own when written."""
+        found = list(self._captured("class"))
+        if self.grammar != "javascript" and self.has(b"abstract"):
+            found.extend(self.descendants(self.root, "(abstract_class_declaration) @c", "c"))
+            found.sort(key=lambda n: (n.start_byte, n.end_byte))
+        return found
+
     @property
     def calls(self) -> list[Call]:
         if self._calls is None:

@@ -38,6 +38,7 @@ INDEX_QUERY = f"""
 (new_expression constructor: [(identifier) @name (member_expression property: (_) @name)])
 {FUNCTIONS_QUERY}
 [(variable_declarator) (assignment_expression) (for_in_statement)] @binding
+[(class_declaration) (class)] @class
 """
 
 

@@ -33,11 +33,6 @@ if TYPE_CHECKING:
     from mcp_backend.review.javascript.frameworks.facts import FactExtractor
 
 _VERBS = frozenset({"get", "post", "put", "patch", "delete", "del", "head", "options", "all"})
-_CLASS_QUERY = {
-    "javascript": "[(class_declaration) (class)] @c",
-    "typescript": "[(class_declaration) (class) (abstract_class_declaration)] @c",
-    "tsx": "[(class_declaration) (class) (abstract_class_declaration)] @c",
-}
 
 
 def _params(method: Node) -> list[str]:
@@ -214,7 +209,7 @@ def read_classes(extractor: FactExtractor) -> dict[str, Any]:
     reader = _ClassReader(extractor)
     classes: dict[str, Any] = {}
     spans: list[tuple[int, int, str]] = []
-    for cls in ctx.descendants(ctx.root, _CLASS_QUERY[ctx.grammar], "c"):
+    for cls in ctx.classes():
         name = ctx.class_name(cls)
         body = cls.child_by_field_name("body")
         if not name or body is None:
