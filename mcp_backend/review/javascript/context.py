@@ -265,6 +265,7 @@ class JsFileContext:
     _by_name: dict[str, list[Node]] | None = None
     _needles: dict[bytes, bool] = field(default_factory=dict)
     _binding_starts: list[int] | None = None
+    _call_starts: list[int] | None = None
     _sorted: set[str] = field(default_factory=set)
     _taint: dict[int, frozenset[str]] = field(default_factory=dict)
     _lines: list[str] | None = None
@@ -386,6 +387,20 @@ class JsFileContext:
         # A node that starts inside `scope` lies inside it, unless it is an ancestor that starts
         # at the same byte (`x = () => {...}` holding the function): those end later.
         return [node for node in bindings[low:high] if node.end_byte <= scope.end_byte]
+
+    def call_expressions_in(self, scope: Node) -> list[Node]:
+        """`call_expression` nodes inside `scope`, in run order, sliced from the shared index
+        walk (no second walk of the tree)."""
+        nodes = self._captured("call")
+        if self._call_starts is None:
+            self._call_starts = [node.start_byte for node in nodes]
+        low = bisect.bisect_left(self._call_starts, scope.start_byte)
+        high = bisect.bisect_left(self._call_starts, scope.end_byte)
+        return [
+            node
+            for node in nodes[low:high]
+            if node.type == "call_expression" and node.end_byte <= scope.end_byte
+        ]
 
     def descendants(self, node: Node, query_text: str, name: str) -> list[Node]:
         return parser.capture_nodes(self.grammar, query_text, node, name)

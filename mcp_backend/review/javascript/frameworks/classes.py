@@ -143,7 +143,7 @@ class _ClassReader:
         if not any(params):
             return None
         body = method.child_by_field_name("body")
-        for call in self.ctx.descendants(body, "(call_expression) @c", "c") if body else []:
+        for call in self.ctx.call_expressions_in(body) if body else []:
             callee = unwrap(call.child_by_field_name("function"))
             args_node = call.child_by_field_name("arguments")
             args = [
@@ -240,7 +240,7 @@ def read_classes(extractor: FactExtractor) -> dict[str, Any]:
             entry["wrappers"] = wrappers
         classes[name] = entry
         spans.append((cls.start_point[0] + 1, cls.end_point[0] + 1, name))
-        for call in ctx.descendants(body, "(call_expression) @c", "c"):
+        for call in ctx.call_expressions_in(body):
             callee = call.child_by_field_name("function")
             if callee is None or callee.type != "member_expression":
                 continue
