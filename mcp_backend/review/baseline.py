@@ -120,9 +120,13 @@ _JS_TOKEN = re.compile(
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
 _JS_KEYWORDS = frozenset(
-    "async await break case catch class const continue debugger default delete do else export "
-    "extends false finally for function if import in instanceof let new null of return static "
-    "super switch this throw true try typeof undefined var void while with yield".split()
+    re.findall(
+        r"\w+",
+        "async await break case catch class const continue debugger default delete do else "
+        "export extends false finally for function if import in instanceof let new null of "
+        "return static super switch this throw true try typeof undefined var void while with "
+        "yield",
+    )
 )
 _PY_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
@@ -145,12 +149,13 @@ def normalise_code(code: str, file: str) -> str:
     numbered: dict[str, str] = {}
     out: list[str] = []
     for index, (kind, text) in enumerate(tokens):
+        word = text
         if kind == "name" and text not in keywords:
             after_dot = index > 0 and tokens[index - 1][1] == "."
             called = index + 1 < len(tokens) and tokens[index + 1][1] == "("
             if not (after_dot or called):
-                text = numbered.setdefault(text, f"_{len(numbered) + 1}")
-        out.append(text)
+                word = numbered.setdefault(text, f"_{len(numbered) + 1}")
+        out.append(word)
     return " ".join(out)
 
 
@@ -232,7 +237,7 @@ def default_baseline(root: Path) -> Path | None:
 
 
 def _rerecord_hint(path: Path) -> str:
-    return f"record it again with `mcp-backend review DIR --write-baseline {path.name}`"
+    return f"record one with `mcp-backend review DIR --write-baseline {path.name}`"
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -260,7 +265,7 @@ def load_baseline(path: Path) -> Baseline:
         ) from None
     except json.JSONDecodeError as error:
         raise BaselineError(
-            f"baseline {path} is corrupt: not valid JSON ({error.msg} at line {error.lineno}, "
+            f"baseline {path} is corrupt: not valid JSON ({error.msg}: line {error.lineno}, "
             f"column {error.colno}); fix it or {_rerecord_hint(path)}"
         ) from None
     if not isinstance(data, dict) or data.get("tool") != BASELINE_TOOL or "version" not in data:
@@ -338,6 +343,4 @@ def write_baseline(path: Path, baseline: Baseline) -> None:
                 os.unlink(temporary)
             raise
     except OSError as error:
-        raise BaselineError(
-            f"cannot write baseline {path}: {error.strerror or error}"
-        ) from None
+        raise BaselineError(f"cannot write baseline {path}: {error.strerror or error}") from None
