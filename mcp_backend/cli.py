@@ -274,6 +274,12 @@ def add_check_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--test", action="append", metavar="ID", help="test path or node id")
     sub.add_argument("--fail-fast", action="store_true", help="stop at the first failing stage")
     sub.add_argument("--json", action="store_true", help="print the structured report as JSON")
+    sub.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="security stage: hide the findings this review baseline records (default: the "
+        "project's .mcp-backend-baseline.json when present)",
+    )
     sub.set_defaults(engine_run=run_check)
 
 
@@ -289,6 +295,7 @@ def run_check(args: argparse.Namespace) -> int:
         tests=args.test,
         as_json=args.json,
         fail_fast=args.fail_fast,
+        baseline=args.baseline,
     )
 
 
