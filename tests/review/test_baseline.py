@@ -46,6 +46,7 @@ def ping(host):
 SQL_LINE = (
     """    return db.execute("SELECT * FROM users WHERE name = '" + name + "'").fetchall()\n"""
 )
+EVAL = "\n\ndef run(expression):\n    return eval(expression)\n"
 PING = """
 
 def ping_again(host):
@@ -112,7 +113,8 @@ def test_a_variable_renamed_elsewhere_in_the_file_keeps_findings_baselined(
 
 
 def test_a_variable_renamed_on_the_finding_line_keeps_it_baselined(baselined: Path) -> None:
-    edit(baselined, "def ping(host):\n    os.system(\"ping -c 1 \" + host)", "def ping(target):\n    os.system(\"ping -c 1 \" + target)")  # fmt: skip
+    edit(baselined, 'system("ping -c 1 " + host)', 'system("ping -c 1 " + target)')
+    edit(baselined, "def ping(host):", "def ping(target):")
     assert review(baselined).findings == []
 
 
@@ -126,9 +128,7 @@ def test_a_finding_whose_own_line_changed_is_new(baselined: Path) -> None:
 
 
 def test_a_new_vulnerability_is_the_only_new_finding(baselined: Path) -> None:
-    (baselined / "app.py").write_text(
-        APP + "\n\ndef run(expression):\n    return eval(expression)\n"
-    )
+    (baselined / "app.py").write_text(APP + EVAL)
     outcome = review(baselined)
     assert [(f.rule_id, f.line) for f in outcome.findings] == [("code-eval", 26)]
     assert outcome.summary.findings == 1 and outcome.summary.baseline_hidden == 2
@@ -253,7 +253,7 @@ def test_cli_writes_then_applies_a_baseline_with_exit_codes(project: Path) -> No
     out = io.StringIO()
     assert run_review_cli(project, baseline=path, stdout=out, stderr=io.StringIO()) == 0
     assert "No new findings" in out.getvalue()
-    (project / "app.py").write_text(APP + "\n\ndef run(expression):\n    return eval(expression)\n")
+    (project / "app.py").write_text(APP + EVAL)
     out = io.StringIO()
     code = run_review_cli(
         project, baseline=path, fail_on="medium", stdout=out, stderr=io.StringIO()
