@@ -38,6 +38,7 @@ examples:
   mcp-backend config claude-desktop         print a config block to paste into the client
   mcp-backend review . --format markdown    review the project in the current directory
   mcp-backend review . --format sarif -o review.sarif --fail-on high
+  mcp-backend review . --write-baseline .mcp-backend-baseline.json   adopt: record today's findings
   mcp-backend check .                       lint, format, types, security, tests
   mcp-backend recommend --runtime python --scenario high-performance
   mcp-backend guidance checklist            read a knowledge-base topic
@@ -219,6 +220,23 @@ def add_review_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--changed-only", action="store_true", help="only files changed vs git HEAD")
     sub.add_argument("--no-cache", action="store_true", help="ignore the per-file cache")
     sub.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: auto)")
+    baseline = sub.add_argument_group("baseline (report only the findings a change introduces)")
+    choice = baseline.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="hide the findings FILE records (default: the project's "
+        ".mcp-backend-baseline.json when present)",
+    )
+    choice.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every current finding in FILE and exit 0 (the project's default name is "
+        ".mcp-backend-baseline.json)",
+    )
+    choice.add_argument(
+        "--no-baseline", action="store_true", help="apply no baseline: report every finding"
+    )
     sub.set_defaults(engine_run=run_review)
 
 
@@ -235,6 +253,9 @@ def run_review(args: argparse.Namespace) -> int:
         changed_only=args.changed_only,
         use_cache=not args.no_cache,
         jobs=args.jobs,
+        baseline=args.baseline,
+        use_baseline=not args.no_baseline,
+        write_baseline=args.write_baseline,
     )
 
 
@@ -253,6 +274,12 @@ def add_check_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--test", action="append", metavar="ID", help="test path or node id")
     sub.add_argument("--fail-fast", action="store_true", help="stop at the first failing stage")
     sub.add_argument("--json", action="store_true", help="print the structured report as JSON")
+    sub.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="security stage: hide the findings this review baseline records (default: the "
+        "project's .mcp-backend-baseline.json when present)",
+    )
     sub.set_defaults(engine_run=run_check)
 
 
@@ -268,6 +295,7 @@ def run_check(args: argparse.Namespace) -> int:
         tests=args.test,
         as_json=args.json,
         fail_fast=args.fail_fast,
+        baseline=args.baseline,
     )
 
 

@@ -353,6 +353,24 @@ def raise_if_cancelled() -> bool:
     return False
 
 
+BASELINE_DESCRIPTION = (
+    "Baseline file recorded with `mcp-backend review DIR --write-baseline FILE`: findings it "
+    "records are hidden, the rest reported as new. Relative to the project; inside the allowed "
+    "roots. Default: the project's .mcp-backend-baseline.json when present."
+)
+
+
+def confined_baseline(workspace: Workspace, root: Path, baseline: str | None) -> Path | None:
+    """A client-named baseline file, relative to the project, confined like every client path."""
+    if baseline is None or not baseline.strip():
+        return None
+    text = baseline.strip()
+    candidate = Path(text).expanduser()
+    if not candidate.is_absolute() and not text.startswith("file://"):
+        text = str(root / candidate)
+    return resolve_path(workspace, text, want_dir=False)
+
+
 def register_review(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp_backend.review.model import ChecklistItemId, ReviewReport, Severity
 
@@ -388,6 +406,14 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
         offset: Annotated[
             int, Field(ge=0, description="Start of the page: pass next_offset from a result.")
         ] = 0,
+        baseline: Annotated[
+            str | None,
+            Field(description=BASELINE_DESCRIPTION, max_length=4096),
+        ] = None,
+        use_baseline: Annotated[
+            bool,
+            Field(description="False: apply no baseline (not even the project's default file)."),
+        ] = True,
         ctx: Context | None = None,
     ) -> Annotated[CallToolResult, ReviewReport]:
         """Review a Python or JavaScript/TypeScript backend against the senior-engineer checklist:
@@ -396,6 +422,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
         N+1 queries, blocking I/O in async code, architecture and tests. Returns a summary, a
         verdict per checklist item, findings (file:line, rule, severity, CWE, evidence, fix;
         most severe first, paginated) and the route inventory with each route's protections.
+        With a baseline (the project's .mcp-backend-baseline.json by default) only findings it
+        does not record are reported, and the summary says how many it hid.
         Rule docs: backend://rules/{rule_id}."""
         from mcp_backend.review.engine import ReviewError, review
         from mcp_backend.review.model import ReviewRequest
@@ -413,6 +441,8 @@ def register_review(mcp: MCPServer, workspace: Workspace) -> None:
             changed_only=changed_only,
             limit=limit,
             offset=offset,
+            baseline=confined_baseline(ws, root, baseline),
+            use_baseline=use_baseline,
         )
         try:
             report = await anyio.to_thread.run_sync(
@@ -511,6 +541,10 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
             ),
         ] = None,
         fail_fast: Annotated[bool, Field(description="Stop at the first failing stage.")] = False,
+        baseline: Annotated[
+            str | None,
+            Field(description="Security stage: " + BASELINE_DESCRIPTION, max_length=4096),
+        ] = None,
         ctx: Context | None = None,
     ) -> Annotated[CallToolResult, LoopReport]:
         """Validate a project after editing it, as the quality loop requires before reporting
@@ -533,6 +567,7 @@ def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
             timeout_s=timeout_s,
             tests=confined_test_ids(ws, root, tests or []),
             fail_fast=fail_fast,
+            baseline=confined_baseline(ws, root, baseline),
         )
 
         async def progress(done: int, total: int, message: str) -> None:

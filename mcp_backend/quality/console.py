@@ -94,6 +94,7 @@ def run_check_cli(
     as_json: bool = False,
     live: bool = True,
     fail_fast: bool = False,
+    baseline: str | Path | None = None,
 ) -> int:
     """Run the loop on `path`, print the report to stdout, return the process exit code."""
     root = Path(path).expanduser()
@@ -115,6 +116,7 @@ def run_check_cli(
             timeout_s=timeout_s,
             tests=tests or [],
             fail_fast=fail_fast,
+            baseline=Path(baseline).expanduser().absolute() if baseline is not None else None,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

@@ -290,7 +290,9 @@ async def run_security_stage(stage: Stage, request: LoopRequest, project: Projec
         return result
     limit = max(1, min(request.max_diagnostics, 500))
     # One worker: the loop already runs several tools at once.
-    review_request = ReviewRequest(root=project.root, limit=limit, min_severity="low", jobs=1)
+    review_request = ReviewRequest(
+        root=project.root, limit=limit, min_severity="low", jobs=1, baseline=request.baseline
+    )
     cancel_requested = threading.Event()
     started = time.monotonic()
     report: Any = None

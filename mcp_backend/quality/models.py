@@ -259,6 +259,11 @@ class LoopRequest(_Model):
     timeout_s: float = Field(default=300.0, gt=0, le=3600, description="Time limit per stage.")
     tests: list[str] = Field(default_factory=list, description="Test paths or node ids.")
     fail_fast: bool = False
+    baseline: Path | None = Field(
+        default=None,
+        description="Security stage: review baseline file (resolved, confined by the caller); "
+        "None: the project's .mcp-backend-baseline.json when present.",
+    )
     max_diagnostics: int = Field(default=30, ge=0, le=200, description="Per stage.")
     tail_chars: int = Field(default=1500, ge=0, le=20000)
     output_cap_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)

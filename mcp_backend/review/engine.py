@@ -14,6 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mcp_backend.review.baseline import (
+    Baseline,
+    BaselineError,
+    build_baseline,
+    default_baseline,
+    fingerprint,
+    load_baseline,
+    match_baseline,
+    source_reader,
+    write_baseline,
+)
 from mcp_backend.review.cache import ResultCache, cache_dir_for
 from mcp_backend.review.checklist import ENGINE_RULE_IDS, build_checklist
 from mcp_backend.review.config import ReviewConfig, load_config
@@ -74,6 +85,9 @@ class ReviewOutcome:
     skipped: list[SkippedFile]
     notes: list[str] = field(default_factory=list)
     index: ProjectIndex | None = None
+    # The baseline applied (None: none was), and the findings it hid (SARIF lists them).
+    baseline: str | None = None
+    baselined: list[Finding] = field(default_factory=list)
 
     def page(self, offset: int = 0, limit: int | None = 50) -> ReviewReport:
         """One page of findings and routes; `limit=None` means everything."""
@@ -207,6 +221,8 @@ def run_review(
     notes.extend(config.notes)
     min_severity = _effective_min_severity(request, config)
 
+    baseline_path, baseline = _baseline_for(request, root)
+
     paths = list(request.paths)
     for path in paths:
         named = path if path.is_absolute() else root / path
@@ -277,13 +293,46 @@ def run_review(
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)
     threshold = SEVERITY_ORDER[min_severity]
-    findings = [
-        mask_finding(f)
+    selected = [
+        f
         for f in _dedupe(kept)
         if f.rule_id not in disabled
         and SEVERITY_ORDER[f.severity] >= threshold
         and (request.items is None or f.checklist_item in request.items)
     ]
+    # Fingerprints read the unmasked source, so a changed secret is a new finding.
+    baselined: list[Finding] = []
+    baseline_unmatched = 0
+    if baseline is not None or request.write_baseline is not None:
+        read_lines = source_reader(root)
+        fingerprints = [fingerprint(f, read_lines) for f in selected]
+        if request.write_baseline is not None:
+            recorded = build_baseline([mask_finding(f) for f in selected], fingerprints)
+            try:
+                write_baseline(request.write_baseline, recorded)
+            except BaselineError as error:
+                raise ReviewError(str(error)) from None
+            notes.append(
+                f"baseline written: {_plural(len(selected), 'finding')} recorded in "
+                f"{request.write_baseline}"
+            )
+        if baseline is not None:
+            matched = match_baseline(selected, fingerprints, baseline)
+            selected, baselined = matched.new, [mask_finding(f) for f in matched.hidden]
+            baselined.sort(key=_sort_key)
+            baseline_unmatched = matched.unmatched
+            if baselined:
+                notes.append(
+                    "verdicts and counts consider only findings the baseline does not record; "
+                    "review without the baseline to see every finding"
+                )
+            if matched.unmatched and not (paths or request.changed_only):
+                notes.append(
+                    f"{_plural(matched.unmatched, 'baseline entry', 'baseline entries')} "
+                    "matched no current finding (fixed, or their code changed); record the "
+                    "baseline again to drop them"
+                )
+    findings = [mask_finding(f) for f in selected]
     findings.sort(key=_sort_key)
     if disabled:
         notes.append(f"rules disabled by configuration: {', '.join(sorted(disabled))}")
@@ -319,6 +368,9 @@ def run_review(
         failing_items=[v.item for v in checklist if v.verdict == "fail"],
         warning_items=[v.item for v in checklist if v.verdict == "warning"],
         suppressed=suppressed,
+        baseline=_display_path(baseline_path, root) if baseline_path is not None else None,
+        baseline_hidden=len(baselined),
+        baseline_unmatched=baseline_unmatched,
         cache_hits=scan.cache_hits,
         duration_s=round(time.monotonic() - started, 3),
     )
@@ -336,7 +388,40 @@ def run_review(
         skipped=skipped,
         notes=notes,
         index=index,
+        baseline=summary.baseline,
+        baselined=baselined,
     )
+
+
+def _baseline_for(request: ReviewRequest, root: Path) -> tuple[Path | None, Baseline | None]:
+    """The baseline to apply: the one named, else the project's default file when present.
+    Read before scanning, so a bad file is reported at once (never as 'no findings')."""
+    if request.write_baseline is not None:
+        if request.baseline is not None:
+            raise ReviewError(
+                "write a baseline or apply one, not both: drop the baseline to record a new one"
+            )
+        if request.paths or request.changed_only:
+            raise ReviewError(
+                "a baseline records the whole project: write it without paths or changed_only"
+            )
+        return None, None
+    if not request.use_baseline:
+        return None, None
+    try:
+        path = request.baseline if request.baseline is not None else default_baseline(root)
+        if path is None:
+            return None, None
+        return path, load_baseline(path)
+    except BaselineError as error:
+        raise ReviewError(str(error)) from None
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def covered_checklist_items(languages: set[str], catalog: Mapping[str, RuleMeta]) -> set[str]:
@@ -364,12 +449,19 @@ def _headline(summary: ReviewSummary, findings: Sequence[Finding]) -> str:
             "Nothing to review: no Python or JavaScript/TypeScript source files found "
             f"({summary.files_skipped} skipped)."
         )
+    new = "new " if summary.baseline is not None else ""
+    hidden = (
+        f"; {summary.baseline_hidden} hidden by the baseline {summary.baseline}"
+        if summary.baseline is not None
+        else ""
+    )
     if not findings:
-        return f"No findings in {scope}."
+        return f"No {new}findings in {scope}{hidden}."
     counts = ", ".join(f"{n} {s}" for s, n in summary.by_severity.items())
     failing = f"; failing: {', '.join(summary.failing_items)}" if summary.failing_items else ""
-    return f"{_plural(len(findings), 'finding')} ({counts}) in {scope}{failing}."
+    noun = f"{new}finding"
+    return f"{_plural(len(findings), noun)} ({counts}) in {scope}{failing}{hidden}."
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"

@@ -204,6 +204,15 @@ class ReviewSummary(_Model):
     failing_items: list[str] = Field(default_factory=list)
     warning_items: list[str] = Field(default_factory=list)
     suppressed: int = 0
+    baseline: str | None = Field(
+        default=None, description="The baseline file applied (relative to the root when inside)."
+    )
+    baseline_hidden: int = Field(
+        default=0, description="Findings hidden because the baseline records them."
+    )
+    baseline_unmatched: int = Field(
+        default=0, description="Baseline entries no current finding matched (fixed or changed)."
+    )
     cache_hits: int = 0
     duration_s: float = 0.0
 
@@ -234,3 +243,15 @@ class ReviewRequest(_Model):
     use_cache: bool = True
     cache_dir: Path | None = None
     jobs: int | None = Field(default=None, ge=1, description="Worker processes; None = auto.")
+    baseline: Path | None = Field(
+        default=None,
+        description="Baseline file (resolved, confined by the caller): hide the findings it "
+        "records. None: the project's .mcp-backend-baseline.json when present.",
+    )
+    use_baseline: bool = Field(
+        default=True, description="False: apply no baseline, not even the project's default."
+    )
+    write_baseline: Path | None = Field(
+        default=None,
+        description="Record every current finding in this baseline file (no baseline applied).",
+    )

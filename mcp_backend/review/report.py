@@ -87,6 +87,8 @@ def render_markdown(report: ReviewReport) -> str:
         facts.append("frameworks: " + ", ".join(s.frameworks))
     if s.suppressed:
         facts.append(f"{s.suppressed} findings suppressed inline")
+    if s.baseline is not None:
+        facts.append(f"{s.baseline_hidden} findings hidden by the baseline `{s.baseline}`")
     if s.cache_hits:
         facts.append(f"{s.cache_hits} files from cache")
     facts.append(f"{s.duration_s:.2f}s")
@@ -177,6 +179,8 @@ def render_text(report: ReviewReport) -> str:
     extra = [f"{s.files_skipped} skipped"]
     if s.suppressed:
         extra.append(f"{s.suppressed} suppressed")
+    if s.baseline is not None:
+        extra.append(f"{s.baseline_hidden} in baseline {s.baseline}")
     if s.cache_hits:
         extra.append(f"{s.cache_hits} cached")
     extra.append(f"{s.duration_s:.2f}s")
@@ -271,11 +275,17 @@ def run_review_cli(
     changed_only: bool = False,
     use_cache: bool = True,
     jobs: int | None = None,
+    baseline: str | Path | None = None,
+    use_baseline: bool = True,
+    write_baseline: str | Path | None = None,
     show_progress: bool | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """`mcp-backend review`: 0 clean, 1 findings at/above fail_on, 2 usage or runtime error."""
+    """`mcp-backend review`: 0 clean, 1 findings at/above fail_on, 2 usage or runtime error.
+
+    With `write_baseline` the findings are recorded there and the exit code is 0 (adopting a
+    baseline is not a failure); with a baseline only the findings it does not record count."""
     from pydantic import ValidationError
 
     from mcp_backend.review.engine import ReviewCancelled, ReviewError, run_review
@@ -301,6 +311,11 @@ def run_review_cli(
             changed_only=changed_only,
             use_cache=use_cache,
             jobs=jobs,
+            baseline=Path(baseline).expanduser().absolute() if baseline is not None else None,
+            use_baseline=use_baseline,
+            write_baseline=(
+                Path(write_baseline).expanduser().absolute() if write_baseline is not None else None
+            ),
         )
     except ValidationError as exc:
         problems = "; ".join(
@@ -328,7 +343,8 @@ def run_review_cli(
 
     report = outcome.page(0, None)
     if fmt == "sarif":
-        text = json.dumps(to_sarif(report, outcome.findings), indent=2) + "\n"
+        sarif = to_sarif(report, outcome.findings, baselined=outcome.baselined)
+        text = json.dumps(sarif, indent=2) + "\n"
     elif fmt == "json":
         text = render_json(report)
     elif fmt == "markdown":
@@ -346,6 +362,12 @@ def run_review_cli(
     else:
         out.write(text)
 
+    if write_baseline is not None:
+        err.write(
+            f"baseline: {len(outcome.findings)} findings recorded in {write_baseline}; "
+            f"later reviews of {root} report only new ones\n"
+        )
+        return EXIT_CLEAN
     if fail_on == "none":
         return EXIT_CLEAN
     threshold = SEVERITY_ORDER[fail_on]

@@ -1,8 +1,10 @@
 """SARIF 2.1.0, the format code-scanning systems read.
 
 `to_sarif(report, all_findings)`: the report gives the run's context (root, notes), the
-findings are all of them (not one page). Rules come from the catalog, each with its Markdown
-doc and a helpUri to backend://rules/{id}.
+findings are all of them (not one page). With a baseline, results carry `baselineState`: the
+reported findings are `new`, and the ones the baseline hid are listed too, `unchanged` and
+suppressed externally (code-scanning systems then do not raise them as alerts). Rules come
+from the catalog, each with its Markdown doc and a helpUri to backend://rules/{id}.
 """
 
 from __future__ import annotations
@@ -81,7 +83,9 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(
+    finding: Finding, rule_index: int, baseline_state: str | None = None, baseline: str = ""
+) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column}
     if finding.end_line is not None and finding.end_line >= finding.line:
         region["endLine"] = finding.end_line
@@ -97,7 +101,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         properties["cwe"] = f"CWE-{finding.cwe}"
     if finding.route:
         properties["route"] = finding.route
-    return {
+    result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": sarif_level(finding.severity),
@@ -113,23 +117,38 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "partialFingerprints": {"mcpBackendFinding/v1": _fingerprint(finding)},
         "properties": properties,
     }
+    if baseline_state is not None:
+        result["baselineState"] = baseline_state
+    if baseline_state == "unchanged":
+        result["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f"in {baseline}"}
+        ]
+    return result
 
 
 def to_sarif(
     report: ReviewReport,
     all_findings: Sequence[Finding],
     catalog: Mapping[str, RuleMeta] | None = None,
+    *,
+    baselined: Sequence[Finding] = (),
 ) -> dict[str, Any]:
+    """SARIF for every finding. When `report.summary.baseline` names the baseline applied,
+    `all_findings` are the new ones and `baselined` the ones it hid."""
     rules_by_id = dict(all_rules() if catalog is None else catalog)
     descriptors: list[dict[str, Any]] = [_rule_descriptor(meta) for meta in rules_by_id.values()]
     index_of = {meta_id: i for i, meta_id in enumerate(rules_by_id)}
     results: list[dict[str, Any]] = []
-    for raw in all_findings:
+    baseline = report.summary.baseline
+    states = [(f, "new" if baseline is not None else None) for f in all_findings]
+    if baseline is not None:
+        states.extend((f, "unchanged") for f in baselined)
+    for raw, state in states:
         finding = mask_finding(raw)  # already masked by the engine; cheap insurance
         if finding.rule_id not in index_of:
             index_of[finding.rule_id] = len(descriptors)
             descriptors.append(_fallback_descriptor(finding))
-        results.append(_result(finding, index_of[finding.rule_id]))
+        results.append(_result(finding, index_of[finding.rule_id], state, baseline or ""))
 
     root_uri = Path(report.root).resolve().as_uri().rstrip("/") + "/"
     notifications = [{"level": "note", "message": {"text": note}} for note in report.notes] + [
