@@ -919,3 +919,35 @@ def test_a_class_method_that_registers_its_own_route_is_no_wrapper() -> None:
         "}\n"
     )
     assert route_list({"lib/jobs.js": source}) == []
+
+
+# ---- routes whose path is a regular expression -------------------------------------------
+
+
+def test_regex_route_paths_are_routes_with_their_groups_as_parameters() -> None:
+    routes = inventory(
+        {
+            "lib/admin.js": (
+                "const express = require('express');\n"
+                "const admin = express();\n"
+                "admin.get(/^\\/nodes\\/((@[^\\/]+\\/)?[^\\/]+)$/, (req, res) => res.json({}));\n"
+                "admin.get(/^\\/nodes\\/messages/, (req, res) => res.json({}));\n"
+                "admin.post(/^\\/library\\/([^\\/]+)\\/([^\\/]+)\\/(.*)/, (req, res) => res.end());\n"
+                "const notARoute = /^\\/ignored$/.test(process.argv[2]);\n"
+                "module.exports = admin;\n"
+            ),
+        }
+    )
+    assert sorted(routes) == [
+        "GET /nodes/:re1",
+        "GET /nodes/messages",
+        "POST /library/:re1/:re2/:re3",
+    ]
+
+
+def test_regex_route_path_keeps_literals_and_drops_anchors() -> None:
+    from mcp_backend.review.javascript.frameworks.regex_paths import regex_route_path
+
+    assert regex_route_path(r"^\/locales\/(.+)\/?$") == "/locales/:re1"
+    assert regex_route_path(r"^\/api(?:\/v1)?\/items\/(\d+)$") == "/api/items/:re1"
+    assert regex_route_path(r"^\/health$") == "/health"

@@ -31,6 +31,7 @@ from mcp_backend.review.javascript.frameworks import (
     koa,
     packages,
 )
+from mcp_backend.review.javascript.frameworks.regex_paths import regex_route_path
 from mcp_backend.review.javascript.rules._util import unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
@@ -445,6 +446,9 @@ class FactExtractor:
         node = unwrap(node)
         if node is None:
             return None
+        if node.type == "regex":  # app.get(/^\/nodes\/([^\/]+)$/, h): Express takes a RegExp
+            pattern = node.child_by_field_name("pattern")
+            return regex_route_path(self.ctx.text(pattern)) if pattern is not None else None
         if node.type == "template_string":
             parts: list[str] = []
             for child in node.named_children:
