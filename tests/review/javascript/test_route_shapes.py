@@ -932,7 +932,8 @@ def test_regex_route_paths_are_routes_with_their_groups_as_parameters() -> None:
                 "const admin = express();\n"
                 "admin.get(/^\\/nodes\\/((@[^\\/]+\\/)?[^\\/]+)$/, (req, res) => res.json({}));\n"
                 "admin.get(/^\\/nodes\\/messages/, (req, res) => res.json({}));\n"
-                "admin.post(/^\\/library\\/([^\\/]+)\\/([^\\/]+)\\/(.*)/, (req, res) => res.end());\n"
+                "admin.post(/^\\/library\\/([^\\/]+)\\/([^\\/]+)\\/(.*)/,\n"
+                "  (req, res) => res.end());\n"
                 "const notARoute = /^\\/ignored$/.test(process.argv[2]);\n"
                 "module.exports = admin;\n"
             ),
