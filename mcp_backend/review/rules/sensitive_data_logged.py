@@ -23,7 +23,11 @@ RULE = RuleMeta(
             "as a variable, an\n"
             "attribute, a dict value or inside an f-string. A constant message "
             "that merely mentions the\n"
-            'word (`"invalid password"`) is fine, as are lengths, booleans and masked values.'
+            'word (`"invalid password"`) is fine, as are lengths, booleans and masked values; '
+            "so is `print`\n"
+            "in a command-line program (click, typer, argparse, a `cli/` module), where it is "
+            "the output the\n"
+            "user asked for, not a log.'
         ),
         why=(
             "Logs are copied to aggregation services, shared with support staff "

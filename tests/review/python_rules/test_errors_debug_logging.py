@@ -237,6 +237,26 @@ LOG_NEGATIVE = {
 }
 
 
+def test_print_in_a_command_line_program_is_output_not_a_log() -> None:
+    cli = """
+        import click
+
+        @click.command()
+        def login(password):
+            token = obtain(password)
+            print(f"Access token: {token}")
+            logger.debug("got token %s", token)
+    """
+    findings = run(LOGGED, cli, "tool/commands/auth.py")
+    assert [f.line for f in findings] == [8]  # the log line, not the print
+    server = """
+        def login(password):
+            token = obtain(password)
+            print(f"Access token: {token}")
+    """
+    assert [f.line for f in run(LOGGED, server, "app/views.py")] == [4]
+
+
 @pytest.mark.parametrize("name", sorted(LOG_POSITIVE))
 def test_logged_positive(name: str) -> None:
     findings = run(LOGGED, LOG_POSITIVE[name])

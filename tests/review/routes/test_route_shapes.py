@@ -652,3 +652,36 @@ def test_requests_handed_to_a_library_static_files_redirects_and_auth_endpoints(
     assert route(index, "GET", "/admin-panel").public_by_design == "a redirect (returns no data)"
     assert route(index, "POST", "/auth/header").public_by_design == "authentication endpoint"
     assert route(index, "DELETE", "/auth/users/{user_id}").public_by_design is None
+
+
+AIOHTTP_APP = """
+    from aiohttp import web
+    routes = web.RouteTableDef()
+
+    @web.middleware
+    async def errors(request, handler):
+        {body}
+
+    @routes.post("/items")
+    async def create(request):
+        return web.json_response({{}})
+
+    def init():
+        app = web.Application(middlewares=[errors])
+        app.add_routes(routes)
+        return app
+"""
+
+
+def test_aiohttp_error_middleware_is_the_central_error_handler() -> None:
+    from tests.review.routes.helpers import project_findings
+
+    catching = AIOHTTP_APP.format(
+        body="try:\n            return await handler(request)\n"
+        "        except Exception:\n            return web.json_response({}, status=500)"
+    )
+    passing = AIOHTTP_APP.format(body="return await handler(request)")
+    rules = {f.rule_id for f in project_findings(build_index({"app/main.py": catching}))}
+    assert "no-central-error-handler" not in rules
+    rules = {f.rule_id for f in project_findings(build_index({"app/main.py": passing}))}
+    assert "no-central-error-handler" in rules

@@ -48,6 +48,25 @@ def _add(
     )
 
 
+def _catches_around_handler(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`try: return await handler(request) except ...: return response`: every error of
+    every route behind it is answered here, the app's central error handler."""
+    params = [a.arg for a in fn.args.args]
+    handler = params[-1] if params else "handler"
+    return any(
+        isinstance(node, ast.Try)
+        and node.handlers
+        and any(
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == handler
+            for statement in node.body
+            for call in ast.walk(statement)
+        )
+        for node in ast.walk(fn)
+    )
+
+
 def _application(scope: ModuleScope, call: ast.Call, facts: dict[str, Any]) -> None:
     """`web.Application(middlewares=[auth, error])`, often built inside an `init()` that returns
     it: its middlewares run for the app's routes. Module-level apps are linked by name through
@@ -75,6 +94,10 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
                 for d in node.decorator_list
             ):
                 facts["middleware_functions"].append(f"{scope.module}.{node.name}")
+                if _catches_around_handler(node):
+                    facts["error_handlers"].append(
+                        {"kind": "error middleware", "detail": node.name, "line": node.lineno}
+                    )
             continue
         if not isinstance(node, ast.Call):
             continue

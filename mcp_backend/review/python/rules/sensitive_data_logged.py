@@ -113,6 +113,23 @@ def _is_log_call(call: ast.Call) -> bool:
     return last in {"logging", "log", "structlog"} or last.endswith(("logger", "_log"))
 
 
+_CLI_PACKAGES = ("click", "typer", "argparse", "fire", "docopt")
+
+
+def _is_command_line(ctx: PythonFileContext) -> bool:
+    """A module of a command-line program: under cli/ or commands/, a __main__ or manage
+    script, or one that builds its interface with click, typer, argparse, fire or docopt."""
+    parts = ctx.file.split("/")
+    if {"cli", "commands", "management"} & set(parts[:-1]) or parts[-1] in {
+        "__main__.py",
+        "cli.py",
+        "manage.py",
+    }:
+        return True
+    info = au.module_info(ctx.tree)
+    return any(info.uses_module(package) for package in _CLI_PACKAGES)
+
+
 class SensitiveDataLogged:
     rule = RULE
 
@@ -129,6 +146,9 @@ class SensitiveDataLogged:
             if au.is_main_guard(guard)
             for n in ast.walk(guard)
         }
+        # In a command-line program print() is what the user asked to see (a token the
+        # `login` command obtained, a secret `create-secret` generated), not a log.
+        terminal = _is_command_line(ctx)
         for node in au.nodes_of(ctx.tree, ast.Call):
             if not isinstance(node, ast.Call):
                 continue
@@ -141,7 +161,7 @@ class SensitiveDataLogged:
                 configured = True
                 ctx.signal("logging", "logging configured", node)
             if not _is_log_call(node) or (
-                au.call_method(node) == "print" and id(node) in demo_code
+                au.call_method(node) == "print" and (terminal or id(node) in demo_code)
             ):
                 continue
             found = self._sensitive_argument(node)
