@@ -27,7 +27,7 @@ RULE = RuleMeta(
             "so is `print`\n"
             "in a command-line program (click, typer, argparse, a `cli/` module), where it is "
             "the output the\n"
-            "user asked for, not a log.'
+            "user asked for, not a log."
         ),
         why=(
             "Logs are copied to aggregation services, shared with support staff "
