@@ -1,4 +1,7 @@
-"""admin-route-missing-role: admin routes that authenticate but never check a role."""
+"""admin-route-missing-role: admin routes that authenticate but never check a role.
+
+Severity from evidence: high where most routes beside it check a role (it deviates), medium
+where none of them does (the roles may be enforced where we cannot see)."""
 
 from __future__ import annotations
 
@@ -22,11 +25,20 @@ class AdminRouteMissingRole:
                 continue
             if any(e.kind in ROLE_KINDS for e in route.authz.evidence):
                 continue
+            deviant = _policy.deviates(route, index.routes, "authz")
+            context = (
+                " Most routes beside it do check a role."
+                if deviant
+                else " The routes beside it check none either: make sure roles are enforced "
+                "somewhere."
+            )
             yield _policy.route_finding(
                 RULE,
                 route,
                 f"Admin route {route.method} {route.path} checks that the caller is logged in "
-                "but not that they are an administrator: any registered user can call it.",
+                "but not that they are an administrator: any registered user can call it."
+                + context,
+                severity=None if deviant else "medium",
                 fix="Add a role or permission check for the whole admin router (e.g. a "
                 "require_admin dependency, IsAdminUser, @roles_required('admin'), a role guard).",
             )

@@ -116,6 +116,21 @@ def test_admin_route_without_role_is_reported_and_with_role_is_not() -> None:
     assert [f.route for f in findings] == ["GET /admin/users", "GET /admin/own"]
 
 
+def test_admin_route_missing_role_is_high_only_where_it_deviates() -> None:
+    deviant = index_of(
+        make_route("GET", "/admin/users", "users", line=1, auth=PRESENT),
+        make_route("POST", "/admin/ban", "ban", line=2, auth=PRESENT, authz=ROLE),
+        make_route("POST", "/admin/unban", "unban", line=3, auth=PRESENT, authz=ROLE),
+    )
+    (finding,) = admin_route_missing_role.DETECTOR.check(deviant)
+    assert (finding.route, finding.severity) == ("GET /admin/users", "high")
+    alike = index_of(
+        make_route("GET", "/admin/users", "users", line=1, auth=PRESENT),
+        make_route("GET", "/admin/logs", "logs", line=2, auth=PRESENT),
+    )
+    assert {f.severity for f in admin_route_missing_role.DETECTOR.check(alike)} == {"medium"}
+
+
 # --- object-access-without-ownership --------------------------------------------------------
 def test_idor_reported_only_for_authenticated_loads_without_authz() -> None:
     index = index_of(
