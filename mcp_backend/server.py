@@ -12,9 +12,10 @@ import importlib.util
 import inspect
 import logging
 import time
+import typing
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -30,7 +31,13 @@ from mcp_backend import __version__
 from mcp_backend.workspace import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
+    from mcp.server.elicitation import ElicitationResult
+    from mcp.server.mcpserver.resolve import Elicit
+
+    from mcp_backend.quality.models import LoopReport, StageName
     from mcp_backend.quality.workers import WorkerPool
+    from mcp_backend.recommend.models import Requirements
+    from mcp_backend.review.model import ChecklistItemId, ReviewReport, Severity
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +65,13 @@ Paths must lie inside the allowed roots; relative paths are taken from the first
 MAX_REVIEW_PAGE = 30
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+QUALITY_LOOP_ANNOTATIONS = ToolAnnotations(
+    # Runs the project's own tools and, with fix=true, rewrites files.
+    read_only_hint=False,
+    destructive_hint=False,
+    idempotent_hint=True,
+    open_world_hint=False,
+)
 
 Registration = Callable[[MCPServer, Workspace], None]
 
@@ -111,38 +125,41 @@ def resolve_path(workspace: Workspace, path: str, *, want_dir: bool | None = Non
 # --- knowledge: get_guidance, resources, prompts -------------------------------------------
 
 
+# Static examples: listing the topics would load the knowledge base at start-up.
+GUIDANCE_EXAMPLES = ["clarify", "frameworks/framework-selection", "checklist", "checklist/jwt"]
+
+
+def get_guidance(
+    topic: Annotated[
+        str,
+        Field(
+            description="A knowledge-base topic: a document id such as 'clarify', "
+            "'frameworks/framework-selection', 'checklist', 'checklist/sql-injection', "
+            "'anti-patterns', or just its last part ('jwt'); 'rules' or "
+            "'rules/<rule_id>' for the review rules findings link to. An empty topic "
+            "gives the overview; an unknown one returns the list of valid topics.",
+            json_schema_extra={"examples": GUIDANCE_EXAMPLES},
+            max_length=200,
+        ),
+    ] = "",
+    format: Annotated[
+        Literal["markdown", "json"], Field(description="markdown to read, json for programs")
+    ] = "markdown",
+) -> str:
+    """Read the backend knowledge base: decision frameworks (framework, database, API style),
+    clarify questions, development process, practices, review checklist, anti-patterns,
+    playbooks and the quality loop. Same content as the backend:// resources."""
+    from mcp_backend.knowledge.guidance import UnknownTopicError
+    from mcp_backend.knowledge.guidance import get_guidance as guidance_text
+
+    try:
+        return guidance_text(topic, format)
+    except UnknownTopicError as error:
+        raise user_error(error) from None
+
+
 def register_guidance(mcp: MCPServer, workspace: Workspace) -> None:
-    # Static examples: listing the topics would load the knowledge base at start-up.
-    examples = ["clarify", "frameworks/framework-selection", "checklist", "checklist/jwt"]
-
-    @mcp.tool(title="Backend guidance", annotations=READ_ONLY)
-    def get_guidance(
-        topic: Annotated[
-            str,
-            Field(
-                description="A knowledge-base topic: a document id such as 'clarify', "
-                "'frameworks/framework-selection', 'checklist', 'checklist/sql-injection', "
-                "'anti-patterns', or just its last part ('jwt'); 'rules' or "
-                "'rules/<rule_id>' for the review rules findings link to. An empty topic "
-                "gives the overview; an unknown one returns the list of valid topics.",
-                json_schema_extra={"examples": examples},
-                max_length=200,
-            ),
-        ] = "",
-        format: Annotated[
-            Literal["markdown", "json"], Field(description="markdown to read, json for programs")
-        ] = "markdown",
-    ) -> str:
-        """Read the backend knowledge base: decision frameworks (framework, database, API style),
-        clarify questions, development process, practices, review checklist, anti-patterns,
-        playbooks and the quality loop. Same content as the backend:// resources."""
-        from mcp_backend.knowledge.guidance import UnknownTopicError
-        from mcp_backend.knowledge.guidance import get_guidance as guidance_text
-
-        try:
-            return guidance_text(topic, format)
-        except UnknownTopicError as error:
-            raise user_error(error) from None
+    mcp.tool(title="Backend guidance", annotations=READ_ONLY)(get_guidance)
 
 
 def register_knowledge_resources(mcp: MCPServer, workspace: Workspace) -> None:
@@ -371,219 +388,234 @@ def confined_baseline(workspace: Workspace, root: Path, baseline: str | None) ->
     return resolve_path(workspace, text, want_dir=False)
 
 
+async def review_backend(
+    workspace: Workspace,
+    path: Annotated[
+        str,
+        Field(
+            description="Project directory (or one file) to review, inside the allowed "
+            "roots; relative paths start at the first root.",
+            max_length=4096,
+        ),
+    ] = ".",
+    items: Annotated[
+        "list[ChecklistItemId] | None",
+        Field(description="Only these checklist items (default: all).", max_length=20),
+    ] = None,
+    min_severity: Annotated[
+        "Severity", Field(description="Hide findings below this severity.")
+    ] = "low",
+    changed_only: Annotated[
+        bool, Field(description="Only files changed against git HEAD, plus untracked ones.")
+    ] = False,
+    limit: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=MAX_REVIEW_PAGE,
+            description="Findings and routes per page (at most 30, so a page stays well "
+            "under 25,000 tokens; use offset for the rest).",
+        ),
+    ] = 25,
+    offset: Annotated[
+        int, Field(ge=0, description="Start of the page: pass next_offset from a result.")
+    ] = 0,
+    baseline: Annotated[
+        str | None,
+        Field(description=BASELINE_DESCRIPTION, max_length=4096),
+    ] = None,
+    use_baseline: Annotated[
+        bool,
+        Field(description="False: apply no baseline (not even the project's default file)."),
+    ] = True,
+    ctx: Context | None = None,
+) -> "Annotated[CallToolResult, ReviewReport]":
+    """Review a Python or JavaScript/TypeScript backend against the senior-engineer checklist:
+    input validation, error handling, authentication and authorization on every route, SQL
+    and command injection, secrets, password hashing, JWT, CORS, rate limiting, logging,
+    N+1 queries, blocking I/O in async code, architecture and tests. Returns a summary, a
+    verdict per checklist item, findings (file:line, rule, severity, CWE, evidence, fix;
+    most severe first, paginated) and the route inventory with each route's protections.
+    With a baseline (the project's .mcp-backend-baseline.json by default) only findings it
+    does not record are reported, and the summary says how many it hid.
+    Rule docs: backend://rules/{rule_id}."""
+    from mcp_backend.review.engine import ReviewError, review
+    from mcp_backend.review.model import ReviewRequest
+    from mcp_backend.review.report import render_markdown
+
+    ws = await workspace_for(ctx, workspace)
+    target = resolve_path(ws, path)
+    # One file is reviewed as part of its project: paths stay relative to the root.
+    root = target if target.is_dir() else ws.root_of(target)
+    request = ReviewRequest(
+        root=root,
+        paths=[] if target.is_dir() else [target],
+        items=items,
+        min_severity=min_severity,
+        changed_only=changed_only,
+        limit=limit,
+        offset=offset,
+        baseline=confined_baseline(ws, root, baseline),
+        use_baseline=use_baseline,
+    )
+    try:
+        report = await anyio.to_thread.run_sync(
+            functools.partial(review, request, ProgressRelay(ctx), raise_if_cancelled)
+        )
+    except ReviewError as error:
+        raise user_error(error) from None
+    except OSError as error:
+        raise os_error(error) from None
+    return tool_result(report, render_markdown(report))
+
+
 def register_review(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp_backend.review.model import ChecklistItemId, ReviewReport, Severity
 
-    @mcp.tool(title="Review a backend project", annotations=READ_ONLY)
-    async def review_backend(
-        path: Annotated[
-            str,
-            Field(
-                description="Project directory (or one file) to review, inside the allowed "
-                "roots; relative paths start at the first root.",
-                max_length=4096,
-            ),
-        ] = ".",
-        items: Annotated[
-            list[ChecklistItemId] | None,
-            Field(description="Only these checklist items (default: all).", max_length=20),
-        ] = None,
-        min_severity: Annotated[
-            Severity, Field(description="Hide findings below this severity.")
-        ] = "low",
-        changed_only: Annotated[
-            bool, Field(description="Only files changed against git HEAD, plus untracked ones.")
-        ] = False,
-        limit: Annotated[
-            int,
-            Field(
-                ge=1,
-                le=MAX_REVIEW_PAGE,
-                description="Findings and routes per page (at most 30, so a page stays well "
-                "under 25,000 tokens; use offset for the rest).",
-            ),
-        ] = 25,
-        offset: Annotated[
-            int, Field(ge=0, description="Start of the page: pass next_offset from a result.")
-        ] = 0,
-        baseline: Annotated[
-            str | None,
-            Field(description=BASELINE_DESCRIPTION, max_length=4096),
-        ] = None,
-        use_baseline: Annotated[
-            bool,
-            Field(description="False: apply no baseline (not even the project's default file)."),
-        ] = True,
-        ctx: Context | None = None,
-    ) -> Annotated[CallToolResult, ReviewReport]:
-        """Review a Python or JavaScript/TypeScript backend against the senior-engineer checklist:
-        input validation, error handling, authentication and authorization on every route, SQL
-        and command injection, secrets, password hashing, JWT, CORS, rate limiting, logging,
-        N+1 queries, blocking I/O in async code, architecture and tests. Returns a summary, a
-        verdict per checklist item, findings (file:line, rule, severity, CWE, evidence, fix;
-        most severe first, paginated) and the route inventory with each route's protections.
-        With a baseline (the project's .mcp-backend-baseline.json by default) only findings it
-        does not record are reported, and the summary says how many it hid.
-        Rule docs: backend://rules/{rule_id}."""
-        from mcp_backend.review.engine import ReviewError, review
-        from mcp_backend.review.model import ReviewRequest
-        from mcp_backend.review.report import render_markdown
-
-        ws = await workspace_for(ctx, workspace)
-        target = resolve_path(ws, path)
-        # One file is reviewed as part of its project: paths stay relative to the root.
-        root = target if target.is_dir() else ws.root_of(target)
-        request = ReviewRequest(
-            root=root,
-            paths=[] if target.is_dir() else [target],
-            items=items,
-            min_severity=min_severity,
-            changed_only=changed_only,
-            limit=limit,
-            offset=offset,
-            baseline=confined_baseline(ws, root, baseline),
-            use_baseline=use_baseline,
-        )
-        try:
-            report = await anyio.to_thread.run_sync(
-                functools.partial(review, request, ProgressRelay(ctx), raise_if_cancelled)
-            )
-        except ReviewError as error:
-            raise user_error(error) from None
-        except OSError as error:
-            raise os_error(error) from None
-        return tool_result(report, render_markdown(report))
+    tool = bind_tool(
+        review_backend,
+        workspace,
+        types={
+            "ChecklistItemId": ChecklistItemId,
+            "ReviewReport": ReviewReport,
+            "Severity": Severity,
+        },
+    )
+    mcp.tool(title="Review a backend project", annotations=READ_ONLY)(tool)
 
 
 # Each server's warm tsc/eslint workers for run_quality_loop (quality/workers.py): the pool is
 # created by the first call (importing it costs start-up time) and closed with the server.
-QUALITY_WORKER_POOLS: "weakref.WeakKeyDictionary[MCPServer, list[WorkerPool]]" = (
+class QualityWorkers:
+    """A server's warm-worker pool for run_quality_loop, created by the first call."""
+
+    def __init__(self) -> None:
+        self.pool: WorkerPool | None = None
+
+    def get(self) -> "WorkerPool":
+        if self.pool is None:
+            from mcp_backend.quality.workers import WorkerPool
+
+            self.pool = WorkerPool()
+        return self.pool
+
+
+QUALITY_WORKER_POOLS: "weakref.WeakKeyDictionary[MCPServer, QualityWorkers]" = (
     weakref.WeakKeyDictionary()
 )
 
 
 def quality_worker_pool(mcp: MCPServer) -> "WorkerPool | None":
     """The server's pool of warm quality-loop workers, once a call has created it."""
-    pools = QUALITY_WORKER_POOLS.get(mcp)
-    return pools[0] if pools else None
+    workers = QUALITY_WORKER_POOLS.get(mcp)
+    return workers.pool if workers is not None else None
 
 
-def close_workers_with_server(mcp: MCPServer, pools: "list[WorkerPool]") -> None:
-    """End the warm workers when the server stops: stdin EOF (stdio), HTTP shutdown, or an
-    in-process client leaving all pass through the protocol server's lifespan. Workers also exit
-    when their stdin closes, and at interpreter exit, should this hook be missing."""
-    lowlevel = getattr(mcp, "_lowlevel_server", None)
-    inner = getattr(lowlevel, "lifespan", None)
-    if lowlevel is None or inner is None:  # pragma: no cover - a future SDK layout
-        logger.warning("no server lifespan to end the quality loop's workers with")
-        return
-    active: list[object] = []
+# Servers with a client connected, counted: stdio runs once, an HTTP app and in-process clients
+# may overlap, and the workers end only with the last of them.
+ACTIVE_SERVERS: "weakref.WeakKeyDictionary[MCPServer, int]" = weakref.WeakKeyDictionary()
 
-    @contextlib.asynccontextmanager
-    async def lifespan(server: Any) -> AsyncIterator[Any]:
-        token = object()
-        active.append(token)
-        try:
-            async with inner(server) as state:
-                yield state
-        finally:
-            active.remove(token)
-            if not active and pools:  # the last user of the server is gone
-                await pools[0].aclose()
 
-    lowlevel.lifespan = lifespan
+@contextlib.asynccontextmanager
+async def server_lifespan(mcp: MCPServer) -> AsyncIterator[dict[str, Any]]:
+    """The server's lifespan (MCPServer's public `lifespan=`): end the quality loop's warm
+    workers when the server stops: stdin EOF (stdio), HTTP shutdown, or an in-process client
+    leaving. Workers also exit when their stdin closes, and at interpreter exit, should this
+    hook be missing. Yields the empty state the SDK's default lifespan yields."""
+    ACTIVE_SERVERS[mcp] = ACTIVE_SERVERS.get(mcp, 0) + 1
+    try:
+        yield {}
+    finally:
+        ACTIVE_SERVERS[mcp] -= 1
+        pool = quality_worker_pool(mcp)
+        if not ACTIVE_SERVERS[mcp] and pool is not None:  # the last user of the server is gone
+            await pool.aclose()
+
+
+async def run_quality_loop(
+    workspace: Workspace,
+    workers: QualityWorkers,
+    path: Annotated[
+        str,
+        Field(description="Project directory inside the allowed roots.", max_length=4096),
+    ] = ".",
+    stages: Annotated[
+        "list[StageName] | None",
+        Field(
+            description="Stages to run (default: lint, format, typecheck, security, test).",
+            max_length=5,
+        ),
+    ] = None,
+    fix: Annotated[
+        bool,
+        Field(description="MODIFIES FILES: let ruff/eslint fix issues and format code."),
+    ] = False,
+    changed_only: Annotated[
+        bool, Field(description="Lint and format only files changed against git HEAD.")
+    ] = False,
+    timeout_s: Annotated[
+        float, Field(gt=0, le=3600, description="Time limit per stage, in seconds.")
+    ] = 300.0,
+    tests: Annotated[
+        list[Annotated[str, Field(max_length=1000)]] | None,
+        Field(
+            description="Test paths or node ids to run instead of the whole suite.",
+            max_length=100,
+        ),
+    ] = None,
+    fail_fast: Annotated[bool, Field(description="Stop at the first failing stage.")] = False,
+    baseline: Annotated[
+        str | None,
+        Field(description="Security stage: " + BASELINE_DESCRIPTION, max_length=4096),
+    ] = None,
+    ctx: Context | None = None,
+) -> "Annotated[CallToolResult, LoopReport]":
+    """Validate a project after editing it, as the quality loop requires before reporting
+    work complete: lint, format check, type check, security review and tests, with the
+    project's OWN tools in its own environment (its venv / uv / poetry, its node_modules),
+    independent stages in parallel. Returns a status per stage with the exact command,
+    structured diagnostics (file, line, code, message, fix available), a tail of raw output
+    and a short 'fix first' list. Report work complete only when every stage passed."""
+    from mcp_backend.quality.engine import run_quality_loop as run_loop
+    from mcp_backend.quality.models import LoopRequest
+    from mcp_backend.quality.render import render_markdown
+
+    ws = await workspace_for(ctx, workspace)
+    root = resolve_path(ws, path, want_dir=True)
+    request = LoopRequest(
+        root=root,
+        stages=stages,
+        fix=fix,
+        changed_only=changed_only,
+        timeout_s=timeout_s,
+        tests=confined_test_ids(ws, root, tests or []),
+        fail_fast=fail_fast,
+        baseline=confined_baseline(ws, root, baseline),
+    )
+
+    async def progress(done: int, total: int, message: str) -> None:
+        if ctx is not None:
+            with contextlib.suppress(Exception):
+                await ctx.report_progress(done, total, message)
+
+    try:
+        report = await run_loop(request, progress, workers=workers.get())
+    except OSError as error:
+        raise os_error(error) from None
+    return tool_result(report, render_markdown(report))
 
 
 def register_quality_loop(mcp: MCPServer, workspace: Workspace) -> None:
     from mcp_backend.quality.models import LoopReport, StageName
 
-    pools: list[WorkerPool] = []
-    QUALITY_WORKER_POOLS[mcp] = pools
-    close_workers_with_server(mcp, pools)
-
-    @mcp.tool(
-        title="Run the quality loop",
-        annotations=ToolAnnotations(
-            # Runs the project's own tools and, with fix=true, rewrites files.
-            read_only_hint=False,
-            destructive_hint=False,
-            idempotent_hint=True,
-            open_world_hint=False,
-        ),
+    workers = QUALITY_WORKER_POOLS.setdefault(mcp, QualityWorkers())
+    tool = bind_tool(
+        run_quality_loop,
+        workspace,
+        workers,
+        types={"LoopReport": LoopReport, "StageName": StageName},
     )
-    async def run_quality_loop(
-        path: Annotated[
-            str,
-            Field(description="Project directory inside the allowed roots.", max_length=4096),
-        ] = ".",
-        stages: Annotated[
-            list[StageName] | None,
-            Field(
-                description="Stages to run (default: lint, format, typecheck, security, test).",
-                max_length=5,
-            ),
-        ] = None,
-        fix: Annotated[
-            bool,
-            Field(description="MODIFIES FILES: let ruff/eslint fix issues and format code."),
-        ] = False,
-        changed_only: Annotated[
-            bool, Field(description="Lint and format only files changed against git HEAD.")
-        ] = False,
-        timeout_s: Annotated[
-            float, Field(gt=0, le=3600, description="Time limit per stage, in seconds.")
-        ] = 300.0,
-        tests: Annotated[
-            list[Annotated[str, Field(max_length=1000)]] | None,
-            Field(
-                description="Test paths or node ids to run instead of the whole suite.",
-                max_length=100,
-            ),
-        ] = None,
-        fail_fast: Annotated[bool, Field(description="Stop at the first failing stage.")] = False,
-        baseline: Annotated[
-            str | None,
-            Field(description="Security stage: " + BASELINE_DESCRIPTION, max_length=4096),
-        ] = None,
-        ctx: Context | None = None,
-    ) -> Annotated[CallToolResult, LoopReport]:
-        """Validate a project after editing it, as the quality loop requires before reporting
-        work complete: lint, format check, type check, security review and tests, with the
-        project's OWN tools in its own environment (its venv / uv / poetry, its node_modules),
-        independent stages in parallel. Returns a status per stage with the exact command,
-        structured diagnostics (file, line, code, message, fix available), a tail of raw output
-        and a short 'fix first' list. Report work complete only when every stage passed."""
-        from mcp_backend.quality.engine import run_quality_loop as run_loop
-        from mcp_backend.quality.models import LoopRequest
-        from mcp_backend.quality.render import render_markdown
-
-        ws = await workspace_for(ctx, workspace)
-        root = resolve_path(ws, path, want_dir=True)
-        request = LoopRequest(
-            root=root,
-            stages=stages,
-            fix=fix,
-            changed_only=changed_only,
-            timeout_s=timeout_s,
-            tests=confined_test_ids(ws, root, tests or []),
-            fail_fast=fail_fast,
-            baseline=confined_baseline(ws, root, baseline),
-        )
-
-        async def progress(done: int, total: int, message: str) -> None:
-            if ctx is not None:
-                with contextlib.suppress(Exception):
-                    await ctx.report_progress(done, total, message)
-
-        if not pools:
-            from mcp_backend.quality.workers import WorkerPool
-
-            pools.append(WorkerPool())
-        try:
-            report = await run_loop(request, progress, workers=pools[0])
-        except OSError as error:
-            raise os_error(error) from None
-        return tool_result(report, render_markdown(report))
+    mcp.tool(title="Run the quality loop", annotations=QUALITY_LOOP_ANNOTATIONS)(tool)
 
 
 def confined_test_ids(workspace: Workspace, root: Path, entries: list[str]) -> list[str]:
@@ -645,8 +677,67 @@ def register_rule_resources(mcp: MCPServer, workspace: Workspace) -> None:
     )(rule_doc)
 
 
+def requirements_of(arguments: dict[str, Any]) -> "Requirements":
+    """recommend_stack's flat arguments as the engine's model (None: not given)."""
+    from mcp_backend.recommend.models import Requirements
+
+    given = {key: value for key, value in arguments.items() if value is not None}
+    return Requirements.model_validate(given)
+
+
+def ask_missing(ctx: Context, **arguments: Any) -> "Elicit[BaseModel] | None":
+    """One form with only the open aspects, when the client can show forms."""
+    capabilities = ctx.client_capabilities
+    if capabilities is None or capabilities.elicitation is None:
+        return None
+    from mcp.server.mcpserver.resolve import Elicit
+
+    from mcp_backend.recommend.clarify import (
+        elicitation_message,
+        elicitation_model,
+        missing_aspects,
+    )
+
+    try:
+        questions = missing_aspects(requirements_of(arguments))
+    except ValidationError:
+        return None  # the tool call itself reports the invalid arguments
+    if not questions:
+        return None
+    return Elicit(elicitation_message(questions), elicitation_model(questions))
+
+
+async def recommend_stack(
+    answers: "ElicitationResult[BaseModel] | None" = None, **arguments: Any
+) -> CallToolResult:
+    """Recommend a backend stack from the user's requirements, the way a senior engineer
+    would: runtime, framework, database and its hosting, ORM, validation, auth approach
+    and library, API style and docs format, cache and background jobs, each with the
+    decision-table row or rule that chose it, alternatives and a confidence; conflicts
+    between requirements with how to resolve them; the layered project layout. Call it
+    BEFORE writing backend code for a vague request: every parameter is optional, and
+    unspecified aspects that change the answer are asked (through a form when the client
+    supports it) or returned as open questions with a provisional stack."""
+    from mcp.server.elicitation import AcceptedElicitation
+
+    from mcp_backend.recommend.clarify import apply_answers
+    from mcp_backend.recommend.engine import recommend
+    from mcp_backend.recommend.render import render_markdown
+
+    try:
+        requirements = requirements_of(arguments)
+        if isinstance(answers, AcceptedElicitation) and answers.data is not None:
+            requirements = apply_answers(requirements, answers.data)
+    except ValidationError as error:
+        raise ToolError(validation_message(error, "recommend_stack")) from None
+    except ValueError as error:
+        raise user_error(error) from None
+    recommendation = recommend(requirements)
+    return tool_result(recommendation, render_markdown(recommendation))
+
+
 def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
-    from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
+    from mcp.server.elicitation import ElicitationResult
     from mcp.server.mcpserver.resolve import Elicit, Resolve
 
     from mcp_backend.recommend.models import Recommendation, Requirements
@@ -667,76 +758,34 @@ def register_recommend(mcp: MCPServer, workspace: Workspace) -> None:
         for name, field in Requirements.model_fields.items()
     ]
 
-    def requirements_of(arguments: dict[str, Any]) -> Requirements:
-        given = {key: value for key, value in arguments.items() if value is not None}
-        return Requirements.model_validate(given)
+    def ask(**arguments: Any) -> Elicit[BaseModel] | None:
+        return ask_missing(**arguments)
 
-    def ask_missing(ctx: Context, **arguments: Any) -> Elicit[BaseModel] | None:
-        """One form with only the open aspects, when the client can show forms."""
-        capabilities = ctx.client_capabilities
-        if capabilities is None or capabilities.elicitation is None:
-            return None
-        from mcp_backend.recommend.clarify import (
-            elicitation_message,
-            elicitation_model,
-            missing_aspects,
-        )
-
-        try:
-            questions = missing_aspects(requirements_of(arguments))
-        except ValidationError:
-            return None  # the tool call itself reports the invalid arguments
-        if not questions:
-            return None
-        return Elicit(elicitation_message(questions), elicitation_model(questions))
-
+    ask.__doc__ = ask_missing.__doc__
     _set_signature(
-        ask_missing,
+        ask,
         [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context), *parameters],
         Elicit[BaseModel] | None,
     )
 
-    async def recommend_stack(
-        answers: ElicitationResult[BaseModel], **arguments: Any
-    ) -> CallToolResult:
-        from mcp_backend.recommend.clarify import apply_answers
-        from mcp_backend.recommend.engine import recommend
-        from mcp_backend.recommend.render import render_markdown
+    async def tool(**arguments: Any) -> CallToolResult:
+        return await recommend_stack(**arguments)
 
-        try:
-            requirements = requirements_of(arguments)
-            if isinstance(answers, AcceptedElicitation) and answers.data is not None:
-                requirements = apply_answers(requirements, answers.data)
-        except ValidationError as error:
-            raise ToolError(validation_message(error, "recommend_stack")) from None
-        except ValueError as error:
-            raise user_error(error) from None
-        recommendation = recommend(requirements)
-        return tool_result(recommendation, render_markdown(recommendation))
-
+    tool.__name__ = recommend_stack.__name__
+    tool.__doc__ = recommend_stack.__doc__
     _set_signature(
-        recommend_stack,
+        tool,
         [
             inspect.Parameter(
                 "answers",
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[ElicitationResult[BaseModel], Resolve(ask_missing)],
+                annotation=Annotated[ElicitationResult[BaseModel], Resolve(ask)],
             ),
             *parameters,
         ],
         Annotated[CallToolResult, Recommendation],
     )
-    recommend_stack.__doc__ = (
-        "Recommend a backend stack from the user's requirements, the way a senior engineer "
-        "would: runtime, framework, database and its hosting, ORM, validation, auth approach "
-        "and library, API style and docs format, cache and background jobs, each with the "
-        "decision-table row or rule that chose it, alternatives and a confidence; conflicts "
-        "between requirements with how to resolve them; the layered project layout. Call it "
-        "BEFORE writing backend code for a vague request: every parameter is optional, and "
-        "unspecified aspects that change the answer are asked (through a form when the client "
-        "supports it) or returned as open questions with a provisional stack."
-    )
-    mcp.tool(title="Recommend a backend stack", annotations=READ_ONLY)(recommend_stack)
+    mcp.tool(title="Recommend a backend stack", annotations=READ_ONLY)(tool)
 
 
 def _set_signature(
@@ -745,6 +794,26 @@ def _set_signature(
     """Give a **kwargs function an explicit signature the SDK can read (flat parameters)."""
     function.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
     function.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": returns}
+
+
+def bind_tool(
+    handler: Callable[..., Awaitable[Any]], *leading: Any, types: dict[str, Any] | None = None
+) -> Callable[..., Awaitable[Any]]:
+    """The tool the SDK registers: `handler` with its first parameters supplied (`leading`: the
+    workspace and whatever else the server holds) and its quoted annotations resolved with
+    `types` (engine models, imported at registration rather than with this module)."""
+    hints = typing.get_type_hints(handler, localns=types or {}, include_extras=True)
+    parameters = list(inspect.signature(handler).parameters.values())[len(leading) :]
+    resolved = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in parameters]
+
+    async def tool(**arguments: Any) -> Any:
+        return await handler(*leading, **arguments)
+
+    tool.__name__ = handler.__name__
+    tool.__qualname__ = handler.__qualname__
+    tool.__doc__ = handler.__doc__
+    _set_signature(tool, resolved, hints.get("return", inspect.Signature.empty))
+    return tool
 
 
 def knowledge_prompts() -> Any:
@@ -886,6 +955,7 @@ def build_server(
         version=__version__,
         instructions=INSTRUCTIONS,
         log_level=log_level,
+        lifespan=server_lifespan,
     )
     for module, register in REGISTRATIONS:
         # A feature is offered only when its engine exists in this installation.

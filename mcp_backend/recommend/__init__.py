@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from mcp_backend.recommend.clarify import (
         missing_aspects as missing_aspects,
     )
-    from mcp_backend.recommend.cli import (
-        add_cli_arguments as add_cli_arguments,
-    )
-    from mcp_backend.recommend.cli import (
-        requirements_from_args as requirements_from_args,
-    )
     from mcp_backend.recommend.engine import (
         recommend as recommend,
     )
@@ -78,8 +72,6 @@ _HOME = {
     "elicitation_message": "clarify",
     "elicitation_model": "clarify",
     "missing_aspects": "clarify",
-    "add_cli_arguments": "cli",
-    "requirements_from_args": "cli",
     "recommend": "engine",
     "API_STYLES": "models",
     "AUTH_NEEDS": "models",
@@ -110,7 +102,6 @@ __all__ = [
     "ClarifyQuestion",
     "Recommendation",
     "Requirements",
-    "add_cli_arguments",
     "apply_answers",
     "elicitation_message",
     "elicitation_model",
@@ -118,7 +109,6 @@ __all__ = [
     "missing_aspects",
     "recommend",
     "render_markdown",
-    "requirements_from_args",
 ]
 
 

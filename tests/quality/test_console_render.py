@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from mcp_backend.quality.console import ProgressDisplay, run_check_cli
+from mcp_backend.cli.check import ProgressDisplay, run_check_cli
 from mcp_backend.quality.models import (
     Diagnostic,
     LoopReport,

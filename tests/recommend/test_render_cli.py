@@ -7,13 +7,8 @@ import argparse
 import pytest
 from pydantic import ValidationError
 
-from mcp_backend.recommend import (
-    Requirements,
-    add_cli_arguments,
-    recommend,
-    render_markdown,
-    requirements_from_args,
-)
+from mcp_backend.cli.recommend import add_cli_arguments, requirements_from_args
+from mcp_backend.recommend import Requirements, recommend, render_markdown
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mcp_backend.cli.review import run_review_cli
 from mcp_backend.review.baseline import (
     DEFAULT_BASELINE_NAME,
     fingerprint,
@@ -16,7 +17,6 @@ from mcp_backend.review.baseline import (
 )
 from mcp_backend.review.engine import ReviewError, ReviewOutcome, run_review
 from mcp_backend.review.model import Finding, ReviewRequest
-from mcp_backend.review.report import run_review_cli
 from mcp_backend.review.sarif import to_sarif
 
 APP = """\

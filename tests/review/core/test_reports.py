@@ -9,11 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mcp_backend.cli.review import run_review_cli
 from mcp_backend.review import engine
 from mcp_backend.review.docs import render_rule_markdown
 from mcp_backend.review.engine import ReviewError, review, run_review
 from mcp_backend.review.model import Evidence, ProjectIndex, Protection, ReviewRequest, Route
-from mcp_backend.review.report import render_json, render_markdown, render_text, run_review_cli
+from mcp_backend.review.report import render_json, render_markdown, render_text
 from mcp_backend.review.sarif import to_sarif
 
 from .conftest import (

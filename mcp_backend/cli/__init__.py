@@ -174,7 +174,7 @@ def engine_available(module: str) -> bool:
 
 
 def add_recommend_arguments(sub: argparse.ArgumentParser) -> None:
-    from mcp_backend.recommend.cli import add_cli_arguments
+    from mcp_backend.cli.recommend import add_cli_arguments
 
     add_cli_arguments(sub)
     sub.add_argument("--json", action="store_true", help="print the structured result as JSON")
@@ -182,7 +182,8 @@ def add_recommend_arguments(sub: argparse.ArgumentParser) -> None:
 
 
 def run_recommend(args: argparse.Namespace) -> int:
-    from mcp_backend.recommend import recommend, render_markdown, requirements_from_args
+    from mcp_backend.cli.recommend import requirements_from_args
+    from mcp_backend.recommend import recommend, render_markdown
 
     recommendation = recommend(requirements_from_args(args))
     print(
@@ -192,8 +193,8 @@ def run_recommend(args: argparse.Namespace) -> int:
 
 
 def add_review_arguments(sub: argparse.ArgumentParser) -> None:
+    from mcp_backend.cli.review import FAIL_ON_CHOICES, FORMATS
     from mcp_backend.review.model import CHECKLIST_ITEM_IDS
-    from mcp_backend.review.report import FAIL_ON_CHOICES, FORMATS
 
     sub.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
     sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
@@ -241,7 +242,7 @@ def add_review_arguments(sub: argparse.ArgumentParser) -> None:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from mcp_backend.review.report import run_review_cli
+    from mcp_backend.cli.review import run_review_cli
 
     return run_review_cli(
         args.path,
@@ -284,7 +285,7 @@ def add_check_arguments(sub: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from mcp_backend.quality.console import run_check_cli
+    from mcp_backend.cli.check import run_check_cli
 
     return run_check_cli(
         args.path,
