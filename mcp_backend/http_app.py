@@ -6,7 +6,8 @@ layers of our own, outermost first:
 
 1. rate limit: a token bucket per client (by token when it is valid, else by client address),
    answered with 429 and Retry-After. It runs before the token check, so guessing tokens is
-   throttled like any other request.
+   throttled like any other request. Without a token (a loopback-only server) the local client
+   gets a larger allowance: it is one user's assistant, not an anonymous crowd.
 2. bearer token (only when one is configured): compared in constant time, 401 with
    WWW-Authenticate when missing or wrong.
 3. body size: 413 before the body reaches the server.
@@ -56,6 +57,15 @@ MCP_PATH = "/mcp"
 # Idle buckets are dropped once this many clients are tracked, so a flood of addresses
 # cannot grow the table without bound.
 MAX_TRACKED_CLIENTS = 10_000
+# Requests a minute (and the burst) per token or remote address: a team member's assistant.
+DEFAULT_RATE_PER_MINUTE = 120
+# Requests a minute for the local client of a server without a token (loopback only). One busy
+# assistant fanning out tool calls, or the MCP conformance suite run twice back to back (about
+# 115 requests a run), must not meet a 429; a runaway local loop still does.
+DEFAULT_LOCAL_RATE_PER_MINUTE = 1200
+# A request carrying one of these came through a proxy: its loopback address is the proxy's,
+# not a local client's, so it gets the ordinary limit.
+FORWARDING_HEADERS = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
 TOKEN_HINT = 'create one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'  # noqa: S105
 
 
@@ -161,7 +171,8 @@ def build_http_app(
     port: int,
     token: str | None,
     max_body_bytes: int = 1_000_000,
-    rate_per_minute: int = 120,
+    rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
+    local_rate_per_minute: int = DEFAULT_LOCAL_RATE_PER_MINUTE,
     allowed_origins: list[str] | None = None,
     allowed_hosts: list[str] | None = None,
 ) -> ASGIApp:
@@ -169,6 +180,8 @@ def build_http_app(
 
     `allowed_hosts` are extra Host header values (e.g. the name a load balancer forwards,
     `mcp.example.internal:443`); the loopback names at `port` are always accepted.
+    `rate_per_minute` limits each token or remote address; `local_rate_per_minute` the local
+    client when no token is configured (see RateLimit).
     """
     from mcp.server.transport_security import TransportSecuritySettings
 
@@ -189,7 +202,12 @@ def build_http_app(
     app: ASGIApp = BodySizeLimit(CancelOnDisconnect(inner), max_body_bytes)
     if token is not None:
         app = BearerTokenAuth(app, token)
-    return RateLimit(app, rate_per_minute=rate_per_minute, token=token)
+    return RateLimit(
+        app,
+        rate_per_minute=rate_per_minute,
+        local_rate_per_minute=local_rate_per_minute,
+        token=token,
+    )
 
 
 def run_http(
@@ -199,7 +217,8 @@ def run_http(
     token: str | None,
     *,
     max_body_bytes: int = 1_000_000,
-    rate_per_minute: int = 120,
+    rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
+    local_rate_per_minute: int = DEFAULT_LOCAL_RATE_PER_MINUTE,
     allowed_origins: list[str] | None = None,
     allowed_hosts: list[str] | None = None,
     log_level: str = "warning",
@@ -214,6 +233,7 @@ def run_http(
         token=token,
         max_body_bytes=max_body_bytes,
         rate_per_minute=rate_per_minute,
+        local_rate_per_minute=local_rate_per_minute,
         allowed_origins=allowed_origins,
         allowed_hosts=allowed_hosts,
     )
@@ -246,6 +266,8 @@ def serve_http_command(
     token_file: str | None = None,
     allowed_hosts: list[str] | None = None,
     allowed_origins: list[str] | None = None,
+    rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
+    local_rate_per_minute: int = DEFAULT_LOCAL_RATE_PER_MINUTE,
     environ: Mapping[str, str] | None = None,
     log_level: str = "warning",
 ) -> int:
@@ -261,6 +283,8 @@ def serve_http_command(
             token,
             allowed_hosts=allowed_hosts,
             allowed_origins=allowed_origins,
+            rate_per_minute=rate_per_minute,
+            local_rate_per_minute=local_rate_per_minute,
             log_level=log_level,
         )
     except HttpConfigError as error:
@@ -391,47 +415,67 @@ class RateLimit:
     A client is its bearer token when the token is the configured one (so a team behind one
     NAT address is not throttled as one), otherwise its address. Hashing the token keeps it out
     of memory dumps of the table.
+
+    Without a configured token the server only listens on loopback, and a loopback client is
+    the user's own assistant: it gets `local_rate_per_minute`, so a busy session (or a test
+    suite run back to back) is not throttled like an anonymous crowd. With a token, or when a
+    forwarding header shows the request came through a proxy, a loopback address is just an
+    address and gets `rate_per_minute`.
     """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        rate_per_minute: int,
         token: str | None,
+        rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
+        local_rate_per_minute: int = DEFAULT_LOCAL_RATE_PER_MINUTE,
     ) -> None:
-        if rate_per_minute < 1:
-            raise HttpConfigError("rate_per_minute must be at least 1")
+        if rate_per_minute < 1 or local_rate_per_minute < 1:
+            raise HttpConfigError("rate limits must be at least 1 request a minute")
         self.app = app
-        self.capacity = float(rate_per_minute)
-        self.refill_per_second = rate_per_minute / 60.0
+        self.rate_per_minute = rate_per_minute
+        self.local_rate_per_minute = local_rate_per_minute
         self.token = token
         self.buckets: dict[str, Bucket] = {}
 
     def client_key(self, scope: Scope) -> str:
+        """`token:…`, `local:…` (the loopback allowance) or `addr:…`."""
         presented = bearer_token(scope)
         if self.token is not None and token_matches(presented, self.token):
             return "token:" + hashlib.sha256(self.token.encode()).hexdigest()[:16]
         client = scope.get("client")
-        return "addr:" + (str(client[0]) if client else "unknown")
+        address = str(client[0]) if client else "unknown"
+        if self.token is None and is_loopback(address) and not self._forwarded(scope):
+            return "local:" + address
+        return "addr:" + address
+
+    @staticmethod
+    def _forwarded(scope: Scope) -> bool:
+        return any(header(scope, name) is not None for name in FORWARDING_HEADERS)
+
+    def rate_for(self, key: str) -> int:
+        return self.local_rate_per_minute if key.startswith("local:") else self.rate_per_minute
 
     def take(self, key: str, now: float) -> float:
         """Take one request from the bucket: 0 if allowed, else seconds until one is free."""
+        capacity = float(self.rate_for(key))
+        refill_per_second = capacity / 60.0
         bucket = self.buckets.get(key)
         if bucket is None:
             if len(self.buckets) >= MAX_TRACKED_CLIENTS:
                 self._forget_idle(now)
-            bucket = self.buckets[key] = Bucket(tokens=self.capacity, updated=now)
+            bucket = self.buckets[key] = Bucket(tokens=capacity, updated=now)
         elapsed = max(0.0, now - bucket.updated)
-        bucket.tokens = min(self.capacity, bucket.tokens + elapsed * self.refill_per_second)
+        bucket.tokens = min(capacity, bucket.tokens + elapsed * refill_per_second)
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return 0.0
-        return (1.0 - bucket.tokens) / self.refill_per_second
+        return (1.0 - bucket.tokens) / refill_per_second
 
     def _forget_idle(self, now: float) -> None:
-        full_after = self.capacity / self.refill_per_second
+        full_after = 60.0  # an idle bucket refills its whole burst within a minute, at any rate
         for key, bucket in list(self.buckets.items()):
             if now - bucket.updated >= full_after:
                 del self.buckets[key]
@@ -444,13 +488,14 @@ class RateLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wait = self.take(self.client_key(scope), time.monotonic())
+        key = self.client_key(scope)
+        wait = self.take(key, time.monotonic())
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             await send_error(
                 send,
                 429,
-                f"rate limit of {int(self.capacity)} requests a minute reached: "
+                f"rate limit of {self.rate_for(key)} requests a minute reached: "
                 f"retry after {retry_after} s",
                 {"Retry-After": str(retry_after)},
             )

@@ -93,6 +93,34 @@ def test_http_on_public_address_needs_a_token(monkeypatch: pytest.MonkeyPatch) -
     assert main(["serve", "--transport", "streamable-http", "--host", "0.0.0.0"]) == 2
 
 
+def test_http_rate_limits_reach_the_server_and_match_its_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import inspect
+
+    from mcp_backend import http_app
+
+    seen: list[dict[str, object]] = []
+
+    def fake_serve(*args: object, **options: object) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(http_app, "serve_http_command", fake_serve)
+    serve = ["serve", "--transport", "streamable-http", "--root", str(tmp_path)]
+    assert main(serve) == 0
+    assert main([*serve, "--rate-limit", "30", "--local-rate-limit", "600"]) == 0
+    defaults, chosen = seen
+    parameters = inspect.signature(http_app.run_http).parameters
+    assert defaults["rate_per_minute"] == parameters["rate_per_minute"].default == 120
+    assert defaults["local_rate_per_minute"] == parameters["local_rate_per_minute"].default
+    assert (chosen["rate_per_minute"], chosen["local_rate_per_minute"]) == (30, 600)
+    with pytest.raises(SystemExit) as exit_info:
+        main([*serve, "--local-rate-limit", "0"])
+    assert exit_info.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
+
+
 def test_serve_with_missing_root_fails_clearly(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(SCRIPT), "serve", "--root", str(tmp_path / "missing")],

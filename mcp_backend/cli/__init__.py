@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 CLIENTS = ("claude-desktop", "cursor", "vscode", "claude-code", "windsurf", "zed")
 TOKEN_ENV = "MCP_BACKEND_TOKEN"  # noqa: S105 - the name of an environment variable
 TOKEN_FILE_ENV = "MCP_BACKEND_TOKEN_FILE"  # noqa: S105 - the name of an environment variable
+# The same defaults as mcp_backend.http_app (not imported here: `serve` over stdio starts fast).
+RATE_PER_MINUTE = 120
+LOCAL_RATE_PER_MINUTE = 1200
 
 DESCRIPTION = """\
 A senior backend engineer for your IDE assistant, as an MCP server.
@@ -166,6 +169,33 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ORIGIN",
         help="browser Origin to accept, e.g. https://tools.example.com (repeatable)",
     )
+    http.add_argument(
+        "--rate-limit",
+        type=positive_int,
+        default=RATE_PER_MINUTE,
+        metavar="N",
+        help="requests a minute (and burst) per bearer token, and per address for requests "
+        "without a valid token or through a proxy; over it: HTTP 429 with Retry-After",
+    )
+    http.add_argument(
+        "--local-rate-limit",
+        type=positive_int,
+        default=LOCAL_RATE_PER_MINUTE,
+        metavar="N",
+        help="requests a minute for a loopback client when no token is configured: your own "
+        "assistant, not an anonymous crowd, so a busy session or a test suite run back to back "
+        "is not throttled",
+    )
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def engine_available(module: str) -> bool:
@@ -418,6 +448,8 @@ def serve_http(args: argparse.Namespace, workspace: Workspace) -> int:
         token_file=args.token_file,
         allowed_hosts=args.allowed_host or None,
         allowed_origins=args.allowed_origin or None,
+        rate_per_minute=args.rate_limit,
+        local_rate_per_minute=args.local_rate_limit,
         log_level=args.log_level.lower(),
     )
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,23 @@ def test_failed_logins_are_throttled_by_address_not_by_token(strict_rate: LiveSe
     assert strict_rate.post(INITIALIZE).status == 200
 
 
+@pytest.fixture
+def local_only(project: Path) -> Iterator[LiveServer]:
+    """`serve --transport streamable-http` as a user runs it for their own assistant."""
+    yield from serve_in_thread(project, token=None)
+
+
+def test_local_client_of_a_tokenless_server_is_not_held_to_the_team_rate(
+    local_only: LiveServer,
+) -> None:
+    # Past the 120 a minute a token or a remote address gets, every request is still served.
+    statuses = [
+        local_only.post({"jsonrpc": "2.0", "id": n, "method": "ping"}, token=None).status
+        for n in range(135)
+    ]
+    assert set(statuses) == {200}
+
+
 def test_malformed_bodies_get_json_rpc_errors_and_the_server_goes_on(live: LiveServer) -> None:
     # Over HTTP the SDK answers undecodable bodies itself: -32700 for invalid JSON; other
     # shapes get -32602 (JSON-RPC would say -32600), always with id null and status 400.
@@ -280,6 +297,80 @@ def test_bucket_table_stays_bounded() -> None:
 def test_rate_must_be_positive() -> None:
     with pytest.raises(HttpConfigError):
         make_limiter(0)
+    with pytest.raises(HttpConfigError):
+        RateLimit(answer_200, token=None, local_rate_per_minute=0)
+
+
+# --- who counts as the local client ------------------------------------------------------------
+
+
+async def answer_200(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def statuses_of(
+    limiter: RateLimit,
+    client: tuple[str, int],
+    count: int,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> list[int]:
+    """Send `count` requests from `client` through the limiter, as quickly as it can."""
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = {"type": "http", "method": "POST", "path": "/mcp", "client": client}
+    for _ in range(count):
+        await limiter({**scope, "headers": headers or []}, receive, send)
+    return statuses
+
+
+@pytest.mark.anyio
+async def test_loopback_default_lets_a_busy_local_assistant_through() -> None:
+    # The team rate as deployed (120 a minute); the local allowance left at its default. Two
+    # conformance-suite runs back to back are ~230 requests in seconds: none may meet a 429.
+    limiter = RateLimit(answer_200, rate_per_minute=120, token=None)
+    assert set(await statuses_of(limiter, ("127.0.0.1", 50123), 300)) == {200}
+    assert set(await statuses_of(limiter, ("::1", 50124), 300)) == {200}
+    # A remote address keeps the team rate.
+    remote = await statuses_of(limiter, ("192.0.2.7", 40000), 130)
+    assert set(remote[:120]) == {200}
+    assert 429 in remote[120:]
+
+
+@pytest.mark.anyio
+async def test_local_allowance_is_still_a_limit() -> None:
+    limiter = RateLimit(answer_200, rate_per_minute=120, local_rate_per_minute=5, token=None)
+    statuses = await statuses_of(limiter, ("127.0.0.1", 50123), 8)
+    assert statuses[:5] == [200] * 5
+    assert 429 in statuses[5:]
+
+
+@pytest.mark.anyio
+async def test_with_a_token_loopback_is_just_an_address() -> None:
+    # A team deployment: guesses from loopback (or a proxy on this host) get the address rate.
+    limiter = RateLimit(answer_200, rate_per_minute=10, token=TOKEN)
+    statuses = await statuses_of(limiter, ("127.0.0.1", 50123), 15)
+    assert 429 in statuses[10:]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "forwarding",
+    [b"x-forwarded-for", b"forwarded", b"x-real-ip"],
+)
+async def test_requests_through_a_proxy_are_not_local(forwarding: bytes) -> None:
+    limiter = RateLimit(answer_200, rate_per_minute=10, token=None)
+    statuses = await statuses_of(
+        limiter, ("127.0.0.1", 50123), 15, headers=[(forwarding, b"203.0.113.5")]
+    )
+    assert 429 in statuses[10:]
 
 
 # --- configuration: tokens and bind addresses -----------------------------------------------
