@@ -509,7 +509,11 @@ class FactExtractor:
                 target = binding.child_by_field_name("name")
                 if target is not None and target.type == "identifier" and ctx.text(target) == name:
                     return unwrap(binding.child_by_field_name("value"))
-        for statement in ctx.root.named_children:
+        return unwrap(self._module_const(name))
+
+    def _module_const(self, name: str) -> Node | None:
+        """The value a top-level `const`/`let`/`var NAME = …` (exported or not) is given."""
+        for statement in self.ctx.root.named_children:
             declaration = statement
             if statement.type == "export_statement":
                 declaration = statement.child_by_field_name("declaration") or statement
@@ -517,8 +521,12 @@ class FactExtractor:
                 continue
             for declarator in declaration.named_children:
                 target = declarator.child_by_field_name("name")
-                if target is not None and target.type == "identifier" and ctx.text(target) == name:
-                    return unwrap(declarator.child_by_field_name("value"))
+                if (
+                    target is not None
+                    and target.type == "identifier"
+                    and self.ctx.text(target) == name
+                ):
+                    return declarator.child_by_field_name("value")
         return None
 
     def _loop_envs(self, call: Node) -> list[dict[str, Node | str | None]]:
@@ -1781,18 +1789,8 @@ class FactExtractor:
         """The object given to createRoute(), inline or in a module-level constant."""
         node = unwrap(node) or node
         if node.type == "identifier":
-            name = self.ctx.text(node)
-            for statement in self.ctx.root.named_children:
-                declaration = statement
-                if statement.type == "export_statement":
-                    declaration = statement.child_by_field_name("declaration") or statement
-                if declaration.type not in {"lexical_declaration", "variable_declaration"}:
-                    continue
-                for declarator in declaration.named_children:
-                    target = declarator.child_by_field_name("name")
-                    if target is not None and self.ctx.text(target) == name:
-                        return self._openapi_spec(declarator.child_by_field_name("value") or node)
-            return None
+            value = self._module_const(self.ctx.text(node))
+            return self._openapi_spec(value) if value is not None else None
         if node.type != "call_expression":
             return None
         callee = self.ctx.text(node.child_by_field_name("function"))
