@@ -42,7 +42,7 @@ _STRING_PREFIX = frozenset(
 )
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(")]}")
-_THREE_CHAR_OPS = frozenset({"**=", "//=", ">>=", "<<=", "...", "!="})
+_THREE_CHAR_OPS = frozenset({"**=", "//=", ">>=", "<<=", "..."})
 _TWO_CHAR_OPS = frozenset(
     {"==", "!=", "<=", ">=", "->", ":=", "**", "//", "<<", ">>", "+=", "-=", "*=", "/=", "%="}
     | {"&=", "|=", "^=", "@="}
@@ -417,10 +417,8 @@ def _lower(text: str, every_string: bool = False) -> _Lowered:
             if tokens[index + 1].kind == "NAME" and _is(text, after, "["):
                 close = _matching(tokens, index + 2, text)
                 blank(after.start, tokens[close].end)
-        elif statement_start and word == "type" and _type_alias(tokens, index, text):
+        elif statement_start and word == "type" and (equals := _type_alias(tokens, index, text)):
             name = tokens[index + 1]
-            equals = _type_alias(tokens, index, text)
-            assert equals is not None
             lowered.aliases[positions.at(token.start)] = (name.start, name.end)
             blank(token.start, tokens[equals].start, keep=text[name.start : name.end])
         elif statement_start and word == "except":
