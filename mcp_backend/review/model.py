@@ -120,9 +120,23 @@ class Protection(_Model):
     note: str = ""
 
 
+RouteKind = Literal["http", "graphql", "trpc", "server_action"]
+
+
 class Route(_Model):
-    method: str = Field(description="GET, POST, …, or ANY.")
-    path: str = Field(description="Full path, mounted prefixes included.")
+    """One way a client can call the backend. `kind` says which: an HTTP route (file-based ones
+    included), a GraphQL field of Query/Mutation/Subscription, a tRPC procedure, or a server
+    action (a public POST endpoint in all but name)."""
+
+    kind: RouteKind = "http"
+    method: str = Field(
+        description="GET, POST, …, or ANY for HTTP and server actions (POST); QUERY, MUTATION "
+        "or SUBSCRIPTION for GraphQL fields and tRPC procedures."
+    )
+    path: str = Field(
+        description="Full path, mounted prefixes included; for GraphQL the field "
+        "(`Mutation.deleteUser`), for tRPC the procedure path (`user.delete`)."
+    )
     handler: str
     file: str
     line: int = 1

@@ -28,7 +28,9 @@ from functools import lru_cache
 
 from mcp_backend.review.model import Confidence, Finding, Route, RuleMeta, Severity
 
-STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+# GraphQL mutations and tRPC mutations change data as a POST does; their queries read as a GET.
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY", "MUTATION"})
+READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS", "QUERY", "SUBSCRIPTION"})
 _PARAM = re.compile(r"\{[^}]*\}|<[^>]*>|:[A-Za-z_]\w*|\(\?P<[^>]+>[^)]*\)|\*\w*")
 _WORD_SPLIT = re.compile(r"[/_\-.\s]+")
 
@@ -256,7 +258,7 @@ def is_sensitive(route: Route) -> bool:
 
 def is_auth_endpoint(route: Route) -> bool:
     """Login, registration, password reset, token: where brute force and abuse happen."""
-    if route.method not in {"POST", "PUT", "PATCH", "ANY"}:
+    if route.method not in {"POST", "PUT", "PATCH", "ANY", "MUTATION"}:
         return False
     reason = route.public_by_design or ""
     if reason in {"login", "registration", "password reset"}:
@@ -277,7 +279,7 @@ def critical_kind(route: Route) -> str | None:
     path = _PARAM.sub("", route.path)
     if route.public_by_design in {"health check", "API docs", "static files", "index page"}:
         return None
-    reads_only = route.method in {"GET", "HEAD", "OPTIONS"}
+    reads_only = route.method in READ_ONLY
     if not reads_only and (
         _AUTH_CRITICAL.search(path)
         or route.public_by_design in {"login", "registration", "password reset"}
@@ -351,7 +353,7 @@ def protected_read_resources(routes: list[Route]) -> set[str]:
     return {
         r.path.rstrip("/")
         for r in routes
-        if r.method in {"GET", "HEAD"}
+        if r.method in {"GET", "HEAD", "QUERY"}
         and r.auth.status == "present"
         and not _PARAM.search(r.path)
         and r.path.rstrip("/")
@@ -365,7 +367,7 @@ def needs_protection(route: Route, private_resources: set[str]) -> str | None:
     if route.public_by_design:
         return None
     if route.method in STATE_CHANGING:
-        return "it changes data" if route.method != "ANY" else "it accepts any method"
+        return "it accepts any method" if route.method == "ANY" else "it changes data"
     if is_admin_route(route):
         return "it is an admin route"
     if is_sensitive(route):
