@@ -64,8 +64,12 @@ FRAMEWORKS = frozenset(
         "hono",
         "nestjs",
         "koa",
+        "nextjs",
+        "trpc",
     }
 )
+# API styles rather than HTTP frameworks; the registries offered few packages built on them.
+API_STYLES = frozenset({"nextjs", "trpc"})
 PYTHON_FRAMEWORKS = frozenset({"fastapi", "flask", "django", "drf", "aiohttp", "starlette"})
 JS_FRAMEWORKS = FRAMEWORKS - PYTHON_FRAMEWORKS
 _CONFIG_HEADER = "# written by benchmarks/realworld.py from realworld_corpus.toml"

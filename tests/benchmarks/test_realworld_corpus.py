@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks import realworld
 from benchmarks.realworld import (
+    API_STYLES,
     FRAMEWORKS,
     VERDICTS_DIR,
     App,
@@ -68,6 +69,7 @@ TUNE_HALF = frozenset(
 # The report half since 2026-12-07: apps nobody on the team had looked at.
 REPORT_HALF = frozenset(
     {
+        "@lobehub/chat",
         "wagtail",
         "nautobot",
         "changedetection.io",
@@ -104,9 +106,12 @@ def test_corpus_size_and_languages(corpus: list[App]) -> None:
 
 
 def test_every_framework_in_both_halves(corpus: list[App]) -> None:
+    """Every HTTP framework in both halves; the API styles (Next.js, tRPC), of which the
+    registries hold few server packages, at least in the half that measures."""
     for half in ("tune", "report"):
         seen = {f for app in corpus if app.half == half for f in app.frameworks}
-        assert seen == FRAMEWORKS, f"{half} half lacks {sorted(FRAMEWORKS - seen)}"
+        wanted = FRAMEWORKS if half == "report" else FRAMEWORKS - API_STYLES
+        assert seen >= wanted, f"{half} half lacks {sorted(wanted - seen)}"
 
 
 def test_the_split_never_changes(corpus: list[App]) -> None:
