@@ -554,6 +554,35 @@ def _context(root: Path, finding: Finding, around: int = 3) -> list[str]:
     ]
 
 
+def write_judging_sheets(apps: list[App], directory: Path) -> int:
+    """One Markdown sheet per app: its unjudged findings with where to read the code, and the
+    TOML shape the verdicts go in. The judge reads the code, not our hopes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for app in apps:
+        result = review_app(app)
+        if result.error or not result.unjudged or result.review_root is None:
+            continue
+        lines = [
+            f"# {app.name} {app.version} ({app.half} half): "
+            f"{len(result.unjudged)} findings to judge",
+            "",
+            f"Review root (paths below are relative to it): `{result.review_root}`",
+            f"Verdicts go to `benchmarks/realworld_verdicts/{app.slug}.toml` as `[[finding]]`",
+            'tables: rule, file, line, route (if any), verdict ("true"/"false"), reason.',
+            "",
+        ]
+        for n, finding in enumerate(result.unjudged, 1):
+            lines += [
+                f"## {n}. {finding.rule_id} ({finding.severity}) {finding.file}:{finding.line}",
+                f"route: {finding.route or '-'}",
+                f"message: {finding.message}",
+                "",
+            ]
+        (directory / f"{app.slug}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"  {app.name}: {len(result.unjudged)} findings -> {directory / app.slug}.md")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--half", choices=[*HALVES, "all"], default="tune")
@@ -563,6 +592,13 @@ def main() -> int:
         "--unjudged", action="store_true", help="print only unjudged findings, with code context"
     )
     parser.add_argument("--fetch-only", action="store_true", help="fetch and unpack, no review")
+    parser.add_argument(
+        "--for-judges",
+        type=Path,
+        metavar="DIR",
+        help="write one judging sheet per app with unjudged findings into DIR (for the "
+        "independent judges of the report half; whoever tunes rules does not read them)",
+    )
     args = parser.parse_args()
 
     apps = load_corpus()
@@ -574,6 +610,8 @@ def main() -> int:
         apps = [a for a in apps if a.name in args.app]
     else:
         apps = [a for a in apps if args.half == "all" or a.half == args.half]
+    if args.for_judges is not None:
+        return write_judging_sheets(apps, args.for_judges)
     if args.unjudged and any(a.half == "report" for a in apps):
         print("the report half is not judged: --unjudged works on tune apps only")
         return 2
