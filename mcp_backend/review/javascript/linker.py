@@ -16,6 +16,7 @@ from typing import Any
 
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
+from mcp_backend.review.javascript.fullstack import fullstack_routes
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
 from mcp_backend.review.project_rules._policy import public_reason_of
 
@@ -1257,6 +1258,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.handed_out = ""
     linker.nest_routes()
+    file_routes, file_frameworks = fullstack_routes(linker)
+    linker.routes.extend(file_routes)
+    linker.frameworks.update(file_frameworks)
     # A router reached twice (mounted from two apps, or twice on one) is one route per path.
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
@@ -1302,6 +1306,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         kinds = {app["framework"] for app in apps} | (
             {"nestjs"} if "nestjs" in linker.frameworks else set()
         )
+        # Next.js and tRPC answer an unhandled error with a bare 500 / a formatted TRPCError.
+        kinds |= file_frameworks
         if kinds and "express" not in kinds:
             facts["framework_error_handling"] = sorted(kinds)[0]
         facts["error_handlers"] = [
