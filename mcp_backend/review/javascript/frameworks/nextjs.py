@@ -39,18 +39,31 @@ _METHOD_BRANCH = re.compile(
     r"\b(?:req|request)\.method\s*(===?|!==?)\s*['\"](GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)['\"]"
     r"|\bcase\s+['\"](GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)['\"]\s*:"
 )
-# Files that may hold Next handlers, actions, auth helpers or tRPC code: worth summarising.
-_WORTH_READING = (
-    b"next",
-    b"use server",
+# Packages whose importers may hold Next handlers, auth helpers or tRPC code.
+_FULLSTACK_SOURCES = (
+    "next/",
+    "next-auth",
+    "@trpc/",
+    "@clerk/",
+    "@auth0/",
+    "@kinde-oss/",
+    "iron-session",
+    "@workos-inc/",
+    "better-auth",
+    "@supabase/",
+    "lucia",
+)
+# A module importing only project modules is read when it may hold a helper or a router.
+_PROJECT_HINTS = (
     b"session",
-    b"auth",
-    b"cookies",
-    b"trpc",
-    b"TRPC",
     b"ctx.user",
-    b"redirect",
     b"getUser",
+    b"currentUser",
+    b"TRPC",
+    b"Procedure",
+    b".procedure",
+    b".mutation(",
+    b".subscription(",
 )
 
 
@@ -441,19 +454,24 @@ class _Extractor:
         self.out.middleware = middleware
 
 
-def worth_reading(ctx: JsFileContext) -> bool:
-    """Route, middleware and config files always; others when they may hold auth helpers,
-    actions or tRPC code (a substring check, cheap on files that hold none)."""
+def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> bool:
+    """Route, middleware, config and server action files always; others when they import Next,
+    tRPC or an auth library, or import project modules and mention a session or procedure."""
     name = posixpath.basename(ctx.file)
     stem = name.split(".", 1)[0]
     if stem in MIDDLEWARE_STEMS or stem == "route" or name.startswith("next.config."):
         return True
-    return "/api/" in ctx.file or ctx.has(*_WORTH_READING)
+    if "pages/api/" in ctx.file or ctx.has(b"use server"):
+        return True
+    sources = [entry["source"] for entry in imports.values()]
+    if any(s == "next" or s.startswith(_FULLSTACK_SOURCES) for s in sources):
+        return True
+    return any(not packages.is_package(s) for s in sources) and ctx.has(*_PROJECT_HINTS)
 
 
 def extract(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> dict[str, Any] | None:
     """The file's Next.js / server action / tRPC facts, or None when it holds none."""
-    if not worth_reading(ctx):
+    if not worth_reading(ctx, imports):
         return None
     facts = _Extractor(ctx, imports).run()
     dumped = facts.model_dump(exclude_defaults=True)
