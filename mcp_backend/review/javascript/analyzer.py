@@ -56,6 +56,9 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
             paths = framework_facts.test_paths(ctx)
             if paths:
                 facts["test_paths"] = paths
+            calls = nextjs.test_procedure_calls(ctx)
+            if calls:
+                facts["procedure_calls"] = calls
     except Exception:
         logger.exception("fact extraction failed on %s", file)
     findings.sort(key=lambda f: (f.line, f.column, f.rule_id))

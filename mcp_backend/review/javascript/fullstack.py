@@ -79,6 +79,19 @@ class FullstackLinker:
         self._calls: dict[tuple[str, str], _Call | None] = {}
         self.routes: list[Route] = []
         self.frameworks: set[str] = set()
+        self._tested_imports: set[tuple[str, str]] | None = None
+
+    def imported_by_tests(self, file: str, name: str) -> bool:
+        """A test imports `name` (or the whole module) from `file`."""
+        if self._tested_imports is None:
+            self._tested_imports = set()
+            for test, source, imported in self.linker.test_imports:
+                if packages.is_package(source):
+                    continue
+                target = self.linker.resolve_module(test, source)
+                if target is not None:
+                    self._tested_imports.add((target, imported))
+        return (file, name) in self._tested_imports or (file, "*") in self._tested_imports
 
     # ---- what a call does ---------------------------------------------------------------
 
@@ -377,7 +390,8 @@ class FullstackLinker:
                         framework="nextjs",
                         judged=judged,
                         body=body,
-                        tested=self.linker.is_tested(path),
+                        tested=bool(self.linker.is_tested(path))
+                        or self.imported_by_tests(file, handler.name),
                     )
                 )
         self._actions(middleware, roots)
@@ -440,6 +454,7 @@ class FullstackLinker:
                         framework="nextjs",
                         judged=judged,
                         body=action.body,
+                        tested=self.imported_by_tests(file, action.name),
                     )
                 )
 
@@ -525,6 +540,7 @@ class FullstackLinker:
                     judged=judged,
                     body=procedure.body,
                     prefix=prefix,
+                    tested=full in self.linker.test_procedures,
                 )
             )
         for key_name, child in children.get(key, []):

@@ -60,6 +60,9 @@ class _Linker:
     contexts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     frameworks: set[str] = field(default_factory=set)
     test_paths: list[str] = field(default_factory=list)
+    # What tests call or import: tRPC procedure paths, and (test file, source, name) imports.
+    test_procedures: set[str] = field(default_factory=set)
+    test_imports: list[tuple[str, str, str]] = field(default_factory=list)
     unresolved_mounts: int = 0
     # Set while walking an app that an exported factory returns and no module here uses: the
     # caller that serves it (another package, a host app) may protect it out of our sight.
@@ -1228,6 +1231,12 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         signals.extend(result.signals)
         if result.is_test:
             linker.test_paths.extend(result.facts.get("test_paths", []))
+            linker.test_procedures.update(result.facts.get("procedure_calls", []))
+            linker.test_imports.extend(
+                (result.file, entry["source"], entry["name"])
+                for entry in result.facts.get("imports", {}).values()
+                if not entry["source"].startswith(("@jest", "vitest", "node:"))
+            )
             continue
         if is_browser_code(result.file, result.facts):
             continue  # a page's script or a front-end bundle: its routes are not the server's

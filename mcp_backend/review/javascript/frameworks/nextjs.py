@@ -480,3 +480,18 @@ def extract(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> dict[str,
 
 def empty_body() -> BodySummary:
     return BodySummary()
+
+
+# A test calling a tRPC procedure through a server-side caller: `caller.user.delete({...})`.
+_CALLER_CALL = re.compile(rb"\b[\w$]*[cC]aller\s*\.\s*([\w$]+(?:\s*\.\s*[\w$]+)*)\s*\(")
+
+
+def test_procedure_calls(ctx: JsFileContext) -> list[str]:
+    """Procedure paths a test file calls (`caller.user.delete(...)` -> 'user.delete')."""
+    if not ctx.has(b"aller."):
+        return []
+    found = {
+        b"".join(match.group(1).split()).decode("utf-8", "replace")
+        for match in _CALLER_CALL.finditer(ctx.source)
+    }
+    return sorted(found)[:500]
