@@ -44,6 +44,12 @@ _OWNERSHIP = re.compile(
 _RATE_LIMIT = re.compile(
     r"rate.?limit|\.limit\(\s*\w*(ip|id|key|identifier)|TOO_MANY_REQUESTS|\b429\b", re.I
 )
+# A schema parsing input (zod, valibot, arktype, yup, superstruct), not JSON.parse / Date.parse.
+_SCHEMA_PARSE = re.compile(
+    r"\)\s*\.\s*(safeParse|parse|validate)(Async|Sync)?\s*\(|\.safeParse(Async)?\s*\("
+    r"|\b\w*(schema|Schema|Input|Validator|Body|Params)\s*\.\s*(parse|validate)(Async|Sync)?\s*\("
+    r"|\b(v|valibot)\.(safe)?parse\s*\(|\b(assert|create|validate)\(\s*[\w.]+\s*,\s*\w*[sS]truct"
+)
 _READS_REQUEST = re.compile(
     r"\b(req|request)\s*\.\s*(json|formData|text)\s*\(|\b(req|request)\s*\.\s*(body|query)\b"
     r"|\bsearchParams\s*\.\s*get\(|\bformData\s*\.\s*get\("
@@ -76,6 +82,8 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
     calls: list[str] = []
     for match in _CALLEE.finditer(body):
         name = "".join(match.group(1).split())
+        if body[max(0, match.start() - 9) : match.start()].rstrip().endswith("function"):
+            continue  # a declaration, not a call
         if name.split(".")[0] not in _NOT_CALLS and name not in calls:
             calls.append(name)
             if len(calls) >= MAX_CALLS:
@@ -90,7 +98,7 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
         auth_check=reads_identity and denies,
         role_check=common.role_check_in(body),
         ownership=_OWNERSHIP.search(body) is not None or common.ownership_in(body),
-        validation=common.validation_in(body),
+        validation=common.validation_in(body) or _SCHEMA_PARSE.search(body) is not None,
         rate_limit=_RATE_LIMIT.search(body) is not None,
         reads_request=_READS_REQUEST.search(body) is not None,
         loads_by_id=_LOADS_BY_ID.search(body) is not None,

@@ -198,7 +198,16 @@ class _Trpc:
         args = self._args(call)
         callee = "".join(ctx.text(call.child_by_field_name("function")).split())
         if callee.rsplit(".", 1)[-1] == "mergeRouters":
-            router.merges = ["".join(ctx.text(a).split()) for a in args if a.type != "object"]
+            for index, arg in enumerate(args):
+                if arg.type in {"identifier", "member_expression"}:
+                    router.merges.append("".join(ctx.text(arg).split()))
+                elif arg.type == "call_expression":  # mergeRouters(a, t.router({...}))
+                    inner = f"{name}#{index}"
+                    inner_callee = "".join(ctx.text(arg.child_by_field_name("function")).split())
+                    inner_args = self._args(arg)
+                    if self._is_router_callee(inner_callee) and inner_args:
+                        self._router(inner, arg, arg.start_point[0] + 1)
+                        router.merges.append(inner)
             return
         self._entries(router, args[0])
 
