@@ -236,12 +236,12 @@ class FullstackLinker:
         tested: bool | None = None,
     ) -> Route:
         auth = self.protection(judged, "auth")
-        if auth.status != "present" and judged.evidence["authz"]:
+        roles = [e for e in judged.evidence["authz"] if e.kind == "role"]
+        if auth.status != "present" and roles:
+            # A role check refuses callers without a role: without an identity, too.
             auth = Protection(
                 status="present",
-                evidence=[
-                    e.model_copy(update={"kind": "role_check"}) for e in judged.evidence["authz"]
-                ],
+                evidence=[e.model_copy(update={"kind": "role_check"}) for e in roles],
             )
         validation = self.protection(judged, "validation")
         if validation.status == "absent" and not body.reads_request:

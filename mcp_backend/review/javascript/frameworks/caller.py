@@ -38,7 +38,7 @@ _REFUSES_ANONYMOUS = re.compile(
 _OWNERSHIP = re.compile(
     r"\b(user_?id|owner_?id|author_?id|created_?by_?id|account_?id)\s*:\s*(ctx\.)?(session\??\.)?"
     r"(user\??\.)?(id|userId)\b(?!\s*:)"
-    r"|\bid\s*:\s*(ctx\.)?(session\??\.)?user\??\.id\b"
+    r"|\bid\s*:\s*(ctx\.(session\??\.)?|session\??\.)user\??\.id\b"
     r"|\b(ctx\.)?(session\??\.)?user\??\.id\s*[!=]==?|[!=]==?\s*(ctx\.)?(session\??\.)?user\??\.id\b",
 )
 _RATE_LIMIT = re.compile(
