@@ -166,6 +166,29 @@ class FullstackLinker:
             return _Call("unknown", file, body.line, unknown)
         return None
 
+    def limits(self, file: str, name: str, depth: int = 0) -> tuple[str, str, int] | None:
+        """The project function `name` called in `file` limits the rate (itself or through the
+        functions it calls): (label, file, line), else None."""
+        if depth > 3 or "." in name:
+            return None
+        facts = self.facts.get(file)
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        target, local = file, name
+        if name in imports:
+            if packages.is_package(imports[name]["source"]):
+                return None
+            target, local = self.linker.resolve_symbol(file, name)
+            facts = self.facts.get(target)
+        body = facts.functions.get(local) if facts is not None else None
+        if body is None:
+            return None
+        if body.rate_limit:
+            return f"{local}()", target, body.line
+        for called in body.calls:
+            if called != local and (found := self.limits(target, called, depth + 1)):
+                return found
+        return None
+
     # ---- judging a body --------------------------------------------------------------------
 
     def judge(self, file: str, body: BodySummary, level: Level, what: str) -> _Judged:
@@ -178,6 +201,12 @@ class FullstackLinker:
 
         reads = body.reads_identity
         for called in body.calls:
+            limiter = self.limits(file, called)
+            if limiter is not None:
+                judged.evidence["rate_limit"].append(
+                    evidence("limiter", f"{what} calls {limiter[0]}, which limits the rate",
+                             limiter[1], limiter[2])
+                )  # fmt: skip
             found = self.call_kind(file, called)
             if found is None:
                 continue

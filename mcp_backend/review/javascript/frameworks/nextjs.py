@@ -482,16 +482,23 @@ def empty_body() -> BodySummary:
     return BodySummary()
 
 
-# A test calling a tRPC procedure through a server-side caller: `caller.user.delete({...})`.
-_CALLER_CALL = re.compile(rb"\b[\w$]*[cC]aller\s*\.\s*([\w$]+(?:\s*\.\s*[\w$]+)*)\s*\(")
+# A test calling tRPC procedures through a server-side caller:
+# `const caller = createCaller(ctx); await caller.user.delete({...})`.
+_CALLER_MADE = re.compile(rb"\b([\w$]+)\s*=\s*(?:await\s+)?[\w$.]*[cC]reateCaller\w*\s*\(")
 
 
 def test_procedure_calls(ctx: JsFileContext) -> list[str]:
     """Procedure paths a test file calls (`caller.user.delete(...)` -> 'user.delete')."""
-    if not ctx.has(b"aller."):
+    if not ctx.has(b"reateCaller", b"caller."):
         return []
+    names = {match.group(1) for match in _CALLER_MADE.finditer(ctx.source)} | {b"caller"}
+    pattern = re.compile(
+        rb"\b(?:"
+        + b"|".join(re.escape(name) for name in sorted(names))
+        + rb")\s*\.\s*([\w$]+(?:\s*\.\s*[\w$]+)*)\s*\("
+    )
     found = {
         b"".join(match.group(1).split()).decode("utf-8", "replace")
-        for match in _CALLER_CALL.finditer(ctx.source)
+        for match in pattern.finditer(ctx.source)
     }
     return sorted(found)[:500]
