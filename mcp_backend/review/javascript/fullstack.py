@@ -405,8 +405,10 @@ class FullstackLinker:
                 handlers = [(m, facts.pages_handler) for m in methods]
             for method, handler in handlers:
                 self.frameworks.add("nextjs")
-                body = self._handler_body(file, handler)
+                body, unread = self._handler_body(file, handler)
                 judged = self.judge(file, body, "handler", f"{method} handler")
+                if unread:
+                    self._unresolved(judged, unread)
                 self._apply_middleware(judged, middleware.get(root), path)
                 self.routes.append(
                     self.make_route(
@@ -426,21 +428,22 @@ class FullstackLinker:
         self._actions(middleware, roots)
         return trpc_files
 
-    def _handler_body(self, file: str, handler: NextHandler) -> BodySummary:
-        """The handler's own body, or the function it re-exports (`export { h as GET }`)."""
+    def _handler_body(self, file: str, handler: NextHandler) -> tuple[BodySummary, str]:
+        """The handler's own body, or the function it re-exports (`export { h as GET }`); with
+        a note when that function is out of sight."""
         if not handler.alias_of:
-            return handler.body
+            return handler.body, ""
         facts = self.facts.get(file)
         name = handler.alias_of
         if facts is not None and name in facts.functions:
-            return facts.functions[name]
+            return facts.functions[name], ""
         target, local = self.linker.resolve_symbol(file, name)
         target_facts = self.facts.get(target)
         if target_facts is not None and local in target_facts.functions:
-            return target_facts.functions[local]
-        # `export const { GET, POST } = handlers` (an auth library's own endpoints) or a
-        # function we cannot read: its calls are the name itself.
-        return BodySummary(line=handler.line, calls=[name.split("(")[0].strip()])
+            return target_facts.functions[local], ""
+        # `export const { GET, POST } = handlers` (an auth library's own endpoints), a handler
+        # re-exported from a module we cannot read: what protects it is out of sight.
+        return BodySummary(line=handler.line), f"the handler is {name}, which we cannot read"
 
     @staticmethod
     def _apply_middleware(
@@ -634,6 +637,8 @@ class FullstackLinker:
 
     @staticmethod
     def _unresolved(judged: _Judged, note: str) -> None:
+        """Something on the route's path we cannot read: access control and rate limiting
+        are unknown, not absent."""
         for kind in ("auth", "authz", "rate_limit"):
             if note not in judged.unknown[kind]:
                 judged.unknown[kind].append(note)

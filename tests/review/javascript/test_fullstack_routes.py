@@ -516,3 +516,23 @@ def test_hono_rpc_chained_routes() -> None:
     )
     assert routes["POST /api/books"].auth.status == "present"
     assert routes["POST /api/books"].validation.status == "present"
+
+
+def test_handler_we_cannot_read_is_unknown() -> None:
+    routes = inventory(
+        {
+            **NEXT_CONFIG,
+            "auth.ts": (
+                "import NextAuth from 'next-auth';\n"
+                "export const { auth, handlers } = NextAuth({ providers: [] });\n"
+            ),
+            "app/api/auth/[...nextauth]/route.ts": (
+                "import { handlers } from '@/auth';\nexport const { GET, POST } = handlers;\n"
+            ),
+            "app/api/export/route.ts": "export { POST } from 'some-export-kit';\n",
+        }
+    )
+    signin = routes["POST /api/auth/*nextauth"]
+    assert signin.public_by_design == "login"
+    assert signin.rate_limit.status == "unknown"
+    assert routes["POST /api/export"].auth.status == "unknown"
