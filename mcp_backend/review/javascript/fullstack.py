@@ -616,6 +616,10 @@ class FullstackLinker:
             target_facts = self.facts.get(target)
             summary = None
             if target_facts is not None:
+                builder = target_facts.trpc_builders.get(local)
+                if builder is not None:  # `.concat(otherProcedure)`
+                    judged.merge(self.chain(target, builder, depth + 1))
+                    continue
                 summary = target_facts.trpc_middlewares.get(local) or target_facts.functions.get(
                     local
                 )

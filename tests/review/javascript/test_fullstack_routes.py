@@ -536,3 +536,35 @@ def test_handler_we_cannot_read_is_unknown() -> None:
     assert signin.public_by_design == "login"
     assert signin.rate_limit.status == "unknown"
     assert routes["POST /api/export"].auth.status == "unknown"
+
+
+def test_trpc_middleware_module_and_concat() -> None:
+    routes = inventory(
+        {
+            "src/middleware.ts": (
+                "import { experimental_standaloneMiddleware, TRPCError } from '@trpc/server';\n"
+                "export const requireSession = experimental_standaloneMiddleware<{\n"
+                "  ctx: { session?: { userId: string } };\n"
+                "}>().create(({ ctx, next }) => {\n"
+                "  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED' });\n"
+                "  return next();\n"
+                "});\n"
+            ),
+            "src/trpc.ts": (
+                "import { initTRPC } from '@trpc/server';\n"
+                "import { requireSession } from './middleware';\n"
+                "export const t = initTRPC.create();\n"
+                "export const authed = t.procedure.use(requireSession);\n"
+            ),
+            "src/router.ts": (
+                "import { t, authed } from './trpc';\n"
+                "export const appRouter = t.router({\n"
+                "  save: t.procedure.concat(authed).mutation(() => 1),\n"
+                "  open: t.procedure.mutation(() => 1),\n"
+                "});\n"
+            ),
+        }
+    )
+    assert routes["MUTATION save"].auth.status == "present"
+    assert routes["MUTATION save"].auth.evidence[0].file == "src/middleware.ts"
+    assert routes["MUTATION open"].auth.status == "absent"

@@ -117,7 +117,12 @@ class _Trpc:
         callee = "".join(ctx.text(callee_node).split())
         args = self._args(value)
         last = callee.rsplit(".", 1)[-1]
-        if last in {"middleware", "createMiddleware"} and args and args[0].type in FUNCTION_TYPES:
+        standalone = last == "create" and "Middleware" in callee  # experimental_standalone...
+        if (
+            (last in {"middleware", "createMiddleware"} or standalone)
+            and args
+            and args[0].type in FUNCTION_TYPES
+        ):
             self.out.trpc_middlewares[name] = caller.summarize(ctx, args[0])
             return
         if last == "mergeRouters" or (
@@ -170,7 +175,9 @@ class _Trpc:
             first = args[0] if args else None
             if method == "input" and first is not None:
                 chain.input = ctx.text(first)[:80]
-            elif method == "use" and first is not None:
+            elif method in {"use", "concat", "unstable_concat"} and first is not None:
+                # `.concat(otherProcedure)` (v11) adds another builder's middleware: resolved
+                # like a `.use(...)` name, to a builder or a middleware.
                 if first.type in FUNCTION_TYPES:
                     chain.uses.append(TrpcUse(body=caller.summarize(ctx, first), line=line))
                 elif first.type == "call_expression":
