@@ -138,8 +138,10 @@ class FullstackFacts(_Fact):
     client: bool = Field(default=False, description="A `'use client'` module: browser code.")
     route_handlers: list[NextHandler] = Field(default_factory=list)
     pages_handler: NextHandler | None = None
-    pages_methods: list[str] = Field(
-        default_factory=list, description="Methods a Pages API handler branches on."
+    pages_methods: dict[str, BodySummary] = Field(
+        default_factory=dict,
+        description="Methods a Pages API handler branches on, each with the handler's body "
+        "without the other methods' branches.",
     )
     middleware: NextMiddleware | None = None
     actions: list[ServerAction] = Field(default_factory=list)

@@ -401,8 +401,11 @@ class FullstackLinker:
             if app_path is not None:
                 handlers = [(h.method, h) for h in facts.route_handlers]
             elif facts.pages_handler is not None:
-                methods = facts.pages_methods or ["ANY"]
-                handlers = [(m, facts.pages_handler) for m in methods]
+                handler = facts.pages_handler
+                handlers = [
+                    (method, handler.model_copy(update={"body": body}))
+                    for method, body in facts.pages_methods.items()
+                ] or [("ANY", handler)]
             for method, handler in handlers:
                 self.frameworks.add("nextjs")
                 body, unread = self._handler_body(file, handler)

@@ -568,3 +568,29 @@ def test_trpc_middleware_module_and_concat() -> None:
     assert routes["MUTATION save"].auth.status == "present"
     assert routes["MUTATION save"].auth.evidence[0].file == "src/middleware.ts"
     assert routes["MUTATION open"].auth.status == "absent"
+
+
+def test_pages_api_branches_judged_per_method() -> None:
+    routes = inventory(
+        {
+            "pages/api/posts.ts": (
+                "import type { NextApiRequest, NextApiResponse } from 'next';\n"
+                "import { getServerSession } from 'next-auth/next';\n"
+                "export default async function handler(req: NextApiRequest, res: any) {\n"
+                "  switch (req.method) {\n"
+                "    case 'GET':\n"
+                "      return res.json(await db.post.findMany());\n"
+                "    case 'POST': {\n"
+                "      const session = await getServerSession(req, res, authOptions);\n"
+                "      if (!session) return res.status(401).end();\n"
+                "      return res.json(await db.post.create({ data: req.body }));\n"
+                "    }\n"
+                "  }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["POST /api/posts"].auth.status == "present"
+    assert routes["POST /api/posts"].reads_request_data
+    assert routes["GET /api/posts"].auth.status == "absent"
+    assert not routes["GET /api/posts"].reads_request_data

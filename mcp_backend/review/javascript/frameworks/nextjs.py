@@ -30,6 +30,7 @@ from mcp_backend.review.facts import (
 )
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import caller, packages, trpc
+from mcp_backend.review.javascript.frameworks.facts import MAX_CLASSIFIED_BODY
 from mcp_backend.review.javascript.rules._util import unwrap
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -404,13 +405,7 @@ class _Extractor:
                 line=value.start_point[0] + 1,
                 body=caller.summarize(ctx, value),
             )
-            text = ctx.text(value)
-            methods: list[str] = []
-            for match in _METHOD_BRANCH.finditer(text):
-                method = match.group(2) or match.group(3)
-                if method not in methods:
-                    methods.append(method)
-            self.out.pages_methods = methods
+            self.out.pages_methods = self._method_bodies(value)
         self.out.pages_handler = handler
         stem = posixpath.splitext(posixpath.basename(ctx.file))[0]
         if stem in MIDDLEWARE_STEMS and value is not None and value.type == "call_expression":
@@ -420,6 +415,58 @@ class _Extractor:
             )
             self.out.middleware.wrapper_line = line
             self.out.middleware.body = handler.body
+
+    def _method_bodies(self, function: Node) -> dict[str, BodySummary]:
+        """`if (req.method === 'POST') {...}` / `switch (req.method) { case 'GET': ... }`: per
+        method, the handler's text without the branches of the other methods."""
+        ctx = self.ctx
+        text = ctx.text(function)
+        if len(text) > MAX_CLASSIFIED_BODY or not _METHOD_BRANCH.search(text):
+            return {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        seen: list[str] = []
+        stack = [function]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.named_children)
+            branch: Node | None = None
+            methods: list[str] = []
+            if node.type == "if_statement":
+                condition = ctx.text(node.child_by_field_name("condition"))
+                found = [m for m in _METHOD_BRANCH.finditer(condition) if m.group(2)]
+                if found and all(m.group(1) in {"==", "==="} for m in found):
+                    methods = [m.group(2) for m in found]
+                    branch = node.child_by_field_name("consequence")
+                seen.extend(m.group(2) for m in found)
+            elif node.type == "switch_case":
+                value = node.child_by_field_name("value")
+                parent = node.parent.parent if node.parent is not None else None
+                subject = ctx.text(parent.child_by_field_name("value")) if parent else ""
+                if value is not None and value.type == "string" and ".method" in subject:
+                    methods = [ctx.text(value).strip("'\"`").upper()]
+                    branch = node
+            if branch is not None:
+                for method in methods:
+                    spans.setdefault(method, []).append(
+                        (
+                            branch.start_byte - function.start_byte,
+                            branch.end_byte - function.start_byte,
+                        )
+                    )
+        data = ctx.source[function.start_byte : function.end_byte]
+        params = ctx.param_names(function)
+        line = function.start_point[0] + 1
+        bodies: dict[str, BodySummary] = {}
+        for method in [*spans, *(m for m in seen if m not in spans)]:
+            if method not in HTTP_METHODS or method in bodies:
+                continue
+            blanked = bytearray(data)
+            for other, ranges in spans.items():
+                if other != method:
+                    for start, end in ranges:
+                        blanked[start:end] = b" " * (end - start)
+            bodies[method] = caller.summarize_text(blanked.decode("utf-8", "replace"), line, params)
+        return bodies
 
     def _middleware(self) -> None:
         ctx = self.ctx
