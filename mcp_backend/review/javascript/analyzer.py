@@ -8,7 +8,7 @@ from typing import Any
 from mcp_backend.review.javascript import parser
 from mcp_backend.review.javascript.context import JsFileContext, is_test_path
 from mcp_backend.review.javascript.frameworks import facts as framework_facts
-from mcp_backend.review.javascript.frameworks import nestjs
+from mcp_backend.review.javascript.frameworks import nestjs, nextjs
 from mcp_backend.review.javascript.rules import all_detectors
 from mcp_backend.review.model import FileResult, Finding, Language
 
@@ -49,10 +49,16 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
             nest = nestjs.extract_nest_facts(ctx)
             if nest:
                 facts["nest"] = nest
+        fullstack = None if ctx.is_test else nextjs.extract(ctx, facts.get("imports", {}))
+        if fullstack:
+            facts["fullstack"] = fullstack
         if ctx.is_test:
             paths = framework_facts.test_paths(ctx)
             if paths:
                 facts["test_paths"] = paths
+            calls = nextjs.test_procedure_calls(ctx)
+            if calls:
+                facts["procedure_calls"] = calls
     except Exception:
         logger.exception("fact extraction failed on %s", file)
     findings.sort(key=lambda f: (f.line, f.column, f.rule_id))

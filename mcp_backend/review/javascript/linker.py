@@ -16,6 +16,7 @@ from typing import Any
 
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
+from mcp_backend.review.javascript.fullstack import fullstack_routes
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
 from mcp_backend.review.project_rules._policy import public_reason_of
 
@@ -59,6 +60,9 @@ class _Linker:
     contexts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     frameworks: set[str] = field(default_factory=set)
     test_paths: list[str] = field(default_factory=list)
+    # What tests call or import: tRPC procedure paths, and (test file, source, name) imports.
+    test_procedures: set[str] = field(default_factory=set)
+    test_imports: list[tuple[str, str, str]] = field(default_factory=list)
     unresolved_mounts: int = 0
     # Set while walking an app that an exported factory returns and no module here uses: the
     # caller that serves it (another package, a host app) may protect it out of our sight.
@@ -1227,6 +1231,12 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         signals.extend(result.signals)
         if result.is_test:
             linker.test_paths.extend(result.facts.get("test_paths", []))
+            linker.test_procedures.update(result.facts.get("procedure_calls", []))
+            linker.test_imports.extend(
+                (result.file, entry["source"], entry["name"])
+                for entry in result.facts.get("imports", {}).values()
+                if not entry["source"].startswith(("@jest", "vitest", "node:"))
+            )
             continue
         if is_browser_code(result.file, result.facts):
             continue  # a page's script or a front-end bundle: its routes are not the server's
@@ -1257,6 +1267,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.handed_out = ""
     linker.nest_routes()
+    file_routes, file_frameworks = fullstack_routes(linker)
+    linker.routes.extend(file_routes)
+    linker.frameworks.update(file_frameworks)
     # A router reached twice (mounted from two apps, or twice on one) is one route per path.
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
@@ -1302,6 +1315,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         kinds = {app["framework"] for app in apps} | (
             {"nestjs"} if "nestjs" in linker.frameworks else set()
         )
+        # Next.js and tRPC answer an unhandled error with a bare 500 / a formatted TRPCError.
+        kinds |= file_frameworks
         if kinds and "express" not in kinds:
             facts["framework_error_handling"] = sorted(kinds)[0]
         facts["error_handlers"] = [

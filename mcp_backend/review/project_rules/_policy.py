@@ -161,8 +161,20 @@ _PAYMENT = re.compile(
 )
 
 
+def as_url_path(path: str) -> str:
+    """A procedure or field path (`auth.login`, `Mutation.deleteUser`) or a server action
+    (`action:app/users/actions.ts#deleteUser`) as a slash path, so that one set of word rules
+    judges URLs and RPC names alike; a URL path is returned as it is."""
+    if path.startswith("action:"):
+        file, _, name = path[len("action:") :].partition("#")
+        return "/" + file.rsplit(".", 1)[0] + "/" + name
+    if path and not path.startswith("/") and "/" not in path:
+        return "/" + path.replace(".", "/")
+    return path
+
+
 def static_segments(path: str) -> list[str]:
-    return [s.lower() for s in _PARAM.sub("", path).split("/") if s]
+    return [s.lower() for s in _PARAM.sub("", as_url_path(path)).split("/") if s]
 
 
 def handler_name(route: Route) -> str:
@@ -209,7 +221,9 @@ def public_reason_of(
         if pattern.match(last):
             if method == "PUT" and reason not in _PUT_PUBLIC:
                 return None
-            if reason in _PROBES and (method not in {"GET", "HEAD", "ANY"} or _PARAM.search(path)):
+            if reason in _PROBES and (
+                method not in {"GET", "HEAD", "ANY", "QUERY"} or _PARAM.search(path)
+            ):
                 continue
             if reason == "public form" and any(_SENSITIVE.search(s) for s in segments[:-1]):
                 continue  # /users/search searches users: not a public form
@@ -229,7 +243,7 @@ def public_reason_of(
         and len(segments) <= 3
         and not _PARAM.search(path)
         and not any(_SENSITIVE.search(s) for s in segments[1:])
-        and method in {"GET", "POST", "ANY"}
+        and method in {"GET", "POST", "ANY", "QUERY", "MUTATION"}
     ):
         return "authentication endpoint"
     if _SETUP.match(last) and setup_guarded is not False:
@@ -238,7 +252,7 @@ def public_reason_of(
         return "webhook with a verified signature" if webhook_verified else "webhook"
     name = handler.rsplit(".", 1)[-1].lower()
     for reason, pattern in _HANDLER_PUBLIC:
-        if pattern.match(name) and method in {"GET", "POST", "HEAD", "ANY"}:
+        if pattern.match(name) and method in {"GET", "POST", "HEAD", "ANY", "QUERY", "MUTATION"}:
             return reason
     if not segments and method in {"GET", "HEAD"}:
         return "index page"
@@ -246,13 +260,14 @@ def public_reason_of(
 
 
 def is_admin_route(route: Route) -> bool:
-    return bool(_ADMIN.search(route.path) or handler_name(route).startswith("admin_"))
+    return bool(_ADMIN.search(as_url_path(route.path)) or handler_name(route).startswith("admin_"))
 
 
 def is_sensitive(route: Route) -> bool:
     """Paths or handlers about users, accounts, orders, payments, settings, files, exports."""
     return bool(
-        _SENSITIVE.search(_PARAM.sub("", route.path)) or _SENSITIVE.search(handler_name(route))
+        _SENSITIVE.search(_PARAM.sub("", as_url_path(route.path)))
+        or _SENSITIVE.search(handler_name(route))
     )
 
 
@@ -276,7 +291,7 @@ def is_auth_endpoint(route: Route) -> bool:
 
 def critical_kind(route: Route) -> str | None:
     """Why a route is critical enough to need a test: auth, payments, deletion, admin."""
-    path = _PARAM.sub("", route.path)
+    path = _PARAM.sub("", as_url_path(route.path))
     if route.public_by_design in {"health check", "API docs", "static files", "index page"}:
         return None
     reads_only = route.method in READ_ONLY

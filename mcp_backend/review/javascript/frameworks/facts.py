@@ -1291,7 +1291,11 @@ class FactExtractor:
             arg_nodes = args.named_children if args is not None else []
             if method == "route" and len(arg_nodes) == 1:  # Express router.route('/x')
                 prefix = self._path(arg_nodes[0]) or ""
-            elif method not in express.ROUTE_METHODS | hono.ROUTE_METHODS | {"use", "route"}:
+            elif method not in express.ROUTE_METHODS | hono.ROUTE_METHODS | {
+                "use",
+                "route",
+                "basePath",  # Hono RPC style: `new Hono().basePath('/api').route('/x', x)`;
+            }:  # the app's base already holds the path
                 return None
             inner = callee.child_by_field_name("object")
             if inner is None:

@@ -156,3 +156,43 @@ def package_kinds(source: str, exported: str, member: str, args: str = "") -> Ki
     if kinds == _AUTH and _OPTIONAL_OPTIONS.search(args):
         return _OPTIONAL
     return kinds
+
+
+# What the server functions of auth libraries do when a handler, a server action or a Next.js
+# middleware calls them: "reader" returns the caller (or nothing, the caller decides what to
+# do without one), "guard" refuses a caller without a session itself, "wrapper" is a middleware
+# factory whose callback decides. Keys are exported names, "default", or "name.member".
+IDENTITY_CALLS: dict[str, dict[str, str]] = {
+    # next-auth v4: getServerSession(authOptions); v5 `auth` comes from NextAuth() (below).
+    "next-auth": {"getServerSession": "reader"},
+    "next-auth/next": {"getServerSession": "reader"},
+    "next-auth/jwt": {"getToken": "reader"},
+    # next-auth's middleware redirects callers without a session to the sign-in page.
+    "next-auth/middleware": {"default": "guard", "withAuth": "guard"},
+    # Clerk: auth() / currentUser() read; auth.protect() refuses; clerkMiddleware's callback
+    # decides.
+    **{
+        name: {
+            "auth": "reader",
+            "currentUser": "reader",
+            "auth.protect": "guard",
+            "clerkMiddleware": "wrapper",
+            "getAuth": "reader",
+        }
+        for name in ("@clerk/nextjs/server", "@clerk/nextjs")
+    },
+    "@auth0/nextjs-auth0": {
+        "getSession": "reader",
+        "withApiAuthRequired": "guard",
+        "withPageAuthRequired": "guard",
+        "withMiddlewareAuthRequired": "guard",
+    },
+    "@kinde-oss/kinde-auth-nextjs/server": {"getKindeServerSession": "reader", "withAuth": "guard"},
+    "iron-session": {"getIronSession": "reader"},
+    "@workos-inc/authkit-nextjs": {"withAuth": "reader", "authkitMiddleware": "wrapper"},
+}
+# Factories whose result, destructured, holds the functions above:
+# `export const { auth, handlers } = NextAuth(config)` (next-auth v5) gives a reader `auth`.
+IDENTITY_FACTORIES: dict[tuple[str, str], dict[str, str]] = {
+    ("next-auth", "default"): {"auth": "reader"},
+}

@@ -1,0 +1,162 @@
+"""Typed per-file facts that analysers store in `FileResult.facts` and linkers read back.
+
+Each section belongs to one family of mechanisms; a model is dumped with `model_dump(
+exclude_defaults=True)` into `FileResult.facts[<key>]` and validated back with
+`Model.model_validate(...)` in the linker, so a cached result from an older shape fails loudly
+instead of being misread.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- File-based handlers and RPC procedures (Next.js, server actions, tRPC) ----------------
+# Stored under FileResult.facts["fullstack"] as one `FullstackFacts`.
+
+
+class BodySummary(_Fact):
+    """What one function body does about the caller and the request, judged from its text;
+    the names it calls are resolved across modules by the linker."""
+
+    line: int = 1
+    calls: list[str] = Field(
+        default_factory=list, description="Callees by name: `requireUser`, `auth.protect`."
+    )
+    reads_identity: bool = Field(
+        default=False,
+        description="Reads the caller itself: `ctx.session`, `cookies().get(...)`, "
+        "`supabase.auth.getUser()`, an Authorization header.",
+    )
+    denies: bool = Field(
+        default=False,
+        description="Refuses a caller without identity: UNAUTHORIZED/401, a redirect to sign-in, "
+        "an early throw/return when the session or user is missing.",
+    )
+    auth_check: bool = Field(
+        default=False, description="Refuses a caller without identity (UNAUTHORIZED, 401)."
+    )
+    role_check: bool = False
+    ownership: bool = False
+    validation: bool = Field(default=False, description="Parses input with a schema and refuses.")
+    rate_limit: bool = False
+    reads_request: bool = Field(default=False, description="Reads the raw request body/query.")
+    loads_by_id: bool = False
+
+
+class NextHandler(_Fact):
+    """An exported HTTP method of an App Router `route.ts`, or a Pages Router API handler."""
+
+    method: str
+    name: str
+    line: int
+    body: BodySummary = Field(default_factory=BodySummary)
+    # `export const { GET, POST } = handlers` or `export { handler as GET }`: another function.
+    alias_of: str = ""
+
+
+class NextMiddleware(_Fact):
+    """`middleware.ts` / `proxy.ts`: what it does, and which paths `config.matcher` covers
+    (None: every path)."""
+
+    line: int = 1
+    matcher: list[str] | None = None
+    body: BodySummary | None = None
+    # `export default withAuth(...)` / `clerkMiddleware(...)`: a library call, by callee.
+    wrapper: str = ""
+    wrapper_line: int = 1
+
+
+class ServerAction(_Fact):
+    name: str
+    line: int
+    body: BodySummary = Field(default_factory=BodySummary)
+
+
+class TrpcUse(_Fact):
+    """One `.use(...)` on a builder: a name to resolve, a factory call, or an inline function."""
+
+    ref: str = ""
+    body: BodySummary | None = None
+    line: int = 1
+
+
+class TrpcChain(_Fact):
+    """A procedure builder chain: `base.use(a).input(s).use(b)`; base is `t.procedure`-like
+    (`<init>.procedure`) or a name to resolve (`protectedProcedure`)."""
+
+    base: str
+    base_is_root: bool = Field(
+        default=False, description="The base is `<initTRPC instance>.procedure` of this file."
+    )
+    uses: list[TrpcUse] = Field(default_factory=list)
+    input: str = Field(default="", description="The text of the `.input(...)` parser, if any.")
+    line: int = 1
+
+
+class TrpcProcedure(_Fact):
+    key: str
+    type: Literal["QUERY", "MUTATION", "SUBSCRIPTION"]
+    line: int
+    chain: TrpcChain
+    body: BodySummary = Field(default_factory=BodySummary)
+
+
+class TrpcRouterEntry(_Fact):
+    """A key of a router object: a procedure, a router by name, or an inline router."""
+
+    key: str
+    procedure: TrpcProcedure | None = None
+    ref: str = ""
+    inline: str = Field(default="", description="Name given to an inline nested router.")
+
+
+class TrpcRouter(_Fact):
+    name: str
+    line: int
+    entries: list[TrpcRouterEntry] = Field(default_factory=list)
+    merges: list[str] = Field(default_factory=list, description="Routers merged into this one.")
+
+
+class TrpcMount(_Fact):
+    """An HTTP adapter serving a router: `fetchRequestHandler({ endpoint, router })`."""
+
+    router: str
+    prefix: str
+    line: int = 1
+
+
+class FullstackFacts(_Fact):
+    next_imports: bool = Field(default=False, description="The file imports `next` or `next/*`.")
+    next_config: bool = False
+    client: bool = Field(default=False, description="A `'use client'` module: browser code.")
+    route_handlers: list[NextHandler] = Field(default_factory=list)
+    pages_handler: NextHandler | None = None
+    pages_methods: dict[str, BodySummary] = Field(
+        default_factory=dict,
+        description="Methods a Pages API handler branches on, each with the handler's body "
+        "without the other methods' branches.",
+    )
+    middleware: NextMiddleware | None = None
+    actions: list[ServerAction] = Field(default_factory=list)
+    functions: dict[str, BodySummary] = Field(
+        default_factory=dict, description="Top-level functions, for helpers called elsewhere."
+    )
+    identity_exports: list[str] = Field(
+        default_factory=list,
+        description="Names destructured from an auth library's factory: "
+        "`export const { auth } = NextAuth(config)`.",
+    )
+    trpc_inits: list[str] = Field(default_factory=list, description="`const t = initTRPC...`")
+    trpc_builders: dict[str, TrpcChain] = Field(default_factory=dict)
+    trpc_middlewares: dict[str, BodySummary] = Field(default_factory=dict)
+    trpc_routers: list[TrpcRouter] = Field(default_factory=list)
+    trpc_mounts: list[TrpcMount] = Field(default_factory=list)
+    # Names bound to `<init>.router` / `<init>.mergeRouters` (`createTRPCRouter = t.router`).
+    trpc_router_aliases: list[str] = Field(default_factory=list)

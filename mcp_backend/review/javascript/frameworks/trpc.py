@@ -1,0 +1,283 @@
+"""tRPC (v10 and v11), per file: `initTRPC...create()` instances, procedure builders
+(`t.procedure.use(isAuthed)`), middleware (`t.middleware(fn)`), routers
+(`t.router({...})`, `createTRPCRouter({...})`, nested and merged) and HTTP adapters that serve a
+router (`fetchRequestHandler({ endpoint: '/api/trpc', router })`).
+
+Nothing here judges a builder by its name: a chain records its base and its `.use(...)` items,
+and the linker follows the base to where it is defined, across modules, and judges each
+middleware by its body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from tree_sitter import Node
+
+from mcp_backend.review.facts import (
+    BodySummary,
+    FullstackFacts,
+    TrpcChain,
+    TrpcMount,
+    TrpcProcedure,
+    TrpcRouter,
+    TrpcRouterEntry,
+    TrpcUse,
+)
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.javascript.frameworks import caller
+from mcp_backend.review.javascript.rules._util import unwrap
+
+PACKAGE = "@trpc/server"
+# The last call of a procedure chain and the kind of procedure it makes.
+PROCEDURE_TYPES: dict[str, Literal["QUERY", "MUTATION", "SUBSCRIPTION"]] = {
+    "query": "QUERY",
+    "mutation": "MUTATION",
+    "subscription": "SUBSCRIPTION",
+}
+# Calls that may appear in a builder chain before the resolver.
+BUILDER_LINKS = frozenset({"use", "input", "output", "meta", "concat", "unstable_concat"})
+# Adapters that serve a router over HTTP, by exported name (@trpc/server/adapters/*).
+ADAPTERS = frozenset(
+    {
+        "fetchRequestHandler",
+        "createNextApiHandler",
+        "createExpressMiddleware",
+        "createHTTPServer",
+        "createHTTPHandler",
+        "fastifyTRPCPlugin",
+        "trpcServer",
+        "createAPIGatewayHandler",
+    }
+)
+_ROUTER_ARG = re.compile(r"\brouter\s*:\s*([\w$.]+)|[{,]\s*(router)\s*[,}]")
+_ENDPOINT = re.compile(r"\b(?:endpoint|prefix)\s*:\s*['\"`]([^'\"`]+)['\"`]")
+
+
+class _Trpc:
+    def __init__(self, ctx: JsFileContext, imports: dict[str, dict[str, str]], out: FullstackFacts):
+        self.ctx = ctx
+        self.imports = imports
+        self.out = out
+
+    def run(self) -> None:
+        ctx = self.ctx
+        declarations: list[tuple[str, Node, int]] = []
+        for statement in ctx.root.named_children:
+            node: Node | None = statement
+            if statement.type == "export_statement":
+                node = statement.child_by_field_name("declaration") or unwrap(
+                    statement.child_by_field_name("value")
+                )
+                if node is None:
+                    continue
+                if node.type == "call_expression":
+                    declarations.append(("default", node, node.start_point[0] + 1))
+                    continue
+            if node is None or node.type not in {"lexical_declaration", "variable_declaration"}:
+                continue
+            for declarator in node.named_children:
+                name_node = declarator.child_by_field_name("name")
+                value = unwrap(declarator.child_by_field_name("value"))
+                if name_node is not None and name_node.type == "identifier" and value is not None:
+                    declarations.append((ctx.text(name_node), value, declarator.start_point[0] + 1))
+        for name, value, _ in declarations:
+            if "initTRPC" in ctx.text(value)[:200] and value.type == "call_expression":
+                self.out.trpc_inits.append(name)
+        for name, value, line in declarations:
+            self._declaration(name, value, line)
+        for call in ctx.calls_named(ADAPTERS):
+            self._mount(call.node, call.name or "")
+
+    def _is_router_callee(self, callee: str) -> bool:
+        last = callee.rsplit(".", 1)[-1]
+        return (
+            last in {"router", "createTRPCRouter", "createRouter", "mergeRouters"}
+            or callee in self.out.trpc_router_aliases
+            or (callee in self.imports and "router" in callee.lower())
+        )
+
+    def _declaration(self, name: str, value: Node, line: int) -> None:
+        ctx = self.ctx
+        text = "".join(ctx.text(value).split()) if value.type == "member_expression" else ""
+        if text:
+            head, _, prop = text.rpartition(".")
+            if head in self.out.trpc_inits and prop in {"router", "mergeRouters", "createRouter"}:
+                self.out.trpc_router_aliases.append(name)
+                return
+            if prop == "procedure":
+                self.out.trpc_builders[name] = TrpcChain(
+                    base=text, base_is_root=head in self.out.trpc_inits, line=line
+                )
+                return
+        if value.type != "call_expression":
+            return
+        callee_node = value.child_by_field_name("function")
+        callee = "".join(ctx.text(callee_node).split())
+        args = self._args(value)
+        last = callee.rsplit(".", 1)[-1]
+        standalone = last == "create" and "Middleware" in callee  # experimental_standalone...
+        if (
+            (last in {"middleware", "createMiddleware"} or standalone)
+            and args
+            and args[0].type in FUNCTION_TYPES
+        ):
+            self.out.trpc_middlewares[name] = caller.summarize(ctx, args[0])
+            return
+        if last == "mergeRouters" or (
+            self._is_router_callee(callee) and args and args[0].type == "object"
+        ):
+            self._router(name, value, line)
+            return
+        chain = self._chain(value)
+        if chain is not None and chain[1] is None:
+            self.out.trpc_builders[name] = chain[0]
+
+    @staticmethod
+    def _args(call: Node) -> list[Node]:
+        args = call.child_by_field_name("arguments")
+        if args is None:
+            return []
+        return [node for node in (unwrap(a) for a in args.named_children) if node is not None]
+
+    def _chain(self, node: Node) -> tuple[TrpcChain, TrpcProcedure | None] | None:
+        """A builder chain, and the procedure when it ends in .query/.mutation/.subscription."""
+        ctx = self.ctx
+        links: list[tuple[str, list[Node], int]] = []
+        current: Node | None = unwrap(node)
+        while current is not None and current.type == "call_expression":
+            function = current.child_by_field_name("function")
+            if function is None or function.type != "member_expression":
+                return None
+            prop = ctx.text(function.child_by_field_name("property"))
+            links.append((prop, self._args(current), current.start_point[0] + 1))
+            current = unwrap(function.child_by_field_name("object"))
+        if current is None or current.type not in {"identifier", "member_expression"}:
+            return None
+        links.reverse()
+        kind = PROCEDURE_TYPES.get(links[-1][0]) if links else None
+        builder_links = links[:-1] if kind else links
+        if any(link[0] not in BUILDER_LINKS for link in builder_links):
+            return None
+        base = "".join(ctx.text(current).split())
+        head, _, prop = base.rpartition(".")
+        if "." in base and prop != "procedure":
+            return None
+        if not builder_links and not kind and prop != "procedure":
+            return None
+        chain = TrpcChain(
+            base=base,
+            base_is_root=prop == "procedure" and head in self.out.trpc_inits,
+            line=node.start_point[0] + 1,
+        )
+        for method, args, line in builder_links:
+            first = args[0] if args else None
+            if method == "input" and first is not None:
+                chain.input = ctx.text(first)[:80]
+            elif method in {"use", "concat", "unstable_concat"} and first is not None:
+                # `.concat(otherProcedure)` (v11) adds another builder's middleware: resolved
+                # like a `.use(...)` name, to a builder or a middleware.
+                if first.type in FUNCTION_TYPES:
+                    chain.uses.append(TrpcUse(body=caller.summarize(ctx, first), line=line))
+                elif first.type == "call_expression":
+                    callee = "".join(ctx.text(first.child_by_field_name("function")).split())
+                    chain.uses.append(TrpcUse(ref=callee, line=line))
+                else:
+                    chain.uses.append(TrpcUse(ref="".join(ctx.text(first).split()), line=line))
+        if not kind:
+            return chain, None
+        resolver = links[-1][1][0] if links[-1][1] else None
+        body = caller.summarize(ctx, resolver) if resolver is not None else BodySummary()
+        procedure = TrpcProcedure(
+            key="",
+            type=kind,
+            line=node.start_point[0] + 1,
+            chain=chain,
+            body=body,
+        )
+        return chain, procedure
+
+    def _router(self, name: str, call: Node, line: int) -> None:
+        ctx = self.ctx
+        router = TrpcRouter(name=name, line=line)
+        self.out.trpc_routers.append(router)
+        args = self._args(call)
+        callee = "".join(ctx.text(call.child_by_field_name("function")).split())
+        if callee.rsplit(".", 1)[-1] == "mergeRouters":
+            for index, arg in enumerate(args):
+                if arg.type in {"identifier", "member_expression"}:
+                    router.merges.append("".join(ctx.text(arg).split()))
+                elif arg.type == "call_expression":  # mergeRouters(a, t.router({...}))
+                    inner = f"{name}#{index}"
+                    inner_callee = "".join(ctx.text(arg.child_by_field_name("function")).split())
+                    inner_args = self._args(arg)
+                    if self._is_router_callee(inner_callee) and inner_args:
+                        self._router(inner, arg, arg.start_point[0] + 1)
+                        router.merges.append(inner)
+            return
+        self._entries(router, args[0])
+
+    def _entries(self, router: TrpcRouter, obj: Node) -> None:
+        ctx = self.ctx
+        for child in obj.named_children:
+            if child.type == "shorthand_property_identifier":
+                key = ctx.text(child)
+                router.entries.append(TrpcRouterEntry(key=key, ref=key))
+                continue
+            if child.type != "pair":
+                continue
+            key = ctx.text(child.child_by_field_name("key")).strip("'\"")
+            value = unwrap(child.child_by_field_name("value"))
+            if value is None:
+                continue
+            if value.type in {"identifier", "member_expression"}:
+                router.entries.append(
+                    TrpcRouterEntry(key=key, ref="".join(ctx.text(value).split()))
+                )
+                continue
+            if value.type == "object":  # v11: a plain object nests procedures
+                inner = f"{router.name}.{key}"
+                nested = TrpcRouter(name=inner, line=value.start_point[0] + 1)
+                self.out.trpc_routers.append(nested)
+                self._entries(nested, value)
+                router.entries.append(TrpcRouterEntry(key=key, inline=inner))
+                continue
+            if value.type != "call_expression":
+                continue
+            callee = "".join(ctx.text(value.child_by_field_name("function")).split())
+            args = self._args(value)
+            if self._is_router_callee(callee) and args and args[0].type == "object":
+                inner = f"{router.name}.{key}"
+                self._router(inner, value, value.start_point[0] + 1)
+                router.entries.append(TrpcRouterEntry(key=key, inline=inner))
+                continue
+            chain = self._chain(value)
+            if chain is not None and chain[1] is not None:
+                procedure = chain[1]
+                procedure.key = key
+                procedure.line = child.start_point[0] + 1
+                router.entries.append(TrpcRouterEntry(key=key, procedure=procedure))
+
+    def _mount(self, node: Node, name: str) -> None:
+        ctx = self.ctx
+        text = ctx.text(node)
+        found = _ROUTER_ARG.search(text)
+        if found is None:
+            return
+        router = found.group(1) or found.group(2)
+        endpoint = _ENDPOINT.search(text)
+        prefix = endpoint.group(1) if endpoint else ""
+        parent = node.parent
+        if not prefix and parent is not None and parent.type == "arguments":
+            # app.use('/trpc', createExpressMiddleware({ router }))
+            first = parent.named_children[0] if parent.named_children else None
+            if first is not None and first.type == "string":
+                prefix = ctx.text(first).strip("'\"`").rstrip("*").rstrip("/")
+        self.out.trpc_mounts.append(
+            TrpcMount(router=router, prefix=prefix, line=node.start_point[0] + 1)
+        )
+
+
+def extract(ctx: JsFileContext, imports: dict[str, dict[str, str]], out: FullstackFacts) -> None:
+    _Trpc(ctx, imports, out).run()

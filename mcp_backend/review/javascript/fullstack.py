@@ -1,0 +1,661 @@
+"""Routes that are files or procedures: Next.js route handlers and Pages API handlers, server
+actions, and tRPC procedures, with their protections.
+
+Evidence is what a definition does, found by following names through the JS linker's module
+resolution: a helper that reads the session and refuses without one authenticates, whatever it
+is called; a builder (`protectedProcedure`) is followed to the `.use(mw)` that makes it and the
+middleware is judged by its body. Anything on a route's path we cannot follow makes the
+protection `unknown`, with the reason, never `absent`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from mcp_backend.review.facts import (
+    BodySummary,
+    FullstackFacts,
+    NextHandler,
+    TrpcChain,
+    TrpcRouter,
+)
+from mcp_backend.review.javascript.frameworks import common, nextjs, packages
+from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
+from mcp_backend.review.project_rules._policy import public_reason_of
+
+if TYPE_CHECKING:
+    from mcp_backend.review.javascript.linker import _Linker
+
+_KINDS = ("auth", "authz", "validation", "rate_limit")
+_MAX_DEPTH = 8
+_TS = (".ts", ".tsx", ".mts", ".cts")
+CallKind = Literal["guard", "reader", "unknown"]
+Level = Literal["app", "router", "route", "handler", "settings"]
+
+
+@dataclass
+class _Call:
+    """What calling a function does about the caller."""
+
+    kind: CallKind
+    file: str
+    line: int
+    detail: str
+    authz: bool = False
+
+
+@dataclass
+class _Judged:
+    """Evidence per protection kind, and why a kind is out of sight."""
+
+    evidence: dict[str, list[Evidence]] = field(
+        default_factory=lambda: {kind: [] for kind in _KINDS}
+    )
+    unknown: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in _KINDS})
+
+    def merge(self, other: _Judged) -> None:
+        for kind in _KINDS:
+            self.evidence[kind].extend(other.evidence[kind])
+            self.unknown[kind].extend(n for n in other.unknown[kind] if n not in self.unknown[kind])
+
+
+def _hinted(name: str) -> bool:
+    """A name that suggests access control: at most a reason for `unknown`."""
+    last = name.rsplit(".", 1)[-1]
+    kinds = set(common.classify_name(last)) | set(common.strong_name_kinds(last))
+    return bool(kinds & {"auth", "authz", "optional_auth"})
+
+
+class FullstackLinker:
+    def __init__(self, linker: _Linker) -> None:
+        self.linker = linker
+        self.facts: dict[str, FullstackFacts] = {
+            file: FullstackFacts.model_validate(facts["fullstack"])
+            for file, facts in linker.modules.items()
+            if "fullstack" in facts
+        }
+        self._calls: dict[tuple[str, str], _Call | None] = {}
+        self.routes: list[Route] = []
+        self.frameworks: set[str] = set()
+        self._tested_imports: set[tuple[str, str]] | None = None
+
+    def imported_by_tests(self, file: str, name: str) -> bool:
+        """A test imports `name` (or the whole module) from `file`."""
+        if self._tested_imports is None:
+            self._tested_imports = set()
+            for test, source, imported in self.linker.test_imports:
+                if packages.is_package(source):
+                    continue
+                target = self.linker.resolve_module(test, source)
+                if target is not None:
+                    self._tested_imports.add((target, imported))
+        return (file, name) in self._tested_imports or (file, "*") in self._tested_imports
+
+    # ---- what a call does ---------------------------------------------------------------
+
+    def call_kind(self, file: str, name: str, depth: int = 0) -> _Call | None:
+        key = (file, name)
+        if key in self._calls:
+            return self._calls[key]
+        self._calls[key] = None  # a cycle reads as nothing
+        found = self._call_kind(file, name, depth)
+        self._calls[key] = found
+        return found
+
+    def _call_kind(self, file: str, name: str, depth: int) -> _Call | None:
+        if depth > _MAX_DEPTH:
+            return None
+        head, _, member = name.partition(".")
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        facts = self.facts.get(file)
+        if head not in imports:
+            if not member and facts is not None and head in facts.functions:
+                return self._summary_kind(file, head, facts.functions[head], depth)
+            return None
+        entry = imports[head]
+        source = entry["source"]
+        if packages.is_package(source):
+            table = packages.IDENTITY_CALLS.get(source)
+            if table is None:
+                return None
+            exported = entry["name"]
+            kind = table.get(f"{exported}.{member}") if member else table.get(exported)
+            if kind in {"guard", "reader"}:
+                return _Call(kind, file, 1, f"{name}() from {source}")  # type: ignore[arg-type]
+            return None
+        if self.linker.resolve_module(file, source) is None:
+            if _hinted(name):
+                return _Call("unknown", file, 1, f"{name} from {source}, which we cannot read")
+            return None
+        target, local = self.linker.resolve_symbol(file, head)
+        target_facts = self.facts.get(target)
+        if target_facts is None:
+            return None
+        if local in target_facts.identity_exports:
+            return _Call("reader", target, 1, f"{head}() made by the auth library in {target}")
+        if local in target_facts.functions and not member:
+            return self._summary_kind(target, local, target_facts.functions[local], depth)
+        return None
+
+    def _summary_kind(self, file: str, name: str, body: BodySummary, depth: int) -> _Call | None:
+        reads = body.reads_identity
+        guard = False
+        authz = body.role_check
+        unknown = ""
+        for called in body.calls:
+            if called == name:
+                continue
+            found = self.call_kind(file, called, depth + 1)
+            if found is None:
+                continue
+            if found.kind == "guard":
+                guard = True
+                authz = authz or found.authz
+            elif found.kind == "reader":
+                reads = True
+            elif not unknown:
+                unknown = found.detail
+        detail = f"{name}() at {file}:{body.line}"
+        if guard or (reads and body.denies):
+            return _Call("guard", file, body.line, detail, authz=authz)
+        if reads:
+            return _Call("reader", file, body.line, detail)
+        if unknown:
+            return _Call("unknown", file, body.line, unknown)
+        return None
+
+    def limits(self, file: str, name: str, depth: int = 0) -> tuple[str, str, int] | None:
+        """The project function `name` called in `file` limits the rate (itself or through the
+        functions it calls): (label, file, line), else None."""
+        if depth > 3 or "." in name:
+            return None
+        facts = self.facts.get(file)
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        target, local = file, name
+        if name in imports:
+            if packages.is_package(imports[name]["source"]):
+                return None
+            target, local = self.linker.resolve_symbol(file, name)
+            facts = self.facts.get(target)
+        body = facts.functions.get(local) if facts is not None else None
+        if body is None:
+            return None
+        if body.rate_limit:
+            return f"{local}()", target, body.line
+        for called in body.calls:
+            if called != local and (found := self.limits(target, called, depth + 1)):
+                return found
+        return None
+
+    # ---- judging a body --------------------------------------------------------------------
+
+    def judge(self, file: str, body: BodySummary, level: Level, what: str) -> _Judged:
+        """Protections a handler, action, resolver or middleware body provides by itself and
+        through the helpers it calls."""
+        judged = _Judged()
+
+        def evidence(kind: str, detail: str, where: str = file, line: int = body.line) -> Evidence:
+            return Evidence(kind=kind, detail=detail, file=where, line=line, level=level)
+
+        reads = body.reads_identity
+        for called in body.calls:
+            limiter = self.limits(file, called)
+            if limiter is not None:
+                judged.evidence["rate_limit"].append(
+                    evidence("limiter", f"{what} calls {limiter[0]}, which limits the rate",
+                             limiter[1], limiter[2])
+                )  # fmt: skip
+            found = self.call_kind(file, called)
+            if found is None:
+                continue
+            if found.kind == "guard":
+                judged.evidence["auth"].append(
+                    evidence("handler_check", f"{what} calls {found.detail}, which refuses "
+                             "callers without a session", found.file, found.line)
+                )  # fmt: skip
+                if found.authz:
+                    judged.evidence["authz"].append(
+                        evidence("role", f"role check in {found.detail}", found.file, found.line)
+                    )
+            elif found.kind == "reader":
+                reads = True
+                if body.denies:
+                    judged.evidence["auth"].append(
+                        evidence("handler_check", f"{what} reads the caller with {found.detail} "
+                                 "and refuses without one")
+                    )  # fmt: skip
+            elif found.detail not in judged.unknown["auth"]:
+                judged.unknown["auth"].append(found.detail)
+        if body.auth_check or (reads and body.denies):
+            judged.evidence["auth"].append(evidence("handler_check", f"{what} checks the caller"))
+        if body.role_check:
+            judged.evidence["authz"].append(evidence("role", f"role check in {what}"))
+        if body.ownership:
+            judged.evidence["authz"].append(evidence("ownership", f"ownership check in {what}"))
+        if body.validation:
+            judged.evidence["validation"].append(evidence("schema", f"{what} validates input"))
+        if body.rate_limit:
+            judged.evidence["rate_limit"].append(evidence("limiter", f"{what} limits the rate"))
+        return judged
+
+    @staticmethod
+    def protection(judged: _Judged, kind: str) -> Protection:
+        evidence = judged.evidence[kind]
+        if evidence:
+            return Protection(status="present", evidence=evidence)
+        if judged.unknown[kind]:
+            return Protection(status="unknown", note="; ".join(judged.unknown[kind])[:200])
+        return Protection(status="absent")
+
+    def make_route(
+        self,
+        *,
+        kind: RouteKind,
+        method: str,
+        path: str,
+        handler: str,
+        file: str,
+        line: int,
+        framework: str,
+        judged: _Judged,
+        body: BodySummary,
+        prefix: str = "",
+        tested: bool | None = None,
+    ) -> Route:
+        auth = self.protection(judged, "auth")
+        roles = [e for e in judged.evidence["authz"] if e.kind == "role"]
+        if auth.status != "present" and roles:
+            # A role check refuses callers without a role: without an identity, too.
+            auth = Protection(
+                status="present",
+                evidence=[e.model_copy(update={"kind": "role_check"}) for e in roles],
+            )
+        validation = self.protection(judged, "validation")
+        if validation.status == "absent" and not body.reads_request:
+            validation = Protection(status="absent")
+        return Route(
+            kind=kind,
+            method=method,
+            path=path,
+            handler=handler,
+            file=file,
+            line=line,
+            framework=framework,
+            language="typescript" if file.endswith(_TS) else "javascript",
+            mounted_prefix=prefix,
+            auth=auth,
+            authz=self.protection(judged, "authz"),
+            validation=validation,
+            rate_limit=self.protection(judged, "rate_limit"),
+            public_by_design=public_reason_of(
+                method, path, handler, webhook_verified=None, setup_guarded=None
+            ),
+            reads_request_data=body.reads_request,
+            loads_by_id=body.loads_by_id,
+            tested=tested,
+        )
+
+    # ---- Next.js ----------------------------------------------------------------------------
+
+    def next_roots(self) -> list[str]:
+        roots = [posixpath.dirname(file) for file, facts in self.facts.items() if facts.next_config]
+        if not roots and any(facts.next_imports for facts in self.facts.values()):
+            roots = [""]
+        return sorted(roots, key=len, reverse=True)
+
+    @staticmethod
+    def _relative(file: str, roots: list[str]) -> tuple[str, str] | None:
+        for root in roots:
+            if not root:
+                return root, file
+            if file.startswith(root + "/"):
+                return root, file[len(root) + 1 :]
+        return None
+
+    def _middleware_of(self, root: str) -> tuple[list[str] | None, _Judged, str] | None:
+        """The root's middleware: its matcher, what it provides, and a label; None when the
+        project has none or it is nothing to do with the caller."""
+        for file, facts in self.facts.items():
+            middleware = facts.middleware
+            if middleware is None:
+                continue
+            place = self._relative(file, [root])
+            if place is None or place[0] != root or not nextjs.is_middleware_file(place[1]):
+                continue
+            judged = _Judged()
+            label = f"middleware {file}"
+            body = middleware.body or BodySummary(line=middleware.line)
+            if middleware.wrapper:
+                wrapper = self._wrapper(file, middleware.wrapper)
+                if wrapper == "guard":
+                    judged.evidence["auth"].append(
+                        Evidence(
+                            kind="middleware",
+                            detail=f"{middleware.wrapper} (refuses callers without a session)",
+                            file=file,
+                            line=middleware.wrapper_line,
+                            level="app",
+                        )
+                    )
+                    return middleware.matcher, judged, label
+                if wrapper is not None:
+                    own = self.judge(file, body, "app", label)
+                    if own.evidence["auth"]:
+                        return middleware.matcher, own, label
+                    judged.unknown["auth"].append(
+                        f"{middleware.wrapper} in {file}: whether it refuses depends on a "
+                        "callback or config we do not evaluate"
+                    )
+                    return middleware.matcher, judged, label
+            own = self.judge(file, body, "app", label)
+            if own.evidence["auth"] or own.evidence["authz"]:
+                return middleware.matcher, own, label
+            if body.reads_identity or own.unknown["auth"] or middleware.wrapper:
+                note = own.unknown["auth"][0] if own.unknown["auth"] else (
+                    f"{label} reads the caller but we cannot tell that it refuses"
+                )  # fmt: skip
+                judged.unknown["auth"].append(note)
+                return middleware.matcher, judged, label
+            return None
+        return None
+
+    def _wrapper(self, file: str, name: str) -> str | None:
+        """What a library middleware wrapper is: 'guard', 'wrapper'/'reader' (decided by its
+        callback or config), or None when it is not an auth library's."""
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        head = name.split(".", maxsplit=1)[0]
+        entry = imports.get(head)
+        if entry is None:
+            return None
+        if packages.is_package(entry["source"]):
+            table = packages.IDENTITY_CALLS.get(entry["source"], {})
+            return table.get(entry["name"])
+        found = self.call_kind(file, name)
+        return found.kind if found is not None else None
+
+    def next_routes(self) -> dict[str, str]:
+        """Routes of Next.js projects; returns the files that serve tRPC, with their path."""
+        roots = self.next_roots()
+        trpc_files: dict[str, str] = {}
+        if not roots:
+            return trpc_files
+        middleware = {root: self._middleware_of(root) for root in roots}
+        for file, facts in self.facts.items():
+            if facts.client:
+                continue
+            place = self._relative(file, roots)
+            if place is None:
+                continue
+            root, rel = place
+            app_path = nextjs.app_route_path(rel)
+            pages_path = nextjs.pages_api_path(rel)
+            path = app_path or pages_path
+            if path is None:
+                continue
+            if facts.trpc_mounts:
+                trpc_files[file] = path
+                continue
+            handlers: list[tuple[str, NextHandler]] = []
+            if app_path is not None:
+                handlers = [(h.method, h) for h in facts.route_handlers]
+            elif facts.pages_handler is not None:
+                handler = facts.pages_handler
+                handlers = [
+                    (method, handler.model_copy(update={"body": body}))
+                    for method, body in facts.pages_methods.items()
+                ] or [("ANY", handler)]
+            for method, handler in handlers:
+                self.frameworks.add("nextjs")
+                body, unread = self._handler_body(file, handler)
+                judged = self.judge(file, body, "handler", f"{method} handler")
+                if unread:
+                    self._unresolved(judged, unread)
+                self._apply_middleware(judged, middleware.get(root), path)
+                self.routes.append(
+                    self.make_route(
+                        kind="http",
+                        method=method,
+                        path=path,
+                        handler=handler.name if handler.name != "default" else f"{rel}#default",
+                        file=file,
+                        line=handler.line,
+                        framework="nextjs",
+                        judged=judged,
+                        body=body,
+                        tested=bool(self.linker.is_tested(path))
+                        or self.imported_by_tests(file, handler.name),
+                    )
+                )
+        self._actions(middleware, roots)
+        return trpc_files
+
+    def _handler_body(self, file: str, handler: NextHandler) -> tuple[BodySummary, str]:
+        """The handler's own body, or the function it re-exports (`export { h as GET }`); with
+        a note when that function is out of sight."""
+        if not handler.alias_of:
+            return handler.body, ""
+        facts = self.facts.get(file)
+        name = handler.alias_of
+        if facts is not None and name in facts.functions:
+            return facts.functions[name], ""
+        target, local = self.linker.resolve_symbol(file, name)
+        target_facts = self.facts.get(target)
+        if target_facts is not None and local in target_facts.functions:
+            return target_facts.functions[local], ""
+        # `export const { GET, POST } = handlers` (an auth library's own endpoints), a handler
+        # re-exported from a module we cannot read: what protects it is out of sight.
+        return BodySummary(line=handler.line), f"the handler is {name}, which we cannot read"
+
+    @staticmethod
+    def _apply_middleware(
+        judged: _Judged,
+        middleware: tuple[list[str] | None, _Judged, str] | None,
+        path: str,
+    ) -> None:
+        if middleware is None:
+            return
+        matcher, provided, label = middleware
+        covers = nextjs.matcher_covers(matcher, path)
+        if covers:
+            judged.merge(provided)
+        elif covers is None and (provided.evidence["auth"] or provided.unknown["auth"]):
+            judged.unknown["auth"].append(f"{label} may run for it (a matcher we cannot read)")
+
+    def _actions(
+        self, middleware: dict[str, tuple[list[str] | None, _Judged, str] | None], roots: list[str]
+    ) -> None:
+        for file, facts in self.facts.items():
+            if facts.client:
+                continue
+            place = self._relative(file, roots) if roots else None
+            for action in facts.actions:
+                self.frameworks.add("nextjs")
+                judged = self.judge(file, action.body, "handler", f"server action {action.name}")
+                found = middleware.get(place[0]) if place is not None else None
+                if found is not None and found[0] is None:
+                    # An action answers a POST to any page path (with its id in a header):
+                    # only a middleware that runs for every path stands in front of it.
+                    judged.merge(found[1])
+                self.routes.append(
+                    self.make_route(
+                        kind="server_action",
+                        method="POST",
+                        path=f"action:{file}#{action.name}",
+                        handler=action.name,
+                        file=file,
+                        line=action.line,
+                        framework="nextjs",
+                        judged=judged,
+                        body=action.body,
+                        tested=self.imported_by_tests(file, action.name),
+                    )
+                )
+
+    # ---- tRPC -------------------------------------------------------------------------------
+
+    def trpc_routes(self, trpc_files: dict[str, str]) -> None:
+        routers: dict[tuple[str, str], TrpcRouter] = {}
+        for file, facts in self.facts.items():
+            for router in facts.trpc_routers:
+                routers[(file, router.name)] = router
+        if not routers:
+            return
+        self.frameworks.add("trpc")
+        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
+        referenced: set[tuple[str, str]] = set()
+        for (file, name), router in routers.items():
+            found: list[tuple[str, tuple[str, str]]] = []
+            for entry in router.entries:
+                child = (file, entry.inline) if entry.inline else None
+                if entry.ref:
+                    child = self._router_key(file, entry.ref, routers)
+                if child is not None and child in routers:
+                    found.append((entry.key, child))
+            for merged in router.merges:
+                child = self._router_key(file, merged, routers)
+                if child is not None:
+                    found.append(("", child))
+            children[(file, name)] = found
+            referenced.update(child for _, child in found)
+        mounts: dict[tuple[str, str], str] = {}
+        for file, facts in self.facts.items():
+            for mount in facts.trpc_mounts:
+                key = self._router_key(file, mount.router, routers)
+                if key is None:
+                    continue
+                prefix = mount.prefix
+                if not prefix and file in trpc_files:
+                    prefix = trpc_files[file].rsplit("/", 1)[0]  # /api/trpc/:trpc -> /api/trpc
+                mounts[key] = prefix
+        for key in sorted(routers):
+            if key not in referenced:
+                self._walk(key, "", mounts.get(key, ""), routers, children, set())
+
+    def _router_key(
+        self, file: str, ref: str, routers: dict[tuple[str, str], TrpcRouter]
+    ) -> tuple[str, str] | None:
+        if (file, ref) in routers:
+            return file, ref
+        target, local = self.linker.resolve_symbol(file, ref)
+        if local == "default":
+            local = self.linker.modules.get(target, {}).get("exports", {}).get("default", local)
+        return (target, local) if (target, local) in routers else None
+
+    def _walk(
+        self,
+        key: tuple[str, str],
+        path: str,
+        prefix: str,
+        routers: dict[tuple[str, str], TrpcRouter],
+        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]],
+        seen: set[tuple[str, str]],
+    ) -> None:
+        if key in seen:
+            return
+        seen = seen | {key}
+        file = key[0]
+        for entry in routers[key].entries:
+            procedure = entry.procedure
+            if procedure is None:
+                continue
+            full = f"{path}.{entry.key}" if path else entry.key
+            judged = self.chain(file, procedure.chain, 0)
+            judged.merge(self.judge(file, procedure.body, "handler", f"procedure {full}"))
+            self.routes.append(
+                self.make_route(
+                    kind="trpc",
+                    method=procedure.type,
+                    path=full,
+                    handler=full,
+                    file=file,
+                    line=procedure.line,
+                    framework="trpc",
+                    judged=judged,
+                    body=procedure.body,
+                    prefix=prefix,
+                    tested=full in self.linker.test_procedures,
+                )
+            )
+        for key_name, child in children.get(key, []):
+            child_path = f"{path}.{key_name}" if path and key_name else (key_name or path)
+            self._walk(child, child_path, prefix, routers, children, seen)
+
+    def chain(self, file: str, chain: TrpcChain, depth: int) -> _Judged:
+        """What a procedure builder chain provides: its base's, then each `.use(...)`'s."""
+        judged = _Judged()
+        if depth > _MAX_DEPTH:
+            for kind in ("auth", "authz"):
+                judged.unknown[kind].append(f"builder chain through {chain.base} is too deep")
+            return judged
+        base = chain.base
+        if not chain.base_is_root:
+            if base.endswith(".procedure"):
+                head = base[: -len(".procedure")]
+                target, local = self.linker.resolve_symbol(file, head)
+                target_facts = self.facts.get(target)
+                if target_facts is None or local not in target_facts.trpc_inits:
+                    self._unresolved(judged, f"procedure builder {base} comes from {head}, "
+                                     "which we cannot resolve to initTRPC")  # fmt: skip
+            else:
+                target, local = self.linker.resolve_symbol(file, base)
+                target_facts = self.facts.get(target)
+                builder = target_facts.trpc_builders.get(local) if target_facts else None
+                if builder is None:
+                    source = self.linker.modules.get(target, {}).get("imports", {}).get(local)
+                    where = f" (imported from {source['source']})" if source else ""
+                    self._unresolved(
+                        judged, f"procedure builder {base}{where} could not be resolved"
+                    )
+                else:
+                    judged.merge(self.chain(target, builder, depth + 1))
+        for use in chain.uses:
+            if use.body is not None:
+                judged.merge(self.judge(file, use.body, "router", "inline tRPC middleware"))
+                continue
+            head = use.ref.split("(")[0]
+            target, local = self.linker.resolve_symbol(file, head)
+            target_facts = self.facts.get(target)
+            summary = None
+            if target_facts is not None:
+                builder = target_facts.trpc_builders.get(local)
+                if builder is not None:  # `.concat(otherProcedure)`
+                    judged.merge(self.chain(target, builder, depth + 1))
+                    continue
+                summary = target_facts.trpc_middlewares.get(local) or target_facts.functions.get(
+                    local
+                )
+            if summary is None:
+                self._unresolved(judged, f"tRPC middleware {use.ref} could not be resolved")
+                continue
+            judged.merge(self.judge(target, summary, "router", f"tRPC middleware {local}"))
+        if chain.input:
+            judged.evidence["validation"].append(
+                Evidence(
+                    kind="schema",
+                    detail=f".input({chain.input})",
+                    file=file,
+                    line=chain.line,
+                    level="route",
+                )
+            )
+        return judged
+
+    @staticmethod
+    def _unresolved(judged: _Judged, note: str) -> None:
+        """Something on the route's path we cannot read: access control and rate limiting
+        are unknown, not absent."""
+        for kind in ("auth", "authz", "rate_limit"):
+            if note not in judged.unknown[kind]:
+                judged.unknown[kind].append(note)
+
+
+def fullstack_routes(linker: _Linker) -> tuple[list[Route], set[str]]:
+    """The Next.js, server action and tRPC routes of the project, and the frameworks seen."""
+    found = FullstackLinker(linker)
+    if not found.facts:
+        return [], set()
+    trpc_files = found.next_routes()
+    found.trpc_routes(trpc_files)
+    return found.routes, found.frameworks
