@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
@@ -59,6 +60,8 @@ class _Linker:
     contexts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     frameworks: set[str] = field(default_factory=set)
     test_paths: list[str] = field(default_factory=list)
+    # GraphQL fields test documents call; None when the project has no tests.
+    test_fields: set[str] | None = None
     unresolved_mounts: int = 0
     # Set while walking an app that an exported factory returns and no module here uses: the
     # caller that serves it (another package, a host app) may protect it out of our sight.
@@ -876,6 +879,20 @@ class _Linker:
                             dtos,
                             consumer,
                         )
+            for resolver in nest.get("resolvers", []):
+                for route in resolver.get("routes", []):
+                    self._nest_route(
+                        file,
+                        resolver,
+                        route,
+                        global_guards,
+                        guard_classes,
+                        "",
+                        global_validation,
+                        dtos,
+                        consumer,
+                        graphql=True,
+                    )
         del throttler
 
     def _guard_out_of_sight(self, file: str, ref: str) -> bool:
@@ -929,6 +946,7 @@ class _Linker:
         global_validation: tuple[str, int] | None,
         dtos: set[str],
         consumer: list[tuple[str, dict[str, Any], set[str]]],
+        graphql: bool = False,
     ) -> None:
         full = join_paths(
             join_paths(global_prefix, controller.get("path", "")), route.get("path", "")
@@ -936,6 +954,9 @@ class _Linker:
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
         # `consumer.apply(...).forRoutes(...)` matches paths without the global prefix.
         local_path = join_paths(controller.get("path", ""), route.get("path", ""))
+        if graphql:
+            full = route["path"]  # `Mutation.deleteUser`; HTTP middleware sees /graphql
+            local_path = "/graphql"
         out_of_sight: set[str] = set()
         for mw_file, entry, applied_kinds in consumer:
             if not applied_kinds:
@@ -1029,6 +1050,8 @@ class _Linker:
                     line=where[1],
                 )
             )
+        if graphql:
+            self._graphql_decorators(file, controller, route, protections, unread)
         if route.get("param_pipes"):
             protections["validation"].append(
                 Evidence(
@@ -1077,6 +1100,7 @@ class _Linker:
             reason = "marked @Public()"
         self.routes.append(
             Route(
+                kind="graphql" if graphql else "http",
                 method=route["method"],
                 path=full or "/",
                 handler=route["handler"],
@@ -1098,9 +1122,51 @@ class _Linker:
                 public_by_design=reason,
                 reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
                 loads_by_id=bool(handler.get("loads_by_id")),
-                tested=self.is_tested(full),
+                tested=graphql_link.field_tested(self, full) if graphql else self.is_tested(full),
             )
         )
+
+    def _graphql_decorators(
+        self,
+        file: str,
+        resolver: dict[str, Any],
+        route: dict[str, Any],
+        protections: dict[str, list[Evidence]],
+        unread: dict[str, list[str]],
+    ) -> None:
+        """type-graphql `@Authorized(roles?)` (the schema's authChecker runs before the
+        resolver) and `@UseMiddleware(isAuth)` (judged by the middleware's body)."""
+        for level, where in (("router", resolver), ("route", route)):
+            authorized = where.get("authorized")
+            if authorized:
+                imported = self.modules.get(file, {}).get("imports", {}).get("Authorized")
+                if imported is not None and imported.get("source") == "type-graphql":
+                    evidence = Evidence(
+                        kind="decorator",
+                        detail=authorized["detail"],
+                        file=file,
+                        line=authorized["line"],
+                        level=_level(level),
+                    )
+                    protections["auth"].append(evidence)
+                    if authorized.get("roles"):
+                        protections["authz"].append(evidence.model_copy(update={"kind": "role"}))
+            for ref in where.get("use_middleware", []):
+                kinds = graphql_link.callee_kinds(self, file, ref)
+                if kinds is None:
+                    unread["auth"].append(ref)
+                    continue
+                for kind in kinds:
+                    target = "authz" if kind in {"authz", "ownership"} else "auth"
+                    protections[target].append(
+                        Evidence(
+                            kind="role" if kind == "authz" else ("ownership" if kind == "ownership" else "middleware"),
+                            detail=f"@UseMiddleware({ref})",
+                            file=file,
+                            line=route["line"],
+                            level=_level(level),
+                        )
+                    )
 
 
 def _nest_protection(
@@ -1227,6 +1293,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         signals.extend(result.signals)
         if result.is_test:
             linker.test_paths.extend(result.facts.get("test_paths", []))
+            linker.test_fields = (linker.test_fields or set()) | set(
+                result.facts.get("graphql_test_fields", [])
+            )
             continue
         if is_browser_code(result.file, result.facts):
             continue  # a page's script or a front-end bundle: its routes are not the server's
@@ -1257,6 +1326,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         linker.walk(key, "", [], 0, frozenset())
     linker.handed_out = ""
     linker.nest_routes()
+    linker.routes.extend(graphql_link.graphql_routes(linker))
     # A router reached twice (mounted from two apps, or twice on one) is one route per path.
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
@@ -1302,6 +1372,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         kinds = {app["framework"] for app in apps} | (
             {"nestjs"} if "nestjs" in linker.frameworks else set()
         )
+        if all(r.kind == "graphql" for r in linker.routes):
+            # A GraphQL server turns every resolver's error into the response's `errors`.
+            kinds.add("graphql")
         if kinds and "express" not in kinds:
             facts["framework_error_handling"] = sorted(kinds)[0]
         facts["error_handlers"] = [
@@ -1317,6 +1390,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         facts["apps"] = apps
     if limiters:
         facts["rate_limit_global"] = limiters[:1]
+    servers = graphql_link.graphql_servers(linker)
+    if servers:
+        facts["graphql_servers"] = servers
     return ProjectIndex(
         root=root,
         routes=linker.routes,
