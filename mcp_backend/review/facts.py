@@ -86,6 +86,7 @@ class GqlServer(_Fact):
     """A GraphQL server or schema build and what its options say."""
 
     framework: str
+    file: str = Field(default="", description="Set by the linker.")
     line: int = 1
     introspection_on: int | None = Field(default=None, description="Line of `introspection: true`.")
     playground_on: int | None = Field(default=None, description="Line of an IDE left on.")

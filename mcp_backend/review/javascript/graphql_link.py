@@ -86,11 +86,53 @@ def callee_kinds(
     return tuple(sorted(kinds))
 
 
+# Middleware that serves GraphQL over an HTTP app: `app.use('/graphql', expressMiddleware(s))`.
+_GRAPHQL_MOUNTS = frozenset(
+    {"expressMiddleware", "graphqlHTTP", "createHandler", "koaMiddleware", "yoga", "mercurius"}
+)
+
+
+def http_limiter(linker: _Linker) -> list[Evidence]:
+    """A rate limiter the HTTP app runs before the GraphQL endpoint: registered for every path
+    (or the GraphQL one) on an app that mounts a GraphQL middleware, no later than the mount."""
+    found: list[Evidence] = []
+    for ops in linker.contexts.values():
+        mounts = [
+            op
+            for op in ops
+            if op.get("op") in {"use", "register"}
+            and any(str(i.get("call", i.get("ref", ""))).split(".")[-1] in _GRAPHQL_MOUNTS
+                    for i in op.get("items", []))
+        ]  # fmt: skip
+        if not mounts:
+            continue
+        last = max(int(op.get("line", 1)) for op in mounts)
+        for op in ops:
+            if op.get("op") not in {"use", "register"} or int(op.get("line", 1)) > last:
+                continue
+            path = op.get("path")
+            if path and "graphql" not in str(path):
+                continue
+            file = op.get("_file", "")
+            for item in op.get("items", []):
+                if "rate_limit" in linker._item_kinds(file, item):
+                    found.append(
+                        Evidence(
+                            kind="limiter",
+                            detail=str(item.get("call") or item.get("ref") or "limiter")[:80],
+                            file=file,
+                            line=int(item.get("line", op.get("line", 1))),
+                            level="app",
+                        )
+                    )
+    return found[:1]
+
+
 def graphql_routes(linker: _Linker) -> list[Route]:
     files = file_facts(linker)
     if not files:
         return []
-    shield = _Shield(linker, files)
+    shield = _Shield(linker, files, http_limiter(linker))
     routes: dict[tuple[str, str, str, int], Route] = {}
     for file, facts in files.items():
         for resolver_map in facts.maps:
@@ -145,8 +187,11 @@ def graphql_servers(linker: _Linker) -> list[dict[str, Any]]:
 class _Shield:
     """graphql-shield maps of the project, applied when some module applies middleware."""
 
-    def __init__(self, linker: _Linker, files: dict[str, GqlFileFacts]) -> None:
+    def __init__(
+        self, linker: _Linker, files: dict[str, GqlFileFacts], limiter: list[Evidence]
+    ) -> None:
         self.linker = linker
+        self.limiter = limiter  # carried along: one walk per project, used per field
         self.entries: dict[tuple[str, str], list[tuple[str, Any]]] = {}
         self.fallbacks: list[tuple[str, str]] = []
         applied = any(f.applies_middleware for f in files.values())
@@ -306,7 +351,9 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
         validation=Protection(
             status="unknown", note="arguments are typed by the GraphQL schema; no constraints read"
         ),
-        rate_limit=Protection(status="absent"),
+        rate_limit=Protection(status="present", evidence=shield.limiter)
+        if shield.limiter
+        else Protection(status="absent"),
         public_by_design=reason,
         loads_by_id=loads_by_id,
         tested=field_tested(linker, path),

@@ -1377,6 +1377,8 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             kinds.add("graphql")
         if kinds and "express" not in kinds:
             facts["framework_error_handling"] = sorted(kinds)[0]
+        elif "graphql" in kinds:
+            facts["framework_error_handling"] = "graphql"
         facts["error_handlers"] = [
             {
                 "file": h.split(":")[0],

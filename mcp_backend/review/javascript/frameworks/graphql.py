@@ -219,12 +219,15 @@ class _Reader:
         denies = _DENY.search(text) is not None
         if reads_caller and denies:
             summary.checks.append(GqlCheck(kind="auth", detail="resolver checks the caller", line=line))
-            if common.role_check_in(text):
-                summary.checks.append(GqlCheck(kind="authz", detail="role check", line=line))
-            if common.ownership_in(text):
-                summary.checks.append(GqlCheck(kind="ownership", detail="owner check", line=line))
         elif common.auth_check_in(text):
             summary.checks.append(GqlCheck(kind="auth", detail="handler checks the caller", line=line))
+        # The caller may come from a helper (`const user = requireUser(ctx)`): a role or owner
+        # compared on it, with a refusal, is a check of its own.
+        about_caller = reads_caller or _CALLER_NAMES.search(text) is not None
+        if about_caller and denies and common.role_check_in(text):
+            summary.checks.append(GqlCheck(kind="authz", detail="role check", line=line))
+        if about_caller and denies and common.ownership_in(text):
+            summary.checks.append(GqlCheck(kind="ownership", detail="owner check", line=line))
         if _LOADS_BY_ID.search(text) and (
             _ARG_ID.search(text.replace(params_text, "", 1)) or _ARG_ID.search(params_text)
         ):
