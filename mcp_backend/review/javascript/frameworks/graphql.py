@@ -61,6 +61,8 @@ _DENY = re.compile(
     r"[Nn]ot (?:authenticated|logged in|authori[sz]ed|allowed|signed in)|"
     r"(?:[Aa]uthentication|[Ll]ogin|[Ss]ign[- ]?in) required|[Aa]ccess denied|\b40[13]\b|"
     r"[Pp]ermission|[Ff]orbidden)"
+    # graphql-resolvers guards return the error instead: `me ? skip : new ForbiddenError(...)`
+    r"|\bnew\s+(?:AuthenticationError|ForbiddenError|UnauthorizedException|ForbiddenException)\b"
 )
 _LOADS_BY_ID = re.compile(
     r"\b(findById|findByPk|findUnique\w*|findOne\w*|findFirst\w*|getById|get\w*ById|findOneBy"

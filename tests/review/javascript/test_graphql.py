@@ -1,0 +1,307 @@
+"""GraphQL in JS/TS: routes for resolver fields and what protects them, server options."""
+
+from __future__ import annotations
+
+from mcp_backend.review.javascript import analyze_file, link_javascript
+from mcp_backend.review.model import Language, ProjectIndex, Route
+from mcp_backend.review.scan import run_project_rules
+
+
+def index_of(files: dict[str, str]) -> ProjectIndex:
+    results = []
+    for name, source in files.items():
+        language: Language = "typescript" if name.endswith((".ts", ".tsx")) else "javascript"
+        results.append(analyze_file(name, source, language))
+    return link_javascript(results, "/project")
+
+
+def routes_of(files: dict[str, str]) -> dict[str, Route]:
+    routes = index_of(files).routes
+    by_key = {f"{r.method} {r.path}": r for r in routes}
+    assert len(by_key) == len(routes), "a route was listed twice"
+    return by_key
+
+
+def rule_ids(files: dict[str, str]) -> list[str]:
+    findings, notes = run_project_rules(index_of(files))
+    assert not notes
+    return sorted(f.rule_id for f in findings)
+
+
+AUTH_HELPER = (
+    "import { GraphQLError } from 'graphql';\n"
+    "export function requireUser(ctx) {\n"
+    "  if (!ctx.user) {\n"
+    "    throw new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });\n"
+    "  }\n"
+    "  return ctx.user;\n"
+    "}\n"
+)
+
+
+def test_resolver_map_merged_from_another_module_checked_through_helper() -> None:
+    routes = routes_of(
+        {
+            "src/auth.ts": AUTH_HELPER,
+            "src/users.ts": (
+                "import { requireUser } from './auth';\n"
+                "export const userResolvers = {\n"
+                "  Query: { me: (_p, _a, ctx) => requireUser(ctx) },\n"
+                "  Mutation: {\n"
+                "    deleteUser: async (_p, { id }, { db }) => db.user.delete({ where: { id } }),\n"
+                "    login: async (_p, args, { db }) => db.user.findUnique({ where: { email: args.email } }),\n"
+                "    createAccount: async (_p, args, { db }) => db.user.create({ data: args.input }),\n"
+                "  },\n"
+                "};\n"
+            ),
+            "src/index.ts": (
+                "import { ApolloServer } from '@apollo/server';\n"
+                "import { userResolvers } from './users';\n"
+                "const server = new ApolloServer({ typeDefs, resolvers: [userResolvers] });\n"
+            ),
+        }
+    )
+    me = routes["QUERY Query.me"]
+    assert me.kind == "graphql" and me.file == "src/users.ts" and me.line == 3
+    assert me.auth.status == "present"
+    assert me.auth.evidence[0].detail.startswith("requireUser")
+    delete = routes["MUTATION Mutation.deleteUser"]
+    assert delete.auth.status == "absent" and delete.loads_by_id
+    assert delete.public_by_design is None
+    assert routes["MUTATION Mutation.login"].public_by_design == "login"
+    assert routes["MUTATION Mutation.createAccount"].public_by_design == "registration"
+
+
+def test_fields_spread_from_an_object_in_another_module() -> None:
+    routes = routes_of(
+        {
+            "src/auth.ts": AUTH_HELPER,
+            "src/mutations.ts": (
+                "import { requireUser } from './auth';\n"
+                "export const orderMutations = {\n"
+                "  cancelOrder: async (_p, args, ctx) => { requireUser(ctx); return 1; },\n"
+                "  refundOrder: async (_p, args, ctx) => ctx.db.refund(args.id),\n"
+                "};\n"
+            ),
+            "src/resolvers.ts": (
+                "import { orderMutations } from './mutations';\n"
+                "export const resolvers = { Mutation: { ...orderMutations } };\n"
+            ),
+        }
+    )
+    assert routes["MUTATION Mutation.cancelOrder"].auth.status == "present"
+    assert routes["MUTATION Mutation.cancelOrder"].file == "src/mutations.ts"
+    assert routes["MUTATION Mutation.refundOrder"].auth.status == "absent"
+
+
+def test_unreadable_resolver_or_wrapper_is_unknown_never_absent() -> None:
+    routes = routes_of(
+        {
+            "src/resolvers.ts": (
+                "import { deleteUser } from '@acme/user-resolvers';\n"
+                "import { authenticated } from '@acme/auth';\n"
+                "export const resolvers = {\n"
+                "  Mutation: {\n"
+                "    deleteUser,\n"
+                "    banUser: authenticated(async (_p, args, ctx) => ctx.db.ban(args.id)),\n"
+                "  },\n"
+                "};\n"
+            ),
+        }
+    )
+    assert routes["MUTATION Mutation.deleteUser"].auth.status == "unknown"
+    assert "deleteUser" in routes["MUTATION Mutation.deleteUser"].auth.note
+    assert routes["MUTATION Mutation.banUser"].auth.status == "unknown"
+
+
+def test_wrapper_defined_in_the_project_is_judged_by_its_body() -> None:
+    routes = routes_of(
+        {
+            "src/guards.js": (
+                "const { AuthenticationError } = require('apollo-server');\n"
+                "const { skip } = require('graphql-resolvers');\n"
+                "const isAuthenticated = (parent, args, { me }) =>\n"
+                "  me ? skip : new AuthenticationError('Not authenticated as user.');\n"
+                "const looksLikeAuth = (parent, args, ctx) => skip;\n"
+                "module.exports = { isAuthenticated, looksLikeAuth };\n"
+            ),
+            "src/resolvers.js": (
+                "const { combineResolvers } = require('graphql-resolvers');\n"
+                "const { isAuthenticated, looksLikeAuth } = require('./guards');\n"
+                "module.exports = {\n"
+                "  Mutation: {\n"
+                "    deleteMessage: combineResolvers(isAuthenticated, async (p, { id }, { models }) =>\n"
+                "      models.Message.destroy({ where: { id } })),\n"
+                "    editMessage: combineResolvers(looksLikeAuth, async (p, { id }, { models }) =>\n"
+                "      models.Message.update({ where: { id } })),\n"
+                "  },\n"
+                "};\n"
+            ),
+        }
+    )
+    assert routes["MUTATION Mutation.deleteMessage"].auth.status == "present"
+    # a name is not evidence: the body lets everyone through
+    assert routes["MUTATION Mutation.editMessage"].auth.status == "absent"
+
+
+def test_graphql_shield_rules_judged_by_body() -> None:
+    routes = routes_of(
+        {
+            "src/permissions.ts": (
+                "import { rule, shield, and, allow } from 'graphql-shield';\n"
+                "const isAuthenticated = rule()(async (parent, args, ctx) => ctx.user !== null);\n"
+                "const isAdmin = rule()(async (parent, args, ctx) => ctx.user?.role === 'ADMIN');\n"
+                "const isNamedAuth = rule()(async () => true);\n"
+                "export const permissions = shield({\n"
+                "  Query: { users: and(isAuthenticated, isAdmin), feed: allow },\n"
+                "  Mutation: { deletePost: isAuthenticated, publish: isNamedAuth },\n"
+                "});\n"
+            ),
+            "src/schema.ts": (
+                "import { applyMiddleware } from 'graphql-middleware';\n"
+                "import { permissions } from './permissions';\n"
+                "export const resolvers = {\n"
+                "  Query: { users: (_p, _a, ctx) => ctx.db.user.findMany(), feed: () => [] },\n"
+                "  Mutation: {\n"
+                "    deletePost: (_p, a, ctx) => ctx.db.post.delete(a.id),\n"
+                "    publish: (_p, a, ctx) => ctx.db.post.update(a.id),\n"
+                "  },\n"
+                "};\n"
+                "export const schema = applyMiddleware(makeExecutableSchema({ typeDefs, resolvers }), permissions);\n"
+            ),
+        }
+    )
+    users = routes["QUERY Query.users"]
+    assert users.auth.status == "present" and users.authz.status == "present"
+    assert routes["MUTATION Mutation.deletePost"].auth.status == "present"
+    assert routes["MUTATION Mutation.deletePost"].authz.status == "absent"
+    assert routes["MUTATION Mutation.publish"].auth.status == "absent"
+    assert routes["QUERY Query.feed"].public_by_design
+
+
+def test_nestjs_resolver_with_class_level_guard() -> None:
+    routes = routes_of(
+        {
+            "src/auth/gql-auth.guard.ts": (
+                "import { ExecutionContext, Injectable } from '@nestjs/common';\n"
+                "import { GqlExecutionContext } from '@nestjs/graphql';\n"
+                "import { AuthGuard } from '@nestjs/passport';\n"
+                "@Injectable()\n"
+                "export class GqlAuthGuard extends AuthGuard('jwt') {\n"
+                "  getRequest(context: ExecutionContext) {\n"
+                "    return GqlExecutionContext.create(context).getContext().req;\n"
+                "  }\n"
+                "}\n"
+            ),
+            "src/users/users.resolver.ts": (
+                "import { UseGuards } from '@nestjs/common';\n"
+                "import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';\n"
+                "import { GqlAuthGuard } from '../auth/gql-auth.guard';\n"
+                "@Resolver(() => User)\n"
+                "@UseGuards(GqlAuthGuard)\n"
+                "export class UsersResolver {\n"
+                "  constructor(private readonly users: UsersService) {}\n"
+                "  @Query(() => [User], { name: 'users' })\n"
+                "  findAll() { return this.users.findAll(); }\n"
+                "  @Mutation(() => Boolean)\n"
+                "  removeUser(@Args('id') id: string) { return this.users.remove(id); }\n"
+                "}\n"
+            ),
+            "src/posts/posts.resolver.ts": (
+                "import { Args, Mutation, Resolver } from '@nestjs/graphql';\n"
+                "@Resolver()\n"
+                "export class PostsResolver {\n"
+                "  @Mutation(() => Boolean)\n"
+                "  deletePost(@Args('id') id: string) { return this.posts.remove(id); }\n"
+                "}\n"
+            ),
+        }
+    )
+    users = routes["QUERY Query.users"]
+    assert users.kind == "graphql" and users.handler == "UsersResolver.findAll"
+    assert users.auth.status == "present"
+    assert users.auth.evidence[0].level == "router"
+    assert routes["MUTATION Mutation.removeUser"].auth.status == "present"
+    assert routes["MUTATION Mutation.deletePost"].auth.status == "absent"
+
+
+def test_type_graphql_authorized_with_and_without_roles() -> None:
+    routes = routes_of(
+        {
+            "src/recipe.resolver.ts": (
+                "import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';\n"
+                "@Resolver(() => Recipe)\n"
+                "export class RecipeResolver {\n"
+                "  @Query(() => [Recipe])\n"
+                "  recipes() { return this.repo.find(); }\n"
+                "  @Authorized()\n"
+                "  @Mutation(() => Recipe)\n"
+                "  addRecipe(@Arg('input') input: RecipeInput) { return this.repo.save(input); }\n"
+                "  @Authorized('ADMIN')\n"
+                "  @Mutation(() => Boolean)\n"
+                "  removeRecipe(@Arg('id') id: string) { return this.repo.delete(id); }\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["MUTATION Mutation.addRecipe"].auth.status == "present"
+    assert routes["MUTATION Mutation.addRecipe"].authz.status == "absent"
+    remove = routes["MUTATION Mutation.removeRecipe"]
+    assert remove.auth.status == "present" and remove.authz.status == "present"
+    assert routes["QUERY Query.recipes"].auth.status == "absent"
+
+
+def test_server_options_rules_positive() -> None:
+    found = rule_ids(
+        {
+            "src/server.ts": (
+                "import { createYoga, createSchema } from 'graphql-yoga';\n"
+                "export const yoga = createYoga({\n"
+                "  schema: createSchema({ typeDefs, resolvers: { Query: { hello: () => 'hi' } } }),\n"
+                "  graphiql: true,\n"
+                "});\n"
+            ),
+            "src/apollo.ts": (
+                "import { ApolloServer } from 'apollo-server-express';\n"
+                "const server = new ApolloServer({ typeDefs, resolvers, debug: true,\n"
+                "  introspection: true, playground: true });\n"
+            ),
+            "src/mercurius.ts": (
+                "import Fastify from 'fastify';\n"
+                "import mercurius from 'mercurius';\n"
+                "const app = Fastify();\n"
+                "app.register(mercurius, { schema, resolvers,\n"
+                "  errorFormatter: (result) => ({ statusCode: 500, response: { errors: result.errors.map((e) => ({ message: e.message, stack: e.originalError.stack })) } }) });\n"
+            ),
+        }
+    )
+    assert found.count("graphql-introspection-enabled") == 3  # graphiql, introspection, playground
+    assert found.count("graphql-stacktrace-exposed") == 2  # debug, errorFormatter
+    assert found.count("graphql-no-depth-limit") == 3
+
+
+def test_server_options_rules_negative() -> None:
+    assert not [
+        r
+        for r in rule_ids(
+            {
+                "src/server.ts": (
+                    "import { ApolloServer } from '@apollo/server';\n"
+                    "import depthLimit from 'graphql-depth-limit';\n"
+                    "const server = new ApolloServer({ typeDefs, resolvers,\n"
+                    "  introspection: process.env.NODE_ENV !== 'production',\n"
+                    "  includeStacktraceInErrorResponses: false,\n"
+                    "  validationRules: [depthLimit(10)] });\n"
+                ),
+            }
+        )
+        if r.startswith("graphql-")
+    ]
+    # options built elsewhere: nothing to conclude about a depth limit
+    assert "graphql-no-depth-limit" not in rule_ids(
+        {"src/server.ts": "const server = new ApolloServer(config);\n"}
+    )
+    # no server in the project: no depth-limit finding for a resolver library
+    assert "graphql-no-depth-limit" not in rule_ids(
+        {"src/r.ts": "export const resolvers = { Query: { a: () => 1 } };\n"}
+    )
