@@ -6,6 +6,7 @@ Each section belongs to one mechanism; keep new models in a section of their own
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,18 @@ GQL_ROOT_TYPES: dict[str, str] = {
     "Subscription": "SUBSCRIPTION",
 }
 GqlCheckKind = Literal["auth", "authz", "ownership"]
+# A GraphQL document in a test: `mutation DeleteUser($id: ID!) { deleteUser(id: $id) }`.
+_TEST_OPERATION = re.compile(
+    r"\b(?:mutation|query|subscription)\b\s*[\w$]*\s*(?:\([^)]*\))?\s*\{\s*(?:\w+\s*:\s*)?"
+    r"([A-Za-z_]\w*)"
+)
+
+
+def graphql_test_fields(text: str) -> set[str]:
+    """The fields a test's GraphQL documents call first: what the test exercises."""
+    if "mutation" not in text and "query" not in text and "subscription" not in text:
+        return set()
+    return {m.group(1) for m in _TEST_OPERATION.finditer(text)}
 
 
 class GqlCheck(_Fact):
@@ -93,6 +106,9 @@ class GqlServer(_Fact):
     playground_detail: str = ""
     stacktrace_on: int | None = Field(default=None, description="Line that exposes stack traces.")
     stacktrace_detail: str = ""
+    depth_applies: bool = Field(
+        default=True, description="False for an endpoint whose schema holds the limits."
+    )
     depth_limit: Literal["present", "absent", "unknown"] = "absent"
     depth_detail: str = ""
 

@@ -14,7 +14,7 @@ class GraphqlNoDepthLimit:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        found = _graphql.servers(index)
+        found = [s for s in _graphql.servers(index) if s.depth_applies]
         if any(s.depth_limit != "absent" for s in found):
             return  # one server limits queries (or may): the project knows the concern
         for server in found:

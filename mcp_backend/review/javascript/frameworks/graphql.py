@@ -25,6 +25,7 @@ from mcp_backend.review.facts import (
     GqlShieldEntry,
     GqlShieldRule,
     GqlSpread,
+    graphql_test_fields,
 )
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import common, packages
@@ -121,18 +122,11 @@ def extract_graphql_facts(ctx: JsFileContext, imports: dict[str, Any]) -> dict[s
     return facts.model_dump(exclude_defaults=True)
 
 
-# A GraphQL document in a test: `mutation DeleteUser($id: ID!) { deleteUser(id: $id) }`.
-_TEST_OPERATION = re.compile(
-    r"\b(?:mutation|query|subscription)\b\s*[\w$]*\s*(?:\([^)]*\))?\s*\{\s*(?:\w+\s*:\s*)?([A-Za-z_]\w*)"
-)
-
-
 def test_fields(ctx: JsFileContext) -> list[str]:
     """Fields a test file's GraphQL documents call first (what the test exercises)."""
-    if not ctx.has(b"mutation", b"query"):
+    if not ctx.has(b"mutation", b"query", b"subscription"):
         return []
-    text = ctx.source.decode("utf-8", "replace")
-    return sorted({m.group(1) for m in _TEST_OPERATION.finditer(text)})[:200]
+    return sorted(graphql_test_fields(ctx.source.decode("utf-8", "replace")))[:200]
 
 
 def _key_text(ctx: JsFileContext, node: Node | None) -> str:
