@@ -18,7 +18,15 @@ from mcp_backend.review.python.frameworks._ast import const_str, last_name
 from mcp_backend.review.python.frameworks._common import ModuleScope
 
 PACKAGES = frozenset(
-    {"strawberry", "strawberry_django", "graphene", "graphene_django", "ariadne", "graphql_jwt"}
+    {
+        "strawberry",
+        "strawberry_django",
+        "graphene",
+        "graphene_django",
+        "ariadne",
+        "graphql_jwt",
+        "graphql",  # graphql-core: helpers that raise GraphQLError
+    }
 )
 _STRAWBERRY_FIELDS = frozenset({"field", "mutation", "subscription"})
 _ARIADNE_TYPES = {
