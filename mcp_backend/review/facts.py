@@ -72,7 +72,9 @@ class GqlField(_Fact):
     field: str
     line: int = 1
     handler: str = ""
-    ref: str | None = Field(default=None, description="The resolver is this name, defined elsewhere.")
+    ref: str | None = Field(
+        default=None, description="The resolver is this name, defined elsewhere."
+    )
     body: GqlFunction | None = Field(default=None, description="The resolver written in place.")
     wrappers: list[GqlCallee] = Field(default_factory=list)
     checks: list[GqlCheck] = Field(default_factory=list, description="Guards, decorators, …")

@@ -21,7 +21,6 @@ from mcp_backend.review.facts import (
     GqlCheck,
     GqlField,
     GqlFileFacts,
-    GqlServer,
 )
 from mcp_backend.review.javascript.frameworks import common
 from mcp_backend.review.model import Evidence, Protection, Route
@@ -58,9 +57,7 @@ def _from_package(linker: _Linker, file: str, name: str) -> bool:
     return imported is not None and linker.resolve_module(file, imported["source"]) is None
 
 
-def callee_kinds(
-    linker: _Linker, file: str, name: str, depth: int = 0
-) -> tuple[str, ...] | None:
+def callee_kinds(linker: _Linker, file: str, name: str, depth: int = 0) -> tuple[str, ...] | None:
     """What a project function does to the caller (auth / authz / ownership), by its body;
     None when we cannot read it (a package, a module out of sight)."""
     if depth > _MAX_DEPTH:
@@ -223,7 +220,9 @@ class _Shield:
                 if kind in {"auth", "authz", "ownership"}:
                     evidence.append(
                         Evidence(
-                            kind="role" if kind == "authz" else ("ownership" if kind == "ownership" else "permission"),
+                            kind="role"
+                            if kind == "authz"
+                            else ("ownership" if kind == "ownership" else "permission"),
                             detail=f"graphql-shield {rule[:60]}",
                             file=file,
                             line=line,
@@ -280,7 +279,9 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
         kind = "auth" if check.kind == "auth" else "authz"
         evidence[kind].append(
             Evidence(
-                kind={"auth": "handler_check", "authz": "role", "ownership": "ownership"}[check.kind],
+                kind={"auth": "handler_check", "authz": "role", "ownership": "ownership"}[
+                    check.kind
+                ],
                 detail=(detail or check.detail)[:160],
                 file=where,
                 line=at,
@@ -333,10 +334,14 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
         evidence["authz" if item.kind in {"role", "ownership"} else "auth"].append(item)
     if evidence["authz"] and not evidence["auth"]:
         evidence["auth"].append(evidence["authz"][0].model_copy(update={"kind": "role_check"}))
-    reason = public_reason_of(method, path, field.handler or field.field, webhook_verified=None, setup_guarded=None)
+    reason = public_reason_of(
+        method, path, field.handler or field.field, webhook_verified=None, setup_guarded=None
+    )
     if allowed and not reason and not evidence["auth"]:
         reason = "allowed by the graphql-shield map"
-    language = "typescript" if handler_file.endswith((".ts", ".tsx", ".mts", ".cts")) else "javascript"
+    language = (
+        "typescript" if handler_file.endswith((".ts", ".tsx", ".mts", ".cts")) else "javascript"
+    )
     return Route(
         kind="graphql",
         method=method,

@@ -1160,7 +1160,9 @@ class _Linker:
                     target = "authz" if kind in {"authz", "ownership"} else "auth"
                     protections[target].append(
                         Evidence(
-                            kind="role" if kind == "authz" else ("ownership" if kind == "ownership" else "middleware"),
+                            kind="role"
+                            if kind == "authz"
+                            else ("ownership" if kind == "ownership" else "middleware"),
                             detail=f"@UseMiddleware({ref})",
                             file=file,
                             line=route["line"],

@@ -30,11 +30,7 @@ RULE = RuleMeta(
             "denial of service that a per-request rate limit does not stop, since it takes "
             "one request."
         ),
-        example=(
-            "```ts\n"
-            "const server = new ApolloServer({ typeDefs, resolvers });\n"
-            "```"
-        ),
+        example=("```ts\nconst server = new ApolloServer({ typeDefs, resolvers });\n```"),
         instead=(
             "```ts\n"
             'import depthLimit from "graphql-depth-limit";\n'

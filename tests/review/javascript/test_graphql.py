@@ -48,9 +48,12 @@ def test_resolver_map_merged_from_another_module_checked_through_helper() -> Non
                 "export const userResolvers = {\n"
                 "  Query: { me: (_p, _a, ctx) => requireUser(ctx) },\n"
                 "  Mutation: {\n"
-                "    deleteUser: async (_p, { id }, { db }) => db.user.delete({ where: { id } }),\n"
-                "    login: async (_p, args, { db }) => db.user.findUnique({ where: { email: args.email } }),\n"
-                "    createAccount: async (_p, args, { db }) => db.user.create({ data: args.input }),\n"
+                "    deleteUser: async (_p, { id }, { db }) =>\n"
+                "      db.user.delete({ where: { id } }),\n"
+                "    login: async (_p, args, { db }) =>\n"
+                "      db.user.findUnique({ where: { email: args.email } }),\n"
+                "    createAccount: async (_p, args, { db }) =>\n"
+                "      db.user.create({ data: args.input }),\n"
                 "  },\n"
                 "};\n"
             ),
@@ -130,9 +133,11 @@ def test_wrapper_defined_in_the_project_is_judged_by_its_body() -> None:
                 "const { isAuthenticated, looksLikeAuth } = require('./guards');\n"
                 "module.exports = {\n"
                 "  Mutation: {\n"
-                "    deleteMessage: combineResolvers(isAuthenticated, async (p, { id }, { models }) =>\n"
+                "    deleteMessage: combineResolvers(isAuthenticated,\n"
+                "      async (p, { id }, { models }) =>\n"
                 "      models.Message.destroy({ where: { id } })),\n"
-                "    editMessage: combineResolvers(looksLikeAuth, async (p, { id }, { models }) =>\n"
+                "    editMessage: combineResolvers(looksLikeAuth,\n"
+                "      async (p, { id }, { models }) =>\n"
                 "      models.Message.update({ where: { id } })),\n"
                 "  },\n"
                 "};\n"
@@ -167,7 +172,8 @@ def test_graphql_shield_rules_judged_by_body() -> None:
                 "    publish: (_p, a, ctx) => ctx.db.post.update(a.id),\n"
                 "  },\n"
                 "};\n"
-                "export const schema = applyMiddleware(makeExecutableSchema({ typeDefs, resolvers }), permissions);\n"
+                "const executable = makeExecutableSchema({ typeDefs, resolvers });\n"
+                "export const schema = applyMiddleware(executable, permissions);\n"
             ),
         }
     )
@@ -257,7 +263,8 @@ def test_server_options_rules_positive() -> None:
             "src/server.ts": (
                 "import { createYoga, createSchema } from 'graphql-yoga';\n"
                 "export const yoga = createYoga({\n"
-                "  schema: createSchema({ typeDefs, resolvers: { Query: { hello: () => 'hi' } } }),\n"
+                "  schema: createSchema({\n"
+                "    typeDefs, resolvers: { Query: { hello: () => 'hi' } } }),\n"
                 "  graphiql: true,\n"
                 "});\n"
             ),
@@ -271,7 +278,9 @@ def test_server_options_rules_positive() -> None:
                 "import mercurius from 'mercurius';\n"
                 "const app = Fastify();\n"
                 "app.register(mercurius, { schema, resolvers,\n"
-                "  errorFormatter: (result) => ({ statusCode: 500, response: { errors: result.errors.map((e) => ({ message: e.message, stack: e.originalError.stack })) } }) });\n"
+                "  errorFormatter: (result) => ({ statusCode: 500, response: {\n"
+                "    errors: result.errors.map((e) =>\n"
+                "      ({ message: e.message, stack: e.originalError.stack })) } }) });\n"
             ),
         }
     )

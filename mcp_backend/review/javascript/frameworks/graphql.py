@@ -180,7 +180,11 @@ class _Reader:
                 if name_node is None or value is None or name_node.type != "identifier":
                     continue
                 name = self.ctx.text(name_node)
-                while value.type in {"as_expression", "satisfies_expression", "parenthesized_expression"}:
+                while value.type in {
+                    "as_expression",
+                    "satisfies_expression",
+                    "parenthesized_expression",
+                }:
                     value = value.named_children[0]
                 if value.type in FUNCTION_TYPES:
                     self._function(name, value)
@@ -214,9 +218,13 @@ class _Reader:
         )
         denies = _DENY.search(text) is not None
         if reads_caller and denies:
-            summary.checks.append(GqlCheck(kind="auth", detail="resolver checks the caller", line=line))
+            summary.checks.append(
+                GqlCheck(kind="auth", detail="resolver checks the caller", line=line)
+            )
         elif common.auth_check_in(text):
-            summary.checks.append(GqlCheck(kind="auth", detail="handler checks the caller", line=line))
+            summary.checks.append(
+                GqlCheck(kind="auth", detail="handler checks the caller", line=line)
+            )
         # The caller may come from a helper (`const user = requireUser(ctx)`): a role or owner
         # compared on it, with a refusal, is a check of its own.
         about_caller = reads_caller or _CALLER_NAMES.search(text) is not None
@@ -240,13 +248,20 @@ class _Reader:
         for node in ctx.call_expressions_in(body):
             callee = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
-            if callee is None or args is None or callee.type not in {"identifier", "member_expression"}:
+            if (
+                callee is None
+                or args is None
+                or callee.type not in {"identifier", "member_expression"}
+            ):
                 continue
             name = "".join(ctx.text(callee).split())
             if _NOT_HELPERS.match(name) or name.startswith(("context.", "ctx.", "this.")):
                 continue
             args_text = ctx.text(args)
-            if not (_CALLER.search(args_text) or re.search(r"\b(context|ctx|info|user|currentUser)\b", args_text)):
+            if not (
+                _CALLER.search(args_text)
+                or re.search(r"\b(context|ctx|info|user|currentUser)\b", args_text)
+            ):
                 continue
             found.append(GqlCallee(name=name, line=node.start_point[0] + 1))
             if len(found) >= 8:
@@ -261,22 +276,31 @@ class _Reader:
                 key = _key_text(self.ctx, member.child_by_field_name("key"))
                 if key in GQL_ROOT_TYPES:
                     return True
-            elif member.type == "shorthand_property_identifier":
-                if self.ctx.text(member) in {"Mutation", "Subscription"}:
-                    return True
+            elif member.type == "shorthand_property_identifier" and self.ctx.text(member) in {
+                "Mutation",
+                "Subscription",
+            }:
+                return True
         return False
 
     def _map(self, obj: Node) -> GqlResolverMap:
         ctx = self.ctx
         name = ""
         parent = obj.parent
-        while parent is not None and parent.type in {"as_expression", "satisfies_expression", "parenthesized_expression"}:
+        while parent is not None and parent.type in {
+            "as_expression",
+            "satisfies_expression",
+            "parenthesized_expression",
+        }:
             parent = parent.parent
         if parent is not None and parent.type == "variable_declarator":
             name = ctx.text(parent.child_by_field_name("name"))
         resolver_map = GqlResolverMap(name=name, line=obj.start_point[0] + 1)
         for member in obj.named_children:
-            if member.type == "shorthand_property_identifier" and ctx.text(member) in GQL_ROOT_TYPES:
+            if (
+                member.type == "shorthand_property_identifier"
+                and ctx.text(member) in GQL_ROOT_TYPES
+            ):
                 type_name = ctx.text(member)
                 resolver_map.spreads.append(
                     GqlSpread(type=type_name, ref=type_name, line=member.start_point[0] + 1)
@@ -313,11 +337,19 @@ class _Reader:
             if member.type == "method_definition":
                 name = _key_text(ctx, member.child_by_field_name("name"))
                 fields.append(
-                    GqlField(type=type_name, field=name, line=line, handler=name, body=self.summarise(member))
+                    GqlField(
+                        type=type_name,
+                        field=name,
+                        line=line,
+                        handler=name,
+                        body=self.summarise(member),
+                    )
                 )
             elif member.type == "shorthand_property_identifier":
                 name = ctx.text(member)
-                fields.append(GqlField(type=type_name, field=name, line=line, handler=name, ref=name))
+                fields.append(
+                    GqlField(type=type_name, field=name, line=line, handler=name, ref=name)
+                )
             elif member.type == "pair":
                 name = _key_text(ctx, member.child_by_field_name("key"))
                 value = member.child_by_field_name("value")
@@ -354,12 +386,20 @@ class _Reader:
                 callee = callee.child_by_field_name("function")
             if callee is not None:
                 field.wrappers.append(
-                    GqlCallee(name="".join(ctx.text(callee).split()), line=value.start_point[0] + 1, wraps=True)
+                    GqlCallee(
+                        name="".join(ctx.text(callee).split()),
+                        line=value.start_point[0] + 1,
+                        wraps=True,
+                    )
                 )
             for arg in self._args(value):
                 if arg.type in {"identifier", "member_expression"}:
                     field.wrappers.append(
-                        GqlCallee(name="".join(ctx.text(arg).split()), line=arg.start_point[0] + 1, wraps=True)
+                        GqlCallee(
+                            name="".join(ctx.text(arg).split()),
+                            line=arg.start_point[0] + 1,
+                            wraps=True,
+                        )
                     )
                 elif arg.type in FUNCTION_TYPES or arg.type == "call_expression":
                     self._field_value(field, arg, depth + 1)
@@ -418,7 +458,12 @@ class _Reader:
                 continue
             if value.type != "object":
                 self.facts.shield.append(
-                    GqlShieldEntry(type=type_name, field="*", rule=ctx.text(value), line=member.start_point[0] + 1)
+                    GqlShieldEntry(
+                        type=type_name,
+                        field="*",
+                        rule=ctx.text(value),
+                        line=member.start_point[0] + 1,
+                    )
                 )
                 continue
             for pair in value.named_children:
@@ -435,7 +480,10 @@ class _Reader:
                 )
         if len(args) > 1 and args[1].type == "object":
             for pair in args[1].named_children:
-                if pair.type == "pair" and _key_text(ctx, pair.child_by_field_name("key")) == "fallbackRule":
+                if (
+                    pair.type == "pair"
+                    and _key_text(ctx, pair.child_by_field_name("key")) == "fallbackRule"
+                ):
                     self.facts.shield_fallback = ctx.text(pair.child_by_field_name("value"))
 
     # ---- servers --------------------------------------------------------------------
@@ -464,7 +512,10 @@ class _Reader:
                 return None
             framework = "mercurius"
             options = args[1]
-        elif name == "createHandler" and "graphql" not in ctx.source.decode("utf-8", "replace")[:4000]:
+        elif (
+            name == "createHandler"
+            and "graphql" not in ctx.source.decode("utf-8", "replace")[:4000]
+        ):
             return None
         if not framework:
             return None
@@ -510,10 +561,14 @@ class _Reader:
                 elif re.search(r"\.\.\.|^[\w$.]+$", text):
                     server.depth_limit = "unknown"
                     server.depth_detail = "plugins built elsewhere"
-                if key == "plugins" and "ApolloServerPluginLandingPageGraphQLPlayground" in text:
-                    if "?" not in text and "&&" not in text:
-                        server.playground_on = line
-                        server.playground_detail = "GraphQL Playground landing page"
+                if (
+                    key == "plugins"
+                    and "ApolloServerPluginLandingPageGraphQLPlayground" in text
+                    and "?" not in text
+                    and "&&" not in text
+                ):
+                    server.playground_on = line
+                    server.playground_detail = "GraphQL Playground landing page"
             elif key in {"queryDepth", "complexity"}:
                 server.depth_limit = "present"
                 server.depth_detail = f"{key}: {text[:40]}"

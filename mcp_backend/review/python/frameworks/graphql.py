@@ -103,12 +103,16 @@ class _Reader:
                d.rsplit(".", 1)[-1] == "type" for d in decorators):  # fmt: skip
             fields = self._strawberry_fields(node, qualname)
             self.out.resolver_classes.append(
-                GqlResolverClass(framework="strawberry", name=node.name, line=node.lineno, fields=fields)
+                GqlResolverClass(
+                    framework="strawberry", name=node.name, line=node.lineno, fields=fields
+                )
             )
         elif any(b.startswith("graphene") and b.endswith("ObjectType") for b in bases):
             fields = self._graphene_fields(node, qualname)
             self.out.resolver_classes.append(
-                GqlResolverClass(framework="graphene", name=node.name, line=node.lineno, fields=fields)
+                GqlResolverClass(
+                    framework="graphene", name=node.name, line=node.lineno, fields=fields
+                )
             )
 
     def _strawberry_fields(self, node: ast.ClassDef, qualname: str) -> list[GqlPyField]:
@@ -189,9 +193,11 @@ class _Reader:
                 if not isinstance(target, ast.Name):
                     continue
                 func = call.func
-                if isinstance(func, ast.Attribute) and func.attr == "Field" and not self.q(
-                    func.value
-                ).startswith("graphene"):
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "Field"
+                    and not self.q(func.value).startswith("graphene")
+                ):
                     # `delete_user = DeleteUser.Field()`: a graphene.Mutation class's mutate()
                     mutation = self.q(func.value)
                     fields.append(
@@ -222,7 +228,11 @@ class _Reader:
         for assign in self.scope.assignments:
             value = assign.value
             targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
-            if not isinstance(value, ast.Call) or not targets or not isinstance(targets[0], ast.Name):
+            if (
+                not isinstance(value, ast.Call)
+                or not targets
+                or not isinstance(targets[0], ast.Name)
+            ):
                 continue
             name = self.q(value)
             if not name.startswith("ariadne"):
@@ -279,7 +289,9 @@ class _Reader:
                 )
         for type_name, found in fields.items():
             self.out.resolver_classes.append(
-                GqlResolverClass(framework="ariadne", name=type_name, line=found[0].line, fields=found)
+                GqlResolverClass(
+                    framework="ariadne", name=type_name, line=found[0].line, fields=found
+                )
             )
 
     # ---- servers ----------------------------------------------------------------------
@@ -307,8 +319,13 @@ class _Reader:
             "graphql_server",
         }:
             return
-        framework = {"graphene_django": "graphene", "starlette_graphene3": "graphene",
-                     "flask_graphql": "graphene", "graphql_server": "graphene"}.get(root, root)  # fmt: skip
+        graphene_roots = {
+            "graphene_django",
+            "starlette_graphene3",
+            "flask_graphql",
+            "graphql_server",
+        }
+        framework = "graphene" if root in graphene_roots else root
         server = GqlServer(framework=framework, line=call.lineno)
         if framework == "strawberry":
             server.depth_applies = False  # the schema holds the limits
