@@ -76,7 +76,7 @@ def callee_kinds(linker: _Linker, file: str, name: str, depth: int = 0) -> tuple
         if entry is not None:  # a middleware-like helper the route facts classified
             return tuple(k for k in entry.get("kinds", []) if k in {"auth", "authz"})
         return None
-    kinds = {check.kind for check in function.checks}
+    kinds: set[str] = {check.kind for check in function.checks}
     for call in function.calls:
         sub = callee_kinds(linker, target, call.name, depth + 1)
         kinds.update(sub or ())
@@ -302,7 +302,7 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
                 continue
             for kind in kinds:
                 add(
-                    GqlCheck(kind=kind, detail=f"{name} checks the caller"),  # type: ignore[arg-type]
+                    GqlCheck(kind=kind, detail=f"{name} checks the caller"),
                     where,
                     callee.line,
                 )
