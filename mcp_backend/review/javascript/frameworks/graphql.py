@@ -34,15 +34,19 @@ from mcp_backend.review.javascript.frameworks import common, packages
 GATE = (
     b"graphql",
     b"GraphQL",
-    b"Mutation",
-    b"resolvers",
+    b"Query: {",
+    b"Mutation: {",
     b"Resolvers",
     b"ApolloServer",
-    b"createYoga",
     b"mercurius",
-    b"shield",
-    b"UNAUTHENTICATED",
     b"AuthenticationError",
+    # resolver signatures, for modules of resolvers that import nothing GraphQL
+    b"_parent",
+    b"(parent, args",
+    b"args, ctx",
+    b"args, context",
+    b"args, {",
+    b"(_, {",
 )
 MAX_BODY = 12_000
 # The caller as a resolver's context carries it (Apollo/Yoga/Mercurius context functions
@@ -95,6 +99,8 @@ LIMITER_PACKAGES = (
     "@graphile/depth-limit",
     "graphql-armor",
 )
+# Words without which a function neither checks a caller nor loads a record.
+_SUMMARY_WORDS = ("ctx", "context", "user", "session", "auth", "token", "find", "get", "delete")
 _SHIELD_HELPERS = frozenset({"and", "or", "chain", "race", "not"})
 
 
@@ -206,6 +212,9 @@ class _Reader:
         if function.end_byte - function.start_byte > MAX_BODY:
             return summary
         text = ctx.text(function)
+        lower = text.lower()
+        if not any(w in lower for w in _SUMMARY_WORDS):
+            return summary  # nothing about a caller, a context or a lookup: nothing to say
         params = function.child_by_field_name("parameters")
         params_text = ctx.text(params) if params is not None else ""
         # `(_, args, { user })`: the caller destructured from the context.
@@ -216,7 +225,7 @@ class _Reader:
             and "{" in ctx.text(params.named_children[2])
             and _CALLER_NAMES.search(ctx.text(params.named_children[2]))
         )
-        denies = _DENY.search(text) is not None
+        denies = ("throw" in text or "new " in text) and _DENY.search(text) is not None
         if reads_caller and denies:
             summary.checks.append(
                 GqlCheck(kind="auth", detail="resolver checks the caller", line=line)
@@ -237,7 +246,7 @@ class _Reader:
         ):
             summary.loads_by_id = True
         body = function.child_by_field_name("body")
-        if body is not None:
+        if body is not None and any(w in text for w in ("ctx", "context", "info", "user", "User")):
             summary.calls = self._calls(body)
         return summary
 
