@@ -301,6 +301,21 @@ def is_auth_endpoint(route: Route) -> bool:
     )
 
 
+_RECORD_VERBS = frozenset(
+    {"update", "delete", "remove", "edit", "destroy", "archive", "modify", "patch", "cancel"}
+)
+
+
+def acts_on_record(route: Route) -> bool:
+    """PUT/PATCH/DELETE, or a mutation named for changing one record (`updatePost`)."""
+    if route.method in {"PUT", "PATCH", "DELETE"}:
+        return True
+    if route.method != "MUTATION":
+        return False
+    words = static_segments(operation_path(route.path))
+    return bool(words) and words[-1].split("-", 1)[0] in _RECORD_VERBS
+
+
 def critical_kind(route: Route) -> str | None:
     """Why a route is critical enough to need a test: auth, payments, deletion, admin."""
     path = _PARAM.sub("", policy_path(route.method, route.path))

@@ -3,8 +3,9 @@ and the server options the GraphQL rules read."""
 
 from __future__ import annotations
 
-from mcp_backend.review.model import ProjectIndex
+from mcp_backend.review.model import ProjectIndex, Route
 from mcp_backend.review.project_rules import (
+    _policy,
     graphql_introspection_enabled,
     graphql_no_depth_limit,
     graphql_stacktrace_exposed,
@@ -273,3 +274,37 @@ app = GraphQL(schema, debug=os.environ.get("DEBUG") == "1",
         }
     )
     assert graphql_rules(clean) == []
+
+
+def _field(method: str, path: str, handler: str = "") -> Route:
+    return Route(kind="graphql", method=method, path=path, handler=handler or path, file="a.py",
+                 framework="strawberry")  # fmt: skip
+
+
+def test_policy_reads_graphql_field_names() -> None:
+    for path, reason in (
+        ("Mutation.login", "login"),
+        ("Mutation.signUp", "registration"),
+        ("Mutation.createAccount", "registration"),
+        ("Mutation.refreshToken", "token refresh"),
+        ("Mutation.requestPasswordReset", "password reset"),
+        ("Mutation.tokenAuth", "login"),
+    ):
+        assert _policy.public_reason(_field("MUTATION", path)) == reason, path
+    for path in ("Mutation.deleteUser", "Mutation.updateLoginSettings", "Query.users"):
+        assert _policy.public_reason(_field("MUTATION", path)) is None, path
+    delete = _field("MUTATION", "Mutation.deleteUser")
+    assert _policy.is_sensitive(delete)
+    assert _policy.critical_kind(delete) == "deletion"
+    assert _policy.acts_on_record(delete)
+    assert not _policy.acts_on_record(_field("MUTATION", "Mutation.createPost"))
+    assert _policy.is_admin_route(_field("MUTATION", "Mutation.adminBanUser"))
+    assert _policy.is_auth_endpoint(
+        _field("MUTATION", "Mutation.login").model_copy(update={"public_by_design": "login"})
+    )
+    assert _policy.needs_protection(delete, set()) == "it changes data"
+    assert _policy.needs_protection(_field("QUERY", "Query.posts"), set()) is None
+    assert _policy.needs_protection(_field("QUERY", "Query.me"), set())
+    # HTTP paths keep their meaning
+    assert _policy.public_reason_of("POST", "/users/delete-account", "h") is None
+    assert _policy.public_reason_of("POST", "/auth/login", "h") == "login"
