@@ -90,6 +90,15 @@ class GqlSpread(_Fact):
     line: int = 1
 
 
+class GqlSdlField(_Fact):
+    """A root field declared in SDL in the project, with the directives on it or its type."""
+
+    type: str
+    field: str
+    directives: list[str] = Field(default_factory=list)
+    line: int = 1
+
+
 class GqlResolverMap(_Fact):
     name: str = ""
     line: int = 1
@@ -150,6 +159,11 @@ class GqlFileFacts(_Fact):
         default=None, description="A query depth/complexity package imported here."
     )
     resolver_classes: list[GqlResolverClass] = Field(default_factory=list)
+    sdl_fields: list[GqlSdlField] = Field(default_factory=list)
+    directive_impls: dict[str, list[GqlCheckKind]] = Field(
+        default_factory=dict,
+        description="Schema directives implemented here, by name: what their code checks.",
+    )
 
 
 class GqlResolverClass(_Fact):

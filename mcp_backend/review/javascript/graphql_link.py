@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 _COMBINERS = frozenset(
     {"combineResolvers", "pipeResolvers", "compose", "withFilter", "pipe", "resolver"}
 )
+# Directives of the GraphQL specification and of federation/caching: not access control.
+_NEUTRAL_DIRECTIVES = frozenset(
+    {"deprecated", "specifiedBy", "include", "skip", "cacheControl", "external", "key",
+     "requires", "provides", "shareable", "tag", "inaccessible", "override", "link",
+     "oneOf", "defer", "stream", "constraint", "length", "rateLimit", "complexity"}
+)  # fmt: skip
 # graphql-shield's own rules.
 _SHIELD_ALLOW = frozenset({"allow"})
 _SHIELD_DENY = frozenset({"deny"})
@@ -182,13 +188,23 @@ def graphql_servers(linker: _Linker) -> list[dict[str, Any]]:
 
 
 class _Shield:
-    """graphql-shield maps of the project, applied when some module applies middleware."""
+    """Schema-level protections of the project: graphql-shield maps (applied when some module
+    applies middleware) and SDL directives with the code that implements them."""
 
     def __init__(
         self, linker: _Linker, files: dict[str, GqlFileFacts], limiter: list[Evidence]
     ) -> None:
         self.linker = linker
         self.limiter = limiter  # carried along: one walk per project, used per field
+        self.sdl: dict[tuple[str, str], list[tuple[str, int, list[str]]]] = {}
+        self.directives: dict[str, tuple[str, list[str]]] = {}
+        for file, facts in files.items():
+            for sdl in facts.sdl_fields:
+                self.sdl.setdefault((sdl.type, sdl.field), []).append(
+                    (file, sdl.line, sdl.directives)
+                )
+            for name, kinds in facts.directive_impls.items():
+                self.directives[name] = (file, list(kinds))
         self.entries: dict[tuple[str, str], list[tuple[str, Any]]] = {}
         self.fallbacks: list[tuple[str, str]] = []
         applied = any(f.applies_middleware for f in files.values())
@@ -230,6 +246,31 @@ class _Shield:
                         )
                     )
         return evidence, unknown, allowed
+
+    def directive_checks(self, type_name: str, field: str) -> tuple[list[Evidence], list[str]]:
+        """`deleteUser(id: ID!): Boolean @hasRole(role: ADMIN)`: judged by the code that
+        implements the directive (a transformer calling getDirective, a directive package)."""
+        evidence: list[Evidence] = []
+        unknown: list[str] = []
+        for file, line, directives in self.sdl.get((type_name, field), []):
+            for name in directives:
+                if name in _NEUTRAL_DIRECTIVES:
+                    continue
+                impl = self.directives.get(name)
+                if impl is None:
+                    unknown.append(f"directive @{name} whose implementation we cannot read")
+                    continue
+                for kind in impl[1]:
+                    evidence.append(
+                        Evidence(
+                            kind="role" if kind == "authz" else "directive",
+                            detail=f"@{name} (implemented in {impl[0]})",
+                            file=file,
+                            line=line,
+                            level="route",
+                        )
+                    )
+        return evidence, unknown
 
     def _rule_kinds(self, file: str, rule: str, depth: int) -> tuple[str, ...] | None:
         if depth > _MAX_DEPTH:
@@ -330,6 +371,9 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
     calls(file, field.wrappers, wrapping=True)
     shield_evidence, shield_unknown, allowed = shield.checks(field.type, field.field)
     unknown.extend(shield_unknown)
+    directive_evidence, directive_unknown = shield.directive_checks(field.type, field.field)
+    shield_evidence.extend(directive_evidence)
+    unknown.extend(directive_unknown)
     for item in shield_evidence:
         evidence["authz" if item.kind in {"role", "ownership"} else "auth"].append(item)
     if evidence["authz"] and not evidence["auth"]:

@@ -314,3 +314,78 @@ def test_server_options_rules_negative() -> None:
     assert "graphql-no-depth-limit" not in rule_ids(
         {"src/r.ts": "export const resolvers = { Query: { a: () => 1 } };\n"}
     )
+
+
+SDL = (
+    "import gql from 'graphql-tag';\n"
+    "export const typeDefs = gql`\n"
+    "  directive @auth(requires: Role = USER) on FIELD_DEFINITION\n"
+    "  type Query {\n"
+    "    me: User @auth\n"
+    "    posts: [Post!]! @cacheControl(maxAge: 30)\n"
+    "  }\n"
+    "  type Mutation {\n"
+    "    deletePost(id: ID!): Boolean @auth(requires: ADMIN)\n"
+    "    publish(id: ID!): Boolean @verified\n"
+    "  }\n"
+    "`;\n"
+)
+RESOLVERS = (
+    "export const resolvers = {\n"
+    "  Query: { me: (_p, _a, ctx) => ctx.user, posts: (_p, _a, ctx) => ctx.db.posts() },\n"
+    "  Mutation: {\n"
+    "    deletePost: (_p, a, ctx) => ctx.db.post.delete(a.id),\n"
+    "    publish: (_p, a, ctx) => ctx.db.post.update(a.id),\n"
+    "  },\n"
+    "};\n"
+)
+
+
+def test_sdl_directives_judged_by_their_implementation() -> None:
+    routes = routes_of(
+        {
+            "src/schema.ts": SDL,
+            "src/resolvers.ts": RESOLVERS,
+            "src/directives.ts": (
+                "import { mapSchema, getDirective, MapperKind } from '@graphql-tools/utils';\n"
+                "import { defaultFieldResolver, GraphQLError } from 'graphql';\n"
+                "export function authDirectiveTransformer(schema) {\n"
+                "  return mapSchema(schema, {\n"
+                "    [MapperKind.OBJECT_FIELD]: (fieldConfig) => {\n"
+                "      const directive = getDirective(schema, fieldConfig, 'auth')?.[0];\n"
+                "      if (!directive) return fieldConfig;\n"
+                "      const { resolve = defaultFieldResolver } = fieldConfig;\n"
+                "      fieldConfig.resolve = (src, args, context, info) => {\n"
+                "        if (!context.user) throw new GraphQLError('Unauthenticated');\n"
+                "        if (directive.requires === 'ADMIN' && context.user.role !== 'ADMIN')\n"
+                "          throw new GraphQLError('Forbidden');\n"
+                "        return resolve(src, args, context, info);\n"
+                "      };\n"
+                "      return fieldConfig;\n"
+                "    },\n"
+                "  });\n"
+                "}\n"
+            ),
+        }
+    )
+    assert routes["QUERY Query.me"].auth.status == "present"
+    assert routes["MUTATION Mutation.deletePost"].auth.status == "present"
+    assert routes["QUERY Query.posts"].auth.status == "absent"
+    # a directive nobody here implements: out of sight, not missing
+    assert routes["MUTATION Mutation.publish"].auth.status == "unknown"
+
+
+def test_sdl_directive_from_a_known_package() -> None:
+    routes = routes_of(
+        {
+            "src/schema.ts": SDL.replace("@auth(requires: ADMIN)", "@hasRole(roles: [ADMIN])"),
+            "src/resolvers.ts": RESOLVERS,
+            "src/server.ts": (
+                "import { HasRoleDirective } from 'graphql-auth-directives';\n"
+                "export const schemaDirectives = { hasRole: HasRoleDirective };\n"
+            ),
+        }
+    )
+    delete = routes["MUTATION Mutation.deletePost"]
+    assert delete.auth.status == "present" and delete.authz.status == "present"
+    assert routes["QUERY Query.me"].auth.status == "unknown"  # @auth: not implemented here

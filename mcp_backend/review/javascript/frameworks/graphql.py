@@ -21,6 +21,7 @@ from mcp_backend.review.facts import (
     GqlFileFacts,
     GqlFunction,
     GqlResolverMap,
+    GqlSdlField,
     GqlServer,
     GqlShieldEntry,
     GqlShieldRule,
@@ -101,6 +102,22 @@ LIMITER_PACKAGES = (
 )
 # Words without which a function neither checks a caller nor loads a record.
 _SUMMARY_WORDS = ("ctx", "context", "user", "session", "auth", "token", "find", "get", "delete")
+# SDL of the root types, their fields, and the directives on them.
+_SDL_TYPE = re.compile(r"(?:extend\s+)?type\s+(Query|Mutation|Subscription)\b([^{]*)\{([^}]*)\}")
+_SDL_FIELD = re.compile(
+    r"(?m)^[ \t]*([A-Za-z_]\w*)\s*(?:\([^)]*\))?\s*:\s*[\[\]\w!]+[ \t]*"
+    r"((?:@\w+[ \t]*(?:\([^)]*\))?[ \t]*)*)"
+)
+_DIRECTIVE = re.compile(r"@(\w+)")
+# Directive packages and what each directive they implement checks (data, one line each).
+DIRECTIVE_LIBRARIES: dict[str, dict[str, list[Any]]] = {
+    # graphql-auth-directives: JWT in the context, roles/scopes claims
+    "graphql-auth-directives": {
+        "isAuthenticated": ["auth"],
+        "hasRole": ["auth", "authz"],
+        "hasScope": ["auth", "authz"],
+    },
+}
 _SHIELD_HELPERS = frozenset({"and", "or", "chain", "race", "not"})
 
 
@@ -114,6 +131,10 @@ def extract_graphql_facts(ctx: JsFileContext, imports: dict[str, Any]) -> dict[s
             facts.limiter_import = source
     reader = _Reader(ctx, facts)
     reader.run()
+    for entry in imports.values():
+        known = DIRECTIVE_LIBRARIES.get(packages.package_name(str(entry.get("source", ""))))
+        for name, kinds in (known or {}).items():
+            facts.directive_impls[name] = kinds
     if not (
         facts.maps
         or facts.field_objects
@@ -122,6 +143,8 @@ def extract_graphql_facts(ctx: JsFileContext, imports: dict[str, Any]) -> dict[s
         or facts.shield_rules
         or facts.limiter_import
         or facts.applies_middleware
+        or facts.sdl_fields
+        or facts.directive_impls
         or any(f.checks or f.calls for f in facts.functions.values())
     ):
         return None
@@ -158,6 +181,10 @@ class _Reader:
             if node.id in shield_objects or not self._has_root_key(node):
                 continue
             self.facts.maps.append(self._map(node))
+        if ctx.has(b"type Query", b"type Mutation", b"type Subscription"):
+            self._sdl()
+        for call in ctx.calls_named(frozenset({"getDirective"})):
+            self._directive_impl(call)
         if ctx.calls_named(frozenset({"applyMiddleware", "useGraphQLMiddleware"})):
             self.facts.applies_middleware = True
         for call in ctx.calls_named(_SERVER_CALLS | {"register"}):
@@ -417,6 +444,51 @@ class _Reader:
     def _args(call: Node) -> list[Node]:
         args = call.child_by_field_name("arguments")
         return list(args.named_children) if args is not None else []
+
+    # ---- SDL directives ---------------------------------------------------------------
+
+    def _sdl(self) -> None:
+        ctx = self.ctx
+        for node in ctx.descendants(ctx.root, "[(template_string) (string)] @s", "s"):
+            text = ctx.text(node)
+            if "type " not in text or "{" not in text:
+                continue
+            base = node.start_point[0] + 1
+            for match in _SDL_TYPE.finditer(text):
+                type_directives = _DIRECTIVE.findall(match.group(2))
+                body_start = match.start(3)
+                for field in _SDL_FIELD.finditer(match.group(3)):
+                    line = base + text.count("\n", 0, body_start + field.start(1))
+                    self.facts.sdl_fields.append(
+                        GqlSdlField(
+                            type=match.group(1),
+                            field=field.group(1),
+                            directives=type_directives + _DIRECTIVE.findall(field.group(2)),
+                            line=line,
+                        )
+                    )
+
+    def _directive_impl(self, call: Any) -> None:
+        """`getDirective(schema, fieldConfig, 'auth')` in a schema transformer: what the
+        resolver it wraps checks before calling the original."""
+        if len(call.args) < 3 or call.args[2].type != "string":
+            return
+        name = self.ctx.text(call.args[2])[1:-1]
+        function = call.node
+        outer = None
+        while function is not None:
+            if function.type in FUNCTION_TYPES:
+                outer = function  # the outermost function: the transformer
+            function = function.parent
+        if outer is None:
+            return
+        text = self.ctx.text(outer)
+        kinds: list[Any] = []
+        if _DENY.search(text) and (_CALLER.search(text) or _CALLER_NAMES.search(text)):
+            kinds.append("auth")
+            if common.role_check_in(text):
+                kinds.append("authz")
+        self.facts.directive_impls[name] = kinds
 
     # ---- graphql-shield -------------------------------------------------------------
 
