@@ -160,6 +160,10 @@ class GqlFileFacts(_Fact):
     )
     resolver_classes: list[GqlResolverClass] = Field(default_factory=list)
     sdl_fields: list[GqlSdlField] = Field(default_factory=list)
+    schema_roots: dict[str, str] = Field(
+        default_factory=dict,
+        description="Python: `Schema(query=RootQuery)` binds a class (qualified) to a root type.",
+    )
     directive_impls: dict[str, list[GqlCheckKind]] = Field(
         default_factory=dict,
         description="Schema directives implemented here, by name: what their code checks.",

@@ -136,6 +136,9 @@ def graphql_routes(linker: _Linker) -> list[Route]:
     if not files:
         return []
     shield = _Shield(linker, files, http_limiter(linker))
+    frameworks = {server.framework for facts in files.values() for server in facts.servers}
+    # The server that serves the resolvers when the project has one kind; else "graphql".
+    shield.framework = frameworks.pop() if len(frameworks) == 1 else "graphql"
     routes: dict[tuple[str, str, str, int], Route] = {}
     for file, facts in files.items():
         for resolver_map in facts.maps:
@@ -157,7 +160,7 @@ def graphql_routes(linker: _Linker) -> list[Route]:
                     route = _route(linker, target, typed, shield)
                     routes.setdefault((route.path, route.file, route.handler, route.line), route)
     if routes:
-        linker.frameworks.add("graphql")
+        linker.frameworks.add(shield.framework)
     return list(routes.values())
 
 
@@ -196,6 +199,7 @@ class _Shield:
     ) -> None:
         self.linker = linker
         self.limiter = limiter  # carried along: one walk per project, used per field
+        self.framework = "graphql"
         self.sdl: dict[tuple[str, str], list[tuple[str, int, list[str]]]] = {}
         self.directives: dict[str, tuple[str, list[str]]] = {}
         for file, facts in files.items():
@@ -393,7 +397,7 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
         handler=field.handler or field.field,
         file=handler_file,
         line=line,
-        framework="graphql",
+        framework=shield.framework,
         language=language,
         auth=_protection(evidence["auth"], unknown),
         authz=_protection(evidence["authz"], unknown),

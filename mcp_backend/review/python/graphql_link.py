@@ -51,13 +51,22 @@ class GraphqlLinker:
         return out
 
     def drafts(self) -> list[RouteDraft]:
+        """Fields of the root types: classes a Schema(...) binds, else those so named."""
+        bound: dict[str, str] = {}
+        for _, _, facts in self.files.values():
+            for qualified, type_name in facts.schema_roots.items():
+                symbol = self.modules.resolve(qualified)
+                if symbol is not None and symbol.kind == "class":
+                    bound[f"{symbol.module}.{symbol.name}"] = type_name
         drafts: list[RouteDraft] = []
         for file, module, facts in self.files.values():
             for cls in facts.resolver_classes:
-                if cls.name not in GQL_ROOT_TYPES:
-                    continue
+                type_name = bound.get(f"{module}.{cls.name}")
+                if type_name is None and cls.name not in GQL_ROOT_TYPES:
+                    continue  # (a base of a root class: read with it)
+                root = cls.model_copy(update={"name": type_name or cls.name})
                 for where, field in self._fields(file, module, cls):
-                    drafts.append(self._draft(where, cls, field))
+                    drafts.append(self._draft(where, root, field))
         return drafts
 
     def _fields(

@@ -308,3 +308,36 @@ def test_policy_reads_graphql_field_names() -> None:
     # HTTP paths keep their meaning
     assert _policy.public_reason_of("POST", "/users/delete-account", "h") is None
     assert _policy.public_reason_of("POST", "/auth/login", "h") == "login"
+
+
+def test_root_types_bound_by_the_schema_and_inherited_fields() -> None:
+    index = build_index(
+        {
+            "app/users/schema.py": """
+import graphene
+from graphql_jwt.decorators import login_required
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(UserType)
+
+    @login_required
+    def resolve_me(root, info):
+        return info.context.user
+""",
+            "app/schema.py": """
+import graphene
+import strawberry
+import app.users.schema
+
+class RootQuery(app.users.schema.Query, graphene.ObjectType):
+    def resolve_users(root, info):
+        return User.objects.all()
+
+schema = graphene.Schema(query=RootQuery)
+""",
+        }
+    )
+    paths = sorted(r.path for r in index.routes)
+    assert paths == ["Query.me", "Query.users"]
+    assert route(index, "QUERY", "Query.me").auth.status == "present"
+    assert route(index, "QUERY", "Query.users").auth.status == "absent"

@@ -72,7 +72,7 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
     reader.ariadne()
     for call in scope.calls:
         reader.server(call)
-    if out.resolver_classes or out.servers or out.limiter_import:
+    if out.resolver_classes or out.servers or out.limiter_import or out.schema_roots:
         facts["graphql"] = out.model_dump(exclude_defaults=True)
 
 
@@ -304,10 +304,17 @@ class _Reader:
             name = self.q(call.func.value)
             short = name.rsplit(".", 1)[-1]
             root = name.split(".", 1)[0]
-        if short == "Schema" and root == "strawberry":
-            server = GqlServer(framework="strawberry", line=call.lineno)
-            self._depth(server, _kw(call, "extensions"))
-            self.out.servers.append(server)
+        if short == "Schema" and root in {"strawberry", "graphene"}:
+            # `Schema(query=RootQuery, mutation=RootMutation)`: the classes are the roots
+            for keyword, type_name in (("query", "Query"), ("mutation", "Mutation"),
+                                       ("subscription", "Subscription")):  # fmt: skip
+                bound = _kw(call, keyword)
+                if isinstance(bound, ast.Name | ast.Attribute):
+                    self.out.schema_roots[self.q(bound)] = type_name
+            if root == "strawberry":
+                server = GqlServer(framework="strawberry", line=call.lineno)
+                self._depth(server, _kw(call, "extensions"))
+                self.out.servers.append(server)
             return
         if short not in _ENDPOINTS or root not in {
             "strawberry",
