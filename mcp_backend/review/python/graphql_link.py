@@ -61,10 +61,10 @@ class GraphqlLinker:
         drafts: list[RouteDraft] = []
         for file, module, facts in self.files.values():
             for cls in facts.resolver_classes:
-                type_name = bound.get(f"{module}.{cls.name}")
-                if type_name is None and cls.name not in GQL_ROOT_TYPES:
+                root_type = bound.get(f"{module}.{cls.name}")
+                if root_type is None and cls.name not in GQL_ROOT_TYPES:
                     continue  # (a base of a root class: read with it)
-                root = cls.model_copy(update={"name": type_name or cls.name})
+                root = cls.model_copy(update={"name": root_type or cls.name})
                 for where, field in self._fields(file, module, cls):
                     drafts.append(self._draft(where, root, field))
         return drafts

@@ -306,9 +306,9 @@ class _Reader:
             root = name.split(".", 1)[0]
         if short == "Schema" and root in {"strawberry", "graphene"}:
             # `Schema(query=RootQuery, mutation=RootMutation)`: the classes are the roots
-            for keyword, type_name in (("query", "Query"), ("mutation", "Mutation"),
-                                       ("subscription", "Subscription")):  # fmt: skip
-                bound = _kw(call, keyword)
+            for option, type_name in (("query", "Query"), ("mutation", "Mutation"),
+                                      ("subscription", "Subscription")):  # fmt: skip
+                bound = _kw(call, option)
                 if isinstance(bound, ast.Name | ast.Attribute):
                     self.out.schema_roots[self.q(bound)] = type_name
             if root == "strawberry":
