@@ -152,6 +152,10 @@ class GqlFileFacts(_Fact):
     shield_rules: dict[str, GqlShieldRule] = Field(default_factory=dict)
     shield: list[GqlShieldEntry] = Field(default_factory=list)
     shield_fallback: str | None = None
+    contexts: list[GqlCallee] = Field(
+        default_factory=list,
+        description="Context functions of servers: one that refuses a caller guards every field.",
+    )
     applies_middleware: bool = Field(
         default=False, description="applyMiddleware/useGraphQLMiddleware: a shield map applies."
     )

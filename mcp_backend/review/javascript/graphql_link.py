@@ -95,47 +95,66 @@ _GRAPHQL_MOUNTS = frozenset(
 )
 
 
-def http_limiter(linker: _Linker) -> list[Evidence]:
-    """A rate limiter the HTTP app runs before the GraphQL endpoint: registered for every path
-    (or the GraphQL one) on an app that mounts a GraphQL middleware, no later than the mount."""
-    found: list[Evidence] = []
-    for ops in linker.contexts.values():
-        mounts = [
-            op
-            for op in ops
-            if op.get("op") in {"use", "register"}
-            and any(str(i.get("call", i.get("ref", ""))).split(".")[-1] in _GRAPHQL_MOUNTS
-                    for i in op.get("items", []))
-        ]  # fmt: skip
-        if not mounts:
-            continue
-        last = max(int(op.get("line", 1)) for op in mounts)
-        for op in ops:
-            if op.get("op") not in {"use", "register"} or int(op.get("line", 1)) > last:
+class HttpGate:
+    """What the HTTP app runs before the GraphQL endpoint, for every field: middleware
+    registered for every path (or the GraphQL one) on an app that mounts a GraphQL
+    middleware, no later than the mount (within the mount, the items before it)."""
+
+    def __init__(self, linker: _Linker) -> None:
+        self.evidence: dict[str, list[Evidence]] = {"auth": [], "authz": [], "rate_limit": []}
+        self.unknown: list[str] = []
+        for ops in linker.contexts.values():
+            mounts = [(op, _mount_index(op)) for op in ops if op.get("op") in {"use", "register"}]
+            mounts = [(op, index) for op, index in mounts if index is not None]
+            if not mounts:
                 continue
-            path = op.get("path")
-            if path and "graphql" not in str(path):
-                continue
-            file = op.get("_file", "")
-            for item in op.get("items", []):
-                if "rate_limit" in linker._item_kinds(file, item):
-                    found.append(
-                        Evidence(
-                            kind="limiter",
-                            detail=str(item.get("call") or item.get("ref") or "limiter")[:80],
-                            file=file,
-                            line=int(item.get("line", op.get("line", 1))),
-                            level="app",
-                        )
+            last = max(int(op.get("line", 1)) for op, _ in mounts)
+            for op in ops:
+                line = int(op.get("line", 1))
+                if op.get("op") not in {"use", "register"} or line > last:
+                    continue
+                path = op.get("path")
+                if path and "graphql" not in str(path):
+                    continue
+                items = op.get("items", [])
+                index = _mount_index(op)
+                self._items(linker, op.get("_file", ""), items[:index] if index else items, line)
+
+    def _items(self, linker: _Linker, file: str, items: list[dict[str, Any]], line: int) -> None:
+        for item in items:
+            evidence = Evidence(
+                kind="middleware",
+                detail=str(item.get("call") or item.get("ref") or "middleware")[:80],
+                file=file,
+                line=int(item.get("line", line)),
+                level="app",
+            )
+            kinds = linker._item_kinds(file, item)
+            for kind in kinds:
+                if kind in self.evidence:
+                    self.evidence[kind].append(
+                        evidence.model_copy(update={"kind": "limiter"})
+                        if kind == "rate_limit"
+                        else evidence
                     )
-    return found[:1]
+            hint = linker._item_hint(file, item)
+            if hint is not None and set(hint[0]) & {"auth", "authz"}:
+                self.unknown.append(f"{hint[1]} runs before /graphql")
+
+
+def _mount_index(op: dict[str, Any]) -> int | None:
+    """Where the GraphQL middleware sits among a registration's items, if it is there."""
+    for index, item in enumerate(op.get("items", [])):
+        if str(item.get("call", item.get("ref", ""))).split(".")[-1] in _GRAPHQL_MOUNTS:
+            return index
+    return None
 
 
 def graphql_routes(linker: _Linker) -> list[Route]:
     files = file_facts(linker)
     if not files:
         return []
-    shield = _Shield(linker, files, http_limiter(linker))
+    shield = _Shield(linker, files, HttpGate(linker))
     frameworks = {server.framework for facts in files.values() for server in facts.servers}
     # The server that serves the resolvers when the project has one kind; else "graphql".
     shield.framework = frameworks.pop() if len(frameworks) == 1 else "graphql"
@@ -194,11 +213,27 @@ class _Shield:
     """Schema-level protections of the project: graphql-shield maps (applied when some module
     applies middleware) and SDL directives with the code that implements them."""
 
-    def __init__(
-        self, linker: _Linker, files: dict[str, GqlFileFacts], limiter: list[Evidence]
-    ) -> None:
+    def __init__(self, linker: _Linker, files: dict[str, GqlFileFacts], gate: HttpGate) -> None:
         self.linker = linker
-        self.limiter = limiter  # carried along: one walk per project, used per field
+        self.gate = gate  # carried along: one walk per project, used per field
+        for file, facts in files.items():
+            for context in facts.contexts:
+                kinds = callee_kinds(linker, file, context.name)
+                if kinds is None:
+                    if set(common.classify_name(context.name)) & {"auth", "authz"}:
+                        gate.unknown.append(f"context function {context.name}")
+                    continue
+                for kind in kinds:
+                    target = "auth" if kind == "auth" else "authz"
+                    gate.evidence[target].append(
+                        Evidence(
+                            kind="role" if target == "authz" else "context",
+                            detail=f"context function refuses the caller ({context.name})"[:120],
+                            file=file,
+                            line=context.line,
+                            level="app",
+                        )
+                    )
         self.framework = "graphql"
         self.sdl: dict[tuple[str, str], list[tuple[str, int, list[str]]]] = {}
         self.directives: dict[str, tuple[str, list[str]]] = {}
@@ -375,6 +410,9 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
     calls(file, field.wrappers, wrapping=True)
     shield_evidence, shield_unknown, allowed = shield.checks(field.type, field.field)
     unknown.extend(shield_unknown)
+    for kind in ("auth", "authz"):
+        evidence[kind].extend(shield.gate.evidence[kind][:1])
+    unknown.extend(shield.gate.unknown)
     directive_evidence, directive_unknown = shield.directive_checks(field.type, field.field)
     shield_evidence.extend(directive_evidence)
     unknown.extend(directive_unknown)
@@ -404,8 +442,8 @@ def _route(linker: _Linker, file: str, field: GqlField, shield: _Shield) -> Rout
         validation=Protection(
             status="unknown", note="arguments are typed by the GraphQL schema; no constraints read"
         ),
-        rate_limit=Protection(status="present", evidence=shield.limiter)
-        if shield.limiter
+        rate_limit=Protection(status="present", evidence=shield.gate.evidence["rate_limit"][:1])
+        if shield.gate.evidence["rate_limit"]
         else Protection(status="absent"),
         public_by_design=reason,
         loads_by_id=loads_by_id,

@@ -389,3 +389,46 @@ def test_sdl_directive_from_a_known_package() -> None:
     delete = routes["MUTATION Mutation.deletePost"]
     assert delete.auth.status == "present" and delete.authz.status == "present"
     assert routes["QUERY Query.me"].auth.status == "unknown"  # @auth: not implemented here
+
+
+def test_http_gate_and_context_function_guard_every_field() -> None:
+    guarded = routes_of(
+        {
+            "src/server.ts": (
+                "import express from 'express';\n"
+                "import { ApolloServer, AuthenticationError } from 'apollo-server-express';\n"
+                "const server = new ApolloServer({\n"
+                "  typeDefs,\n"
+                "  resolvers: { Mutation: { deleteUser: (_p, a, ctx) => ctx.db.del(a.id) } },\n"
+                "  context: ({ req }) => {\n"
+                "    const user = getUser(req.headers.authorization);\n"
+                "    if (!user) throw new AuthenticationError('you must be logged in');\n"
+                "    return { user };\n"
+                "  },\n"
+                "});\n"
+            ),
+        }
+    )
+    assert guarded["MUTATION Mutation.deleteUser"].auth.status == "present"
+    behind_middleware = routes_of(
+        {
+            "src/auth.js": (
+                "const jwt = require('jsonwebtoken');\n"
+                "exports.requireAuth = (req, res, next) => {\n"
+                "  try { req.user = jwt.verify(req.headers.authorization, process.env.K); "
+                "next(); }\n"
+                "  catch { res.status(401).end(); }\n"
+                "};\n"
+            ),
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const { expressMiddleware } = require('@apollo/server/express4');\n"
+                "const { requireAuth } = require('./auth');\n"
+                "const app = express();\n"
+                "const resolvers = {\n"
+                "  Mutation: { deleteUser: (_p, a, ctx) => ctx.db.del(a.id) } };\n"
+                "app.use('/graphql', requireAuth, expressMiddleware(server));\n"
+            ),
+        }
+    )
+    assert behind_middleware["MUTATION Mutation.deleteUser"].auth.status == "present"

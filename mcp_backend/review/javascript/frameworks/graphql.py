@@ -56,6 +56,8 @@ _CALLER = re.compile(
     r"\b(?:context|ctx|contextValue|_ctx|_context|req|request)\s*\.\s*(?:req\s*\.\s*|request\s*\.\s*"
     r"|state\s*\.\s*|reply\s*\.\s*request\s*\.\s*)?(?:user|currentUser|viewer|me|session|auth|userId"
     r"|payload|claims|jwt|token|identity|principal|account)\b"
+    # the credential itself, as a context function reads it from the request
+    r"|headers\s*(?:\.\s*|\[\s*['\"])[Aa]uthorization|\.get\(\s*['\"][Aa]uthorization"
 )
 _CALLER_NAMES = re.compile(
     r"\b(user|currentUser|viewer|me|session|auth|userId|payload|claims|identity|principal|account)\b"
@@ -118,6 +120,11 @@ DIRECTIVE_LIBRARIES: dict[str, dict[str, list[Any]]] = {
         "hasScope": ["auth", "authz"],
     },
 }
+# Calls whose options carry the context function: servers, and the integrations that serve them.
+_CONTEXT_HOLDERS = frozenset(
+    {"ApolloServer", "createYoga", "expressMiddleware", "startStandaloneServer", "koaMiddleware",
+     "startServerAndCreateNextHandler", "startServerAndCreateLambdaHandler", "register"}
+)  # fmt: skip
 _SHIELD_HELPERS = frozenset({"and", "or", "chain", "race", "not"})
 
 
@@ -143,6 +150,7 @@ def extract_graphql_facts(ctx: JsFileContext, imports: dict[str, Any]) -> dict[s
         or facts.shield_rules
         or facts.limiter_import
         or facts.applies_middleware
+        or facts.contexts
         or facts.sdl_fields
         or facts.directive_impls
         or any(f.checks or f.calls for f in facts.functions.values())
@@ -191,6 +199,10 @@ class _Reader:
             server = self._server(call)
             if server is not None:
                 self.facts.servers.append(server)
+        for call in ctx.calls_named(_CONTEXT_HOLDERS):
+            for arg in call.args:
+                if arg.type == "object":
+                    self._context(arg)
 
     # ---- module level -----------------------------------------------------------------
 
@@ -444,6 +456,29 @@ class _Reader:
     def _args(call: Node) -> list[Node]:
         args = call.child_by_field_name("arguments")
         return list(args.named_children) if args is not None else []
+
+    def _context(self, options: Node) -> None:
+        """`context: async ({ req }) => ...` or `context: buildContext`: judged like a helper."""
+        ctx = self.ctx
+        for member in options.named_children:
+            key_node = member.child_by_field_name("key") or member.child_by_field_name("name")
+            if (
+                member.type not in {"pair", "method_definition"}
+                or _key_text(ctx, key_node) != "context"
+            ):
+                continue
+            value = member.child_by_field_name("value") if member.type == "pair" else member
+            if value is None:
+                continue
+            line = member.start_point[0] + 1
+            if value.type in {"identifier", "member_expression"}:
+                self.facts.contexts.append(
+                    GqlCallee(name="".join(ctx.text(value).split()), line=line)
+                )
+            elif value.type in FUNCTION_TYPES or value.type == "method_definition":
+                name = f"<context@{line}>"
+                self.facts.functions[name] = self.summarise(value)
+                self.facts.contexts.append(GqlCallee(name=name, line=line))
 
     # ---- SDL directives ---------------------------------------------------------------
 
