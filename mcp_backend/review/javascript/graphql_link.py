@@ -242,8 +242,8 @@ class _Shield:
                 self.sdl.setdefault((sdl.type, sdl.field), []).append(
                     (file, sdl.line, sdl.directives)
                 )
-            for name, kinds in facts.directive_impls.items():
-                self.directives[name] = (file, list(kinds))
+            for name, implemented in facts.directive_impls.items():
+                self.directives[name] = (file, [str(k) for k in implemented])
         self.entries: dict[tuple[str, str], list[tuple[str, Any]]] = {}
         self.fallbacks: list[tuple[str, str]] = []
         applied = any(f.applies_middleware for f in files.values())
