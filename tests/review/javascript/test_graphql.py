@@ -432,3 +432,22 @@ def test_http_gate_and_context_function_guard_every_field() -> None:
         }
     )
     assert behind_middleware["MUTATION Mutation.deleteUser"].auth.status == "present"
+
+
+def test_resolver_n_plus_one() -> None:
+    source = (
+        "import { GraphQLError } from 'graphql';\n"
+        "export const resolvers = {\n"
+        "  Query: { posts: (_p, _a, { db }) => db.post.findAll({ limit: 20 }) },\n"
+        "  Post: {\n"
+        "    author: (post, _args, { db }) => db.user.findOne({ where: { id: post.authorId } }),\n"
+        "    comments: async (post, _a, { loaders }) => loaders.comments.load(post.id),\n"
+        "    editor: (post, _a, { prisma }) =>\n"
+        "      prisma.user.findUnique({ where: { id: post.editorId } }),\n"
+        "    title: (post) => post.title.trim(),\n"
+        "  },\n"
+        "};\n"
+    )
+    result = analyze_file("src/resolvers.ts", source, "typescript")
+    found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.startswith("graphql")]
+    assert found == [("graphql-resolver-n-plus-one", 5)]

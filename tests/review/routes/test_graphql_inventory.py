@@ -341,3 +341,41 @@ schema = graphene.Schema(query=RootQuery)
     assert paths == ["Query.me", "Query.users"]
     assert route(index, "QUERY", "Query.me").auth.status == "present"
     assert route(index, "QUERY", "Query.users").auth.status == "absent"
+
+
+def test_python_resolver_n_plus_one() -> None:
+    from mcp_backend.review.python.analyzer import analyze_python_file
+
+    source = """
+import strawberry
+import graphene
+from strawberry.types import Info
+
+@strawberry.type
+class Book:
+    author_id: strawberry.Private[int]
+
+    @strawberry.field
+    def author(self, info: Info) -> "Author":
+        return info.context.session.get(Author, self.author_id)
+
+    @strawberry.field
+    async def reviews(self, info: Info) -> list["Review"]:
+        return await info.context.review_loader.load(self.id)
+
+class PostType(graphene.ObjectType):
+    def resolve_author(root, info):
+        return User.objects.get(pk=root.author_id)
+
+    def resolve_title(root, info):
+        return root.title.strip()
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def book(self, info: Info, id: int) -> Book:
+        return info.context.session.get(BookModel, id)
+"""
+    result = analyze_python_file("app/types.py", source)
+    found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.startswith("graphql")]
+    assert found == [("graphql-resolver-n-plus-one", 12), ("graphql-resolver-n-plus-one", 20)]
