@@ -69,6 +69,7 @@ def _is_resolver_map(ctx: JsFileContext, obj: Node) -> bool:
 
 
 def _per_parent_read(ctx: JsFileContext, member: Node) -> tuple[str, Node] | None:
+    function: Node | None
     if member.type == "method_definition":
         function, name_node = member, member.child_by_field_name("name")
     elif member.type == "pair":
