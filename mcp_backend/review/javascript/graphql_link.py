@@ -291,6 +291,11 @@ class _Shield:
         implements the directive (a transformer calling getDirective, a directive package)."""
         evidence: list[Evidence] = []
         unknown: list[str] = []
+        guarding = sorted(name for name, (_, kinds) in self.directives.items() if kinds)
+        if guarding and (type_name, field) not in self.sdl:
+            # The project enforces directives, and this field's SDL (a .graphql file, a
+            # schema loaded at run time) is out of our sight: it may carry one.
+            unknown.append(f"@{guarding[0]} is enforced here; the field's SDL is not in code")
         for file, line, directives in self.sdl.get((type_name, field), []):
             for name in directives:
                 if name in _NEUTRAL_DIRECTIVES:

@@ -451,3 +451,18 @@ def test_resolver_n_plus_one() -> None:
     result = analyze_file("src/resolvers.ts", source, "typescript")
     found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.startswith("graphql")]
     assert found == [("graphql-resolver-n-plus-one", 5)]
+
+
+def test_enforced_directive_with_sdl_out_of_sight_is_unknown() -> None:
+    routes = routes_of(
+        {
+            "src/resolvers.ts": RESOLVERS,
+            "src/server.ts": (
+                "import { HasRoleDirective } from 'graphql-auth-directives';\n"
+                "import { loadFilesSync } from '@graphql-tools/load-files';\n"
+                "export const typeDefs = loadFilesSync('schema/**/*.graphql');\n"
+                "export const schemaDirectives = { hasRole: HasRoleDirective };\n"
+            ),
+        }
+    )
+    assert routes["MUTATION Mutation.deletePost"].auth.status == "unknown"
