@@ -8,7 +8,7 @@ from typing import Any
 from mcp_backend.review.javascript import parser
 from mcp_backend.review.javascript.context import JsFileContext, is_test_path
 from mcp_backend.review.javascript.frameworks import facts as framework_facts
-from mcp_backend.review.javascript.frameworks import nestjs, nextjs
+from mcp_backend.review.javascript.frameworks import graphql, nestjs, nextjs
 from mcp_backend.review.javascript.rules import all_detectors
 from mcp_backend.review.model import FileResult, Finding, Language
 
@@ -45,7 +45,11 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
     facts: dict[str, Any] = {}
     try:
         facts = framework_facts.extract_facts(ctx)
-        if ctx.has(b"@nestjs/", b"@Controller", b"APP_GUARD", b"useGlobal"):
+        if not ctx.is_test:
+            gql = graphql.extract_graphql_facts(ctx, facts.get("imports", {}))
+            if gql:
+                facts["graphql"] = gql
+        if ctx.has(b"@nestjs/", b"@Controller", b"APP_GUARD", b"useGlobal", b"@Resolver"):
             nest = nestjs.extract_nest_facts(ctx)
             if nest:
                 facts["nest"] = nest
@@ -59,6 +63,9 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
             calls = nextjs.test_procedure_calls(ctx)
             if calls:
                 facts["procedure_calls"] = calls
+            fields = graphql.test_fields(ctx)
+            if fields:
+                facts["graphql_test_fields"] = fields
     except Exception:
         logger.exception("fact extraction failed on %s", file)
     findings.sort(key=lambda f: (f.line, f.column, f.rule_id))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.javascript.fullstack import fullstack_routes
@@ -63,6 +64,8 @@ class _Linker:
     # What tests call or import: tRPC procedure paths, and (test file, source, name) imports.
     test_procedures: set[str] = field(default_factory=set)
     test_imports: list[tuple[str, str, str]] = field(default_factory=list)
+    # GraphQL fields test documents call; None when the project has no tests.
+    test_fields: set[str] | None = None
     unresolved_mounts: int = 0
     # Set while walking an app that an exported factory returns and no module here uses: the
     # caller that serves it (another package, a host app) may protect it out of our sight.
@@ -880,6 +883,20 @@ class _Linker:
                             dtos,
                             consumer,
                         )
+            for resolver in nest.get("resolvers", []):
+                for route in resolver.get("routes", []):
+                    self._nest_route(
+                        file,
+                        resolver,
+                        route,
+                        global_guards,
+                        guard_classes,
+                        "",
+                        global_validation,
+                        dtos,
+                        consumer,
+                        graphql=True,
+                    )
         del throttler
 
     def _guard_out_of_sight(self, file: str, ref: str) -> bool:
@@ -933,6 +950,7 @@ class _Linker:
         global_validation: tuple[str, int] | None,
         dtos: set[str],
         consumer: list[tuple[str, dict[str, Any], set[str]]],
+        graphql: bool = False,
     ) -> None:
         full = join_paths(
             join_paths(global_prefix, controller.get("path", "")), route.get("path", "")
@@ -940,6 +958,9 @@ class _Linker:
         protections: dict[str, list[Evidence]] = {kind: [] for kind in _KINDS}
         # `consumer.apply(...).forRoutes(...)` matches paths without the global prefix.
         local_path = join_paths(controller.get("path", ""), route.get("path", ""))
+        if graphql:
+            full = route["path"]  # `Mutation.deleteUser`; HTTP middleware sees /graphql
+            local_path = "/graphql"
         out_of_sight: set[str] = set()
         for mw_file, entry, applied_kinds in consumer:
             if not applied_kinds:
@@ -1033,6 +1054,8 @@ class _Linker:
                     line=where[1],
                 )
             )
+        if graphql:
+            self._graphql_decorators(file, controller, route, protections, unread)
         if route.get("param_pipes"):
             protections["validation"].append(
                 Evidence(
@@ -1081,6 +1104,7 @@ class _Linker:
             reason = "marked @Public()"
         self.routes.append(
             Route(
+                kind="graphql" if graphql else "http",
                 method=route["method"],
                 path=full or "/",
                 handler=route["handler"],
@@ -1102,9 +1126,53 @@ class _Linker:
                 public_by_design=reason,
                 reads_request_data=bool(route.get("raw_params") or handler.get("reads")),
                 loads_by_id=bool(handler.get("loads_by_id")),
-                tested=self.is_tested(full),
+                tested=graphql_link.field_tested(self, full) if graphql else self.is_tested(full),
             )
         )
+
+    def _graphql_decorators(
+        self,
+        file: str,
+        resolver: dict[str, Any],
+        route: dict[str, Any],
+        protections: dict[str, list[Evidence]],
+        unread: dict[str, list[str]],
+    ) -> None:
+        """type-graphql `@Authorized(roles?)` (the schema's authChecker runs before the
+        resolver) and `@UseMiddleware(isAuth)` (judged by the middleware's body)."""
+        for level, where in (("router", resolver), ("route", route)):
+            authorized = where.get("authorized")
+            if authorized:
+                imported = self.modules.get(file, {}).get("imports", {}).get("Authorized")
+                if imported is not None and imported.get("source") == "type-graphql":
+                    evidence = Evidence(
+                        kind="decorator",
+                        detail=authorized["detail"],
+                        file=file,
+                        line=authorized["line"],
+                        level=_level(level),
+                    )
+                    protections["auth"].append(evidence)
+                    if authorized.get("roles"):
+                        protections["authz"].append(evidence.model_copy(update={"kind": "role"}))
+            for ref in where.get("use_middleware", []):
+                kinds = graphql_link.callee_kinds(self, file, ref)
+                if kinds is None:
+                    unread["auth"].append(ref)
+                    continue
+                for kind in kinds:
+                    target = "authz" if kind in {"authz", "ownership"} else "auth"
+                    protections[target].append(
+                        Evidence(
+                            kind="role"
+                            if kind == "authz"
+                            else ("ownership" if kind == "ownership" else "middleware"),
+                            detail=f"@UseMiddleware({ref})",
+                            file=file,
+                            line=route["line"],
+                            level=_level(level),
+                        )
+                    )
 
 
 def _nest_protection(
@@ -1237,6 +1305,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
                 for entry in result.facts.get("imports", {}).values()
                 if not entry["source"].startswith(("@jest", "vitest", "node:"))
             )
+            linker.test_fields = (linker.test_fields or set()) | set(
+                result.facts.get("graphql_test_fields", [])
+            )
             continue
         if is_browser_code(result.file, result.facts):
             continue  # a page's script or a front-end bundle: its routes are not the server's
@@ -1270,6 +1341,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     file_routes, file_frameworks = fullstack_routes(linker)
     linker.routes.extend(file_routes)
     linker.frameworks.update(file_frameworks)
+    linker.routes.extend(graphql_link.graphql_routes(linker))
     # A router reached twice (mounted from two apps, or twice on one) is one route per path.
     unique: dict[tuple[str, str, str, int], Route] = {}
     for route in linker.routes:
@@ -1317,8 +1389,13 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         )
         # Next.js and tRPC answer an unhandled error with a bare 500 / a formatted TRPCError.
         kinds |= file_frameworks
+        if all(r.kind == "graphql" for r in linker.routes):
+            # A GraphQL server turns every resolver's error into the response's `errors`.
+            kinds.add("graphql")
         if kinds and "express" not in kinds:
             facts["framework_error_handling"] = sorted(kinds)[0]
+        elif "graphql" in kinds:
+            facts["framework_error_handling"] = "graphql"
         facts["error_handlers"] = [
             {
                 "file": h.split(":")[0],
@@ -1332,6 +1409,9 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         facts["apps"] = apps
     if limiters:
         facts["rate_limit_global"] = limiters[:1]
+    servers = graphql_link.graphql_servers(linker)
+    if servers:
+        facts["graphql_servers"] = servers
     return ProjectIndex(
         root=root,
         routes=linker.routes,

@@ -31,6 +31,10 @@ from mcp_backend.review.model import Confidence, Finding, Route, RuleMeta, Sever
 # GraphQL mutations and tRPC mutations change data as a POST does; their queries read as a GET.
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY", "MUTATION"})
 READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS", "QUERY", "SUBSCRIPTION"})
+# Calls named by an operation, not a URL: GraphQL fields and tRPC procedures.
+OPERATIONS = frozenset({"QUERY", "MUTATION", "SUBSCRIPTION"})
+_GRAPHQL_ROOTS = frozenset({"Query", "Mutation", "Subscription"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PARAM = re.compile(r"\{[^}]*\}|<[^>]*>|:[A-Za-z_]\w*|\(\?P<[^>]+>[^)]*\)|\*\w*")
 _WORD_SPLIT = re.compile(r"[/_\-.\s]+")
 
@@ -161,20 +165,27 @@ _PAYMENT = re.compile(
 )
 
 
-def as_url_path(path: str) -> str:
-    """A procedure or field path (`auth.login`, `Mutation.deleteUser`) or a server action
-    (`action:app/users/actions.ts#deleteUser`) as a slash path, so that one set of word rules
-    judges URLs and RPC names alike; a URL path is returned as it is."""
+def operation_path(path: str) -> str:
+    """A GraphQL field or tRPC procedure as a path of kebab-case words, so the URL policy
+    reads it: `Mutation.deleteUser` -> `/delete-user`, `user.resetPassword` ->
+    `/user/reset-password`."""
+    parts = path.split(".")
+    if parts and parts[0] in _GRAPHQL_ROOTS:
+        parts = parts[1:]
+    return "/" + "/".join(_CAMEL.sub("-", p).replace("_", "-").lower() for p in parts if p)
+
+
+def policy_path(method: str, path: str) -> str:
+    """The path the policy judges: the route's own, an operation's words, or a server action
+    (`action:app/users/actions.ts#deleteUser` -> `/app/users/actions/delete-user`)."""
     if path.startswith("action:"):
         file, _, name = path[len("action:") :].partition("#")
-        return "/" + file.rsplit(".", 1)[0] + "/" + name
-    if path and not path.startswith("/") and "/" not in path:
-        return "/" + path.replace(".", "/")
-    return path
+        return "/" + file.rsplit(".", 1)[0] + operation_path(name)
+    return operation_path(path) if method in OPERATIONS else path
 
 
 def static_segments(path: str) -> list[str]:
-    return [s.lower() for s in _PARAM.sub("", as_url_path(path)).split("/") if s]
+    return [s.lower() for s in _PARAM.sub("", path).split("/") if s]
 
 
 def handler_name(route: Route) -> str:
@@ -206,7 +217,11 @@ def public_reason_of(
     Admin paths are never public by design, and deleting or patching something is never a
     login or a health check. `webhook_verified` / `setup_guarded`: whether the handler checks a
     signature / refuses once set up; None where the analyser does not look (then the name
-    decides)."""
+    decides). GraphQL fields and tRPC procedures are judged by their words (`Mutation.login`,
+    `createAccount`) as a URL's last segment and a handler's name are."""
+    if method in OPERATIONS or path.startswith("action:"):
+        path = policy_path(method, path)
+        handler = _CAMEL.sub("_", handler.rsplit(".", 1)[-1])
     segments = static_segments(path)
     if any(_ADMIN.search(s) for s in segments):
         return None
@@ -260,15 +275,16 @@ def public_reason_of(
 
 
 def is_admin_route(route: Route) -> bool:
-    return bool(_ADMIN.search(as_url_path(route.path)) or handler_name(route).startswith("admin_"))
+    return bool(
+        _ADMIN.search(policy_path(route.method, route.path))
+        or handler_name(route).startswith("admin_")
+    )
 
 
 def is_sensitive(route: Route) -> bool:
     """Paths or handlers about users, accounts, orders, payments, settings, files, exports."""
-    return bool(
-        _SENSITIVE.search(_PARAM.sub("", as_url_path(route.path)))
-        or _SENSITIVE.search(handler_name(route))
-    )
+    path = policy_path(route.method, route.path)
+    return bool(_SENSITIVE.search(_PARAM.sub("", path)) or _SENSITIVE.search(handler_name(route)))
 
 
 def is_auth_endpoint(route: Route) -> bool:
@@ -278,7 +294,7 @@ def is_auth_endpoint(route: Route) -> bool:
     reason = route.public_by_design or ""
     if reason in {"login", "registration", "password reset"}:
         return True
-    segments = static_segments(route.path)
+    segments = static_segments(policy_path(route.method, route.path))
     return any(
         re.match(
             r"^(login|signin|sign-in|token|register|signup|sign-up|forgot|reset|forgot-password|"
@@ -289,9 +305,24 @@ def is_auth_endpoint(route: Route) -> bool:
     )
 
 
+_RECORD_VERBS = frozenset(
+    {"update", "delete", "remove", "edit", "destroy", "archive", "modify", "patch", "cancel"}
+)
+
+
+def acts_on_record(route: Route) -> bool:
+    """PUT/PATCH/DELETE, or a mutation named for changing one record (`updatePost`)."""
+    if route.method in {"PUT", "PATCH", "DELETE"}:
+        return True
+    if route.method != "MUTATION":
+        return False
+    words = static_segments(operation_path(route.path))
+    return bool(words) and words[-1].split("-", 1)[0] in _RECORD_VERBS
+
+
 def critical_kind(route: Route) -> str | None:
     """Why a route is critical enough to need a test: auth, payments, deletion, admin."""
-    path = _PARAM.sub("", as_url_path(route.path))
+    path = _PARAM.sub("", policy_path(route.method, route.path))
     if route.public_by_design in {"health check", "API docs", "static files", "index page"}:
         return None
     reads_only = route.method in READ_ONLY
@@ -310,8 +341,11 @@ def critical_kind(route: Route) -> str | None:
         return "payments"
     if is_admin_route(route):
         return "admin"
+    words = static_segments(path)
+    if route.method in OPERATIONS:  # `delete-user`: the verb is the field's first word
+        words = [w for s in words for w in s.split("-")]
     if route.method == "DELETE" or (
-        not reads_only and any(s in {"delete", "remove", "destroy"} for s in static_segments(path))
+        not reads_only and any(s in {"delete", "remove", "destroy"} for s in words)
     ):
         return "deletion"
     return None

@@ -29,7 +29,7 @@ class ObjectAccessWithoutOwnership:
                 continue  # admin routes are judged by admin-route-missing-role
             # PUT/PATCH/DELETE act on the record itself; a POST below it (a comment on a
             # post) only counts when the resource is about user data.
-            if route.method in {"PUT", "PATCH", "DELETE"} or _policy.is_sensitive(route):
+            if _policy.acts_on_record(route) or _policy.is_sensitive(route):
                 flagged.append(route)
         for group in _policy.grouped_by_handler(flagged):
             route = group[0]
@@ -37,7 +37,8 @@ class ObjectAccessWithoutOwnership:
             yield _policy.route_finding(
                 RULE,
                 route,
-                f"{route.method} {route.path} loads a record by the id in its URL and does not "
+                f"{route.method} {route.path} loads a record by the id "
+                f"{'in its URL' if route.kind == 'http' else 'the client passes'} and does not "
                 "check that it belongs to the caller: any logged-in user can "
                 f"{'change' if changes else 'read'} another user's record by changing the id."
                 + _policy.also_affects(group),

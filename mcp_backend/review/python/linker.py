@@ -29,6 +29,7 @@ from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._django_link import DjangoLinker
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+from mcp_backend.review.python.graphql_link import GraphqlLinker
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +231,11 @@ class _Linker:
         drafts = self._declared_routes()
         django = DjangoLinker(self.modules, self.classifier)
         drafts.extend(django.routes())
+        graphql = GraphqlLinker(self.modules, self.classifier)
+        graphql_drafts = graphql.drafts()
+        if graphql_drafts:
+            self._app_middleware(graphql_drafts)
+        drafts.extend(graphql_drafts)
         for draft in drafts:
             draft.unreadable_notes.extend(self.unread_wiring)
         routes = [self._finish(draft) for draft in drafts]
@@ -245,6 +251,9 @@ class _Linker:
             unread_wiring=self.unread_wiring,
         )
         index.facts = self._project_facts(routes, drafts, django)
+        servers = graphql.servers()
+        if servers:
+            index.facts["graphql_servers"] = servers
         index.signals = self._signals(routes, index.facts)
         return index
 
@@ -483,6 +492,22 @@ class _Linker:
         self._mechanism_cache = found
         return found
 
+    def _app_middleware(self, drafts: list[RouteDraft]) -> None:
+        """A GraphQL endpoint is served by the app: its middleware (a global limiter, an
+        authentication middleware) runs before every field. The apps' own, and those that
+        apply to every route of their kind."""
+        mechanisms = self._mechanisms()
+        app_keys = {""} | {
+            f"{facts.get('module')}:{name}"
+            for _, facts in self.modules.by_name.values()
+            for name, obj in facts.get("objects", {}).items()
+            if self._object_kind_of_call(str(obj.get("call", "")))[1] == "app"
+        }
+        for draft in drafts:
+            for key in app_keys:
+                for mechanism in mechanisms.get(key, []):
+                    mechanism.apply_to(draft)
+
     def _flask_keys(self) -> set[str]:
         keys: set[str] = set()
         for _, facts in self.modules.by_name.values():
@@ -571,8 +596,10 @@ class _Linker:
         calls: set[tuple[str, str]] = set()
         url_names: set[str] = set()
         names: set[str] = set()
+        graphql_fields: set[str] = set()
         for result in tests:
             refs = result.facts.get("test_refs", {})
+            graphql_fields.update(refs.get("graphql_fields", []))
             for call in refs.get("calls", []):
                 verb, _, path = str(call).partition(" ")
                 calls.add((verb, path))
@@ -582,6 +609,10 @@ class _Linker:
         for route in routes:
             handler = route.handler.rsplit(".", 1)[-1]
             cls = route.handler.split(".", 1)[0]
+            if route.kind == "graphql":
+                # a test's GraphQL document calls the field, or the test calls the resolver
+                route.tested = route.path.rsplit(".", 1)[-1] in graphql_fields or handler in names
+                continue
             name = url_name_of.get((route.method, route.path, route.file, route.line))
             fixed = _policy.static_segments(route.path)
             anchor = fixed[-1] if fixed else ""  # cheap pre-filter before regex matching
@@ -640,7 +671,10 @@ class _Linker:
                     )
         return {
             "error_handlers": error_handlers,
-            "framework_error_handling": "django" if django.is_django else None,
+            # A GraphQL server turns every resolver's error into the response's `errors`.
+            "framework_error_handling": "django"
+            if django.is_django
+            else ("graphql" if routes and all(r.kind == "graphql" for r in routes) else None),
             "rate_limit_global": [
                 {"file": f, "detail": d, "line": line} for f, d, line in self._global_limiters()
             ]

@@ -37,6 +37,15 @@ _FRAMEWORK_DECORATORS = NEST_ROUTE_DECORATORS | {
     "SkipThrottle",
     "SetMetadata",
     "Injectable",
+    # @nestjs/graphql and type-graphql
+    "Resolver",
+    "Query",
+    "Mutation",
+    "Subscription",
+    "ResolveField",
+    "FieldResolver",
+    "Authorized",
+    "UseMiddleware",
 }
 
 
@@ -178,6 +187,12 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
             facts.setdefault("controllers", []).append(
                 _controller(ctx, cls, decorators, local_guards)
             )
+        elif "Resolver" in names:
+            # NestJS (@nestjs/graphql) and type-graphql resolver classes: one route per
+            # @Query/@Mutation/@Subscription method, guarded like a controller.
+            resolver = _controller(ctx, cls, decorators, local_guards, graphql=True)
+            if resolver["routes"]:
+                facts.setdefault("resolvers", []).append(resolver)
         elif _is_dto(ctx, cls):
             facts.setdefault("dtos", []).append(cls_name)
         if "Catch" in names:
@@ -401,8 +416,29 @@ def _is_dto(ctx: JsFileContext, cls: Node) -> bool:
     return False
 
 
+_GRAPHQL_OPERATIONS = {"Query": "QUERY", "Mutation": "MUTATION", "Subscription": "SUBSCRIPTION"}
+
+
+def _graphql_field_name(ctx: JsFileContext, decorator: Node, method_name: str) -> str:
+    """`@Query(() => [User], { name: 'users' })`: the field is `users`, else the method."""
+    for arg in _decorator_args(ctx, decorator):
+        if arg.type == "object":
+            for pair in arg.named_children:
+                if pair.type == "pair" and ctx.text(pair.child_by_field_name("key")) == "name":
+                    value = _string(ctx, pair.child_by_field_name("value"))
+                    if value:
+                        return value
+        elif arg.type == "string":  # type-graphql `@Query('users')` is not valid, Nest's is
+            return _string(ctx, arg) or method_name
+    return method_name
+
+
 def _controller(
-    ctx: JsFileContext, cls: Node, decorators: list[Node], local_guards: dict[str, list[str]]
+    ctx: JsFileContext,
+    cls: Node,
+    decorators: list[Node],
+    local_guards: dict[str, list[str]],
+    graphql: bool = False,
 ) -> dict[str, Any]:
     from mcp_backend.review.javascript.frameworks.facts import FactExtractor
 
@@ -437,15 +473,23 @@ def _controller(
         if member.type != "method_definition":
             continue
         method_decorators = ctx.method_decorator_nodes(member)
-        http = [d for d in method_decorators if _decorator_name(ctx, d) in NEST_ROUTE_DECORATORS]
+        operations = NEST_ROUTE_DECORATORS if not graphql else _GRAPHQL_OPERATIONS
+        http = [d for d in method_decorators if _decorator_name(ctx, d) in operations]
         if not http:
             continue
         route_path = ""
-        args = _decorator_args(ctx, http[0])
-        if args:
-            route_path = _string(ctx, args[0]) or ""
+        kind = _decorator_name(ctx, http[0])
+        if graphql:
+            method = _GRAPHQL_OPERATIONS[kind]
+            method_name = ctx.text(member.child_by_field_name("name"))
+            route_path = f"{kind}.{_graphql_field_name(ctx, http[0], method_name)}"
+        else:
+            method = kind.upper().replace("ALL", "ANY")
+            args = _decorator_args(ctx, http[0])
+            if args:
+                route_path = _string(ctx, args[0]) or ""
         route: dict[str, Any] = {
-            "method": _decorator_name(ctx, http[0]).upper().replace("ALL", "ANY"),
+            "method": method,
             "path": route_path,
             "handler": f"{name}.{ctx.text(member.child_by_field_name('name'))}",
             "line": member.start_point[0] + 1,
@@ -503,6 +547,16 @@ def _level_facts(
             out["skip_throttle"] = line
         elif name == "UsePipes" and "ValidationPipe" in ctx.text(decorator):
             out["validation_pipe"] = line
+        elif name == "Authorized":  # type-graphql: the schema's authChecker runs first
+            out["authorized"] = {
+                "line": line,
+                "roles": bool(_decorator_args(ctx, decorator)),
+                "detail": ctx.text(decorator)[:80],
+            }
+        elif name == "UseMiddleware":  # type-graphql middleware, judged where defined
+            out["use_middleware"] = [
+                "".join(ctx.text(a).split()) for a in _decorator_args(ctx, decorator)
+            ]
     return out
 
 

@@ -137,6 +137,7 @@ WEAK_AUTH_WORDS = re.compile(
 )
 UNAUTHENTICATED_EXIT = re.compile(
     r"(401|UNAUTHORIZED|Unauthorized|NotAuthenticated|login|unauthenticated|"
+    r"not[ _]?(authenticated|logged[ _]?in|signed[ _]?in)|authentication[ _]required|"
     r"(no|invalid|missing|bad|expired)_?(token|credentials|auth|session))",
     re.IGNORECASE,
 )

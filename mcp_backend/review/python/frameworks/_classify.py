@@ -160,6 +160,17 @@ KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
     ("slowapi.middleware.SlowAPIMiddleware", frozenset({"rate"})),
     ("slowapi.middleware.SlowAPIASGIMiddleware", frozenset({"rate"})),
     ("starlette.middleware.authentication.AuthenticationMiddleware", frozenset({"auth_soft"})),
+    # GraphQL: django-graphql-jwt decorators and strawberry-django permission classes.
+    ("graphql_jwt.decorators.login_required", frozenset({"auth"})),
+    ("graphql_jwt.decorators.staff_member_required", frozenset({"auth", "role"})),
+    ("graphql_jwt.decorators.superuser_required", frozenset({"auth", "role"})),
+    ("graphql_jwt.decorators.permission_required", frozenset({"auth", "role"})),
+    ("strawberry_django.permissions.IsAuthenticated", frozenset({"auth"})),
+    ("strawberry_django.permissions.IsStaff", frozenset({"auth", "role"})),
+    ("strawberry_django.permissions.IsSuperuser", frozenset({"auth", "role"})),
+    ("strawberry_django.permissions.HasPerm", frozenset({"auth", "role"})),
+    ("strawberry_django.permissions.HasSourcePerm", frozenset({"auth", "role", "owner"})),
+    ("strawberry_django.permissions.HasRetvalPerm", frozenset({"auth", "role", "owner"})),
 )
 
 

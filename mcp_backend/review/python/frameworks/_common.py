@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from mcp_backend.review.facts import graphql_test_fields
 from mcp_backend.review.python.frameworks._ast import (
     Imports,
     const_str,
@@ -280,7 +281,7 @@ def decorator_fact(scope: ModuleScope, node: ast.expr) -> dict[str, Any]:
 
 
 SUMMARY_PARAMS = frozenset(
-    {"request", "req", "user", "current_user", "token", "credentials", "identity", "obj"}
+    {"request", "req", "user", "current_user", "token", "credentials", "identity", "obj", "info"}
 )
 SUMMARY_METHODS = frozenset(
     {
@@ -610,11 +611,19 @@ def collect_test_refs(scope: ModuleScope) -> dict[str, Any]:
         for n in scope.constants
         if (text := const_str(n)) is not None and 3 <= len(text) <= 80 and " " not in text
     }
-    return {
+    graphql_fields: set[str] = set()
+    for n in scope.constants:
+        text = const_str(n)
+        if text is not None and "{" in text:
+            graphql_fields |= graphql_test_fields(text)
+    refs: dict[str, Any] = {
         "calls": sorted(calls),
         "url_names": sorted(url_names | set(sorted(words)[:500])),
         "names": imported[:300],
     }
+    if graphql_fields:
+        refs["graphql_fields"] = sorted(graphql_fields)[:300]
+    return refs
 
 
 def dotted_name(node: ast.AST | None) -> str:

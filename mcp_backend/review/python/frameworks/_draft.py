@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_backend.review.model import Evidence, Protection, Route
+from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
@@ -111,6 +111,7 @@ class RouteDraft:
     mounted_prefix: str = ""
     handler_fact: dict[str, Any] | None = None
     url_name: str | None = None
+    kind: RouteKind = "http"
     auth: list[Evidence] = field(default_factory=list)
     role: list[Evidence] = field(default_factory=list)
     owner: list[Evidence] = field(default_factory=list)
@@ -431,6 +432,7 @@ class RouteDraft:
     # --- result -------------------------------------------------------------------------
     def to_route(self) -> Route:
         return Route(
+            kind=self.kind,
             method=self.method,
             path=self.path,
             handler=self.handler,
