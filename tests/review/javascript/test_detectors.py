@@ -79,6 +79,47 @@ CASES: list[tuple[str, str, str, bool]] = [
         "await db.query(`SELECT * FROM ${TABLE} WHERE id = $1`, [id])",
         False,
     ),
+    # A sub-query's generated SQL (TypeORM getQuery) carries named parameters, bound beside it.
+    (
+        "sql-string-query",
+        "src/services/product.service.ts",
+        "async function byTags(qb, repo, tags) {\n"
+        "  const sub = repo.createQueryBuilder('t').select('t.productId')\n"
+        "    .where('t.name IN (:...tags)');\n"
+        "  const clause = `product.id IN (${sub.getQuery()})`;\n"
+        "  qb.andWhere(clause).setParameters({ tags });\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "src/services/product.service.ts",
+        "async function byName(qb, name) {\n"
+        "  const clause = `product.name = '${name}'`;\n"
+        "  qb.where(clause);\n}",
+        True,
+    ),
+    # Test helpers build SQL from values the test chose.
+    (
+        "sql-string-query",
+        "test/e2e/helpers/db-helper.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "test-setup.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "src/db/cleanup.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        True,
+    ),
     ("hardcoded-secret", "a.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
     (
         "hardcoded-secret",
