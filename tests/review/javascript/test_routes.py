@@ -1340,3 +1340,65 @@ def test_route_paths_from_nested_route_tables() -> None:
         }
     )
     assert sorted(routes) == ["GET /health", "GET /memory/conversations"]
+
+
+# tsc output of a Nest app (`dist/`): `implements CanActivate` is gone, decorators are calls.
+_COMPILED_GUARD = (
+    "import { Injectable } from '@nestjs/common';\n"
+    "let {name} = class {name} {\n"
+    "    canActivate(context) {\n"
+    "        const request = context.switchToHttp().getRequest();\n"
+    "        return {returned};\n"
+    "    }\n"
+    "};\n"
+    "{name} = __decorate([Injectable()], {name});\n"
+    "export { {name} };\n"
+)
+_COMPILED_CONTROLLER = (
+    "import { Body, Controller, Put, UseGuards } from '@nestjs/common';\n"
+    "import { AuthGuard } from '@nestjs/passport';\n"
+    "import { {name} } from './{file}.js';\n"
+    "let SettingsController = class SettingsController {\n"
+    "    settings;\n"
+    "    setName(body) { return this.settings.setName(body.name); }\n"
+    "};\n"
+    "__decorate([\n"
+    "    UseGuards({name}),\n"
+    "    Put('/name'),\n"
+    "    __param(0, Body()),\n"
+    '    __metadata("design:type", Function),\n'
+    '    __metadata("design:paramtypes", [Object]),\n'
+    "], SettingsController.prototype, 'setName', null);\n"
+    "SettingsController = __decorate([\n"
+    "    Controller('settings'),\n"
+    "    UseGuards(AuthGuard()),\n"
+    "], SettingsController);\n"
+    "export { SettingsController };\n"
+)
+
+
+def _compiled_nest_app(name: str, file: str, returned: str) -> dict[str, Route]:
+    def fill(template: str) -> str:
+        return template.replace("{name}", name).replace("{file}", file)
+
+    return inventory(
+        {
+            f"dist/guards/{file}.js": fill(_COMPILED_GUARD).replace("{returned}", returned),
+            "dist/settings/settings.controller.js": fill(_COMPILED_CONTROLLER).replace(
+                f"./{file}.js", f"../guards/{file}.js"
+            ),
+        }
+    )
+
+
+def test_compiled_nest_guard_returning_a_role_of_the_user_is_a_role_check() -> None:
+    routes = _compiled_nest_app("AdminGuard", "admin.guard", "request.user.admin")
+    route = routes["PUT /settings/name"]
+    assert route.auth.status == "present"
+    assert route.authz.status == "present"
+    assert any(e.detail == "AdminGuard" for e in route.authz.evidence)
+
+
+def test_compiled_nest_guard_returning_something_else_is_no_role_check() -> None:
+    routes = _compiled_nest_app("MaintenanceGuard", "maintenance.guard", "!request.app.paused")
+    assert routes["PUT /settings/name"].authz.status != "present"
