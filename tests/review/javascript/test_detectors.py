@@ -716,3 +716,41 @@ def test_embedded_private_key_is_flagged_but_its_header_alone_is_not() -> None:
         "const HEADER = '-----BEGIN PRIVATE KEY-----';\n"
     )
     assert "hardcoded-secret" not in rules_in(header_only, "src/pem.js")
+
+
+def test_wildcard_cors_chosen_for_single_public_routes_without_credentials() -> None:
+    # Hono: key set and discovery document open to every origin, no cookies involved.
+    jwks = (
+        "app.get('/.well-known/jwks.json', cors({ origin: '*', credentials: false }), (c) =>\n"
+        "  c.json({ keys }));\n"
+    )
+    assert "cors-wildcard" not in rules_in(jwks, "src/issuer.ts")
+    # Express: a named middleware only ever placed on single routes.
+    named = (
+        "function openCors(req, res, next) {\n"
+        "  res.set('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "}\n"
+        "router.get('/oauth/metadata', openCors, metadata);\n"
+        "router.post('/oauth/register', openCors, register);\n"
+    )
+    assert "cors-wildcard" not in rules_in(named)
+
+
+def test_wildcard_cors_for_the_whole_app_or_with_credentials_is_reported() -> None:
+    app_wide = "app.use(cors({ origin: '*' }));\n"
+    assert "cors-wildcard" in rules_in(app_wide)
+    with_credentials = (
+        "app.get('/me', cors({ origin: '*', credentials: true }), (req, res) => res.json(me));\n"
+    )
+    assert "cors-wildcard" in rules_in(with_credentials)
+    # The same named middleware also mounted for a whole prefix is the app's policy.
+    mounted = (
+        "function openCors(req, res, next) {\n"
+        "  res.set('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "}\n"
+        "router.get('/oauth/metadata', openCors, metadata);\n"
+        "app.use('/api', openCors);\n"
+    )
+    assert "cors-wildcard" in rules_in(mounted)
