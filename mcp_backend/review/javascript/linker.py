@@ -144,6 +144,14 @@ class _Linker:
                 target
             ].get("defs", {}):
                 return target, local
+            # `info.sshkeys` with `module.exports = { sshkeys: function () {...} }` beside an
+            # import named `sshkeys`: the exported function defined here, not the import.
+            if (
+                "." not in rest
+                and rest in self.modules[target].get("defs", {})
+                and self.modules[target].get("exports", {}).get(rest) == rest
+            ):
+                return target, rest
             # `members.middleware.getMemberData`: follow the first name the module exports.
             return (
                 self.resolve_symbol(target, rest, depth + 1)
@@ -152,7 +160,7 @@ class _Linker:
             )
         return self.resolve_symbol(target, local, depth + 1)
 
-    def context_of(self, file: str, name: str) -> tuple[str, str] | None:
+    def context_of(self, file: str, name: str, depth: int = 0) -> tuple[str, str] | None:
         """The app/router/plugin context a name refers to, if any."""
         file, local = self.resolve_symbol(file, name)
         facts = self.modules.get(file, {})
@@ -170,6 +178,9 @@ class _Linker:
             # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
             # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
+        delegated = facts.get("defs", {}).get(local, {}).get("returns_call")
+        if delegated and depth < 4:  # `return other.app()`: the router another factory makes
+            return self.context_of(file, delegated, depth + 1)
         return None
 
     def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -402,7 +413,9 @@ class _Linker:
         inherited: list[_Active],
         depth: int,
         seen: frozenset[tuple[str, str]],
+        bindings: dict[str, str] | None = None,
     ) -> None:
+        """`bindings`: constructor locals this instance fixed (`{prefix}` in its paths)."""
         if depth > _MAX_DEPTH or key in seen:
             return
         seen = seen | {key}
@@ -416,6 +429,13 @@ class _Linker:
         for op in ops:
             if op["op"] == "hook":
                 active.extend(self._entries(op["_file"], op["items"], level, None))
+        if bindings:
+            ops = [
+                {**op, "path": _bind_holes(op["path"], bindings)}
+                if isinstance(op.get("path"), str) and "{" in op["path"]
+                else op
+                for op in ops
+            ]
         for op in ops:
             if op["op"] in {"use", "register"}:
                 path = op.get("path")
@@ -439,7 +459,12 @@ class _Linker:
                                         )
                                     )
                         self.walk(
-                            child, join_paths(prefix, path or ""), active + before, depth + 1, seen
+                            child,
+                            join_paths(prefix, path or ""),
+                            active + before,
+                            depth + 1,
+                            seen,
+                            self._instance_bindings(child, item),
                         )
                     elif op["op"] == "register":
                         if "rate_limit" in self._item_kinds(op["_file"], item) and op.get(
@@ -469,6 +494,29 @@ class _Linker:
                         self.walk(child, prefix, active, depth + 1, seen)
             elif op["op"] == "route":
                 self.add_route(op, prefix, active, key)
+
+    def _instance_bindings(
+        self, child: tuple[str, str], item: dict[str, Any]
+    ) -> dict[str, str] | None:
+        """The constructor locals an instance's arguments decide: with
+        `new ContextController(config, services, 'project')` and
+        `const prefix = mode === 'global' ? '' : '/:projectId/context'`, prefix is the second."""
+        ctor = self.modules.get(child[0], {}).get("classes", {}).get(child[1], {}).get("ctor")
+        if not ctor or not item.get("instance"):
+            return None
+        given: list[str | None] = item.get("new_args", [])
+        values: dict[str, str] = dict(ctor.get("defaults", {}))
+        for position, name in enumerate(ctor.get("params", [])):
+            if position < len(given) and given[position] is not None and name:
+                values[name] = str(given[position])
+            elif position < len(given) and name:
+                values.pop(name, None)  # a value we cannot read: no choice is known
+        bound: dict[str, str] = {}
+        for local, choice in ctor.get("choices", {}).items():
+            if choice["param"] in values:
+                picked = values[choice["param"]] == choice["equals"]
+                bound[local] = choice["then"] if picked else choice["else"]
+        return bound or None
 
     def _external(self, file: str, entry: dict[str, Any]) -> bool:
         """Judged by its name only, from a package that is not a module of this project."""
@@ -1101,6 +1149,16 @@ class _Linker:
                 tested=self.is_tested(full),
             )
         )
+
+
+def _bind_holes(path: str, bindings: dict[str, str]) -> str:
+    """`{prefix}/:id` with prefix bound to '' -> `/:id`; other holes stay."""
+    bound = re.sub(
+        r"\{([A-Za-z_$][\w$]*)\}",
+        lambda m: bindings.get(m.group(1), m.group(0)),
+        path,
+    )
+    return re.sub(r"//+", "/", bound)
 
 
 def _nest_protection(

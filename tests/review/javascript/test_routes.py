@@ -1402,3 +1402,105 @@ def test_compiled_nest_guard_returning_a_role_of_the_user_is_a_role_check() -> N
 def test_compiled_nest_guard_returning_something_else_is_no_role_check() -> None:
     routes = _compiled_nest_app("MaintenanceGuard", "maintenance.guard", "!request.app.paused")
     assert routes["PUT /settings/name"].authz.status != "present"
+
+
+def test_router_factory_handing_on_another_modules_router() -> None:
+    # settings.js exports a factory named like the module it imports; it returns that
+    # module's router, which the editor mounts under a path.
+    files = {
+        "lib/editor/keys.js": (
+            "const express = require('express');\n"
+            "module.exports = {\n"
+            "  app: function () {\n"
+            "    const app = express();\n"
+            "    app.get('/', function (req, res) { res.json([]); });\n"
+            "    app.delete('/:id', function (req, res) { res.status(204).end(); });\n"
+            "    return app;\n"
+            "  },\n"
+            "};\n"
+        ),
+        "lib/editor/settings.js": (
+            "var keys = require('./keys');\n"
+            "module.exports = {\n"
+            "  read: function (req, res) { res.json({}); },\n"
+            "  keys: function () {\n"
+            "    return keys.app();\n"
+            "  },\n"
+            "};\n"
+        ),
+        "lib/editor/index.js": (
+            "const express = require('express');\n"
+            "var info = require('./settings');\n"
+            "const editorApp = express();\n"
+            "editorApp.get('/settings/user', info.read);\n"
+            "editorApp.use('/settings/user/keys', info.keys());\n"
+            "module.exports = editorApp;\n"
+        ),
+    }
+    routes = inventory(files)
+    assert {"GET /settings/user/keys", "DELETE /settings/user/keys/:id"} <= set(routes)
+    # A factory returning something that is not a router mounts nothing.
+    files["lib/editor/settings.js"] = files["lib/editor/settings.js"].replace(
+        "return keys.app();", "return keys.list();"
+    )
+    assert "GET /settings/user/keys" not in inventory(files)
+
+
+_CONTROLLER_BASE = (
+    "const { Router } = require('express');\n"
+    "class Controller {\n"
+    "  constructor() { this.app = Router(); }\n"
+    "  route(options) {\n"
+    "    this.app[options.method](options.path, options.handler.bind(this));\n"
+    "  }\n"
+    "  use(path, router) { this.app.use(path, router); }\n"
+    "  get router() { return this.app; }\n"
+    "}\n"
+    "module.exports = { Controller };\n"
+)
+
+
+def _instance_app(mounts: str) -> dict[str, Route]:
+    return inventory(
+        {
+            "lib/controller.js": _CONTROLLER_BASE,
+            "lib/tags.js": (
+                "const { Controller } = require('./controller');\n"
+                "class TagController extends Controller {\n"
+                "  constructor(config, mode = 'global') {\n"
+                "    super(config);\n"
+                "    const prefix = mode === 'global' ? '' : '/:projectId/tags';\n"
+                "    this.route({ method: 'get', path: prefix, handler: this.list });\n"
+                "    this.route({ method: 'get', path: `${prefix}/:tag`, handler: this.one });\n"
+                "  }\n"
+                "  list(req, res) { res.json([]); }\n"
+                "  one(req, res) { res.json({}); }\n"
+                "}\n"
+                "module.exports = { TagController };\n"
+            ),
+            "lib/app.js": (
+                "const express = require('express');\n"
+                "const { TagController } = require('./tags');\n"
+                "const app = express();\n" + mounts + "module.exports = app;\n"
+            ),
+        }
+    )
+
+
+def test_constructor_argument_chooses_each_instance_prefix() -> None:
+    routes = _instance_app(
+        "app.use('/api/tags', new TagController(config).router);\n"
+        "app.use('/api/projects', new TagController(config, 'project').router);\n"
+    )
+    assert {
+        "GET /api/tags",
+        "GET /api/tags/:tag",
+        "GET /api/projects/:projectId/tags",
+        "GET /api/projects/:projectId/tags/:tag",
+    } <= set(routes)
+
+
+def test_constructor_argument_we_cannot_read_leaves_the_prefix_open() -> None:
+    routes = _instance_app("app.use('/api/tags', new TagController(config, mode).router);\n")
+    assert "GET /api/tags" not in routes
+    assert not any("projectId" in path for path in routes)

@@ -103,6 +103,10 @@ _CAST_READ = re.compile(
     r"\b(parseInt|parseFloat|Number|Boolean|Math\.\w+)\(\s*(req|request)\.query(\.\w+|\[[^\]]+\])"
 )
 _RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
+# `sshkeys: function () { return sshkeys.app(); }`: a factory handing on another's router.
+_RETURNS_CALL = re.compile(
+    r"\breturn\s+([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\(\s*\)\s*;?\s*\}\s*$"
+)
 # Where raw request data does harm when used unchecked: a database call (by the client,
 # a query builder chain or a Model), a file path, a shell command, code built at run time.
 _DB_ROOT = re.compile(
@@ -1112,6 +1116,10 @@ class FactExtractor:
         returned = _RETURNS_NAME.search(tail.decode("utf-8", "replace"))
         if returned:
             entry["returns"] = returned.group(1)  # router factories: `return router;`
+        elif len(params) <= 1:
+            delegated = _RETURNS_CALL.search(tail.decode("utf-8", "replace"))
+            if delegated:
+                entry["returns_call"] = delegated.group(1)
         if (
             body
             and len(params) >= 3
@@ -1909,7 +1917,22 @@ class FactExtractor:
             if constructor is not None and constructor.type in {"identifier", "member_expression"}:
                 # `new AdminApi(config).router`: the router the class builds (classes.py).
                 ref = "".join(ctx.text(constructor).split())
-                return {"ref": ref, "kinds": [], "line": line, "instance": True}
+                described: dict[str, Any] = {
+                    "ref": ref,
+                    "kinds": [],
+                    "line": line,
+                    "instance": True,
+                }
+                args = instance.child_by_field_name("arguments") if instance else None
+                literals = [
+                    ctx.text(a)[1:-1] if a.type == "string" else None
+                    for a in (args.named_children if args is not None else [])
+                ]
+                if literals:
+                    # `new ContextController(config, services, 'project')`: the constructor
+                    # may choose this instance's paths from them (classes.py).
+                    described["new_args"] = literals
+                return described
         text = "".join(ctx.text(node).split())
         if node.type == "identifier" and not (
             text in self.defs or text in self.imports or text in self.apps
