@@ -748,6 +748,12 @@ class _Linker:
                 status="unknown",
                 note=f"the handler hands the request to {delegate}, which we cannot read",
             )
+        if auth.status == "absent" and handler.get("dispatches"):
+            auth = Protection(
+                status="unknown",
+                note=f"the handler ({handler_file}:{handler_line}) runs a function it picks by a "
+                "path parameter; that function decides who may call it",
+            )
         if auth.status == "absent" and identity_loaded and "lines" not in handler:
             # The caller is loaded when present, and the handler that would require it is
             # one we cannot read.

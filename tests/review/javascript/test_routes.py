@@ -1504,3 +1504,53 @@ def test_constructor_argument_we_cannot_read_leaves_the_prefix_open() -> None:
     routes = _instance_app("app.use('/api/tags', new TagController(config, mode).router);\n")
     assert "GET /api/tags" not in routes
     assert not any("projectId" in path for path in routes)
+
+
+_DISPATCHER = (
+    "const fastify = require('fastify')();\n"
+    "const FUNCTIONS = {};\n"
+    "async function functionHandler(req, reply) {\n"
+    "  const { routeName } = req.params;\n"
+    "  if (!FUNCTIONS[routeName]) {\n"
+    "    reply.status(404).send('not found');\n"
+    "    return;\n"
+    "  }\n"
+    "  return BODY;\n"
+    "}\n"
+    "fastify.all('/functions/:routeName', functionHandler);\n"
+)
+
+
+def test_handler_dispatching_by_path_parameter_leaves_auth_to_the_picked_function() -> None:
+    for body in (
+        "requestHandler(req, reply, FUNCTIONS[routeName])",
+        "FUNCTIONS[routeName](toEvent(req))",
+    ):
+        routes = inventory({"src/server.js": _DISPATCHER.replace("BODY", body)})
+        auth = routes["ANY /functions/:routeName"].auth
+        assert auth.status == "unknown", body
+        assert "path parameter" in auth.note
+
+
+def test_handler_reading_a_table_by_path_parameter_is_no_dispatcher() -> None:
+    routes = inventory(
+        {"src/server.js": _DISPATCHER.replace("BODY", "reply.send(FUNCTIONS[routeName].meta)")}
+    )
+    assert routes["ANY /functions/:routeName"].auth.status == "absent"
+
+
+def _bundled(body: str) -> dict[str, Route]:
+    # esbuild output: `var x;` at the top, the value assigned in the module's init wrapper.
+    bundle = _DISPATCHER.replace(
+        "async function functionHandler(req, reply) {",
+        "var functionHandler;\nvar init = () => {\n  functionHandler = async (req, reply) => {",
+    ).replace("  return BODY;\n}\n", f"  return {body};\n}};\n}};\n")
+    return inventory({"src/bin.js": bundle})
+
+
+def test_bundled_module_assigning_its_handler_inside_an_initialiser() -> None:
+    routes = _bundled("requestHandler(req, reply, FUNCTIONS[routeName])")
+    assert routes["ANY /functions/:routeName"].auth.status == "unknown"
+    # The late-assigned body is what is read: one that only looks the table up decides alone.
+    routes = _bundled("reply.send(FUNCTIONS[routeName].meta)")
+    assert routes["ANY /functions/:routeName"].auth.status == "absent"

@@ -162,6 +162,18 @@ _DELEGATES = re.compile(
     r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
     r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
 )
+# A handler that runs a function it picks from a table by a path parameter
+# (`FUNCTIONS[routeName](...)`, `requestHandler(req, reply, FUNCTIONS[routeName])`): the picked
+# function, not this dispatcher, decides who may call it.
+_TABLE_PICK = r"[A-Za-z_$][\w$]*\[\s*((?:(?:req|request)\.params\.)?[A-Za-z_$][\w$]*)\s*\]"
+_DISPATCH = re.compile(
+    _TABLE_PICK + r"\s*\("
+    r"|\(\s*(?:req|request)\s*,\s*(?:res|reply|response)\s*,\s*" + _TABLE_PICK + r"\s*\)"
+)
+_PARAM_NAMES = re.compile(
+    r"\{([^{}]*)\}\s*=\s*(?:req|request)\.params\b"
+    r"|\b([A-Za-z_$][\w$]*)\s*=\s*(?:req|request)\.params\.\2\b"
+)
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
 _CONSTANT_HOLDERS = frozenset(
@@ -216,6 +228,23 @@ MAX_VALIDATOR_FACTORY = 4_000
 _CALLED_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
 # Substrings every VALIDATION_NAME match contains (lowercased): a cheap test before the search.
 _VALIDATION_WORDS = ("valid", "schema", "sanitiz", "celebrate", "zod", "joi", "yup")
+
+
+def _dispatches_by_path_param(body: str) -> bool:
+    """`const { routeName } = req.params; ... FUNCTIONS[routeName](event)`."""
+    params: set[str] = set()
+    for match in _PARAM_NAMES.finditer(body):
+        if match.group(1) is not None:
+            params.update(
+                part.split(":")[-1].split("=")[0].strip() for part in match.group(1).split(",")
+            )
+        else:
+            params.add(match.group(2))
+    for match in _DISPATCH.finditer(body):
+        picked = match.group(1) or match.group(2) or ""
+        if picked.startswith(("req.params.", "request.params.")) or picked in params:
+            return True
+    return False
 
 
 def _returns_validator(ctx: JsFileContext, function: Node, body: str) -> bool:
@@ -279,6 +308,7 @@ class FactExtractor:
                 self._constants(statement)
         for statement in statements:
             self._top_level(statement)
+        self._late_assigned_functions(statements)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
         for call in ctx.calls_named(_APP_FACTORIES):
             if call.name in _APP_FACTORIES:
@@ -678,6 +708,35 @@ class FactExtractor:
             expression = node.named_children[0]
             if expression.type == "assignment_expression":
                 self._assignment(expression)
+
+    def _late_assigned_functions(self, statements: list[Node]) -> None:
+        """`var handler;` at module level, assigned a function later inside an initialiser
+        (bundlers such as esbuild wrap each module in one): the function is the definition."""
+        ctx = self.ctx
+        pending: set[str] = set()
+        for statement in statements:
+            if statement.type != "variable_declaration":
+                continue
+            for declarator in statement.named_children:
+                name_node = declarator.child_by_field_name("name")
+                if (
+                    declarator.type == "variable_declarator"
+                    and declarator.child_by_field_name("value") is None
+                    and name_node is not None
+                    and name_node.type == "identifier"
+                    and ctx.text(name_node) not in self.defs
+                ):
+                    pending.add(ctx.text(name_node))
+        if not pending:
+            return
+        for assignment in ctx.descendants(
+            ctx.root, "(assignment_expression left: (identifier) @name) @a", "a"
+        ):
+            name = ctx.text(assignment.child_by_field_name("left"))
+            right = unwrap(assignment.child_by_field_name("right"))
+            if name in pending and right is not None and right.type in FUNCTION_TYPES:
+                pending.discard(name)
+                self._define(name, right)
 
     def _import(self, node: Node) -> None:
         ctx = self.ctx
@@ -1256,6 +1315,8 @@ class FactExtractor:
         delegate = _DELEGATES.match(body)
         if delegate:
             facts["delegates"] = "".join(delegate.group(1).split())
+        elif "params" in body and _dispatches_by_path_param(body):
+            facts["dispatches"] = True
         return facts
 
     def _raw_use(self, function: Node, body: str) -> bool:
