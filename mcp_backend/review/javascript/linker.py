@@ -779,7 +779,12 @@ class _Linker:
             rate_limit=judged(
                 "rate_limit", self._protection(protections["rate_limit"], mounted_here)
             ),
-            public_by_design=public_reason(op["method"], full, handler_name),
+            public_by_design=public_reason(op["method"], full, handler_name)
+            or (
+                "the same fixed page for every caller (the request is not read)"
+                if op["method"] in {"GET", "HEAD"} and handler.get("fixed_response")
+                else None
+            ),
             reads_request_data=bool(handler.get("reads")),
             loads_by_id=bool(handler.get("loads_by_id")),
             tested=self.is_tested(full),

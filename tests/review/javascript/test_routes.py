@@ -1554,3 +1554,49 @@ def test_bundled_module_assigning_its_handler_inside_an_initialiser() -> None:
     # The late-assigned body is what is read: one that only looks the table up decides alone.
     routes = _bundled("reply.send(FUNCTIONS[routeName].meta)")
     assert routes["ANY /functions/:routeName"].auth.status == "absent"
+
+
+def _admin_shell(handler: str) -> dict[str, Route]:
+    return inventory(
+        {
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const { authenticate } = require('./auth');\n"
+                "async function createApp() {\n"
+                "  const app = express();\n"
+                "  const html = await readFile(indexPath, 'utf8');\n"
+                f"  const sendHtml = {handler};\n"
+                "  app.get('/admin', sendHtml);\n"
+                "  app.use(authenticate);\n"
+                "  app.post('/items', (req, res) => res.json(req.body));\n"
+                "  return app;\n"
+                "}\n"
+                "module.exports = { createApp };\n"
+            ),
+            "src/auth.js": (
+                "exports.authenticate = (req, res, next) => {\n"
+                "  if (!req.headers.authorization) return res.status(401).end();\n"
+                "  next();\n"
+                "};\n"
+            ),
+        }
+    )
+
+
+def test_a_page_that_is_the_same_for_every_caller_is_public_by_design() -> None:
+    routes = _admin_shell(
+        "(_req, res) => {\n"
+        "    res.setHeader('Cache-Control', 'no-cache');\n"
+        "    res.send(html);\n"
+        "  }"
+    )
+    assert routes["GET /admin"].public_by_design is not None
+
+
+def test_a_handler_that_reads_the_request_or_loads_data_is_not_a_fixed_page() -> None:
+    for handler in (
+        "(req, res) => { res.send(pages[req.query.page]); }",
+        "(_req, res) => { res.json(listUsers()); }",
+        "async (_req, res) => { res.json(await db.users.findAll()); }",
+    ):
+        assert _admin_shell(handler)["GET /admin"].public_by_design is None, handler

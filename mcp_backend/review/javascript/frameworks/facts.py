@@ -32,7 +32,7 @@ from mcp_backend.review.javascript.frameworks import (
     packages,
 )
 from mcp_backend.review.javascript.frameworks.regex_paths import regex_route_path
-from mcp_backend.review.javascript.rules._util import unwrap
+from mcp_backend.review.javascript.rules._util import local_value, unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
 # A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
@@ -1317,7 +1317,46 @@ class FactExtractor:
             facts["delegates"] = "".join(delegate.group(1).split())
         elif "params" in body and _dispatches_by_path_param(body):
             facts["dispatches"] = True
+        if self._fixed_response(function):
+            facts["fixed_response"] = True
         return facts
+
+    def _fixed_response(self, function: Node) -> bool:
+        """`(_req, res) => { res.setHeader(...); res.send(indexHtml); }`: the request is never
+        read and every call is on the response, with nothing but names or literals: each
+        caller gets the same bytes (a single-page app's shell, a fixed document)."""
+        ctx = self.ctx
+        params = ctx.param_names(function)
+        if len(params) < 2 or len(params) > 3 or "await" in ctx.text(function):
+            return False
+        request, response = params[0], params[1]
+        body = function.child_by_field_name("body")
+        if body is None or body.type not in {"statement_block", "call_expression"}:
+            return False
+        text = ctx.text(body)
+        if (
+            request
+            and not request.startswith("_")
+            and re.search(rf"\b{re.escape(request)}\b", text)
+        ):
+            return False
+        calls = ctx.call_expressions_in(body)
+        if not calls:
+            return False
+        for call in calls:
+            callee = call.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                return False
+            holder = ctx.text(callee.child_by_field_name("object"))
+            if holder.split(".")[0] != response:
+                return False
+            args = call.child_by_field_name("arguments")
+            for arg in args.named_children if args is not None else []:
+                if arg.type not in {"string", "identifier", "number", "template_string"}:
+                    return False
+                if arg.type == "template_string" and arg.named_children:
+                    return False
+        return True
 
     def _raw_use(self, function: Node, body: str) -> bool:
         """Request data used as-is: in a database call, a file path, a command, code, or
@@ -2185,6 +2224,11 @@ class FactExtractor:
         local = self.defs.get(text)
         if local is not None and "handler" in local:
             return {"ref": text, "line": local["line"], **local["handler"]}
+        if local is None and node.type == "identifier" and ctx.enclosing_function(node):
+            # `const sendHtml = (_req, res) => {...}` in the function that registers it.
+            value = unwrap(local_value(ctx, node))
+            if value is not None and value.type in FUNCTION_TYPES:
+                return {"ref": text, "line": value.start_point[0] + 1, **self.handler_facts(value)}
         return {"ref": text}
 
 
