@@ -165,7 +165,7 @@ class _Linker:
         file, local = self.resolve_symbol(file, name)
         facts = self.modules.get(file, {})
         if local in facts.get("apps", {}):
-            return file, local
+            return file, facts["apps"][local].get("alias_of", local)
         for key, plugin in facts.get("plugins", {}).items():
             if plugin.get("name") == local and local:
                 return file, key
@@ -220,14 +220,14 @@ class _Linker:
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.get("apps", {}):
-                    key = (file, target)
+                    key = (file, facts["apps"][target].get("alias_of", target))
                 else:
                     key = self.context_of(file, target)
                 if key is None:
                     key = (file, target)
                 self.contexts.setdefault(key, []).append({**op, "_file": file})
-            for name in facts.get("apps", {}):
-                self.contexts.setdefault((file, name), [])
+            for name, app in facts.get("apps", {}).items():
+                self.contexts.setdefault((file, app.get("alias_of", name)), [])
         for key, ops in self.contexts.items():
             for op in ops:
                 if op["op"] in {"use", "register", "apply"}:
@@ -1352,7 +1352,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
         for file, facts_of in linker.modules.items()
         for name, app in facts_of.get("apps", {}).items()
-        if app.get("kind") in {"express", "hono", "fastify", "koa"}
+        if app.get("kind") in {"express", "hono", "fastify", "koa"} and not app.get("alias_of")
     ]
     limiters = [
         {

@@ -1600,3 +1600,34 @@ def test_a_handler_that_reads_the_request_or_loads_data_is_not_a_fixed_page() ->
         "async (_req, res) => { res.json(await db.users.findAll()); }",
     ):
         assert _admin_shell(handler)["GET /admin"].public_by_design is None, handler
+
+
+def test_bundled_router_exported_under_an_alias_keeps_its_mount() -> None:
+    files = {
+        "dist/controllers/auth.js": (
+            "import { Router } from 'express';\n"
+            "const router = Router();\n"
+            "router.post('/login', (req, res) => res.json(login(req.body)));\n"
+            "var auth_default = router;\n"
+            "export { auth_default as default };\n"
+        ),
+        "dist/app.js": (
+            "import express from 'express';\n"
+            "import rateLimit from 'express-rate-limit';\n"
+            "import auth_default from './controllers/auth.js';\n"
+            "const app = express();\n"
+            "app.use(rateLimit({ windowMs: 60000, max: 10 }));\n"
+            "app.use('/auth', auth_default);\n"
+            "export default app;\n"
+        ),
+    }
+    routes = inventory(files)
+    assert "POST /auth/login" in routes and "POST /login" not in routes
+    assert routes["POST /auth/login"].rate_limit.status == "present"
+    # Without the alias line the export names nothing mounted: the router stands alone.
+    files["dist/controllers/auth.js"] = (
+        files["dist/controllers/auth.js"]
+        .replace("var auth_default = router;\n", "")
+        .replace("auth_default as default", "router as other")
+    )
+    assert "POST /auth/login" not in inventory(files)

@@ -867,7 +867,13 @@ class FactExtractor:
             self._bind_value(name, value.child_by_field_name("right"))
             return
         if value.type == "identifier" and self.ctx.text(value) in self.apps:
-            self.apps[name] = dict(self.apps[self.ctx.text(value)])
+            original = self.ctx.text(value)
+            # `var auth_default = router; export default auth_default` (bundler output): one
+            # router under two names; the linker reads both as the first.
+            self.apps[name] = {
+                **self.apps[original],
+                "alias_of": self.apps[original].get("alias_of", original),
+            }
             return
         if value.type == "object" and value.named_child_count <= _MAX_OBJECT_MEMBERS:
             # `const auth = { required: jwt({...}), optional: ... }`: each member is a name
