@@ -754,3 +754,41 @@ def test_wildcard_cors_for_the_whole_app_or_with_credentials_is_reported() -> No
         "app.use('/api', openCors);\n"
     )
     assert "cors-wildcard" in rules_in(mounted)
+
+
+def test_decoding_only_handling_claims_of_a_jwt_is_not_trusting_it() -> None:
+    issuer = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function isOurToken(token) {\n"
+        "  try {\n"
+        "    if (jwt.decode(token, { json: true })?.iss !== 'our-app') return false;\n"
+        "    return true;\n"
+        "  } catch {\n    return false;\n  }\n}\n"
+    )
+    assert "jwt-unverified" not in rules_in(issuer)
+    expiry = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function expiresAt(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  if (decoded && typeof decoded === 'object' && decoded.exp) return decoded.exp;\n"
+        "  return null;\n}\n"
+    )
+    assert "jwt-unverified" not in rules_in(expiry)
+
+
+def test_decoding_the_identity_of_a_jwt_or_handing_it_on_is_reported() -> None:
+    identity = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function currentUser(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  if (!decoded || decoded.exp < Date.now() / 1000) return null;\n"
+        "  return decoded.sub;\n}\n"
+    )
+    assert "jwt-unverified" in rules_in(identity)
+    whole = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function claims(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  return decoded;\n}\n"
+    )
+    assert "jwt-unverified" in rules_in(whole)
