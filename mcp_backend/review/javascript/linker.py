@@ -329,6 +329,7 @@ class _Linker:
                 "items": [{**i, "_file": spec_file} for i in spec["items"]],
                 "handler": value(spec["handler"]).get("handler", {}),
                 "line": op["line"],
+                **({"table": True} if spec.get("table") else {}),
             }
         ]
 
@@ -730,6 +731,12 @@ class _Linker:
             unconditional.add("rate_limit")
 
         def judged(kind: str, protection: Protection) -> Protection:
+            if protection.status == "absent" and op.get("table") and kind != "validation":
+                return Protection(
+                    status="unknown",
+                    note=f"kept in a route table ({file}:{op['line']}) that is mounted onto an "
+                    "app at run time: what runs before it there is out of sight",
+                )
             if protection.status == "absent" and out_of_sight[kind]:
                 return Protection(
                     status="unknown",

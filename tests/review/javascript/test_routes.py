@@ -1631,3 +1631,69 @@ def test_bundled_router_exported_under_an_alias_keeps_its_mount() -> None:
         .replace("auth_default as default", "router as other")
     )
     assert "POST /auth/login" not in inventory(files)
+
+
+# Babel's CommonJS output of a router class that keeps its routes in a table (parse-server's
+# PromiseRouter) and of subclasses that fill it.
+_TABLE_BASE = (
+    '"use strict";\n'
+    'Object.defineProperty(exports, "__esModule", { value: true });\n'
+    "exports.default = void 0;\n"
+    "class TableRouter {\n"
+    "  constructor(routes = []) {\n"
+    "    this.routes = routes;\n"
+    "    this.mountRoutes();\n"
+    "  }\n"
+    "  mountRoutes() {}\n"
+    "  route(method, path, ...handlers) {\n"
+    "    let handler = handlers[0];\n"
+    "    this.routes.push({ path: path, method: method, handler: handler });\n"
+    "  }\n"
+    "  mountOnto(app) {\n"
+    "    this.routes.forEach(r => app[r.method.toLowerCase()](r.path, wrap(r.handler)));\n"
+    "  }\n"
+    "}\n"
+    "exports.default = TableRouter;\n"
+)
+_TABLE_CHILD = (
+    '"use strict";\n'
+    "exports.default = exports.NotesRouter = void 0;\n"
+    'var _TableRouter = _interopRequireDefault(require("../TableRouter"));\n'
+    "function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }\n"
+    "class NotesRouter extends _TableRouter.default {\n"
+    "  mountRoutes() {\n"
+    "    this.route('GET', '/notes', req => this.list(req));\n"
+    "    this.route('DELETE', '/notes/:id', req => this.remove(req));\n"
+    "  }\n"
+    "}\n"
+    "exports.NotesRouter = NotesRouter;\n"
+    "var _default = exports.default = NotesRouter;\n"
+)
+
+
+def test_routes_kept_in_a_table_by_a_babel_compiled_router_class() -> None:
+    routes = inventory(
+        {
+            "lib/TableRouter.js": _TABLE_BASE,
+            "lib/Routers/NotesRouter.js": _TABLE_CHILD,
+            "lib/Routers/AdminRouter.js": _TABLE_CHILD.replace("NotesRouter", "AdminRouter")
+            .replace("_TableRouter = _interopRequireDefault(require(\"../TableRouter\"))",
+                     "_NotesRouter = _interopRequireDefault(require(\"./NotesRouter\"))")
+            .replace("_TableRouter.default", "_NotesRouter.default")
+            .replace("/notes", "/admin/notes"),
+        }
+    )  # fmt: skip
+    assert {"GET /notes", "DELETE /notes/:id", "DELETE /admin/notes/:id"} <= set(routes)
+    deleted = routes["DELETE /notes/:id"]
+    # Mounted onto an app at run time: what runs before it is out of sight, not absent.
+    assert deleted.auth.status == "unknown"
+    assert "route table" in deleted.auth.note
+
+
+def test_a_class_pushing_other_things_into_a_list_makes_no_routes() -> None:
+    base = _TABLE_BASE.replace(
+        "this.routes.push({ path: path, method: method, handler: handler });",
+        "this.log.push({ when: Date.now(), what: method });",
+    )
+    routes = inventory({"lib/TableRouter.js": base, "lib/Routers/NotesRouter.js": _TABLE_CHILD})
+    assert not routes

@@ -50,6 +50,15 @@ def _params(method: Node) -> list[str]:
     return names
 
 
+def _rest_param(method: Node) -> int | None:
+    params = method.child_by_field_name("parameters")
+    children = params.named_children if params is not None else []
+    for index, param in enumerate(children):
+        if param.type == "rest_pattern":
+            return index
+    return None
+
+
 def _has_param(ref: dict[str, Any] | None) -> bool:
     if not ref:
         return False
@@ -161,6 +170,10 @@ class _ClassReader:
             name = self.ctx.text(callee.child_by_field_name("property"))
             if holder_text.startswith("this.") and name in _VERBS:
                 return self._route_spec({"text": name}, args, params, call)
+            if holder_text.startswith("this.") and name == "push":
+                spec = self._table_spec(args[0], params, call, method)
+                if spec is not None:
+                    return spec
             if holder_text.startswith("this.") and name == "use":
                 path = self.ref(args[0], params)
                 items: list[dict[str, Any]] = []
@@ -181,6 +194,35 @@ class _ClassReader:
                         "args": [r or {} for r in refs],
                     }
         return None
+
+    def _table_spec(
+        self, raw: Node, params: list[str], call: Node, method: Node
+    ) -> dict[str, Any] | None:
+        """`route(method, path, ...handlers) { this.routes.push({ path, method, handler }) }`:
+        a route kept in the instance's table and mounted onto an app at run time (parse-server's
+        PromiseRouter); the route exists, what runs before it is out of sight."""
+        node = unwrap(raw) or raw
+        if node.type != "object":
+            return None
+        fields = self.ref(node, params) or {}
+        entries = fields.get("object", {})
+        verb, path = entries.get("method"), entries.get("path")
+        if not (verb and path and _has_param(verb) and _has_param(path)):
+            return None
+        handler = entries.get("handler")
+        if not _has_param(handler):
+            # `let handler = handlers[0]`: the first of the handlers passed (a rest parameter).
+            rest = _rest_param(method)
+            handler = {"param": rest} if rest is not None else None
+        return {
+            "kind": "route",
+            "method": verb,
+            "path": path,
+            "handler": handler,
+            "items": [],
+            "line": call.start_point[0] + 1,
+            "table": True,
+        }
 
     def _route_spec(
         self, verb: dict[str, Any] | None, args: list[Node], params: list[str], call: Node

@@ -174,6 +174,9 @@ _PARAM_NAMES = re.compile(
     r"\{([^{}]*)\}\s*=\s*(?:req|request)\.params\b"
     r"|\b([A-Za-z_$][\w$]*)\s*=\s*(?:req|request)\.params\.\2\b"
 )
+_INTEROP_HELPERS = frozenset(
+    {"_interopRequireDefault", "_interopRequireWildcard", "__importDefault", "__importStar"}
+)
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
 _CONSTANT_HOLDERS = frozenset(
@@ -776,6 +779,13 @@ class FactExtractor:
         if node is None or node.type != "call_expression":
             return None
         callee = node.child_by_field_name("function")
+        if callee is not None and self.ctx.text(callee) in _INTEROP_HELPERS and member is None:
+            # Babel's `_interopRequireDefault(require('./x'))`, tsc's `__importDefault(...)`:
+            # the module's namespace, its default export read as `.default`.
+            args = node.child_by_field_name("arguments")
+            inner = args.named_children[0] if args is not None and args.named_children else None
+            required = self._require_source(inner)
+            return (required[0], "*") if required is not None and required[1] == "default" else None
         if (
             callee is None
             or callee.type not in {"identifier", "import"}
@@ -795,6 +805,15 @@ class FactExtractor:
         value = declarator.child_by_field_name("value")
         if name_node is None:
             return
+        if (
+            value is not None
+            and value.type == "assignment_expression"
+            and ctx.text(value.child_by_field_name("left")).startswith(
+                ("exports.", "module.exports.")
+            )
+        ):
+            # Babel: `var _default = exports.default = ClassesRouter;` exports it too.
+            self._assignment(value)
         required = self._require_source(value)
         if required is not None:
             source, member = required
