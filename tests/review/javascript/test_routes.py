@@ -1697,3 +1697,32 @@ def test_a_class_pushing_other_things_into_a_list_makes_no_routes() -> None:
     )
     routes = inventory({"lib/TableRouter.js": base, "lib/Routers/NotesRouter.js": _TABLE_CHILD})
     assert not routes
+
+
+def _compiled_server(package: str) -> list[Route]:
+    # esbuild's CommonJS output: the import through __toESM, the call through `(0, x.default)`.
+    return route_list(
+        {
+            "dist/server.js": (
+                f'var import_web = __toESM(require("{package}"));\n'
+                "async function createServer(options) {\n"
+                "  const server = (0, import_web.default)(options);\n"
+                "  server.get('/health', async (req, reply) => 'ok');\n"
+                "  server.post('/orders', async (req, reply) => save(req.body));\n"
+                "  return server;\n"
+                "}\n"
+                "module.exports = { createServer };\n"
+            )
+        }
+    )
+
+
+def test_a_compiled_call_of_a_frameworks_default_export_creates_the_app() -> None:
+    routes = _compiled_server("fastify")
+    assert {r.framework for r in routes} == {"fastify"}
+    assert {f"{r.method} {r.path}" for r in routes} == {"GET /health", "POST /orders"}
+
+
+def test_a_compiled_call_of_another_packages_default_export_is_no_app() -> None:
+    # Registrations of that shape are still listed, but nothing says which framework serves them.
+    assert "fastify" not in {r.framework for r in _compiled_server("pino")}

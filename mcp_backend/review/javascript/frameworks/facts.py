@@ -21,7 +21,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext, unwrap_sequence
 from mcp_backend.review.javascript.frameworks import (
     classes,
     common,
@@ -175,7 +175,13 @@ _PARAM_NAMES = re.compile(
     r"|\b([A-Za-z_$][\w$]*)\s*=\s*(?:req|request)\.params\.\2\b"
 )
 _INTEROP_HELPERS = frozenset(
-    {"_interopRequireDefault", "_interopRequireWildcard", "__importDefault", "__importStar"}
+    {
+        "_interopRequireDefault",
+        "_interopRequireWildcard",
+        "__importDefault",
+        "__importStar",
+        "__toESM",
+    }
 )
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
@@ -194,6 +200,7 @@ _REQUEST_PARAMS = frozenset({"req", "request", "c", "ctx", "context", "err", "er
 _NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\{)")
 
 
+_APP_PACKAGES = frozenset({"express", "fastify", "hono", "koa"})
 _APP_FACTORIES = frozenset(
     {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath", "Koa"}
 )
@@ -313,8 +320,12 @@ class FactExtractor:
             self._top_level(statement)
         self._late_assigned_functions(statements)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
-        for call in ctx.calls_named(_APP_FACTORIES):
-            if call.name in _APP_FACTORIES:
+        for call in ctx.calls_named(_APP_FACTORIES | {"default"}):
+            if call.name in _APP_FACTORIES or (
+                # Compiled `(0, import_fastify.default)(opts)`: a framework's default export.
+                call.name == "default"
+                and self.imports.get(call.callee.split(".")[0], {}).get("source") in _APP_PACKAGES
+            ):
                 holder = call.node.parent
                 while holder is not None and holder.type in {
                     "await_expression",
@@ -1013,6 +1024,8 @@ class FactExtractor:
             return None
         is_new = node.type == "new_expression"
         callee_node = node.child_by_field_name("constructor" if is_new else "function")
+        if callee_node is not None:
+            callee_node = unwrap_sequence(callee_node)  # `(0, import_fastify.default)(opts)`
         callee_name = "".join(ctx.text(callee_node).split())
         root_name = callee_name.split(".")[0]
         source = self.imports.get(root_name, {}).get("source")
