@@ -151,6 +151,14 @@ class _Linker:
                 target
             ].get("defs", {}):
                 return target, local
+            # `info.sshkeys` with `module.exports = { sshkeys: function () {...} }` beside an
+            # import named `sshkeys`: the exported function defined here, not the import.
+            if (
+                "." not in rest
+                and rest in self.modules[target].get("defs", {})
+                and self.modules[target].get("exports", {}).get(rest) == rest
+            ):
+                return target, rest
             # `members.middleware.getMemberData`: follow the first name the module exports.
             return (
                 self.resolve_symbol(target, rest, depth + 1)
@@ -159,12 +167,12 @@ class _Linker:
             )
         return self.resolve_symbol(target, local, depth + 1)
 
-    def context_of(self, file: str, name: str) -> tuple[str, str] | None:
+    def context_of(self, file: str, name: str, depth: int = 0) -> tuple[str, str] | None:
         """The app/router/plugin context a name refers to, if any."""
         file, local = self.resolve_symbol(file, name)
         facts = self.modules.get(file, {})
         if local in facts.get("apps", {}):
-            return file, local
+            return file, facts["apps"][local].get("alias_of", local)
         for key, plugin in facts.get("plugins", {}).items():
             if plugin.get("name") == local and local:
                 return file, key
@@ -177,6 +185,9 @@ class _Linker:
             # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
             # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
+        delegated = facts.get("defs", {}).get(local, {}).get("returns_call")
+        if delegated and depth < 4:  # `return other.app()`: the router another factory makes
+            return self.context_of(file, delegated, depth + 1)
         return None
 
     def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -216,14 +227,14 @@ class _Linker:
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.get("apps", {}):
-                    key = (file, target)
+                    key = (file, facts["apps"][target].get("alias_of", target))
                 else:
                     key = self.context_of(file, target)
                 if key is None:
                     key = (file, target)
                 self.contexts.setdefault(key, []).append({**op, "_file": file})
-            for name in facts.get("apps", {}):
-                self.contexts.setdefault((file, name), [])
+            for name, app in facts.get("apps", {}).items():
+                self.contexts.setdefault((file, app.get("alias_of", name)), [])
         for key, ops in self.contexts.items():
             for op in ops:
                 if op["op"] in {"use", "register", "apply"}:
@@ -325,6 +336,7 @@ class _Linker:
                 "items": [{**i, "_file": spec_file} for i in spec["items"]],
                 "handler": value(spec["handler"]).get("handler", {}),
                 "line": op["line"],
+                **({"table": True} if spec.get("table") else {}),
             }
         ]
 
@@ -409,7 +421,9 @@ class _Linker:
         inherited: list[_Active],
         depth: int,
         seen: frozenset[tuple[str, str]],
+        bindings: dict[str, str] | None = None,
     ) -> None:
+        """`bindings`: constructor locals this instance fixed (`{prefix}` in its paths)."""
         if depth > _MAX_DEPTH or key in seen:
             return
         seen = seen | {key}
@@ -423,6 +437,13 @@ class _Linker:
         for op in ops:
             if op["op"] == "hook":
                 active.extend(self._entries(op["_file"], op["items"], level, None))
+        if bindings:
+            ops = [
+                {**op, "path": _bind_holes(op["path"], bindings)}
+                if isinstance(op.get("path"), str) and "{" in op["path"]
+                else op
+                for op in ops
+            ]
         for op in ops:
             if op["op"] in {"use", "register"}:
                 path = op.get("path")
@@ -446,7 +467,12 @@ class _Linker:
                                         )
                                     )
                         self.walk(
-                            child, join_paths(prefix, path or ""), active + before, depth + 1, seen
+                            child,
+                            join_paths(prefix, path or ""),
+                            active + before,
+                            depth + 1,
+                            seen,
+                            self._instance_bindings(child, item),
                         )
                     elif op["op"] == "register":
                         if "rate_limit" in self._item_kinds(op["_file"], item) and op.get(
@@ -476,6 +502,29 @@ class _Linker:
                         self.walk(child, prefix, active, depth + 1, seen)
             elif op["op"] == "route":
                 self.add_route(op, prefix, active, key)
+
+    def _instance_bindings(
+        self, child: tuple[str, str], item: dict[str, Any]
+    ) -> dict[str, str] | None:
+        """The constructor locals an instance's arguments decide: with
+        `new ContextController(config, services, 'project')` and
+        `const prefix = mode === 'global' ? '' : '/:projectId/context'`, prefix is the second."""
+        ctor = self.modules.get(child[0], {}).get("classes", {}).get(child[1], {}).get("ctor")
+        if not ctor or not item.get("instance"):
+            return None
+        given: list[str | None] = item.get("new_args", [])
+        values: dict[str, str] = dict(ctor.get("defaults", {}))
+        for position, name in enumerate(ctor.get("params", [])):
+            if position < len(given) and given[position] is not None and name:
+                values[name] = str(given[position])
+            elif position < len(given) and name:
+                values.pop(name, None)  # a value we cannot read: no choice is known
+        bound: dict[str, str] = {}
+        for local, choice in ctor.get("choices", {}).items():
+            if choice["param"] in values:
+                picked = values[choice["param"]] == choice["equals"]
+                bound[local] = choice["then"] if picked else choice["else"]
+        return bound or None
 
     def _external(self, file: str, entry: dict[str, Any]) -> bool:
         """Judged by its name only, from a package that is not a module of this project."""
@@ -689,6 +738,12 @@ class _Linker:
             unconditional.add("rate_limit")
 
         def judged(kind: str, protection: Protection) -> Protection:
+            if protection.status == "absent" and op.get("table") and kind != "validation":
+                return Protection(
+                    status="unknown",
+                    note=f"kept in a route table ({file}:{op['line']}) that is mounted onto an "
+                    "app at run time: what runs before it there is out of sight",
+                )
             if protection.status == "absent" and out_of_sight[kind]:
                 return Protection(
                     status="unknown",
@@ -706,6 +761,12 @@ class _Linker:
             auth = Protection(
                 status="unknown",
                 note=f"the handler hands the request to {delegate}, which we cannot read",
+            )
+        if auth.status == "absent" and handler.get("dispatches"):
+            auth = Protection(
+                status="unknown",
+                note=f"the handler ({handler_file}:{handler_line}) runs a function it picks by a "
+                "path parameter; that function decides who may call it",
             )
         if auth.status == "absent" and identity_loaded and "lines" not in handler:
             # The caller is loaded when present, and the handler that would require it is
@@ -732,7 +793,12 @@ class _Linker:
             rate_limit=judged(
                 "rate_limit", self._protection(protections["rate_limit"], mounted_here)
             ),
-            public_by_design=public_reason(op["method"], full, handler_name),
+            public_by_design=public_reason(op["method"], full, handler_name)
+            or (
+                "the same fixed page for every caller (the request is not read)"
+                if op["method"] in {"GET", "HEAD"} and handler.get("fixed_response")
+                else None
+            ),
             reads_request_data=bool(handler.get("reads")),
             loads_by_id=bool(handler.get("loads_by_id")),
             tested=self.is_tested(full),
@@ -1175,6 +1241,16 @@ class _Linker:
                     )
 
 
+def _bind_holes(path: str, bindings: dict[str, str]) -> str:
+    """`{prefix}/:id` with prefix bound to '' -> `/:id`; other holes stay."""
+    bound = re.sub(
+        r"\{([A-Za-z_$][\w$]*)\}",
+        lambda m: bindings.get(m.group(1), m.group(0)),
+        path,
+    )
+    return re.sub(r"//+", "/", bound)
+
+
 def _nest_protection(
     evidence: list[Evidence], out_of_sight: bool, unread: list[str] | None = None
 ) -> Protection:
@@ -1368,7 +1444,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
         for file, facts_of in linker.modules.items()
         for name, app in facts_of.get("apps", {}).items()
-        if app.get("kind") in {"express", "hono", "fastify", "koa"}
+        if app.get("kind") in {"express", "hono", "fastify", "koa"} and not app.get("alias_of")
     ]
     limiters = [
         {

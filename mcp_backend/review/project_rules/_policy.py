@@ -274,6 +274,18 @@ def public_reason_of(
     return None
 
 
+# Evidence that a route admits only callers holding a role, not any signed-in user.
+ROLE_EVIDENCE = frozenset({"role", "permission_class", "guard"})
+
+
+def role_restricted(route: Route) -> bool:
+    """Its authorization is a role or permission check (an ownership check still admits every
+    user to their own records)."""
+    return route.authz.status == "present" and any(
+        e.kind in ROLE_EVIDENCE for e in route.authz.evidence
+    )
+
+
 def is_admin_route(route: Route) -> bool:
     return bool(
         _ADMIN.search(policy_path(route.method, route.path))

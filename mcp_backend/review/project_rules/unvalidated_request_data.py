@@ -3,6 +3,10 @@
 The linkers set `reads_request_data` when a handler reads the raw body, and validation
 `absent` only when the body's fields are used directly (or spread into a model) with no schema
 in between; a body handed whole to another function is `unknown` and not reported.
+
+Routes restricted to a role (an admin or builder guard, a role check; not an ownership check)
+are not reported: their caller is a trusted operator who could change the same state through
+the product itself, so a schema there is hardening, not a boundary. They stay in the inventory.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ class UnvalidatedRequestData:
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         flagged = [
-            r for r in index.routes if r.reads_request_data and r.validation.status == "absent"
+            r
+            for r in index.routes
+            if r.reads_request_data
+            and r.validation.status == "absent"
+            and not _policy.role_restricted(r)
         ]
         for group in _policy.grouped_by_handler(flagged):
             route = group[0]

@@ -79,6 +79,47 @@ CASES: list[tuple[str, str, str, bool]] = [
         "await db.query(`SELECT * FROM ${TABLE} WHERE id = $1`, [id])",
         False,
     ),
+    # A sub-query's generated SQL (TypeORM getQuery) carries named parameters, bound beside it.
+    (
+        "sql-string-query",
+        "src/services/product.service.ts",
+        "async function byTags(qb, repo, tags) {\n"
+        "  const sub = repo.createQueryBuilder('t').select('t.productId')\n"
+        "    .where('t.name IN (:...tags)');\n"
+        "  const clause = `product.id IN (${sub.getQuery()})`;\n"
+        "  qb.andWhere(clause).setParameters({ tags });\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "src/services/product.service.ts",
+        "async function byName(qb, name) {\n"
+        "  const clause = `product.name = '${name}'`;\n"
+        "  qb.where(clause);\n}",
+        True,
+    ),
+    # Test helpers build SQL from values the test chose.
+    (
+        "sql-string-query",
+        "test/e2e/helpers/db-helper.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "test-setup.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "src/db/cleanup.js",
+        "async function reset(db, table, id) {\n"
+        "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
+        True,
+    ),
     ("hardcoded-secret", "a.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
     (
         "hardcoded-secret",
@@ -675,3 +716,79 @@ def test_embedded_private_key_is_flagged_but_its_header_alone_is_not() -> None:
         "const HEADER = '-----BEGIN PRIVATE KEY-----';\n"
     )
     assert "hardcoded-secret" not in rules_in(header_only, "src/pem.js")
+
+
+def test_wildcard_cors_chosen_for_single_public_routes_without_credentials() -> None:
+    # Hono: key set and discovery document open to every origin, no cookies involved.
+    jwks = (
+        "app.get('/.well-known/jwks.json', cors({ origin: '*', credentials: false }), (c) =>\n"
+        "  c.json({ keys }));\n"
+    )
+    assert "cors-wildcard" not in rules_in(jwks, "src/issuer.ts")
+    # Express: a named middleware only ever placed on single routes.
+    named = (
+        "function openCors(req, res, next) {\n"
+        "  res.set('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "}\n"
+        "router.get('/oauth/metadata', openCors, metadata);\n"
+        "router.post('/oauth/register', openCors, register);\n"
+    )
+    assert "cors-wildcard" not in rules_in(named)
+
+
+def test_wildcard_cors_for_the_whole_app_or_with_credentials_is_reported() -> None:
+    app_wide = "app.use(cors({ origin: '*' }));\n"
+    assert "cors-wildcard" in rules_in(app_wide)
+    with_credentials = (
+        "app.get('/me', cors({ origin: '*', credentials: true }), (req, res) => res.json(me));\n"
+    )
+    assert "cors-wildcard" in rules_in(with_credentials)
+    # The same named middleware also mounted for a whole prefix is the app's policy.
+    mounted = (
+        "function openCors(req, res, next) {\n"
+        "  res.set('Access-Control-Allow-Origin', '*');\n"
+        "  next();\n"
+        "}\n"
+        "router.get('/oauth/metadata', openCors, metadata);\n"
+        "app.use('/api', openCors);\n"
+    )
+    assert "cors-wildcard" in rules_in(mounted)
+
+
+def test_decoding_only_handling_claims_of_a_jwt_is_not_trusting_it() -> None:
+    issuer = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function isOurToken(token) {\n"
+        "  try {\n"
+        "    if (jwt.decode(token, { json: true })?.iss !== 'our-app') return false;\n"
+        "    return true;\n"
+        "  } catch {\n    return false;\n  }\n}\n"
+    )
+    assert "jwt-unverified" not in rules_in(issuer)
+    expiry = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function expiresAt(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  if (decoded && typeof decoded === 'object' && decoded.exp) return decoded.exp;\n"
+        "  return null;\n}\n"
+    )
+    assert "jwt-unverified" not in rules_in(expiry)
+
+
+def test_decoding_the_identity_of_a_jwt_or_handing_it_on_is_reported() -> None:
+    identity = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function currentUser(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  if (!decoded || decoded.exp < Date.now() / 1000) return null;\n"
+        "  return decoded.sub;\n}\n"
+    )
+    assert "jwt-unverified" in rules_in(identity)
+    whole = (
+        "import jwt from 'jsonwebtoken';\n"
+        "export function claims(token) {\n"
+        "  const decoded = jwt.decode(token);\n"
+        "  return decoded;\n}\n"
+    )
+    assert "jwt-unverified" in rules_in(whole)

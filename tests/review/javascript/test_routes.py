@@ -1340,3 +1340,389 @@ def test_route_paths_from_nested_route_tables() -> None:
         }
     )
     assert sorted(routes) == ["GET /health", "GET /memory/conversations"]
+
+
+# tsc output of a Nest app (`dist/`): `implements CanActivate` is gone, decorators are calls.
+_COMPILED_GUARD = (
+    "import { Injectable } from '@nestjs/common';\n"
+    "let {name} = class {name} {\n"
+    "    canActivate(context) {\n"
+    "        const request = context.switchToHttp().getRequest();\n"
+    "        return {returned};\n"
+    "    }\n"
+    "};\n"
+    "{name} = __decorate([Injectable()], {name});\n"
+    "export { {name} };\n"
+)
+_COMPILED_CONTROLLER = (
+    "import { Body, Controller, Put, UseGuards } from '@nestjs/common';\n"
+    "import { AuthGuard } from '@nestjs/passport';\n"
+    "import { {name} } from './{file}.js';\n"
+    "let SettingsController = class SettingsController {\n"
+    "    settings;\n"
+    "    setName(body) { return this.settings.setName(body.name); }\n"
+    "};\n"
+    "__decorate([\n"
+    "    UseGuards({name}),\n"
+    "    Put('/name'),\n"
+    "    __param(0, Body()),\n"
+    '    __metadata("design:type", Function),\n'
+    '    __metadata("design:paramtypes", [Object]),\n'
+    "], SettingsController.prototype, 'setName', null);\n"
+    "SettingsController = __decorate([\n"
+    "    Controller('settings'),\n"
+    "    UseGuards(AuthGuard()),\n"
+    "], SettingsController);\n"
+    "export { SettingsController };\n"
+)
+
+
+def _compiled_nest_app(name: str, file: str, returned: str) -> dict[str, Route]:
+    def fill(template: str) -> str:
+        return template.replace("{name}", name).replace("{file}", file)
+
+    return inventory(
+        {
+            f"dist/guards/{file}.js": fill(_COMPILED_GUARD).replace("{returned}", returned),
+            "dist/settings/settings.controller.js": fill(_COMPILED_CONTROLLER).replace(
+                f"./{file}.js", f"../guards/{file}.js"
+            ),
+        }
+    )
+
+
+def test_compiled_nest_guard_returning_a_role_of_the_user_is_a_role_check() -> None:
+    routes = _compiled_nest_app("AdminGuard", "admin.guard", "request.user.admin")
+    route = routes["PUT /settings/name"]
+    assert route.auth.status == "present"
+    assert route.authz.status == "present"
+    assert any(e.detail == "AdminGuard" for e in route.authz.evidence)
+
+
+def test_compiled_nest_guard_returning_something_else_is_no_role_check() -> None:
+    routes = _compiled_nest_app("MaintenanceGuard", "maintenance.guard", "!request.app.paused")
+    assert routes["PUT /settings/name"].authz.status != "present"
+
+
+def test_router_factory_handing_on_another_modules_router() -> None:
+    # settings.js exports a factory named like the module it imports; it returns that
+    # module's router, which the editor mounts under a path.
+    files = {
+        "lib/editor/keys.js": (
+            "const express = require('express');\n"
+            "module.exports = {\n"
+            "  app: function () {\n"
+            "    const app = express();\n"
+            "    app.get('/', function (req, res) { res.json([]); });\n"
+            "    app.delete('/:id', function (req, res) { res.status(204).end(); });\n"
+            "    return app;\n"
+            "  },\n"
+            "};\n"
+        ),
+        "lib/editor/settings.js": (
+            "var keys = require('./keys');\n"
+            "module.exports = {\n"
+            "  read: function (req, res) { res.json({}); },\n"
+            "  keys: function () {\n"
+            "    return keys.app();\n"
+            "  },\n"
+            "};\n"
+        ),
+        "lib/editor/index.js": (
+            "const express = require('express');\n"
+            "var info = require('./settings');\n"
+            "const editorApp = express();\n"
+            "editorApp.get('/settings/user', info.read);\n"
+            "editorApp.use('/settings/user/keys', info.keys());\n"
+            "module.exports = editorApp;\n"
+        ),
+    }
+    routes = inventory(files)
+    assert {"GET /settings/user/keys", "DELETE /settings/user/keys/:id"} <= set(routes)
+    # A factory returning something that is not a router mounts nothing.
+    files["lib/editor/settings.js"] = files["lib/editor/settings.js"].replace(
+        "return keys.app();", "return keys.list();"
+    )
+    assert "GET /settings/user/keys" not in inventory(files)
+
+
+_CONTROLLER_BASE = (
+    "const { Router } = require('express');\n"
+    "class Controller {\n"
+    "  constructor() { this.app = Router(); }\n"
+    "  route(options) {\n"
+    "    this.app[options.method](options.path, options.handler.bind(this));\n"
+    "  }\n"
+    "  use(path, router) { this.app.use(path, router); }\n"
+    "  get router() { return this.app; }\n"
+    "}\n"
+    "module.exports = { Controller };\n"
+)
+
+
+def _instance_app(mounts: str) -> dict[str, Route]:
+    return inventory(
+        {
+            "lib/controller.js": _CONTROLLER_BASE,
+            "lib/tags.js": (
+                "const { Controller } = require('./controller');\n"
+                "class TagController extends Controller {\n"
+                "  constructor(config, mode = 'global') {\n"
+                "    super(config);\n"
+                "    const prefix = mode === 'global' ? '' : '/:projectId/tags';\n"
+                "    this.route({ method: 'get', path: prefix, handler: this.list });\n"
+                "    this.route({ method: 'get', path: `${prefix}/:tag`, handler: this.one });\n"
+                "  }\n"
+                "  list(req, res) { res.json([]); }\n"
+                "  one(req, res) { res.json({}); }\n"
+                "}\n"
+                "module.exports = { TagController };\n"
+            ),
+            "lib/app.js": (
+                "const express = require('express');\n"
+                "const { TagController } = require('./tags');\n"
+                "const app = express();\n" + mounts + "module.exports = app;\n"
+            ),
+        }
+    )
+
+
+def test_constructor_argument_chooses_each_instance_prefix() -> None:
+    routes = _instance_app(
+        "app.use('/api/tags', new TagController(config).router);\n"
+        "app.use('/api/projects', new TagController(config, 'project').router);\n"
+    )
+    assert {
+        "GET /api/tags",
+        "GET /api/tags/:tag",
+        "GET /api/projects/:projectId/tags",
+        "GET /api/projects/:projectId/tags/:tag",
+    } <= set(routes)
+
+
+def test_constructor_argument_we_cannot_read_leaves_the_prefix_open() -> None:
+    routes = _instance_app("app.use('/api/tags', new TagController(config, mode).router);\n")
+    assert "GET /api/tags" not in routes
+    assert not any("projectId" in path for path in routes)
+
+
+_DISPATCHER = (
+    "const fastify = require('fastify')();\n"
+    "const FUNCTIONS = {};\n"
+    "async function functionHandler(req, reply) {\n"
+    "  const { routeName } = req.params;\n"
+    "  if (!FUNCTIONS[routeName]) {\n"
+    "    reply.status(404).send('not found');\n"
+    "    return;\n"
+    "  }\n"
+    "  return BODY;\n"
+    "}\n"
+    "fastify.all('/functions/:routeName', functionHandler);\n"
+)
+
+
+def test_handler_dispatching_by_path_parameter_leaves_auth_to_the_picked_function() -> None:
+    for body in (
+        "requestHandler(req, reply, FUNCTIONS[routeName])",
+        "FUNCTIONS[routeName](toEvent(req))",
+    ):
+        routes = inventory({"src/server.js": _DISPATCHER.replace("BODY", body)})
+        auth = routes["ANY /functions/:routeName"].auth
+        assert auth.status == "unknown", body
+        assert "path parameter" in auth.note
+
+
+def test_handler_reading_a_table_by_path_parameter_is_no_dispatcher() -> None:
+    routes = inventory(
+        {"src/server.js": _DISPATCHER.replace("BODY", "reply.send(FUNCTIONS[routeName].meta)")}
+    )
+    assert routes["ANY /functions/:routeName"].auth.status == "absent"
+
+
+def _bundled(body: str) -> dict[str, Route]:
+    # esbuild output: `var x;` at the top, the value assigned in the module's init wrapper.
+    bundle = _DISPATCHER.replace(
+        "async function functionHandler(req, reply) {",
+        "var functionHandler;\nvar init = () => {\n  functionHandler = async (req, reply) => {",
+    ).replace("  return BODY;\n}\n", f"  return {body};\n}};\n}};\n")
+    return inventory({"src/bin.js": bundle})
+
+
+def test_bundled_module_assigning_its_handler_inside_an_initialiser() -> None:
+    routes = _bundled("requestHandler(req, reply, FUNCTIONS[routeName])")
+    assert routes["ANY /functions/:routeName"].auth.status == "unknown"
+    # The late-assigned body is what is read: one that only looks the table up decides alone.
+    routes = _bundled("reply.send(FUNCTIONS[routeName].meta)")
+    assert routes["ANY /functions/:routeName"].auth.status == "absent"
+
+
+def _admin_shell(handler: str) -> dict[str, Route]:
+    return inventory(
+        {
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const { authenticate } = require('./auth');\n"
+                "async function createApp() {\n"
+                "  const app = express();\n"
+                "  const html = await readFile(indexPath, 'utf8');\n"
+                f"  const sendHtml = {handler};\n"
+                "  app.get('/admin', sendHtml);\n"
+                "  app.use(authenticate);\n"
+                "  app.post('/items', (req, res) => res.json(req.body));\n"
+                "  return app;\n"
+                "}\n"
+                "module.exports = { createApp };\n"
+            ),
+            "src/auth.js": (
+                "exports.authenticate = (req, res, next) => {\n"
+                "  if (!req.headers.authorization) return res.status(401).end();\n"
+                "  next();\n"
+                "};\n"
+            ),
+        }
+    )
+
+
+def test_a_page_that_is_the_same_for_every_caller_is_public_by_design() -> None:
+    routes = _admin_shell(
+        "(_req, res) => {\n"
+        "    res.setHeader('Cache-Control', 'no-cache');\n"
+        "    res.send(html);\n"
+        "  }"
+    )
+    assert routes["GET /admin"].public_by_design is not None
+
+
+def test_a_handler_that_reads_the_request_or_loads_data_is_not_a_fixed_page() -> None:
+    for handler in (
+        "(req, res) => { res.send(pages[req.query.page]); }",
+        "(_req, res) => { res.json(listUsers()); }",
+        "async (_req, res) => { res.json(await db.users.findAll()); }",
+    ):
+        assert _admin_shell(handler)["GET /admin"].public_by_design is None, handler
+
+
+def test_bundled_router_exported_under_an_alias_keeps_its_mount() -> None:
+    files = {
+        "dist/controllers/auth.js": (
+            "import { Router } from 'express';\n"
+            "const router = Router();\n"
+            "router.post('/login', (req, res) => res.json(login(req.body)));\n"
+            "var auth_default = router;\n"
+            "export { auth_default as default };\n"
+        ),
+        "dist/app.js": (
+            "import express from 'express';\n"
+            "import rateLimit from 'express-rate-limit';\n"
+            "import auth_default from './controllers/auth.js';\n"
+            "const app = express();\n"
+            "app.use(rateLimit({ windowMs: 60000, max: 10 }));\n"
+            "app.use('/auth', auth_default);\n"
+            "export default app;\n"
+        ),
+    }
+    routes = inventory(files)
+    assert "POST /auth/login" in routes and "POST /login" not in routes
+    assert routes["POST /auth/login"].rate_limit.status == "present"
+    # Without the alias line the export names nothing mounted: the router stands alone.
+    files["dist/controllers/auth.js"] = (
+        files["dist/controllers/auth.js"]
+        .replace("var auth_default = router;\n", "")
+        .replace("auth_default as default", "router as other")
+    )
+    assert "POST /auth/login" not in inventory(files)
+
+
+# Babel's CommonJS output of a router class that keeps its routes in a table (parse-server's
+# PromiseRouter) and of subclasses that fill it.
+_TABLE_BASE = (
+    '"use strict";\n'
+    'Object.defineProperty(exports, "__esModule", { value: true });\n'
+    "exports.default = void 0;\n"
+    "class TableRouter {\n"
+    "  constructor(routes = []) {\n"
+    "    this.routes = routes;\n"
+    "    this.mountRoutes();\n"
+    "  }\n"
+    "  mountRoutes() {}\n"
+    "  route(method, path, ...handlers) {\n"
+    "    let handler = handlers[0];\n"
+    "    this.routes.push({ path: path, method: method, handler: handler });\n"
+    "  }\n"
+    "  mountOnto(app) {\n"
+    "    this.routes.forEach(r => app[r.method.toLowerCase()](r.path, wrap(r.handler)));\n"
+    "  }\n"
+    "}\n"
+    "exports.default = TableRouter;\n"
+)
+_TABLE_CHILD = (
+    '"use strict";\n'
+    "exports.default = exports.NotesRouter = void 0;\n"
+    'var _TableRouter = _interopRequireDefault(require("../TableRouter"));\n'
+    "function _interopRequireDefault(e) { return e && e.__esModule ? e : { default: e }; }\n"
+    "class NotesRouter extends _TableRouter.default {\n"
+    "  mountRoutes() {\n"
+    "    this.route('GET', '/notes', req => this.list(req));\n"
+    "    this.route('DELETE', '/notes/:id', req => this.remove(req));\n"
+    "  }\n"
+    "}\n"
+    "exports.NotesRouter = NotesRouter;\n"
+    "var _default = exports.default = NotesRouter;\n"
+)
+
+
+def test_routes_kept_in_a_table_by_a_babel_compiled_router_class() -> None:
+    routes = inventory(
+        {
+            "lib/TableRouter.js": _TABLE_BASE,
+            "lib/Routers/NotesRouter.js": _TABLE_CHILD,
+            "lib/Routers/AdminRouter.js": _TABLE_CHILD.replace("NotesRouter", "AdminRouter")
+            .replace("_TableRouter = _interopRequireDefault(require(\"../TableRouter\"))",
+                     "_NotesRouter = _interopRequireDefault(require(\"./NotesRouter\"))")
+            .replace("_TableRouter.default", "_NotesRouter.default")
+            .replace("/notes", "/admin/notes"),
+        }
+    )  # fmt: skip
+    assert {"GET /notes", "DELETE /notes/:id", "DELETE /admin/notes/:id"} <= set(routes)
+    deleted = routes["DELETE /notes/:id"]
+    # Mounted onto an app at run time: what runs before it is out of sight, not absent.
+    assert deleted.auth.status == "unknown"
+    assert "route table" in deleted.auth.note
+
+
+def test_a_class_pushing_other_things_into_a_list_makes_no_routes() -> None:
+    base = _TABLE_BASE.replace(
+        "this.routes.push({ path: path, method: method, handler: handler });",
+        "this.log.push({ when: Date.now(), what: method });",
+    )
+    routes = inventory({"lib/TableRouter.js": base, "lib/Routers/NotesRouter.js": _TABLE_CHILD})
+    assert not routes
+
+
+def _compiled_server(package: str) -> list[Route]:
+    # esbuild's CommonJS output: the import through __toESM, the call through `(0, x.default)`.
+    return route_list(
+        {
+            "dist/server.js": (
+                f'var import_web = __toESM(require("{package}"));\n'
+                "async function createServer(options) {\n"
+                "  const server = (0, import_web.default)(options);\n"
+                "  server.get('/health', async (req, reply) => 'ok');\n"
+                "  server.post('/orders', async (req, reply) => save(req.body));\n"
+                "  return server;\n"
+                "}\n"
+                "module.exports = { createServer };\n"
+            )
+        }
+    )
+
+
+def test_a_compiled_call_of_a_frameworks_default_export_creates_the_app() -> None:
+    routes = _compiled_server("fastify")
+    assert {r.framework for r in routes} == {"fastify"}
+    assert {f"{r.method} {r.path}" for r in routes} == {"GET /health", "POST /orders"}
+
+
+def test_a_compiled_call_of_another_packages_default_export_is_no_app() -> None:
+    # Registrations of that shape are still listed, but nothing says which framework serves them.
+    assert "fastify" not in {r.framework for r in _compiled_server("pino")}

@@ -231,6 +231,20 @@ def test_unvalidated_only_when_body_read_and_validation_absent() -> None:
     assert [f.route for f in findings] == ["POST /a"]
 
 
+def test_unvalidated_body_of_a_role_restricted_route_is_not_reported() -> None:
+    raw = Protection(status="absent", note="raw")
+    index = index_of(
+        make_route("PUT", "/admin/name", "a", line=1, reads_request_data=True, validation=raw,
+                   auth=PRESENT, authz=ROLE),
+        make_route("PUT", "/notes/{id}", "b", line=2, reads_request_data=True, validation=raw,
+                   auth=PRESENT, authz=OWNER),
+        make_route("PUT", "/profile", "c", line=3, reads_request_data=True, validation=raw,
+                   auth=PRESENT),
+    )  # fmt: skip
+    findings = list(unvalidated_request_data.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["PUT /notes/{id}", "PUT /profile"]
+
+
 # --- no-central-error-handler ---------------------------------------------------------------
 def test_error_handler_rule_fires_once_and_only_with_evidence_of_none() -> None:
     routes = [make_route("GET", "/a", "a"), make_route("POST", "/b", "b")]

@@ -50,6 +50,15 @@ def _params(method: Node) -> list[str]:
     return names
 
 
+def _rest_param(method: Node) -> int | None:
+    params = method.child_by_field_name("parameters")
+    children = params.named_children if params is not None else []
+    for index, param in enumerate(children):
+        if param.type == "rest_pattern":
+            return index
+    return None
+
+
 def _has_param(ref: dict[str, Any] | None) -> bool:
     if not ref:
         return False
@@ -161,6 +170,10 @@ class _ClassReader:
             name = self.ctx.text(callee.child_by_field_name("property"))
             if holder_text.startswith("this.") and name in _VERBS:
                 return self._route_spec({"text": name}, args, params, call)
+            if holder_text.startswith("this.") and name == "push":
+                spec = self._table_spec(args[0], params, call, method)
+                if spec is not None:
+                    return spec
             if holder_text.startswith("this.") and name == "use":
                 path = self.ref(args[0], params)
                 items: list[dict[str, Any]] = []
@@ -181,6 +194,35 @@ class _ClassReader:
                         "args": [r or {} for r in refs],
                     }
         return None
+
+    def _table_spec(
+        self, raw: Node, params: list[str], call: Node, method: Node
+    ) -> dict[str, Any] | None:
+        """`route(method, path, ...handlers) { this.routes.push({ path, method, handler }) }`:
+        a route kept in the instance's table and mounted onto an app at run time (parse-server's
+        PromiseRouter); the route exists, what runs before it is out of sight."""
+        node = unwrap(raw) or raw
+        if node.type != "object":
+            return None
+        fields = self.ref(node, params) or {}
+        entries = fields.get("object", {})
+        verb, path = entries.get("method"), entries.get("path")
+        if not (verb and path and _has_param(verb) and _has_param(path)):
+            return None
+        handler = entries.get("handler")
+        if not _has_param(handler):
+            # `let handler = handlers[0]`: the first of the handlers passed (a rest parameter).
+            rest = _rest_param(method)
+            handler = {"param": rest} if rest is not None else None
+        return {
+            "kind": "route",
+            "method": verb,
+            "path": path,
+            "handler": handler,
+            "items": [],
+            "line": call.start_point[0] + 1,
+            "table": True,
+        }
 
     def _route_spec(
         self, verb: dict[str, Any] | None, args: list[Node], params: list[str], call: Node
@@ -238,6 +280,14 @@ def read_classes(extractor: FactExtractor) -> dict[str, Any]:
                 wrapper_spans.append((member.start_byte, member.end_byte))
         if wrappers:
             entry["wrappers"] = wrappers
+        for member in body.named_children:
+            if (
+                member.type == "method_definition"
+                and ctx.text(member.child_by_field_name("name")) == "constructor"
+            ):
+                choices = _constructor_choices(ctx, member)
+                if choices:
+                    entry["ctor"] = choices
         classes[name] = entry
         spans.append((cls.start_point[0] + 1, cls.end_point[0] + 1, name))
         for call in ctx.call_expressions_in(body):
@@ -295,3 +345,83 @@ def read_classes(extractor: FactExtractor) -> dict[str, Any]:
     for key in [k for k in extractor.apps if k.startswith("this.")]:
         del extractor.apps[key]
     return {name: entry for name, entry in classes.items() if len(entry) > 1 or name in owners}
+
+
+def _string_value(ctx: Any, node: Node | None) -> str | None:
+    """A string literal or a template literal without holes, unquoted."""
+    if node is None:
+        return None
+    if node.type == "string" or (
+        node.type == "template_string"
+        and not any(c.type == "template_substitution" for c in node.named_children)
+    ):
+        return str(ctx.text(node))[1:-1]
+    return None
+
+
+def _constructor_choices(ctx: Any, constructor: Node) -> dict[str, Any]:
+    """`constructor(config, services, mode = 'global') { const prefix = mode === 'global' ?
+    '' : '/:projectId/context'; ... }`: each instance's path prefix follows from the argument
+    it is built with. Returns {"params": [name, ...], "defaults": {name: str},
+    "choices": {local: {"param", "equals", "then", "else"}}}; only string literals count."""
+    params_node = constructor.child_by_field_name("parameters")
+    params: list[str] = []
+    defaults: dict[str, str] = {}
+    for param in params_node.named_children if params_node is not None else []:
+        target = param
+        if param.type in {"required_parameter", "optional_parameter"}:
+            target = param.child_by_field_name("pattern") or param
+            value = param.child_by_field_name("value")
+        elif param.type == "assignment_pattern":
+            target = param.child_by_field_name("left") or param
+            value = param.child_by_field_name("right")
+        else:
+            value = None
+        name = ctx.text(target) if target.type == "identifier" else ""
+        params.append(name)
+        default = _string_value(ctx, value)
+        if name and default is not None:
+            defaults[name] = default
+    body = constructor.child_by_field_name("body")
+    choices: dict[str, Any] = {}
+    for statement in body.named_children if body is not None else []:
+        if statement.type not in {"lexical_declaration", "variable_declaration"}:
+            continue
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            local = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            while value is not None and value.type == "parenthesized_expression":
+                value = value.named_children[0] if value.named_children else None
+            if local is None or value is None or value.type != "ternary_expression":
+                continue
+            test = value.child_by_field_name("condition")
+            while test is not None and test.type == "parenthesized_expression":
+                test = test.named_children[0] if test.named_children else None
+            if test is None or test.type != "binary_expression":
+                continue
+            operator = test.child_by_field_name("operator")
+            left = test.child_by_field_name("left")
+            right = test.child_by_field_name("right")
+            op_text = ctx.text(operator) if operator is not None else ""
+            if op_text not in {"===", "==", "!==", "!="} or left is None:
+                continue
+            literal = _string_value(ctx, right)
+            if left.type != "identifier" or ctx.text(left) not in params or literal is None:
+                continue
+            then = _string_value(ctx, value.child_by_field_name("consequence"))
+            other = _string_value(ctx, value.child_by_field_name("alternative"))
+            if then is None or other is None:
+                continue
+            if op_text.startswith("!"):
+                then, other = other, then
+            choices[ctx.text(local)] = {
+                "param": ctx.text(left),
+                "equals": literal,
+                "then": then,
+                "else": other,
+            }
+    if not choices:
+        return {}
+    return {"params": params, "defaults": defaults, "choices": choices}

@@ -21,7 +21,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext, unwrap_sequence
 from mcp_backend.review.javascript.frameworks import (
     classes,
     common,
@@ -32,7 +32,7 @@ from mcp_backend.review.javascript.frameworks import (
     packages,
 )
 from mcp_backend.review.javascript.frameworks.regex_paths import regex_route_path
-from mcp_backend.review.javascript.rules._util import unwrap
+from mcp_backend.review.javascript.rules._util import local_value, unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
 # A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).
@@ -103,6 +103,10 @@ _CAST_READ = re.compile(
     r"\b(parseInt|parseFloat|Number|Boolean|Math\.\w+)\(\s*(req|request)\.query(\.\w+|\[[^\]]+\])"
 )
 _RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
+# `sshkeys: function () { return sshkeys.app(); }`: a factory handing on another's router.
+_RETURNS_CALL = re.compile(
+    r"\breturn\s+([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\(\s*\)\s*;?\s*\}\s*$"
+)
 # Where raw request data does harm when used unchecked: a database call (by the client,
 # a query builder chain or a Model), a file path, a shell command, code built at run time.
 _DB_ROOT = re.compile(
@@ -158,6 +162,27 @@ _DELEGATES = re.compile(
     r"^(?:async\s+)?(?:function\s*[\w$]*\s*)?\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*(?:=>)?\s*"
     r"\{?\s*(?:return\s+)?(?:await\s+)?([\w$.]+)\(\s*req\s*,\s*res\s*(?:,\s*next\s*)?\)\s*;?\s*\}?\s*$"
 )
+# A handler that runs a function it picks from a table by a path parameter
+# (`FUNCTIONS[routeName](...)`, `requestHandler(req, reply, FUNCTIONS[routeName])`): the picked
+# function, not this dispatcher, decides who may call it.
+_TABLE_PICK = r"[A-Za-z_$][\w$]*\[\s*((?:(?:req|request)\.params\.)?[A-Za-z_$][\w$]*)\s*\]"
+_DISPATCH = re.compile(
+    _TABLE_PICK + r"\s*\("
+    r"|\(\s*(?:req|request)\s*,\s*(?:res|reply|response)\s*,\s*" + _TABLE_PICK + r"\s*\)"
+)
+_PARAM_NAMES = re.compile(
+    r"\{([^{}]*)\}\s*=\s*(?:req|request)\.params\b"
+    r"|\b([A-Za-z_$][\w$]*)\s*=\s*(?:req|request)\.params\.\2\b"
+)
+_INTEROP_HELPERS = frozenset(
+    {
+        "_interopRequireDefault",
+        "_interopRequireWildcard",
+        "__importDefault",
+        "__importStar",
+        "__toESM",
+    }
+)
 # Objects bigger than this are configuration or data, not a set of middleware.
 _MAX_OBJECT_MEMBERS = 32
 _CONSTANT_HOLDERS = frozenset(
@@ -175,6 +200,7 @@ _REQUEST_PARAMS = frozenset({"req", "request", "c", "ctx", "context", "err", "er
 _NEXT_AND_REQUEST = re.compile(r"\(\s*(req|request|ctx|c)\s*[,:)][^)]*\)\s*(=>|\{)")
 
 
+_APP_PACKAGES = frozenset({"express", "fastify", "hono", "koa"})
 _APP_FACTORIES = frozenset(
     {"express", "Router", "Fastify", "fastify", "Hono", "OpenAPIHono", "basePath", "Koa"}
 )
@@ -212,6 +238,23 @@ MAX_VALIDATOR_FACTORY = 4_000
 _CALLED_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
 # Substrings every VALIDATION_NAME match contains (lowercased): a cheap test before the search.
 _VALIDATION_WORDS = ("valid", "schema", "sanitiz", "celebrate", "zod", "joi", "yup")
+
+
+def _dispatches_by_path_param(body: str) -> bool:
+    """`const { routeName } = req.params; ... FUNCTIONS[routeName](event)`."""
+    params: set[str] = set()
+    for match in _PARAM_NAMES.finditer(body):
+        if match.group(1) is not None:
+            params.update(
+                part.split(":")[-1].split("=")[0].strip() for part in match.group(1).split(",")
+            )
+        else:
+            params.add(match.group(2))
+    for match in _DISPATCH.finditer(body):
+        picked = match.group(1) or match.group(2) or ""
+        if picked.startswith(("req.params.", "request.params.")) or picked in params:
+            return True
+    return False
 
 
 def _returns_validator(ctx: JsFileContext, function: Node, body: str) -> bool:
@@ -275,9 +318,14 @@ class FactExtractor:
                 self._constants(statement)
         for statement in statements:
             self._top_level(statement)
+        self._late_assigned_functions(statements)
         # Apps created inside functions: `function build() { const app = Fastify() ... }`.
-        for call in ctx.calls_named(_APP_FACTORIES):
-            if call.name in _APP_FACTORIES:
+        for call in ctx.calls_named(_APP_FACTORIES | {"default"}):
+            if call.name in _APP_FACTORIES or (
+                # Compiled `(0, import_fastify.default)(opts)`: a framework's default export.
+                call.name == "default"
+                and self.imports.get(call.callee.split(".")[0], {}).get("source") in _APP_PACKAGES
+            ):
                 holder = call.node.parent
                 while holder is not None and holder.type in {
                     "await_expression",
@@ -675,6 +723,35 @@ class FactExtractor:
             if expression.type == "assignment_expression":
                 self._assignment(expression)
 
+    def _late_assigned_functions(self, statements: list[Node]) -> None:
+        """`var handler;` at module level, assigned a function later inside an initialiser
+        (bundlers such as esbuild wrap each module in one): the function is the definition."""
+        ctx = self.ctx
+        pending: set[str] = set()
+        for statement in statements:
+            if statement.type != "variable_declaration":
+                continue
+            for declarator in statement.named_children:
+                name_node = declarator.child_by_field_name("name")
+                if (
+                    declarator.type == "variable_declarator"
+                    and declarator.child_by_field_name("value") is None
+                    and name_node is not None
+                    and name_node.type == "identifier"
+                    and ctx.text(name_node) not in self.defs
+                ):
+                    pending.add(ctx.text(name_node))
+        if not pending:
+            return
+        for assignment in ctx.descendants(
+            ctx.root, "(assignment_expression left: (identifier) @name) @a", "a"
+        ):
+            name = ctx.text(assignment.child_by_field_name("left"))
+            right = unwrap(assignment.child_by_field_name("right"))
+            if name in pending and right is not None and right.type in FUNCTION_TYPES:
+                pending.discard(name)
+                self._define(name, right)
+
     def _import(self, node: Node) -> None:
         ctx = self.ctx
         source_node = node.child_by_field_name("source")
@@ -713,6 +790,13 @@ class FactExtractor:
         if node is None or node.type != "call_expression":
             return None
         callee = node.child_by_field_name("function")
+        if callee is not None and self.ctx.text(callee) in _INTEROP_HELPERS and member is None:
+            # Babel's `_interopRequireDefault(require('./x'))`, tsc's `__importDefault(...)`:
+            # the module's namespace, its default export read as `.default`.
+            args = node.child_by_field_name("arguments")
+            inner = args.named_children[0] if args is not None and args.named_children else None
+            required = self._require_source(inner)
+            return (required[0], "*") if required is not None and required[1] == "default" else None
         if (
             callee is None
             or callee.type not in {"identifier", "import"}
@@ -732,6 +816,15 @@ class FactExtractor:
         value = declarator.child_by_field_name("value")
         if name_node is None:
             return
+        if (
+            value is not None
+            and value.type == "assignment_expression"
+            and ctx.text(value.child_by_field_name("left")).startswith(
+                ("exports.", "module.exports.")
+            )
+        ):
+            # Babel: `var _default = exports.default = ClassesRouter;` exports it too.
+            self._assignment(value)
         required = self._require_source(value)
         if required is not None:
             source, member = required
@@ -804,7 +897,13 @@ class FactExtractor:
             self._bind_value(name, value.child_by_field_name("right"))
             return
         if value.type == "identifier" and self.ctx.text(value) in self.apps:
-            self.apps[name] = dict(self.apps[self.ctx.text(value)])
+            original = self.ctx.text(value)
+            # `var auth_default = router; export default auth_default` (bundler output): one
+            # router under two names; the linker reads both as the first.
+            self.apps[name] = {
+                **self.apps[original],
+                "alias_of": self.apps[original].get("alias_of", original),
+            }
             return
         if value.type == "object" and value.named_child_count <= _MAX_OBJECT_MEMBERS:
             # `const auth = { required: jwt({...}), optional: ... }`: each member is a name
@@ -925,6 +1024,8 @@ class FactExtractor:
             return None
         is_new = node.type == "new_expression"
         callee_node = node.child_by_field_name("constructor" if is_new else "function")
+        if callee_node is not None:
+            callee_node = unwrap_sequence(callee_node)  # `(0, import_fastify.default)(opts)`
         callee_name = "".join(ctx.text(callee_node).split())
         root_name = callee_name.split(".")[0]
         source = self.imports.get(root_name, {}).get("source")
@@ -1112,6 +1213,10 @@ class FactExtractor:
         returned = _RETURNS_NAME.search(tail.decode("utf-8", "replace"))
         if returned:
             entry["returns"] = returned.group(1)  # router factories: `return router;`
+        elif len(params) <= 1:
+            delegated = _RETURNS_CALL.search(tail.decode("utf-8", "replace"))
+            if delegated:
+                entry["returns_call"] = delegated.group(1)
         if (
             body
             and len(params) >= 3
@@ -1248,7 +1353,48 @@ class FactExtractor:
         delegate = _DELEGATES.match(body)
         if delegate:
             facts["delegates"] = "".join(delegate.group(1).split())
+        elif "params" in body and _dispatches_by_path_param(body):
+            facts["dispatches"] = True
+        if self._fixed_response(function):
+            facts["fixed_response"] = True
         return facts
+
+    def _fixed_response(self, function: Node) -> bool:
+        """`(_req, res) => { res.setHeader(...); res.send(indexHtml); }`: the request is never
+        read and every call is on the response, with nothing but names or literals: each
+        caller gets the same bytes (a single-page app's shell, a fixed document)."""
+        ctx = self.ctx
+        params = ctx.param_names(function)
+        if len(params) < 2 or len(params) > 3 or "await" in ctx.text(function):
+            return False
+        request, response = params[0], params[1]
+        body = function.child_by_field_name("body")
+        if body is None or body.type not in {"statement_block", "call_expression"}:
+            return False
+        text = ctx.text(body)
+        if (
+            request
+            and not request.startswith("_")
+            and re.search(rf"\b{re.escape(request)}\b", text)
+        ):
+            return False
+        calls = ctx.call_expressions_in(body)
+        if not calls:
+            return False
+        for call in calls:
+            callee = call.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                return False
+            holder = ctx.text(callee.child_by_field_name("object"))
+            if holder.split(".")[0] != response:
+                return False
+            args = call.child_by_field_name("arguments")
+            for arg in args.named_children if args is not None else []:
+                if arg.type not in {"string", "identifier", "number", "template_string"}:
+                    return False
+                if arg.type == "template_string" and arg.named_children:
+                    return False
+        return True
 
     def _raw_use(self, function: Node, body: str) -> bool:
         """Request data used as-is: in a database call, a file path, a command, code, or
@@ -1913,7 +2059,22 @@ class FactExtractor:
             if constructor is not None and constructor.type in {"identifier", "member_expression"}:
                 # `new AdminApi(config).router`: the router the class builds (classes.py).
                 ref = "".join(ctx.text(constructor).split())
-                return {"ref": ref, "kinds": [], "line": line, "instance": True}
+                described: dict[str, Any] = {
+                    "ref": ref,
+                    "kinds": [],
+                    "line": line,
+                    "instance": True,
+                }
+                args = instance.child_by_field_name("arguments") if instance else None
+                literals = [
+                    ctx.text(a)[1:-1] if a.type == "string" else None
+                    for a in (args.named_children if args is not None else [])
+                ]
+                if literals:
+                    # `new ContextController(config, services, 'project')`: the constructor
+                    # may choose this instance's paths from them (classes.py).
+                    described["new_args"] = literals
+                return described
         text = "".join(ctx.text(node).split())
         if node.type == "identifier" and not (
             text in self.defs or text in self.imports or text in self.apps
@@ -2105,6 +2266,11 @@ class FactExtractor:
         local = self.defs.get(text)
         if local is not None and "handler" in local:
             return {"ref": text, "line": local["line"], **local["handler"]}
+        if local is None and node.type == "identifier" and ctx.enclosing_function(node):
+            # `const sendHtml = (_req, res) => {...}` in the function that registers it.
+            value = unwrap(local_value(ctx, node))
+            if value is not None and value.type in FUNCTION_TYPES:
+                return {"ref": text, "line": value.start_point[0] + 1, **self.handler_facts(value)}
         return {"ref": text}
 
 

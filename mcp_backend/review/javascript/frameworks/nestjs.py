@@ -109,6 +109,20 @@ def _guard_kinds_by_name(name: str) -> tuple[str, ...]:
     return ()
 
 
+_CAN_ACTIVATE = re.compile(r"(^|[\s;}])(async\s+)?canActivate\s*\(")
+# `return request.user.admin`, `return user.roles.includes('admin')`, `return user?.isAdmin`:
+# a guard's falsy answer is Nest's 403, so returning a role attribute of the caller denies.
+_RETURNS_ROLE = re.compile(
+    r"\breturn\s+[^;]*\buser\b\s*(\??\.\s*\w+)*?\s*\??\.\s*(admin|isAdmin|is_admin|role|roles|"
+    r"isSuperuser|isSuperAdmin|superuser|isStaff|permissions?|scopes?)\b",
+    re.IGNORECASE,
+)
+
+
+def _returns_user_role(body_text: str) -> bool:
+    return _RETURNS_ROLE.search(body_text) is not None
+
+
 def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     # JavaScript (Babel-compiled Nest sources, `dist/` output) has no abstract classes: its
@@ -130,7 +144,11 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
             : max(0, (cls.child_by_field_name("body") or cls).start_byte - cls.start_byte)
         ]
         body_text = ctx.text(cls.child_by_field_name("body"))
-        if "CanActivate" in heritage or "AuthGuard" in heritage or "ThrottlerGuard" in heritage:
+        # Compiled output (`dist/`) drops `implements CanActivate`: the method says it is a guard.
+        is_guard = _CAN_ACTIVATE.search(body_text) is not None
+        if is_guard or any(
+            word in heritage for word in ("CanActivate", "AuthGuard", "ThrottlerGuard")
+        ):
             kinds: list[str] = []
             if "AuthGuard" in heritage:
                 kinds.append("auth")
@@ -147,6 +165,8 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
                 and re.search(r"role|permission", body_text, re.I)
                 and "authz" not in kinds
             ):
+                kinds.append("authz")
+            if "authz" not in kinds and not limiter and _returns_user_role(body_text):
                 kinds.append("authz")
             if not kinds:
                 kinds = list(_guard_kinds_by_name(name))

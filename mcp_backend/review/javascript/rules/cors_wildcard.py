@@ -46,6 +46,53 @@ def _serves_public_assets(ctx: JsFileContext, function: Node | None) -> bool:
     return False
 
 
+_ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "head", "options", "all", "on"}
+)
+
+
+def _route_registration(ctx: JsFileContext, node: Node) -> bool:
+    """`node` is an argument of one route's registration: `app.get('/jwks', cors(...), h)`."""
+    holder = node.parent
+    if holder is None or holder.type != "arguments":
+        return False
+    call = holder.parent
+    callee = call.child_by_field_name("function") if call is not None else None
+    if callee is None or callee.type != "member_expression":
+        return False
+    prop = callee.child_by_field_name("property")
+    if prop is None or ctx.text(prop) not in _ROUTE_METHODS:
+        return False
+    first = holder.named_children[0] if holder.named_children else None
+    return first is not None and first is not node and first.type in {"string", "template_string"}
+
+
+def _scoped_to_routes(ctx: JsFileContext, node: Node) -> bool:
+    """The CORS call or header is one route's choice, not the app's: the options are a
+    route-level middleware, or the header is set in a function that is only ever registered on
+    single routes (inline, or by name in this file)."""
+    if _route_registration(ctx, node):
+        return True
+    function = ctx.enclosing_function(node)
+    if function is None:
+        return False
+    if _route_registration(ctx, function):
+        return True
+    name = function.child_by_field_name("name")
+    holder = function.parent
+    if name is None and holder is not None and holder.type == "variable_declarator":
+        name = holder.child_by_field_name("name")
+    if name is None:
+        return False
+    wanted = ctx.text(name)
+    uses = [
+        ref
+        for ref in ctx.descendants(ctx.root, "(arguments (identifier) @ref)", "ref")
+        if ctx.text(ref) == wanted
+    ]
+    return bool(uses) and all(_route_registration(ctx, ref) for ref in uses)
+
+
 class CorsWildcard:
     rule = RULE
 
@@ -75,7 +122,14 @@ class CorsWildcard:
                 credentials = (
                     function is not None and "allow-credentials" in ctx.text(function).lower()
                 )
-                if value.strip("'\"") == "*" and not _serves_public_assets(ctx, function):
+                if value.strip("'\"") == "*" and (
+                    _serves_public_assets(ctx, function)
+                    or (not credentials and _scoped_to_routes(ctx, call.node))
+                ):
+                    # Without credentials a browser reads only what any client could fetch;
+                    # set for chosen routes (keys, discovery, tokens), it is a decision.
+                    ctx.signal("cors", "wildcard origin on chosen public routes", call.node)
+                elif value.strip("'\"") == "*":
                     yield ctx.finding(
                         RULE,
                         call.node,
@@ -106,7 +160,10 @@ class CorsWildcard:
             if origin is None:
                 continue
             origin_text = ctx.text(origin)
-            if origin_text.strip("'\"`") == "*" or origin_text == "'*'":
+            wildcard = origin_text.strip("'\"`") == "*"
+            if wildcard and not credentials and _scoped_to_routes(ctx, call.node):
+                ctx.signal("cors", "wildcard origin on chosen public routes", call.node)
+            elif wildcard:
                 yield ctx.finding(
                     RULE,
                     call.node,

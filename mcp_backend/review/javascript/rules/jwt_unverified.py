@@ -31,6 +31,48 @@ EXPIRY_CHECK = re.compile(
 )
 
 
+# Claims that say how to handle a token, not who holds it: reading only these (to route a
+# token to its verifier, or to schedule its expiry) trusts no identity.
+HANDLING_CLAIMS = frozenset({"iss", "exp", "iat", "nbf", "kid", "alg", "typ", "aud", "jti"})
+_WRAPPING = frozenset({"await_expression", "parenthesized_expression", "non_null_expression"})
+
+
+def _claims_read(ctx: JsFileContext, call: Node, function: Node) -> set[str] | None:
+    """The claims read from the decoded token, or None when the whole payload is used (returned,
+    passed on, stored) or cannot be followed."""
+    node = call
+    while node.parent is not None and node.parent.type in _WRAPPING:
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+        return {ctx.text(parent.child_by_field_name("property"))}
+    if parent.type != "variable_declarator":
+        return None
+    name_node = parent.child_by_field_name("name")
+    if name_node is None or name_node.type != "identifier":
+        return None
+    name = re.escape(ctx.text(name_node))
+    body = ctx.text(function)
+    claims: set[str] = set()
+    for match in re.finditer(rf"(?<![\w$.]){name}\b(?!\s*=[^=])", body):
+        after = body[match.end() :]
+        before = body[: match.start()].rstrip()
+        accessed = re.match(r"\s*\??\.\s*([A-Za-z_$][\w$]*)", after)
+        if accessed:
+            claims.add(accessed.group(1))
+        elif before.endswith(("typeof", "!", "&&", "(", "||")) and re.match(
+            r"\s*(&&|\)|\|\||===?|!==?)", after
+        ):
+            continue  # a presence or type test: `decoded && typeof decoded === 'object'`
+        elif before.endswith(("const", "let", "var")):
+            continue  # the declaration itself
+        else:
+            return None
+    return claims
+
+
 class JwtUnverified:
     rule = RULE
 
@@ -61,6 +103,9 @@ class JwtUnverified:
                 body = ctx.text(function) if function is not None else ""
                 if VERIFY_CALL.search(body):
                     continue
+                claims = _claims_read(ctx, call.node, function) if function is not None else None
+                if claims is not None and claims <= HANDLING_CLAIMS:
+                    continue  # only the issuer or the expiry: which verifier, when to renew
                 if function is None or not re.search(
                     r"req\.user|request\.user|\bnext\(|c\.set\(|return\s+\w*\s*;?|user", body
                 ):
