@@ -61,6 +61,44 @@ class NextHandler(_Fact):
     alias_of: str = ""
 
 
+class PathTerm(_Fact):
+    """One path test in a middleware callback's condition: the request path matches one of
+    `patterns` (path-to-regexp, as in `createRouteMatcher([...])` or `config.matcher`), or
+    does not when `negated`; `patterns` None: a matcher we cannot read."""
+
+    patterns: list[str] | None = None
+    negated: bool = False
+
+
+class PathGuard(_Fact):
+    """A refusal of callers without identity in a middleware callback (`auth.protect()`, a
+    redirect to sign-in, `return false` in an `authorized` callback), on the paths where every
+    term holds; no terms: on every path."""
+
+    terms: list[PathTerm] = Field(default_factory=list)
+    line: int = 1
+    detail: str = ""
+
+
+class CallbackDecision(_Fact):
+    """Where a middleware callback refuses callers, evaluated from its text."""
+
+    guards: list[PathGuard] = Field(default_factory=list)
+    unknown: str = Field(
+        default="", description="A refusal whose condition we cannot evaluate, as text."
+    )
+    calls: list[str] = Field(default_factory=list, description="Callees, for helpers.")
+
+
+class AuthConfig(_Fact):
+    """An auth library's config object (`NextAuth({...})`, `export const authConfig = {...}`):
+    its `callbacks.authorized` decision and the objects spread into it, by name."""
+
+    authorized: CallbackDecision | None = None
+    spreads: list[str] = Field(default_factory=list)
+    unreadable: bool = False
+
+
 class NextMiddleware(_Fact):
     """`middleware.ts` / `proxy.ts`: what it does, and which paths `config.matcher` covers
     (None: every path)."""
@@ -71,6 +109,14 @@ class NextMiddleware(_Fact):
     # `export default withAuth(...)` / `clerkMiddleware(...)`: a library call, by callee.
     wrapper: str = ""
     wrapper_line: int = 1
+    # The wrapper's callback (`clerkMiddleware(async (auth, req) => ...)`, `auth((req) =>
+    # ...)`, `withAuth(function middleware(req) {...})`) and an `authorized` callback in its
+    # options (`withAuth({ callbacks: { authorized } })`), evaluated.
+    callback: CallbackDecision | None = None
+    authorized: CallbackDecision | None = None
+    # `export default NextAuth(config).auth`: the auth library's middleware made here, with
+    # the file's `identity_config`.
+    made_here: bool = False
 
 
 class ServerAction(_Fact):
@@ -152,6 +198,14 @@ class FullstackFacts(_Fact):
         default_factory=list,
         description="Names destructured from an auth library's factory: "
         "`export const { auth } = NextAuth(config)`.",
+    )
+    identity_config: AuthConfig | None = Field(
+        default=None, description="The config given to the auth factory (`NextAuth(config)`)."
+    )
+    auth_configs: dict[str, AuthConfig] = Field(
+        default_factory=dict,
+        description="Top-level objects with `callbacks: { authorized }`, for configs spread "
+        "into the auth factory from another module.",
     )
     trpc_inits: list[str] = Field(default_factory=list, description="`const t = initTRPC...`")
     trpc_builders: dict[str, TrpcChain] = Field(default_factory=dict)

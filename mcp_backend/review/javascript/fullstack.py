@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mcp_backend.review.facts import (
+    AuthConfig,
     BodySummary,
+    CallbackDecision,
     FullstackFacts,
     NextHandler,
+    NextMiddleware,
+    PathGuard,
     TrpcChain,
     TrpcRouter,
 )
@@ -59,6 +63,39 @@ class _Judged:
         for kind in _KINDS:
             self.evidence[kind].extend(other.evidence[kind])
             self.unknown[kind].extend(n for n in other.unknown[kind] if n not in self.unknown[kind])
+
+
+@dataclass
+class _MiddlewareEffect:
+    """What a Next.js middleware does for the paths its `config.matcher` covers: `provided`
+    for all of them, each guard for the paths its terms select, `unknown` for the rest."""
+
+    matcher: list[str] | None
+    provided: _Judged
+    label: str
+    guards: list[tuple[PathGuard, Evidence]] = field(default_factory=list)
+    unknown: str = ""
+
+    def has_auth(self) -> bool:
+        return bool(
+            self.provided.evidence["auth"]
+            or self.provided.unknown["auth"]
+            or self.guards
+            or self.unknown
+        )
+
+
+def _guard_covers(guard: PathGuard, path: str) -> bool | None:
+    """Whether every term of the guard holds for `path`; None when one cannot be read."""
+    unreadable = False
+    for term in guard.terms:
+        covers = nextjs.matcher_covers(term.patterns, path) if term.patterns is not None else None
+        if covers is None:
+            unreadable = True
+            continue
+        if covers == term.negated:
+            return False
+    return None if unreadable else True
 
 
 def _hinted(name: str) -> bool:
@@ -314,7 +351,7 @@ class FullstackLinker:
                 return root, file[len(root) + 1 :]
         return None
 
-    def _middleware_of(self, root: str) -> tuple[list[str] | None, _Judged, str] | None:
+    def _middleware_of(self, root: str) -> _MiddlewareEffect | None:
         """The root's middleware: its matcher, what it provides, and a label; None when the
         project has none or it is nothing to do with the caller."""
         for file, facts in self.facts.items():
@@ -328,6 +365,9 @@ class FullstackLinker:
             label = f"middleware {file}"
             body = middleware.body or BodySummary(line=middleware.line)
             if middleware.wrapper:
+                evaluated = self._evaluated(file, middleware, label)
+                if evaluated is not None:
+                    return evaluated if evaluated.guards or evaluated.unknown else None
                 wrapper = self._wrapper(file, middleware.wrapper)
                 if wrapper == "guard":
                     judged.evidence["auth"].append(
@@ -339,27 +379,143 @@ class FullstackLinker:
                             level="app",
                         )
                     )
-                    return middleware.matcher, judged, label
+                    return _MiddlewareEffect(middleware.matcher, judged, label)
                 if wrapper is not None:
                     own = self.judge(file, body, "app", label)
                     if own.evidence["auth"]:
-                        return middleware.matcher, own, label
+                        return _MiddlewareEffect(middleware.matcher, own, label)
                     judged.unknown["auth"].append(
                         f"{middleware.wrapper} in {file}: whether it refuses depends on a "
                         "callback or config we do not evaluate"
                     )
-                    return middleware.matcher, judged, label
+                    return _MiddlewareEffect(middleware.matcher, judged, label)
             own = self.judge(file, body, "app", label)
             if own.evidence["auth"] or own.evidence["authz"]:
-                return middleware.matcher, own, label
+                return _MiddlewareEffect(middleware.matcher, own, label)
             if body.reads_identity or own.unknown["auth"] or middleware.wrapper:
                 note = own.unknown["auth"][0] if own.unknown["auth"] else (
                     f"{label} reads the caller but we cannot tell that it refuses"
                 )  # fmt: skip
                 judged.unknown["auth"].append(note)
-                return middleware.matcher, judged, label
+                return _MiddlewareEffect(middleware.matcher, judged, label)
             return None
         return None
+
+    def _evaluated(
+        self, file: str, middleware: NextMiddleware, label: str
+    ) -> _MiddlewareEffect | None:
+        """A library middleware wrapper whose callbacks we evaluate (packages.
+        MIDDLEWARE_WRAPPERS, next-auth v5's `auth`): on which paths it refuses; None when the
+        wrapper is not one of them."""
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        head = middleware.wrapper.split("(", 1)[0]
+        entry = imports.get(head)
+        effect = _MiddlewareEffect(middleware.matcher, _Judged(), label)
+        decisions: list[CallbackDecision] = []
+        if middleware.made_here:
+            own = self.facts.get(file)
+            what = f"{middleware.wrapper} (next-auth)"
+            config, note = self._authorized_of(file, own.identity_config if own else None, 0)
+            if note:
+                effect.unknown = f"{what}: {note}"
+            if config is not None:
+                decisions.append(config)
+            entry = None
+        elif entry is None or "." in head:
+            return None
+        else:
+            what = f"{head} ({entry['source']})"
+        if entry is None:
+            pass
+        elif packages.is_package(entry["source"]):
+            default = packages.MIDDLEWARE_WRAPPERS.get(entry["source"], {}).get(entry["name"])
+            if default is None:
+                return None
+            if default == "refuses" and middleware.authorized is None:
+                effect.guards.append(
+                    (
+                        PathGuard(line=middleware.wrapper_line, detail="refuses callers "
+                                  "without a session (sends them to sign-in)"),
+                        self._guard_evidence(file, what, middleware.wrapper_line, "refuses "
+                                             "callers without a session"),
+                    )
+                )  # fmt: skip
+            if middleware.authorized is not None:
+                decisions.append(middleware.authorized)
+        else:
+            target, local = self.linker.resolve_symbol(file, head)
+            target_facts = self.facts.get(target)
+            if target_facts is None or local not in target_facts.identity_exports:
+                return None
+            what = f"{head} (next-auth, {target})"
+            config, note = self._authorized_of(target, target_facts.identity_config, 0)
+            if note:
+                effect.unknown = f"{what}: {note}"
+            if config is not None:
+                decisions.append(config)
+        if middleware.callback is not None:
+            decisions.append(middleware.callback)
+        for decision in decisions:
+            for guard in decision.guards:
+                effect.guards.append(
+                    (guard, self._guard_evidence(file, what, guard.line, guard.detail, guard))
+                )
+            if decision.unknown and not effect.unknown:
+                effect.unknown = f"{what} refuses on a condition we cannot evaluate: " + (
+                    decision.unknown
+                )
+            if not decision.guards and not decision.unknown:
+                for called in decision.calls:
+                    found = self.call_kind(file, called)
+                    if found is not None and found.kind in {"guard", "unknown"}:
+                        effect.unknown = effect.unknown or (
+                            f"{what}: its callback calls {found.detail}; on which paths it "
+                            "refuses we do not evaluate"
+                        )
+        return effect
+
+    @staticmethod
+    def _guard_evidence(
+        file: str, what: str, line: int, detail: str, guard: PathGuard | None = None
+    ) -> Evidence:
+        where = ""
+        if guard is not None and guard.terms:
+            where = " for " + " and ".join(
+                ("paths outside " if term.negated else "paths matching ")
+                + ", ".join(term.patterns or ["?"])
+                for term in guard.terms
+            )
+        return Evidence(
+            kind="middleware",
+            detail=f"middleware {what}: {detail}{where}"[:200],
+            file=file,
+            line=line,
+            level="app",
+        )
+
+    def _authorized_of(
+        self, file: str, config: AuthConfig | None, depth: int
+    ) -> tuple[CallbackDecision | None, str]:
+        """The `authorized` callback of an auth config, following spread configs across
+        modules; a note when part of the config is out of sight."""
+        if config is None:
+            return None, ""
+        if config.authorized is not None:
+            return config.authorized, ""
+        if config.unreadable or depth > 3:
+            return None, "its config we cannot read"
+        facts = self.facts.get(file)
+        for name in config.spreads:
+            if facts is not None and name in facts.auth_configs:
+                return self._authorized_of(file, facts.auth_configs[name], depth + 1)
+            target, local = self.linker.resolve_symbol(file, name)
+            target_facts = self.facts.get(target)
+            if target_facts is not None and local in target_facts.auth_configs:
+                return self._authorized_of(target, target_facts.auth_configs[local], depth + 1)
+            module = self.linker.modules.get(target)
+            if module is None or local in module.get("imports", {}):
+                return None, f"the config {name}, which we cannot read"
+        return None, ""
 
     def _wrapper(self, file: str, name: str) -> str | None:
         """What a library middleware wrapper is: 'guard', 'wrapper'/'reader' (decided by its
@@ -449,23 +605,30 @@ class FullstackLinker:
         return BodySummary(line=handler.line), f"the handler is {name}, which we cannot read"
 
     @staticmethod
-    def _apply_middleware(
-        judged: _Judged,
-        middleware: tuple[list[str] | None, _Judged, str] | None,
-        path: str,
-    ) -> None:
+    def _apply_middleware(judged: _Judged, middleware: _MiddlewareEffect | None, path: str) -> None:
         if middleware is None:
             return
-        matcher, provided, label = middleware
-        covers = nextjs.matcher_covers(matcher, path)
-        if covers:
-            judged.merge(provided)
-        elif covers is None and (provided.evidence["auth"] or provided.unknown["auth"]):
-            judged.unknown["auth"].append(f"{label} may run for it (a matcher we cannot read)")
+        covers = nextjs.matcher_covers(middleware.matcher, path)
+        if covers is None and middleware.has_auth():
+            judged.unknown["auth"].append(
+                f"{middleware.label} may run for it (a matcher we cannot read)"
+            )
+        if not covers:
+            return
+        judged.merge(middleware.provided)
+        guarded = False
+        for guard, evidence in middleware.guards:
+            hit = _guard_covers(guard, path)
+            if hit:
+                judged.evidence["auth"].append(evidence)
+                guarded = True
+            elif hit is None:
+                note = f"{middleware.label} refuses on paths we cannot read ({guard.detail})"
+                judged.unknown["auth"].append(note)
+        if middleware.unknown and not guarded:
+            judged.unknown["auth"].append(middleware.unknown)
 
-    def _actions(
-        self, middleware: dict[str, tuple[list[str] | None, _Judged, str] | None], roots: list[str]
-    ) -> None:
+    def _actions(self, middleware: dict[str, _MiddlewareEffect | None], roots: list[str]) -> None:
         for file, facts in self.facts.items():
             if facts.client:
                 continue
@@ -474,10 +637,15 @@ class FullstackLinker:
                 self.frameworks.add("nextjs")
                 judged = self.judge(file, action.body, "handler", f"server action {action.name}")
                 found = middleware.get(place[0]) if place is not None else None
-                if found is not None and found[0] is None:
+                if found is not None and found.matcher is None:
                     # An action answers a POST to any page path (with its id in a header):
                     # only a middleware that runs for every path stands in front of it.
-                    judged.merge(found[1])
+                    judged.merge(found.provided)
+                    for guard, evidence in found.guards:
+                        if not guard.terms:
+                            judged.evidence["auth"].append(evidence)
+                    if found.unknown:
+                        judged.unknown["auth"].append(found.unknown)
                 self.routes.append(
                     self.make_route(
                         kind="server_action",

@@ -29,7 +29,7 @@ from mcp_backend.review.facts import (
     ServerAction,
 )
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import caller, packages, trpc
+from mcp_backend.review.javascript.frameworks import caller, next_middleware, packages, trpc
 from mcp_backend.review.javascript.frameworks.facts import MAX_CLASSIFIED_BODY
 from mcp_backend.review.javascript.rules._util import unwrap
 
@@ -233,6 +233,8 @@ class _Extractor:
         elif ctx.has(b"use server"):
             self._inline_actions()
         self._exports()
+        if ctx.has(b"authorized"):
+            self._auth_configs()
         if stem in MIDDLEWARE_STEMS:
             self._middleware()
         if ctx.has(b"trpc", b"TRPC", b".procedure"):
@@ -273,6 +275,27 @@ class _Extractor:
         for name in ctx.bound_names(pattern):
             if name in table and name not in self.out.identity_exports:
                 self.out.identity_exports.append(name)
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        self.out.identity_config = next_middleware.auth_config(ctx, first)
+
+    def _auth_configs(self) -> None:
+        """Top-level config objects with `callbacks: { authorized }` (next-auth v5's
+        `authConfig`), which the NextAuth call may spread from another module."""
+        ctx = self.ctx
+        for statement in ctx.root.named_children:
+            node = statement
+            if node.type == "export_statement":
+                node = node.child_by_field_name("declaration") or node
+            if node.type not in {"lexical_declaration", "variable_declaration"}:
+                continue
+            for declarator in node.named_children:
+                name = declarator.child_by_field_name("name")
+                value = unwrap(declarator.child_by_field_name("value"))
+                if name is None or value is None or value.type != "object":
+                    continue
+                if next_middleware.authorized_callback(ctx, value) is not None:
+                    self.out.auth_configs[ctx.text(name)] = next_middleware.auth_config(ctx, value)
 
     def _module_actions(self) -> None:
         """Every exported async function of a 'use server' module is an action."""
@@ -344,7 +367,9 @@ class _Extractor:
                             self._default_export(None, line, name)
                         elif alias in {"middleware", "proxy"}:
                             self.out.middleware = self.out.middleware or NextMiddleware(line=line)
-                            self.out.middleware.wrapper = name
+                            # `export { auth as middleware } from './auth'`: the import is
+                            # recorded under the exported name.
+                            self.out.middleware.wrapper = alias if alias in self.imports else name
                             self.out.middleware.wrapper_line = line
                 continue
             if declaration.type == "function_declaration":
@@ -371,6 +396,13 @@ class _Extractor:
                     name = ctx.text(name_node)
                     if name in HTTP_METHODS and value is not None:
                         self._method(name, name, declarator.start_point[0] + 1, value)
+                    elif (
+                        name in MIDDLEWARE_STEMS
+                        and value is not None
+                        and value.type == "call_expression"
+                        and posixpath.splitext(posixpath.basename(ctx.file))[0] in MIDDLEWARE_STEMS
+                    ):
+                        self._middleware_wrapper(value, line)
 
     def _method(self, method: str, name: str, line: int, value: Node | None) -> None:
         ctx = self.ctx
@@ -409,12 +441,69 @@ class _Extractor:
         self.out.pages_handler = handler
         stem = posixpath.splitext(posixpath.basename(ctx.file))[0]
         if stem in MIDDLEWARE_STEMS and value is not None and value.type == "call_expression":
+            self._middleware_wrapper(value, line)
+            if self.out.middleware is not None:
+                self.out.middleware.body = handler.body
+        elif stem in MIDDLEWARE_STEMS and value is not None and value.type == "member_expression":
+            self._factory_middleware(value, line)
+        elif stem in MIDDLEWARE_STEMS and value is None and name and name in self.imports:
+            # `export { default } from "next-auth/middleware"`, `export default auth`.
             self.out.middleware = self.out.middleware or NextMiddleware(line=line)
-            self.out.middleware.wrapper = "".join(
-                ctx.text(value.child_by_field_name("function")).split()
-            )
+            self.out.middleware.wrapper = name
             self.out.middleware.wrapper_line = line
-            self.out.middleware.body = handler.body
+
+    def _factory_middleware(self, member: Node, line: int) -> None:
+        """`export default NextAuth(authConfig).auth`: the auth library's middleware."""
+        ctx = self.ctx
+        call = unwrap(member.child_by_field_name("object"))
+        if call is None or call.type != "call_expression":
+            return
+        imported = self.imports.get(ctx.text(call.child_by_field_name("function")))
+        if imported is None:
+            return
+        table = packages.IDENTITY_MIDDLEWARE.get((imported["source"], imported["name"]), {})
+        if table.get(ctx.text(member.child_by_field_name("property"))) != "config":
+            return
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        self.out.identity_config = next_middleware.auth_config(ctx, first)
+        middleware = self.out.middleware = self.out.middleware or NextMiddleware(line=line)
+        middleware.wrapper = ctx.text(member)
+        middleware.wrapper_line = line
+        middleware.made_here = True
+
+    def _middleware_wrapper(self, call: Node, line: int) -> None:
+        """`export default clerkMiddleware(async (auth, req) => ...)`, `withAuth(fn, opts)`,
+        `auth((req) => ...)`: the wrapper, its callback and its `authorized` option, evaluated."""
+        ctx = self.ctx
+        middleware = self.out.middleware = self.out.middleware or NextMiddleware(line=line)
+        middleware.wrapper = "".join(ctx.text(call.child_by_field_name("function")).split())
+        middleware.wrapper_line = line
+        middleware.body = caller.summarize(ctx, call)
+        matchers = next_middleware.route_matchers(
+            ctx, self.imports, packages.ROUTE_MATCHER_FACTORIES
+        )
+        arguments = call.child_by_field_name("arguments")
+        for raw in arguments.named_children if arguments is not None else []:
+            argument = unwrap(raw)
+            if argument is None:
+                continue
+            if argument.type in FUNCTION_TYPES and middleware.callback is None:
+                middleware.callback = next_middleware.decide(ctx, argument, matchers)
+            elif argument.type == "identifier" and middleware.callback is None:
+                function = self.top.get(ctx.text(argument))
+                if function is not None:
+                    middleware.callback = next_middleware.decide(ctx, function, matchers)
+                else:
+                    middleware.callback = next_middleware.CallbackDecision(
+                        unknown=f"the callback {ctx.text(argument)}, which we cannot read"
+                    )
+            elif argument.type == "object":
+                callback = next_middleware.authorized_callback(ctx, argument)
+                if callback is not None:
+                    middleware.authorized = next_middleware.decide(
+                        ctx, callback, matchers, authorized=True
+                    )
 
     def _method_bodies(self, function: Node) -> dict[str, BodySummary]:
         """`if (req.method === 'POST') {...}` / `switch (req.method) { case 'GET': ... }`: per

@@ -196,3 +196,25 @@ IDENTITY_CALLS: dict[str, dict[str, str]] = {
 IDENTITY_FACTORIES: dict[tuple[str, str], dict[str, str]] = {
     ("next-auth", "default"): {"auth": "reader"},
 }
+# Middleware wrappers whose callback decides, and what they do without one (or when their
+# callback lets a request through): "refuses" sends callers without a session to sign-in unless
+# an `authorized` callback says otherwise; "passes" lets every caller through unless the
+# callback refuses; "config" decides by the `authorized` callback of the auth library's config.
+MIDDLEWARE_WRAPPERS: dict[str, dict[str, str]] = {
+    # next-auth v4: `export { default } from "next-auth/middleware"` and `withAuth(fn, opts)`
+    # redirect callers without a token (the default `authorized` is `!!token`).
+    "next-auth/middleware": {"default": "refuses", "withAuth": "refuses"},
+    # Clerk: every route is public until the callback calls `auth.protect()` (docs:
+    # clerk.com/docs/references/nextjs/clerk-middleware).
+    "@clerk/nextjs/server": {"clerkMiddleware": "passes"},
+    "@clerk/nextjs": {"clerkMiddleware": "passes"},
+}
+# next-auth v5: `auth` from `NextAuth(config)` used as middleware runs the config's
+# `callbacks.authorized` (no callback: every request passes), then its own callback if given.
+IDENTITY_MIDDLEWARE: dict[tuple[str, str], dict[str, str]] = {
+    ("next-auth", "default"): {"auth": "config"},
+}
+# Route matcher factories of auth libraries: `createRouteMatcher(['/dashboard(.*)'])`.
+ROUTE_MATCHER_FACTORIES: frozenset[tuple[str, str]] = frozenset(
+    {("@clerk/nextjs/server", "createRouteMatcher"), ("@clerk/nextjs", "createRouteMatcher")}
+)
