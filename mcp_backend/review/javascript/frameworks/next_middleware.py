@@ -350,7 +350,7 @@ def auth_config(ctx: JsFileContext, node: Node | None) -> AuthConfig:
 
 
 def route_matchers(
-    ctx: JsFileContext, imports: dict[str, dict[str, str]], factories: set[tuple[str, str]]
+    ctx: JsFileContext, imports: dict[str, dict[str, str]], factories: frozenset[tuple[str, str]]
 ) -> Matchers:
     """Top-level `const isX = createRouteMatcher([...])` of a library in `factories`."""
     from mcp_backend.review.javascript.frameworks.nextjs import _string_list
