@@ -156,6 +156,9 @@ class FullstackLinker:
         if packages.is_package(source):
             table = packages.IDENTITY_CALLS.get(source)
             if table is None:
+                # A package we do not know: its name is at most a hint (`withApiAuth`).
+                if _hinted(name):
+                    return _Call("unknown", file, 1, f"{name} from {source}, which we do not know")
                 return None
             exported = entry["name"]
             kind = table.get(f"{exported}.{member}") if member else table.get(exported)

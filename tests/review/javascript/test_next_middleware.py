@@ -214,3 +214,82 @@ def test_next_auth_v5_without_authorized_callback_and_with_own_callback() -> Non
     auth = inventory(files)["POST /api/private/notes"].auth
     assert auth.status == "unknown"
     assert "sharedConfig" in auth.note
+
+
+# ---- Pages Router wrappers: `export default withX(handler)` --------------------------------
+
+_WITH_SESSION = (
+    "import { getServerSession } from 'next-auth/next';\n"
+    "import { authOptions } from './auth';\n"
+    "export function withSession(handler) {\n"
+    "  return async (req, res) => {\n"
+    "    const session = await getServerSession(req, res, authOptions);\n"
+    "    if (!session) return res.status(401).json({ error: 'Unauthorized' });\n"
+    "    return handler(req, res);\n"
+    "  };\n"
+    "}\n"
+    "export function withTiming(handler) {\n"
+    "  return async (req, res) => { const t = Date.now(); await handler(req, res);"
+    " console.log(Date.now() - t); };\n"
+    "}\n"
+)
+_NOTE_HANDLER = (
+    "import { prisma } from '../../../lib/db';\n"
+    "async function handler(req, res) {\n"
+    "  if (req.method === 'DELETE') {\n"
+    "    await prisma.note.delete({ where: { id: String(req.query.id) } });\n"
+    "    return res.status(204).end();\n"
+    "  }\n"
+    "  if (req.method === 'GET') {\n"
+    "    return res.json(await prisma.note.findMany());\n"
+    "  }\n"
+    "  res.status(405).end();\n"
+    "}\n"
+)
+
+
+def test_pages_wrapper_judged_by_its_body_with_the_handlers_facts() -> None:
+    routes = inventory(
+        {
+            **NEXT_CONFIG,
+            "lib/auth.ts": "export const authOptions = { providers: [] };\n",
+            "lib/db.ts": "export const prisma = {} as any;\n",
+            "lib/with.ts": _WITH_SESSION,
+            "pages/api/notes/[id].ts": (
+                "import { withSession } from '../../../lib/with';\n"
+                + _NOTE_HANDLER
+                + "export default withSession(handler);\n"
+            ),
+            "pages/api/timed/[id].ts": (
+                "import { withTiming } from '../../../lib/with';\n"
+                + _NOTE_HANDLER
+                + "export default withTiming(handler);\n"
+            ),
+        }
+    )
+    delete = routes["DELETE /api/notes/:id"]
+    assert delete.auth.status == "present"
+    assert "withSession" in delete.auth.evidence[0].detail
+    assert delete.loads_by_id  # read from the wrapped handler
+    assert routes["GET /api/notes/:id"].auth.status == "present"
+    # A wrapper that only times the handler: everything resolved, nothing protects it.
+    timed = routes["DELETE /api/timed/:id"]
+    assert timed.auth.status == "absent"
+    assert timed.loads_by_id
+
+
+def test_pages_wrapper_from_a_package_we_do_not_know_is_unknown() -> None:
+    routes = inventory(
+        {
+            **NEXT_CONFIG,
+            "lib/db.ts": "export const prisma = {} as any;\n",
+            "pages/api/notes/[id].ts": (
+                "import { withApiAuth } from '@acme/session';\n"
+                + _NOTE_HANDLER
+                + "export default withApiAuth(handler);\n"
+            ),
+        }
+    )
+    auth = routes["DELETE /api/notes/:id"].auth
+    assert auth.status == "unknown"
+    assert "withApiAuth" in auth.note

@@ -56,7 +56,8 @@ _READS_REQUEST = re.compile(
 )
 _LOADS_BY_ID = re.compile(
     r"\b(findUnique\w*|findFirst\w*|findById|findOne\w*|delete|update|deleteMany|updateMany)\s*\("
-    r"[^;]{0,200}?(\bwhere\s*:\s*\{\s*id\s*[,}]|\bid\s*:\s*(input|params|body|data)\b"
+    r"[^;]{0,200}?(\bwhere\s*:\s*\{\s*id\s*[,}]"
+    r"|\bid\s*:\s*(?:(?:String|Number|parseInt)\()?(input|params|body|data|req\.query|req\.body)\b"
     r"|\b(input|params)\??\.\w*[iI]d\b)"
     r"|\beq\(\s*\w+\.id\s*,\s*(input|params|id)\b",
     re.DOTALL,

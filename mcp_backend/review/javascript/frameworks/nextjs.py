@@ -416,10 +416,43 @@ class _Extractor:
                 NextHandler(method=method, name=name, line=line, alias_of=ctx.text(value))
             )
             return
-        # A function, or a wrapper call around one (`withAuth(async (req) => ...)`).
-        self.out.route_handlers.append(
-            NextHandler(method=method, name=name, line=line, body=caller.summarize(ctx, value))
-        )
+        # A function, or a wrapper call around one (`withAuth(async (req) => ...)`,
+        # `withAuth(handler)`): the call and the function it wraps.
+        body = caller.summarize(ctx, value)
+        inner = self._wrapped(value)
+        if inner is not None and inner is not value:
+            body = merge_bodies(body, caller.summarize(ctx, inner))
+        self.out.route_handlers.append(NextHandler(method=method, name=name, line=line, body=body))
+
+    def _wrappers(self, call: Node) -> list[str]:
+        """The callees of a wrapper chain: `withA(withB(handler))` -> ['withA', 'withB']."""
+        names: list[str] = []
+        stack = [call]
+        while stack and len(names) < 8:
+            node = unwrap(stack.pop())
+            if node is None or node.type != "call_expression":
+                continue
+            names.append("".join(self.ctx.text(node.child_by_field_name("function")).split()))
+            arguments = node.child_by_field_name("arguments")
+            stack.extend(arguments.named_children if arguments is not None else [])
+        return names
+
+    def _wrapped(self, value: Node, depth: int = 0) -> Node | None:
+        """The handler function a wrapper call wraps: `withA(withB(handler))` -> handler's
+        definition in this module; the value itself when it is a function."""
+        value = unwrap(value) or value
+        if value.type in FUNCTION_TYPES:
+            return value
+        if value.type == "identifier":
+            return self.top.get(self.ctx.text(value))
+        if value.type != "call_expression" or depth > 4:
+            return None
+        arguments = value.child_by_field_name("arguments")
+        for argument in arguments.named_children if arguments is not None else []:
+            found = self._wrapped(argument, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def _default_export(self, value: Node | None, line: int, name: str = "") -> None:
         ctx = self.ctx
@@ -431,13 +464,22 @@ class _Extractor:
         if value is None:
             handler = NextHandler(method="ANY", name=name or "default", line=line, alias_of=name)
         else:
+            body = caller.summarize(ctx, value)
+            inner = self._wrapped(value) if value.type == "call_expression" else None
+            if inner is not None:
+                # `export default withSession(handler)`: the wrapper call (its callee is
+                # judged by what it does) and the handler it wraps, with its method branches.
+                body = merge_bodies(body, caller.summarize(ctx, inner))
+                wrapper_calls = BodySummary(calls=self._wrappers(value), line=body.line)
+                self.out.pages_methods = {
+                    method: merge_bodies(wrapper_calls, branch)
+                    for method, branch in self._method_bodies(inner).items()
+                }
+            else:
+                self.out.pages_methods = self._method_bodies(value)
             handler = NextHandler(
-                method="ANY",
-                name=name or "default",
-                line=value.start_point[0] + 1,
-                body=caller.summarize(ctx, value),
+                method="ANY", name=name or "default", line=value.start_point[0] + 1, body=body
             )
-            self.out.pages_methods = self._method_bodies(value)
         self.out.pages_handler = handler
         stem = posixpath.splitext(posixpath.basename(ctx.file))[0]
         if stem in MIDDLEWARE_STEMS and value is not None and value.type == "call_expression":
@@ -588,6 +630,17 @@ class _Extractor:
                         # A matcher we cannot read covers an unknown set of paths.
                         middleware.matcher = found if found is not None else ["(unreadable"]
         self.out.middleware = middleware
+
+
+def merge_bodies(outer: BodySummary, inner: BodySummary) -> BodySummary:
+    """A wrapper call and the handler it wraps, read as one body."""
+    merged = {
+        key: bool(getattr(outer, key) or getattr(inner, key))
+        for key, value in BodySummary.model_fields.items()
+        if value.annotation is bool
+    }
+    calls = [*outer.calls, *(c for c in inner.calls if c not in outer.calls)]
+    return BodySummary(line=outer.line, calls=calls[: caller.MAX_CALLS], **merged)
 
 
 def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> bool:
