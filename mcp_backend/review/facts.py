@@ -48,6 +48,11 @@ class BodySummary(_Fact):
     rate_limit: bool = False
     reads_request: bool = Field(default=False, description="Reads the raw request body/query.")
     loads_by_id: bool = False
+    changes_by_id: bool = Field(
+        default=False,
+        description="Updates or deletes a record selected by an id the client sent "
+        "(`update({ where: { id: input.id } })`, `delete(t).where(eq(t.id, input.id))`).",
+    )
 
 
 class NextHandler(_Fact):

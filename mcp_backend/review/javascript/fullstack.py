@@ -333,7 +333,8 @@ class FullstackLinker:
                 method, path, handler, webhook_verified=None, setup_guarded=None
             ),
             reads_request_data=body.reads_request,
-            loads_by_id=body.loads_by_id,
+            loads_by_id=body.loads_by_id or body.changes_by_id,
+            changes_by_id=body.changes_by_id,
             tested=tested,
         )
 

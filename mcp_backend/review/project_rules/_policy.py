@@ -271,6 +271,22 @@ def is_sensitive(route: Route) -> bool:
     )
 
 
+# Routes whose method does not say what they do to a record: a tRPC or GraphQL mutation,
+# a server action (a POST in all but name).
+_RPC_MUTATIONS = frozenset(
+    {("trpc", "MUTATION"), ("graphql", "MUTATION"), ("server_action", "POST")}
+)
+
+
+def changes_record(route: Route) -> bool:
+    """The route changes the record its client names: PUT/PATCH/DELETE over HTTP, or a
+    mutation / server action that updates or deletes a record selected by an id from its
+    input."""
+    if route.method in {"PUT", "PATCH", "DELETE"}:
+        return True
+    return (route.kind, route.method) in _RPC_MUTATIONS and route.changes_by_id
+
+
 def is_auth_endpoint(route: Route) -> bool:
     """Login, registration, password reset, token: where brute force and abuse happen."""
     if route.method not in {"POST", "PUT", "PATCH", "ANY", "MUTATION"}:

@@ -36,7 +36,7 @@ _REFUSES_ANONYMOUS = re.compile(
     re.IGNORECASE,
 )
 _OWNERSHIP = re.compile(
-    r"\b(user_?id|owner_?id|author_?id|created_?by_?id|account_?id)\s*:\s*(ctx\.)?(session\??\.)?"
+    r"\b((?i:user_?id|owner_?id|author_?id|created_?by_?id|account_?id))\s*:\s*(ctx\.)?(session\??\.)?"
     r"(user\??\.)?(id|userId)\b(?!\s*:)"
     r"|\bid\s*:\s*(ctx\.(session\??\.)?|session\??\.)user\??\.id\b"
     r"|\b(ctx\.)?(session\??\.)?user\??\.id\s*[!=]==?|[!=]==?\s*(ctx\.)?(session\??\.)?user\??\.id\b",
@@ -60,6 +60,21 @@ _LOADS_BY_ID = re.compile(
     r"|\bid\s*:\s*(?:(?:String|Number|parseInt)\()?(input|params|body|data|req\.query|req\.body)\b"
     r"|\b(input|params)\??\.\w*[iI]d\b)"
     r"|\beq\(\s*\w+\.id\s*,\s*(input|params|id)\b",
+    re.DOTALL,
+)
+# An update or delete whose record is picked by an id from the client: Prisma-style `where`
+# objects, drizzle `.where(eq(t.id, input.id))`, mongoose `findByIdAndUpdate(input.id, ...)`.
+_CLIENT_ID = (
+    r"(?:(?:String|Number|parseInt|BigInt)\()?"
+    r"(?:input|params|body|data|args|req\.query|req\.body)\??\.\w*[iI]d\b"
+)
+_CHANGES_BY_ID = re.compile(
+    r"\b(update|delete|upsert|updateMany|deleteMany|remove|destroy)\s*\(\s*\{[^;]{0,200}?"
+    r"\bwhere\s*:\s*\{\s*(id\s*[,}]|id\s*:\s*(?:" + _CLIENT_ID + r"|id\b|input\b))"
+    r"|\b(update|delete)\s*\([^;]{0,300}?\.where\(\s*eq\(\s*[\w.]+\.id\s*,\s*(?:"
+    + _CLIENT_ID
+    + r"|id\b)"
+    r"|\bfindByIdAnd(Update|Delete|Remove)\s*\(\s*(?:" + _CLIENT_ID + r"|id\b)",
     re.DOTALL,
 )
 _CALLEE = re.compile(
@@ -103,4 +118,5 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
         rate_limit=_RATE_LIMIT.search(body) is not None,
         reads_request=_READS_REQUEST.search(body) is not None,
         loads_by_id=_LOADS_BY_ID.search(body) is not None,
+        changes_by_id=_CHANGES_BY_ID.search(body) is not None,
     )
