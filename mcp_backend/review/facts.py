@@ -47,6 +47,11 @@ class BodySummary(_Fact):
     validation: bool = Field(default=False, description="Parses input with a schema and refuses.")
     rate_limit: bool = False
     reads_request: bool = Field(default=False, description="Reads the raw request body/query.")
+    request_whole: bool = Field(
+        default=False,
+        description="Only hands the raw body/query on whole (`{ body: req.body }`) to another "
+        "function, which may validate it: validation unknown, not absent.",
+    )
     loads_by_id: bool = False
     changes_by_id: bool = Field(
         default=False,
@@ -183,6 +188,28 @@ class TrpcMount(_Fact):
     line: int = 1
 
 
+class MountRule(_Fact):
+    """One entry of a file-based framework's middleware config (Medusa's
+    `defineMiddlewares({ routes: [{ matcher, method, middlewares }] })`)."""
+
+    matcher: str | None = Field(default=None, description="None: a matcher we cannot read.")
+    methods: list[str] | None = None
+    middlewares: list[str] = Field(
+        default_factory=list, description="Each middleware by name (`authenticate`, `ns.x`)."
+    )
+    args: list[str] = Field(default_factory=list, description="Each middleware's arguments.")
+    policies: bool = Field(default=False, description="Declares RBAC `policies` for the route.")
+    line: int = 1
+
+
+class MountList(_Fact):
+    """An array of such entries, with the arrays spread into it, by name."""
+
+    rules: list[MountRule] = Field(default_factory=list)
+    spreads: list[str] = Field(default_factory=list)
+    unreadable: list[str] = Field(default_factory=list, description="Elements we cannot read.")
+
+
 class FullstackFacts(_Fact):
     next_imports: bool = Field(default=False, description="The file imports `next` or `next/*`.")
     next_config: bool = False
@@ -211,6 +238,18 @@ class FullstackFacts(_Fact):
         default_factory=dict,
         description="Top-level objects with `callbacks: { authorized }`, for configs spread "
         "into the auth factory from another module.",
+    )
+    mount_lists: dict[str, MountList] = Field(
+        default_factory=dict,
+        description="Middleware configs by the name they are bound to ('default' for the one "
+        "`defineMiddlewares(...)` exports).",
+    )
+    reexports: dict[str, str] = Field(
+        default_factory=dict,
+        description="CommonJS re-exports: `exports.authenticate = http_1.authenticate`.",
+    )
+    authenticate_opt_out: bool = Field(
+        default=False, description="`export const AUTHENTICATE = false` in a Medusa route file."
     )
     trpc_inits: list[str] = Field(default_factory=list, description="`const t = initTRPC...`")
     trpc_builders: dict[str, TrpcChain] = Field(default_factory=dict)

@@ -19,13 +19,15 @@ from mcp_backend.review.facts import (
     BodySummary,
     CallbackDecision,
     FullstackFacts,
+    MountList,
+    MountRule,
     NextHandler,
     NextMiddleware,
     PathGuard,
     TrpcChain,
     TrpcRouter,
 )
-from mcp_backend.review.javascript.frameworks import common, nextjs, packages
+from mcp_backend.review.javascript.frameworks import common, medusa, nextjs, packages
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
 from mcp_backend.review.project_rules._policy import public_reason_of
 
@@ -98,6 +100,17 @@ def _guard_covers(guard: PathGuard, path: str) -> bool | None:
     return None if unreadable else True
 
 
+def _public_reason(framework: packages.FileRouteFramework, path: str, opted_out: bool) -> str:
+    """Why a route of a file-route framework is public by design: the route file opts out
+    of the framework's authentication, or lies under a prefix it serves to anyone."""
+    if opted_out:
+        return f"opts out of {framework.name}'s authentication ({framework.opt_out} = false)"
+    for prefix, reason in framework.public_prefixes:
+        if path == prefix or path.startswith(prefix + "/"):
+            return reason
+    return ""
+
+
 def _hinted(name: str) -> bool:
     """A name that suggests access control: at most a reason for `unknown`."""
     last = name.rsplit(".", 1)[-1]
@@ -117,6 +130,7 @@ class FullstackLinker:
         self.routes: list[Route] = []
         self.frameworks: set[str] = set()
         self._tested_imports: set[tuple[str, str]] | None = None
+        self._claimed: set[str] = set()  # files whose routes Next.js already listed
 
     def imported_by_tests(self, file: str, name: str) -> bool:
         """A test imports `name` (or the whole module) from `file`."""
@@ -315,6 +329,11 @@ class FullstackLinker:
         validation = self.protection(judged, "validation")
         if validation.status == "absent" and not body.reads_request:
             validation = Protection(status="absent")
+        elif validation.status == "absent" and body.request_whole:
+            validation = Protection(
+                status="unknown",
+                note="the raw request is handed whole to another function, which may validate it",
+            )
         return Route(
             kind=kind,
             method=method,
@@ -568,6 +587,7 @@ class FullstackLinker:
                 ] or [("ANY", handler)]
             for method, handler in handlers:
                 self.frameworks.add("nextjs")
+                self._claimed.add(file)
                 body, unread = self._handler_body(file, handler)
                 judged = self.judge(file, body, "handler", f"{method} handler")
                 if unread:
@@ -664,6 +684,207 @@ class FullstackLinker:
                         tested=self.imported_by_tests(file, action.name),
                     )
                 )
+
+    # ---- file-based routes of other frameworks (Medusa) ------------------------------------
+
+    def file_routes(self) -> None:
+        """Routes of frameworks in packages.FILE_ROUTE_FRAMEWORKS, for projects importing
+        their packages: the path from the folders, mount-level evidence from the framework's
+        middleware config and the prefixes it protects itself."""
+        sources = {
+            entry["source"]
+            for module in self.linker.modules.values()
+            for entry in module.get("imports", {}).values()
+        }
+        for prefix, framework in packages.FILE_ROUTE_FRAMEWORKS.items():
+            if not any(source.startswith(prefix) for source in sources):
+                continue
+            configs: dict[str, tuple[list[tuple[str, MountRule]], list[str]]] = {}
+            for file, facts in sorted(self.facts.items()):
+                if not facts.route_handlers or file in self._claimed:
+                    continue
+                found = medusa.route_path(file, framework.routes_dir)
+                if found is None:
+                    continue
+                folder, path = found
+                if folder not in configs:
+                    configs[folder] = self._mount_rules(folder, framework.middlewares)
+                rules, notes = configs[folder]
+                for handler in facts.route_handlers:
+                    self.frameworks.add(framework.name)
+                    method = handler.method
+                    body, unread = self._handler_body(file, handler)
+                    judged = self.judge(file, body, "handler", f"{method} handler")
+                    if unread:
+                        self._unresolved(judged, unread)
+                    for protected, actor in framework.protected_prefixes:
+                        if (path == protected or path.startswith(protected + "/")) and not (
+                            facts.authenticate_opt_out
+                        ):
+                            default = Evidence(
+                                kind="framework_default",
+                                detail=f"{framework.name} authenticates {protected} routes "
+                                f"({actor}) unless the route exports "
+                                f"{framework.opt_out} = false",
+                                file=file,
+                                line=1,
+                                level="app",
+                            )
+                            judged.evidence["auth"].append(default)
+                            if actor in framework.admin_actors:
+                                judged.evidence["authz"].append(
+                                    default.model_copy(update={"kind": "role"})
+                                )
+                    self._apply_mount_rules(judged, rules, notes, method, path, framework)
+                    route = self.make_route(
+                        kind="http",
+                        method=method,
+                        path=path,
+                        handler=handler.name,
+                        file=file,
+                        line=handler.line,
+                        framework=framework.name,
+                        judged=judged,
+                        body=body,
+                        tested=bool(self.linker.is_tested(path))
+                        or self.imported_by_tests(file, handler.name),
+                    )
+                    if route.public_by_design is None and route.auth.status != "present":
+                        reason = _public_reason(framework, path, facts.authenticate_opt_out)
+                        if reason:
+                            route = route.model_copy(update={"public_by_design": reason})
+                    self.routes.append(route)
+
+    def _mount_rules(self, folder: str, stem: str) -> tuple[list[tuple[str, MountRule]], list[str]]:
+        """The middleware config of a routes folder, its spread lists followed across
+        modules: every entry with its file, and notes on lists we cannot read."""
+        rules: list[tuple[str, MountRule]] = []
+        notes: list[str] = []
+        for file, facts in self.facts.items():
+            if posixpath.dirname(file) != folder or "default" not in facts.mount_lists:
+                continue
+            if posixpath.splitext(posixpath.basename(file))[0] != stem:
+                continue
+            self._flatten(file, facts.mount_lists["default"], rules, notes, set())
+        return rules, notes
+
+    def _flatten(
+        self,
+        file: str,
+        found: MountList,
+        rules: list[tuple[str, MountRule]],
+        notes: list[str],
+        seen: set[tuple[str, str]],
+    ) -> None:
+        rules.extend((file, rule) for rule in found.rules)
+        notes.extend(f"middleware entry {text} in {file}, which we cannot read"
+                     for text in found.unreadable)  # fmt: skip
+        for ref in found.spreads:
+            target = self._mount_list_ref(file, ref)
+            if target is None or target in seen or len(seen) > 500:
+                if target is None:
+                    notes.append(f"middleware list {ref} in {file}, which we cannot read")
+                continue
+            seen.add(target)
+            self._flatten(target[0], self.facts[target[0]].mount_lists[target[1]], rules,
+                          notes, seen)  # fmt: skip
+
+    def _mount_list_ref(self, file: str, ref: str) -> tuple[str, str] | None:
+        """`ns.storeRoutesMiddlewares` / `storeRoutesMiddlewares`: the list's file and name."""
+        head, _, member = ref.partition(".")
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is None:
+            facts = self.facts.get(file)
+            return (file, head) if facts is not None and head in facts.mount_lists else None
+        if packages.is_package(entry["source"]):
+            return None
+        target = self.linker.resolve_module(file, entry["source"])
+        name = member or entry["name"]
+        facts = self.facts.get(target) if target is not None else None
+        if target is None or facts is None or name not in facts.mount_lists:
+            return None
+        return target, name
+
+    def _mount_kinds(
+        self, file: str, ref: str, args: str, depth: int = 0
+    ) -> tuple[tuple[str, ...] | None, str]:
+        """What a middleware of a mount entry does, by where its name leads: kinds (None:
+        out of sight) and where it comes from."""
+        if ref == "?" or depth > 4:
+            return None, f"{ref} in {file}"
+        head, _, member = ref.partition(".")
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is None:
+            found = self.call_kind(file, ref)
+            if found is None:
+                return (), ref
+            if found.kind == "guard":
+                return (("auth", "authz") if found.authz else ("auth",)), found.detail
+            return (None, found.detail) if found.kind == "unknown" else ((), found.detail)
+        source = entry["source"]
+        if packages.is_package(source):
+            kinds = packages.package_kinds(source, entry["name"], member, args)
+            if kinds is None:
+                return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+            return kinds, f"{member or entry['name']}{args} from {source}"
+        target = self.linker.resolve_module(file, source)
+        facts = self.facts.get(target) if target is not None else None
+        name = member or entry["name"]
+        if target is None:
+            return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+        if facts is not None and name in facts.reexports:
+            return self._mount_kinds(target, facts.reexports[name], args, depth + 1)
+        if name in self.linker.modules.get(target, {}).get("imports", {}):
+            return self._mount_kinds(target, name, args, depth + 1)  # ESM re-export
+        found = self.call_kind(target, name)
+        if found is None:
+            return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+        if found.kind == "guard":
+            return (("auth", "authz") if found.authz else ("auth",)), found.detail
+        return (None, found.detail) if found.kind == "unknown" else ((), found.detail)
+
+    def _apply_mount_rules(
+        self,
+        judged: _Judged,
+        rules: list[tuple[str, MountRule]],
+        notes: list[str],
+        method: str,
+        path: str,
+        framework: packages.FileRouteFramework,
+    ) -> None:
+        for note in notes:
+            self._unresolved(judged, note)
+        for file, rule in rules:
+            if rule.methods is not None and method not in rule.methods:
+                continue
+            regex = None if rule.matcher is None else medusa.matcher_regex(rule.matcher)
+            covers = regex.fullmatch(path) is not None if regex is not None else None
+            if covers is False:
+                continue
+            where = f"matcher {rule.matcher}" if rule.matcher else "a matcher we cannot read"
+            if rule.policies and covers:
+                judged.evidence["authz"].append(
+                    Evidence(kind="policy", detail=f"RBAC policies for {where}", file=file,
+                             line=rule.line, level="router")
+                )  # fmt: skip
+            for ref, args in zip(rule.middlewares, rule.args, strict=False):
+                kinds, detail = self._mount_kinds(file, ref, args)
+                if kinds is None:
+                    self._unresolved(judged, f"middleware {detail} ({where})")
+                    continue
+                if not covers:
+                    if {"auth", "authz"} & set(kinds):
+                        judged.unknown["auth"].append(f"{detail} may run for it ({where})")
+                    continue
+                actor = args.lstrip("( ").split(",", 1)[0].strip("'\"` )")
+                if "auth" in kinds and actor in framework.admin_actors:
+                    kinds = (*kinds, "authz")  # only administrators are that actor
+                for kind in kinds:
+                    if kind in _KINDS:
+                        judged.evidence[kind].append(
+                            Evidence(kind="middleware", detail=f"{detail} ({where})"[:200],
+                                     file=file, line=rule.line, level="router")
+                        )  # fmt: skip
 
     # ---- tRPC -------------------------------------------------------------------------------
 
@@ -829,5 +1050,6 @@ def fullstack_routes(linker: _Linker) -> tuple[list[Route], set[str]]:
     if not found.facts:
         return [], set()
     trpc_files = found.next_routes()
+    found.file_routes()
     found.trpc_routes(trpc_files)
     return found.routes, found.frameworks

@@ -4,9 +4,8 @@ without filtering by the caller, is judged like a PUT/DELETE; HTTP routes are un
 
 from __future__ import annotations
 
-from tests.review.javascript.test_fullstack_routes import NEXT_CONFIG, _trpc_app, index_of
-
 from mcp_backend.review.project_rules.object_access_without_ownership import DETECTOR as OWNERSHIP
+from tests.review.javascript.test_fullstack_routes import NEXT_CONFIG, _trpc_app, index_of
 
 
 def _flagged(files: dict[str, str]) -> set[str]:
@@ -54,7 +53,8 @@ def test_mutation_filtered_by_the_caller_or_not_changing_the_record_is_not() -> 
             # Loads another record by id, changes none of it (a comment on a project).
             "  comment: protectedProcedure.input(z.object({ projectId: z.string() }))\n"
             "    .mutation(async ({ ctx, input }) => {\n"
-            "      const project = await ctx.db.project.findUnique({ where: { id: input.projectId } });\n"
+            "      const project = await ctx.db.project.findUnique({\n"
+            "        where: { id: input.projectId } });\n"
             "      return ctx.db.comment.create({ data: { projectId: project.id, body: 'x' } });\n"
             "    }),\n"
         )

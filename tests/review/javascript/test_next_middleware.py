@@ -22,7 +22,9 @@ def _clerk(body: str, matchers: str = "") -> dict[str, str]:
             "import { clerkMiddleware, createRouteMatcher } from '@clerk/nextjs/server';\n"
             + matchers
             + body
-            + "export const config = { matcher: ['/((?!_next|.*\\\\..*).*)', '/(api|trpc)(.*)'] };\n"
+            + "export const config = {\n"
+            + "  matcher: ['/((?!_next|.*\\\\..*).*)', '/(api|trpc)(.*)'],\n"
+            + "};\n"
         ),
     }
 
@@ -33,7 +35,8 @@ def test_clerk_protects_the_matched_routes_only() -> None:
             "export default clerkMiddleware(async (auth, req) => {\n"
             "  if (isProtectedRoute(req)) await auth.protect();\n"
             "});\n",
-            "const isProtectedRoute = createRouteMatcher(['/dashboard(.*)', '/api/private(.*)']);\n",
+            "const isProtectedRoute = createRouteMatcher([\n"
+            "  '/dashboard(.*)', '/api/private(.*)']);\n",
         )
     )
     private = routes["POST /api/private/notes"].auth

@@ -54,6 +54,12 @@ _READS_REQUEST = re.compile(
     r"\b(req|request)\s*\.\s*(json|formData|text)\s*\(|\b(req|request)\s*\.\s*(body|query)\b"
     r"|\bsearchParams\s*\.\s*get\(|\bformData\s*\.\s*get\("
 )
+# `req.body` / `req.query` used as a whole value (an argument, an object field), not read.
+_REQUEST_VALUE = re.compile(r"\b(?:req|request)\s*\.\s*(?:body|query)\b(\s*[,})\]])?")
+_REQUEST_READ_OTHER = re.compile(
+    r"\b(req|request)\s*\.\s*(json|formData|text)\s*\(|\bsearchParams\s*\.\s*get\("
+    r"|\bformData\s*\.\s*get\("
+)
 _LOADS_BY_ID = re.compile(
     r"\b(findUnique\w*|findFirst\w*|findById|findOne\w*|delete|update|deleteMany|updateMany)\s*\("
     r"[^;]{0,200}?(\bwhere\s*:\s*\{\s*id\s*[,}]"
@@ -104,6 +110,12 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
             calls.append(name)
             if len(calls) >= MAX_CALLS:
                 break
+    reads_request = _READS_REQUEST.search(body) is not None
+    request_whole = (
+        reads_request
+        and _REQUEST_READ_OTHER.search(body) is None
+        and all(match.group(1) is not None for match in _REQUEST_VALUE.finditer(body))
+    )
     reads_identity = _READS_IDENTITY.search(body) is not None
     denies = _REFUSES_ANONYMOUS.search(body) is not None
     return BodySummary(
@@ -116,7 +128,8 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
         ownership=_OWNERSHIP.search(body) is not None or common.ownership_in(body),
         validation=common.validation_in(body) or _SCHEMA_PARSE.search(body) is not None,
         rate_limit=_RATE_LIMIT.search(body) is not None,
-        reads_request=_READS_REQUEST.search(body) is not None,
+        reads_request=reads_request,
+        request_whole=request_whole,
         loads_by_id=_LOADS_BY_ID.search(body) is not None,
         changes_by_id=_CHANGES_BY_ID.search(body) is not None,
     )

@@ -29,7 +29,13 @@ from mcp_backend.review.facts import (
     ServerAction,
 )
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import caller, next_middleware, packages, trpc
+from mcp_backend.review.javascript.frameworks import (
+    caller,
+    medusa,
+    next_middleware,
+    packages,
+    trpc,
+)
 from mcp_backend.review.javascript.frameworks.facts import MAX_CLASSIFIED_BODY
 from mcp_backend.review.javascript.rules._util import unwrap
 
@@ -54,6 +60,8 @@ _FULLSTACK_SOURCES = (
     "@supabase/",
     "lucia",
 )
+# Frameworks with file-based routes outside Next.js (packages.FILE_ROUTE_FRAMEWORKS).
+_FILE_ROUTE_SOURCES = ("@medusajs/",)
 # A module importing only project modules is read when it may hold a helper or a router.
 _PROJECT_HINTS = (
     b"session",
@@ -233,6 +241,15 @@ class _Extractor:
         elif ctx.has(b"use server"):
             self._inline_actions()
         self._exports()
+        if ctx.has(b"exports.") and stem == "route":
+            declared = {h.method for h in out.route_handlers}
+            for method, local, line in medusa.cjs_method_exports(ctx):
+                if method not in declared:
+                    self._method(method, local, line, self.top.get(local))
+        if stem in {"route", "middlewares"} or any(
+            entry["source"].startswith(_FILE_ROUTE_SOURCES) for entry in self.imports.values()
+        ):
+            medusa.extract(ctx, out)
         if ctx.has(b"authorized"):
             self._auth_configs()
         if stem in MIDDLEWARE_STEMS:
@@ -639,6 +656,10 @@ def merge_bodies(outer: BodySummary, inner: BodySummary) -> BodySummary:
         for key, value in BodySummary.model_fields.items()
         if value.annotation is bool
     }
+    merged["request_whole"] = (outer.request_whole or not outer.reads_request) and (
+        inner.request_whole or not inner.reads_request
+    )
+    merged["request_whole"] = merged["request_whole"] and merged["reads_request"]
     calls = [*outer.calls, *(c for c in inner.calls if c not in outer.calls)]
     return BodySummary(line=outer.line, calls=calls[: caller.MAX_CALLS], **merged)
 
@@ -652,7 +673,11 @@ def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> boo
         return True
     if "pages/api/" in ctx.file or ctx.has(b"use server"):
         return True
+    if stem == "middlewares" and ctx.has(b"matcher", b"iddlewares"):
+        return True
     sources = [entry["source"] for entry in imports.values()]
+    if any(s.startswith(_FILE_ROUTE_SOURCES) for s in sources) and ctx.has(b"authenticate"):
+        return True  # may re-export the framework's `authenticate`
     if any(s == "next" or s.startswith(_FULLSTACK_SOURCES) for s in sources):
         return True
     return any(not packages.is_package(s) for s in sources) and ctx.has(*_PROJECT_HINTS)
