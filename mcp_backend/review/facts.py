@@ -171,6 +171,10 @@ class TrpcRouterEntry(_Fact):
     procedure: TrpcProcedure | None = None
     ref: str = ""
     inline: str = Field(default="", description="Name given to an inline nested router.")
+    # tRPC v9 `.merge('prefix.', child)`: the prefix is joined as written, and the middleware
+    # of the chain so far applies to every procedure of the child.
+    raw_prefix: bool = False
+    uses: list[TrpcUse] = Field(default_factory=list)
 
 
 class TrpcRouter(_Fact):
@@ -178,6 +182,11 @@ class TrpcRouter(_Fact):
     line: int
     entries: list[TrpcRouterEntry] = Field(default_factory=list)
     merges: list[str] = Field(default_factory=list, description="Routers merged into this one.")
+    # tRPC v9 chains (`createRouter().middleware(mw).query('name', {...})`): the call the chain
+    # starts from (`trpc.router`, or a project factory like `createProtectedRouter`), and every
+    # `.middleware(...)` of the chain, which a chain built on this one inherits.
+    base: str = ""
+    uses: list[TrpcUse] = Field(default_factory=list)
 
 
 class TrpcMount(_Fact):

@@ -26,6 +26,7 @@ from mcp_backend.review.facts import (
     PathGuard,
     TrpcChain,
     TrpcRouter,
+    TrpcRouterEntry,
 )
 from mcp_backend.review.javascript.frameworks import common, medusa, nextjs, packages
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
@@ -65,6 +66,10 @@ class _Judged:
         for kind in _KINDS:
             self.evidence[kind].extend(other.evidence[kind])
             self.unknown[kind].extend(n for n in other.unknown[kind] if n not in self.unknown[kind])
+
+
+# A router's child routers: (key or merge prefix, child, the entry that names it).
+_Children = dict[tuple[str, str], list[tuple[str, tuple[str, str], TrpcRouterEntry | None]]]
 
 
 @dataclass
@@ -896,22 +901,22 @@ class FullstackLinker:
         if not routers:
             return
         self.frameworks.add("trpc")
-        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
+        children: _Children = {}
         referenced: set[tuple[str, str]] = set()
         for (file, name), router in routers.items():
-            found: list[tuple[str, tuple[str, str]]] = []
+            found: list[tuple[str, tuple[str, str], TrpcRouterEntry | None]] = []
             for entry in router.entries:
                 child = (file, entry.inline) if entry.inline else None
                 if entry.ref:
                     child = self._router_key(file, entry.ref, routers)
                 if child is not None and child in routers:
-                    found.append((entry.key, child))
+                    found.append((entry.key, child, entry))
             for merged in router.merges:
                 child = self._router_key(file, merged, routers)
                 if child is not None:
-                    found.append(("", child))
+                    found.append(("", child, None))
             children[(file, name)] = found
-            referenced.update(child for _, child in found)
+            referenced.update(child for _, child, _ in found)
         mounts: dict[tuple[str, str], str] = {}
         for file, facts in self.facts.items():
             for mount in facts.trpc_mounts:
@@ -942,19 +947,28 @@ class FullstackLinker:
         path: str,
         prefix: str,
         routers: dict[tuple[str, str], TrpcRouter],
-        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]],
+        children: _Children,
         seen: set[tuple[str, str]],
+        inherited: _Judged | None = None,
     ) -> None:
         if key in seen:
             return
         seen = seen | {key}
         file = key[0]
-        for entry in routers[key].entries:
+        router = routers[key]
+        v9 = bool(router.base)  # string-keyed: names and merge prefixes join as written
+        around = _Judged()
+        if inherited is not None:
+            around.merge(inherited)
+        if v9:
+            around.merge(self._v9_base(file, router.base, routers, 0))
+        for entry in router.entries:
             procedure = entry.procedure
             if procedure is None:
                 continue
-            full = f"{path}.{entry.key}" if path else entry.key
+            full = path + entry.key if v9 else (f"{path}.{entry.key}" if path else entry.key)
             judged = self.chain(file, procedure.chain, 0)
+            judged.merge(around)
             judged.merge(self.judge(file, procedure.body, "handler", f"procedure {full}"))
             self.routes.append(
                 self.make_route(
@@ -971,9 +985,40 @@ class FullstackLinker:
                     tested=full in self.linker.test_procedures,
                 )
             )
-        for key_name, child in children.get(key, []):
+        for key_name, child, link in children.get(key, []):
+            if link is not None and link.raw_prefix:
+                # v9 `.merge('post.', child)`: the middleware of the chain so far, and of the
+                # router it started from, runs for every procedure of the child.
+                passed = _Judged()
+                passed.merge(around)
+                passed.merge(self.chain(file, TrpcChain(base="router", base_is_root=True,
+                                                        uses=link.uses), 0))  # fmt: skip
+                self._walk(child, path + key_name, prefix, routers, children, seen, passed)
+                continue
             child_path = f"{path}.{key_name}" if path and key_name else (key_name or path)
-            self._walk(child, child_path, prefix, routers, children, seen)
+            self._walk(child, child_path, prefix, routers, children, seen, inherited)
+
+    def _v9_base(
+        self, file: str, base: str, routers: dict[tuple[str, str], TrpcRouter], depth: int
+    ) -> _Judged:
+        """What the router a v9 chain starts from provides: nothing for the library's
+        `trpc.router()`, the middleware of a project factory (`createProtectedRouter()`)."""
+        judged = _Judged()
+        head = base.split(".", 1)[0]
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is not None and entry["source"].startswith("@trpc/server"):
+            return judged
+        found = self._router_key(file, base, routers) if "." not in base else None
+        if found is None or depth > _MAX_DEPTH:
+            self._unresolved(judged, f"tRPC router factory {base} could not be resolved")
+            return judged
+        factory = routers[found]
+        if factory.base:
+            judged.merge(self._v9_base(found[0], factory.base, routers, depth + 1))
+        judged.merge(
+            self.chain(found[0], TrpcChain(base="router", base_is_root=True, uses=factory.uses), 0)
+        )
+        return judged
 
     def chain(self, file: str, chain: TrpcChain, depth: int) -> _Judged:
         """What a procedure builder chain provides: its base's, then each `.use(...)`'s."""

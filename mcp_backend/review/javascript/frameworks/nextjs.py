@@ -254,7 +254,7 @@ class _Extractor:
             self._auth_configs()
         if stem in MIDDLEWARE_STEMS:
             self._middleware()
-        if ctx.has(b"trpc", b"TRPC", b".procedure"):
+        if ctx.has(b"trpc", b"TRPC", b".procedure", b"Router()"):
             trpc.extract(ctx, self.imports, out)
         return out
 
@@ -675,6 +675,8 @@ def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> boo
         return True
     if stem == "middlewares" and ctx.has(b"matcher", b"iddlewares"):
         return True
+    if ctx.has(b"Router()") and ctx.has(b".query('", b'.query("', b".mutation('", b'.mutation("'):
+        return True  # a tRPC v9 string-keyed router chain, whatever it imports
     sources = [entry["source"] for entry in imports.values()]
     if any(s.startswith(_FILE_ROUTE_SOURCES) for s in sources) and ctx.has(b"authenticate"):
         return True  # may re-export the framework's `authenticate`
