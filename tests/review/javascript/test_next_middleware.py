@@ -296,3 +296,40 @@ def test_pages_wrapper_from_a_package_we_do_not_know_is_unknown() -> None:
     auth = routes["DELETE /api/notes/:id"].auth
     assert auth.status == "unknown"
     assert "withApiAuth" in auth.note
+
+
+def test_a_redirect_for_signed_in_callers_is_not_a_refusal() -> None:
+    routes = inventory(
+        _clerk(
+            "export default clerkMiddleware(async (auth, req) => {\n"
+            "  const { userId } = await auth();\n"
+            "  if (userId && req.nextUrl.pathname === '/sign-in') {\n"
+            "    return NextResponse.redirect(new URL('/auth/welcome', req.url));\n"
+            "  }\n"
+            "});\n"
+        )
+    )
+    assert routes["POST /api/private/notes"].auth.status == "absent"
+
+
+def test_next_auth_v4_authorized_callback_per_path() -> None:
+    files = {
+        **NEXT_CONFIG,
+        **_ROUTES,
+        "middleware.ts": (
+            "import { withAuth } from 'next-auth/middleware';\n"
+            "export default withAuth({\n"
+            "  callbacks: {\n"
+            "    authorized({ req, token }) {\n"
+            "      if (req.nextUrl.pathname.startsWith('/api/private')) {\n"
+            "        return token?.role === 'admin';\n"
+            "      }\n"
+            "      return true;\n"
+            "    },\n"
+            "  },\n"
+            "});\n"
+        ),
+    }
+    routes = inventory(files)
+    assert routes["POST /api/private/notes"].auth.status == "present"
+    assert routes["POST /api/open/ping"].auth.status == "absent"

@@ -99,7 +99,9 @@ class _Evaluator:
     # ---- terms ----------------------------------------------------------------------------
 
     def _term(self, text: str, holds: bool, depth: int = 0) -> PathTerm | str | None:
-        """A path term, None for an identity test (neutral), or 'unknown'."""
+        """A path term, None for a test that the caller lacks identity or a role (neutral:
+        the refusal is for such callers), 'caller' for a test that the caller has one (a
+        refusal under it does not refuse anonymous callers), or 'unknown'."""
         text = _strip_parens(text)
         while text.startswith("!") and not text.startswith("!="):
             if text.startswith("!!"):
@@ -126,6 +128,10 @@ class _Evaluator:
             return "unknown"
         if len(_split(text, "&&")) > 1:
             found = [self._term(part, True, depth + 1) for part in _split(text, "&&")]
+            if "caller" in found:
+                if holds:
+                    return "caller"
+                found = [t for t in found if t != "caller"]
             paths = [t for t in found if t is not None]
             if len(paths) == 1 and isinstance(paths[0], PathTerm):
                 term = paths[0]
@@ -145,6 +151,8 @@ class _Evaluator:
             equal = match.group(1).startswith("=")
             return PathTerm(patterns=[match.group(2)], negated=(not holds) if equal else holds)
         if _IDENTITY.search(text) and not re.search(r"pathname|startsWith|nextUrl", text):
+            if holds and re.fullmatch(r"(await\s+)?[\w$.?]+(\(\))?[\w$.?]*", text):
+                return "caller"  # `if (userId)`: only callers who have one
             return None
         return "unknown"
 
@@ -154,6 +162,8 @@ class _Evaluator:
             parts = _split(_strip_parens(text), "&&") if holds else [text]
             for part in parts:
                 term = self._term(part, holds)
+                if term == "caller":
+                    return  # reached only by callers with an identity: not a refusal of others
                 if term == "unknown":
                     if not self.unknown:
                         cond = text if holds else f"!({text})"
@@ -178,7 +188,7 @@ class _Evaluator:
             if expr == "true" or expr.startswith(("Response.", "NextResponse.")):
                 return "" if not _REFUSAL.search(expr) else expr[:60]
             term = self._term(expr, True)
-            if term is None:  # `return !!auth?.user`: refuses callers without one
+            if term is None or term == "caller":  # `return !!auth?.user`: refuses the others
                 return f"return {expr[:50]}"
             return "?"
         match = _REFUSAL.search(text)
@@ -286,7 +296,7 @@ def decide(
             evaluator.guards.append(PathGuard(line=line, detail="returns false"))
         elif expr != "true":
             term = evaluator._term(expr, True)
-            if term is None:
+            if term is None or term == "caller":
                 evaluator.guards.append(PathGuard(line=line, detail=f"returns {expr[:50]}"))
             elif isinstance(term, PathTerm):
                 # `({ auth, request }) => !!auth || request.nextUrl.pathname === '/'` etc.
