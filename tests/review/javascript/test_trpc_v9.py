@@ -112,3 +112,39 @@ def test_v9_factory_we_cannot_read_is_unknown() -> None:
     auth = inventory(files)["QUERY account.me"].auth
     assert auth.status == "unknown"
     assert "createProtectedRouter" in auth.note
+
+
+def test_commonjs_module_exports_of_builders_and_routers() -> None:
+    files = {
+        "server/trpc.js": (
+            "const { initTRPC, TRPCError } = require('@trpc/server');\n"
+            "const t = initTRPC.create();\n"
+            "const isAuthed = t.middleware(({ ctx, next }) => {\n"
+            "  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED' });\n"
+            "  return next();\n"
+            "});\n"
+            "module.exports = { router: t.router, publicProcedure: t.procedure,\n"
+            "  protectedProcedure: t.procedure.use(isAuthed) };\n"
+        ),
+        "server/routers/user.js": (
+            "const { router, publicProcedure, protectedProcedure } = require('../trpc');\n"
+            "module.exports = {\n"
+            "  userRouter: router({\n"
+            "    list: publicProcedure.query(() => []),\n"
+            "    remove: protectedProcedure.mutation(({ input }) => input),\n"
+            "  }),\n"
+            "};\n"
+        ),
+        "server/app.js": (
+            "const express = require('express');\n"
+            "const { createExpressMiddleware } = require('@trpc/server/adapters/express');\n"
+            "const { router } = require('./trpc');\n"
+            "const { userRouter } = require('./routers/user');\n"
+            "exports.appRouter = router({ user: userRouter });\n"
+            "const app = express();\n"
+            "app.use('/trpc', createExpressMiddleware({ router: exports.appRouter }));\n"
+        ),
+    }
+    routes = inventory(files)
+    assert routes["MUTATION user.remove"].auth.status == "present"
+    assert routes["QUERY user.list"].auth.status == "absent"

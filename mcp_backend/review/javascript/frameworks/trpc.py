@@ -81,6 +81,9 @@ class _Trpc:
                 if node.type == "call_expression":
                     declarations.append(("default", node, node.start_point[0] + 1))
                     continue
+            if node is not None and node.type == "expression_statement":
+                declarations.extend(self._commonjs_exports(node))
+                continue
             if node is None or node.type not in {"lexical_declaration", "variable_declaration"}:
                 continue
             for declarator in node.named_children:
@@ -99,6 +102,34 @@ class _Trpc:
             self._v9_factories()
         for call in ctx.calls_named(ADAPTERS):
             self._mount(call.node, call.name or "")
+
+    def _commonjs_exports(self, statement: Node) -> list[tuple[str, Node, int]]:
+        """`module.exports = { userRouter: router({...}) }`, `exports.userRouter = ...`,
+        `module.exports = router({...})`: what CommonJS exports, by exported name."""
+        ctx = self.ctx
+        expression = statement.named_children[0] if statement.named_children else None
+        if expression is None or expression.type != "assignment_expression":
+            return []
+        left = "".join(ctx.text(expression.child_by_field_name("left")).split())
+        value = unwrap(expression.child_by_field_name("right"))
+        if value is None:
+            return []
+        line = statement.start_point[0] + 1
+        for prefix in ("module.exports.", "exports."):
+            if left.startswith(prefix) and "." not in left[len(prefix) :]:
+                return [(left[len(prefix) :], value, line)]
+        if left != "module.exports":
+            return []
+        if value.type != "object":
+            return [("default", value, line)]
+        found: list[tuple[str, Node, int]] = []
+        for child in value.named_children:
+            if child.type == "pair":
+                key = ctx.text(child.child_by_field_name("key")).strip("'\"")
+                inner = unwrap(child.child_by_field_name("value"))
+                if inner is not None and inner.type in {"call_expression", "member_expression"}:
+                    found.append((key, inner, child.start_point[0] + 1))
+        return found
 
     # ---- tRPC v9: string-keyed router chains ------------------------------------------------
 
