@@ -9,7 +9,7 @@ from tests.review.javascript.test_fullstack_routes import NEXT_CONFIG, inventory
 _OPEN = "export async function POST() { return Response.json({ ok: true }); }\n"
 _ROUTES = {
     "app/api/private/notes/route.ts": _OPEN,
-    "app/api/open/ping/route.ts": _OPEN,
+    "app/api/public/ping/route.ts": _OPEN,
     "app/api/webhooks/stripe/route.ts": _OPEN,
 }
 
@@ -43,7 +43,7 @@ def test_clerk_protects_the_matched_routes_only() -> None:
     assert private.status == "present"
     assert "/api/private(.*)" in private.evidence[0].detail
     # Not matched: the callback lets it through, so the route is judged on its own.
-    assert routes["POST /api/open/ping"].auth.status == "absent"
+    assert routes["POST /api/public/ping"].auth.status == "absent"
 
 
 def test_clerk_protects_everything_but_public_routes() -> None:
@@ -53,7 +53,7 @@ def test_clerk_protects_everything_but_public_routes() -> None:
         "    await auth().protect();\n"
         "  }\n"
         "});\n",
-        "const isPublicRoute = createRouteMatcher(['/api/webhooks(.*)', '/api/open(.*)']);\n",
+        "const isPublicRoute = createRouteMatcher(['/api/webhooks(.*)', '/api/public(.*)']);\n",
     )
     early_return = _clerk(
         "export default clerkMiddleware(async (auth, req) => {\n"
@@ -61,13 +61,13 @@ def test_clerk_protects_everything_but_public_routes() -> None:
         "  const { userId, redirectToSignIn } = await auth();\n"
         "  if (!userId) return redirectToSignIn();\n"
         "});\n",
-        "const isPublicRoute = createRouteMatcher(['/api/webhooks(.*)', '/api/open(.*)']);\n",
+        "const isPublicRoute = createRouteMatcher(['/api/webhooks(.*)', '/api/public(.*)']);\n",
     )
     for files in (negated, early_return):
         routes = inventory(files)
         assert routes["POST /api/private/notes"].auth.status == "present"
         assert routes["POST /api/webhooks/stripe"].auth.status == "absent"
-        assert routes["POST /api/open/ping"].auth.status == "absent"
+        assert routes["POST /api/public/ping"].auth.status == "absent"
 
 
 def test_clerk_without_callback_protects_nothing() -> None:
@@ -100,7 +100,7 @@ def test_clerk_path_prefix_test_in_the_callback() -> None:
         )
     )
     assert routes["POST /api/private/notes"].auth.status == "present"
-    assert routes["POST /api/open/ping"].auth.status == "absent"
+    assert routes["POST /api/public/ping"].auth.status == "absent"
 
 
 def test_next_auth_v4_middleware_reexport_and_with_auth() -> None:
@@ -114,7 +114,7 @@ def test_next_auth_v4_middleware_reexport_and_with_auth() -> None:
     }
     routes = inventory(reexport)
     assert routes["POST /api/private/notes"].auth.status == "present"
-    assert routes["POST /api/open/ping"].auth.status == "absent"  # outside the matcher
+    assert routes["POST /api/public/ping"].auth.status == "absent"  # outside the matcher
 
     role = {
         **NEXT_CONFIG,
@@ -173,7 +173,7 @@ def test_next_auth_v5_authorized_callback_across_modules() -> None:
     }
     routes = inventory(files)
     assert routes["POST /api/private/notes"].auth.status == "present"
-    assert routes["POST /api/open/ping"].auth.status == "absent"
+    assert routes["POST /api/public/ping"].auth.status == "absent"
 
     made_here = {
         **files,
@@ -332,4 +332,4 @@ def test_next_auth_v4_authorized_callback_per_path() -> None:
     }
     routes = inventory(files)
     assert routes["POST /api/private/notes"].auth.status == "present"
-    assert routes["POST /api/open/ping"].auth.status == "absent"
+    assert routes["POST /api/public/ping"].auth.status == "absent"
