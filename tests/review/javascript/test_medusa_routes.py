@@ -138,3 +138,20 @@ def test_not_a_medusa_project_has_no_such_routes() -> None:
     source = "export const GET = (req, res) => res.json({});\n"
     routes = inventory({"src/api/custom/route.ts": source})
     assert routes == {}
+
+
+def test_admin_acting_on_an_account_is_not_a_credential_endpoint() -> None:
+    from mcp_backend.review.project_rules.auth_route_missing_rate_limit import (
+        DETECTOR as RATE_LIMIT,
+    )
+
+    files = _app()
+    files["src/api/admin/users/[id]/reset-password/route.ts"] = (
+        "export const POST = async (req, res) => { res.json({ token: 'x' }); };\n"
+    )
+    files["src/api/auth/user/emailpass/reset-password/route.ts"] = (
+        "export const POST = async (req, res) => { res.json({ ok: true }); };\n"
+    )
+    limited = {f.route for f in RATE_LIMIT.check(index_of(files))}
+    assert "POST /admin/users/:id/reset-password" not in limited  # admin role required
+    assert "POST /auth/user/emailpass/reset-password" in limited
