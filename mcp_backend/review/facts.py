@@ -48,7 +48,17 @@ class BodySummary(_Fact):
     validation: bool = Field(default=False, description="Parses input with a schema and refuses.")
     rate_limit: bool = False
     reads_request: bool = Field(default=False, description="Reads the raw request body/query.")
+    request_whole: bool = Field(
+        default=False,
+        description="Only hands the raw body/query on whole (`{ body: req.body }`) to another "
+        "function, which may validate it: validation unknown, not absent.",
+    )
     loads_by_id: bool = False
+    changes_by_id: bool = Field(
+        default=False,
+        description="Updates or deletes a record selected by an id the client sent "
+        "(`update({ where: { id: input.id } })`, `delete(t).where(eq(t.id, input.id))`).",
+    )
 
 
 class NextHandler(_Fact):
@@ -62,6 +72,44 @@ class NextHandler(_Fact):
     alias_of: str = ""
 
 
+class PathTerm(_Fact):
+    """One path test in a middleware callback's condition: the request path matches one of
+    `patterns` (path-to-regexp, as in `createRouteMatcher([...])` or `config.matcher`), or
+    does not when `negated`; `patterns` None: a matcher we cannot read."""
+
+    patterns: list[str] | None = None
+    negated: bool = False
+
+
+class PathGuard(_Fact):
+    """A refusal of callers without identity in a middleware callback (`auth.protect()`, a
+    redirect to sign-in, `return false` in an `authorized` callback), on the paths where every
+    term holds; no terms: on every path."""
+
+    terms: list[PathTerm] = Field(default_factory=list)
+    line: int = 1
+    detail: str = ""
+
+
+class CallbackDecision(_Fact):
+    """Where a middleware callback refuses callers, evaluated from its text."""
+
+    guards: list[PathGuard] = Field(default_factory=list)
+    unknown: str = Field(
+        default="", description="A refusal whose condition we cannot evaluate, as text."
+    )
+    calls: list[str] = Field(default_factory=list, description="Callees, for helpers.")
+
+
+class AuthConfig(_Fact):
+    """An auth library's config object (`NextAuth({...})`, `export const authConfig = {...}`):
+    its `callbacks.authorized` decision and the objects spread into it, by name."""
+
+    authorized: CallbackDecision | None = None
+    spreads: list[str] = Field(default_factory=list)
+    unreadable: bool = False
+
+
 class NextMiddleware(_Fact):
     """`middleware.ts` / `proxy.ts`: what it does, and which paths `config.matcher` covers
     (None: every path)."""
@@ -72,6 +120,14 @@ class NextMiddleware(_Fact):
     # `export default withAuth(...)` / `clerkMiddleware(...)`: a library call, by callee.
     wrapper: str = ""
     wrapper_line: int = 1
+    # The wrapper's callback (`clerkMiddleware(async (auth, req) => ...)`, `auth((req) =>
+    # ...)`, `withAuth(function middleware(req) {...})`) and an `authorized` callback in its
+    # options (`withAuth({ callbacks: { authorized } })`), evaluated.
+    callback: CallbackDecision | None = None
+    authorized: CallbackDecision | None = None
+    # `export default NextAuth(config).auth`: the auth library's middleware made here, with
+    # the file's `identity_config`.
+    made_here: bool = False
 
 
 class ServerAction(_Fact):
@@ -116,6 +172,10 @@ class TrpcRouterEntry(_Fact):
     procedure: TrpcProcedure | None = None
     ref: str = ""
     inline: str = Field(default="", description="Name given to an inline nested router.")
+    # tRPC v9 `.merge('prefix.', child)`: the prefix is joined as written, and the middleware
+    # of the chain so far applies to every procedure of the child.
+    raw_prefix: bool = False
+    uses: list[TrpcUse] = Field(default_factory=list)
 
 
 class TrpcRouter(_Fact):
@@ -123,6 +183,11 @@ class TrpcRouter(_Fact):
     line: int
     entries: list[TrpcRouterEntry] = Field(default_factory=list)
     merges: list[str] = Field(default_factory=list, description="Routers merged into this one.")
+    # tRPC v9 chains (`createRouter().middleware(mw).query('name', {...})`): the call the chain
+    # starts from (`trpc.router`, or a project factory like `createProtectedRouter`), and every
+    # `.middleware(...)` of the chain, which a chain built on this one inherits.
+    base: str = ""
+    uses: list[TrpcUse] = Field(default_factory=list)
 
 
 class TrpcMount(_Fact):
@@ -131,6 +196,28 @@ class TrpcMount(_Fact):
     router: str
     prefix: str
     line: int = 1
+
+
+class MountRule(_Fact):
+    """One entry of a file-based framework's middleware config (Medusa's
+    `defineMiddlewares({ routes: [{ matcher, method, middlewares }] })`)."""
+
+    matcher: str | None = Field(default=None, description="None: a matcher we cannot read.")
+    methods: list[str] | None = None
+    middlewares: list[str] = Field(
+        default_factory=list, description="Each middleware by name (`authenticate`, `ns.x`)."
+    )
+    args: list[str] = Field(default_factory=list, description="Each middleware's arguments.")
+    policies: bool = Field(default=False, description="Declares RBAC `policies` for the route.")
+    line: int = 1
+
+
+class MountList(_Fact):
+    """An array of such entries, with the arrays spread into it, by name."""
+
+    rules: list[MountRule] = Field(default_factory=list)
+    spreads: list[str] = Field(default_factory=list)
+    unreadable: list[str] = Field(default_factory=list, description="Elements we cannot read.")
 
 
 class FullstackFacts(_Fact):
@@ -153,6 +240,26 @@ class FullstackFacts(_Fact):
         default_factory=list,
         description="Names destructured from an auth library's factory: "
         "`export const { auth } = NextAuth(config)`.",
+    )
+    identity_config: AuthConfig | None = Field(
+        default=None, description="The config given to the auth factory (`NextAuth(config)`)."
+    )
+    auth_configs: dict[str, AuthConfig] = Field(
+        default_factory=dict,
+        description="Top-level objects with `callbacks: { authorized }`, for configs spread "
+        "into the auth factory from another module.",
+    )
+    mount_lists: dict[str, MountList] = Field(
+        default_factory=dict,
+        description="Middleware configs by the name they are bound to ('default' for the one "
+        "`defineMiddlewares(...)` exports).",
+    )
+    reexports: dict[str, str] = Field(
+        default_factory=dict,
+        description="CommonJS re-exports: `exports.authenticate = http_1.authenticate`.",
+    )
+    authenticate_opt_out: bool = Field(
+        default=False, description="`export const AUTHENTICATE = false` in a Medusa route file."
     )
     trpc_inits: list[str] = Field(default_factory=list, description="`const t = initTRPC...`")
     trpc_builders: dict[str, TrpcChain] = Field(default_factory=dict)

@@ -154,6 +154,12 @@ class Route(_Model):
         default=False, description="Handler reads raw request data (body, form, query) itself."
     )
     loads_by_id: bool = Field(default=False, description="Handler loads a record by a client id.")
+    changes_by_id: bool = Field(
+        default=False,
+        description="Handler updates or deletes a record selected by an id the client sent; "
+        "read for routes whose method does not say what they do (tRPC/GraphQL mutations, "
+        "server actions).",
+    )
     tested: bool | None = Field(default=None, description="A test refers to it; None: not checked.")
 
 

@@ -15,13 +15,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mcp_backend.review.facts import (
+    AuthConfig,
     BodySummary,
+    CallbackDecision,
     FullstackFacts,
+    MountList,
+    MountRule,
     NextHandler,
+    NextMiddleware,
+    PathGuard,
     TrpcChain,
     TrpcRouter,
+    TrpcRouterEntry,
 )
-from mcp_backend.review.javascript.frameworks import common, nextjs, packages
+from mcp_backend.review.javascript.frameworks import common, medusa, nextjs, packages
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
 from mcp_backend.review.project_rules._policy import public_reason_of
 
@@ -61,6 +68,54 @@ class _Judged:
             self.unknown[kind].extend(n for n in other.unknown[kind] if n not in self.unknown[kind])
 
 
+# A router's child routers: (key or merge prefix, child, the entry that names it).
+_Children = dict[tuple[str, str], list[tuple[str, tuple[str, str], TrpcRouterEntry | None]]]
+
+
+@dataclass
+class _MiddlewareEffect:
+    """What a Next.js middleware does for the paths its `config.matcher` covers: `provided`
+    for all of them, each guard for the paths its terms select, `unknown` for the rest."""
+
+    matcher: list[str] | None
+    provided: _Judged
+    label: str
+    guards: list[tuple[PathGuard, Evidence]] = field(default_factory=list)
+    unknown: str = ""
+
+    def has_auth(self) -> bool:
+        return bool(
+            self.provided.evidence["auth"]
+            or self.provided.unknown["auth"]
+            or self.guards
+            or self.unknown
+        )
+
+
+def _guard_covers(guard: PathGuard, path: str) -> bool | None:
+    """Whether every term of the guard holds for `path`; None when one cannot be read."""
+    unreadable = False
+    for term in guard.terms:
+        covers = nextjs.matcher_covers(term.patterns, path) if term.patterns is not None else None
+        if covers is None:
+            unreadable = True
+            continue
+        if covers == term.negated:
+            return False
+    return None if unreadable else True
+
+
+def _public_reason(framework: packages.FileRouteFramework, path: str, opted_out: bool) -> str:
+    """Why a route of a file-route framework is public by design: the route file opts out
+    of the framework's authentication, or lies under a prefix it serves to anyone."""
+    if opted_out:
+        return f"opts out of {framework.name}'s authentication ({framework.opt_out} = false)"
+    for prefix, reason in framework.public_prefixes:
+        if path == prefix or path.startswith(prefix + "/"):
+            return reason
+    return ""
+
+
 def _hinted(name: str) -> bool:
     """A name that suggests access control: at most a reason for `unknown`."""
     last = name.rsplit(".", 1)[-1]
@@ -80,6 +135,7 @@ class FullstackLinker:
         self.routes: list[Route] = []
         self.frameworks: set[str] = set()
         self._tested_imports: set[tuple[str, str]] | None = None
+        self._claimed: set[str] = set()  # files whose routes Next.js already listed
 
     def imported_by_tests(self, file: str, name: str) -> bool:
         """A test imports `name` (or the whole module) from `file`."""
@@ -119,6 +175,9 @@ class FullstackLinker:
         if packages.is_package(source):
             table = packages.IDENTITY_CALLS.get(source)
             if table is None:
+                # A package we do not know: its name is at most a hint (`withApiAuth`).
+                if _hinted(name):
+                    return _Call("unknown", file, 1, f"{name} from {source}, which we do not know")
                 return None
             exported = entry["name"]
             kind = table.get(f"{exported}.{member}") if member else table.get(exported)
@@ -275,6 +334,11 @@ class FullstackLinker:
         validation = self.protection(judged, "validation")
         if validation.status == "absent" and not body.reads_request:
             validation = Protection(status="absent")
+        elif validation.status == "absent" and body.request_whole:
+            validation = Protection(
+                status="unknown",
+                note="the raw request is handed whole to another function, which may validate it",
+            )
         return Route(
             kind=kind,
             method=method,
@@ -293,7 +357,8 @@ class FullstackLinker:
                 method, path, handler, webhook_verified=None, setup_guarded=None
             ),
             reads_request_data=body.reads_request,
-            loads_by_id=body.loads_by_id,
+            loads_by_id=body.loads_by_id or body.changes_by_id,
+            changes_by_id=body.changes_by_id,
             tested=tested,
         )
 
@@ -314,7 +379,7 @@ class FullstackLinker:
                 return root, file[len(root) + 1 :]
         return None
 
-    def _middleware_of(self, root: str) -> tuple[list[str] | None, _Judged, str] | None:
+    def _middleware_of(self, root: str) -> _MiddlewareEffect | None:
         """The root's middleware: its matcher, what it provides, and a label; None when the
         project has none or it is nothing to do with the caller."""
         for file, facts in self.facts.items():
@@ -328,6 +393,9 @@ class FullstackLinker:
             label = f"middleware {file}"
             body = middleware.body or BodySummary(line=middleware.line)
             if middleware.wrapper:
+                evaluated = self._evaluated(file, middleware, label)
+                if evaluated is not None:
+                    return evaluated if evaluated.guards or evaluated.unknown else None
                 wrapper = self._wrapper(file, middleware.wrapper)
                 if wrapper == "guard":
                     judged.evidence["auth"].append(
@@ -339,27 +407,143 @@ class FullstackLinker:
                             level="app",
                         )
                     )
-                    return middleware.matcher, judged, label
+                    return _MiddlewareEffect(middleware.matcher, judged, label)
                 if wrapper is not None:
                     own = self.judge(file, body, "app", label)
                     if own.evidence["auth"]:
-                        return middleware.matcher, own, label
+                        return _MiddlewareEffect(middleware.matcher, own, label)
                     judged.unknown["auth"].append(
                         f"{middleware.wrapper} in {file}: whether it refuses depends on a "
                         "callback or config we do not evaluate"
                     )
-                    return middleware.matcher, judged, label
+                    return _MiddlewareEffect(middleware.matcher, judged, label)
             own = self.judge(file, body, "app", label)
             if own.evidence["auth"] or own.evidence["authz"]:
-                return middleware.matcher, own, label
+                return _MiddlewareEffect(middleware.matcher, own, label)
             if body.reads_identity or own.unknown["auth"] or middleware.wrapper:
                 note = own.unknown["auth"][0] if own.unknown["auth"] else (
                     f"{label} reads the caller but we cannot tell that it refuses"
                 )  # fmt: skip
                 judged.unknown["auth"].append(note)
-                return middleware.matcher, judged, label
+                return _MiddlewareEffect(middleware.matcher, judged, label)
             return None
         return None
+
+    def _evaluated(
+        self, file: str, middleware: NextMiddleware, label: str
+    ) -> _MiddlewareEffect | None:
+        """A library middleware wrapper whose callbacks we evaluate (packages.
+        MIDDLEWARE_WRAPPERS, next-auth v5's `auth`): on which paths it refuses; None when the
+        wrapper is not one of them."""
+        imports = self.linker.modules.get(file, {}).get("imports", {})
+        head = middleware.wrapper.split("(", 1)[0]
+        entry = imports.get(head)
+        effect = _MiddlewareEffect(middleware.matcher, _Judged(), label)
+        decisions: list[CallbackDecision] = []
+        if middleware.made_here:
+            own = self.facts.get(file)
+            what = f"{middleware.wrapper} (next-auth)"
+            config, note = self._authorized_of(file, own.identity_config if own else None, 0)
+            if note:
+                effect.unknown = f"{what}: {note}"
+            if config is not None:
+                decisions.append(config)
+            entry = None
+        elif entry is None or "." in head:
+            return None
+        else:
+            what = f"{head} ({entry['source']})"
+        if entry is None:
+            pass
+        elif packages.is_package(entry["source"]):
+            default = packages.MIDDLEWARE_WRAPPERS.get(entry["source"], {}).get(entry["name"])
+            if default is None:
+                return None
+            if default == "refuses" and middleware.authorized is None:
+                effect.guards.append(
+                    (
+                        PathGuard(line=middleware.wrapper_line, detail="refuses callers "
+                                  "without a session (sends them to sign-in)"),
+                        self._guard_evidence(file, what, middleware.wrapper_line, "refuses "
+                                             "callers without a session"),
+                    )
+                )  # fmt: skip
+            if middleware.authorized is not None:
+                decisions.append(middleware.authorized)
+        else:
+            target, local = self.linker.resolve_symbol(file, head)
+            target_facts = self.facts.get(target)
+            if target_facts is None or local not in target_facts.identity_exports:
+                return None
+            what = f"{head} (next-auth, {target})"
+            config, note = self._authorized_of(target, target_facts.identity_config, 0)
+            if note:
+                effect.unknown = f"{what}: {note}"
+            if config is not None:
+                decisions.append(config)
+        if middleware.callback is not None:
+            decisions.append(middleware.callback)
+        for decision in decisions:
+            for guard in decision.guards:
+                effect.guards.append(
+                    (guard, self._guard_evidence(file, what, guard.line, guard.detail, guard))
+                )
+            if decision.unknown and not effect.unknown:
+                effect.unknown = f"{what} refuses on a condition we cannot evaluate: " + (
+                    decision.unknown
+                )
+            if not decision.guards and not decision.unknown:
+                for called in decision.calls:
+                    found = self.call_kind(file, called)
+                    if found is not None and found.kind in {"guard", "unknown"}:
+                        effect.unknown = effect.unknown or (
+                            f"{what}: its callback calls {found.detail}; on which paths it "
+                            "refuses we do not evaluate"
+                        )
+        return effect
+
+    @staticmethod
+    def _guard_evidence(
+        file: str, what: str, line: int, detail: str, guard: PathGuard | None = None
+    ) -> Evidence:
+        where = ""
+        if guard is not None and guard.terms:
+            where = " for " + " and ".join(
+                ("paths outside " if term.negated else "paths matching ")
+                + ", ".join(term.patterns or ["?"])
+                for term in guard.terms
+            )
+        return Evidence(
+            kind="middleware",
+            detail=f"middleware {what}: {detail}{where}"[:200],
+            file=file,
+            line=line,
+            level="app",
+        )
+
+    def _authorized_of(
+        self, file: str, config: AuthConfig | None, depth: int
+    ) -> tuple[CallbackDecision | None, str]:
+        """The `authorized` callback of an auth config, following spread configs across
+        modules; a note when part of the config is out of sight."""
+        if config is None:
+            return None, ""
+        if config.authorized is not None:
+            return config.authorized, ""
+        if config.unreadable or depth > 3:
+            return None, "its config we cannot read"
+        facts = self.facts.get(file)
+        for name in config.spreads:
+            if facts is not None and name in facts.auth_configs:
+                return self._authorized_of(file, facts.auth_configs[name], depth + 1)
+            target, local = self.linker.resolve_symbol(file, name)
+            target_facts = self.facts.get(target)
+            if target_facts is not None and local in target_facts.auth_configs:
+                return self._authorized_of(target, target_facts.auth_configs[local], depth + 1)
+            module = self.linker.modules.get(target)
+            if module is None or local in module.get("imports", {}):
+                return None, f"the config {name}, which we cannot read"
+        return None, ""
 
     def _wrapper(self, file: str, name: str) -> str | None:
         """What a library middleware wrapper is: 'guard', 'wrapper'/'reader' (decided by its
@@ -408,6 +592,7 @@ class FullstackLinker:
                 ] or [("ANY", handler)]
             for method, handler in handlers:
                 self.frameworks.add("nextjs")
+                self._claimed.add(file)
                 body, unread = self._handler_body(file, handler)
                 judged = self.judge(file, body, "handler", f"{method} handler")
                 if unread:
@@ -449,23 +634,30 @@ class FullstackLinker:
         return BodySummary(line=handler.line), f"the handler is {name}, which we cannot read"
 
     @staticmethod
-    def _apply_middleware(
-        judged: _Judged,
-        middleware: tuple[list[str] | None, _Judged, str] | None,
-        path: str,
-    ) -> None:
+    def _apply_middleware(judged: _Judged, middleware: _MiddlewareEffect | None, path: str) -> None:
         if middleware is None:
             return
-        matcher, provided, label = middleware
-        covers = nextjs.matcher_covers(matcher, path)
-        if covers:
-            judged.merge(provided)
-        elif covers is None and (provided.evidence["auth"] or provided.unknown["auth"]):
-            judged.unknown["auth"].append(f"{label} may run for it (a matcher we cannot read)")
+        covers = nextjs.matcher_covers(middleware.matcher, path)
+        if covers is None and middleware.has_auth():
+            judged.unknown["auth"].append(
+                f"{middleware.label} may run for it (a matcher we cannot read)"
+            )
+        if not covers:
+            return
+        judged.merge(middleware.provided)
+        guarded = False
+        for guard, evidence in middleware.guards:
+            hit = _guard_covers(guard, path)
+            if hit:
+                judged.evidence["auth"].append(evidence)
+                guarded = True
+            elif hit is None:
+                note = f"{middleware.label} refuses on paths we cannot read ({guard.detail})"
+                judged.unknown["auth"].append(note)
+        if middleware.unknown and not guarded:
+            judged.unknown["auth"].append(middleware.unknown)
 
-    def _actions(
-        self, middleware: dict[str, tuple[list[str] | None, _Judged, str] | None], roots: list[str]
-    ) -> None:
+    def _actions(self, middleware: dict[str, _MiddlewareEffect | None], roots: list[str]) -> None:
         for file, facts in self.facts.items():
             if facts.client:
                 continue
@@ -474,10 +666,15 @@ class FullstackLinker:
                 self.frameworks.add("nextjs")
                 judged = self.judge(file, action.body, "handler", f"server action {action.name}")
                 found = middleware.get(place[0]) if place is not None else None
-                if found is not None and found[0] is None:
+                if found is not None and found.matcher is None:
                     # An action answers a POST to any page path (with its id in a header):
                     # only a middleware that runs for every path stands in front of it.
-                    judged.merge(found[1])
+                    judged.merge(found.provided)
+                    for guard, evidence in found.guards:
+                        if not guard.terms:
+                            judged.evidence["auth"].append(evidence)
+                    if found.unknown:
+                        judged.unknown["auth"].append(found.unknown)
                 self.routes.append(
                     self.make_route(
                         kind="server_action",
@@ -493,6 +690,207 @@ class FullstackLinker:
                     )
                 )
 
+    # ---- file-based routes of other frameworks (Medusa) ------------------------------------
+
+    def file_routes(self) -> None:
+        """Routes of frameworks in packages.FILE_ROUTE_FRAMEWORKS, for projects importing
+        their packages: the path from the folders, mount-level evidence from the framework's
+        middleware config and the prefixes it protects itself."""
+        sources = {
+            entry["source"]
+            for module in self.linker.modules.values()
+            for entry in module.get("imports", {}).values()
+        }
+        for prefix, framework in packages.FILE_ROUTE_FRAMEWORKS.items():
+            if not any(source.startswith(prefix) for source in sources):
+                continue
+            configs: dict[str, tuple[list[tuple[str, MountRule]], list[str]]] = {}
+            for file, facts in sorted(self.facts.items()):
+                if not facts.route_handlers or file in self._claimed:
+                    continue
+                found = medusa.route_path(file, framework.routes_dir)
+                if found is None:
+                    continue
+                folder, path = found
+                if folder not in configs:
+                    configs[folder] = self._mount_rules(folder, framework.middlewares)
+                rules, notes = configs[folder]
+                for handler in facts.route_handlers:
+                    self.frameworks.add(framework.name)
+                    method = handler.method
+                    body, unread = self._handler_body(file, handler)
+                    judged = self.judge(file, body, "handler", f"{method} handler")
+                    if unread:
+                        self._unresolved(judged, unread)
+                    for protected, actor in framework.protected_prefixes:
+                        if (path == protected or path.startswith(protected + "/")) and not (
+                            facts.authenticate_opt_out
+                        ):
+                            default = Evidence(
+                                kind="framework_default",
+                                detail=f"{framework.name} authenticates {protected} routes "
+                                f"({actor}) unless the route exports "
+                                f"{framework.opt_out} = false",
+                                file=file,
+                                line=1,
+                                level="app",
+                            )
+                            judged.evidence["auth"].append(default)
+                            if actor in framework.admin_actors:
+                                judged.evidence["authz"].append(
+                                    default.model_copy(update={"kind": "role"})
+                                )
+                    self._apply_mount_rules(judged, rules, notes, method, path, framework)
+                    route = self.make_route(
+                        kind="http",
+                        method=method,
+                        path=path,
+                        handler=handler.name,
+                        file=file,
+                        line=handler.line,
+                        framework=framework.name,
+                        judged=judged,
+                        body=body,
+                        tested=bool(self.linker.is_tested(path))
+                        or self.imported_by_tests(file, handler.name),
+                    )
+                    if route.public_by_design is None and route.auth.status != "present":
+                        reason = _public_reason(framework, path, facts.authenticate_opt_out)
+                        if reason:
+                            route = route.model_copy(update={"public_by_design": reason})
+                    self.routes.append(route)
+
+    def _mount_rules(self, folder: str, stem: str) -> tuple[list[tuple[str, MountRule]], list[str]]:
+        """The middleware config of a routes folder, its spread lists followed across
+        modules: every entry with its file, and notes on lists we cannot read."""
+        rules: list[tuple[str, MountRule]] = []
+        notes: list[str] = []
+        for file, facts in self.facts.items():
+            if posixpath.dirname(file) != folder or "default" not in facts.mount_lists:
+                continue
+            if posixpath.splitext(posixpath.basename(file))[0] != stem:
+                continue
+            self._flatten(file, facts.mount_lists["default"], rules, notes, set())
+        return rules, notes
+
+    def _flatten(
+        self,
+        file: str,
+        found: MountList,
+        rules: list[tuple[str, MountRule]],
+        notes: list[str],
+        seen: set[tuple[str, str]],
+    ) -> None:
+        rules.extend((file, rule) for rule in found.rules)
+        notes.extend(f"middleware entry {text} in {file}, which we cannot read"
+                     for text in found.unreadable)  # fmt: skip
+        for ref in found.spreads:
+            target = self._mount_list_ref(file, ref)
+            if target is None or target in seen or len(seen) > 500:
+                if target is None:
+                    notes.append(f"middleware list {ref} in {file}, which we cannot read")
+                continue
+            seen.add(target)
+            self._flatten(target[0], self.facts[target[0]].mount_lists[target[1]], rules,
+                          notes, seen)  # fmt: skip
+
+    def _mount_list_ref(self, file: str, ref: str) -> tuple[str, str] | None:
+        """`ns.storeRoutesMiddlewares` / `storeRoutesMiddlewares`: the list's file and name."""
+        head, _, member = ref.partition(".")
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is None:
+            facts = self.facts.get(file)
+            return (file, head) if facts is not None and head in facts.mount_lists else None
+        if packages.is_package(entry["source"]):
+            return None
+        target = self.linker.resolve_module(file, entry["source"])
+        name = member or entry["name"]
+        facts = self.facts.get(target) if target is not None else None
+        if target is None or facts is None or name not in facts.mount_lists:
+            return None
+        return target, name
+
+    def _mount_kinds(
+        self, file: str, ref: str, args: str, depth: int = 0
+    ) -> tuple[tuple[str, ...] | None, str]:
+        """What a middleware of a mount entry does, by where its name leads: kinds (None:
+        out of sight) and where it comes from."""
+        if ref == "?" or depth > 4:
+            return None, f"{ref} in {file}"
+        head, _, member = ref.partition(".")
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is None:
+            found = self.call_kind(file, ref)
+            if found is None:
+                return (), ref
+            if found.kind == "guard":
+                return (("auth", "authz") if found.authz else ("auth",)), found.detail
+            return (None, found.detail) if found.kind == "unknown" else ((), found.detail)
+        source = entry["source"]
+        if packages.is_package(source):
+            kinds = packages.package_kinds(source, entry["name"], member, args)
+            if kinds is None:
+                return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+            return kinds, f"{member or entry['name']}{args} from {source}"
+        target = self.linker.resolve_module(file, source)
+        facts = self.facts.get(target) if target is not None else None
+        name = member or entry["name"]
+        if target is None:
+            return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+        if facts is not None and name in facts.reexports:
+            return self._mount_kinds(target, facts.reexports[name], args, depth + 1)
+        if name in self.linker.modules.get(target, {}).get("imports", {}):
+            return self._mount_kinds(target, name, args, depth + 1)  # ESM re-export
+        found = self.call_kind(target, name)
+        if found is None:
+            return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
+        if found.kind == "guard":
+            return (("auth", "authz") if found.authz else ("auth",)), found.detail
+        return (None, found.detail) if found.kind == "unknown" else ((), found.detail)
+
+    def _apply_mount_rules(
+        self,
+        judged: _Judged,
+        rules: list[tuple[str, MountRule]],
+        notes: list[str],
+        method: str,
+        path: str,
+        framework: packages.FileRouteFramework,
+    ) -> None:
+        for note in notes:
+            self._unresolved(judged, note)
+        for file, rule in rules:
+            if rule.methods is not None and method not in rule.methods:
+                continue
+            regex = None if rule.matcher is None else medusa.matcher_regex(rule.matcher)
+            covers = regex.fullmatch(path) is not None if regex is not None else None
+            if covers is False:
+                continue
+            where = f"matcher {rule.matcher}" if rule.matcher else "a matcher we cannot read"
+            if rule.policies and covers:
+                judged.evidence["authz"].append(
+                    Evidence(kind="policy", detail=f"RBAC policies for {where}", file=file,
+                             line=rule.line, level="router")
+                )  # fmt: skip
+            for ref, args in zip(rule.middlewares, rule.args, strict=False):
+                kinds, detail = self._mount_kinds(file, ref, args)
+                if kinds is None:
+                    self._unresolved(judged, f"middleware {detail} ({where})")
+                    continue
+                if not covers:
+                    if {"auth", "authz"} & set(kinds):
+                        judged.unknown["auth"].append(f"{detail} may run for it ({where})")
+                    continue
+                actor = args.lstrip("( ").split(",", 1)[0].strip("'\"` )")
+                if "auth" in kinds and actor in framework.admin_actors:
+                    kinds = (*kinds, "authz")  # only administrators are that actor
+                for kind in kinds:
+                    if kind in _KINDS:
+                        judged.evidence[kind].append(
+                            Evidence(kind="middleware", detail=f"{detail} ({where})"[:200],
+                                     file=file, line=rule.line, level="router")
+                        )  # fmt: skip
+
     # ---- tRPC -------------------------------------------------------------------------------
 
     def trpc_routes(self, trpc_files: dict[str, str]) -> None:
@@ -503,22 +901,22 @@ class FullstackLinker:
         if not routers:
             return
         self.frameworks.add("trpc")
-        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
+        children: _Children = {}
         referenced: set[tuple[str, str]] = set()
         for (file, name), router in routers.items():
-            found: list[tuple[str, tuple[str, str]]] = []
+            found: list[tuple[str, tuple[str, str], TrpcRouterEntry | None]] = []
             for entry in router.entries:
                 child = (file, entry.inline) if entry.inline else None
                 if entry.ref:
                     child = self._router_key(file, entry.ref, routers)
                 if child is not None and child in routers:
-                    found.append((entry.key, child))
+                    found.append((entry.key, child, entry))
             for merged in router.merges:
                 child = self._router_key(file, merged, routers)
                 if child is not None:
-                    found.append(("", child))
+                    found.append(("", child, None))
             children[(file, name)] = found
-            referenced.update(child for _, child in found)
+            referenced.update(child for _, child, _ in found)
         mounts: dict[tuple[str, str], str] = {}
         for file, facts in self.facts.items():
             for mount in facts.trpc_mounts:
@@ -549,19 +947,28 @@ class FullstackLinker:
         path: str,
         prefix: str,
         routers: dict[tuple[str, str], TrpcRouter],
-        children: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]],
+        children: _Children,
         seen: set[tuple[str, str]],
+        inherited: _Judged | None = None,
     ) -> None:
         if key in seen:
             return
         seen = seen | {key}
         file = key[0]
-        for entry in routers[key].entries:
+        router = routers[key]
+        v9 = bool(router.base)  # string-keyed: names and merge prefixes join as written
+        around = _Judged()
+        if inherited is not None:
+            around.merge(inherited)
+        if v9:
+            around.merge(self._v9_base(file, router.base, routers, 0))
+        for entry in router.entries:
             procedure = entry.procedure
             if procedure is None:
                 continue
-            full = f"{path}.{entry.key}" if path else entry.key
+            full = path + entry.key if v9 else (f"{path}.{entry.key}" if path else entry.key)
             judged = self.chain(file, procedure.chain, 0)
+            judged.merge(around)
             judged.merge(self.judge(file, procedure.body, "handler", f"procedure {full}"))
             self.routes.append(
                 self.make_route(
@@ -578,9 +985,40 @@ class FullstackLinker:
                     tested=full in self.linker.test_procedures,
                 )
             )
-        for key_name, child in children.get(key, []):
+        for key_name, child, link in children.get(key, []):
+            if link is not None and link.raw_prefix:
+                # v9 `.merge('post.', child)`: the middleware of the chain so far, and of the
+                # router it started from, runs for every procedure of the child.
+                passed = _Judged()
+                passed.merge(around)
+                passed.merge(self.chain(file, TrpcChain(base="router", base_is_root=True,
+                                                        uses=link.uses), 0))  # fmt: skip
+                self._walk(child, path + key_name, prefix, routers, children, seen, passed)
+                continue
             child_path = f"{path}.{key_name}" if path and key_name else (key_name or path)
-            self._walk(child, child_path, prefix, routers, children, seen)
+            self._walk(child, child_path, prefix, routers, children, seen, inherited)
+
+    def _v9_base(
+        self, file: str, base: str, routers: dict[tuple[str, str], TrpcRouter], depth: int
+    ) -> _Judged:
+        """What the router a v9 chain starts from provides: nothing for the library's
+        `trpc.router()`, the middleware of a project factory (`createProtectedRouter()`)."""
+        judged = _Judged()
+        head = base.split(".", 1)[0]
+        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        if entry is not None and entry["source"].startswith("@trpc/server"):
+            return judged
+        found = self._router_key(file, base, routers) if "." not in base else None
+        if found is None or depth > _MAX_DEPTH:
+            self._unresolved(judged, f"tRPC router factory {base} could not be resolved")
+            return judged
+        factory = routers[found]
+        if factory.base:
+            judged.merge(self._v9_base(found[0], factory.base, routers, depth + 1))
+        judged.merge(
+            self.chain(found[0], TrpcChain(base="router", base_is_root=True, uses=factory.uses), 0)
+        )
+        return judged
 
     def chain(self, file: str, chain: TrpcChain, depth: int) -> _Judged:
         """What a procedure builder chain provides: its base's, then each `.use(...)`'s."""
@@ -657,5 +1095,6 @@ def fullstack_routes(linker: _Linker) -> tuple[list[Route], set[str]]:
     if not found.facts:
         return [], set()
     trpc_files = found.next_routes()
+    found.file_routes()
     found.trpc_routes(trpc_files)
     return found.routes, found.frameworks

@@ -1326,9 +1326,22 @@ def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
     """Code that runs in the browser: under a directory served as static files, a bundle,
     or a script that uses the page (`document`, `window`) and imports no server framework."""
     parts = file.split("/")
-    if any(part in _BROWSER_DIRS for part in parts[:-1]) or _BUNDLE_NAME.search(parts[-1]):
+    if _BUNDLE_NAME.search(parts[-1]):
         return True
+    for index, part in enumerate(parts[:-1]):
+        if part in _BROWSER_DIRS and not _is_file_route(parts, index):
+            return True
     return bool(facts.get("browser"))
+
+
+def _is_file_route(parts: list[str], index: int) -> bool:
+    """`app/api/public/ping/route.ts`, `pages/api/static/[id].ts`: a folder named like a
+    static directory below a file-based routes folder is part of a URL, not static files."""
+    stem = parts[-1].split(".", 1)[0]
+    above = parts[:index]
+    if stem == "route" and ("app" in above or "api" in above):
+        return True
+    return "pages/api/" in "/".join(above) + "/"
 
 
 def join_paths(prefix: str, path: str) -> str:

@@ -299,6 +299,34 @@ def is_sensitive(route: Route) -> bool:
     return bool(_SENSITIVE.search(_PARAM.sub("", path)) or _SENSITIVE.search(handler_name(route)))
 
 
+# Routes whose method does not say what they do to a record: a tRPC or GraphQL mutation,
+# a server action (a POST in all but name).
+_RPC_MUTATIONS = frozenset(
+    {("trpc", "MUTATION"), ("graphql", "MUTATION"), ("server_action", "POST")}
+)
+
+
+_RECORD_VERBS = frozenset(
+    {"update", "delete", "remove", "edit", "destroy", "archive", "modify", "patch", "cancel"}
+)
+
+
+def changes_record(route: Route) -> bool:
+    """The route changes the record its client names: PUT/PATCH/DELETE over HTTP, or a
+    mutation / server action that updates or deletes a record selected by an id from its
+    input."""
+    if route.method in {"PUT", "PATCH", "DELETE"}:
+        return True
+    if (route.kind, route.method) in _RPC_MUTATIONS and route.changes_by_id:
+        return True
+    # A GraphQL mutation named for changing one record (`updatePost`, `deleteUser`): its
+    # resolver's body facts do not say which record it changes.
+    if route.kind != "graphql" or route.method != "MUTATION":
+        return False
+    words = static_segments(operation_path(route.path))
+    return bool(words) and words[-1].split("-", 1)[0] in _RECORD_VERBS
+
+
 def is_auth_endpoint(route: Route) -> bool:
     """Login, registration, password reset, token: where brute force and abuse happen."""
     if route.method not in {"POST", "PUT", "PATCH", "ANY", "MUTATION"}:
@@ -315,21 +343,6 @@ def is_auth_endpoint(route: Route) -> bool:
         )
         for s in segments[-2:]
     )
-
-
-_RECORD_VERBS = frozenset(
-    {"update", "delete", "remove", "edit", "destroy", "archive", "modify", "patch", "cancel"}
-)
-
-
-def acts_on_record(route: Route) -> bool:
-    """PUT/PATCH/DELETE, or a mutation named for changing one record (`updatePost`)."""
-    if route.method in {"PUT", "PATCH", "DELETE"}:
-        return True
-    if route.method != "MUTATION":
-        return False
-    words = static_segments(operation_path(route.path))
-    return bool(words) and words[-1].split("-", 1)[0] in _RECORD_VERBS
 
 
 def critical_kind(route: Route) -> str | None:

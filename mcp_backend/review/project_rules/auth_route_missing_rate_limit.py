@@ -45,6 +45,12 @@ class AuthRouteMissingRateLimit:
             return False
         if _TOKEN_IN_PATH.search(route.path):
             return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
+        if (
+            route.auth.status == "present"
+            and route.authz.status == "present"
+            and _policy.is_admin_route(route)
+        ):
+            return False  # an administrator acting on an account, not a credential endpoint
         segments = _policy.static_segments(route.path)
         # only callers already signed in reach it: not a login to hammer
         return route.auth.status != "present" or bool(

@@ -2,8 +2,10 @@
 
 A route qualifies when it is authenticated, loads a record by an id from its path (directly,
 or through a project function we could read), and shows no ownership or role check. It must
-also change the record (PUT, PATCH, DELETE) or be about user data (orders, accounts, notes,
-files...), so a catalogue read by id or a comment on someone's post is not reported.
+also change the record (PUT, PATCH, DELETE; or a tRPC/GraphQL mutation or server action that
+updates or deletes the record an id in its input selects) or be about user data (orders,
+accounts, notes, files...), so a catalogue read by id or a comment on someone's post is not
+reported.
 """
 
 from __future__ import annotations
@@ -27,19 +29,20 @@ class ObjectAccessWithoutOwnership:
                 continue
             if _policy.is_admin_route(route):
                 continue  # admin routes are judged by admin-route-missing-role
-            # PUT/PATCH/DELETE act on the record itself; a POST below it (a comment on a
-            # post) only counts when the resource is about user data.
-            if _policy.acts_on_record(route) or _policy.is_sensitive(route):
+            # PUT/PATCH/DELETE act on the record itself, and so does a mutation or server
+            # action that updates or deletes the record its input names; a POST below it (a
+            # comment on a post) only counts when the resource is about user data.
+            if _policy.changes_record(route) or _policy.is_sensitive(route):
                 flagged.append(route)
         for group in _policy.grouped_by_handler(flagged):
             route = group[0]
             changes = any(r.method in _policy.STATE_CHANGING for r in group)
+            source = "its URL" if route.kind == "http" else "its input"
             yield _policy.route_finding(
                 RULE,
                 route,
-                f"{route.method} {route.path} loads a record by the id "
-                f"{'in its URL' if route.kind == 'http' else 'the client passes'} and does not "
-                "check that it belongs to the caller: any logged-in user can "
+                f"{route.method} {route.path} loads a record by the id in {source} and does "
+                "not check that it belongs to the caller: any logged-in user can "
                 f"{'change' if changes else 'read'} another user's record by changing the id."
                 + _policy.also_affects(group),
                 fix="Filter the lookup by the current user (owner_id == user.id, "

@@ -23,7 +23,9 @@ RULE = RuleMeta(
             "record's owner with the current user, no object-level permission "
             "(`has_object_permission`) and no role check. Only routes about user data or that "
             "change data are considered, and only when the lookup is direct, so the rule stays "
-            "quiet when the handler delegates to a service it cannot follow."
+            "quiet when the handler delegates to a service it cannot follow. A tRPC or GraphQL "
+            "mutation or a server action counts as changing data when it updates or deletes the "
+            "record an id from its input selects (`update({ where: { id: input.id } })`)."
         ),
         why=(
             "Ids are easy to guess or enumerate. If the handler only checks that someone is "

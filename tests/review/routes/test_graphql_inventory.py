@@ -296,8 +296,8 @@ def test_policy_reads_graphql_field_names() -> None:
     delete = _field("MUTATION", "Mutation.deleteUser")
     assert _policy.is_sensitive(delete)
     assert _policy.critical_kind(delete) == "deletion"
-    assert _policy.acts_on_record(delete)
-    assert not _policy.acts_on_record(_field("MUTATION", "Mutation.createPost"))
+    assert _policy.changes_record(delete)
+    assert not _policy.changes_record(_field("MUTATION", "Mutation.createPost"))
     assert _policy.is_admin_route(_field("MUTATION", "Mutation.adminBanUser"))
     assert _policy.is_auth_endpoint(
         _field("MUTATION", "Mutation.login").model_copy(update={"public_by_design": "login"})

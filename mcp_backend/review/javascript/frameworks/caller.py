@@ -36,7 +36,7 @@ _REFUSES_ANONYMOUS = re.compile(
     re.IGNORECASE,
 )
 _OWNERSHIP = re.compile(
-    r"\b(user_?id|owner_?id|author_?id|created_?by_?id|account_?id)\s*:\s*(ctx\.)?(session\??\.)?"
+    r"\b((?i:user_?id|owner_?id|author_?id|created_?by_?id|account_?id))\s*:\s*(ctx\.)?(session\??\.)?"
     r"(user\??\.)?(id|userId)\b(?!\s*:)"
     r"|\bid\s*:\s*(ctx\.(session\??\.)?|session\??\.)user\??\.id\b"
     r"|\b(ctx\.)?(session\??\.)?user\??\.id\s*[!=]==?|[!=]==?\s*(ctx\.)?(session\??\.)?user\??\.id\b",
@@ -54,11 +54,33 @@ _READS_REQUEST = re.compile(
     r"\b(req|request)\s*\.\s*(json|formData|text)\s*\(|\b(req|request)\s*\.\s*(body|query)\b"
     r"|\bsearchParams\s*\.\s*get\(|\bformData\s*\.\s*get\("
 )
+# `req.body` / `req.query` used as a whole value (an argument, an object field), not read.
+_REQUEST_VALUE = re.compile(r"\b(?:req|request)\s*\.\s*(?:body|query)\b(\s*[,})\]])?")
+_REQUEST_READ_OTHER = re.compile(
+    r"\b(req|request)\s*\.\s*(json|formData|text)\s*\(|\bsearchParams\s*\.\s*get\("
+    r"|\bformData\s*\.\s*get\("
+)
 _LOADS_BY_ID = re.compile(
     r"\b(findUnique\w*|findFirst\w*|findById|findOne\w*|delete|update|deleteMany|updateMany)\s*\("
-    r"[^;]{0,200}?(\bwhere\s*:\s*\{\s*id\s*[,}]|\bid\s*:\s*(input|params|body|data)\b"
+    r"[^;]{0,200}?(\bwhere\s*:\s*\{\s*id\s*[,}]"
+    r"|\bid\s*:\s*(?:(?:String|Number|parseInt)\()?(input|params|body|data|req\.query|req\.body)\b"
     r"|\b(input|params)\??\.\w*[iI]d\b)"
     r"|\beq\(\s*\w+\.id\s*,\s*(input|params|id)\b",
+    re.DOTALL,
+)
+# An update or delete whose record is picked by an id from the client: Prisma-style `where`
+# objects, drizzle `.where(eq(t.id, input.id))`, mongoose `findByIdAndUpdate(input.id, ...)`.
+_CLIENT_ID = (
+    r"(?:(?:String|Number|parseInt|BigInt)\()?"
+    r"(?:input|params|body|data|args|req\.query|req\.body)\??\.\w*[iI]d\b"
+)
+_CHANGES_BY_ID = re.compile(
+    r"\b(update|delete|upsert|updateMany|deleteMany|remove|destroy)\s*\(\s*\{[^;]{0,200}?"
+    r"\bwhere\s*:\s*\{\s*(id\s*[,}]|id\s*:\s*(?:" + _CLIENT_ID + r"|id\b|input\b))"
+    r"|\b(update|delete)\s*\([^;]{0,300}?\.where\(\s*eq\(\s*[\w.]+\.id\s*,\s*(?:"
+    + _CLIENT_ID
+    + r"|id\b)"
+    r"|\bfindByIdAnd(Update|Delete|Remove)\s*\(\s*(?:" + _CLIENT_ID + r"|id\b)",
     re.DOTALL,
 )
 _CALLEE = re.compile(
@@ -88,6 +110,12 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
             calls.append(name)
             if len(calls) >= MAX_CALLS:
                 break
+    reads_request = _READS_REQUEST.search(body) is not None
+    request_whole = (
+        reads_request
+        and _REQUEST_READ_OTHER.search(body) is None
+        and all(match.group(1) is not None for match in _REQUEST_VALUE.finditer(body))
+    )
     reads_identity = _READS_IDENTITY.search(body) is not None
     denies = _REFUSES_ANONYMOUS.search(body) is not None
     return BodySummary(
@@ -100,6 +128,8 @@ def summarize_text(body: str, line: int, params: list[str]) -> BodySummary:
         ownership=_OWNERSHIP.search(body) is not None or common.ownership_in(body),
         validation=common.validation_in(body) or _SCHEMA_PARSE.search(body) is not None,
         rate_limit=_RATE_LIMIT.search(body) is not None,
-        reads_request=_READS_REQUEST.search(body) is not None,
+        reads_request=reads_request,
+        request_whole=request_whole,
         loads_by_id=_LOADS_BY_ID.search(body) is not None,
+        changes_by_id=_CHANGES_BY_ID.search(body) is not None,
     )

@@ -29,7 +29,13 @@ from mcp_backend.review.facts import (
     ServerAction,
 )
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
-from mcp_backend.review.javascript.frameworks import caller, packages, trpc
+from mcp_backend.review.javascript.frameworks import (
+    caller,
+    medusa,
+    next_middleware,
+    packages,
+    trpc,
+)
 from mcp_backend.review.javascript.frameworks.facts import MAX_CLASSIFIED_BODY
 from mcp_backend.review.javascript.rules._util import unwrap
 
@@ -54,6 +60,8 @@ _FULLSTACK_SOURCES = (
     "@supabase/",
     "lucia",
 )
+# Frameworks with file-based routes outside Next.js (packages.FILE_ROUTE_FRAMEWORKS).
+_FILE_ROUTE_SOURCES = ("@medusajs/",)
 # A module importing only project modules is read when it may hold a helper or a router.
 _PROJECT_HINTS = (
     b"session",
@@ -233,9 +241,20 @@ class _Extractor:
         elif ctx.has(b"use server"):
             self._inline_actions()
         self._exports()
+        if ctx.has(b"exports.") and stem == "route":
+            declared = {h.method for h in out.route_handlers}
+            for method, local, line in medusa.cjs_method_exports(ctx):
+                if method not in declared:
+                    self._method(method, local, line, self.top.get(local))
+        if stem in {"route", "middlewares"} or any(
+            entry["source"].startswith(_FILE_ROUTE_SOURCES) for entry in self.imports.values()
+        ):
+            medusa.extract(ctx, out)
+        if ctx.has(b"authorized"):
+            self._auth_configs()
         if stem in MIDDLEWARE_STEMS:
             self._middleware()
-        if ctx.has(b"trpc", b"TRPC", b".procedure"):
+        if ctx.has(b"trpc", b"TRPC", b".procedure", b"Router()"):
             trpc.extract(ctx, self.imports, out)
         return out
 
@@ -273,6 +292,27 @@ class _Extractor:
         for name in ctx.bound_names(pattern):
             if name in table and name not in self.out.identity_exports:
                 self.out.identity_exports.append(name)
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        self.out.identity_config = next_middleware.auth_config(ctx, first)
+
+    def _auth_configs(self) -> None:
+        """Top-level config objects with `callbacks: { authorized }` (next-auth v5's
+        `authConfig`), which the NextAuth call may spread from another module."""
+        ctx = self.ctx
+        for statement in ctx.root.named_children:
+            node = statement
+            if node.type == "export_statement":
+                node = node.child_by_field_name("declaration") or node
+            if node.type not in {"lexical_declaration", "variable_declaration"}:
+                continue
+            for declarator in node.named_children:
+                name = declarator.child_by_field_name("name")
+                value = unwrap(declarator.child_by_field_name("value"))
+                if name is None or value is None or value.type != "object":
+                    continue
+                if next_middleware.authorized_callback(ctx, value) is not None:
+                    self.out.auth_configs[ctx.text(name)] = next_middleware.auth_config(ctx, value)
 
     def _module_actions(self) -> None:
         """Every exported async function of a 'use server' module is an action."""
@@ -344,7 +384,9 @@ class _Extractor:
                             self._default_export(None, line, name)
                         elif alias in {"middleware", "proxy"}:
                             self.out.middleware = self.out.middleware or NextMiddleware(line=line)
-                            self.out.middleware.wrapper = name
+                            # `export { auth as middleware } from './auth'`: the import is
+                            # recorded under the exported name.
+                            self.out.middleware.wrapper = alias if alias in self.imports else name
                             self.out.middleware.wrapper_line = line
                 continue
             if declaration.type == "function_declaration":
@@ -371,6 +413,13 @@ class _Extractor:
                     name = ctx.text(name_node)
                     if name in HTTP_METHODS and value is not None:
                         self._method(name, name, declarator.start_point[0] + 1, value)
+                    elif (
+                        name in MIDDLEWARE_STEMS
+                        and value is not None
+                        and value.type == "call_expression"
+                        and posixpath.splitext(posixpath.basename(ctx.file))[0] in MIDDLEWARE_STEMS
+                    ):
+                        self._middleware_wrapper(value, line)
 
     def _method(self, method: str, name: str, line: int, value: Node | None) -> None:
         ctx = self.ctx
@@ -384,10 +433,43 @@ class _Extractor:
                 NextHandler(method=method, name=name, line=line, alias_of=ctx.text(value))
             )
             return
-        # A function, or a wrapper call around one (`withAuth(async (req) => ...)`).
-        self.out.route_handlers.append(
-            NextHandler(method=method, name=name, line=line, body=caller.summarize(ctx, value))
-        )
+        # A function, or a wrapper call around one (`withAuth(async (req) => ...)`,
+        # `withAuth(handler)`): the call and the function it wraps.
+        body = caller.summarize(ctx, value)
+        inner = self._wrapped(value)
+        if inner is not None and inner is not value:
+            body = merge_bodies(body, caller.summarize(ctx, inner))
+        self.out.route_handlers.append(NextHandler(method=method, name=name, line=line, body=body))
+
+    def _wrappers(self, call: Node) -> list[str]:
+        """The callees of a wrapper chain: `withA(withB(handler))` -> ['withA', 'withB']."""
+        names: list[str] = []
+        stack = [call]
+        while stack and len(names) < 8:
+            node = unwrap(stack.pop())
+            if node is None or node.type != "call_expression":
+                continue
+            names.append("".join(self.ctx.text(node.child_by_field_name("function")).split()))
+            arguments = node.child_by_field_name("arguments")
+            stack.extend(arguments.named_children if arguments is not None else [])
+        return names
+
+    def _wrapped(self, value: Node, depth: int = 0) -> Node | None:
+        """The handler function a wrapper call wraps: `withA(withB(handler))` -> handler's
+        definition in this module; the value itself when it is a function."""
+        value = unwrap(value) or value
+        if value.type in FUNCTION_TYPES:
+            return value
+        if value.type == "identifier":
+            return self.top.get(self.ctx.text(value))
+        if value.type != "call_expression" or depth > 4:
+            return None
+        arguments = value.child_by_field_name("arguments")
+        for argument in arguments.named_children if arguments is not None else []:
+            found = self._wrapped(argument, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def _default_export(self, value: Node | None, line: int, name: str = "") -> None:
         ctx = self.ctx
@@ -399,22 +481,88 @@ class _Extractor:
         if value is None:
             handler = NextHandler(method="ANY", name=name or "default", line=line, alias_of=name)
         else:
+            body = caller.summarize(ctx, value)
+            inner = self._wrapped(value) if value.type == "call_expression" else None
+            if inner is not None:
+                # `export default withSession(handler)`: the wrapper call (its callee is
+                # judged by what it does) and the handler it wraps, with its method branches.
+                body = merge_bodies(body, caller.summarize(ctx, inner))
+                wrapper_calls = BodySummary(calls=self._wrappers(value), line=body.line)
+                self.out.pages_methods = {
+                    method: merge_bodies(wrapper_calls, branch)
+                    for method, branch in self._method_bodies(inner).items()
+                }
+            else:
+                self.out.pages_methods = self._method_bodies(value)
             handler = NextHandler(
-                method="ANY",
-                name=name or "default",
-                line=value.start_point[0] + 1,
-                body=caller.summarize(ctx, value),
+                method="ANY", name=name or "default", line=value.start_point[0] + 1, body=body
             )
-            self.out.pages_methods = self._method_bodies(value)
         self.out.pages_handler = handler
         stem = posixpath.splitext(posixpath.basename(ctx.file))[0]
         if stem in MIDDLEWARE_STEMS and value is not None and value.type == "call_expression":
+            self._middleware_wrapper(value, line)
+            if self.out.middleware is not None:
+                self.out.middleware.body = handler.body
+        elif stem in MIDDLEWARE_STEMS and value is not None and value.type == "member_expression":
+            self._factory_middleware(value, line)
+        elif stem in MIDDLEWARE_STEMS and value is None and name and name in self.imports:
+            # `export { default } from "next-auth/middleware"`, `export default auth`.
             self.out.middleware = self.out.middleware or NextMiddleware(line=line)
-            self.out.middleware.wrapper = "".join(
-                ctx.text(value.child_by_field_name("function")).split()
-            )
+            self.out.middleware.wrapper = name
             self.out.middleware.wrapper_line = line
-            self.out.middleware.body = handler.body
+
+    def _factory_middleware(self, member: Node, line: int) -> None:
+        """`export default NextAuth(authConfig).auth`: the auth library's middleware."""
+        ctx = self.ctx
+        call = unwrap(member.child_by_field_name("object"))
+        if call is None or call.type != "call_expression":
+            return
+        imported = self.imports.get(ctx.text(call.child_by_field_name("function")))
+        if imported is None:
+            return
+        table = packages.IDENTITY_MIDDLEWARE.get((imported["source"], imported["name"]), {})
+        if table.get(ctx.text(member.child_by_field_name("property"))) != "config":
+            return
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        self.out.identity_config = next_middleware.auth_config(ctx, first)
+        middleware = self.out.middleware = self.out.middleware or NextMiddleware(line=line)
+        middleware.wrapper = ctx.text(member)
+        middleware.wrapper_line = line
+        middleware.made_here = True
+
+    def _middleware_wrapper(self, call: Node, line: int) -> None:
+        """`export default clerkMiddleware(async (auth, req) => ...)`, `withAuth(fn, opts)`,
+        `auth((req) => ...)`: the wrapper, its callback and its `authorized` option, evaluated."""
+        ctx = self.ctx
+        middleware = self.out.middleware = self.out.middleware or NextMiddleware(line=line)
+        middleware.wrapper = "".join(ctx.text(call.child_by_field_name("function")).split())
+        middleware.wrapper_line = line
+        middleware.body = caller.summarize(ctx, call)
+        matchers = next_middleware.route_matchers(
+            ctx, self.imports, packages.ROUTE_MATCHER_FACTORIES
+        )
+        arguments = call.child_by_field_name("arguments")
+        for raw in arguments.named_children if arguments is not None else []:
+            argument = unwrap(raw)
+            if argument is None:
+                continue
+            if argument.type in FUNCTION_TYPES and middleware.callback is None:
+                middleware.callback = next_middleware.decide(ctx, argument, matchers)
+            elif argument.type == "identifier" and middleware.callback is None:
+                function = self.top.get(ctx.text(argument))
+                if function is not None:
+                    middleware.callback = next_middleware.decide(ctx, function, matchers)
+                else:
+                    middleware.callback = next_middleware.CallbackDecision(
+                        unknown=f"the callback {ctx.text(argument)}, which we cannot read"
+                    )
+            elif argument.type == "object":
+                callback = next_middleware.authorized_callback(ctx, argument)
+                if callback is not None:
+                    middleware.authorized = next_middleware.decide(
+                        ctx, callback, matchers, authorized=True
+                    )
 
     def _method_bodies(self, function: Node) -> dict[str, BodySummary]:
         """`if (req.method === 'POST') {...}` / `switch (req.method) { case 'GET': ... }`: per
@@ -501,6 +649,21 @@ class _Extractor:
         self.out.middleware = middleware
 
 
+def merge_bodies(outer: BodySummary, inner: BodySummary) -> BodySummary:
+    """A wrapper call and the handler it wraps, read as one body."""
+    merged = {
+        key: bool(getattr(outer, key) or getattr(inner, key))
+        for key, value in BodySummary.model_fields.items()
+        if value.annotation is bool
+    }
+    merged["request_whole"] = (outer.request_whole or not outer.reads_request) and (
+        inner.request_whole or not inner.reads_request
+    )
+    merged["request_whole"] = merged["request_whole"] and merged["reads_request"]
+    calls = [*outer.calls, *(c for c in inner.calls if c not in outer.calls)]
+    return BodySummary(line=outer.line, calls=calls[: caller.MAX_CALLS], **merged)
+
+
 def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> bool:
     """Route, middleware, config and server action files always; others when they import Next,
     tRPC or an auth library, or import project modules and mention a session or procedure."""
@@ -510,7 +673,13 @@ def worth_reading(ctx: JsFileContext, imports: dict[str, dict[str, str]]) -> boo
         return True
     if "pages/api/" in ctx.file or ctx.has(b"use server"):
         return True
+    if stem == "middlewares" and ctx.has(b"matcher", b"iddlewares"):
+        return True
+    if ctx.has(b"Router()") and ctx.has(b".query('", b'.query("', b".mutation('", b'.mutation("'):
+        return True  # a tRPC v9 string-keyed router chain, whatever it imports
     sources = [entry["source"] for entry in imports.values()]
+    if any(s.startswith(_FILE_ROUTE_SOURCES) for s in sources) and ctx.has(b"authenticate"):
+        return True  # may re-export the framework's `authenticate`
     if any(s == "next" or s.startswith(_FULLSTACK_SOURCES) for s in sources):
         return True
     return any(not packages.is_package(s) for s in sources) and ctx.has(*_PROJECT_HINTS)

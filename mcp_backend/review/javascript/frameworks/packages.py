@@ -14,6 +14,7 @@ Each entry: package -> {exported name: kinds}, with "*" for every other export o
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 Kinds = tuple[str, ...]
 _AUTH: Kinds = ("auth",)
@@ -38,6 +39,18 @@ PACKAGE_KINDS: dict[str, dict[str, Kinds]] = {
     "hono/jwt": {"jwt": _AUTH, "jwk": _AUTH, "*": _NONE},
     "hono/bearer-auth": {"bearerAuth": _AUTH, "*": _NONE},
     "hono/basic-auth": {"basicAuth": _AUTH, "*": _NONE},
+    # Medusa v2: `authenticate(actor, methods, { allowUnauthenticated })` refuses callers
+    # without a session/bearer/API key of that actor type (docs.medusajs.com, Protected API
+    # Routes); the validators parse the body/query with a zod schema and refuse.
+    **{
+        name: {
+            "authenticate": _AUTH,
+            "validateAndTransformBody": _VALIDATION,
+            "validateAndTransformQuery": _VALIDATION,
+            "*": _NONE,
+        }
+        for name in ("@medusajs/framework/http", "@medusajs/framework", "@medusajs/medusa")
+    },
     # Validation.
     "celebrate": {"celebrate": _VALIDATION, "*": _NONE},
     "express-validator": {"validationResult": _NONE, "matchedData": _NONE, "*": _VALIDATION},
@@ -119,7 +132,10 @@ PACKAGE_KINDS: dict[str, dict[str, Kinds]] = {
     },
 }
 # express-jwt (and koa-jwt's `passthrough`) let callers without a token through when told to.
-_OPTIONAL_OPTIONS = re.compile(r"\bcredentialsRequired\s*:\s*false\b|\bpassthrough\s*:\s*true\b")
+_OPTIONAL_OPTIONS = re.compile(
+    r"\bcredentialsRequired\s*:\s*false\b|\bpassthrough\s*:\s*true\b"
+    r"|\ballowUnauthenticated\s*:\s*true\b"  # Medusa's authenticate()
+)
 # Packages that mount a sub-application under a path: `app.use(mount('/api', api))`.
 MOUNT_PACKAGES = frozenset({"koa-mount"})
 
@@ -195,4 +211,69 @@ IDENTITY_CALLS: dict[str, dict[str, str]] = {
 # `export const { auth, handlers } = NextAuth(config)` (next-auth v5) gives a reader `auth`.
 IDENTITY_FACTORIES: dict[tuple[str, str], dict[str, str]] = {
     ("next-auth", "default"): {"auth": "reader"},
+}
+# Middleware wrappers whose callback decides, and what they do without one (or when their
+# callback lets a request through): "refuses" sends callers without a session to sign-in unless
+# an `authorized` callback says otherwise; "passes" lets every caller through unless the
+# callback refuses; "config" decides by the `authorized` callback of the auth library's config.
+MIDDLEWARE_WRAPPERS: dict[str, dict[str, str]] = {
+    # next-auth v4: `export { default } from "next-auth/middleware"` and `withAuth(fn, opts)`
+    # redirect callers without a token (the default `authorized` is `!!token`).
+    "next-auth/middleware": {"default": "refuses", "withAuth": "refuses"},
+    # Clerk: every route is public until the callback calls `auth.protect()` (docs:
+    # clerk.com/docs/references/nextjs/clerk-middleware).
+    "@clerk/nextjs/server": {"clerkMiddleware": "passes"},
+    "@clerk/nextjs": {"clerkMiddleware": "passes"},
+}
+# next-auth v5: `auth` from `NextAuth(config)` used as middleware runs the config's
+# `callbacks.authorized` (no callback: every request passes), then its own callback if given.
+IDENTITY_MIDDLEWARE: dict[tuple[str, str], dict[str, str]] = {
+    ("next-auth", "default"): {"auth": "config"},
+}
+# Route matcher factories of auth libraries: `createRouteMatcher(['/dashboard(.*)'])`.
+ROUTE_MATCHER_FACTORIES: frozenset[tuple[str, str]] = frozenset(
+    {("@clerk/nextjs/server", "createRouteMatcher"), ("@clerk/nextjs", "createRouteMatcher")}
+)
+
+
+@dataclass(frozen=True)
+class FileRouteFramework:
+    """A framework whose routes are files (`<routes_dir>/**/route.ts` exporting `GET`, ...),
+    detected by the package prefix its projects import."""
+
+    name: str
+    routes_dir: str
+    # `<routes_dir>/<middlewares>.ts`: its default export configures middleware per matcher.
+    middlewares: str
+    # Path prefixes the framework itself protects, with the actor it requires; a route file
+    # exporting `opt_out = false` is left out.
+    protected_prefixes: tuple[tuple[str, str], ...]
+    opt_out: str
+    # Actor types only administrators have: `authenticate("user", ...)` admits admin users
+    # and no customer, so it is a role check as well.
+    admin_actors: frozenset[str] = frozenset()
+    # Path prefixes the framework serves to anonymous callers by design, with why; a route
+    # there without authentication is public by design, not a missing protection.
+    public_prefixes: tuple[tuple[str, str], ...] = ()
+
+
+FILE_ROUTE_FRAMEWORKS: dict[str, FileRouteFramework] = {
+    # Medusa v2: api/**/route.ts, api/middlewares.ts `defineMiddlewares({ routes })`; routes
+    # under /admin (user) and /store/customers/me (customer) are authenticated by default
+    # unless the route file exports AUTHENTICATE = false (docs.medusajs.com, Protected API
+    # Routes). The "user" actor is the admin dashboard's; shoppers are "customer".
+    "@medusajs/": FileRouteFramework(
+        name="medusa",
+        routes_dir="api",
+        middlewares="middlewares",
+        protected_prefixes=(("/admin", "user"), ("/store/customers/me", "customer")),
+        opt_out="AUTHENTICATE",
+        admin_actors=frozenset({"user"}),
+        # The Store API is for anonymous shoppers (guest carts addressed by unguessable ids),
+        # scoped by a publishable API key; /hooks receives provider webhooks.
+        public_prefixes=(
+            ("/store", "storefront API (public by design, publishable API key)"),
+            ("/hooks", "webhook"),
+        ),
+    ),
 }

@@ -1,5 +1,6 @@
-"""tRPC (v10 and v11), per file: `initTRPC...create()` instances, procedure builders
-(`t.procedure.use(isAuthed)`), middleware (`t.middleware(fn)`), routers
+"""tRPC (v10 and v11; v9's string-keyed router chains), per file: `initTRPC...create()`
+instances, procedure builders (`t.procedure.use(isAuthed)`),
+middleware (`t.middleware(fn)`), routers
 (`t.router({...})`, `createTRPCRouter({...})`, nested and merged) and HTTP adapters that serve a
 router (`fetchRequestHandler({ endpoint: '/api/trpc', router })`).
 
@@ -38,6 +39,11 @@ PROCEDURE_TYPES: dict[str, Literal["QUERY", "MUTATION", "SUBSCRIPTION"]] = {
 }
 # Calls that may appear in a builder chain before the resolver.
 BUILDER_LINKS = frozenset({"use", "input", "output", "meta", "concat", "unstable_concat"})
+# Links of a tRPC v9 router chain.
+_V9_LINKS = frozenset(
+    {"query", "mutation", "subscription", "middleware", "merge", "formatError", "transformer",
+     "flat", "interop"}
+)  # fmt: skip
 # Adapters that serve a router over HTTP, by exported name (@trpc/server/adapters/*).
 ADAPTERS = frozenset(
     {
@@ -75,6 +81,9 @@ class _Trpc:
                 if node.type == "call_expression":
                     declarations.append(("default", node, node.start_point[0] + 1))
                     continue
+            if node is not None and node.type == "expression_statement":
+                declarations.extend(self._commonjs_exports(node))
+                continue
             if node is None or node.type not in {"lexical_declaration", "variable_declaration"}:
                 continue
             for declarator in node.named_children:
@@ -86,9 +95,180 @@ class _Trpc:
             if "initTRPC" in ctx.text(value)[:200] and value.type == "call_expression":
                 self.out.trpc_inits.append(name)
         for name, value, line in declarations:
+            if value.type == "call_expression" and self._v9_router(name, value, line):
+                continue
             self._declaration(name, value, line)
+        if ctx.has(b"router"):
+            self._v9_factories()
         for call in ctx.calls_named(ADAPTERS):
             self._mount(call.node, call.name or "")
+
+    def _commonjs_exports(self, statement: Node) -> list[tuple[str, Node, int]]:
+        """`module.exports = { userRouter: router({...}) }`, `exports.userRouter = ...`,
+        `module.exports = router({...})`: what CommonJS exports, by exported name."""
+        ctx = self.ctx
+        expression = statement.named_children[0] if statement.named_children else None
+        if expression is None or expression.type != "assignment_expression":
+            return []
+        left = "".join(ctx.text(expression.child_by_field_name("left")).split())
+        value = unwrap(expression.child_by_field_name("right"))
+        if value is None:
+            return []
+        line = statement.start_point[0] + 1
+        for prefix in ("module.exports.", "exports."):
+            if left.startswith(prefix) and "." not in left[len(prefix) :]:
+                return [(left[len(prefix) :], value, line)]
+        if left != "module.exports":
+            return []
+        if value.type != "object":
+            return [("default", value, line)]
+        found: list[tuple[str, Node, int]] = []
+        for child in value.named_children:
+            if child.type == "pair":
+                key = ctx.text(child.child_by_field_name("key")).strip("'\"")
+                inner = unwrap(child.child_by_field_name("value"))
+                if inner is not None and inner.type in {"call_expression", "member_expression"}:
+                    found.append((key, inner, child.start_point[0] + 1))
+        return found
+
+    # ---- tRPC v9: string-keyed router chains ------------------------------------------------
+
+    def _v9_links(self, node: Node) -> tuple[Node, list[tuple[str, list[Node], int]]] | None:
+        """`createRouter().middleware(mw).query('name', {...}).merge('p.', sub)`: the base
+        call and the links in order; None when it is not such a chain."""
+        ctx = self.ctx
+        links: list[tuple[str, list[Node], int]] = []
+        current: Node | None = unwrap(node)
+        while current is not None and current.type == "call_expression":
+            function = current.child_by_field_name("function")
+            if function is None or function.type != "member_expression":
+                break
+            prop = ctx.text(function.child_by_field_name("property"))
+            if prop not in _V9_LINKS:
+                return None
+            links.append((prop, self._args(current), current.start_point[0] + 1))
+            current = unwrap(function.child_by_field_name("object"))
+        if current is None or current.type != "call_expression":
+            return None
+        links.reverse()
+        return current, links
+
+    def _v9_router(self, name: str, value: Node, line: int, factory: bool = False) -> bool:
+        """Record a v9 router chain bound to `name`; False when `value` is not one."""
+        ctx = self.ctx
+        found = self._v9_links(value)
+        if found is None:
+            return False
+        base_call, links = found
+        named = any(
+            kind in PROCEDURE_TYPES and args and args[0].type == "string" for kind, args, _ in links
+        )
+        base = "".join(ctx.text(base_call.child_by_field_name("function")).split())
+        base = base.split("<", 1)[0]
+        if not named and not factory and not any(kind == "merge" for kind, _, _ in links):
+            return False
+        if not named and base.rsplit(".", 1)[-1] != "router" and not links:
+            return False
+        router = TrpcRouter(name=name, line=line, base=base)
+        uses: list[TrpcUse] = []
+        for kind, args, link_line in links:
+            first = args[0] if args else None
+            if kind == "middleware" and first is not None:
+                if first.type in FUNCTION_TYPES:
+                    uses.append(TrpcUse(body=caller.summarize(ctx, first), line=link_line))
+                else:
+                    uses.append(TrpcUse(ref="".join(ctx.text(first).split()), line=link_line))
+            elif kind in PROCEDURE_TYPES and first is not None and first.type == "string":
+                key = ctx.text(first).strip("'\"`")
+                options = args[1] if len(args) > 1 else None
+                chain = TrpcChain(base="router", base_is_root=True, uses=list(uses),
+                                  line=link_line)  # fmt: skip
+                body = BodySummary(line=link_line)
+                if options is not None and options.type == "object":
+                    for child in options.named_children:
+                        if child.type == "pair":
+                            prop = ctx.text(child.child_by_field_name("key"))
+                            target = unwrap(child.child_by_field_name("value"))
+                            if prop == "input" and target is not None:
+                                chain.input = ctx.text(target)[:80]
+                            elif prop == "resolve" and target is not None:
+                                body = caller.summarize(ctx, target)
+                        elif child.type == "method_definition" and (
+                            ctx.text(child.child_by_field_name("name")) == "resolve"
+                        ):
+                            body = caller.summarize(ctx, child)
+                procedure = TrpcProcedure(
+                    key=key, type=PROCEDURE_TYPES[kind], line=link_line, chain=chain, body=body
+                )
+                router.entries.append(TrpcRouterEntry(key=key, procedure=procedure))
+            elif kind == "merge" and first is not None:
+                child_node = args[1] if len(args) > 1 else first
+                prefix = ctx.text(first).strip("'\"`") if len(args) > 1 else ""
+                ref = "".join(ctx.text(child_node).split())
+                if child_node.type == "call_expression":
+                    inner = f"{name}#{link_line}"
+                    if not self._v9_router(inner, child_node, link_line):
+                        continue
+                    ref = inner
+                if prefix:
+                    router.entries.append(
+                        TrpcRouterEntry(key=prefix, ref=ref, raw_prefix=True, uses=list(uses))
+                    )
+                else:
+                    router.entries.append(
+                        TrpcRouterEntry(key="", ref=ref, raw_prefix=True, uses=list(uses))
+                    )
+        router.uses = uses
+        self.out.trpc_routers.append(router)
+        return True
+
+    def _v9_factories(self) -> None:
+        """`export function createRouter() { return trpc.router<Context>(); }` and
+        `export const createProtectedRouter = () => createRouter().middleware(...)`: router
+        factories a v9 chain may start from."""
+        ctx = self.ctx
+        for statement in ctx.root.named_children:
+            node: Node | None = statement
+            if statement.type == "export_statement":
+                node = statement.child_by_field_name("declaration")
+            if node is None:
+                continue
+            functions: list[tuple[str, Node]] = []
+            if node.type == "function_declaration":
+                name_node = node.child_by_field_name("name")
+                if name_node is not None:
+                    functions.append((ctx.text(name_node), node))
+            elif node.type in {"lexical_declaration", "variable_declaration"}:
+                for declarator in node.named_children:
+                    name_node = declarator.child_by_field_name("name")
+                    value = unwrap(declarator.child_by_field_name("value"))
+                    if name_node is not None and value is not None and value.type in FUNCTION_TYPES:
+                        functions.append((ctx.text(name_node), value))
+            for name, function in functions:
+                body = function.child_by_field_name("body")
+                returned: Node | None = body
+                if body is not None and body.type == "statement_block":
+                    statements = [c for c in body.named_children if c.type != "comment"]
+                    last = statements[-1] if statements else None
+                    returned = (
+                        unwrap(last.named_children[0])
+                        if last is not None
+                        and last.type == "return_statement"
+                        and last.named_children
+                        else None
+                    )
+                if returned is not None and returned.type == "call_expression":
+                    callee = "".join(ctx.text(returned.child_by_field_name("function")).split())
+                    if (
+                        callee.split("<", 1)[0].rsplit(".", 1)[-1] == "router"
+                        and not (self._v9_links(returned) or (None, []))[1]
+                    ):
+                        self.out.trpc_routers.append(
+                            TrpcRouter(name=name, line=function.start_point[0] + 1,
+                                       base=callee.split("<", 1)[0])
+                        )  # fmt: skip
+                    else:
+                        self._v9_router(name, returned, function.start_point[0] + 1, True)
 
     def _is_router_callee(self, callee: str) -> bool:
         last = callee.rsplit(".", 1)[-1]
