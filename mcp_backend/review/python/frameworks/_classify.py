@@ -163,6 +163,10 @@ KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# How many calls away a helper's own check still counts for the function that calls it.
+CALL_DEPTH = 3
+
+
 @dataclass
 class Caps:
     """Capabilities a mechanism gives a route; each holds a short human detail when present."""
@@ -250,6 +254,7 @@ class Classifier:
     def __init__(self, modules: Modules) -> None:
         self.modules = modules
         self._cache: dict[str, Caps] = {}
+        self._reached: dict[str, tuple[str | None, str | None]] = {}
 
     def classify(self, qualified: str, strings: list[str] | None = None, depth: int = 0) -> Caps:
         key = f"{qualified}|{','.join(strings or [])}"
@@ -335,15 +340,13 @@ class Classifier:
                 continue
             caps.merge(self.classify(deco["name"], deco.get("strings"), depth + 1), name)
         if not caps.auth and not caps.role:
-            # helpers it calls (verify_token(token), ensure_admin(user)) count one level deep
-            for call in body.get("calls", [])[:40]:
-                callee = self.modules.resolve(call)
-                if callee is not None and callee.kind == "function" and callee.key != symbol.key:
-                    sub = callee.fact.get("body", {})
-                    if sub.get("auth_checks") or sub.get("jwt_decode"):
-                        caps.auth = caps.auth or f"{name} -> {callee.name}"
-                    if sub.get("role_checks"):
-                        caps.role = caps.role or f"{name} -> {callee.name}"
+            # helpers it calls (verify_token(token), ensure_admin(user)) count, followed a few
+            # calls deep: a decorator's wrapper calls check_token() which calls verify_jwt()
+            reached = self._reached_checks(symbol, CALL_DEPTH)
+            if reached[0]:
+                caps.auth = f"{name} -> {reached[0]}"
+            if reached[1]:
+                caps.role = f"{name} -> {reached[1]}"
         if not caps.auth and by_name and AUTH_NAME.search(name):
             caps.auth = f"{name} (by name)"
         if (
@@ -358,6 +361,33 @@ class Classifier:
         if not caps.rate and by_name and RATE_NAME.search(name):
             caps.rate = name
         return caps
+
+    def _reached_checks(self, symbol: Symbol, depth: int) -> tuple[str | None, str | None]:
+        """(auth, role): the first project helper reached through calls, up to `depth` calls
+        away, whose own body checks the caller (401, a decoded token) or a role. Memoised."""
+        key = f"{symbol.key}|{depth}"
+        if key in self._reached:
+            return self._reached[key]
+        self._reached[key] = (None, None)  # cycle guard
+        auth: str | None = None
+        role: str | None = None
+        for call in symbol.fact.get("body", {}).get("calls", [])[:40]:
+            callee = self.modules.resolve(call)
+            if callee is None or callee.kind != "function" or callee.key == symbol.key:
+                continue
+            sub = callee.fact.get("body", {})
+            if not auth and (sub.get("auth_checks") or sub.get("jwt_decode")):
+                auth = callee.name
+            if not role and sub.get("role_checks"):
+                role = callee.name
+            if depth > 1 and not (auth and role):
+                deeper = self._reached_checks(callee, depth - 1)
+                auth = auth or (f"{callee.name} -> {deeper[0]}" if deeper[0] else None)
+                role = role or (f"{callee.name} -> {deeper[1]}" if deeper[1] else None)
+            if auth and role:
+                break
+        self._reached[key] = (auth, role)
+        return auth, role
 
     def class_caps(self, symbol: Symbol, depth: int) -> Caps:
         caps = Caps()
