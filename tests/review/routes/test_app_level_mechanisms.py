@@ -104,3 +104,112 @@ def test_hook_decorated_with_a_wrapper_that_checks_nothing_is_no_protection() ->
     index = build_index(FLASK_HOOK_VIA_HELPERS)
     add = route(index, "POST", "/notes")
     assert add.auth.status == "absent"
+
+
+# Routers built by a factory function, their dependencies a list grown at runtime.
+FASTAPI_ROUTER_FACTORY = {
+    "tracker/security.py": """
+        from fastapi import HTTPException, Request
+
+        async def require_user(request: Request) -> None:
+            if request.headers.get("Authorization") is None:
+                raise HTTPException(status_code=401, detail="not signed in")
+
+        async def refuse_when_read_only(request: Request) -> None:
+            if request.app.state.read_only and request.method != "GET":
+                raise HTTPException(status_code=409, detail="read-only mode")
+    """,
+    "tracker/issues.py": """
+        from fastapi import APIRouter
+        router = APIRouter(tags=["issues"])
+
+        @router.delete("/issues/{issue_id}")
+        async def delete_issue(issue_id: int) -> None:
+            return None
+    """,
+    "tracker/feedback.py": """
+        from fastapi import APIRouter
+        router = APIRouter(tags=["feedback"])
+
+        @router.post("/feedback")
+        async def send_feedback() -> None:
+            return None
+    """,
+    "tracker/api.py": """
+        from fastapi import APIRouter, Depends, FastAPI
+        from tracker.feedback import router as feedback_router
+        from tracker.issues import router as issues_router
+        from tracker.security import refuse_when_read_only, require_user
+
+        BASE_DEPENDENCIES = [Depends(refuse_when_read_only)]
+
+        def create_api_router(auth_enabled: bool) -> APIRouter:
+            dependencies = list(BASE_DEPENDENCIES)
+            if auth_enabled:
+                dependencies.append(Depends(require_user))
+            api = APIRouter(prefix="/api", dependencies=dependencies)
+            api.include_router(issues_router)
+            return api
+
+        def create_public_router() -> APIRouter:
+            extra = [Depends(refuse_when_read_only)] if True else []
+            public = APIRouter(prefix="/public", dependencies=extra)
+            public.include_router(feedback_router)
+            return public
+
+        app = FastAPI()
+        app.include_router(create_api_router(auth_enabled=True))
+        app.include_router(create_public_router())
+    """,
+}
+
+
+def test_router_dependencies_appended_in_its_factory_protect_its_routes() -> None:
+    index = build_index(FASTAPI_ROUTER_FACTORY)
+    delete = route(index, "DELETE", "/api/issues/{issue_id}")
+    assert delete.auth.status == "present"
+    assert any("require_user" in e.detail for e in delete.auth.evidence)
+
+
+def test_router_factory_dependencies_that_check_nobody_leave_auth_absent() -> None:
+    index = build_index(FASTAPI_ROUTER_FACTORY)
+    feedback = route(index, "POST", "/public/feedback")
+    assert feedback.auth.status == "absent"
+
+
+NOTES_BY_CALLER = """
+    from fastapi import APIRouter, Depends, HTTPException, Request
+    from notes.db import load_note, save_note
+
+    async def require_user(request: Request) -> None:
+        if request.headers.get("Authorization") is None:
+            raise HTTPException(status_code=401)
+
+    def session_user_id(request: Request) -> int:
+        return int(request.user.identity)
+
+    router = APIRouter(dependencies=[Depends(require_user)])
+
+    @router.patch("/notes/{note_id}")
+    async def rename_note(note_id: int, request: Request) -> None:
+        note = await load_note(note_id, owner_id=session_user_id(request))
+        await save_note(note)
+
+    @router.delete("/notes/{note_id}")
+    async def delete_note(note_id: int, request: Request) -> None:
+        note = await load_note(note_id, owner_id=request.query_params.get("owner"))
+        await save_note(note)
+"""
+NOTES_DB = """
+    async def load_note(note_id, owner_id):
+        return await Note.filter(id=note_id, owner_id=owner_id).first()
+
+    async def save_note(note):
+        await note.save()
+"""
+
+
+def test_lookup_scoped_by_a_helper_reading_the_caller_off_the_request_is_ownership() -> None:
+    index = build_index({"notes/api.py": NOTES_BY_CALLER, "notes/db.py": NOTES_DB})
+    assert route(index, "PATCH", "/notes/{note_id}").authz.status == "present"
+    assert route(index, "DELETE", "/notes/{note_id}").authz.status != "present"

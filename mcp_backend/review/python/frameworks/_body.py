@@ -119,7 +119,9 @@ OWNER_KEYS = frozenset(
 )
 USER_REF = re.compile(
     r"(current_user|request\.user|g\.user|\buser\b|\buser\.|\bme\b|identity|"
-    r"get_jwt_identity|principal|caller|session\[)"
+    r"get_jwt_identity|principal|caller|session\[|"
+    # user_id=_get_request_user_id(request): a helper that reads the caller off the request
+    r"\w*user\w*\((self\.)?(request|req)\b)"
 )
 ROLE_WORDS = re.compile(
     r"(is_superuser|is_staff|is_admin|\.role\b|\.roles\b|has_perm|has_perms|has_role|"
