@@ -12,6 +12,7 @@ evidence and the level it came from.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +72,12 @@ class Mechanism:
     file: str
     line: int
     level: str
+    unknown_note: str | None = None  # it may run for the route; we cannot tell
 
     def apply_to(self, draft: RouteDraft) -> None:
+        if self.unknown_note is not None:
+            draft.unknown_notes.append(self.unknown_note)
+            return
         draft.apply(
             self.caps, self.kind, self.detail, file=self.file, line=self.line, level=self.level
         )
@@ -108,6 +113,7 @@ class _Linker:
         self.edges: dict[str, list[Edge]] = {}
         self._limiters_cache: list[tuple[str, str, int]] | None = None
         self._mechanism_cache: dict[str, list[Mechanism]] | None = None
+        self._called_cache: set[str] | None = None
         self._build_edges()
 
     # --- wiring ---------------------------------------------------------------------------
@@ -361,6 +367,8 @@ class _Linker:
             )
         for key in chain.keys:
             self._hooks_and_middleware(draft, key)
+        for mechanism in self._mechanisms().get(f"installed:{draft.framework}", []):
+            mechanism.apply_to(draft)
         if draft.framework == "starlette":
             self._starlette_middleware(draft)
         if draft.framework == "aiohttp":
@@ -442,7 +450,9 @@ class _Linker:
                     line=int(hook.get("line", 1)),
                     level="app" if self._object_kind(target)[1] == "app" else "router",
                 )
-                if hook.get("kind") == "before_app_request":
+                if hook.get("installer"):
+                    self._installed(hook, mechanism, add)
+                elif hook.get("kind") == "before_app_request":
                     add("*", mechanism)
                 elif target is not None:
                     add(target.key, mechanism)
@@ -456,7 +466,9 @@ class _Linker:
                     line=int(middleware.get("line", 1)),
                     level="app",
                 )
-                if not middleware.get("target"):
+                if middleware.get("installer"):
+                    self._installed(middleware, mechanism, add)
+                elif not middleware.get("target"):
                     add("", mechanism)
                 elif middleware["target"] == "aiohttp:*":
                     add("aiohttp:*", mechanism)
@@ -482,6 +494,55 @@ class _Linker:
                 found.setdefault(key, []).append(mechanism)
         self._mechanism_cache = found
         return found
+
+    def _installed(
+        self, fact: dict[str, Any], mechanism: Mechanism, add: Callable[[str, Mechanism], None]
+    ) -> None:
+        """Middleware or a hook that a function installs on the app it is handed: it runs for
+        the routes of that framework's app once the installer is called. With several apps of
+        the framework we cannot tell which one it is handed to, so it only makes them unknown."""
+        installer = self.modules.resolve(str(fact["installer"]))
+        if installer is None or installer.name not in self._called():
+            return
+        framework = str(fact.get("framework", ""))
+        apps = self._app_objects().get(framework, [])
+        if len(apps) > 1 and (mechanism.caps.auth or mechanism.caps.role):
+            note = (
+                f"{mechanism.detail} ({mechanism.file}:{mechanism.line}) is installed by "
+                f"{installer.name} on one of {len(apps)} {framework} apps"
+            )
+            mechanism = Mechanism(
+                caps=Caps(),
+                kind=mechanism.kind,
+                detail=mechanism.detail,
+                file=mechanism.file,
+                line=mechanism.line,
+                level="app",
+                unknown_note=note,
+            )
+        mechanism.level = "app"
+        add(f"installed:{framework}", mechanism)
+
+    def _called(self) -> set[str]:
+        """Names of the functions the project calls with an app (`install_auth(app)`)."""
+        if self._called_cache is None:
+            self._called_cache = {
+                name
+                for _, facts in self.modules.by_name.values()
+                for name in facts.get("app_handoffs", [])
+            }
+        return self._called_cache
+
+    def _app_objects(self) -> dict[str, list[str]]:
+        """App objects (FastAPI(), Flask(), ...) of the project by framework."""
+        apps: dict[str, list[str]] = {}
+        for _, facts in self.modules.by_name.values():
+            for name, obj in facts.get("objects", {}).items():
+                call = str(obj.get("call", "")).rsplit(".", 1)[-1]
+                framework, kind = APP_KINDS.get(call, ("", ""))
+                if kind == "app":
+                    apps.setdefault(framework, []).append(f"{facts.get('module')}:{name}")
+        return apps
 
     def _flask_keys(self) -> set[str]:
         keys: set[str] = set()

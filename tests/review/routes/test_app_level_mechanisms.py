@@ -213,3 +213,84 @@ def test_lookup_scoped_by_a_helper_reading_the_caller_off_the_request_is_ownersh
     index = build_index({"notes/api.py": NOTES_BY_CALLER, "notes/db.py": NOTES_DB})
     assert route(index, "PATCH", "/notes/{note_id}").authz.status == "present"
     assert route(index, "DELETE", "/notes/{note_id}").authz.status != "present"
+
+
+INSTALLED_MIDDLEWARE = {
+    "board/security.py": """
+        from fastapi import FastAPI, Request
+        from fastapi.responses import JSONResponse
+
+        def install_token_check(app: FastAPI) -> None:
+            @app.middleware("http")
+            async def token_check(request: Request, call_next):
+                if request.url.path.startswith("/health"):
+                    return await call_next(request)
+                if not request.headers.get("Authorization"):
+                    return JSONResponse({"detail": "sign in"}, status_code=401)
+                return await call_next(request)
+
+        def install_timing(app: FastAPI) -> None:
+            @app.middleware("http")
+            async def timing(request: Request, call_next):
+                response = await call_next(request)
+                response.headers["X-Elapsed"] = "0"
+                return response
+    """,
+    "board/routes.py": """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.post("/boards")
+        async def create_board() -> dict:
+            return {}
+    """,
+}
+MAIN_WITH_CHECK = """
+    from fastapi import FastAPI
+    from board.routes import router
+    from board.security import install_timing, install_token_check
+
+    def create_app() -> FastAPI:
+        web_app = FastAPI()
+        web_app.include_router(router)
+        install_timing(web_app)
+        install_token_check(web_app)
+        return web_app
+"""
+MAIN_WITHOUT_CHECK = """
+    from fastapi import FastAPI
+    from board.routes import router
+    from board.security import install_timing
+
+    def create_app() -> FastAPI:
+        web_app = FastAPI()
+        web_app.include_router(router)
+        install_timing(web_app)
+        return web_app
+"""
+
+
+def test_middleware_a_function_installs_on_the_app_it_is_handed_protects_its_routes() -> None:
+    index = build_index({**INSTALLED_MIDDLEWARE, "board/main.py": MAIN_WITH_CHECK})
+    create = route(index, "POST", "/boards")
+    assert create.auth.status == "present"
+    assert create.auth.evidence[0].kind == "middleware"
+    assert create.auth.evidence[0].file == "board/security.py"
+
+
+def test_installer_never_called_or_checking_nothing_is_no_protection() -> None:
+    index = build_index({**INSTALLED_MIDDLEWARE, "board/main.py": MAIN_WITHOUT_CHECK})
+    assert route(index, "POST", "/boards").auth.status == "absent"
+
+
+def test_installed_check_with_two_apps_of_the_framework_is_unknown() -> None:
+    second_app = """
+        from fastapi import FastAPI
+        admin_app = FastAPI()
+    """
+    index = build_index(
+        {**INSTALLED_MIDDLEWARE, "board/main.py": MAIN_WITH_CHECK, "board/admin.py": second_app}
+    )
+    create = route(index, "POST", "/boards")
+    assert create.auth.status == "unknown"
+    assert "board/security.py" in (create.auth.note or "")

@@ -11,7 +11,14 @@ import ast
 from typing import Any
 
 from mcp_backend.review.python.context import PythonFileContext
-from mcp_backend.review.python.frameworks import aiohttp, django, fastapi, flask, starlette
+from mcp_backend.review.python.frameworks import (
+    _installers,
+    aiohttp,
+    django,
+    fastapi,
+    flask,
+    starlette,
+)
 from mcp_backend.review.python.frameworks._ast import module_name_for
 from mcp_backend.review.python.frameworks._common import (
     ModuleScope,
@@ -96,6 +103,7 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
         starlette.extract(scope, facts)
         aiohttp.extract(scope, facts)
         django.extract(scope, facts)
+        _installers.extract(scope, facts)
     else:
         # Schema modules (pydantic, marshmallow) matter only for their class bases.
         _, classes = collect_functions_and_classes(scope) if "class " in ctx.source else ({}, {})
