@@ -10,10 +10,13 @@ from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.auth_route_missing_rate_limit import RULE
 
 # Endpoints that take credentials even behind other middleware (passport.authenticate on login).
+# A bare `reset` behind authentication resets something of the signed-in caller (a token's
+# fail counter), not a password by mail.
 _CREDENTIALS = re.compile(
-    r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot|reset|forgot-password|"
+    r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot-password|"
     r"reset-password|password-reset|password-recovery|password)$"
 )
+_PARAM_SEGMENT = re.compile(r"^(\{[^}]*\}|<[^>]*>|:\w+)$")
 
 
 # A path parameter that is the secret itself (a reset or confirmation token).
@@ -45,11 +48,16 @@ class AuthRouteMissingRateLimit:
             return False
         if _TOKEN_IN_PATH.search(route.path):
             return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
-        segments = _policy.static_segments(route.path)
-        # only callers already signed in reach it: not a login to hammer
-        return route.auth.status != "present" or bool(
-            _CREDENTIALS.match(segments[-1] if segments else "")
-        )
+        if route.auth.status != "present":
+            return True
+        # only callers already signed in reach it: not a login to hammer, unless the route
+        # takes credentials itself; and not when it signs in to something its path names
+        # (/clients/{server}/login: an authenticated operator logging a client in elsewhere)
+        parts = [p for p in route.path.split("/") if p]
+        static = [i for i, p in enumerate(parts) if not _PARAM_SEGMENT.match(p)]
+        if not static or not _CREDENTIALS.match(parts[static[-1]].lower()):
+            return False
+        return not any(_PARAM_SEGMENT.match(p) for p in parts[: static[-1]])
 
 
 DETECTOR = AuthRouteMissingRateLimit()

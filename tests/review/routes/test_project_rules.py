@@ -205,6 +205,20 @@ def test_rate_limit_warning_for_auth_endpoints_only() -> None:
     assert findings[0].confidence == "low"
 
 
+def test_rate_limit_not_asked_of_signed_in_callers_acting_on_something_else() -> None:
+    index = index_of(
+        # an operator, already signed in, logs a bot client into the server its path names
+        make_route("POST", "/clients/{server}/login", "client_login", line=1, auth=PRESENT),
+        # a signed-in admin resets a token's fail counter: not a password reset by mail
+        make_route("POST", "/token/reset", "reset_failcounter", line=2, auth=PRESENT),
+        # the app's own login still takes credentials behind an app-wide check
+        make_route("POST", "/api/auth/login", "login", line=3, auth=PRESENT),
+        make_route("POST", "/auth/sign-up", "sign_up", line=4, auth=PRESENT),
+    )
+    findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /api/auth/login", "POST /auth/sign-up"]
+
+
 # --- unvalidated-request-data -------------------------------------------------------------
 def test_unvalidated_only_when_body_read_and_validation_absent() -> None:
     index = index_of(
