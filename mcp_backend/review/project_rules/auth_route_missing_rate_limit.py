@@ -10,10 +10,8 @@ from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.auth_route_missing_rate_limit import RULE
 
 # Endpoints that take credentials even behind other middleware (passport.authenticate on login).
-# A bare `reset` behind authentication resets something of the signed-in caller (a token's
-# fail counter), not a password by mail.
 _CREDENTIALS = re.compile(
-    r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot-password|"
+    r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot|reset|forgot-password|"
     r"reset-password|password-reset|password-recovery|password)$"
 )
 _PARAM_SEGMENT = re.compile(r"^(\{[^}]*\}|<[^>]*>|:\w+)$")
@@ -50,6 +48,11 @@ class AuthRouteMissingRateLimit:
             return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
         if route.auth.status != "present":
             return True
+        if any(e.level == "router" for e in route.auth.evidence):
+            # the blueprint or router it sits in lets only signed-in callers through: a
+            # management route (/token/reset), not the login; app-wide middleware is not enough
+            # to say so, since it usually lets the login path through
+            return False
         # only callers already signed in reach it: not a login to hammer, unless the route
         # takes credentials itself; and not when it signs in to something its path names
         # (/clients/{server}/login: an authenticated operator logging a client in elsewhere)

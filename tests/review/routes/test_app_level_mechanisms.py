@@ -294,3 +294,59 @@ def test_installed_check_with_two_apps_of_the_framework_is_unknown() -> None:
     create = route(index, "POST", "/boards")
     assert create.auth.status == "unknown"
     assert "board/security.py" in (create.auth.note or "")
+
+
+OPTIONAL_CALLER = {
+    "shop/deps.py": """
+        from fastapi import Depends, HTTPException
+        from fastapi.security import APIKeyCookie, HTTPBearer
+
+        session_cookie = APIKeyCookie(name="session", auto_error=False)
+        bearer = HTTPBearer()
+
+        class AdminKeyRepository:
+            async def get_by_hash(self, token_hash):
+                return None
+
+        async def get_optional_admin_key(
+            token: str | None = Depends(session_cookie),
+            repository: AdminKeyRepository = Depends(AdminKeyRepository),
+        ):
+            if token is None:
+                return None
+            return await repository.get_by_hash(token)
+
+        async def require_session(token: str | None = Depends(session_cookie)):
+            if token is None:
+                raise HTTPException(status_code=401, detail="sign in")
+            return token
+    """,
+    "shop/routes.py": """
+        from fastapi import APIRouter, Depends
+        from shop.deps import bearer, get_optional_admin_key, require_session
+        router = APIRouter()
+
+        @router.post("/newsletter")
+        async def subscribe(admin=Depends(get_optional_admin_key)) -> None:
+            return None
+
+        @router.post("/orders")
+        async def create_order(session=Depends(require_session)) -> None:
+            return None
+
+        @router.post("/refunds")
+        async def refund(credentials=Depends(bearer)) -> None:
+            return None
+    """,
+}
+
+
+def test_optional_credentials_identify_callers_but_do_not_authenticate_the_route() -> None:
+    index = build_index(OPTIONAL_CALLER)
+    assert route(index, "POST", "/newsletter").auth.status != "present"
+
+
+def test_a_dependency_that_answers_401_or_a_scheme_that_errors_authenticates() -> None:
+    index = build_index(OPTIONAL_CALLER)
+    assert route(index, "POST", "/orders").auth.status == "present"
+    assert route(index, "POST", "/refunds").auth.status == "present"

@@ -205,12 +205,18 @@ def test_rate_limit_warning_for_auth_endpoints_only() -> None:
     assert findings[0].confidence == "low"
 
 
+ROUTER_AUTH = Protection(
+    status="present",
+    evidence=[Evidence(kind="hook", detail="before_request", file="a.py", level="router")],
+)
+
+
 def test_rate_limit_not_asked_of_signed_in_callers_acting_on_something_else() -> None:
     index = index_of(
         # an operator, already signed in, logs a bot client into the server its path names
         make_route("POST", "/clients/{server}/login", "client_login", line=1, auth=PRESENT),
-        # a signed-in admin resets a token's fail counter: not a password reset by mail
-        make_route("POST", "/token/reset", "reset_failcounter", line=2, auth=PRESENT),
+        # a signed-in admin resets a token's fail counter, in a router that requires sign-in
+        make_route("POST", "/token/reset", "reset_failcounter", line=2, auth=ROUTER_AUTH),
         # the app's own login still takes credentials behind an app-wide check
         make_route("POST", "/api/auth/login", "login", line=3, auth=PRESENT),
         make_route("POST", "/auth/sign-up", "sign_up", line=4, auth=PRESENT),

@@ -458,16 +458,29 @@ class _BodyVisitor:
             self.raw_validated = True
             self.validation.append({"detail": "checked in an if", "line": node.lineno})
         test = source_text(node.test)
-        exits = any(
-            isinstance(s, ast.Raise | ast.Return)
-            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
+        exit_statements = [
+            s
             for s in node.body
+            if isinstance(s, ast.Raise | ast.Return)
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
+        ]
+        exits = bool(exit_statements)
+        # `if authorization is None: return None`: an optional credential handed on as None
+        # turns nobody away
+        passes_none = all(
+            isinstance(s, ast.Return)
+            and (s.value is None or (isinstance(s.value, ast.Constant) and s.value.value is None))
+            for s in exit_statements
         )
-        if exits and (
-            AUTH_WORDS.search(test)
-            or (
-                WEAK_AUTH_WORDS.search(test)
-                and UNAUTHENTICATED_EXIT.search("\n".join(source_text(s) for s in node.body))
+        if (
+            exits
+            and not passes_none
+            and (
+                AUTH_WORDS.search(test)
+                or (
+                    WEAK_AUTH_WORDS.search(test)
+                    and UNAUTHENTICATED_EXIT.search("\n".join(source_text(s) for s in node.body))
+                )
             )
         ):
             self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})

@@ -14,11 +14,13 @@ from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 AUTH_NAME = re.compile(
     r"(login_required|jwt_required|auth_required|token_required|requires?_auth|authenticated|"
-    r"current_user|current_active_user|get_current|verify_token|verify_jwt|require_user|"
+    r"current_user|current_active_user|get_current_\w*(user|account|member|principal|identity)|"
+    r"verify_token|verify_jwt|require_user|"
     r"require_login|HTTPBearer|HTTPBasic|OAuth2|APIKey|api_key|authenticat|\bauth\b|_auth\b|"
     r"^auth|jwt|session_user|get_user$|signed_in|logged_in|require_token|bearer)",
     re.IGNORECASE,
 )
+OPTIONAL_NAME = re.compile(r"(optional|maybe|try_|_or_none|if_present)", re.IGNORECASE)
 ROLE_NAME = re.compile(
     r"(admin|role|permission|superuser|staff|scope|is_owner|require_owner|privilege)",
     re.IGNORECASE,
@@ -312,6 +314,11 @@ class Classifier:
                 if caps.any():
                     break
                 caps.merge(self.classify(arg, None, depth + 1))
+            if symbol.fact.get("auto_error") is False and caps.auth:
+                # a security scheme built with auto_error=False hands over None instead of
+                # answering 401: whoever uses it decides, so it identifies but does not reject
+                caps.auth_soft = caps.auth_soft or f"{symbol.name} (auto_error=False)"
+                caps.auth = None
             return caps
         return Caps()
 
@@ -348,7 +355,10 @@ class Classifier:
             if reached[1]:
                 caps.role = f"{name} -> {reached[1]}"
         if not caps.auth and by_name and AUTH_NAME.search(name):
-            caps.auth = f"{name} (by name)"
+            if OPTIONAL_NAME.search(name):  # get_optional_user: None for anonymous callers
+                caps.auth_soft = caps.auth_soft or f"{name} (by name)"
+            else:
+                caps.auth = f"{name} (by name)"
         if (
             not caps.role
             and caps.auth
@@ -417,7 +427,7 @@ class Classifier:
                 caps.owner or sub.owner or sub.role or f"{symbol.name}.has_object_permission"
             )
         name = symbol.name
-        if not caps.any():
+        if not caps.any() and not NEUTRAL_NAME.search(name):  # AdminKeyRepository: storage
             if RATE_NAME.search(name):
                 caps.rate = name
             elif ROLE_NAME.search(name):

@@ -606,6 +606,9 @@ def collect_assignments(
                 or (len(value.args) > 1 and last_name(value.func) == "Limiter"),
                 "args": [a for arg in value.args for a in scope.names_in(arg)][:10],
             }
+            auto_error = keyword(value, "auto_error")
+            if isinstance(auto_error, ast.Constant) and auto_error.value is False:
+                fact["auto_error"] = False  # APIKeyCookie(..., auto_error=False) rejects nobody
             for name in names:
                 objects.setdefault(name, fact)
         elif isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":
