@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding
@@ -118,6 +119,35 @@ def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
     return None
 
 
+_TRY_STAR: type[ast.AST] = getattr(ast, "TryStar", ast.Try)
+# Calls that only read or check the caller's own input: json.loads, await request.json(),
+# validate_password(...), Model.model_validate(...), Query.from_dict(...), int(...).
+_PARSING_CALL = re.compile(
+    r"^(validate\w*|\w+_validator|parse\w*|loads?|json|get_json|from_dict|from_json|"
+    r"model_validate\w*|model_dump|dict|fromisoformat|strptime|literal_eval|b64decode|"
+    r"urlsafe_b64decode|decode|int|float|str|bool|len|UUID|Decimal|ObjectId)$"
+)
+# Classes built from the input to validate it (pydantic models, forms, schemas).
+_SCHEMA_CLASS = re.compile(r"(Form|Schema|Model|Request|Body|Input|Params|Payload|Query)$")
+
+
+def _only_parses_input(body: list[ast.stmt]) -> bool:
+    """A `try:` whose body only parses or validates input: whatever it raises describes that
+    input (a malformed payload, a password that breaks the policy), not the server."""
+    calls = 0
+    for stmt in body:
+        if not isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign | ast.Return):
+            return False
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            calls += 1
+            name = au.call_method(node) or ""
+            if not (_PARSING_CALL.match(name) or _SCHEMA_CLASS.search(name)):
+                return False
+    return calls > 0
+
+
 def _is_response_call(call: ast.Call) -> bool:
     method = au.call_method(call) or ""
     return method in _RESPONSE_CALLS or (method.startswith("HTTP") and method[4:5].isupper())
@@ -176,15 +206,19 @@ class ErrorDetailsLeak:
             if func.name in handlers:
                 body_nodes = list(au.walk_scope(func))
                 yield from self._sinks(ctx, body_nodes, {handlers[func.name]}, True, reported)
-            for node in au.walk_scope(func):
-                if not isinstance(node, ast.ExceptHandler):
+            for block in au.walk_scope(func):
+                if not isinstance(block, ast.Try | _TRY_STAR):
                     continue
-                broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
-                names = {node.name} if node.name else set()
-                nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
-                if not broad:
-                    names = set()  # only tracebacks leak from a specific, user-facing error
-                yield from self._sinks(ctx, nodes, names, is_handler, reported)
+                parses_input = _only_parses_input(block.body)
+                for node in block.handlers:
+                    broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
+                    names = {node.name} if node.name else set()
+                    nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
+                    if not broad or parses_input:
+                        # only tracebacks leak from a specific, user-facing error, or from
+                        # parsing the caller's own input (its message is about that input)
+                        names = set()
+                    yield from self._sinks(ctx, nodes, names, is_handler, reported)
 
     def _sinks(
         self,
