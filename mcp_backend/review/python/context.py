@@ -30,6 +30,15 @@ class PythonFileContext:
         if not self.lines:
             self.lines = self.source.splitlines()
 
+    @property
+    def runs_offline(self) -> bool:
+        """Code no request reaches: schema/data migrations (Django migrations/, Alembic
+        alembic/versions/) and Django management commands, run once by an operator."""
+        where = f"/{self.file}"
+        return any(
+            part in where for part in ("/migrations/", "/alembic/versions/", "/management/commands/")
+        )
+
     def snippet(self, node: ast.AST, max_lines: int = 3) -> str:
         start = getattr(node, "lineno", 1)
         end = min(getattr(node, "end_lineno", start) or start, start + max_lines - 1)
