@@ -17,6 +17,9 @@ from mcp_backend.review.model import (
 )
 
 
+OFFLINE_DIRECTORIES = ("/migrations/", "/alembic/versions/", "/management/commands/")
+
+
 @dataclass
 class PythonFileContext:
     file: str  # POSIX path relative to the review root
@@ -35,9 +38,7 @@ class PythonFileContext:
         """Code no request reaches: schema/data migrations (Django migrations/, Alembic
         alembic/versions/) and Django management commands, run once by an operator."""
         where = f"/{self.file}"
-        return any(
-            part in where for part in ("/migrations/", "/alembic/versions/", "/management/commands/")
-        )
+        return any(part in where for part in OFFLINE_DIRECTORIES)
 
     def snippet(self, node: ast.AST, max_lines: int = 3) -> str:
         start = getattr(node, "lineno", 1)
