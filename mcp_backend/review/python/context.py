@@ -16,7 +16,6 @@ from mcp_backend.review.model import (
     Signal,
 )
 
-
 OFFLINE_DIRECTORIES = ("/migrations/", "/alembic/versions/", "/management/commands/")
 
 
