@@ -12,6 +12,7 @@ evidence and the level it came from.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,13 @@ APP_KINDS = {
     "Starlette": ("starlette", "app"),
     "Router": ("starlette", "router"),
 }
+# A role check that admits administrators only: is_superuser / is_staff / IsAdminUser,
+# `user.role != "admin"`, role_admin(), an admin_required / require_admin decorator.
+ADMIN_CHECK = re.compile(
+    r"(is_superuser|is_staff|\bis_admin\b|IsAdminUser|role_admin\b|"
+    r"\.role\s*(==|!=)\s*['\"]admin['\"]|"
+    r"\b(require|requires)_admin\w*|\badmin_(required|only)\b|get_admin_user)"
+)
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
 )
@@ -710,7 +718,56 @@ class _Linker:
             "has_tests": any(r.is_test for r in self.results),
             "apps": apps,
             "critical_routes": [f"{r.method} {r.path}" for r in routes if _policy.critical_kind(r)],
+            "operator_only_handlers": self._operator_only_handlers(routes, drafts),
         }
+
+    def _operator_only_handlers(
+        self, routes: list[Route], drafts: list[RouteDraft]
+    ) -> list[dict[str, Any]]:
+        """Line spans of handlers every route of which requires an administrator role before
+        the handler runs (a dependency, decorator or hook; a check inside the handler often
+        only lets admins past an ownership test)."""
+        end_of = {
+            (d.file, d.line): int(d.handler_fact.get("end_line", d.line))
+            for d in drafts
+            if d.handler_fact is not None
+        }
+        by_handler: dict[tuple[str, int], list[Route]] = {}
+        for route in routes:
+            if (route.file, route.line) in end_of:
+                by_handler.setdefault((route.file, route.line), []).append(route)
+        operator = {
+            key
+            for key, group in by_handler.items()
+            if all(
+                r.authz.status == "present"
+                and any(
+                    e.level != "handler" and ADMIN_CHECK.search(e.detail) for e in r.authz.evidence
+                )
+                for r in group
+            )
+        }
+        spans = [{"file": f, "start": line, "end": end_of[(f, line)]} for f, line in operator]
+        # helpers that only operator-only handlers call (`_update_function(request, id, ...)`)
+        helpers: dict[str, set[bool]] = {}
+        found: dict[str, Symbol] = {}
+        for draft in drafts:
+            if draft.handler_fact is None:
+                continue
+            is_operator = (draft.file, draft.line) in operator
+            for call in draft.handler_fact.get("body", {}).get("calls", []):
+                callee = self.modules.resolve(call)
+                if callee is not None and callee.kind == "function" and callee.file == draft.file:
+                    helpers.setdefault(callee.key, set()).add(is_operator)
+                    found[callee.key] = callee
+        for key, callers in helpers.items():
+            if callers == {True}:
+                fact = found[key].fact
+                line = int(fact.get("line", 1))
+                spans.append(
+                    {"file": found[key].file, "start": line, "end": int(fact.get("end_line", line))}
+                )
+        return spans
 
     def _signals(self, routes: list[Route], facts: dict[str, Any]) -> list[Signal]:
         signals: list[Signal] = []

@@ -119,7 +119,7 @@ def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
     return None
 
 
-_TRY_STAR: type[ast.AST] = getattr(ast, "TryStar", ast.Try)
+_TRY_STAR: type[ast.Try] = getattr(ast, "TryStar", ast.Try)
 # Calls that only read or check the caller's own input: json.loads, await request.json(),
 # validate_password(...), Model.model_validate(...), Query.from_dict(...), int(...).
 _PARSING_CALL = re.compile(
