@@ -48,6 +48,10 @@ class AuthRouteMissingRateLimit:
             return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
         if route.auth.status != "present":
             return True
+        gate = [e for e in route.auth.evidence if e.level in {"route", "router", "app"}]
+        roles = [e for e in route.authz.evidence if e.level in {"route", "router", "app"}]
+        if route.authz.status == "present" and any(e.kind == "role" for e in roles):
+            return False  # an admin (a role checked before the handler) does not brute-force
         if any(e.level == "router" for e in route.auth.evidence):
             # the blueprint or router it sits in lets only signed-in callers through: a
             # management route (/token/reset), not the login; app-wide middleware is not enough
@@ -60,6 +64,8 @@ class AuthRouteMissingRateLimit:
         static = [i for i, p in enumerate(parts) if not _PARAM_SEGMENT.match(p)]
         if not static or not _CREDENTIALS.match(parts[static[-1]].lower()):
             return False
+        if gate and parts[static[-1]].lower() in {"reset", "forgot"}:
+            return False  # a signed-in caller resetting their own data, not a password by mail
         return not any(_PARAM_SEGMENT.match(p) for p in parts[: static[-1]])
 
 

@@ -350,3 +350,54 @@ def test_a_dependency_that_answers_401_or_a_scheme_that_errors_authenticates() -
     index = build_index(OPTIONAL_CALLER)
     assert route(index, "POST", "/orders").auth.status == "present"
     assert route(index, "POST", "/refunds").auth.status == "present"
+
+
+LOGIN_WITH_OWN_LIMITER = {
+    "portal/limits.py": """
+        from fastapi import HTTPException
+
+        class AttemptCounter:
+            def __init__(self, limit: int) -> None:
+                self.limit = limit
+                self.seen: dict[str, int] = {}
+
+            def exceeded(self, key: str) -> bool:
+                self.seen[key] = self.seen.get(key, 0) + 1
+                return self.seen[key] > self.limit
+
+        signin_attempts = AttemptCounter(limit=10)
+
+        def check_attempts(key: str) -> None:
+            if signin_attempts.exceeded(key):
+                raise HTTPException(status_code=429, detail="Too many attempts")
+    """,
+    "portal/auth.py": """
+        from fastapi import APIRouter, HTTPException, status
+        from portal.limits import check_attempts, signin_attempts
+        from portal.schemas import Credentials
+
+        router = APIRouter(prefix="/auth")
+
+        @router.post("/signin")
+        async def signin(body: Credentials):
+            if signin_attempts.exceeded(body.email.lower()):
+                raise HTTPException(status_code=status.HTTP_429_TOO_MANY_REQUESTS)
+            return {"token": "..."}
+
+        @router.post("/ldap/login")
+        async def ldap_login(body: Credentials):
+            check_attempts(body.username)
+            return {"token": "..."}
+
+        @router.post("/signup")
+        async def signup(body: Credentials):
+            return {"created": True}
+    """,
+}
+
+
+def test_a_handler_or_helper_answering_429_limits_the_route() -> None:
+    index = build_index(LOGIN_WITH_OWN_LIMITER)
+    assert route(index, "POST", "/auth/signin").rate_limit.status == "present"
+    assert route(index, "POST", "/auth/ldap/login").rate_limit.status == "present"
+    assert route(index, "POST", "/auth/signup").rate_limit.status == "absent"

@@ -333,6 +333,7 @@ class _BodyVisitor:
         self.responses: list[dict[str, Any]] = []
         self.calls: list[str] = []
         self.statuses: set[int] = set()
+        self.rate_checks: list[dict[str, Any]] = []
         self.signature_check = False
         self.setup_guard = False  # refuses once the app is set up (first-run endpoints)
         self.jwt_decode = False
@@ -521,6 +522,9 @@ class _BodyVisitor:
         status = _raised_status(node)
         if status:
             self.statuses.add(status)
+            if status == 429 and len(self.rate_checks) < 3:
+                # refuses with 429 Too Many Requests: a limiter the code consults itself
+                self.rate_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
             if status == 401:
                 self.auth_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
             # A bare 403 says nothing about roles (some apps answer bad tokens with 403);
@@ -648,6 +652,7 @@ def summarize_body(
         "responses": visitor.responses[:10],
         "calls": sorted(set(visitor.calls)),
         "statuses": sorted(visitor.statuses),
+        "rate_checks": visitor.rate_checks,
         "signature_check": visitor.signature_check,
         "setup_guard": visitor.setup_guard,
         "jwt_decode": visitor.jwt_decode,
