@@ -75,3 +75,65 @@ def test_error_text_for_users_is_reported_and_for_admins_only_is_not(tmp_path: P
     source = textwrap.dedent(ROUTES).splitlines()
     user_line = next(i for i, t in enumerate(source, 1) if "detail=str(exc)" in t)
     assert _leaks(tmp_path) == [user_line]
+
+
+NOTEBOOK_SERVER = {
+    "nb/__init__.py": "",
+    "nb/server.py": """
+        from starlette.applications import Starlette
+        from starlette.authentication import requires
+        from starlette.exceptions import HTTPException
+        from starlette.middleware import Middleware
+        from starlette.middleware.authentication import AuthenticationMiddleware
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+        from nb.auth import TokenBackend
+        from nb import kernels
+
+        @requires("edit")
+        async def install_package(request):
+            body = await request.json()
+            try:
+                await kernels.install(body["name"])
+            except Exception as exc:
+                raise HTTPException(status_code=400, detail=f"Install failed: {exc}")
+            return JSONResponse({"ok": True})
+
+        routes = [Route("/api/packages/install", install_package, methods=["POST"])]
+        middleware = [Middleware(AuthenticationMiddleware, backend=TokenBackend())]
+        app = Starlette(routes=routes, middleware=middleware)
+    """,
+    "nb/auth.py": """
+        from starlette.authentication import AuthCredentials, AuthenticationBackend, SimpleUser
+
+        class TokenBackend(AuthenticationBackend):
+            async def authenticate(self, conn):
+                if conn.query_params.get("access_token") != conn.app.state.token:
+                    return None
+                return AuthCredentials(["edit"]), SimpleUser("owner")
+    """,
+    "nb/kernels.py": "async def install(name): ...\n",
+}
+
+
+def _write(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    outcome = run_review(ReviewRequest(root=tmp_path, use_cache=False))
+    return [f.file for f in outcome.findings if f.rule_id == "error-details-leak"]
+
+
+def test_error_text_to_the_signed_in_operator_of_a_single_user_app_is_not_a_leak(
+    tmp_path: Path,
+) -> None:
+    assert _write(tmp_path, NOTEBOOK_SERVER) == []
+
+
+def test_the_same_handler_without_sign_in_leaks(tmp_path: Path) -> None:
+    files = dict(NOTEBOOK_SERVER)
+    files["nb/server.py"] = "\n".join(
+        line for line in files["nb/server.py"].splitlines() if "@requires" not in line
+    )
+    assert _write(tmp_path, files) == ["nb/server.py"]

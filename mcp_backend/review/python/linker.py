@@ -736,14 +736,26 @@ class _Linker:
         for route in routes:
             if (route.file, route.line) in end_of:
                 by_handler.setdefault((route.file, route.line), []).append(route)
+        gated = {"route", "router", "app"}
+        # No route tells one caller's records from another's, nor one kind of caller from
+        # another, before its handler runs: whoever signs in operates the whole app (a
+        # notebook server, a bot manager), so every signed-in caller is its operator.
+        single_operator = not any(
+            e.kind == "ownership" or (e.kind == "role" and e.level in gated)
+            for r in routes
+            for e in r.authz.evidence
+        )
         operator = {
             key
             for key, group in by_handler.items()
             if all(
                 r.authz.status == "present"
                 and any(
-                    e.level != "handler" and ADMIN_CHECK.search(e.detail) for e in r.authz.evidence
+                    e.level in gated and ADMIN_CHECK.search(e.detail) for e in r.authz.evidence
                 )
+                or single_operator
+                and r.auth.status == "present"
+                and any(e.level in gated for e in r.auth.evidence)
                 for r in group
             )
         }
