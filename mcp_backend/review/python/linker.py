@@ -745,19 +745,21 @@ class _Linker:
             for r in routes
             for e in r.authz.evidence
         )
+
+        def admin_only(route: Route) -> bool:
+            return route.authz.status == "present" and any(
+                e.level in gated and ADMIN_CHECK.search(e.detail) for e in route.authz.evidence
+            )
+
+        def signed_in(route: Route) -> bool:
+            return route.auth.status == "present" and any(
+                e.level in gated for e in route.auth.evidence
+            )
+
         operator = {
             key
             for key, group in by_handler.items()
-            if all(
-                r.authz.status == "present"
-                and any(
-                    e.level in gated and ADMIN_CHECK.search(e.detail) for e in r.authz.evidence
-                )
-                or single_operator
-                and r.auth.status == "present"
-                and any(e.level in gated for e in r.auth.evidence)
-                for r in group
-            )
+            if all(admin_only(r) or (single_operator and signed_in(r)) for r in group)
         }
         spans = [{"file": f, "start": line, "end": end_of[(f, line)]} for f, line in operator]
         # helpers that only operator-only handlers call (`_update_function(request, id, ...)`)
