@@ -401,3 +401,36 @@ def test_a_handler_or_helper_answering_429_limits_the_route() -> None:
     assert route(index, "POST", "/auth/signin").rate_limit.status == "present"
     assert route(index, "POST", "/auth/ldap/login").rate_limit.status == "present"
     assert route(index, "POST", "/auth/signup").rate_limit.status == "absent"
+
+
+SCOPED_FILES = {
+    "files/app.py": """
+        from starlette.applications import Starlette
+        from starlette.authentication import has_required_scope
+        from starlette.exceptions import HTTPException
+        from starlette.responses import FileResponse
+        from starlette.routing import Route
+
+        async def virtual_file(request):
+            if not has_required_scope(request, ["read"]):
+                raise HTTPException(status_code=403)
+            return FileResponse(request.app.state.store / request.path_params["name"])
+
+        async def shared_file(request):
+            if not request.path_params["name"].endswith(".txt"):
+                raise HTTPException(status_code=404)
+            return FileResponse(request.app.state.store / request.path_params["name"])
+
+        routes = [
+            Route("/files/{name}", virtual_file),
+            Route("/shared/{name}", shared_file),
+        ]
+        app = Starlette(routes=routes)
+    """,
+}
+
+
+def test_a_handler_checking_the_callers_scope_with_the_library_predicate_authenticates() -> None:
+    index = build_index(SCOPED_FILES)
+    assert route(index, "GET", "/files/{name}").auth.status == "present"
+    assert route(index, "GET", "/shared/{name}").auth.status == "absent"

@@ -138,6 +138,8 @@ KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
     ("django.contrib.auth.mixins.PermissionRequiredMixin", frozenset({"auth", "role"})),
     ("django.contrib.auth.mixins.UserPassesTestMixin", frozenset({"auth", "role"})),
     ("starlette.authentication.requires", frozenset({"auth"})),
+    # `if not has_required_scope(request, ["read"]): raise HTTPException(403)`
+    ("starlette.authentication.has_required_scope", frozenset({"auth"})),
     ("flask_login.login_required", frozenset({"auth"})),
     ("flask_login.fresh_login_required", frozenset({"auth"})),
     ("flask_jwt_extended.jwt_required", frozenset({"auth"})),
@@ -201,6 +203,11 @@ class Caps:
 
     def any(self) -> bool:
         return bool(self.auth or self.role or self.owner or self.rate or self.validate)
+
+
+def known(qualified: str) -> frozenset[str] | None:
+    """What a library mechanism does, when it is in the table."""
+    return _known(qualified)
 
 
 def _known(qualified: str) -> frozenset[str] | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcp_backend.review.model import Evidence, Protection, Route
-from mcp_backend.review.python.frameworks._classify import Caps, Classifier
+from mcp_backend.review.python.frameworks._classify import Caps, Classifier, known
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
@@ -295,6 +295,14 @@ class RouteDraft:
         record's owner authorises."""
         for guard in guards:
             callee = modules.resolve(str(guard.get("call", "")))
+            if callee is None and "auth" in (known(str(guard.get("call", ""))) or ()):
+                # a library predicate of the caller (starlette's has_required_scope)
+                self.auth.append(
+                    _handler_evidence(
+                        "handler_check", str(guard["detail"]), file, int(guard["line"])
+                    )
+                )
+                continue
             if callee is None or callee.kind != "function":
                 continue
             sub = callee.fact.get("body", {})
