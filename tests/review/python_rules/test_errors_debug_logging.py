@@ -9,6 +9,16 @@ from mcp_backend.review.python.rules.sensitive_data_logged import DETECTOR as LO
 from ._support import run, run_with_signals
 
 LEAK_POSITIVE = {
+    "conditional_message_that_may_be_the_exception": """
+        @router.post("/files")
+        async def upload(file: UploadFile):
+            try:
+                return await store_file(file)
+            except Exception as exc:
+                raise HTTPException(
+                    status_code=400, detail=str(exc) if settings.debug else "Upload failed"
+                )
+    """,
     "fastapi_http_exception": """
         @router.post("/orders")
         def create_order(body: OrderIn, db: Session = Depends(get_db)):
@@ -67,6 +77,21 @@ LEAK_POSITIVE = {
 }
 
 LEAK_NEGATIVE = {
+    "exception_only_compared_to_pick_a_fixed_message": """
+        @router.post("/files")
+        async def upload(file: UploadFile):
+            try:
+                return await store_file(file)
+            except Exception as exc:
+                raise HTTPException(
+                    status_code=400,
+                    detail=(
+                        EMPTY_CONTENT_MESSAGE
+                        if isinstance(exc, ValueError) and exc.args == (EMPTY_CONTENT_MESSAGE,)
+                        else "Error uploading file"
+                    ),
+                )
+    """,
     "broad_catch_around_parsing_the_body_only": """
         @router.post("/events")
         async def ingest(request: Request):

@@ -82,9 +82,24 @@ def _exception_names(handler_type: ast.expr | None) -> list[str]:
     return names
 
 
+def _sent_parts(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of an expression whose value can reach the answer: not the tests of a
+    conditional or comparison (`MSG if e.args == (X,) else OTHER` sends MSG or OTHER)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Compare):
+            continue
+        yield current
+        if isinstance(current, ast.IfExp):
+            stack.extend((current.orelse, current.body))
+        else:
+            stack.extend(reversed(list(ast.iter_child_nodes(current))))
+
+
 def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
     """What in `node` carries exception details: 'str(e)', 'traceback', 'e.args'."""
-    for sub in ast.walk(node):
+    for sub in _sent_parts(node):
         if isinstance(sub, ast.Call):
             method = au.call_method(sub)
             if method in _TRACEBACK_CALLS:
