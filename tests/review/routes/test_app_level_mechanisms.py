@@ -434,3 +434,38 @@ def test_a_handler_checking_the_callers_scope_with_the_library_predicate_authent
     index = build_index(SCOPED_FILES)
     assert route(index, "GET", "/files/{name}").auth.status == "present"
     assert route(index, "GET", "/shared/{name}").auth.status == "absent"
+
+
+DEVICE_CHECK = {
+    "otp/errors.py": """
+        class AuthError(Exception):
+            status_code = 401
+
+        class ParameterError(Exception):
+            status_code = 400
+    """,
+    "otp/api.py": """
+        from flask import Blueprint, g, request
+        from otp.errors import AuthError, ParameterError
+
+        bp = Blueprint("validate", __name__)
+
+        @bp.route("/validate/remember", methods=["POST"])
+        def remember_device():
+            if g.get("client_id") is None:
+                raise AuthError("A valid API key is required.")
+            return {"known": request.cookies.get("device") is not None}
+
+        @bp.route("/validate/samlcheck", methods=["POST"])
+        def saml_check():
+            if g.get("client_id") is None:
+                raise ParameterError("client missing")
+            return {"ok": True}
+    """,
+}
+
+
+def test_a_handler_raising_an_authentication_error_when_no_client_is_identified() -> None:
+    index = build_index(DEVICE_CHECK)
+    assert route(index, "POST", "/validate/remember").auth.status == "present"
+    assert route(index, "POST", "/validate/samlcheck").auth.status == "absent"

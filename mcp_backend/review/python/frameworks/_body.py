@@ -258,7 +258,17 @@ def _raised_status(call: ast.Call) -> int | None:
     name = last_name(call.func)
     if name in {"PermissionDenied", "Forbidden", "HTTPForbidden"}:
         return 403
-    if name in {"NotAuthenticated", "AuthenticationFailed", "Unauthorized", "HTTPUnauthorized"}:
+    if name in {
+        "NotAuthenticated",
+        "AuthenticationFailed",
+        "Unauthorized",
+        "HTTPUnauthorized",
+        # the exception a project raises for a failed authentication
+        "AuthError",
+        "AuthenticationError",
+        "Unauthenticated",
+        "UnauthorizedError",
+    }:
         return 401
     for key in ("status_code", "status", "code"):
         found = status_code(keyword(call, key))
