@@ -45,6 +45,7 @@ from mcp_backend.review.model import (
     SkippedFile,
 )
 from mcp_backend.review.python.analyzer import python_detectors
+from mcp_backend.review.route_context import drop_operator_diagnostics
 from mcp_backend.review.rules import all_rules
 from mcp_backend.review.scan import (
     CancelCheck,
@@ -289,6 +290,7 @@ def run_review(
 
     # Suppressions first (they apply to every rule), then config and request filters.
     raw_findings = [f for r in analysed for f in r.findings] + project_findings
+    raw_findings = drop_operator_diagnostics(raw_findings, index)
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)

@@ -115,6 +115,11 @@ _HANDLER_PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # A parameter that takes the rest of the path: a file under a directory (`{name:path}`,
 # `<path:name>`, `*rest`); with a handler that answers with a file, static assets.
+# A fixed path that names a front-end asset (a script, a style sheet, an icon, a font).
+_ASSET_FILE = re.compile(
+    r"^[\w.-]+\.(js|mjs|css|map|ico|png|jpe?g|gif|svg|webp|woff2?|ttf|webmanifest)$|"
+    r"^robots\.txt$"
+)
 CATCH_ALL_PATH = re.compile(r"\{\w+:path\}|<path:\w+>|/\*\w*$")
 # Endpoints under an authentication prefix (/auth/header, /sso/start) do the signing in.
 _AUTH_PREFIXES = frozenset({"auth", "oauth", "sso", "login", "signin"})
@@ -227,6 +232,8 @@ def public_reason_of(
         return None
     if segments and segments[0] in {"static", "assets", "media", "docs", "redoc", "swagger"}:
         return "static files" if segments[0] in {"static", "assets", "media"} else "API docs"
+    if method in {"GET", "HEAD"} and segments and _ASSET_FILE.match(segments[-1]):
+        return "static files"  # /sw.js, /favicon.ico, /robots.txt: a file the page loads
     if method in {"DELETE", "PATCH"}:
         return None
     # Only the last fixed segment names the endpoint: /auth/login is a login,

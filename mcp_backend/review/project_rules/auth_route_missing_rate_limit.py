@@ -14,6 +14,7 @@ _CREDENTIALS = re.compile(
     r"^(login|log-in|signin|sign-in|register|signup|sign-up|forgot|reset|forgot-password|"
     r"reset-password|password-reset|password-recovery|password)$"
 )
+_PARAM_SEGMENT = re.compile(r"^(\{[^}]*\}|<[^>]*>|:\w+)$")
 
 
 # A path parameter that is the secret itself (a reset or confirmation token).
@@ -45,17 +46,29 @@ class AuthRouteMissingRateLimit:
             return False
         if _TOKEN_IN_PATH.search(route.path):
             return False  # /reset/<uidb64>/<token>/: the URL carries an unguessable secret
-        if (
-            route.auth.status == "present"
-            and route.authz.status == "present"
-            and _policy.is_admin_route(route)
-        ):
+        if route.auth.status != "present":
+            return True
+        if route.authz.status == "present" and _policy.is_admin_route(route):
             return False  # an administrator acting on an account, not a credential endpoint
-        segments = _policy.static_segments(route.path)
-        # only callers already signed in reach it: not a login to hammer
-        return route.auth.status != "present" or bool(
-            _CREDENTIALS.match(segments[-1] if segments else "")
-        )
+        gate = [e for e in route.auth.evidence if e.level in {"route", "router", "app"}]
+        roles = [e for e in route.authz.evidence if e.level in {"route", "router", "app"}]
+        if route.authz.status == "present" and any(e.kind == "role" for e in roles):
+            return False  # an admin (a role checked before the handler) does not brute-force
+        if any(e.level == "router" for e in route.auth.evidence):
+            # the blueprint or router it sits in lets only signed-in callers through: a
+            # management route (/token/reset), not the login; app-wide middleware is not enough
+            # to say so, since it usually lets the login path through
+            return False
+        # only callers already signed in reach it: not a login to hammer, unless the route
+        # takes credentials itself; and not when it signs in to something its path names
+        # (/clients/{server}/login: an authenticated operator logging a client in elsewhere)
+        parts = [p for p in _policy.policy_path(route.method, route.path).split("/") if p]
+        static = [i for i, p in enumerate(parts) if not _PARAM_SEGMENT.match(p)]
+        if not static or not _CREDENTIALS.match(parts[static[-1]].lower()):
+            return False
+        if gate and parts[static[-1]].lower() in {"reset", "forgot"}:
+            return False  # a signed-in caller resetting their own data, not a password by mail
+        return not any(_PARAM_SEGMENT.match(p) for p in parts[: static[-1]])
 
 
 DETECTOR = AuthRouteMissingRateLimit()

@@ -734,6 +734,7 @@ SANITIZERS = {
     "quote",
     "escape",
     "quote_ident",
+    "quote_name",
     "escape_string",
     "Identifier",
     "Literal",
@@ -1001,6 +1002,24 @@ def is_safe_fragment(flow: ScopeFlow, node: ast.AST, depth: int = 0) -> bool:
     return result
 
 
+def _returns_safe_fragment(flow: ScopeFlow, name: str, depth: int) -> bool:
+    """`_get_descendants_cte()`: a module function without arguments whose every return is a
+    safe fragment (a constant query text with quoted identifiers formatted in)."""
+    module = flow
+    while module.parent is not None:
+        module = module.parent
+    if not isinstance(module.scope, ast.Module):
+        return False
+    for statement in module.scope.body:
+        if isinstance(statement, ast.FunctionDef) and statement.name == name:
+            inner = scope_flow(module.scope, statement)
+            returns = [
+                n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value
+            ]
+            return bool(returns) and all(is_safe_fragment(inner, r, depth + 2) for r in returns)
+    return False
+
+
 def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
     if isinstance(node, ast.Constant):
         return True
@@ -1038,6 +1057,14 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
             )
         if callee in {"str", "repr"} and node.args:
             return is_safe_fragment(flow, node.args[0], depth + 1)
+        if isinstance(node.func, ast.Name) and not node.args and not node.keywords:
+            return _returns_safe_fragment(flow, node.func.id, depth)
+        if callee == "format" and isinstance(node.func, ast.Attribute):
+            # a safe template with safe values formatted in ("... {0} ...".format(quoted))
+            return all(
+                is_safe_fragment(flow, part, depth + 1)
+                for part in (node.func.value, *node.args, *(k.value for k in node.keywords))
+            )
         # quotes doubled: SQL's own escaping for a value inside '...'
         return callee == "replace" and [const_str(a) for a in node.args] == ["'", "''"]
     if isinstance(node, ast.IfExp):

@@ -16,6 +16,8 @@ from mcp_backend.review.model import (
     Signal,
 )
 
+OFFLINE_DIRECTORIES = ("/migrations/", "/alembic/versions/", "/management/commands/")
+
 
 @dataclass
 class PythonFileContext:
@@ -29,6 +31,13 @@ class PythonFileContext:
     def __post_init__(self) -> None:
         if not self.lines:
             self.lines = self.source.splitlines()
+
+    @property
+    def runs_offline(self) -> bool:
+        """Code no request reaches: schema/data migrations (Django migrations/, Alembic
+        alembic/versions/) and Django management commands, run once by an operator."""
+        where = f"/{self.file}"
+        return any(part in where for part in OFFLINE_DIRECTORIES)
 
     def snippet(self, node: ast.AST, max_lines: int = 3) -> str:
         start = getattr(node, "lineno", 1)

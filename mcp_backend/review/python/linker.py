@@ -12,6 +12,8 @@ evidence and the level it came from.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +49,13 @@ APP_KINDS = {
     "Starlette": ("starlette", "app"),
     "Router": ("starlette", "router"),
 }
+# A role check that admits administrators only: is_superuser / is_staff / IsAdminUser,
+# `user.role != "admin"`, role_admin(), an admin_required / require_admin decorator.
+ADMIN_CHECK = re.compile(
+    r"(is_superuser|is_staff|\bis_admin\b|IsAdminUser|role_admin\b|"
+    r"\.role\s*(==|!=)\s*['\"]admin['\"]|"
+    r"\b(require|requires)_admin\w*|\badmin_(required|only)\b|get_admin_user)"
+)
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
 )
@@ -72,8 +81,12 @@ class Mechanism:
     file: str
     line: int
     level: str
+    unknown_note: str | None = None  # it may run for the route; we cannot tell
 
     def apply_to(self, draft: RouteDraft) -> None:
+        if self.unknown_note is not None:
+            draft.unknown_notes.append(self.unknown_note)
+            return
         draft.apply(
             self.caps, self.kind, self.detail, file=self.file, line=self.line, level=self.level
         )
@@ -109,6 +122,7 @@ class _Linker:
         self.edges: dict[str, list[Edge]] = {}
         self._limiters_cache: list[tuple[str, str, int]] | None = None
         self._mechanism_cache: dict[str, list[Mechanism]] | None = None
+        self._called_cache: set[str] | None = None
         self._build_edges()
 
     # --- wiring ---------------------------------------------------------------------------
@@ -370,6 +384,8 @@ class _Linker:
             )
         for key in chain.keys:
             self._hooks_and_middleware(draft, key)
+        for mechanism in self._mechanisms().get(f"installed:{draft.framework}", []):
+            mechanism.apply_to(draft)
         if draft.framework == "starlette":
             self._starlette_middleware(draft)
         if draft.framework == "aiohttp":
@@ -451,7 +467,9 @@ class _Linker:
                     line=int(hook.get("line", 1)),
                     level="app" if self._object_kind(target)[1] == "app" else "router",
                 )
-                if hook.get("kind") == "before_app_request":
+                if hook.get("installer"):
+                    self._installed(hook, mechanism, add)
+                elif hook.get("kind") == "before_app_request":
                     add("*", mechanism)
                 elif target is not None:
                     add(target.key, mechanism)
@@ -465,7 +483,9 @@ class _Linker:
                     line=int(middleware.get("line", 1)),
                     level="app",
                 )
-                if not middleware.get("target"):
+                if middleware.get("installer"):
+                    self._installed(middleware, mechanism, add)
+                elif not middleware.get("target"):
                     add("", mechanism)
                 elif middleware["target"] == "aiohttp:*":
                     add("aiohttp:*", mechanism)
@@ -507,6 +527,55 @@ class _Linker:
             for key in app_keys:
                 for mechanism in mechanisms.get(key, []):
                     mechanism.apply_to(draft)
+
+    def _installed(
+        self, fact: dict[str, Any], mechanism: Mechanism, add: Callable[[str, Mechanism], None]
+    ) -> None:
+        """Middleware or a hook that a function installs on the app it is handed: it runs for
+        the routes of that framework's app once the installer is called. With several apps of
+        the framework we cannot tell which one it is handed to, so it only makes them unknown."""
+        installer = self.modules.resolve(str(fact["installer"]))
+        if installer is None or installer.name not in self._called():
+            return
+        framework = str(fact.get("framework", ""))
+        apps = self._app_objects().get(framework, [])
+        if len(apps) > 1 and (mechanism.caps.auth or mechanism.caps.role):
+            note = (
+                f"{mechanism.detail} ({mechanism.file}:{mechanism.line}) is installed by "
+                f"{installer.name} on one of {len(apps)} {framework} apps"
+            )
+            mechanism = Mechanism(
+                caps=Caps(),
+                kind=mechanism.kind,
+                detail=mechanism.detail,
+                file=mechanism.file,
+                line=mechanism.line,
+                level="app",
+                unknown_note=note,
+            )
+        mechanism.level = "app"
+        add(f"installed:{framework}", mechanism)
+
+    def _called(self) -> set[str]:
+        """Names of the functions the project calls with an app (`install_auth(app)`)."""
+        if self._called_cache is None:
+            self._called_cache = {
+                name
+                for _, facts in self.modules.by_name.values()
+                for name in facts.get("app_handoffs", [])
+            }
+        return self._called_cache
+
+    def _app_objects(self) -> dict[str, list[str]]:
+        """App objects (FastAPI(), Flask(), ...) of the project by framework."""
+        apps: dict[str, list[str]] = {}
+        for _, facts in self.modules.by_name.values():
+            for name, obj in facts.get("objects", {}).items():
+                call = str(obj.get("call", "")).rsplit(".", 1)[-1]
+                framework, kind = APP_KINDS.get(call, ("", ""))
+                if kind == "app":
+                    apps.setdefault(framework, []).append(f"{facts.get('module')}:{name}")
+        return apps
 
     def _flask_keys(self) -> set[str]:
         keys: set[str] = set()
@@ -683,7 +752,70 @@ class _Linker:
             "has_tests": any(r.is_test for r in self.results),
             "apps": apps,
             "critical_routes": [f"{r.method} {r.path}" for r in routes if _policy.critical_kind(r)],
+            "operator_only_handlers": self._operator_only_handlers(routes, drafts),
         }
+
+    def _operator_only_handlers(
+        self, routes: list[Route], drafts: list[RouteDraft]
+    ) -> list[dict[str, Any]]:
+        """Line spans of handlers every route of which requires an administrator role before
+        the handler runs (a dependency, decorator or hook; a check inside the handler often
+        only lets admins past an ownership test)."""
+        end_of = {
+            (d.file, d.line): int(d.handler_fact.get("end_line", d.line))
+            for d in drafts
+            if d.handler_fact is not None
+        }
+        by_handler: dict[tuple[str, int], list[Route]] = {}
+        for route in routes:
+            if (route.file, route.line) in end_of:
+                by_handler.setdefault((route.file, route.line), []).append(route)
+        gated = {"route", "router", "app"}
+        # No route tells one caller's records from another's, nor one kind of caller from
+        # another, before its handler runs: whoever signs in operates the whole app (a
+        # notebook server, a bot manager), so every signed-in caller is its operator.
+        single_operator = not any(
+            e.kind == "ownership" or (e.kind == "role" and e.level in gated)
+            for r in routes
+            for e in r.authz.evidence
+        )
+
+        def admin_only(route: Route) -> bool:
+            return route.authz.status == "present" and any(
+                e.level in gated and ADMIN_CHECK.search(e.detail) for e in route.authz.evidence
+            )
+
+        def signed_in(route: Route) -> bool:
+            return route.auth.status == "present" and any(
+                e.level in gated for e in route.auth.evidence
+            )
+
+        operator = {
+            key
+            for key, group in by_handler.items()
+            if all(admin_only(r) or (single_operator and signed_in(r)) for r in group)
+        }
+        spans = [{"file": f, "start": line, "end": end_of[(f, line)]} for f, line in operator]
+        # helpers that only operator-only handlers call (`_update_function(request, id, ...)`)
+        helpers: dict[str, set[bool]] = {}
+        found: dict[str, Symbol] = {}
+        for draft in drafts:
+            if draft.handler_fact is None:
+                continue
+            is_operator = (draft.file, draft.line) in operator
+            for call in draft.handler_fact.get("body", {}).get("calls", []):
+                callee = self.modules.resolve(call)
+                if callee is not None and callee.kind == "function" and callee.file == draft.file:
+                    helpers.setdefault(callee.key, set()).add(is_operator)
+                    found[callee.key] = callee
+        for key, callers in helpers.items():
+            if callers == {True}:
+                fact = found[key].fact
+                line = int(fact.get("line", 1))
+                spans.append(
+                    {"file": found[key].file, "start": line, "end": int(fact.get("end_line", line))}
+                )
+        return spans
 
     def _signals(self, routes: list[Route], facts: dict[str, Any]) -> list[Signal]:
         signals: list[Signal] = []

@@ -9,6 +9,16 @@ from mcp_backend.review.python.rules.sensitive_data_logged import DETECTOR as LO
 from ._support import run, run_with_signals
 
 LEAK_POSITIVE = {
+    "conditional_message_that_may_be_the_exception": """
+        @router.post("/files")
+        async def upload(file: UploadFile):
+            try:
+                return await store_file(file)
+            except Exception as exc:
+                raise HTTPException(
+                    status_code=400, detail=str(exc) if settings.debug else "Upload failed"
+                )
+    """,
     "fastapi_http_exception": """
         @router.post("/orders")
         def create_order(body: OrderIn, db: Session = Depends(get_db)):
@@ -55,9 +65,60 @@ LEAK_POSITIVE = {
                 except:
                     return Response({"error": traceback.format_exc()}, status=500)
     """,
+    "broad_catch_around_parsing_and_storing": """
+        @router.post("/imports")
+        async def import_items(request: Request):
+            try:
+                payload = await request.json()
+                await store.insert_many(payload["items"])
+            except Exception as exc:
+                raise HTTPException(status_code=400, detail=f"Import failed: {exc}")
+    """,
 }
 
 LEAK_NEGATIVE = {
+    "exception_only_compared_to_pick_a_fixed_message": """
+        @router.post("/files")
+        async def upload(file: UploadFile):
+            try:
+                return await store_file(file)
+            except Exception as exc:
+                raise HTTPException(
+                    status_code=400,
+                    detail=(
+                        EMPTY_CONTENT_MESSAGE
+                        if isinstance(exc, ValueError) and exc.args == (EMPTY_CONTENT_MESSAGE,)
+                        else "Error uploading file"
+                    ),
+                )
+    """,
+    "broad_catch_around_parsing_the_body_only": """
+        @router.post("/events")
+        async def ingest(request: Request):
+            try:
+                payload = await request.json()
+            except Exception as exc:
+                raise HTTPException(status_code=400, detail=f"Invalid JSON payload: {exc}")
+            await queue.put(payload)
+    """,
+    "broad_catch_around_the_password_policy": """
+        @router.post("/password")
+        async def change_password(form: PasswordForm, user=Depends(get_verified_user)):
+            try:
+                validate_password(form.new_password)
+            except Exception as exc:
+                raise HTTPException(400, detail=str(exc))
+            await Users.set_password(user.id, form.new_password)
+    """,
+    "broad_catch_around_building_the_model": """
+        @router.post("/chat")
+        async def chat(form_data: dict):
+            try:
+                form = ChatCompletionForm(**form_data)
+            except Exception as exc:
+                raise HTTPException(status_code=400, detail=str(exc))
+            return await complete(form)
+    """,
     "logged_not_returned": """
         @router.post("/orders")
         def create_order(body: OrderIn):

@@ -138,9 +138,32 @@ EVAL_POSITIVE = {
         """,
         "medium",
     ),
+    "exec_request_into_module": (
+        """
+        import types
+
+        @app.post("/tools/preview")
+        async def preview(request: Request):
+            source = (await request.json())["source"]
+            module = types.ModuleType("preview")
+            exec(source, module.__dict__)
+            return {"names": sorted(vars(module))}
+        """,
+        "critical",
+    ),
 }
 
 EVAL_NEGATIVE = {
+    "plugin_source_into_module": """
+        import sys
+        import types
+
+        def load_tool_module(tool_id: str, content: str):
+            module = types.ModuleType(f"tool_{tool_id}")
+            sys.modules[module.__name__] = module
+            exec(content, module.__dict__)
+            return module.Tools()
+    """,
     "literal_eval": """
         import ast
 

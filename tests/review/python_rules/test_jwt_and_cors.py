@@ -85,6 +85,16 @@ JWT_POSITIVE = {
         """,
         "low",
     ),
+    "another_token_verified": (
+        """
+        import jwt
+
+        def session_claims(access_token: str, id_token: str, key: str) -> dict:
+            jwt.decode(access_token, key, algorithms=["RS256"], audience="api")
+            return jwt.decode(id_token, options={"verify_signature": False})
+        """,
+        "critical",
+    ),
 }
 
 JWT_NEGATIVE = {
@@ -120,6 +130,21 @@ JWT_NEGATIVE = {
             header = jwt.get_unverified_header(token)
             key = jwks[header["kid"]]
             return jwt.decode(token, key, algorithms=["RS256"], audience="api")
+    """,
+    "issuer_read_unverified_then_verified": """
+        import jwt
+
+        def authenticate(token: str, providers: dict) -> dict:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+            provider = providers[unverified["iss"]]
+            signing_key = provider.jwks.get_signing_key_from_jwt(token)
+            return jwt.decode(
+                token,
+                signing_key.key,
+                algorithms=["RS256"],
+                issuer=provider.issuer,
+                audience=provider.audience,
+            )
     """,
     "unrelated_decode": """
         import base64

@@ -7,6 +7,22 @@ from mcp_backend.review.python.rules.sql_string_query import DETECTOR
 from ._support import run, run_with_signals
 
 POSITIVE = {
+    "helper_template_formatted_with_request_value": (
+        """
+        from django.db import connection
+
+        def _count_query():
+            return "SELECT COUNT(*) FROM comments"
+
+        def comment_count(request):
+            author = request.GET["author"]
+            sql = _count_query() + f" WHERE author = '{author}'"
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchone()[0]
+        """,
+        "critical",
+    ),
     "semicolons_stripped_is_not_escaping": (
         """
         from flask import Flask, request
@@ -117,6 +133,25 @@ POSITIVE = {
 }
 
 NEGATIVE = {
+    "query_text_from_a_helper_with_quoted_table": """
+        from django.db import connection
+
+        def _descendants_cte():
+            sql = (
+                "WITH RECURSIVE descendants AS ("
+                "SELECT {0}.id, {0}.parent_id FROM {0} WHERE {0}.parent_id = %s "
+                "UNION ALL SELECT {0}.id, {0}.parent_id FROM descendants, {0} "
+                "WHERE {0}.parent_id = descendants.id)"
+            )
+            return sql.format(connection.ops.quote_name(Comment._meta.db_table))
+
+        def descendant_count(comment_id):
+            sql = _descendants_cte() + " "
+            sql += "SELECT COUNT(*) FROM descendants;"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [comment_id])
+                return cursor.fetchone()[0]
+    """,
     "quotes_doubled_inside_a_literal": """
         from sqlalchemy import text
 

@@ -57,6 +57,11 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("GET", "/users/search", "h", None),
         ("GET", "/search", "h", "public form"),
         ("PUT", "/users/{id}/token", "h", None),
+        # a front-end asset at a fixed path is a file the page loads
+        ("GET", "/public-files-sw.js", "sw", "static files"),
+        ("GET", "/favicon.ico", "icon", "static files"),
+        ("POST", "/upload.js", "h", None),
+        ("GET", "/exports/orders.csv", "h", None),
     ],
 )
 def test_public_by_design(method: str, path: str, handler: str, reason: str | None) -> None:

@@ -205,6 +205,50 @@ def test_rate_limit_warning_for_auth_endpoints_only() -> None:
     assert findings[0].confidence == "low"
 
 
+ROUTER_AUTH = Protection(
+    status="present",
+    evidence=[Evidence(kind="hook", detail="before_request", file="a.py", level="router")],
+)
+
+
+def test_rate_limit_not_asked_of_signed_in_callers_acting_on_something_else() -> None:
+    index = index_of(
+        # an operator, already signed in, logs a bot client into the server its path names
+        make_route("POST", "/clients/{server}/login", "client_login", line=1, auth=PRESENT),
+        # a signed-in admin resets a token's fail counter, in a router that requires sign-in
+        make_route("POST", "/token/reset", "reset_failcounter", line=2, auth=ROUTER_AUTH),
+        # the app's own login still takes credentials behind an app-wide check
+        make_route("POST", "/api/auth/login", "login", line=3, auth=PRESENT),
+        make_route("POST", "/auth/sign-up", "sign_up", line=4, auth=PRESENT),
+    )
+    findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /api/auth/login", "POST /auth/sign-up"]
+
+
+def test_rate_limit_not_asked_of_admin_routes_or_signed_in_resets() -> None:
+    admin = Protection(
+        status="present",
+        evidence=[Evidence(kind="role", detail="user.role != 'admin'", file="a.py", level="route")],
+    )
+    index = index_of(
+        # an admin registers an OAuth client: not a sign-up anyone can spam
+        make_route(
+            "POST",
+            "/configs/oauth/clients/register",
+            "register_client",
+            line=1,
+            auth=PRESENT,
+            authz=admin,
+        ),
+        # a signed-in user wipes their own memories
+        make_route("POST", "/memories/reset", "reset_memories", line=2, auth=PRESENT),
+        # an anonymous password reset is still asked
+        make_route("POST", "/auth/reset", "reset_password", line=3),
+    )
+    findings = list(auth_route_missing_rate_limit.DETECTOR.check(index))
+    assert [f.route for f in findings] == ["POST /auth/reset"]
+
+
 # --- unvalidated-request-data -------------------------------------------------------------
 def test_unvalidated_only_when_body_read_and_validation_absent() -> None:
     index = index_of(

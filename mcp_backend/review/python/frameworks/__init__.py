@@ -12,6 +12,7 @@ from typing import Any
 
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.python.frameworks import (
+    _installers,
     aiohttp,
     django,
     fastapi,
@@ -105,6 +106,7 @@ def extract_file_facts(ctx: PythonFileContext) -> dict[str, Any]:
         aiohttp.extract(scope, facts)
         django.extract(scope, facts)
         graphql.extract(scope, facts)
+        _installers.extract(scope, facts)
     else:
         # Schema modules (pydantic, marshmallow) matter only for their class bases.
         _, classes = collect_functions_and_classes(scope) if "class " in ctx.source else ({}, {})

@@ -119,7 +119,9 @@ OWNER_KEYS = frozenset(
 )
 USER_REF = re.compile(
     r"(current_user|request\.user|g\.user|\buser\b|\buser\.|\bme\b|identity|"
-    r"get_jwt_identity|principal|caller|session\[)"
+    r"get_jwt_identity|principal|caller|session\[|"
+    # user_id=_get_request_user_id(request): a helper that reads the caller off the request
+    r"\w*user\w*\((self\.)?(request|req)\b)"
 )
 ROLE_WORDS = re.compile(
     r"(is_superuser|is_staff|is_admin|\.role\b|\.roles\b|has_perm|has_perms|has_role|"
@@ -257,7 +259,17 @@ def _raised_status(call: ast.Call) -> int | None:
     name = last_name(call.func)
     if name in {"PermissionDenied", "Forbidden", "HTTPForbidden"}:
         return 403
-    if name in {"NotAuthenticated", "AuthenticationFailed", "Unauthorized", "HTTPUnauthorized"}:
+    if name in {
+        "NotAuthenticated",
+        "AuthenticationFailed",
+        "Unauthorized",
+        "HTTPUnauthorized",
+        # the exception a project raises for a failed authentication
+        "AuthError",
+        "AuthenticationError",
+        "Unauthenticated",
+        "UnauthorizedError",
+    }:
         return 401
     for key in ("status_code", "status", "code"):
         found = status_code(keyword(call, key))
@@ -332,6 +344,7 @@ class _BodyVisitor:
         self.responses: list[dict[str, Any]] = []
         self.calls: list[str] = []
         self.statuses: set[int] = set()
+        self.rate_checks: list[dict[str, Any]] = []
         self.signature_check = False
         self.setup_guard = False  # refuses once the app is set up (first-run endpoints)
         self.jwt_decode = False
@@ -457,16 +470,29 @@ class _BodyVisitor:
             self.raw_validated = True
             self.validation.append({"detail": "checked in an if", "line": node.lineno})
         test = source_text(node.test)
-        exits = any(
-            isinstance(s, ast.Raise | ast.Return)
-            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
+        exit_statements = [
+            s
             for s in node.body
+            if isinstance(s, ast.Raise | ast.Return)
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call))
+        ]
+        exits = bool(exit_statements)
+        # `if authorization is None: return None`: an optional credential handed on as None
+        # turns nobody away
+        passes_none = all(
+            isinstance(s, ast.Return)
+            and (s.value is None or (isinstance(s.value, ast.Constant) and s.value.value is None))
+            for s in exit_statements
         )
-        if exits and (
-            AUTH_WORDS.search(test)
-            or (
-                WEAK_AUTH_WORDS.search(test)
-                and UNAUTHENTICATED_EXIT.search("\n".join(source_text(s) for s in node.body))
+        if (
+            exits
+            and not passes_none
+            and (
+                AUTH_WORDS.search(test)
+                or (
+                    WEAK_AUTH_WORDS.search(test)
+                    and UNAUTHENTICATED_EXIT.search("\n".join(source_text(s) for s in node.body))
+                )
             )
         ):
             self.auth_checks.append({"detail": f"if {test[:100]}", "line": node.lineno})
@@ -507,6 +533,9 @@ class _BodyVisitor:
         status = _raised_status(node)
         if status:
             self.statuses.add(status)
+            if status == 429 and len(self.rate_checks) < 3:
+                # refuses with 429 Too Many Requests: a limiter the code consults itself
+                self.rate_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
             if status == 401:
                 self.auth_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
             # A bare 403 says nothing about roles (some apps answer bad tokens with 403);
@@ -634,6 +663,7 @@ def summarize_body(
         "responses": visitor.responses[:10],
         "calls": sorted(set(visitor.calls)),
         "statuses": sorted(visitor.statuses),
+        "rate_checks": visitor.rate_checks,
         "signature_check": visitor.signature_check,
         "setup_guard": visitor.setup_guard,
         "jwt_decode": visitor.jwt_decode,

@@ -14,11 +14,13 @@ from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 AUTH_NAME = re.compile(
     r"(login_required|jwt_required|auth_required|token_required|requires?_auth|authenticated|"
-    r"current_user|current_active_user|get_current|verify_token|verify_jwt|require_user|"
+    r"current_user|current_active_user|get_current_\w*(user|account|member|principal|identity)|"
+    r"verify_token|verify_jwt|require_user|"
     r"require_login|HTTPBearer|HTTPBasic|OAuth2|APIKey|api_key|authenticat|\bauth\b|_auth\b|"
     r"^auth|jwt|session_user|get_user$|signed_in|logged_in|require_token|bearer)",
     re.IGNORECASE,
 )
+OPTIONAL_NAME = re.compile(r"(optional|maybe|try_|_or_none|if_present)", re.IGNORECASE)
 ROLE_NAME = re.compile(
     r"(admin|role|permission|superuser|staff|scope|is_owner|require_owner|privilege)",
     re.IGNORECASE,
@@ -136,6 +138,8 @@ KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
     ("django.contrib.auth.mixins.PermissionRequiredMixin", frozenset({"auth", "role"})),
     ("django.contrib.auth.mixins.UserPassesTestMixin", frozenset({"auth", "role"})),
     ("starlette.authentication.requires", frozenset({"auth"})),
+    # `if not has_required_scope(request, ["read"]): raise HTTPException(403)`
+    ("starlette.authentication.has_required_scope", frozenset({"auth"})),
     ("flask_login.login_required", frozenset({"auth"})),
     ("flask_login.fresh_login_required", frozenset({"auth"})),
     ("flask_jwt_extended.jwt_required", frozenset({"auth"})),
@@ -174,6 +178,10 @@ KNOWN: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# How many calls away a helper's own check still counts for the function that calls it.
+CALL_DEPTH = 3
+
+
 @dataclass
 class Caps:
     """Capabilities a mechanism gives a route; each holds a short human detail when present."""
@@ -206,6 +214,11 @@ class Caps:
 
     def any(self) -> bool:
         return bool(self.auth or self.role or self.owner or self.rate or self.validate)
+
+
+def known(qualified: str) -> frozenset[str] | None:
+    """What a library mechanism does, when it is in the table."""
+    return _known(qualified)
 
 
 def _known(qualified: str) -> frozenset[str] | None:
@@ -261,6 +274,7 @@ class Classifier:
     def __init__(self, modules: Modules) -> None:
         self.modules = modules
         self._cache: dict[str, Caps] = {}
+        self._reached: dict[str, tuple[str | None, str | None]] = {}
 
     def classify(self, qualified: str, strings: list[str] | None = None, depth: int = 0) -> Caps:
         key = f"{qualified}|{','.join(strings or [])}"
@@ -318,6 +332,11 @@ class Classifier:
                 if caps.any():
                     break
                 caps.merge(self.classify(arg, None, depth + 1))
+            if symbol.fact.get("auto_error") is False and caps.auth:
+                # a security scheme built with auto_error=False hands over None instead of
+                # answering 401: whoever uses it decides, so it identifies but does not reject
+                caps.auth_soft = caps.auth_soft or f"{symbol.name} (auto_error=False)"
+                caps.auth = None
             return caps
         return Caps()
 
@@ -346,17 +365,18 @@ class Classifier:
                 continue
             caps.merge(self.classify(deco["name"], deco.get("strings"), depth + 1), name)
         if not caps.auth and not caps.role:
-            # helpers it calls (verify_token(token), ensure_admin(user)) count one level deep
-            for call in body.get("calls", [])[:40]:
-                callee = self.modules.resolve(call)
-                if callee is not None and callee.kind == "function" and callee.key != symbol.key:
-                    sub = callee.fact.get("body", {})
-                    if sub.get("auth_checks") or sub.get("jwt_decode"):
-                        caps.auth = caps.auth or f"{name} -> {callee.name}"
-                    if sub.get("role_checks"):
-                        caps.role = caps.role or f"{name} -> {callee.name}"
+            # helpers it calls (verify_token(token), ensure_admin(user)) count, followed a few
+            # calls deep: a decorator's wrapper calls check_token() which calls verify_jwt()
+            reached = self._reached_checks(symbol, CALL_DEPTH)
+            if reached[0]:
+                caps.auth = f"{name} -> {reached[0]}"
+            if reached[1]:
+                caps.role = f"{name} -> {reached[1]}"
         if not caps.auth and by_name and AUTH_NAME.search(name):
-            caps.auth = f"{name} (by name)"
+            if OPTIONAL_NAME.search(name):  # get_optional_user: None for anonymous callers
+                caps.auth_soft = caps.auth_soft or f"{name} (by name)"
+            else:
+                caps.auth = f"{name} (by name)"
         if (
             not caps.role
             and caps.auth
@@ -369,6 +389,33 @@ class Classifier:
         if not caps.rate and by_name and RATE_NAME.search(name):
             caps.rate = name
         return caps
+
+    def _reached_checks(self, symbol: Symbol, depth: int) -> tuple[str | None, str | None]:
+        """(auth, role): the first project helper reached through calls, up to `depth` calls
+        away, whose own body checks the caller (401, a decoded token) or a role. Memoised."""
+        key = f"{symbol.key}|{depth}"
+        if key in self._reached:
+            return self._reached[key]
+        self._reached[key] = (None, None)  # cycle guard
+        auth: str | None = None
+        role: str | None = None
+        for call in symbol.fact.get("body", {}).get("calls", [])[:40]:
+            callee = self.modules.resolve(call)
+            if callee is None or callee.kind != "function" or callee.key == symbol.key:
+                continue
+            sub = callee.fact.get("body", {})
+            if not auth and (sub.get("auth_checks") or sub.get("jwt_decode")):
+                auth = callee.name
+            if not role and sub.get("role_checks"):
+                role = callee.name
+            if depth > 1 and not (auth and role):
+                deeper = self._reached_checks(callee, depth - 1)
+                auth = auth or (f"{callee.name} -> {deeper[0]}" if deeper[0] else None)
+                role = role or (f"{callee.name} -> {deeper[1]}" if deeper[1] else None)
+            if auth and role:
+                break
+        self._reached[key] = (auth, role)
+        return auth, role
 
     def class_caps(self, symbol: Symbol, depth: int) -> Caps:
         caps = Caps()
@@ -398,7 +445,7 @@ class Classifier:
                 caps.owner or sub.owner or sub.role or f"{symbol.name}.has_object_permission"
             )
         name = symbol.name
-        if not caps.any():
+        if not caps.any() and not NEUTRAL_NAME.search(name):  # AdminKeyRepository: storage
             if RATE_NAME.search(name):
                 caps.rate = name
             elif ROLE_NAME.search(name):

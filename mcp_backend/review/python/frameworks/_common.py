@@ -46,6 +46,56 @@ CLASS_ATTRS = (
 )
 
 
+def _list_like(value: ast.expr) -> bool:
+    return isinstance(value, ast.List | ast.Tuple | ast.IfExp | ast.BinOp) or (
+        isinstance(value, ast.Call)
+        and (
+            (isinstance(value.func, ast.Name) and value.func.id in {"list", "tuple"})
+            or (isinstance(value.func, ast.Attribute) and value.func.attr == "copy")
+        )
+    )
+
+
+def _list_elements(
+    value: ast.expr, lists: dict[str, ast.expr], depth: int
+) -> list[ast.expr] | None:
+    """The elements a list-valued expression may hold: a literal (with `*other` spread), both
+    branches of `[...] if cond else [...]`, `a + b`, `list(other)` / `other.copy()` of another
+    list of the module. None when it is not made of those."""
+    if depth > 4:
+        return None
+    if isinstance(value, ast.Name):
+        source = lists.get(value.id)
+        return None if source is None else _list_elements(source, lists, depth + 1)
+    if isinstance(value, ast.List | ast.Tuple):
+        found: list[ast.expr] = []
+        for element in value.elts:
+            if isinstance(element, ast.Starred):
+                spread = _list_elements(element.value, lists, depth + 1)
+                if spread is None:
+                    return None
+                found.extend(spread)
+            else:
+                found.append(element)
+        return found
+    if isinstance(value, ast.IfExp):
+        body = _list_elements(value.body, lists, depth + 1)
+        orelse = _list_elements(value.orelse, lists, depth + 1)
+        if body is None or orelse is None:
+            return None
+        return [*body, *orelse]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left = _list_elements(value.left, lists, depth + 1)
+        right = _list_elements(value.right, lists, depth + 1)
+        return None if left is None or right is None else [*left, *right]
+    if isinstance(value, ast.Call) and len(value.args) <= 1:
+        if isinstance(value.func, ast.Name) and value.func.id in {"list", "tuple"}:
+            return _list_elements(value.args[0], lists, depth + 1) if value.args else []
+        if isinstance(value.func, ast.Attribute) and value.func.attr == "copy":
+            return _list_elements(value.func.value, lists, depth + 1)
+    return None
+
+
 class ModuleScope:
     """The qualification context of one module, and its nodes indexed by kind (one walk)."""
 
@@ -64,6 +114,8 @@ class ModuleScope:
         self.sequences: dict[str, list[ast.expr]] = {}
         import_nodes: list[ast.AST] = []
         bound: set[str] = set()
+        built: dict[str, list[ast.expr]] = {}
+        grown: list[tuple[str, list[ast.expr]]] = []
         for node in preorder(tree):  # one walk, indexed by kind for every extractor
             kind = type(node)
             if kind is ast.Name:
@@ -74,6 +126,18 @@ class ModuleScope:
             elif kind is ast.Call:
                 assert isinstance(node, ast.Call)
                 self.calls.append(node)
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in {"append", "extend"}
+                    and isinstance(func.value, ast.Name)
+                    and len(node.args) == 1
+                ):
+                    added = node.args[0]
+                    if func.attr == "append":
+                        grown.append((func.value.id, [added]))
+                    elif isinstance(added, ast.List | ast.Tuple):
+                        grown.append((func.value.id, list(added.elts)))
             elif kind is ast.Constant:
                 assert isinstance(node, ast.Constant)
                 self.constants.append(node)
@@ -85,11 +149,20 @@ class ModuleScope:
                 bound.add(node.name)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 self.assignments.append(node)
-                if isinstance(node.value, ast.List | ast.Tuple):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            self.sequences.setdefault(target.id, list(node.value.elts))
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if not isinstance(target, ast.Name) or node.value is None:
+                        continue
+                    if isinstance(node.value, ast.List | ast.Tuple):
+                        self.sequences.setdefault(target.id, list(node.value.elts))
+                    if _list_like(node.value):
+                        built.setdefault(target.id, []).append(node.value)
+            elif (
+                isinstance(node, ast.AugAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(node.value, ast.List | ast.Tuple)
+            ):
+                grown.append((node.target.id, list(node.value.elts)))
             elif isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.target, ast.Name):
                 self.loop_iters.setdefault(node.target.id, node.iter)
             elif kind is _TYPE_ALIAS:  # `type X = ...` parsed by a 3.12+ host: an assignment
@@ -97,6 +170,16 @@ class ModuleScope:
                 self.assignments.append(ast.copy_location(alias, node))
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 import_nodes.append(node)
+        # `deps = [Depends(a)]` then `deps.append(Depends(b))`: the list holds both, when the
+        # name is built from a literal once in the module (two lists of one name stay apart)
+        lists = {name: values[0] for name, values in built.items() if len(values) == 1}
+        for name, value in lists.items():
+            found = _list_elements(value, lists, 0)
+            if found is not None:
+                self.sequences[name] = found
+        for name, added_elements in grown:
+            if name in lists and name in self.sequences:
+                self.sequences[name].extend(added_elements)
         self.imports = Imports(import_nodes, module, is_package)
         self.locals = frozenset(bound)
 
@@ -167,7 +250,12 @@ class ModuleScope:
         """Qualified names of a name, a call, or each element of a list of them."""
         if node is None:
             return []
-        items = elements(node) if isinstance(node, ast.List | ast.Tuple | ast.Set) else [node]
+        if isinstance(node, ast.Name) and node.id in self.sequences:
+            items: list[ast.AST] = list(self.sequences[node.id])  # dependencies=deps
+        elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+            items = list(elements(node))
+        else:
+            items = [node]
         names: list[str] = []
         for item in items:
             if isinstance(item, ast.Call) and last_name(item.func) in DEPENDS_CALLS:
@@ -519,6 +607,9 @@ def collect_assignments(
                 or (len(value.args) > 1 and last_name(value.func) == "Limiter"),
                 "args": [a for arg in value.args for a in scope.names_in(arg)][:10],
             }
+            auto_error = keyword(value, "auto_error")
+            if isinstance(auto_error, ast.Constant) and auto_error.value is False:
+                fact["auto_error"] = False  # APIKeyCookie(..., auto_error=False) rejects nobody
             for name in names:
                 objects.setdefault(name, fact)
         elif isinstance(value, ast.Subscript) and last_name(value.value) == "Annotated":

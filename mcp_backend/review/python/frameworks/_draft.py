@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
-from mcp_backend.review.python.frameworks._classify import Caps, Classifier
+from mcp_backend.review.python.frameworks._classify import Caps, Classifier, known
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
@@ -271,12 +271,39 @@ class RouteDraft:
                 level="handler",
             )
 
+    def _limiting_helpers(self, calls: list[str], modules: Modules) -> None:
+        """`_check_brute_force_limit(key)`: a project helper the handler calls that answers 429
+        Too Many Requests limits the route."""
+        for call in calls[:40]:
+            callee = modules.resolve(call)
+            if callee is None or callee.kind != "function":
+                continue
+            checks = callee.fact.get("body", {}).get("rate_checks", [])
+            if checks:
+                self.rate.append(
+                    _handler_evidence(
+                        "limiter",
+                        f"{callee.name}: {checks[0]['detail']}",
+                        callee.file,
+                        int(checks[0]["line"]),
+                    )
+                )
+                return
+
     def _guard_calls(self, guards: list[dict[str, Any]], modules: Modules, file: str) -> None:
         """`if not can_edit(post): abort(403)`: the project predicate counts by what it reads.
         One that looks at the caller authenticates; one that also compares roles or the
         record's owner authorises."""
         for guard in guards:
             callee = modules.resolve(str(guard.get("call", "")))
+            if callee is None and "auth" in (known(str(guard.get("call", ""))) or ()):
+                # a library predicate of the caller (starlette's has_required_scope)
+                self.auth.append(
+                    _handler_evidence(
+                        "handler_check", str(guard["detail"]), file, int(guard["line"])
+                    )
+                )
+                continue
             if callee is None or callee.kind != "function":
                 continue
             sub = callee.fact.get("body", {})
@@ -348,6 +375,7 @@ class RouteDraft:
             ("role_checks", "role", self.role),
             ("owner_checks", "ownership", self.owner),
             ("validation", "schema", self.validate),
+            ("rate_checks", "limiter", self.rate),
         ):
             for check in body.get(key, [])[:2]:
                 bucket.append(
@@ -360,6 +388,8 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
+        if not self.rate:
+            self._limiting_helpers(body.get("calls", []), modules)
         self._delegated_views(body.get("calls", []), classifier, modules, file)
         for callee in body.get("handoffs", []):
             package = _package_callee(callee, modules)

@@ -59,6 +59,19 @@ def _is_loaded_code(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
     )
 
 
+def _into_module(call: ast.Call) -> bool:
+    """`exec(code, module.__dict__)` / `exec(code, vars(module))`: the code becomes a module,
+    the way importers and plugin loaders load source they ship or were given to install."""
+    namespace = au.argument(call, 1, "globals")
+    if isinstance(namespace, ast.Attribute):
+        return namespace.attr == "__dict__"
+    return (
+        isinstance(namespace, ast.Call)
+        and au.call_method(namespace) == "vars"
+        and len(namespace.args) == 1
+    )
+
+
 class CodeEval:
     rule = RULE
 
@@ -88,6 +101,8 @@ class CodeEval:
                 compiled = _is_loaded_code(flow, source)
                 if (name == "compile" or compiled) and taint < au.Taint.REQUEST:
                     continue  # compile() of ASTs and templates built by the program
+                if name == "exec" and _into_module(node) and taint < au.Taint.REQUEST:
+                    continue  # a module loader: exec(code, module.__dict__) is an import
                 if taint == au.Taint.LOCAL and au.string_build(flow, source) is None:
                     continue  # a script or code object the program loads itself (shells, CLIs)
                 if ctx.is_test and taint < au.Taint.REQUEST:

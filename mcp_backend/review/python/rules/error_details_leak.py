@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding
@@ -81,9 +82,24 @@ def _exception_names(handler_type: ast.expr | None) -> list[str]:
     return names
 
 
+def _sent_parts(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of an expression whose value can reach the answer: not the tests of a
+    conditional or comparison (`MSG if e.args == (X,) else OTHER` sends MSG or OTHER)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Compare):
+            continue
+        yield current
+        if isinstance(current, ast.IfExp):
+            stack.extend((current.orelse, current.body))
+        else:
+            stack.extend(reversed(list(ast.iter_child_nodes(current))))
+
+
 def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
     """What in `node` carries exception details: 'str(e)', 'traceback', 'e.args'."""
-    for sub in ast.walk(node):
+    for sub in _sent_parts(node):
         if isinstance(sub, ast.Call):
             method = au.call_method(sub)
             if method in _TRACEBACK_CALLS:
@@ -116,6 +132,35 @@ def _leak_in(node: ast.AST, exc_names: set[str]) -> str | None:
         ):
             return sub.value.id  # render_template("error.html", error=e)
     return None
+
+
+_TRY_STAR: type[ast.Try] = getattr(ast, "TryStar", ast.Try)
+# Calls that only read or check the caller's own input: json.loads, await request.json(),
+# validate_password(...), Model.model_validate(...), Query.from_dict(...), int(...).
+_PARSING_CALL = re.compile(
+    r"^(validate\w*|\w+_validator|parse\w*|loads?|json|get_json|from_dict|from_json|"
+    r"model_validate\w*|model_dump|dict|fromisoformat|strptime|literal_eval|b64decode|"
+    r"urlsafe_b64decode|decode|int|float|str|bool|len|UUID|Decimal|ObjectId)$"
+)
+# Classes built from the input to validate it (pydantic models, forms, schemas).
+_SCHEMA_CLASS = re.compile(r"(Form|Schema|Model|Request|Body|Input|Params|Payload|Query)$")
+
+
+def _only_parses_input(body: list[ast.stmt]) -> bool:
+    """A `try:` whose body only parses or validates input: whatever it raises describes that
+    input (a malformed payload, a password that breaks the policy), not the server."""
+    calls = 0
+    for stmt in body:
+        if not isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign | ast.Return):
+            return False
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            calls += 1
+            name = au.call_method(node) or ""
+            if not (_PARSING_CALL.match(name) or _SCHEMA_CLASS.search(name)):
+                return False
+    return calls > 0
 
 
 def _is_response_call(call: ast.Call) -> bool:
@@ -176,15 +221,19 @@ class ErrorDetailsLeak:
             if func.name in handlers:
                 body_nodes = list(au.walk_scope(func))
                 yield from self._sinks(ctx, body_nodes, {handlers[func.name]}, True, reported)
-            for node in au.walk_scope(func):
-                if not isinstance(node, ast.ExceptHandler):
+            for block in au.walk_scope(func):
+                if not isinstance(block, ast.Try | _TRY_STAR):
                     continue
-                broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
-                names = {node.name} if node.name else set()
-                nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
-                if not broad:
-                    names = set()  # only tracebacks leak from a specific, user-facing error
-                yield from self._sinks(ctx, nodes, names, is_handler, reported)
+                parses_input = _only_parses_input(block.body)
+                for node in block.handlers:
+                    broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
+                    names = {node.name} if node.name else set()
+                    nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
+                    if not broad or parses_input:
+                        # only tracebacks leak from a specific, user-facing error, or from
+                        # parsing the caller's own input (its message is about that input)
+                        names = set()
+                    yield from self._sinks(ctx, nodes, names, is_handler, reported)
 
     def _sinks(
         self,

@@ -37,6 +37,24 @@ def _dict_value(node: ast.Dict, key: str) -> ast.expr | None:
     return None
 
 
+def _verified_decodes(flow: au.ScopeFlow, decodes: list[ast.Call]) -> list[tuple[str, int]]:
+    """(token, line) of each decode in the scope that checks a signature with a key: a token
+    read unverified first (`iss` to find the issuer's keys) and verified after is verified."""
+    found: list[tuple[str, int]] = []
+    for call in decodes:
+        token = au.dotted_name(call.args[0]) if call.args else None
+        key = au.argument(call, 1, "key")
+        if token is None or key is None or au.is_false(au.keyword(call, "verify")):
+            continue
+        if isinstance(key, ast.Constant) and not key.value:
+            continue  # jwt.decode(token, None, ...) / "": no key, nothing verified
+        options = _resolve_dict(flow, au.keyword(call, "options"))
+        if options is not None and au.is_false(_dict_value(options, "verify_signature")):
+            continue
+        found.append((token, call.lineno))
+    return found
+
+
 class JwtUnverified:
     rule = RULE
 
@@ -51,10 +69,17 @@ class JwtUnverified:
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
             calls = au.scope_calls(scope)
-            verifies_here = any((info.qualify(c.func) or "") in _DECODE for c in calls)
+            decodes = [c for c in calls if (info.qualify(c.func) or "") in _DECODE]
+            verifies_here = bool(decodes)
+            verified_later = _verified_decodes(flow, decodes)
             for call in calls:
                 qualified = info.qualify(call.func) or ""
                 if qualified in _DECODE:
+                    token = au.dotted_name(call.args[0]) if call.args else None
+                    if token is not None and any(
+                        name == token and line > call.lineno for name, line in verified_later
+                    ):
+                        continue  # peeks at a claim (the issuer) to pick the key, then verifies
                     yield from self._decode(ctx, flow, call, once)
                 elif qualified in _UNVERIFIED_CLAIMS and not verifies_here:
                     yield ctx.finding(

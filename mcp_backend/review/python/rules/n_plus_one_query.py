@@ -164,8 +164,8 @@ class NPlusOneQuery:
         lowered = ctx.source.lower()
         if "for " not in lowered or not any(w in lowered for w in _QUERY_HINTS):
             return  # cheap pre-check: nothing this rule looks for appears in the file
-        if ctx.is_test or "/migrations/" in f"/{ctx.file}" or "/versions/" in f"/{ctx.file}":
-            return  # data migrations run once, row by row on purpose
+        if ctx.is_test or ctx.runs_offline or "/versions/" in f"/{ctx.file}":
+            return  # data migrations and management commands run once, row by row on purpose
         signalled = False
         for scope in au.iter_scopes(ctx.tree):
             for node in au.walk_scope(scope):
