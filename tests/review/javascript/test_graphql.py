@@ -314,6 +314,17 @@ def test_server_options_rules_negative() -> None:
     assert "graphql-no-depth-limit" not in rule_ids(
         {"src/r.ts": "export const resolvers = { Query: { a: () => 1 } };\n"}
     )
+    # introspection left on for Apollo, but decided per request by a plugin of the project
+    assert "graphql-introspection-enabled" not in rule_ids(
+        {
+            "src/server.ts": (
+                "import { ApolloServer } from '@apollo/server';\n"
+                "import { introspectionControl } from './plugins';\n"
+                "const server = new ApolloServer({ schema, introspection: true,\n"
+                "  plugins: [introspectionControl(config.publicIntrospection)] });\n"
+            )
+        }
+    )
 
 
 SDL = (

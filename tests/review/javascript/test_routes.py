@@ -1726,3 +1726,70 @@ def test_a_compiled_call_of_a_frameworks_default_export_creates_the_app() -> Non
 def test_a_compiled_call_of_another_packages_default_export_is_no_app() -> None:
     # Registrations of that shape are still listed, but nothing says which framework serves them.
     assert "fastify" not in {r.framework for r in _compiled_server("pino")}
+
+
+_COMPILED_CJS_GUARD = (
+    '"use strict";\n'
+    "Object.defineProperty(exports, '__esModule', { value: true });\n"
+    "exports.SessionGuard = void 0;\n"
+    "const common_1 = require('@nestjs/common');\n"
+    "let SessionGuard = class SessionGuard {\n"
+    "    canActivate(context) {\n"
+    "        const request = context.switchToHttp().getRequest();\n"
+    "        if (!request.session || !request.session.userId) {\n"
+    "            throw new common_1.UnauthorizedException();\n"
+    "        }\n"
+    "        return true;\n"
+    "    }\n"
+    "};\n"
+    "exports.SessionGuard = SessionGuard;\n"
+    "exports.SessionGuard = SessionGuard = __decorate([(0, common_1.Injectable)()], "
+    "SessionGuard);\n"
+)
+_COMPILED_CJS_CONTROLLER = (
+    '"use strict";\n'
+    "const common_1 = require('@nestjs/common');\n"
+    "let NotesController = class NotesController {\n"
+    "    remove(id) { return this.notes.remove(id); }\n"
+    "};\n"
+    "exports.NotesController = NotesController;\n"
+    "__decorate([\n"
+    "    (0, common_1.Delete)(':id'),\n"
+    "    __param(0, (0, common_1.Param)('id')),\n"
+    "], NotesController.prototype, 'remove', null);\n"
+    "exports.NotesController = NotesController = __decorate([\n"
+    "    (0, common_1.Controller)('notes'),\n"
+    "], NotesController);\n"
+)
+_GLOBAL_GUARD_PROVIDER = (
+    "        providers: [{ provide: core_1.APP_GUARD, useClass: session_guard_1.SessionGuard }],\n"
+)
+_COMPILED_CJS_MODULE = (
+    '"use strict";\n'
+    "const common_1 = require('@nestjs/common');\n"
+    "const core_1 = require('@nestjs/core');\n"
+    "const session_guard_1 = require('./session.guard');\n"
+    "const notes_controller_1 = require('./notes.controller');\n"
+    "let AppModule = class AppModule {};\n"
+    "exports.AppModule = AppModule;\n"
+    "exports.AppModule = AppModule = __decorate([\n"
+    "    (0, common_1.Module)({\n"
+    "        controllers: [notes_controller_1.NotesController],\n"
+    "        providers: [{ provide: core_1.APP_GUARD, useClass: session_guard_1.SessionGuard }],\n"
+    "    })\n"
+    "], AppModule);\n"
+)
+
+
+def test_compiled_global_guard_through_module_namespaces_protects_every_route() -> None:
+    # tsc's CommonJS output names APP_GUARD and the guard class through the modules'
+    # namespace objects (`core_1.APP_GUARD`, `session_guard_1.SessionGuard`).
+    files = {
+        "dist/session.guard.js": _COMPILED_CJS_GUARD,
+        "dist/notes.controller.js": _COMPILED_CJS_CONTROLLER,
+        "dist/app.module.js": _COMPILED_CJS_MODULE,
+    }
+    assert inventory(files)["DELETE /notes/:id"].auth.status == "present"
+    without = dict(files)
+    without["dist/app.module.js"] = _COMPILED_CJS_MODULE.replace(_GLOBAL_GUARD_PROVIDER, "")
+    assert inventory(without)["DELETE /notes/:id"].auth.status == "absent"

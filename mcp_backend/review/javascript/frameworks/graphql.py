@@ -640,6 +640,7 @@ class _Reader:
             server.depth_limit = "unknown"
             server.depth_detail = "options built elsewhere"
             return server
+        introspection_decided_by: int | None = None
         for member in options.named_children:
             if member.type == "spread_element":
                 server.depth_limit = "unknown"
@@ -663,11 +664,18 @@ class _Reader:
             elif key == "debug" and text == "true" and framework in {"apollo", "nestjs"}:
                 server.stacktrace_on = line
                 server.stacktrace_detail = "debug: true"
-            elif key in {"errorFormatter", "formatError"} and re.search(r"\.stack\b", text):
-                if not re.search(r"NODE_ENV|production|isProd|isDev", text):
-                    server.stacktrace_on = line
-                    server.stacktrace_detail = f"{key} returns the stack trace"
-            elif key in {"validationRules", "plugins"} and server.depth_limit != "present":
+            elif (
+                key in {"errorFormatter", "formatError"}
+                and re.search(r"\.stack\b", text)
+                and not re.search(r"NODE_ENV|production|isProd|isDev", text)
+            ):
+                server.stacktrace_on = line
+                server.stacktrace_detail = f"{key} returns the stack trace"
+            if key in {"validationRules", "plugins"} and "introspection" in text.lower():
+                # a plugin or validation rule that decides introspection itself
+                # (`NoSchemaIntrospectionCustomRule`, a project's introspection-control plugin)
+                introspection_decided_by = line
+            if key in {"validationRules", "plugins"} and server.depth_limit != "present":
                 if _LIMIT_WORDS.search(text):
                     server.depth_limit = "present"
                     server.depth_detail = f"{key}: {text[:60]}"
@@ -688,4 +696,6 @@ class _Reader:
             elif key in {"queryDepth", "complexity"}:
                 server.depth_limit = "present"
                 server.depth_detail = f"{key}: {text[:40]}"
+        if introspection_decided_by is not None:
+            server.introspection_on = None
         return server

@@ -221,7 +221,11 @@ def extract_nest_facts(ctx: JsFileContext) -> dict[str, Any]:
     global_guards: list[dict[str, Any]] = []
     if b"APP_GUARD" in text:
         for match in re.finditer(
-            rb"provide\s*:\s*APP_GUARD\s*,\s*use(?:Class|Existing)\s*:\s*([A-Za-z_$][\w$]*)", text
+            # `core_1.APP_GUARD` / `auth_guard_1.AuthGuard` in compiled code: the module's
+            # namespace object in front of the name
+            rb"provide\s*:\s*(?:[\w$]+\.)?APP_GUARD\s*,\s*use(?:Class|Existing)\s*:\s*"
+            rb"(?:[A-Za-z_$][\w$]*\.)?([A-Za-z_$][\w$]*)",
+            text,
         ):
             name = match.group(1).decode()
             line = text.count(b"\n", 0, match.start()) + 1
