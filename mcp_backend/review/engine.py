@@ -57,6 +57,7 @@ from mcp_backend.review.scan import (
 )
 from mcp_backend.review.secrets_mask import mask_finding
 from mcp_backend.review.suppress import apply_suppressions, check_suppressions
+from mcp_backend.review.taint.link import superseded
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +289,12 @@ def run_review(
     skipped.sort(key=lambda s: s.file)
 
     # Suppressions first (they apply to every rule), then config and request filters.
-    raw_findings = [f for r in analysed for f in r.findings] + project_findings
+    # Engine flows first: where a file rule reported the same call, the flow (with its path
+    # from the handler) is the one _dedupe keeps.
+    flows_first = sorted(project_findings, key=lambda f: not f.message.startswith("Request data"))
+    raw_findings = flows_first + superseded(
+        [f for r in analysed for f in r.findings], index.facts
+    )
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)

@@ -1,0 +1,303 @@
+"""Project-wide linking of per-file taint summaries (see python.py) into request-data flows.
+
+Calls are resolved by qualified name through each module's imports (the facts the route
+extractor already stores: `facts["imports"]`, `facts["module"]`), re-exports followed, module
+roots matched by dotted tail like the route linker does. For every function:
+  ret_atoms(f)        what its return value carries (parameters, request data, HTML)
+  reach(f, param)     the sinks a parameter reaches inside f or in what f calls, with the path
+Then request data at a sink (directly, or passed to a function whose parameter reaches one) is
+a flow. Everything is memoised; cycles resolve to "nothing" (the safe side for precision).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mcp_backend.review.model import FileResult
+from mcp_backend.review.python.frameworks._resolve import Modules
+from mcp_backend.review.taint import model as m
+
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class _Fn:
+    key: str  # module.qualname
+    module: str
+    name: str
+    file: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Reach:
+    kind: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    sink: str
+    snippet: str
+    path: tuple[tuple[str, int, str], ...]  # (file, line, text) from the caller down
+
+
+class TaintLinker:
+    def __init__(self, results: list[FileResult]) -> None:
+        python = [r for r in results if r.language == "python" and not r.skipped]
+        self.modules = Modules(python)
+        self.functions: dict[str, _Fn] = {}
+        self.imports: dict[str, dict[str, str]] = {}
+        for result in python:
+            facts = result.facts
+            module = facts.get("module")
+            taint = facts.get("taint")
+            if not module or not isinstance(taint, dict) or result.is_test:
+                continue
+            self.imports.setdefault(module, facts.get("imports", {}))
+            for name, summary in taint.get("functions", {}).items():
+                key = f"{module}.{name}"
+                self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
+        self._ret: dict[str, frozenset[m.Atom]] = {}
+        self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
+        self._resolved: dict[tuple[str, str], _Fn | None] = {}
+        self._active: set[tuple[str, str]] = set()
+
+    # ------------------------------------------------------------------ resolution
+    def resolve(self, module: str, callee: str) -> _Fn | None:
+        cache_key = (module, callee)
+        if cache_key not in self._resolved:
+            self._resolved[cache_key] = self._resolve(module, callee)
+        return self._resolved[cache_key]
+
+    def _resolve(self, module: str, callee: str) -> _Fn | None:
+        local = self.functions.get(f"{module}.{callee}")
+        if local is not None:
+            return local
+        head, _, rest = callee.partition(".")
+        qualified = self.imports.get(module, {}).get(head)
+        if qualified is None:
+            return None
+        return self._qualified(f"{qualified}.{rest}" if rest else qualified, 0)
+
+    def _qualified(self, qualified: str, depth: int) -> _Fn | None:
+        if depth > 4:
+            return None
+        direct = self.functions.get(qualified)
+        if direct is not None:
+            return direct
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.modules.find_module(".".join(parts[:cut]))
+            if module is None:
+                continue
+            rest = parts[cut:]
+            found = self.functions.get(f"{module}.{'.'.join(rest)}")
+            if found is not None:
+                return found
+            reexport = self.imports.get(module, {}).get(rest[0])
+            if reexport is not None and reexport != qualified:
+                tail = ".".join([reexport, *rest[1:]])
+                return self._qualified(tail, depth + 1)
+            return None
+        return None
+
+    def _param_name(self, fn: _Fn, arg: str) -> str | None:
+        params = fn.summary.get("params", [])
+        if arg.isdigit():
+            index = int(arg)
+            return params[index] if index < len(params) else None
+        return arg if arg in params else None
+
+    # ------------------------------------------------------------------ labels -> atoms
+    def atoms(self, module: str, file: str, label: str, depth: int = 0) -> frozenset[m.Atom]:
+        marks, core = m.marks_of(label)
+        if depth > _MAX_DEPTH:
+            return frozenset()
+        if core.startswith("R@"):
+            return frozenset({m.Atom(core, marks, file)})
+        if core.startswith("P") or core == "H":
+            return frozenset({m.Atom(core, marks)})
+        if not core.startswith("C"):
+            return frozenset()
+        callee, arg, inner = m.split_call(core)
+        fn = self.resolve(module, callee)
+        out: set[m.Atom] = set()
+        if fn is None:
+            if inner == "-":
+                return frozenset()
+            # Outside the project: its result carries its argument's text by default.
+            return frozenset(
+                m.Atom(a.origin, a.sanitized | marks, a.file)
+                for a in self.atoms(module, file, inner, depth + 1)
+            )
+        returned = self.ret_atoms(fn)
+        if inner == "-":
+            return frozenset(
+                m.Atom(a.origin, a.sanitized | marks, a.file)
+                for a in returned
+                if not a.origin.startswith("P")
+            )
+        param = self._param_name(fn, arg)
+        for ret in returned:
+            if ret.origin == f"P{param}":
+                for a in self.atoms(module, file, inner, depth + 1):
+                    out.add(m.Atom(a.origin, a.sanitized | ret.sanitized | marks, a.file))
+        return frozenset(out)
+
+    def ret_atoms(self, fn: _Fn) -> frozenset[m.Atom]:
+        if fn.key in self._ret:
+            return self._ret[fn.key]
+        self._ret[fn.key] = frozenset()  # cycle guard
+        out: set[m.Atom] = set()
+        for label in fn.summary.get("ret", []):
+            out |= self.atoms(fn.module, fn.file, label, 1)
+        result = frozenset(out)
+        self._ret[fn.key] = result
+        return result
+
+    # ------------------------------------------------------------------ sinks reached
+    def reach(self, fn: _Fn, param: str) -> tuple[_Reach, ...]:
+        key = (fn.key, param)
+        if key in self._reach:
+            return self._reach[key]
+        if key in self._active:
+            return ()
+        self._active.add(key)
+        found: list[_Reach] = []
+        origin = f"P{param}"
+        for kind, line, col, end_line, what, labels, snippet in fn.summary.get("sinks", []):
+            for label in labels:
+                if any(
+                    a.origin == origin and kind not in a.sanitized
+                    for a in self.atoms(fn.module, fn.file, label)
+                ):
+                    found.append(_Reach(kind, fn.file, line, col, end_line, what, snippet, ()))
+                    break
+        for callee, arg, line, labels in fn.summary.get("calls", []):
+            target = self.resolve(fn.module, callee)
+            if target is None:
+                continue
+            sanitized = self._sanitized_for(fn, labels, origin)
+            if sanitized is None:
+                continue
+            target_param = self._param_name(target, arg)
+            if target_param is None:
+                continue
+            for sub in self.reach(target, target_param):
+                if sub.kind in sanitized:
+                    continue
+                step = (fn.file, line, f"{fn.name}() passes it to {callee}()")
+                found.append(
+                    _Reach(sub.kind, sub.file, sub.line, sub.column, sub.end_line, sub.sink,
+                           sub.snippet, (step, *sub.path))
+                )
+        self._active.discard(key)
+        result = tuple(found[:12])
+        self._reach[key] = result
+        return result
+
+    def _sanitized_for(self, fn: _Fn, labels: list[str], origin: str) -> frozenset[str] | None:
+        """Kinds the origin is sanitised for on every label carrying it; None if none does."""
+        kinds: frozenset[str] | None = None
+        for label in labels:
+            for atom in self.atoms(fn.module, fn.file, label):
+                if atom.origin == origin:
+                    kinds = atom.sanitized if kinds is None else kinds & atom.sanitized
+        return kinds
+
+    # ------------------------------------------------------------------ flows
+    def flows(self) -> Iterator[m.Flow]:
+        seen: set[tuple[str, str, int]] = set()
+        for fn in self.functions.values():
+            for flow in self._flows_from(fn):
+                key = (flow.kind, flow.file, flow.line)
+                if key not in seen:
+                    seen.add(key)
+                    yield flow
+
+    def _request_atoms(self, fn: _Fn, labels: list[str]) -> list[m.Atom]:
+        out: list[m.Atom] = []
+        for label in labels:
+            out.extend(
+                a for a in self.atoms(fn.module, fn.file, label) if a.origin.startswith("R@")
+            )
+        return out
+
+    def _flows_from(self, fn: _Fn) -> Iterator[m.Flow]:
+        for kind, line, col, end_line, what, labels, snippet in fn.summary.get("sinks", []):
+            atoms = [a for a in self._request_atoms(fn, labels) if kind not in a.sanitized]
+            if not atoms:
+                continue
+            source = min(atoms, key=lambda a: int(a.origin[2:]))
+            steps = [
+                m.Step(source.file or fn.file, int(source.origin[2:]),
+                       f"request data read in {fn.name}()"),
+                m.Step(fn.file, line, f"reaches {what}"),
+            ]
+            yield m.Flow(kind, fn.file, line, col + 1, end_line, what, steps, snippet)
+        for callee, arg, line, labels in fn.summary.get("calls", []):
+            atoms = self._request_atoms(fn, labels)
+            if not atoms:
+                continue
+            target = self.resolve(fn.module, callee)
+            if target is None:
+                continue
+            param = self._param_name(target, arg)
+            if param is None:
+                continue
+            for sub in self.reach(target, param):
+                live = [a for a in atoms if sub.kind not in a.sanitized]
+                if not live:
+                    continue
+                source = min(live, key=lambda a: int(a.origin[2:]))
+                steps = [
+                    m.Step(source.file or fn.file, int(source.origin[2:]),
+                           f"request data read in {fn.name}()"),
+                    m.Step(fn.file, line, f"passed to {callee}()"),
+                    *(m.Step(f, ln, text) for f, ln, text in sub.path),
+                    m.Step(sub.file, sub.line, f"reaches {sub.sink}"),
+                ]
+                yield m.Flow(sub.kind, sub.file, sub.line, sub.column + 1, sub.end_line,
+                             sub.sink, steps, sub.snippet)
+
+
+def link_flows(results: list[FileResult]) -> list[m.Flow]:
+    return list(TaintLinker(results).flows())
+
+
+def seen_sinks(results: list[FileResult]) -> list[list[Any]]:
+    """[file, kind, line] of every sink the engine examined (tainted or not)."""
+    out: list[list[Any]] = []
+    for result in results:
+        taint = result.facts.get("taint") if result.language == "python" else None
+        if isinstance(taint, dict):
+            out.extend([result.file, kind, line] for kind, line in taint.get("seen", []))
+    return out
+
+
+def superseded(findings: list[Any], facts: dict[str, Any]) -> list[Any]:
+    """File-rule findings that claim request data at a sink the engine examined and found no
+    flow to (a value overwritten with a constant, a constant branch, an allow-list guard):
+    the engine's answer wins there."""
+    seen = facts.get("taint_seen")
+    if not seen:
+        return findings
+    by_rule = {m.RULE_FOR_KIND[kind]: kind for kind in m.ALL_KINDS if kind != m.SSTI}
+    examined = {(file, kind, line) for file, kind, line in seen}
+    flowed = {(f["file"], f["kind"], f["line"]) for f in facts.get("taint_flows", [])}
+    kept = []
+    for finding in findings:
+        kind = by_rule.get(finding.rule_id)
+        if (
+            kind is not None
+            and finding.file.endswith(".py")
+            and "request data" in finding.message
+            and not finding.message.startswith("Request data reaches")
+            and (finding.file, kind, finding.line) in examined
+            and (finding.file, kind, finding.line) not in flowed
+        ):
+            continue
+        kept.append(finding)
+    return kept
