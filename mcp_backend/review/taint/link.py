@@ -290,13 +290,16 @@ def superseded(findings: list[Any], facts: dict[str, Any]) -> list[Any]:
     kept = []
     for finding in findings:
         kind = by_rule.get(finding.rule_id)
+        if kind is None or not finding.file.endswith(".py"):
+            kept.append(finding)
+            continue
+        where = (finding.file, kind, finding.line)
+        if where in flowed and not finding.message.startswith("Request data reaches"):
+            continue  # the engine reports this call, with the path from the handler
         if (
-            kind is not None
-            and finding.file.endswith(".py")
-            and "request data" in finding.message
+            "request data" in finding.message
             and not finding.message.startswith("Request data reaches")
-            and (finding.file, kind, finding.line) in examined
-            and (finding.file, kind, finding.line) not in flowed
+            and where in examined
         ):
             continue
         kept.append(finding)

@@ -172,7 +172,7 @@ def _prefix_marks(node: ast.expr) -> frozenset[str]:
     if _FIXED_HOST.match(prefix):
         return frozenset({m.REDIRECT, m.SSRF})
     if _FIXED_LOCAL.match(prefix):
-        return frozenset({m.REDIRECT, m.SSRF, m.PATH})
+        return frozenset({m.REDIRECT, m.SSRF})  # a path under a fixed directory may still climb
     return frozenset()
 
 
@@ -289,6 +289,7 @@ class _Function:
         self.calls: dict[tuple[str, str, int], set[str]] = {}
         self.consts: dict[str, object] = {}
         self.dead = False
+        self.nested_text: set[int] = set()
         self.scalar_attrs: dict[str, set[str]] = {}
         args = func.args
         positional = args.posonlyargs + args.args
@@ -718,6 +719,9 @@ class _Function:
         qualified = info.qualify(node.func) or ""
         dotted = au.dotted_name(node.func) or ""
         method = au.call_method(node) or ""
+        if method in _EXECUTE_METHODS and node.args and isinstance(node.args[0], ast.Call):
+            if au.call_method(node.args[0]) in {"text", "literal_column"}:
+                self.nested_text.add(id(node.args[0]))  # reported at the execute() call
         args = self.arg_labels(node, env)
         receiver = (
             self.expr(node.func.value, env) if isinstance(node.func, ast.Attribute) else EMPTY
@@ -842,7 +846,8 @@ class _Function:
         if qualified in _RAW_SQL_FUNCS or short == "RawSQL" or (
             short == "text" and qualified.startswith(("sqlalchemy", "sqlmodel"))
         ):
-            self.sink(m.SQL, node, f"{short}()", arg(0, "text", "sql"))
+            if id(node) not in self.nested_text:
+                self.sink(m.SQL, node, f"{short}()", arg(0, "text", "sql"))
             return
         if isinstance(node.func, ast.Attribute) and not qualified.startswith(
             ("subprocess.", "os.", "asyncio.", "shlex.", "requests.", "httpx.")
@@ -855,7 +860,7 @@ class _Function:
                 if isinstance(sql_node, ast.Call) and au.call_method(sql_node) in {
                     "text", "literal_column"
                 }:
-                    return  # text() itself is the sink, checked when it was evaluated
+                    labels = self.expr(sql_node.args[0], env) if sql_node.args else EMPTY
                 self.sink(m.SQL, node, f"{method}()", labels)
                 return
             if method == "extra":
