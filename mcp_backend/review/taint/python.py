@@ -848,6 +848,8 @@ class _Function:
         ):
             if id(node) not in self.nested_text:
                 self.sink(m.SQL, node, f"{short}()", arg(0, "text", "sql"))
+            else:
+                self.mod.seen.add((m.SQL, node.lineno))
             return
         if isinstance(node.func, ast.Attribute) and not qualified.startswith(
             ("subprocess.", "os.", "asyncio.", "shlex.", "requests.", "httpx.")
