@@ -167,7 +167,11 @@ class TaintLinker:
         self._active.add(key)
         found: list[_Reach] = []
         origin = f"P{param}"
-        for kind, line, col, end_line, what, labels, snippet in fn.summary.get("sinks", []):
+        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get(
+            "sinks", []
+        ):
+            if rest and rest[0] and not self._has_html(fn, labels):
+                continue
             for label in labels:
                 if any(
                     a.origin == origin and kind not in a.sanitized
@@ -198,6 +202,11 @@ class TaintLinker:
         self._reach[key] = result
         return result
 
+    def _has_html(self, fn: _Fn, labels: list[str]) -> bool:
+        return any(
+            a.origin == "H" for label in labels for a in self.atoms(fn.module, fn.file, label)
+        )
+
     def _sanitized_for(self, fn: _Fn, labels: list[str], origin: str) -> frozenset[str] | None:
         """Kinds the origin is sanitised for on every label carrying it; None if none does."""
         kinds: frozenset[str] | None = None
@@ -226,7 +235,11 @@ class TaintLinker:
         return out
 
     def _flows_from(self, fn: _Fn) -> Iterator[m.Flow]:
-        for kind, line, col, end_line, what, labels, snippet in fn.summary.get("sinks", []):
+        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get(
+            "sinks", []
+        ):
+            if rest and rest[0] and not self._has_html(fn, labels):
+                continue
             atoms = [a for a in self._request_atoms(fn, labels) if kind not in a.sanitized]
             if not atoms:
                 continue

@@ -114,6 +114,8 @@ _REDIRECT_FUNCS = {
 }
 _HTTP_VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
 _SSRF_ROOTS = ("requests.", "httpx.", "urllib3.", "aiohttp.")
+_HTTP_CLIENTS = {"httpx.Client", "httpx.AsyncClient", "requests.Session", "requests.session",
+                 "aiohttp.ClientSession", "urllib3.PoolManager"}
 _SSRF_FUNCS = {"urllib.request.urlopen", "urlopen", "urllib.request.Request",
                "urllib.urlopen", "urllib2.urlopen", "request.urlopen"}
 _DESER_FUNCS = {
@@ -165,7 +167,9 @@ def _const_prefix(node: ast.expr) -> str | None:
     return None
 
 
-def _prefix_marks(node: ast.expr) -> frozenset[str]:
+def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
+    if host_clean:
+        return frozenset({m.REDIRECT, m.SSRF})
     prefix = _const_prefix(node)
     if prefix is None:
         return frozenset()
@@ -289,6 +293,7 @@ class _Function:
         self.calls: dict[tuple[str, str, int], set[str]] = {}
         self.consts: dict[str, object] = {}
         self.dead = False
+        self.http_clients: set[str] = set()
         self.nested_text: set[int] = set()
         self.scalar_attrs: dict[str, set[str]] = {}
         args = func.args
@@ -363,7 +368,7 @@ class _Function:
             if stmt.value is not None:
                 labels = self.expr(stmt.value, env)
                 self.ret |= labels
-                if self.handler and self.mod.flask and not isinstance(stmt.value, ast.Call):
+                if self.handler and self.mod.flask:
                     self.sink(m.XSS, stmt, "the handler's response", labels, needs_html=True)
             return None
         if isinstance(stmt, ast.Raise):
@@ -585,6 +590,9 @@ class _Function:
     # ---------------------------------------------------------------- binding
     def bind(self, target: ast.expr, value_node: ast.expr | None, labels: Labels,
              env: dict[str, Labels]) -> None:
+        if isinstance(target, ast.Name) and isinstance(value_node, ast.Call):
+            if (self.mod.info.qualify(value_node.func) or "") in _HTTP_CLIENTS:
+                self.http_clients.add(target.id)
         if isinstance(target, ast.Name):
             env[target.id] = labels
             if isinstance(value_node, ast.Constant):
@@ -641,7 +649,13 @@ class _Function:
                 labels |= self.expr(value, env)
             if _has_markup(node):
                 labels.add("H")
-            return _mark_all(_cap(labels), _prefix_marks(node))
+            host_clean = (
+                len(node.values) > 1
+                and isinstance(node.values[0], ast.Constant)
+                and str(node.values[0].value).endswith("://")
+                and not self.expr(node.values[1], env)
+            )
+            return _mark_all(_cap(labels), _prefix_marks(node, host_clean))
         if isinstance(node, ast.BinOp):
             left = self.expr(node.left, env)
             right = self.expr(node.right, env)
@@ -806,19 +820,19 @@ class _Function:
         self.mod.seen.add((kind, getattr(node, "lineno", 1)))
         if not labels or self.dead:
             return
-        if needs_html and "H" not in labels:
-            return
+        if needs_html and "H" not in labels and not any(lab.startswith("C") for lab in labels):
+            return  # no markup here and nothing from a call that could add it
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
         key = (kind, line, col)
         existing = self.sinks.get(key)
-        clean = sorted(lab for lab in labels if lab != "H")
+        clean = sorted(lab for lab in labels if lab != "H" or needs_html)
         if not clean:
             return
         if existing is None:
             text = self.mod.lines[line - 1].strip()[:200] if line <= len(self.mod.lines) else ""
             self.sinks[key] = [
-                kind, line, col, getattr(node, "end_lineno", line), what, clean, text
+                kind, line, col, getattr(node, "end_lineno", line), what, clean, text, needs_html
             ]
         else:
             existing[5] = sorted(set(existing[5]) | set(clean))
@@ -917,9 +931,10 @@ class _Function:
             self.sink(m.REDIRECT, node, f"{short}()", arg(0, "location", "url", "to"))
             return
         # --- SSRF
+        client = dotted.split(".", 1)[0] if dotted.count(".") == 1 else ""
         if (qualified.startswith(_SSRF_ROOTS) and method in _HTTP_VERBS) or (
             qualified in _SSRF_FUNCS
-        ):
+        ) or (client in self.http_clients and method in _HTTP_VERBS):
             position = 1 if method == "request" else 0
             self.sink(m.SSRF, node, f"{qualified}()", arg(position, "url"))
             return
