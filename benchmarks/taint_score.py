@@ -45,21 +45,42 @@ OURS = {
 }
 RUFF = {
     "S608": "sql",
-    "S602": "cmd", "S604": "cmd", "S605": "cmd", "S609": "cmd",
-    "S307": "code", "S102": "code", "S701": "code", "S702": "code",
-    "S301": "deser", "S302": "deser", "S506": "deser",
-    "S308": "xss", "S704": "xss",
+    "S602": "cmd",
+    "S604": "cmd",
+    "S605": "cmd",
+    "S609": "cmd",
+    "S307": "code",
+    "S102": "code",
+    "S701": "code",
+    "S702": "code",
+    "S301": "deser",
+    "S302": "deser",
+    "S506": "deser",
+    "S308": "xss",
+    "S704": "xss",
     "S310": "ssrf",
-    "S303": "weakhash", "S324": "weakhash",
+    "S303": "weakhash",
+    "S324": "weakhash",
 }
 BANDIT = {
     "B608": "sql",
-    "B602": "cmd", "B604": "cmd", "B605": "cmd", "B609": "cmd",
-    "B307": "code", "B102": "code", "B701": "code", "B702": "code",
-    "B301": "deser", "B302": "deser", "B506": "deser",
-    "B308": "xss", "B703": "xss", "B704": "xss",
+    "B602": "cmd",
+    "B604": "cmd",
+    "B605": "cmd",
+    "B609": "cmd",
+    "B307": "code",
+    "B102": "code",
+    "B701": "code",
+    "B702": "code",
+    "B301": "deser",
+    "B302": "deser",
+    "B506": "deser",
+    "B308": "xss",
+    "B703": "xss",
+    "B704": "xss",
     "B310": "ssrf",
-    "B303": "weakhash", "B324": "weakhash",
+    "B303": "weakhash",
+    "B324": "weakhash",
 }
 
 
@@ -83,9 +104,20 @@ def ruff(cases: Path) -> set[tuple[str, str]] | str:
     if not exe.exists():
         return "ruff not installed in .venv"
     proc = subprocess.run(
-        [str(exe), "check", "--isolated", "--select", "S", "--output-format", "json",
-         "--exit-zero", str(cases)],
-        capture_output=True, text=True, check=False,
+        [
+            str(exe),
+            "check",
+            "--isolated",
+            "--select",
+            "S",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            str(cases),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     flagged = set()
     for item in json.loads(proc.stdout or "[]"):
@@ -107,7 +139,10 @@ def bandit(cases: Path, target: str | None) -> set[tuple[str, str]] | str:
         return "bandit unavailable (pip install --target DIR bandit; pass --bandit-target DIR)"
     proc = subprocess.run(
         [*command, "-r", "-q", "-f", "json", str(cases)],
-        capture_output=True, text=True, check=False, env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     try:
         report = json.loads(proc.stdout)

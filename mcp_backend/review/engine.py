@@ -292,9 +292,7 @@ def run_review(
     # Engine flows first: where a file rule reported the same call, the flow (with its path
     # from the handler) is the one _dedupe keeps.
     flows_first = sorted(project_findings, key=lambda f: not f.message.startswith("Request data"))
-    raw_findings = flows_first + superseded(
-        [f for r in analysed for f in r.findings], index.facts
-    )
+    raw_findings = flows_first + superseded([f for r in analysed for f in r.findings], index.facts)
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)

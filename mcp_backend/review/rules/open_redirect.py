@@ -19,7 +19,7 @@ RULE = RuleMeta(
             "`web.HTTPFound`) whose target comes from request data: a handler parameter, a\n"
             "query/form/body field, a header. The taint engine follows the value through\n"
             "assignments, formatting and project functions in other modules.\n"
-            "Not reported (sanitisers): a target built on a fixed local path (`f\"/items/{id}\"`)\n"
+            'Not reported (sanitisers): a target built on a fixed local path (`f"/items/{id}"`)\n'
             "or a fixed `https://host/` prefix; `url_for(...)`/`reverse(...)`; a value checked\n"
             "against an allow-list (`if nxt not in ALLOWED: abort(400)`), with\n"
             "`url_has_allowed_host_and_scheme`/`is_safe_url`, or with `startswith(base)` before\n"

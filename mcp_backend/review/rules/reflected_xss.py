@@ -32,13 +32,13 @@ RULE = RuleMeta(
             "```python\n"
             '@app.get("/hello")\n'
             "def hello():\n"
-            '    return f"<h1>Hello {request.args[\'name\']}</h1>"\n'
+            "    return f\"<h1>Hello {request.args['name']}</h1>\"\n"
             "```"
         ),
         instead=(
             "```python\n"
             'return render_template("hello.html", name=request.args["name"])  # autoescaped\n'
-            "# or: f\"<h1>Hello {escape(name)}</h1>\"\n"
+            '# or: f"<h1>Hello {escape(name)}</h1>"\n'
             "```"
         ),
         references=[

@@ -19,7 +19,7 @@ RULE = RuleMeta(
             "`urllib3`, aiohttp) whose URL comes from request data, followed through\n"
             "assignments, formatting and project functions in other modules.\n"
             "Not reported (sanitisers): a URL whose scheme and host are fixed text\n"
-            "(`f\"https://api.example.com/items/{item_id}\"`: only the path varies); a value\n"
+            '(`f"https://api.example.com/items/{item_id}"`: only the path varies); a value\n'
             "checked against an allow-list that returns/raises/aborts otherwise, or with a\n"
             "validator whose name says so (`is_allowed_url(u)`); int/UUID conversions."
         ),
@@ -32,7 +32,7 @@ RULE = RuleMeta(
             "```python\n"
             '@app.post("/preview")\n'
             "def preview(body: PreviewIn):\n"
-            "    return {\"html\": requests.get(body.url, timeout=5).text}\n"
+            '    return {"html": requests.get(body.url, timeout=5).text}\n'
             "```"
         ),
         instead=(

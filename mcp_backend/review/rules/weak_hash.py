@@ -26,8 +26,8 @@ RULE = RuleMeta(
             "addressing, de-duplication, sharding, `usedforsecurity=False` (Python 3.9+ says so\n"
             "explicitly), and digests whose purpose cannot be told from the names: these are\n"
             "integrity against accidents, where MD5 is fine. A benchmark that counts every\n"
-            "md5/sha1 call as vulnerable scores such uses as false negatives of this rule; that is\n"
-            "the intended trade-off, so real projects are not flooded."
+            "md5/sha1 call as vulnerable scores such uses as false negatives of this rule;\n"
+            "that is the intended trade-off, so real projects are not flooded."
         ),
         why=(
             "MD5 and SHA-1 collide cheaply (chosen-prefix collisions): two inputs with the same\n"

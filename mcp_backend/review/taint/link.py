@@ -167,9 +167,7 @@ class TaintLinker:
         self._active.add(key)
         found: list[_Reach] = []
         origin = f"P{param}"
-        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get(
-            "sinks", []
-        ):
+        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get("sinks", []):
             if rest and rest[0] and not self._has_html(fn, labels):
                 continue
             for label in labels:
@@ -194,8 +192,16 @@ class TaintLinker:
                     continue
                 step = (fn.file, line, f"{fn.name}() passes it to {callee}()")
                 found.append(
-                    _Reach(sub.kind, sub.file, sub.line, sub.column, sub.end_line, sub.sink,
-                           sub.snippet, (step, *sub.path))
+                    _Reach(
+                        sub.kind,
+                        sub.file,
+                        sub.line,
+                        sub.column,
+                        sub.end_line,
+                        sub.sink,
+                        sub.snippet,
+                        (step, *sub.path),
+                    )
                 )
         self._active.discard(key)
         result = tuple(found[:12])
@@ -235,9 +241,7 @@ class TaintLinker:
         return out
 
     def _flows_from(self, fn: _Fn) -> Iterator[m.Flow]:
-        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get(
-            "sinks", []
-        ):
+        for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get("sinks", []):
             if rest and rest[0] and not self._has_html(fn, labels):
                 continue
             atoms = [a for a in self._request_atoms(fn, labels) if kind not in a.sanitized]
@@ -245,8 +249,11 @@ class TaintLinker:
                 continue
             source = min(atoms, key=lambda a: int(a.origin[2:]))
             steps = [
-                m.Step(source.file or fn.file, int(source.origin[2:]),
-                       f"request data read in {fn.name}()"),
+                m.Step(
+                    source.file or fn.file,
+                    int(source.origin[2:]),
+                    f"request data read in {fn.name}()",
+                ),
                 m.Step(fn.file, line, f"reaches {what}"),
             ]
             yield m.Flow(kind, fn.file, line, col + 1, end_line, what, steps, snippet)
@@ -266,14 +273,25 @@ class TaintLinker:
                     continue
                 source = min(live, key=lambda a: int(a.origin[2:]))
                 steps = [
-                    m.Step(source.file or fn.file, int(source.origin[2:]),
-                           f"request data read in {fn.name}()"),
+                    m.Step(
+                        source.file or fn.file,
+                        int(source.origin[2:]),
+                        f"request data read in {fn.name}()",
+                    ),
                     m.Step(fn.file, line, f"passed to {callee}()"),
                     *(m.Step(f, ln, text) for f, ln, text in sub.path),
                     m.Step(sub.file, sub.line, f"reaches {sub.sink}"),
                 ]
-                yield m.Flow(sub.kind, sub.file, sub.line, sub.column + 1, sub.end_line,
-                             sub.sink, steps, sub.snippet)
+                yield m.Flow(
+                    sub.kind,
+                    sub.file,
+                    sub.line,
+                    sub.column + 1,
+                    sub.end_line,
+                    sub.sink,
+                    steps,
+                    sub.snippet,
+                )
 
 
 def link_flows(results: list[FileResult]) -> list[m.Flow]:

@@ -29,14 +29,61 @@ _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
 
 # Calls whose result carries none of its arguments' text.
 _CLEANING_CALLS = {
-    "int", "float", "bool", "len", "abs", "round", "hash", "id", "isinstance", "callable",
-    "UUID", "uuid.UUID", "uuid4", "uuid.uuid4", "Decimal", "ord", "max", "min", "sum",
-    "url_for", "reverse", "reverse_lazy", "resolve_url", "jsonify", "json.dumps", "dumps",
-    "escape_string", "quote_ident", "Identifier", "Literal", "hexdigest", "token_hex",
-    "token_urlsafe", "get_object_or_404", "get_list_or_404", "exists", "isfile", "isdir",
-    "render_template", "render", "TemplateResponse", "JSONResponse", "JsonResponse",
-    "Response", "count", "sorted_keys", "datetime", "date", "fromisoformat", "strptime",
-    "check_password_hash", "check_password", "verify", "compare_digest", "type",
+    "int",
+    "float",
+    "bool",
+    "len",
+    "abs",
+    "round",
+    "hash",
+    "id",
+    "isinstance",
+    "callable",
+    "UUID",
+    "uuid.UUID",
+    "uuid4",
+    "uuid.uuid4",
+    "Decimal",
+    "ord",
+    "max",
+    "min",
+    "sum",
+    "url_for",
+    "reverse",
+    "reverse_lazy",
+    "resolve_url",
+    "jsonify",
+    "json.dumps",
+    "dumps",
+    "escape_string",
+    "quote_ident",
+    "Identifier",
+    "Literal",
+    "hexdigest",
+    "token_hex",
+    "token_urlsafe",
+    "get_object_or_404",
+    "get_list_or_404",
+    "exists",
+    "isfile",
+    "isdir",
+    "render_template",
+    "render",
+    "TemplateResponse",
+    "JSONResponse",
+    "JsonResponse",
+    "Response",
+    "count",
+    "sorted_keys",
+    "datetime",
+    "date",
+    "fromisoformat",
+    "strptime",
+    "check_password_hash",
+    "check_password",
+    "verify",
+    "compare_digest",
+    "type",
 }
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag")
 # Calls that sanitise for some sink kinds only.
@@ -55,12 +102,54 @@ _KIND_SANITIZERS: dict[str, frozenset[str]] = {
 _URLLIB_QUOTE = {"urllib.parse.quote", "parse.quote", "urllib.quote"}
 # Methods that return (part of) their receiver's text or of their arguments'.
 _STRING_METHODS = {
-    "format", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "title",
-    "capitalize", "casefold", "encode", "decode", "split", "rsplit", "splitlines", "partition",
-    "rpartition", "get", "getlist", "pop", "values", "items", "keys", "copy", "dict", "to_dict",
-    "format_map", "removeprefix", "removesuffix", "zfill", "center", "ljust", "rjust",
-    "read", "readlines", "readline", "model_dump", "dump", "json", "text", "body", "getvalue",
-    "expandtabs", "translate", "urljoin", "unquote", "unquote_plus",
+    "format",
+    "join",
+    "replace",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "casefold",
+    "encode",
+    "decode",
+    "split",
+    "rsplit",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "get",
+    "getlist",
+    "pop",
+    "values",
+    "items",
+    "keys",
+    "copy",
+    "dict",
+    "to_dict",
+    "format_map",
+    "removeprefix",
+    "removesuffix",
+    "zfill",
+    "center",
+    "ljust",
+    "rjust",
+    "read",
+    "readlines",
+    "readline",
+    "model_dump",
+    "dump",
+    "json",
+    "text",
+    "body",
+    "getvalue",
+    "expandtabs",
+    "translate",
+    "urljoin",
+    "unquote",
+    "unquote_plus",
 }
 # Method calls that put their argument into the receiver.
 _MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appendleft"}
@@ -68,72 +157,192 @@ _MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appen
 _ORM_HINTS = (".objects", ".query", "session.", "db.")
 
 _EXECUTE_METHODS = {
-    "execute", "executemany", "executescript", "exec_driver_sql", "fetch", "fetchrow",
-    "fetchval", "fetch_all", "fetch_one", "fetch_val", "execute_many", "mogrify",
-    "read_sql", "read_sql_query",
+    "execute",
+    "executemany",
+    "executescript",
+    "exec_driver_sql",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "fetch_all",
+    "fetch_one",
+    "fetch_val",
+    "execute_many",
+    "mogrify",
+    "read_sql",
+    "read_sql_query",
 }
 _RAW_SQL_FUNCS = {
-    "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text",
-    "sqlalchemy.literal_column", "django.db.models.expressions.RawSQL",
-    "django.db.models.RawSQL", "pandas.read_sql", "pandas.read_sql_query",
+    "sqlalchemy.text",
+    "sqlalchemy.sql.text",
+    "sqlalchemy.sql.expression.text",
+    "sqlmodel.text",
+    "sqlalchemy.literal_column",
+    "django.db.models.expressions.RawSQL",
+    "django.db.models.RawSQL",
+    "pandas.read_sql",
+    "pandas.read_sql_query",
 }
 _SHELL_ALWAYS = {
-    "os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-    "commands.getoutput", "asyncio.create_subprocess_shell", "os.popen2", "os.popen3",
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "commands.getoutput",
+    "asyncio.create_subprocess_shell",
+    "os.popen2",
+    "os.popen3",
 }
 _SUBPROCESS = {
-    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
     "subprocess.Popen",
 }
-_EXEC_ARGV = {"os.execv", "os.execvp", "os.execl", "os.execlp", "os.spawnv", "os.spawnl",
-              "asyncio.create_subprocess_exec"}
+_EXEC_ARGV = {
+    "os.execv",
+    "os.execvp",
+    "os.execl",
+    "os.execlp",
+    "os.spawnv",
+    "os.spawnl",
+    "asyncio.create_subprocess_exec",
+}
 _CODE_FUNCS = {"eval", "exec", "compile", "builtins.eval", "builtins.exec"}
 _SSTI_FUNCS = {
-    "flask.render_template_string", "render_template_string", "quart.render_template_string",
-    "jinja2.Template", "mako.template.Template", "django.template.Template",
-    "jinja2.Environment.from_string", "Environment.from_string",
+    "flask.render_template_string",
+    "render_template_string",
+    "quart.render_template_string",
+    "jinja2.Template",
+    "mako.template.Template",
+    "django.template.Template",
+    "jinja2.Environment.from_string",
+    "Environment.from_string",
 }
 _PATH_FUNCS = {
-    "open", "io.open", "codecs.open", "aiofiles.open", "os.remove", "os.unlink", "os.rmdir",
-    "os.removedirs", "os.listdir", "os.scandir", "os.makedirs", "os.mkdir", "os.rename",
-    "os.replace", "os.chmod", "shutil.rmtree", "shutil.copy", "shutil.copyfile",
-    "shutil.copy2", "shutil.move", "shutil.copytree", "flask.send_file", "send_file",
-    "fastapi.responses.FileResponse", "starlette.responses.FileResponse", "FileResponse",
-    "django.http.FileResponse", "aiohttp.web.FileResponse", "web.FileResponse",
-    "quart.send_file", "os.path.getsize", "tarfile.open", "zipfile.ZipFile",
+    "open",
+    "io.open",
+    "codecs.open",
+    "aiofiles.open",
+    "os.remove",
+    "os.unlink",
+    "os.rmdir",
+    "os.removedirs",
+    "os.listdir",
+    "os.scandir",
+    "os.makedirs",
+    "os.mkdir",
+    "os.rename",
+    "os.replace",
+    "os.chmod",
+    "shutil.rmtree",
+    "shutil.copy",
+    "shutil.copyfile",
+    "shutil.copy2",
+    "shutil.move",
+    "shutil.copytree",
+    "flask.send_file",
+    "send_file",
+    "fastapi.responses.FileResponse",
+    "starlette.responses.FileResponse",
+    "FileResponse",
+    "django.http.FileResponse",
+    "aiohttp.web.FileResponse",
+    "web.FileResponse",
+    "quart.send_file",
+    "os.path.getsize",
+    "tarfile.open",
+    "zipfile.ZipFile",
 }
-_PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir",
-                 "open", "iterdir", "rename", "touch", "mkdir"}
+_PATH_METHODS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "unlink",
+    "rmdir",
+    "open",
+    "iterdir",
+    "rename",
+    "touch",
+    "mkdir",
+}
 _REDIRECT_FUNCS = {
-    "flask.redirect", "redirect", "quart.redirect", "django.shortcuts.redirect",
-    "django.http.HttpResponseRedirect", "HttpResponseRedirect",
-    "django.http.HttpResponsePermanentRedirect", "HttpResponsePermanentRedirect",
-    "fastapi.responses.RedirectResponse", "starlette.responses.RedirectResponse",
-    "RedirectResponse", "aiohttp.web.HTTPFound", "web.HTTPFound", "web.HTTPSeeOther",
-    "aiohttp.web.HTTPSeeOther", "werkzeug.utils.redirect",
+    "flask.redirect",
+    "redirect",
+    "quart.redirect",
+    "django.shortcuts.redirect",
+    "django.http.HttpResponseRedirect",
+    "HttpResponseRedirect",
+    "django.http.HttpResponsePermanentRedirect",
+    "HttpResponsePermanentRedirect",
+    "fastapi.responses.RedirectResponse",
+    "starlette.responses.RedirectResponse",
+    "RedirectResponse",
+    "aiohttp.web.HTTPFound",
+    "web.HTTPFound",
+    "web.HTTPSeeOther",
+    "aiohttp.web.HTTPSeeOther",
+    "werkzeug.utils.redirect",
 }
 _HTTP_VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
 _SSRF_ROOTS = ("requests.", "httpx.", "urllib3.", "aiohttp.")
-_HTTP_CLIENTS = {"httpx.Client", "httpx.AsyncClient", "requests.Session", "requests.session",
-                 "aiohttp.ClientSession", "urllib3.PoolManager"}
-_SSRF_FUNCS = {"urllib.request.urlopen", "urlopen", "urllib.request.Request",
-               "urllib.urlopen", "urllib2.urlopen", "request.urlopen"}
+_HTTP_CLIENTS = {
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "requests.Session",
+    "requests.session",
+    "aiohttp.ClientSession",
+    "urllib3.PoolManager",
+}
+_SSRF_FUNCS = {
+    "urllib.request.urlopen",
+    "urlopen",
+    "urllib.request.Request",
+    "urllib.urlopen",
+    "urllib2.urlopen",
+    "request.urlopen",
+}
 _DESER_FUNCS = {
-    "pickle.loads", "pickle.load", "cPickle.loads", "_pickle.loads", "dill.loads",
-    "dill.load", "cloudpickle.loads", "jsonpickle.decode", "marshal.loads", "marshal.load",
-    "yaml.unsafe_load", "yaml.unsafe_load_all", "pandas.read_pickle", "shelve.open",
+    "pickle.loads",
+    "pickle.load",
+    "cPickle.loads",
+    "_pickle.loads",
+    "dill.loads",
+    "dill.load",
+    "cloudpickle.loads",
+    "jsonpickle.decode",
+    "marshal.loads",
+    "marshal.load",
+    "yaml.unsafe_load",
+    "yaml.unsafe_load_all",
+    "pandas.read_pickle",
+    "shelve.open",
     "pickle.Unpickler",
 }
 _YAML_LOAD = {"yaml.load", "yaml.load_all"}
 _SAFE_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "FullLoader")
 _HTML_FUNCS = {
-    "fastapi.responses.HTMLResponse", "starlette.responses.HTMLResponse", "HTMLResponse",
+    "fastapi.responses.HTMLResponse",
+    "starlette.responses.HTMLResponse",
+    "HTMLResponse",
 }
 _HTML_IF_MARKUP = {
-    "flask.make_response", "make_response", "flask.Response", "werkzeug.Response",
-    "django.http.HttpResponse", "HttpResponse", "quart.make_response", "flask.Markup",
-    "markupsafe.Markup", "Markup", "django.utils.safestring.mark_safe", "mark_safe",
-    "aiohttp.web.Response", "web.Response",
+    "flask.make_response",
+    "make_response",
+    "flask.Response",
+    "werkzeug.Response",
+    "django.http.HttpResponse",
+    "HttpResponse",
+    "quart.make_response",
+    "flask.Markup",
+    "markupsafe.Markup",
+    "Markup",
+    "django.utils.safestring.mark_safe",
+    "mark_safe",
+    "aiohttp.web.Response",
+    "web.Response",
 }
 _TERMINATORS = {"abort", "flask.abort", "sys.exit", "exit", "raise_for_status"}
 _GUARD_WORDS = re.compile(r"(safe|allowed|valid|whitelist|allowlist|permitted|trusted)", re.I)
@@ -182,9 +391,12 @@ def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
 
 def _has_markup(node: ast.expr) -> bool:
     for child in ast.walk(node):
-        if isinstance(child, ast.Constant) and isinstance(child.value, str):
-            if _HTML_TEXT.search(child.value):
-                return True
+        if (
+            isinstance(child, ast.Constant)
+            and isinstance(child.value, str)
+            and _HTML_TEXT.search(child.value)
+        ):
+            return True
     return False
 
 
@@ -240,10 +452,9 @@ class _ModuleModel:
                 if isinstance(target, ast.Name):
                     if isinstance(stmt.value, ast.Constant):
                         self.const_values[target.id] = stmt.value.value
-                    elif (
-                        isinstance(stmt.value, ast.Subscript)
-                        and (au.dotted_name(stmt.value.value) or "").endswith("Literal")
-                    ):
+                    elif isinstance(stmt.value, ast.Subscript) and (
+                        au.dotted_name(stmt.value.value) or ""
+                    ).endswith("Literal"):
                         self.scalar_types.add(target.id)
         self.seen: set[tuple[str, int]] = set()  # every sink looked at, tainted or not
         self.flask = self.info.uses_module("flask") or self.info.uses_module("quart")
@@ -258,12 +469,24 @@ class _ModuleModel:
             for n in ast.walk(annotation)
             if isinstance(n, ast.Name | ast.Attribute)
         }
-        names -= {"Annotated", "Optional", "Union", "None", "Query", "Path", "Body", "Form",
-                  "Field", "Header", "Cookie"}
+        names -= {
+            "Annotated",
+            "Optional",
+            "Union",
+            "None",
+            "Query",
+            "Path",
+            "Body",
+            "Form",
+            "Field",
+            "Header",
+            "Cookie",
+        }
         if "Literal" in names:
             return True
-        return bool(names) and names <= (self.scalar_types | _SCALAR_WORDS | {"int", "float",
-                                                                              "bool", "UUID"})
+        return bool(names) and names <= (
+            self.scalar_types | _SCALAR_WORDS | {"int", "float", "bool", "UUID"}
+        )
 
     def scalar_fields(self, annotation: ast.expr | None) -> set[str]:
         """Fields of a model class defined here whose type is constrained (int, Literal, enum)."""
@@ -283,8 +506,9 @@ class _ModuleModel:
 class _Function:
     """Interprets one function body."""
 
-    def __init__(self, mod: _ModuleModel, func: ast.FunctionDef | ast.AsyncFunctionDef,
-                 owner: str | None) -> None:
+    def __init__(
+        self, mod: _ModuleModel, func: ast.FunctionDef | ast.AsyncFunctionDef, owner: str | None
+    ) -> None:
         self.mod = mod
         self.func = func
         self.owner = owner
@@ -424,8 +648,18 @@ class _Function:
                 outs.append(self.block(case.body, start))
             outs.append(env)
             return _join(outs)
-        if isinstance(stmt, ast.Delete | ast.Pass | ast.Global | ast.Nonlocal | ast.Import
-                      | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if isinstance(
+            stmt,
+            ast.Delete
+            | ast.Pass
+            | ast.Global
+            | ast.Nonlocal
+            | ast.Import
+            | ast.ImportFrom
+            | ast.FunctionDef
+            | ast.AsyncFunctionDef
+            | ast.ClassDef,
+        ):
             return env
         if isinstance(stmt, ast.Continue | ast.Break):
             return None
@@ -434,8 +668,14 @@ class _Function:
             return env
         return env
 
-    def loop(self, body: list[ast.stmt], orelse: list[ast.stmt], env: dict[str, Labels],
-             target: ast.expr | None, iterable: ast.expr | None) -> dict[str, Labels] | None:
+    def loop(
+        self,
+        body: list[ast.stmt],
+        orelse: list[ast.stmt],
+        env: dict[str, Labels],
+        target: ast.expr | None,
+        iterable: ast.expr | None,
+    ) -> dict[str, Labels] | None:
         first = self.block(body, dict(env))
         merged = _join([env, first]) or env
         second = self.block(body, dict(merged))
@@ -561,8 +801,11 @@ class _Function:
             if method in {"startswith", "is_relative_to"} and target and target in env:
                 env[target] = _mark_all(env[target], frozenset({m.PATH, m.REDIRECT, m.SSRF}))
                 return
-            if method in {"isdigit", "isnumeric", "isdecimal", "isalnum", "isidentifier",
-                          "isalpha"} and target:
+            if (
+                method
+                in {"isdigit", "isnumeric", "isdecimal", "isalnum", "isidentifier", "isalpha"}
+                and target
+            ):
                 env[target] = EMPTY
                 return
             if name.endswith(("fullmatch", "match")) and len(test.args) >= 2:
@@ -583,16 +826,24 @@ class _Function:
         last = name.rsplit(".", 1)[-1]
         if au.is_upper_constant_name(last) or name in self.mod.info.constants:
             return True
-        if isinstance(node, ast.Call) and au.call_method(node) in {"keys", "values"}:
-            return self.is_constant_collection(node.func.value, env)  # type: ignore[union-attr]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"keys", "values"}
+        ):
+            return self.is_constant_collection(node.func.value, env)
         return bool(name) and name in env and not env[name] and name not in self.params
 
     # ---------------------------------------------------------------- binding
-    def bind(self, target: ast.expr, value_node: ast.expr | None, labels: Labels,
-             env: dict[str, Labels]) -> None:
-        if isinstance(target, ast.Name) and isinstance(value_node, ast.Call):
-            if (self.mod.info.qualify(value_node.func) or "") in _HTTP_CLIENTS:
-                self.http_clients.add(target.id)
+    def bind(
+        self, target: ast.expr, value_node: ast.expr | None, labels: Labels, env: dict[str, Labels]
+    ) -> None:
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(value_node, ast.Call)
+            and (self.mod.info.qualify(value_node.func) or "") in _HTTP_CLIENTS
+        ):
+            self.http_clients.add(target.id)
         if isinstance(target, ast.Name):
             env[target.id] = labels
             if isinstance(value_node, ast.Constant):
@@ -600,9 +851,11 @@ class _Function:
             else:
                 self.consts.pop(target.id, None)
         elif isinstance(target, ast.Tuple | ast.List):
-            if isinstance(value_node, ast.Tuple | ast.List) and len(value_node.elts) == len(
-                target.elts
-            ) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            if (
+                isinstance(value_node, ast.Tuple | ast.List)
+                and len(value_node.elts) == len(target.elts)
+                and not any(isinstance(e, ast.Starred) for e in target.elts)
+            ):
                 for sub_target, sub_value in zip(target.elts, value_node.elts, strict=True):
                     self.bind(sub_target, sub_value, self.expr(sub_value, env), env)
             else:
@@ -702,9 +955,9 @@ class _Function:
                 return _cap(self.expr(node.key, inner) | self.expr(node.value, inner))
             return self.expr(node.elt, inner)
         if isinstance(node, ast.NamedExpr):
-            labels = self.expr(node.value, env)
-            env[node.target.id] = labels
-            return labels
+            named = self.expr(node.value, env)
+            env[node.target.id] = named
+            return named
         if isinstance(node, ast.Call):
             return self.call(node, env)
         if isinstance(node, ast.Lambda):
@@ -733,9 +986,13 @@ class _Function:
         qualified = info.qualify(node.func) or ""
         dotted = au.dotted_name(node.func) or ""
         method = au.call_method(node) or ""
-        if method in _EXECUTE_METHODS and node.args and isinstance(node.args[0], ast.Call):
-            if au.call_method(node.args[0]) in {"text", "literal_column"}:
-                self.nested_text.add(id(node.args[0]))  # reported at the execute() call
+        first_arg = node.args[0] if node.args else None
+        if (
+            method in _EXECUTE_METHODS
+            and isinstance(first_arg, ast.Call)
+            and au.call_method(first_arg) in {"text", "literal_column"}
+        ):
+            self.nested_text.add(id(first_arg))  # reported at the execute() call
         args = self.arg_labels(node, env)
         receiver = (
             self.expr(node.func.value, env) if isinstance(node.func, ast.Attribute) else EMPTY
@@ -757,9 +1014,11 @@ class _Function:
         if qualified in _URLLIB_QUOTE:
             return _mark_all(_cap(union), _KIND_SANITIZERS["quote_plus"])
         kinds = _KIND_SANITIZERS.get(method)
-        if kinds is not None and not (method == "quote" and not qualified.startswith(
-            ("shlex", "pipes")
-        ) and qualified != "quote"):
+        if kinds is not None and not (
+            method == "quote"
+            and not qualified.startswith(("shlex", "pipes"))
+            and qualified != "quote"
+        ):
             return _mark_all(_cap(union | receiver if method == "join" else union), kinds)
         if method == "split" and qualified.startswith("shlex"):
             return _cap(union)
@@ -775,17 +1034,26 @@ class _Function:
             if method in _MUTATORS:
                 self.weak_update(node.func.value, _cap(union), env)
                 return EMPTY
-            if any(hint in f".{base_text}." or base_text.startswith(hint.strip("."))
-                   for hint in _ORM_HINTS) and method not in _STRING_METHODS:
+            if (
+                any(
+                    hint in f".{base_text}." or base_text.startswith(hint.strip("."))
+                    for hint in _ORM_HINTS
+                )
+                and method not in _STRING_METHODS
+            ):
                 return EMPTY
             if method in _STRING_METHODS:
-                labels = set(receiver | union)
+                text = set(receiver | union)
                 if method == "format" and _has_markup(node.func.value):
-                    labels.add("H")
-                marks = _prefix_marks(node)
-                return _mark_all(_cap(labels), marks)
-            if method in _PATH_METHODS or method in {"resolve", "absolute", "joinpath",
-                                                      "with_name", "with_suffix"}:
+                    text.add("H")
+                return _mark_all(_cap(text), _prefix_marks(node))
+            if method in _PATH_METHODS or method in {
+                "resolve",
+                "absolute",
+                "joinpath",
+                "with_name",
+                "with_suffix",
+            }:
                 return _cap(receiver | union)
             return receiver  # other methods: the object's own data, not the arguments'
         # Plain function calls.
@@ -815,8 +1083,9 @@ class _Function:
         return _cap(out)
 
     # ---------------------------------------------------------------- sinks
-    def sink(self, kind: str, node: ast.AST, what: str, labels: Labels, *,
-             needs_html: bool = False) -> None:
+    def sink(
+        self, kind: str, node: ast.AST, what: str, labels: Labels, *, needs_html: bool = False
+    ) -> None:
         self.mod.seen.add((kind, getattr(node, "lineno", 1)))
         if not labels or self.dead:
             return
@@ -832,14 +1101,28 @@ class _Function:
         if existing is None:
             text = self.mod.lines[line - 1].strip()[:200] if line <= len(self.mod.lines) else ""
             self.sinks[key] = [
-                kind, line, col, getattr(node, "end_lineno", line), what, clean, text, needs_html
+                kind,
+                line,
+                col,
+                getattr(node, "end_lineno", line),
+                what,
+                clean,
+                text,
+                needs_html,
             ]
         else:
             existing[5] = sorted(set(existing[5]) | set(clean))
 
-    def check_sinks(self, node: ast.Call, qualified: str, dotted: str, method: str,
-                    args: list[tuple[str, Labels]], receiver: Labels,
-                    env: dict[str, Labels]) -> None:
+    def check_sinks(
+        self,
+        node: ast.Call,
+        qualified: str,
+        dotted: str,
+        method: str,
+        args: list[tuple[str, Labels]],
+        receiver: Labels,
+        env: dict[str, Labels],
+    ) -> None:
         by_key = dict(args)
         first = by_key.get("0", EMPTY)
 
@@ -857,8 +1140,10 @@ class _Function:
 
         short = dotted.rsplit(".", 1)[-1]
         # --- SQL
-        if qualified in _RAW_SQL_FUNCS or short == "RawSQL" or (
-            short == "text" and qualified.startswith(("sqlalchemy", "sqlmodel"))
+        if (
+            qualified in _RAW_SQL_FUNCS
+            or short == "RawSQL"
+            or (short == "text" and qualified.startswith(("sqlalchemy", "sqlmodel")))
         ):
             if id(node) not in self.nested_text:
                 self.sink(m.SQL, node, f"{short}()", arg(0, "text", "sql"))
@@ -868,13 +1153,16 @@ class _Function:
         if isinstance(node.func, ast.Attribute) and not qualified.startswith(
             ("subprocess.", "os.", "asyncio.", "shlex.", "requests.", "httpx.")
         ):
-            if method in _EXECUTE_METHODS or (method == "raw" and ".objects" in dotted) or (
-                method == "query" and _sqlish(first_node())
+            if (
+                method in _EXECUTE_METHODS
+                or (method == "raw" and ".objects" in dotted)
+                or (method == "query" and _sqlish(first_node()))
             ):
                 sql_node = first_node()
                 labels = arg(0, "statement", "query", "sql", "operation", "raw_query")
                 if isinstance(sql_node, ast.Call) and au.call_method(sql_node) in {
-                    "text", "literal_column"
+                    "text",
+                    "literal_column",
                 }:
                     labels = self.expr(sql_node.args[0], env) if sql_node.args else EMPTY
                 self.sink(m.SQL, node, f"{method}()", labels)
@@ -903,20 +1191,28 @@ class _Function:
             self.sink(m.CMD, node, f"{qualified}() program", first)
             return
         # --- code
-        if isinstance(node.func, ast.Name) and node.func.id in _CODE_FUNCS and (
-            node.func.id not in self.mod.functions
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id in _CODE_FUNCS
+            and (node.func.id not in self.mod.functions)
         ):
             self.sink(m.CODE, node, f"{node.func.id}()", arg(0, "source", "expression"))
             return
-        if qualified in _SSTI_FUNCS or (method == "from_string") or (
-            short == "Template" and qualified.startswith(("jinja2", "mako", "django.template"))
+        if (
+            qualified in _SSTI_FUNCS
+            or (method == "from_string")
+            or (short == "Template" and qualified.startswith(("jinja2", "mako", "django.template")))
         ):
             self.sink(m.SSTI, node, f"{short}()", arg(0, "source", "text"))
             return
         # --- paths
         if qualified in _PATH_FUNCS and (qualified != "open" or "open" not in self.mod.functions):
-            self.sink(m.PATH, node, f"{short}()", arg(0, "path", "file", "filename",
-                                                       "path_or_file", "src", "name"))
+            self.sink(
+                m.PATH,
+                node,
+                f"{short}()",
+                arg(0, "path", "file", "filename", "path_or_file", "src", "name"),
+            )
             return
         if short == "send_from_directory":
             self.sink(m.PATH, node, "send_from_directory() directory", arg(0, "directory"))
@@ -932,9 +1228,11 @@ class _Function:
             return
         # --- SSRF
         client = dotted.split(".", 1)[0] if dotted.count(".") == 1 else ""
-        if (qualified.startswith(_SSRF_ROOTS) and method in _HTTP_VERBS) or (
-            qualified in _SSRF_FUNCS
-        ) or (client in self.http_clients and method in _HTTP_VERBS):
+        if (
+            (qualified.startswith(_SSRF_ROOTS) and method in _HTTP_VERBS)
+            or (qualified in _SSRF_FUNCS)
+            or (client in self.http_clients and method in _HTTP_VERBS)
+        ):
             position = 1 if method == "request" else 0
             self.sink(m.SSRF, node, f"{qualified}()", arg(position, "url"))
             return
@@ -952,15 +1250,26 @@ class _Function:
         if qualified in _HTML_FUNCS or short == "HTMLResponse":
             self.sink(m.XSS, node, f"{short}()", arg(0, "content"))
             return
-        if qualified in _HTML_IF_MARKUP or short in {"make_response", "HttpResponse",
-                                                     "mark_safe", "Markup"}:
-            content_type = au.const_str(au.keyword(node, "content_type")) or au.const_str(
-                au.keyword(node, "mimetype")
-            ) or ""
+        if qualified in _HTML_IF_MARKUP or short in {
+            "make_response",
+            "HttpResponse",
+            "mark_safe",
+            "Markup",
+        }:
+            content_type = (
+                au.const_str(au.keyword(node, "content_type"))
+                or au.const_str(au.keyword(node, "mimetype"))
+                or ""
+            )
             if content_type and "html" not in content_type:
                 return
-            self.sink(m.XSS, node, f"{short}()", arg(0, "content", "response", "body", "text"),
-                      needs_html=short not in {"mark_safe", "Markup"})
+            self.sink(
+                m.XSS,
+                node,
+                f"{short}()",
+                arg(0, "content", "response", "body", "text"),
+                needs_html=short not in {"mark_safe", "Markup"},
+            )
 
 
 def _sqlish(node: ast.expr | None) -> bool:
@@ -973,8 +1282,12 @@ def _sqlish(node: ast.expr | None) -> bool:
 def _guarded_name(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
-    if isinstance(node, ast.Call) and au.call_method(node) in {"lower", "strip", "upper"}:
-        return _guarded_name(node.func.value)  # type: ignore[union-attr]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"lower", "strip", "upper"}
+    ):
+        return _guarded_name(node.func.value)
     return None
 
 
@@ -1012,8 +1325,13 @@ def summarize_module(tree: ast.Module, file: str, lines: list[str]) -> dict[str,
     return {"functions": functions, "seen": sorted([k, line] for k, line in mod.seen)}
 
 
-def _add(functions: dict[str, Any], mod: _ModuleModel,
-         func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner: str | None) -> None:
+def _add(
+    functions: dict[str, Any],
+    mod: _ModuleModel,
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    name: str,
+    owner: str | None,
+) -> None:
     summary = _Function(mod, func, owner).run()
     # Keep only what can matter to a flow: a summary with no sinks, no tainted calls and a
     # return that carries nothing is left out (most functions), keeping facts small.
