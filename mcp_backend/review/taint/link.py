@@ -63,6 +63,7 @@ class TaintLinker:
         self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._resolved: dict[tuple[str, str], _Fn | None] = {}
         self._active: set[tuple[str, str]] = set()
+        self._atoms: dict[tuple[str, str, str], frozenset[m.Atom]] = {}
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, module: str, callee: str) -> _Fn | None:
@@ -112,6 +113,17 @@ class TaintLinker:
 
     # ------------------------------------------------------------------ labels -> atoms
     def atoms(self, module: str, file: str, label: str, depth: int = 0) -> frozenset[m.Atom]:
+        key = (module, file, label)
+        cached = self._atoms.get(key)
+        if cached is not None:
+            return cached
+        # A result computed inside a cycle of return summaries may miss what the cycle adds:
+        # fewer flows, never invented ones.
+        result = self._atoms_uncached(module, file, label, depth)
+        self._atoms[key] = result
+        return result
+
+    def _atoms_uncached(self, module: str, file: str, label: str, depth: int) -> frozenset[m.Atom]:
         marks, core = m.marks_of(label)
         if depth > _MAX_DEPTH:
             return frozenset()

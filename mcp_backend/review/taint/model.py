@@ -83,7 +83,7 @@ def mark(label: str, kinds: frozenset[str]) -> str:
 
 
 def call_label(callee: str, arg: str, inner: str) -> str | None:
-    if inner.count("C") > MAX_NEST and inner.count("#") >= MAX_NEST:
+    if inner.count(":") >= MAX_NEST:
         return None  # too deep: dropping it is the imprecise-but-safe side (no finding)
     return f"C{callee}#{arg}:{inner}"
 
