@@ -26,6 +26,7 @@ EMPTY: Labels = frozenset()
 # Request accessors beyond astutil's (request.url is what SSTI demos format into a template).
 _EXTRA_REQUEST_ATTRS = {"url", "full_path", "path", "referrer", "base_url", "url_root", "host_url"}
 _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
+_URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
 # Calls whose result carries none of its arguments' text.
 _CLEANING_CALLS = {
@@ -151,6 +152,7 @@ _STRING_METHODS = {
     "unquote",
     "unquote_plus",
 }
+_ARGS_FLOW = {"format", "format_map", "join", "replace", "urljoin", "center", "ljust", "rjust"}
 # Method calls that put their argument into the receiver.
 _MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appendleft"}
 # Method receivers whose calls are ORM lookups: the result is a row, not the client's text.
@@ -345,7 +347,9 @@ _HTML_IF_MARKUP = {
     "web.Response",
 }
 _TERMINATORS = {"abort", "flask.abort", "sys.exit", "exit", "raise_for_status"}
-_GUARD_WORDS = re.compile(r"(safe|allowed|valid|whitelist|allowlist|permitted|trusted)", re.I)
+_GUARD_WORDS = re.compile(
+    r"(safe|allowed|valid|whitelist|allowlist|permitted|trusted|inside|within|contain)", re.I
+)
 _HTML_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 _FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
@@ -814,7 +818,7 @@ class _Function:
                     env[guarded] = EMPTY
                 return
             if _GUARD_WORDS.search(method or name):
-                for arg in test.args[:1]:
+                for arg in [*test.args[:1], *(kw.value for kw in test.keywords)]:
                     guarded = _guarded_name(arg)
                     if guarded:
                         env[guarded] = EMPTY
@@ -879,10 +883,13 @@ class _Function:
             return EMPTY
         if isinstance(node, ast.Name):
             return env.get(node.id, EMPTY)
-        if au.is_request_access(node) or _extra_request(node):
+        if au.is_request_access(node):
             if isinstance(node, ast.Call | ast.Await):
                 self.args_only(node, env)
             return frozenset({f"R@{node.lineno}"})
+        if _extra_request(node):
+            # The request's own URL: the client picks its text, not where it points.
+            return frozenset({m.mark(f"R@{node.lineno}", _URL_ONLY_FOR)})
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.attr in self.scalar_attrs.get(
                 node.value.id, ()
@@ -1009,6 +1016,9 @@ class _Function:
             else:
                 return EMPTY
         head = dotted.split(".", 1)[0]
+        if "safe" in dotted.rsplit(".", 1)[-1].lower() and method not in _KIND_SANITIZERS:
+            # safe_referrer(), get_safe_url(), ...: what the name promises for URLs and paths
+            return _mark_all(_cap(union), frozenset({m.REDIRECT, m.SSRF, m.PATH}))
         if head in self.mod.scalar_types or qualified.endswith(("Enum", "IntEnum")):
             return EMPTY
         if qualified in _URLLIB_QUOTE:
@@ -1034,16 +1044,21 @@ class _Function:
             if method in _MUTATORS:
                 self.weak_update(node.func.value, _cap(union), env)
                 return EMPTY
-            if (
-                any(
-                    hint in f".{base_text}." or base_text.startswith(hint.strip("."))
-                    for hint in _ORM_HINTS
-                )
-                and method not in _STRING_METHODS
+            if any(
+                hint in f".{base_text}." or base_text.startswith(hint.strip("."))
+                for hint in _ORM_HINTS
             ):
-                return EMPTY
+                return EMPTY  # a row or an object from the database, not the client's text
             if method in _STRING_METHODS:
-                text = set(receiver | union)
+                # The receiver's text; arguments only where they become part of the result
+                # (`sep.join(parts)`, `"{}".format(x)`, `s.replace(a, b)`, `d.get(k, default)`).
+                text = set(receiver)
+                if method in _ARGS_FLOW:
+                    text |= union
+                elif method in {"get", "pop", "getlist"}:
+                    for key, labels in args:
+                        if key not in {"0", "key"}:
+                            text |= labels
                 if method == "format" and _has_markup(node.func.value):
                     text.add("H")
                 return _mark_all(_cap(text), _prefix_marks(node))
@@ -1200,7 +1215,7 @@ class _Function:
             return
         if (
             qualified in _SSTI_FUNCS
-            or (method == "from_string")
+            or (method == "from_string" and _looks_like_env(node.func))
             or (short == "Template" and qualified.startswith(("jinja2", "mako", "django.template")))
         ):
             self.sink(m.SSTI, node, f"{short}()", arg(0, "source", "text"))
@@ -1270,6 +1285,14 @@ class _Function:
                 arg(0, "content", "response", "body", "text"),
                 needs_html=short not in {"mark_safe", "Markup"},
             )
+
+
+def _looks_like_env(func: ast.expr) -> bool:
+    """`env.from_string(...)`, `jinja_env.from_string`, `Environment().from_string` — not
+    `Cursor.from_string` or `PhoneNumber.from_string`."""
+    base = func.value if isinstance(func, ast.Attribute) else func
+    text = (au.dotted_name(base) or ast.unparse(base)).lower()
+    return "env" in text or "jinja" in text or "template" in text
 
 
 def _sqlish(node: ast.expr | None) -> bool:
