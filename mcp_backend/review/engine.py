@@ -289,10 +289,12 @@ def run_review(
     skipped.sort(key=lambda s: s.file)
 
     # Suppressions first (they apply to every rule), then config and request filters.
-    # Engine flows first: where a file rule reported the same call, the flow (with its path
-    # from the handler) is the one _dedupe keeps.
-    flows_first = sorted(project_findings, key=lambda f: not f.message.startswith("Request data"))
-    raw_findings = flows_first + superseded([f for r in analysed for f in r.findings], index.facts)
+    # The taint engine's flows replace the file rules' findings at the same call (see
+    # taint.link.superseded).
+    flows = [f for f in project_findings if f.message.startswith("Request data reaches")]
+    others = [f for f in project_findings if not f.message.startswith("Request data reaches")]
+    file_findings = [f for r in analysed for f in r.findings]
+    raw_findings = superseded(file_findings, flows, index.facts) + others
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)

@@ -320,30 +320,40 @@ def seen_sinks(results: list[FileResult]) -> list[list[Any]]:
     return out
 
 
-def superseded(findings: list[Any], facts: dict[str, Any]) -> list[Any]:
-    """File-rule findings that claim request data at a sink the engine examined and found no
-    flow to (a value overwritten with a constant, a constant branch, an allow-list guard):
-    the engine's answer wins there."""
-    seen = facts.get("taint_seen")
-    if not seen:
-        return findings
-    by_rule = {m.RULE_FOR_KIND[kind]: kind for kind in m.ALL_KINDS if kind != m.SSTI}
+def superseded(
+    file_findings: list[Any], flow_findings: list[Any], facts: dict[str, Any]
+) -> list[Any]:
+    """The engine's flows merged with the file rules' findings, the engine's answer winning:
+
+    - a file-rule finding at a call where the engine reports a flow is replaced by the flow
+      (which carries the path from the handler) at the file rule's severity, whose calibration
+      (request data vs a parameter, the kind of call) is kept;
+    - a file-rule finding that claims request data at a sink the engine examined and found no
+      flow to (a value overwritten with a constant, a constant branch, an allow-list guard) is
+      dropped.
+    """
+    seen = facts.get("taint_seen") or []
+    kinds_of: dict[str, set[str]] = {}
+    for kind, rule_id in m.RULE_FOR_KIND.items():
+        kinds_of.setdefault(rule_id, set()).add(kind)
     examined = {(file, kind, line) for file, kind, line in seen}
     flowed = {(f["file"], f["kind"], f["line"]) for f in facts.get("taint_flows", [])}
+    replaced: dict[tuple[str, str, int], Any] = {}
     kept = []
-    for finding in findings:
-        kind = by_rule.get(finding.rule_id)
-        if kind is None or not finding.file.endswith(".py"):
+    for finding in file_findings:
+        kinds = kinds_of.get(finding.rule_id)
+        if kinds is None or not finding.file.endswith(".py"):
             kept.append(finding)
             continue
-        where = (finding.file, kind, finding.line)
-        if where in flowed and not finding.message.startswith("Request data reaches"):
-            continue  # the engine reports this call, with the path from the handler
-        if (
-            "request data" in finding.message
-            and not finding.message.startswith("Request data reaches")
-            and where in examined
-        ):
+        where = [(finding.file, kind, finding.line) for kind in kinds]
+        if any(w in flowed for w in where):
+            replaced[(finding.rule_id, finding.file, finding.line)] = finding
+            continue
+        if "request data" in finding.message and any(w in examined for w in where):
             continue
         kept.append(finding)
-    return kept
+    flows = []
+    for flow in flow_findings:
+        old = replaced.get((flow.rule_id, flow.file, flow.line))
+        flows.append(flow if old is None else flow.model_copy(update={"severity": old.severity}))
+    return flows + kept

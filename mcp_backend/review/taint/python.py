@@ -350,6 +350,7 @@ _TERMINATORS = {"abort", "flask.abort", "sys.exit", "exit", "raise_for_status"}
 _GUARD_WORDS = re.compile(
     r"(safe|allowed|valid|whitelist|allowlist|permitted|trusted|inside|within|contain)", re.I
 )
+_VALIDATOR_NAME = re.compile(r"^_?(validate|check|ensure|assert|verify|sanitize)", re.I)
 _HTML_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 _FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
@@ -605,6 +606,8 @@ class _Function:
             return None
         if isinstance(stmt, ast.Expr):
             self.expr(stmt.value, env)
+            if isinstance(stmt.value, ast.Call):
+                self.validator_statement(stmt.value, env)
             if _terminates([stmt]):
                 return None
             return env
@@ -797,6 +800,15 @@ class _Function:
                             if guarded and guarded in env:
                                 env[guarded] = _mark_all(env[guarded], frozenset({m.PATH}))
             return
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Name)
+            and test.func.id in {"any", "all"}
+            and test.args
+            and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp)
+        ):
+            self.guard(test.args[0].elt, env, negate=negate)
+            return
         if isinstance(test, ast.Call) and not negate:
             method = au.call_method(test) or ""
             name = au.dotted_name(test.func) or ""
@@ -822,6 +834,22 @@ class _Function:
                     guarded = _guarded_name(arg)
                     if guarded:
                         env[guarded] = EMPTY
+
+    def validator_statement(self, call: ast.Call, env: dict[str, Labels]) -> None:
+        """`validate_inside_directory(base, path)`, `check_url(u)`, `p.relative_to(base)` as a
+        statement: it raises on bad input, so what it was given is checked afterwards."""
+        name = (au.dotted_name(call.func) or "").rsplit(".", 1)[-1]
+        if name in {"relative_to", "is_relative_to"} and isinstance(call.func, ast.Attribute):
+            target = _guarded_name(call.func.value)
+            if target and target in env:
+                env[target] = _mark_all(env[target], frozenset({m.PATH}))
+            return
+        if not (_VALIDATOR_NAME.match(name) or _GUARD_WORDS.search(name)):
+            return
+        for arg in [*call.args, *(kw.value for kw in call.keywords)]:
+            target = _guarded_name(arg)
+            if target and target in env:
+                env[target] = EMPTY
 
     def is_constant_collection(self, node: ast.expr, env: dict[str, Labels]) -> bool:
         if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict):
