@@ -40,6 +40,7 @@ class _Reach:
     end_line: int
     sink: str
     snippet: str
+    needs: str  # 'H'/'S' the sink still needs from a caller ('' when satisfied)
     path: tuple[tuple[str, int, str], ...]  # (file, line, text) from the caller down
 
 
@@ -129,7 +130,7 @@ class TaintLinker:
             return frozenset()
         if core.startswith("R@"):
             return frozenset({m.Atom(core, marks, file)})
-        if core.startswith("P") or core == "H":
+        if core.startswith("P") or core in {"H", "S"}:
             return frozenset({m.Atom(core, marks)})
         if not core.startswith("C"):
             return frozenset()
@@ -180,14 +181,17 @@ class TaintLinker:
         found: list[_Reach] = []
         origin = f"P{param}"
         for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get("sinks", []):
-            if rest and rest[0] and not self._has_html(fn, labels):
-                continue
+            needs = _needs(rest)
+            if needs and self._has(fn, labels, needs):
+                needs = ""
             for label in labels:
                 if any(
                     a.origin == origin and kind not in a.sanitized
                     for a in self.atoms(fn.module, fn.file, label)
                 ):
-                    found.append(_Reach(kind, fn.file, line, col, end_line, what, snippet, ()))
+                    found.append(
+                        _Reach(kind, fn.file, line, col, end_line, what, snippet, needs, ())
+                    )
                     break
         for callee, arg, line, labels in fn.summary.get("calls", []):
             target = self.resolve(fn.module, callee)
@@ -202,6 +206,7 @@ class TaintLinker:
             for sub in self.reach(target, target_param):
                 if sub.kind in sanitized:
                     continue
+                needs = sub.needs if sub.needs and not self._has(fn, labels, sub.needs) else ""
                 step = (fn.file, line, f"{fn.name}() passes it to {callee}()")
                 found.append(
                     _Reach(
@@ -212,6 +217,7 @@ class TaintLinker:
                         sub.end_line,
                         sub.sink,
                         sub.snippet,
+                        needs,
                         (step, *sub.path),
                     )
                 )
@@ -220,9 +226,9 @@ class TaintLinker:
         self._reach[key] = result
         return result
 
-    def _has_html(self, fn: _Fn, labels: list[str]) -> bool:
+    def _has(self, fn: _Fn, labels: list[str], origin: str) -> bool:
         return any(
-            a.origin == "H" for label in labels for a in self.atoms(fn.module, fn.file, label)
+            a.origin == origin for label in labels for a in self.atoms(fn.module, fn.file, label)
         )
 
     def _sanitized_for(self, fn: _Fn, labels: list[str], origin: str) -> frozenset[str] | None:
@@ -254,7 +260,8 @@ class TaintLinker:
 
     def _flows_from(self, fn: _Fn) -> Iterator[m.Flow]:
         for kind, line, col, end_line, what, labels, snippet, *rest in fn.summary.get("sinks", []):
-            if rest and rest[0] and not self._has_html(fn, labels):
+            needs = _needs(rest)
+            if needs and not self._has(fn, labels, needs):
                 continue
             atoms = [a for a in self._request_atoms(fn, labels) if kind not in a.sanitized]
             if not atoms:
@@ -280,6 +287,8 @@ class TaintLinker:
             if param is None:
                 continue
             for sub in self.reach(target, param):
+                if sub.needs and not self._has(fn, labels, sub.needs):
+                    continue
                 live = [a for a in atoms if sub.kind not in a.sanitized]
                 if not live:
                     continue
@@ -304,6 +313,13 @@ class TaintLinker:
                     steps,
                     sub.snippet,
                 )
+
+
+def _needs(rest: list[Any]) -> str:
+    """The sink record's 8th field: True (older summaries: markup) or 'H'/'S'/''."""
+    if not rest or not rest[0]:
+        return ""
+    return "H" if rest[0] is True else str(rest[0])
 
 
 def link_flows(results: list[FileResult]) -> list[m.Flow]:

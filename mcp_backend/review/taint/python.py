@@ -26,6 +26,7 @@ EMPTY: Labels = frozenset()
 # Request accessors beyond astutil's (request.url is what SSTI demos format into a template).
 _EXTRA_REQUEST_ATTRS = {"url", "full_path", "path", "referrer", "base_url", "url_root", "host_url"}
 _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
+_CONST_LABELS = {"H", "S"}  # markup / text built here (see model.py)
 _URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
 # Calls whose result carries none of its arguments' text.
@@ -394,6 +395,18 @@ def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
     return frozenset()
 
 
+def _text_labels(node: ast.expr) -> set[str]:
+    """'S' when constant text is part of the value being built, 'H' when that text is markup."""
+    out: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value:
+            out.add("S")
+            if _HTML_TEXT.search(child.value):
+                out.add("H")
+                break
+    return out
+
+
 def _has_markup(node: ast.expr) -> bool:
     for child in ast.walk(node):
         if (
@@ -415,7 +428,7 @@ def _cap(labels: set[str] | Labels) -> Labels:
 def _mark_all(labels: Labels, kinds: frozenset[str]) -> Labels:
     if not kinds or not labels:
         return labels
-    return frozenset(lab if lab == "H" else m.mark(lab, kinds) for lab in labels)
+    return frozenset(lab if lab in _CONST_LABELS else m.mark(lab, kinds) for lab in labels)
 
 
 def _terminates(body: list[ast.stmt]) -> bool:
@@ -586,8 +599,8 @@ class _Function:
         if isinstance(stmt, ast.AugAssign):
             value = self.expr(stmt.value, env)
             if isinstance(stmt.target, ast.Name):
-                if isinstance(stmt.op, ast.Add | ast.Mod) and _has_markup(stmt.value):
-                    value = value | {"H"}
+                if isinstance(stmt.op, ast.Add | ast.Mod):
+                    value = value | _text_labels(stmt.value)
                 env[stmt.target.id] = _cap(env.get(stmt.target.id, EMPTY) | value)
                 self.consts.pop(stmt.target.id, None)
             else:
@@ -935,8 +948,7 @@ class _Function:
             labels: set[str] = set()
             for value in node.values:
                 labels |= self.expr(value, env)
-            if _has_markup(node):
-                labels.add("H")
+            labels |= _text_labels(node)
             host_clean = (
                 len(node.values) > 1
                 and isinstance(node.values[0], ast.Constant)
@@ -948,8 +960,8 @@ class _Function:
             left = self.expr(node.left, env)
             right = self.expr(node.right, env)
             labels = set(left | right)
-            if isinstance(node.op, ast.Add | ast.Mod) and _has_markup(node):
-                labels.add("H")
+            if isinstance(node.op, ast.Add | ast.Mod):
+                labels |= _text_labels(node)
             return _mark_all(_cap(labels), _prefix_marks(node))
         if isinstance(node, ast.BoolOp):
             labels = set()
@@ -1087,8 +1099,8 @@ class _Function:
                     for key, labels in args:
                         if key not in {"0", "key"}:
                             text |= labels
-                if method == "format" and _has_markup(node.func.value):
-                    text.add("H")
+                if method in {"format", "format_map", "join"}:
+                    text |= _text_labels(node.func.value)
                 return _mark_all(_cap(text), _prefix_marks(node))
             if method in _PATH_METHODS or method in {
                 "resolve",
@@ -1132,13 +1144,16 @@ class _Function:
         self.mod.seen.add((kind, getattr(node, "lineno", 1)))
         if not labels or self.dead:
             return
-        if needs_html and "H" not in labels and not any(lab.startswith("C") for lab in labels):
-            return  # no markup here and nothing from a call that could add it
+        # HTML sinks need markup built from constants, SQL sinks text built by formatting:
+        # here, in a function called, or by a caller passing it in (resolved by link.py).
+        needs = "H" if needs_html else "S" if kind == m.SQL else ""
+        if needs and needs not in labels and not any(lab[:1] in {"C", "P"} for lab in labels):
+            return
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
         key = (kind, line, col)
         existing = self.sinks.get(key)
-        clean = sorted(lab for lab in labels if lab != "H" or needs_html)
+        clean = sorted(lab for lab in labels if lab not in _CONST_LABELS or lab == needs)
         if not clean:
             return
         if existing is None:
@@ -1151,7 +1166,7 @@ class _Function:
                 what,
                 clean,
                 text,
-                needs_html,
+                needs,
             ]
         else:
             existing[5] = sorted(set(existing[5]) | set(clean))
