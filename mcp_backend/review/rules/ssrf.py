@@ -21,7 +21,10 @@ RULE = RuleMeta(
             "Not reported (sanitisers): a URL whose scheme and host are fixed text\n"
             '(`f"https://api.example.com/items/{item_id}"`: only the path varies); a value\n'
             "checked against an allow-list that returns/raises/aborts otherwise, or with a\n"
-            "validator whose name says so (`is_allowed_url(u)`); int/UUID conversions."
+            "validator whose name says so (`is_allowed_url(u)`); int/UUID conversions.\n"
+            "Not reported either: calls made by handlers whose route checks a role (the route\n"
+            "inventory's authorization evidence): an admin pointing the server at an integration\n"
+            "URL is the feature, not a forgery."
         ),
         why=(
             "The server can reach what the client cannot: cloud metadata endpoints\n"

@@ -275,7 +275,9 @@ class TaintLinker:
                 ),
                 m.Step(fn.file, line, f"reaches {what}"),
             ]
-            yield m.Flow(kind, fn.file, line, col + 1, end_line, what, steps, snippet)
+            yield m.Flow(
+                kind, fn.file, line, col + 1, end_line, what, steps, snippet, fn.name, fn.file
+            )
         for callee, arg, line, labels in fn.summary.get("calls", []):
             atoms = self._request_atoms(fn, labels)
             if not atoms:
@@ -312,6 +314,8 @@ class TaintLinker:
                     sub.sink,
                     steps,
                     sub.snippet,
+                    fn.name,
+                    fn.file,
                 )
 
 

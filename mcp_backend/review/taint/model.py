@@ -123,6 +123,8 @@ class Flow:
     sink: str
     steps: list[Step] = field(default_factory=list)
     snippet: str = ""
+    handler: str = ""  # the function the request data was read in, and its file
+    handler_file: str = ""
 
     @property
     def rule_id(self) -> str:
