@@ -26,7 +26,8 @@ EMPTY: Labels = frozenset()
 # Request accessors beyond astutil's (request.url is what SSTI demos format into a template).
 _EXTRA_REQUEST_ATTRS = {"url", "full_path", "path", "referrer", "base_url", "url_root", "host_url"}
 _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
-_CONST_LABELS = {"H", "S"}  # markup / text built here (see model.py)
+_CONST_LABELS = {"H", "S"}
+_ID_ATTRS = {"id", "pk", "uuid", "rowid"}  # markup / text built here (see model.py)
 _URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
 # Calls whose result carries none of its arguments' text.
@@ -86,6 +87,10 @@ _CLEANING_CALLS = {
     "verify",
     "compare_digest",
     "type",
+    "save",
+    "get_or_create",
+    "update_or_create",
+    "get_absolute_url",
 }
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "IntFlag", "Flag")
 # Calls that sanitise for some sink kinds only.
@@ -378,7 +383,15 @@ def _const_prefix(node: ast.expr) -> str | None:
         and isinstance(node.func.value, ast.Constant)
         and isinstance(node.func.value.value, str)
     ):
-        return node.func.value.value.split("{", 1)[0]
+        text = node.func.value.value
+        first = node.args[0] if node.args else None
+        if (
+            text.startswith(("{}", "{0}"))
+            and isinstance(first, ast.Call)
+            and au.call_method(first) in {"reverse", "url_for", "reverse_lazy"}
+        ):
+            return "/app-url/"  # "{}?x={}".format(reverse(...), ...): a URL of this app
+        return text.split("{", 1)[0]
     return None
 
 
@@ -936,8 +949,8 @@ class _Function:
                 node.value.id, ()
             ):
                 return EMPTY
-            if au.is_upper_constant_name(node.attr):
-                return EMPTY
+            if au.is_upper_constant_name(node.attr) or node.attr in _ID_ATTRS:
+                return EMPTY  # constants; ids the database generated
             return self.expr(node.value, env)
         if isinstance(node, ast.Subscript):
             self.expr(node.slice, env)
