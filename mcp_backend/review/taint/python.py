@@ -27,7 +27,8 @@ EMPTY: Labels = frozenset()
 _EXTRA_REQUEST_ATTRS = {"url", "full_path", "path", "referrer", "base_url", "url_root", "host_url"}
 _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
 _CONST_LABELS = {"H", "S"}
-_ID_ATTRS = {"id", "pk", "uuid", "rowid"}  # markup / text built here (see model.py)
+_ID_ATTRS = {"id", "pk", "uuid", "rowid"}
+_QUERY_PART = frozenset({"redirect", "ssrf"})  # markup / text built here (see model.py)
 _URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
 # Calls whose result carries none of its arguments' text.
@@ -384,11 +385,11 @@ def _const_prefix(node: ast.expr) -> str | None:
         and isinstance(node.func.value.value, str)
     ):
         text = node.func.value.value
-        first = node.args[0] if node.args else None
+        first_arg: ast.expr | None = node.args[0] if node.args else None
         if (
             text.startswith(("{}", "{0}"))
-            and isinstance(first, ast.Call)
-            and au.call_method(first) in {"reverse", "url_for", "reverse_lazy"}
+            and isinstance(first_arg, ast.Call)
+            and au.call_method(first_arg) in {"reverse", "url_for", "reverse_lazy"}
         ):
             return "/app-url/"  # "{}?x={}".format(reverse(...), ...): a URL of this app
         return text.split("{", 1)[0]
@@ -406,6 +407,17 @@ def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
     if _FIXED_LOCAL.match(prefix):
         return frozenset({m.REDIRECT, m.SSRF})  # a path under a fixed directory may still climb
     return frozenset()
+
+
+def _ends_in_query(node: ast.expr) -> bool:
+    """`url + "?"` / `url + "?a=1&b="`: what is added next is part of the query string."""
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add)
+        and isinstance(node.right, ast.Constant)
+        and isinstance(node.right.value, str)
+        and "?" in node.right.value
+    )
 
 
 def _text_labels(node: ast.expr) -> set[str]:
@@ -614,6 +626,8 @@ class _Function:
             if isinstance(stmt.target, ast.Name):
                 if isinstance(stmt.op, ast.Add | ast.Mod):
                     value = value | _text_labels(stmt.value)
+                    if (_const_prefix(stmt.value) or "").startswith(("?", "&", "#")):
+                        value = _mark_all(value, _QUERY_PART)  # url += "?" + query
                 env[stmt.target.id] = _cap(env.get(stmt.target.id, EMPTY) | value)
                 self.consts.pop(stmt.target.id, None)
             else:
@@ -975,7 +989,14 @@ class _Function:
             labels = set(left | right)
             if isinstance(node.op, ast.Add | ast.Mod):
                 labels |= _text_labels(node)
-            return _mark_all(_cap(labels), _prefix_marks(node))
+            marks = _prefix_marks(node)
+            if (
+                isinstance(node.op, ast.Add)
+                and not left - _CONST_LABELS
+                and ("?" in (_const_prefix(node.right) or "") or _ends_in_query(node.left))
+            ):
+                marks = marks | _QUERY_PART  # base_url + "?" + query: the query only
+            return _mark_all(_cap(labels), marks)
         if isinstance(node, ast.BoolOp):
             labels = set()
             for value in node.values:
