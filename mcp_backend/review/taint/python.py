@@ -369,6 +369,14 @@ def _const_prefix(node: ast.expr) -> str | None:
         first = node.values[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
+        if (
+            isinstance(first, ast.FormattedValue)
+            and _is_url_constant(first.value)
+            and len(node.values) > 1
+            and isinstance(node.values[1], ast.Constant)
+            and str(node.values[1].value).startswith("/")
+        ):
+            return "https://configured.host/"  # f"{API_BASE}/items/{x}"
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
         left = node.left
@@ -376,6 +384,8 @@ def _const_prefix(node: ast.expr) -> str | None:
             left = left.left
         if isinstance(left, ast.Constant) and isinstance(left.value, str):
             return left.value
+        if _is_url_constant(left):
+            return "https://configured.host/"  # KOBO_API_URL + "/path/": a fixed base URL
         return None
     if (
         isinstance(node, ast.Call)
@@ -407,6 +417,14 @@ def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
     if _FIXED_LOCAL.match(prefix):
         return frozenset({m.REDIRECT, m.SSRF})  # a path under a fixed directory may still climb
     return frozenset()
+
+
+def _is_url_constant(node: ast.expr) -> bool:
+    """An UPPER_CASE module constant or setting naming a base URL (`API_URL`, `KOBO_HOST`)."""
+    name = au.terminal_name(node) or ""
+    return au.is_upper_constant_name(name) and any(
+        word in name for word in ("URL", "HOST", "ENDPOINT", "BASE", "API")
+    )
 
 
 def _ends_in_query(node: ast.expr) -> bool:
@@ -904,7 +922,11 @@ class _Function:
             and node.func.attr in {"keys", "values"}
         ):
             return self.is_constant_collection(node.func.value, env)
-        return bool(name) and name in env and not env[name] and name not in self.params
+        if isinstance(node, ast.Call | ast.Attribute | ast.Name | ast.Subscript):
+            # A collection the program holds (table columns, a settings list) that no client
+            # data went into: membership in it is an allow-list.
+            return not self.expr(node, env) and name not in self.params
+        return False
 
     # ---------------------------------------------------------------- binding
     def bind(
@@ -1068,6 +1090,12 @@ class _Function:
         dotted = au.dotted_name(node.func) or ""
         method = au.call_method(node) or ""
         first_arg = node.args[0] if node.args else None
+        if (
+            method in {"unescape", "striptags"}
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Call)
+        ):
+            self.nested_text.add(id(node.func.value))  # Markup(x).unescape(): text, not HTML
         if (
             method in _EXECUTE_METHODS
             and isinstance(first_arg, ast.Call)
@@ -1354,6 +1382,8 @@ class _Function:
                 or ""
             )
             if content_type and "html" not in content_type:
+                return
+            if id(node) in self.nested_text:
                 return
             self.sink(
                 m.XSS,

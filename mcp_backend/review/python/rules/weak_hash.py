@@ -79,12 +79,7 @@ class WeakHash:
                     for sub in ast.walk(arg):
                         if isinstance(sub, ast.Call) and _weak_call(sub, info):
                             yield sub, "a signature compared with hmac.compare_digest"
-            elif qualified == "hmac.new":
-                digest = au.argument(node, 2, "digestmod")
-                text = (info.qualify(digest) or au.const_str(digest) or "") if digest else ""
-                if text.lower().rsplit(".", 1)[-1] in _WEAK:
-                    yield node, "an HMAC signature"
-            return
+            return  # HMAC-MD5/SHA-1 do not rest on collision resistance: not reported
         value = getattr(node, "value", None)
         if value is None:
             return
