@@ -105,6 +105,17 @@ class TaintLinker:
             return None
         return None
 
+    def _project_object(self, module: str, callee: str) -> bool:
+        head, _, rest = callee.partition(".")
+        qualified = self.imports.get(module, {}).get(head)
+        if qualified is None or not rest:
+            return False
+        parts = qualified.split(".")
+        return any(
+            self.modules.find_module(".".join(parts[:cut])) is not None
+            for cut in range(len(parts), 0, -1)
+        )
+
     def _param_name(self, fn: _Fn, arg: str) -> str | None:
         params = fn.summary.get("params", [])
         if arg.isdigit():
@@ -138,7 +149,9 @@ class TaintLinker:
         fn = self.resolve(module, callee)
         out: set[m.Atom] = set()
         if fn is None:
-            if inner == "-":
+            if inner == "-" or self._project_object(module, callee):
+                # A project name we cannot resolve to a function (a method of a module-level
+                # instance, `Files.get_file_by_id(id)`): unknown, so no flow is invented.
                 return frozenset()
             # Outside the project: its result carries its argument's text by default.
             return frozenset(
