@@ -60,6 +60,7 @@ class TaintLinker:
             for name, summary in taint.get("functions", {}).items():
                 key = f"{module}.{name}"
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
+        self.packages = {name.split(".", 1)[0] for name in self.modules.by_name if "." in name}
         self._ret: dict[str, frozenset[m.Atom]] = {}
         self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._resolved: dict[tuple[str, str], _Fn | None] = {}
@@ -108,9 +109,13 @@ class TaintLinker:
     def _project_object(self, module: str, callee: str) -> bool:
         head, _, rest = callee.partition(".")
         qualified = self.imports.get(module, {}).get(head)
-        if qualified is None or not rest:
+        if qualified is None:
             return False
         parts = qualified.split(".")
+        if parts[0] in self.packages and len(parts) > 1:
+            return True  # the project's own package, in a part not reviewed or not resolved
+        if not rest:
+            return False
         return any(
             self.modules.find_module(".".join(parts[:cut])) is not None
             for cut in range(len(parts), 0, -1)
