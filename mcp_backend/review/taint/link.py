@@ -62,8 +62,16 @@ class TaintLinker:
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
         self.packages = {name.split(".", 1)[0] for name in self.modules.by_name if "." in name}
         self._ret: dict[str, frozenset[m.Atom]] = {}
-        self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._resolved: dict[tuple[str, str], _Fn | None] = {}
+        # Handlers found by shape (a `request`-first function) that project code calls are
+        # helpers: their parameters hold what the caller passed, not the client's data.
+        self.called_heads: set[tuple[str, str]] = set()
+        for fn in list(self.functions.values()):
+            for callee, *_ in fn.summary.get("calls", []):
+                target = self.resolve(fn.module, callee)
+                if target is not None and target is not fn:
+                    self.called_heads.add((target.file, f"R@{target.summary.get('line')}"))
+        self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._active: set[tuple[str, str]] = set()
         self._atoms: dict[tuple[str, str, str], frozenset[m.Atom]] = {}
 
@@ -145,6 +153,8 @@ class TaintLinker:
         if depth > _MAX_DEPTH:
             return frozenset()
         if core.startswith("R@"):
+            if (file, core) in self.called_heads:
+                return frozenset()
             return frozenset({m.Atom(core, marks, file)})
         if core.startswith("P") or core in {"H", "S"}:
             return frozenset({m.Atom(core, marks)})

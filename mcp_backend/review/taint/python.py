@@ -29,6 +29,7 @@ _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
 _CONST_LABELS = {"H", "S"}
 _ID_ATTRS = {"id", "pk", "uuid", "rowid"}
 _QUERY_PART = frozenset({"redirect", "ssrf"})  # markup / text built here (see model.py)
+_ROUTED_ATTRS = {"path", "base_url", "url_root", "host_url"}
 _URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
 # Calls whose result carries none of its arguments' text.
@@ -594,7 +595,9 @@ class _Function:
                 if mod.is_scalar_annotation(arg.annotation):
                     env[arg.arg] = EMPTY
                 else:
-                    env[arg.arg] = frozenset({f"R@{func.lineno}"})
+                    # Also a parameter: a "view" that other project code calls is a helper
+                    # (link.py then drops the R label and follows the caller's data).
+                    env[arg.arg] = frozenset({f"R@{func.lineno}", f"P{arg.arg}"})
                     fields = mod.scalar_fields(arg.annotation)
                     if fields:
                         self.scalar_attrs[arg.arg] = fields
@@ -979,7 +982,12 @@ class _Function:
             return frozenset({f"R@{node.lineno}"})
         if _extra_request(node):
             # The request's own URL: the client picks its text, not where it points.
-            return frozenset({m.mark(f"R@{node.lineno}", _URL_ONLY_FOR)})
+            kinds = _URL_ONLY_FOR
+            if (
+                getattr(node, "attr", "") in _ROUTED_ATTRS
+            ):  # must match a route: no markup gets through
+                kinds = kinds | {m.XSS}
+            return frozenset({m.mark(f"R@{node.lineno}", kinds)})
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.attr in self.scalar_attrs.get(
                 node.value.id, ()
