@@ -67,7 +67,7 @@ class TaintLinker:
         # helpers: their parameters hold what the caller passed, not the client's data.
         self.called_heads: set[tuple[str, str]] = set()
         for fn in list(self.functions.values()):
-            for callee, *_ in fn.summary.get("calls", []):
+            for callee in fn.summary.get("callees", []):
                 target = self.resolve(fn.module, callee)
                 if target is not None and target is not fn:
                     self.called_heads.add((target.file, f"R@{target.summary.get('line')}"))

@@ -579,6 +579,7 @@ class _Function:
         self.calls: dict[tuple[str, str, int], set[str]] = {}
         self.consts: dict[str, object] = {}
         self.dead = False
+        self.callees: set[str] = set()
         self.http_clients: set[str] = set()
         self.nested_text: set[int] = set()
         self.scalar_attrs: dict[str, set[str]] = {}
@@ -619,6 +620,7 @@ class _Function:
             "params": self.params,
             "ret": sorted(self.ret),
             "sinks": list(self.sinks.values()),
+            "callees": sorted(self.callees),
             "calls": [[c, a, line, sorted(labels)] for (c, a, line), labels in self.calls.items()],
         }
 
@@ -1194,6 +1196,7 @@ class _Function:
     def project_call(self, callee: str, args: list[tuple[str, Labels]], node: ast.Call) -> Labels:
         """A call we resolve at link time: wrap each argument's labels; record the edge."""
         out: set[str] = set()
+        self.callees.add(callee)
         for arg, labels in args:
             if not labels:
                 continue
@@ -1475,3 +1478,5 @@ def _add(
     # return that carries nothing is left out (most functions), keeping facts small.
     if summary["sinks"] or summary["calls"] or summary["ret"] or summary["handler"]:
         functions[name] = summary
+    elif summary["callees"]:
+        functions[name] = {"line": summary["line"], "params": [], "callees": summary["callees"]}
