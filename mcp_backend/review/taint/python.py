@@ -29,6 +29,7 @@ _SCALAR_WORDS = {"Literal", "IntEnum", "StrEnum"}
 _CONST_LABELS = {"H", "S"}
 _ID_ATTRS = {"id", "pk", "uuid", "rowid"}
 _QUERY_PART = frozenset({"redirect", "ssrf"})  # markup / text built here (see model.py)
+_VALIDATED_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.CODE, m.SSTI})
 _ROUTED_ATTRS = {"path", "base_url", "url_root", "host_url"}
 _URL_ONLY_FOR = frozenset({m.REDIRECT, m.SSRF, m.PATH, m.SQL, m.CMD, m.DESER})
 
@@ -981,6 +982,10 @@ class _Function:
         if au.is_request_access(node):
             if isinstance(node, ast.Call | ast.Await):
                 self.args_only(node, env)
+            if isinstance(node, ast.Attribute) and node.attr in au.VALIDATED_DATA_ATTRS:
+                # A form's or serializer's cleaned values: their field validators (URLField,
+                # clean_<field>) stand between the client and a URL, a path or a template.
+                return frozenset({m.mark(f"R@{node.lineno}", _VALIDATED_FOR)})
             return frozenset({f"R@{node.lineno}"})
         if _extra_request(node):
             # The request's own URL: the client picks its text, not where it points.
@@ -1337,6 +1342,13 @@ class _Function:
             self.sink(m.SSTI, node, f"{short}()", arg(0, "source", "text"))
             return
         # --- paths
+        first_node_ = node.args[0] if node.args else None
+        if (
+            qualified in _PATH_FUNCS
+            and isinstance(first_node_, ast.Call)
+            and au.call_method(first_node_) in {"BytesIO", "StringIO"}
+        ):
+            return  # ZipFile(io.BytesIO(data)): bytes in memory, no path
         if qualified in _PATH_FUNCS and (qualified != "open" or "open" not in self.mod.functions):
             self.sink(
                 m.PATH,
