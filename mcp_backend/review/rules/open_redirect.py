@@ -23,7 +23,9 @@ RULE = RuleMeta(
             "or a fixed `https://host/` prefix; `url_for(...)`/`reverse(...)`; a value checked\n"
             "against an allow-list (`if nxt not in ALLOWED: abort(400)`), with\n"
             "`url_has_allowed_host_and_scheme`/`is_safe_url`, or with `startswith(base)` before\n"
-            "the redirect; int/UUID conversions."
+            "the redirect; int/UUID conversions. A helper that redirects to one of its\n"
+            "parameters is not reported for its callers (on real code they pass targets they\n"
+            "checked); the handler's own redirect and values returned by helpers are followed."
         ),
         why=(
             "A link on your domain that forwards to any site is what phishing needs: the\n"

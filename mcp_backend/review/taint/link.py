@@ -319,6 +319,8 @@ class TaintLinker:
             for sub in self.reach(target, param):
                 if sub.needs and not self._has(fn, labels, sub.needs):
                     continue
+                if sub.kind == m.REDIRECT:
+                    continue  # helpers that redirect to a parameter get targets checked upstream
                 live = [a for a in atoms if sub.kind not in a.sanitized]
                 if not live:
                     continue

@@ -1490,5 +1490,7 @@ def _add(
     # return that carries nothing is left out (most functions), keeping facts small.
     if summary["sinks"] or summary["calls"] or summary["ret"] or summary["handler"]:
         functions[name] = summary
-    elif summary["callees"]:
+    else:
+        # Nothing flows through it, but it is a project function: calls to it carry nothing
+        # (unlike a callee outside the project, which passes its arguments on).
         functions[name] = {"line": summary["line"], "params": [], "callees": summary["callees"]}
