@@ -508,3 +508,64 @@ def c():
     assert sql[0].snippet
     # the old detector's taint-lite saw request data here; the engine knows it was overwritten
     assert not [f for f in outcome.findings if f.rule_id == "command-injection"]
+
+
+def test_validator_statement_and_allow_list_from_a_program_collection() -> None:
+    code = (
+        FLASK
+        + """
+import os
+
+@app.route("/a")
+def a():
+    p = os.path.join("/srv", request.args["p"])
+    validate_inside_directory("/srv", p)
+    return open(p).read()
+
+@app.route("/b")
+def b():
+    sort = request.args["sort"]
+    if sort not in Item.__table__.columns.keys():
+        sort = "id"
+    return str(app.db.execute("SELECT * FROM item ORDER BY " + sort))
+"""
+    )
+    assert kinds({"a.py": code}) == set()
+
+
+def test_a_request_first_function_called_by_project_code_is_a_helper() -> None:
+    views = """
+        import os
+        from app.util import run
+
+        def view(request):
+            return run(request, "ls")
+    """
+    util = """
+        import os
+
+        def run(request, command):
+            os.system(command)
+    """
+    assert flows({"app/views.py": views, "app/util.py": util}) == set()
+
+
+def test_unresolved_project_names_carry_nothing_but_libraries_do() -> None:
+    code = (
+        FLASK
+        + """
+import base64, pickle
+from app.models import Files
+
+@app.route("/a")
+def a():
+    f = Files.get_by_id(request.args["id"])
+    return open(f.path).read()
+
+@app.route("/b")
+def b():
+    return str(pickle.loads(base64.b64decode(request.cookies["c"])))
+"""
+    )
+    found = flows({"app/views.py": code, "app/models.py": "X = 1\n"})
+    assert {kind for kind, _, _ in found} == {"deser"}
