@@ -359,7 +359,15 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
 
             flows = link_flows(python_results)
             if indexes:
-                indexes[-1].facts["taint_flows"] = [asdict(flow) for flow in flows]
+                privileged = {
+                    (route.file, route.handler.rsplit(".", 1)[-1])
+                    for route in indexes[-1].routes
+                    if route.authz.status == "present"
+                }
+                indexes[-1].facts["taint_flows"] = [
+                    {**asdict(flow), "privileged": (flow.handler_file, flow.handler) in privileged}
+                    for flow in flows
+                ]
                 indexes[-1].facts["taint_seen"] = seen_sinks(python_results)
         except Exception as exc:
             logger.exception("Python taint linking failed")

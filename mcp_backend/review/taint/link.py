@@ -387,7 +387,13 @@ def superseded(
     for kind, rule_id in m.RULE_FOR_KIND.items():
         kinds_of.setdefault(rule_id, set()).add(kind)
     examined = {(file, kind, line) for file, kind, line in seen}
-    flowed = {(f["file"], f["kind"], f["line"]) for f in facts.get("taint_flows", [])}
+    flows_facts = facts.get("taint_flows", [])
+    skipped = {
+        (f["file"], f["kind"], f["line"])
+        for f in flows_facts
+        if f.get("privileged") and f["kind"] in m.PRIVILEGED_FEATURE
+    }
+    flowed = {(f["file"], f["kind"], f["line"]) for f in flows_facts} - skipped
     replaced: dict[tuple[str, str, int], Any] = {}
     kept = []
     for finding in file_findings:
@@ -399,7 +405,11 @@ def superseded(
         if any(w in flowed for w in where):
             replaced[(finding.rule_id, finding.file, finding.line)] = finding
             continue
-        if "request data" in finding.message and any(w in examined for w in where):
+        if (
+            "request data" in finding.message
+            and any(w in examined for w in where)
+            and not any(w in skipped for w in where)
+        ):
             continue
         kept.append(finding)
     flows = []

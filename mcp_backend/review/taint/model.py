@@ -62,6 +62,11 @@ SEVERITY_FOR_KIND = {
     XSS: "high",
 }
 
+# Sinks that are the feature when the route checks a role: an admin choosing what the server
+# fetches or which of its files it handles. Such flows are not reported (nor do they replace
+# the file rules' findings there).
+PRIVILEGED_FEATURE = frozenset({SSRF, PATH})
+
 MAX_LABELS = 16
 MAX_NEST = 3
 
