@@ -20,6 +20,7 @@ from mcp_backend.review.python.frameworks._resolve import Modules
 from mcp_backend.review.taint import model as m
 
 _MAX_DEPTH = 8
+_NOTHING: dict[str, Any] = {"params": []}  # a project function through which nothing flows
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class TaintLinker:
             for name, summary in taint.get("functions", {}).items():
                 key = f"{module}.{name}"
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
+            for name in taint.get("defined", []):
+                key = f"{module}.{name}"
+                self.functions.setdefault(key, _Fn(key, module, name, result.file, _NOTHING))
         self.packages = {name.split(".", 1)[0] for name in self.modules.by_name if "." in name}
         self._ret: dict[str, frozenset[m.Atom]] = {}
         self._resolved: dict[tuple[str, str], _Fn | None] = {}

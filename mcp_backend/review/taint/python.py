@@ -1468,18 +1468,24 @@ def summarize_module(tree: ast.Module, file: str, lines: list[str]) -> dict[str,
     """The taint facts of one file: {"functions": {qualname: summary}}."""
     mod = _ModuleModel(tree, file, lines)
     functions: dict[str, Any] = {}
+    defined: list[str] = []
     for stmt in tree.body:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-            _add(functions, mod, stmt, stmt.name, None)
+            _add(functions, defined, mod, stmt, stmt.name, None)
         elif isinstance(stmt, ast.ClassDef):
             for member in stmt.body:
                 if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
-                    _add(functions, mod, member, f"{stmt.name}.{member.name}", stmt.name)
-    return {"functions": functions, "seen": sorted([k, line] for k, line in mod.seen)}
+                    _add(functions, defined, mod, member, f"{stmt.name}.{member.name}", stmt.name)
+    return {
+        "functions": functions,
+        "defined": defined,
+        "seen": sorted([k, line] for k, line in mod.seen),
+    }
 
 
 def _add(
     functions: dict[str, Any],
+    defined: list[str],
     mod: _ModuleModel,
     func: ast.FunctionDef | ast.AsyncFunctionDef,
     name: str,
@@ -1490,7 +1496,9 @@ def _add(
     # return that carries nothing is left out (most functions), keeping facts small.
     if summary["sinks"] or summary["calls"] or summary["ret"] or summary["handler"]:
         functions[name] = summary
+    elif summary["callees"]:
+        functions[name] = {"line": summary["line"], "params": [], "callees": summary["callees"]}
     else:
         # Nothing flows through it, but it is a project function: calls to it carry nothing
         # (unlike a callee outside the project, which passes its arguments on).
-        functions[name] = {"line": summary["line"], "params": [], "callees": summary["callees"]}
+        defined.append(name)
