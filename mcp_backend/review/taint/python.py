@@ -429,6 +429,13 @@ def _is_url_constant(node: ast.expr) -> bool:
     )
 
 
+def _may_carry(label: str) -> bool:
+    """Whether a label passed to a call can resolve to request data or a parameter (what the
+    linker follows along call edges); `Cf#-:-` and the markup/text marks cannot."""
+    core = m.marks_of(label)[1]
+    return "R@" in core or core.startswith("P") or ":P" in core
+
+
 def _ends_in_query(node: ast.expr) -> bool:
     """`url + "?"` / `url + "?a=1&b="`: what is added next is part of the query string."""
     return (
@@ -622,7 +629,11 @@ class _Function:
             "ret": sorted(self.ret),
             "sinks": list(self.sinks.values()),
             "callees": sorted(self.callees),
-            "calls": [[c, a, line, sorted(labels)] for (c, a, line), labels in self.calls.items()],
+            "calls": [
+                [c, a, line, kept]
+                for (c, a, line), labels in self.calls.items()
+                if (kept := sorted(lab for lab in labels if _may_carry(lab)))
+            ],
         }
 
     def block(self, stmts: list[ast.stmt], env: dict[str, Labels]) -> dict[str, Labels] | None:
