@@ -760,8 +760,11 @@ class _Function:
     ) -> dict[str, Labels] | None:
         first = self.block(body, dict(env))
         merged = _join([env, first]) or env
-        second = self.block(body, dict(merged))
-        merged = _join([merged, second]) or merged
+        if merged != env:
+            # What one pass assigned can reach the next pass: once more (not to a fixpoint;
+            # nested loops would cost 2^depth passes otherwise only when something changed).
+            second = self.block(body, dict(merged))
+            merged = _join([merged, second]) or merged
         after = self.block(orelse, merged)
         return after if after is not None else merged
 
