@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from typing import Any
 
 from mcp_backend.review.python import astutil as au
@@ -427,6 +428,39 @@ def _is_url_constant(node: ast.expr) -> bool:
     return au.is_upper_constant_name(name) and any(
         word in name for word in ("URL", "HOST", "ENDPOINT", "BASE", "API")
     )
+
+
+_LIBRARIES = frozenset(sys.stdlib_module_names) | {
+    "flask",
+    "werkzeug",
+    "django",
+    "rest_framework",
+    "fastapi",
+    "starlette",
+    "aiohttp",
+    "sqlalchemy",
+    "sqlmodel",
+    "pydantic",
+    "requests",
+    "httpx",
+    "jinja2",
+    "markupsafe",
+    "yaml",
+    "quart",
+    "psycopg2",
+    "psycopg",
+    "asyncpg",
+    "pymongo",
+    "redis",
+    "celery",
+    "boto3",
+}
+
+
+def _external(qualified: str) -> bool:
+    """A name imported from the standard library or a well-known package: never the project's,
+    so calls to it need no link-time resolution."""
+    return qualified.split(".", 1)[0] in _LIBRARIES
 
 
 def _may_carry(label: str) -> bool:
@@ -1171,6 +1205,8 @@ class _Function:
                 return self.project_call(f"{self.owner}.{method}", args, node)
             if head in info.imports and head != "self" and base_text == head:
                 # module.function(...): maybe a project module; resolved at link time
+                if _external(info.imports[head]):
+                    return _cap(union)
                 return self.project_call(dotted, args, node)
             if method in _MUTATORS:
                 self.weak_update(node.func.value, _cap(union), env)
@@ -1208,6 +1244,8 @@ class _Function:
             if name in self.mod.functions or name in self.mod.classes:
                 return self.project_call(name, args, node)
             if name in info.imports:
+                if _external(info.imports[name]):
+                    return _cap(union)  # a library function: its result carries its input
                 return self.project_call(name, args, node)
             return _cap(union)  # builtins (str, list, dict, bytes, ...) keep their input
         return _cap(union | receiver)
