@@ -50,6 +50,7 @@ class TaintLinker:
         python = [r for r in results if r.language == "python" and not r.skipped]
         self.modules = Modules(python)
         self.functions: dict[str, _Fn] = {}
+        called: dict[str, list[str]] = {}
         self.imports: dict[str, dict[str, str]] = {}
         for result in python:
             facts = result.facts
@@ -58,6 +59,7 @@ class TaintLinker:
             if not module or not isinstance(taint, dict) or result.is_test:
                 continue
             self.imports.setdefault(module, facts.get("imports", {}))
+            called.setdefault(module, taint.get("called", []))
             for name, summary in taint.get("functions", {}).items():
                 key = f"{module}.{name}"
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
@@ -70,10 +72,10 @@ class TaintLinker:
         # Handlers found by shape (a `request`-first function) that project code calls are
         # helpers: their parameters hold what the caller passed, not the client's data.
         self.called_heads: set[tuple[str, str]] = set()
-        for fn in list(self.functions.values()):
-            for callee in fn.summary.get("callees", []):
-                target = self.resolve(fn.module, callee)
-                if target is not None and target is not fn:
+        for module, callees in called.items():
+            for callee in callees:
+                target = self.resolve(module, callee)
+                if target is not None and target.summary.get("handler"):
                     self.called_heads.add((target.file, f"R@{target.summary.get('line')}"))
         self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._active: set[tuple[str, str]] = set()

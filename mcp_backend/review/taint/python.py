@@ -561,6 +561,7 @@ class _ModuleModel:
                     ).endswith("Literal"):
                         self.scalar_types.add(target.id)
         self.seen: set[tuple[str, int]] = set()  # every sink looked at, tainted or not
+        self.callees: set[str] = set()  # project functions called anywhere in the module
         self.flask = self.info.uses_module("flask") or self.info.uses_module("quart")
 
     def is_scalar_annotation(self, annotation: ast.expr | None) -> bool:
@@ -662,7 +663,6 @@ class _Function:
             "params": self.params,
             "ret": sorted(self.ret),
             "sinks": list(self.sinks.values()),
-            "callees": sorted(self.callees),
             "calls": [
                 [c, a, line, kept]
                 for (c, a, line), labels in self.calls.items()
@@ -1531,6 +1531,7 @@ def summarize_module(tree: ast.Module, file: str, lines: list[str]) -> dict[str,
     return {
         "functions": functions,
         "defined": defined,
+        "called": sorted(mod.callees),
         "seen": sorted([k, line] for k, line in mod.seen),
     }
 
@@ -1543,13 +1544,13 @@ def _add(
     name: str,
     owner: str | None,
 ) -> None:
-    summary = _Function(mod, func, owner).run()
+    interpreter = _Function(mod, func, owner)
+    summary = interpreter.run()
+    mod.callees |= interpreter.callees
     # Keep only what can matter to a flow: a summary with no sinks, no tainted calls and a
     # return that carries nothing is left out (most functions), keeping facts small.
     if summary["sinks"] or summary["calls"] or summary["ret"] or summary["handler"]:
         functions[name] = summary
-    elif summary["callees"]:
-        functions[name] = {"line": summary["line"], "params": [], "callees": summary["callees"]}
     else:
         # Nothing flows through it, but it is a project function: calls to it carry nothing
         # (unlike a callee outside the project, which passes its arguments on).
