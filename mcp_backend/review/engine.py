@@ -58,6 +58,7 @@ from mcp_backend.review.scan import (
 )
 from mcp_backend.review.secrets_mask import mask_finding
 from mcp_backend.review.suppress import apply_suppressions, check_suppressions
+from mcp_backend.review.taint.link import superseded
 
 logger = logging.getLogger(__name__)
 
@@ -289,7 +290,12 @@ def run_review(
     skipped.sort(key=lambda s: s.file)
 
     # Suppressions first (they apply to every rule), then config and request filters.
-    raw_findings = [f for r in analysed for f in r.findings] + project_findings
+    # The taint engine's flows replace the file rules' findings at the same call (see
+    # taint.link.superseded).
+    flows = [f for f in project_findings if f.message.startswith("Request data reaches")]
+    others = [f for f in project_findings if not f.message.startswith("Request data reaches")]
+    file_findings = [f for r in analysed for f in r.findings]
+    raw_findings = superseded(file_findings, flows, index.facts) + others
     raw_findings = drop_operator_diagnostics(raw_findings, index)
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))

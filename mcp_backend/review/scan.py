@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -354,6 +354,24 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
         except Exception as exc:
             logger.exception("Python route linking failed")
             notes.append(f"Python route inventory failed ({type(exc).__name__}: {exc})")
+        try:
+            from mcp_backend.review.taint.link import link_flows, seen_sinks
+
+            flows = link_flows(python_results)
+            if indexes:
+                privileged = {
+                    (route.file, route.handler.rsplit(".", 1)[-1])
+                    for route in indexes[-1].routes
+                    if route.authz.status == "present"
+                }
+                indexes[-1].facts["taint_flows"] = [
+                    {**asdict(flow), "privileged": (flow.handler_file, flow.handler) in privileged}
+                    for flow in flows
+                ]
+                indexes[-1].facts["taint_seen"] = seen_sinks(python_results)
+        except Exception as exc:
+            logger.exception("Python taint linking failed")
+            notes.append(f"Python taint analysis failed ({type(exc).__name__}: {exc})")
     js_results = [r for r in analysed if r.language in ("javascript", "typescript")]
     if js_results:
         try:

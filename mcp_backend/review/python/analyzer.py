@@ -129,6 +129,10 @@ def analyze_python_file(
         from mcp_backend.review.python.frameworks import extract_file_facts
 
         result.facts = extract_file_facts(ctx)
+        if not is_test:
+            from mcp_backend.review.taint.python import summarize_module
+
+            result.facts["taint"] = summarize_module(tree, file, ctx.lines)
     except RecursionError:
         too_deep = True
     except Exception as exc:

@@ -24,6 +24,12 @@ RULE = RuleMeta(
             '(`render_template_string(f"...{name}")`, `jinja2.Template(...)`, '
             "`env.from_string(...)`) are\n"
             "reported too: template expressions run on the server."
+            "\n\nPython: the taint engine (review/taint/) follows request data from the route "
+            "handlers through assignments, formatting, containers and project functions in "
+            "other modules (the finding shows the path). Sanitisers it knows: `ast.literal_eval`,"
+            " a fixed template with request data passed as variables "
+            "(`render_template_string(TPL, name=name)`), int/float conversion, an allow-list "
+            "check."
         ),
         why=(
             "Evaluating a string runs it with the full power of the server "

@@ -24,6 +24,11 @@ RULE = RuleMeta(
             "program or arguments come from request data. Values passed through "
             "`shlex.quote` are treated\n"
             "as safe."
+            "\n\nPython: the taint engine (review/taint/) follows request data from the route "
+            "handlers through assignments, formatting, containers and project functions in "
+            "other modules (the finding shows the path). Sanitisers it knows: `shlex.quote`, an "
+            "argument list without a shell (its first element, the program, still counts), "
+            "int/UUID conversion, an allow-list check that returns/raises/aborts."
         ),
         why=(
             "The shell interprets `;`, `&&`, `|`, `$(...)` and backticks. A filename such as\n"

@@ -28,6 +28,13 @@ RULE = RuleMeta(
             "stay inside a base directory (`resolve()` + `is_relative_to`, or a helper "
             "that says it does,\n"
             "such as `validate_inside_directory(root, path)`)."
+            "\n\nPython: the taint engine (review/taint/) follows request data from the route "
+            "handlers through assignments, formatting, containers and project functions in "
+            "other modules (the finding shows the path); handlers whose route checks a role "
+            "(admins) are not reported by it. Sanitisers it knows: `secure_filename`, "
+            "`basename`, `safe_join`, `send_from_directory` (only its directory argument is a "
+            "sink), a containment check that returns/raises/aborts (`is_relative_to`, "
+            "`commonpath`, `startswith(base)`); a fixed directory prefix alone is not one."
         ),
         why=(
             "`../../etc/passwd`, `..%2f..%2f.env` or an absolute path walks out of "

@@ -31,6 +31,11 @@ RULE = RuleMeta(
             'doubled with `.replace("\'", "\'\'")` for a quoted literal) are not '
             "flagged. Severity rises when\n"
             "a spliced-in value comes from request data or a function parameter."
+            "\n\nPython: the taint engine (review/taint/) follows request data from the route "
+            "handlers through assignments, formatting, containers and project functions in "
+            "other modules (the finding shows the path). Sanitisers it knows: int/float/UUID/enum"
+            " conversion, an allow-list check that returns/raises/aborts, bound parameters "
+            "(`execute(sql, params)`, `text(':p')` with a dict), ORM query builders."
         ),
         why=(
             "A value spliced into SQL text becomes SQL. An attacker who controls "

@@ -28,6 +28,10 @@ RULE = RuleMeta(
             "themselves count: a `yaml = YAML()` object (ruamel, safe by default) is "
             "not PyYAML, and\n"
             "`Loader=yaml.FullLoader` has refused arbitrary objects since PyYAML 5.4."
+            "\n\nPython: the taint engine (review/taint/) follows request data from the route "
+            "handlers through assignments, formatting, containers and project functions in "
+            "other modules (the finding shows the path). Sanitisers it knows: `json.loads`, "
+            "`yaml.safe_load` or a safe `Loader`."
         ),
         why=(
             "A pickle is a small program for the Python VM: unpickling "

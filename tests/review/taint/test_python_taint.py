@@ -1,0 +1,571 @@
+# ruff: noqa: E501  (code samples read best on one line)
+"""The taint engine on small real inputs: sources, propagation, sanitizers, sinks, summaries
+linked across modules (review/taint/)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mcp_backend.review.engine import run_review
+from mcp_backend.review.model import ReviewRequest
+from mcp_backend.review.python.analyzer import analyze_python_file
+from mcp_backend.review.taint.link import link_flows
+
+
+def flows(files: dict[str, str]) -> set[tuple[str, str, int]]:
+    results = [
+        analyze_python_file(name, textwrap.dedent(code).lstrip()) for name, code in files.items()
+    ]
+    return {(f.kind, f.file, f.line) for f in link_flows(results)}
+
+
+def kinds(files: dict[str, str]) -> set[str]:
+    return {kind for kind, _, _ in flows(files)}
+
+
+FLASK = (
+    "from flask import Flask, request, redirect, send_file, make_response\napp = Flask(__name__)\n"
+)
+
+
+def handler(body: str, imports: str = "") -> dict[str, str]:
+    code = (
+        imports
+        + FLASK
+        + '\n\n@app.route("/x")\ndef view():\n'
+        + textwrap.indent(textwrap.dedent(body), "    ")
+    )
+    return {"app/views.py": code}
+
+
+# --------------------------------------------------------------------------- sinks, per category
+SINKS = [
+    (
+        "sql",
+        "import sqlite3\n",
+        'db = sqlite3.connect("a")\nreturn str(db.execute(f"SELECT * FROM t WHERE n = \'{q}\'"))',
+    ),
+    (
+        "sql",
+        "from sqlalchemy import text\n",
+        'return str(app.db.execute(text("SELECT 1 FROM t WHERE a = " + q)))',
+    ),
+    ("sql", "", "return str(Item.objects.raw(\"SELECT * FROM item WHERE name = '%s'\" % q))"),
+    ("cmd", "import os\n", 'os.system("ping " + q)\nreturn "ok"'),
+    ("cmd", "import subprocess\n", 'subprocess.run(f"ls {q}", shell=True)\nreturn "ok"'),
+    ("cmd", "import subprocess\n", 'subprocess.run([q, "--version"])\nreturn "ok"'),
+    ("code", "", "return str(eval(q))"),
+    (
+        "ssti",
+        "from flask import render_template_string\n",
+        'return render_template_string("<p>%s</p>" % q)',
+    ),
+    ("ssti", "from jinja2 import Template\n", "return Template(q).render()"),
+    ("path", "", "return open(q).read()"),
+    ("path", "import os\n", 'return send_file(os.path.join("/srv", q))'),
+    ("path", "import shutil\n", 'shutil.rmtree("/tmp/" + q)\nreturn "ok"'),
+    ("redirect", "", "return redirect(q)"),
+    ("ssrf", "import requests\n", "return requests.get(q, timeout=3).text"),
+    ("ssrf", "from urllib.request import urlopen\n", "return urlopen(q).read()"),
+    ("deser", "import pickle\n", "return str(pickle.loads(q))"),
+    ("deser", "import yaml\n", "return str(yaml.load(q, Loader=yaml.Loader))"),
+    ("deser", "import marshal\n", "return str(marshal.loads(q))"),
+    ("xss", "", 'return "<b>" + q + "</b>"'),
+    ("xss", "", 'return make_response(f"<p>{q}</p>")'),
+]
+
+
+@pytest.mark.parametrize(("kind", "imports", "sink"), SINKS)
+def test_request_data_reaches_each_sink(kind: str, imports: str, sink: str) -> None:
+    body = 'q = request.args.get("q", "")\n' + sink + "\n"
+    assert kind in kinds(handler(body, imports))
+
+
+@pytest.mark.parametrize(("kind", "imports", "sink"), SINKS)
+def test_a_constant_at_each_sink_is_not_a_flow(kind: str, imports: str, sink: str) -> None:
+    body = 'q = "fixed-value"\n' + sink + "\n"
+    assert kinds(handler(body, imports)) == set()
+
+
+# --------------------------------------------------------------------------- sources
+@pytest.mark.parametrize(
+    "read",
+    [
+        'request.args["q"]',
+        'request.form.get("q")',
+        'request.json["q"]',
+        'request.get_json()["q"]',
+        "request.data",
+        'request.cookies.get("q")',
+        'request.headers["X-Q"]',
+        'request.values.get("q")',
+        "request.files['f'].filename",
+    ],
+)
+def test_flask_request_accessors_are_sources(read: str) -> None:
+    assert "sql" in kinds(handler(f'q = {read}\nreturn str(app.db.execute("SELECT " + q))\n'))
+
+
+def test_environment_and_config_are_not_sources() -> None:
+    body = 'q = os.environ["TABLE"] + app.config["X"]\nreturn str(app.db.execute("SELECT " + q))\n'
+    assert kinds(handler(body, "import os\n")) == set()
+
+
+def test_fastapi_parameters_are_sources_but_constrained_types_are_not() -> None:
+    code = """
+        from enum import Enum
+        from typing import Literal
+        from fastapi import FastAPI, Query, Header
+        from pydantic import BaseModel
+        import os
+
+        app = FastAPI()
+
+        class Color(str, Enum):
+            red = "red"
+
+        class Body(BaseModel):
+            name: str
+            count: int
+
+        @app.get("/a")
+        def a(name: str = Query(...)):
+            os.system("echo " + name)
+
+        @app.get("/b")
+        def b(agent: str = Header(None)):
+            os.system("echo " + agent)
+
+        @app.post("/c")
+        def c(body: Body):
+            os.system("echo " + body.name)
+
+        @app.post("/d")
+        def d(body: Body, n: int, color: Color, mode: Literal["x", "y"]):
+            os.system(f"echo {body.count} {n} {color} {mode}")
+    """
+    found = flows({"api.py": code})
+    assert {line for _, _, line in found} == {18, 22, 26}
+
+
+def test_django_and_drf_and_starlette_sources() -> None:
+    code = """
+        import os
+        from django.db import connection
+
+        def search(request):
+            with connection.cursor() as cur:
+                cur.execute("SELECT * FROM t WHERE a = '%s'" % request.GET["a"])
+
+        def drf(request):
+            os.system("echo " + request.data["x"])
+
+        async def star(request):
+            body = await request.json()
+            os.system("echo " + body["x"] + request.path_params["id"])
+    """
+    assert {line for _, _, line in flows({"views.py": code})} == {6, 9, 13}
+
+
+# --------------------------------------------------------------------------- propagation
+def test_overwritten_with_a_constant_is_clean() -> None:
+    body = 'q = request.args["q"]\nq = "all"\nreturn str(app.db.execute("SELECT " + q))\n'
+    assert kinds(handler(body)) == set()
+
+
+def test_branch_on_a_constant_condition_is_decided() -> None:
+    code = (
+        FLASK
+        + """
+LEGACY = False
+
+@app.route("/x")
+def view():
+    q = request.args["q"]
+    if LEGACY:
+        return str(app.db.execute("SELECT " + q))
+    if 0:
+        os.system(q)
+    return "no"
+"""
+    )
+    assert kinds({"v.py": "import os\n" + code}) == set()
+
+
+def test_propagation_through_containers_unpacking_format_join_and_augassign() -> None:
+    body = """
+parts = [request.args["a"], "x"]
+a, b = parts[0], "const"
+sql = "SELECT * FROM t WHERE "
+sql += " AND ".join(["c = '{}'".format(a)])
+return str(app.db.execute(sql))
+"""
+    assert kinds(handler(body)) == {"sql"}
+
+
+def test_unpacking_keeps_constants_apart() -> None:
+    body = 'a, b = "const", request.args["b"]\nreturn str(app.db.execute("SELECT " + a))\n'
+    assert kinds(handler(body)) == set()
+
+
+def test_await_and_attribute_of_a_parsed_body() -> None:
+    code = """
+        import os
+        from fastapi import FastAPI, Request
+        app = FastAPI()
+
+        @app.post("/run")
+        async def run(request: Request):
+            payload = await request.json()
+            cfg = {"cmd": payload["cmd"]}
+            os.system(cfg["cmd"])
+    """
+    assert kinds({"a.py": code}) == {"cmd"}
+
+
+# --------------------------------------------------------------------------- sanitizers
+@pytest.mark.parametrize(
+    ("kind", "imports", "body"),
+    [
+        ("sql", "", 'q = int(request.args["q"])\nreturn str(app.db.execute(f"SELECT {q}"))'),
+        ("sql", "", 'q = float(request.args["q"])\nreturn str(app.db.execute(f"SELECT {q}"))'),
+        (
+            "sql",
+            "import uuid\n",
+            'q = uuid.UUID(request.args["q"])\nreturn str(app.db.execute(f"SELECT {q}"))',
+        ),
+        (
+            "sql",
+            "",
+            'q = request.args["q"]\nreturn str(app.db.execute("SELECT * FROM t WHERE a = ?", (q,)))',
+        ),
+        (
+            "sql",
+            "from sqlalchemy import text\n",
+            'q = request.args["q"]\nreturn str(app.db.execute(text("SELECT * FROM t WHERE a = :a"), {"a": q}))',
+        ),
+        ("sql", "", 'q = request.args["q"]\nreturn str(Item.query.filter(Item.name == q).all())'),
+        (
+            "sql",
+            "",
+            'q = request.args["q"]\nif q not in ("a", "b"):\n    return "no", 400\nreturn str(app.db.execute("SELECT " + q))',
+        ),
+        (
+            "sql",
+            "",
+            'q = request.args["q"]\nif not q.isdigit():\n    abort(400)\nreturn str(app.db.execute("SELECT " + q))',
+        ),
+        (
+            "cmd",
+            "import os, shlex\n",
+            'q = request.args["q"]\nos.system("ls " + shlex.quote(q))\nreturn "ok"',
+        ),
+        (
+            "cmd",
+            "import subprocess\n",
+            'q = request.args["q"]\nsubprocess.run(["ls", "--", q])\nreturn "ok"',
+        ),
+        (
+            "path",
+            "from werkzeug.utils import secure_filename\n",
+            'q = secure_filename(request.args["q"])\nreturn open("/srv/" + q).read()',
+        ),
+        (
+            "path",
+            "import os\n",
+            'q = os.path.basename(request.args["q"])\nreturn open(os.path.join("/srv", q)).read()',
+        ),
+        (
+            "path",
+            "import os\n",
+            'p = os.path.realpath(os.path.join("/srv", request.args["q"]))\nif not p.startswith("/srv/"):\n    abort(403)\nreturn open(p).read()',
+        ),
+        (
+            "path",
+            "import os\n",
+            'p = os.path.realpath(os.path.join("/srv", request.args["q"]))\nif os.path.commonpath(["/srv", p]) != "/srv":\n    abort(403)\nreturn open(p).read()',
+        ),
+        (
+            "path",
+            "from flask import send_from_directory\n",
+            'return send_from_directory("/srv", request.args["q"])',
+        ),
+        (
+            "redirect",
+            "from flask import url_for\n",
+            'return redirect(url_for("home", next=request.args["q"]))',
+        ),
+        ("redirect", "", "return redirect(f\"/items/{request.args['q']}\")"),
+        (
+            "redirect",
+            "",
+            'q = request.args["q"]\nif not is_safe_url(q):\n    q = "/"\nreturn redirect(q)',
+        ),
+        (
+            "ssrf",
+            "import requests\n",
+            "return requests.get(f\"https://api.example.com/v1/{request.args['q']}\").text",
+        ),
+        (
+            "ssrf",
+            "import requests\n",
+            'q = request.args["q"]\nif q not in ALLOWED_URLS:\n    abort(400)\nreturn requests.get(q).text',
+        ),
+        ("deser", "import yaml\n", "return str(yaml.safe_load(request.data))"),
+        ("deser", "import json\n", "return str(json.loads(request.data))"),
+        (
+            "xss",
+            "from markupsafe import escape\n",
+            'return "<b>" + escape(request.args["q"]) + "</b>"',
+        ),
+        ("xss", "import html\n", "return f\"<b>{html.escape(request.args['q'])}</b>\""),
+        (
+            "xss",
+            "from flask import render_template, jsonify\n",
+            'q = request.args["q"]\nif q:\n    return render_template("a.html", q=q)\nreturn jsonify(q=q)',
+        ),
+        ("xss", "", 'return make_response("<p>" + request.args["q"], 200, ) if False else "x"'),
+    ],
+)
+def test_sanitizers_stop_the_flow(kind: str, imports: str, body: str) -> None:
+    assert kind not in kinds(handler(body + "\n", "from flask import abort\n" + imports))
+
+
+def test_a_sanitizer_on_only_one_path_does_not_clean() -> None:
+    body = """
+q = request.args["q"]
+if request.args.get("strict"):
+    q = int(q)
+return str(app.db.execute(f"SELECT * FROM t LIMIT {q}"))
+"""
+    assert kinds(handler(body)) == {"sql"}
+
+
+def test_a_guard_that_does_not_return_does_not_clean() -> None:
+    body = """
+q = request.args["q"]
+if q not in ("a", "b"):
+    app.logger.warning("odd value")
+return str(app.db.execute("SELECT " + q))
+"""
+    assert kinds(handler(body)) == {"sql"}
+
+
+def test_pydantic_int_and_literal_fields_are_sanitized() -> None:
+    code = """
+        import os
+        from typing import Literal
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+        app = FastAPI()
+
+        class Job(BaseModel):
+            retries: int
+            mode: Literal["fast", "slow"]
+            label: str
+
+        @app.post("/jobs")
+        def jobs(job: Job):
+            os.system(f"run --retries {job.retries} --mode {job.mode}")
+            os.system(f"echo {job.label}")
+    """
+    assert {line for _, _, line in flows({"a.py": code})} == {15}
+
+
+# --------------------------------------------------------------------------- summaries, modules
+HELPERS = {
+    "app/db.py": """
+        def find(conn, name):
+            sql = "SELECT * FROM users WHERE name = '%s'" % name
+            return conn.execute(sql).fetchall()
+
+        def find_safe(conn, name):
+            return conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchall()
+
+        def clause(name):
+            return f"name = '{name}'"
+
+        def relay(conn, name):
+            return find(conn, name.strip())
+    """,
+    "app/files.py": """
+        import os
+
+        def read(name):
+            return open(os.path.join("/srv", name)).read()
+    """,
+}
+
+
+def test_flow_through_a_helper_in_another_module_is_found_at_the_sink() -> None:
+    views = (
+        FLASK
+        + """
+from app.db import find, find_safe
+
+@app.route("/a")
+def a():
+    return str(find(app.db, request.args["n"]))
+
+@app.route("/b")
+def b():
+    return str(find_safe(app.db, request.args["n"]))
+"""
+    )
+    found = flows({**HELPERS, "app/views.py": views})
+    assert found == {("sql", "app/db.py", 3)}
+
+
+def test_module_import_return_summary_and_transitive_calls() -> None:
+    views = (
+        FLASK
+        + """
+from app import db
+import app.files as files
+
+@app.route("/a")
+def a():
+    where = db.clause(request.args["n"])
+    return str(app.db.execute("SELECT * FROM t WHERE " + where))
+
+@app.route("/b")
+def b():
+    return str(db.relay(app.db, request.args["n"]))
+
+@app.route("/c")
+def c():
+    return files.read(request.args["f"])
+"""
+    )
+    found = flows({**HELPERS, "app/views.py": views})
+    assert ("sql", "app/views.py", 10) in found  # the helper returned its parameter's text
+    assert ("sql", "app/db.py", 3) in found  # relay() -> find() -> execute
+    assert ("path", "app/files.py", 4) in found
+
+
+def test_relative_imports_and_sanitizer_before_the_helper() -> None:
+    views = (
+        FLASK
+        + """
+from .db import find
+
+@app.route("/a")
+def a():
+    return str(find(app.db, int(request.args["n"])))
+"""
+    )
+    assert flows({**HELPERS, "app/views.py": views}) == set()
+
+
+def test_helper_reading_the_request_itself() -> None:
+    code = (
+        FLASK
+        + """
+import os
+
+def wanted():
+    return request.args.get("host", "")
+
+@app.route("/p")
+def p():
+    os.system("ping " + wanted())
+    return "ok"
+"""
+    )
+    assert kinds({"a.py": code}) == {"cmd"}
+
+
+def test_review_reports_the_path_and_supersedes_the_file_rule(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    for name, code in HELPERS.items():
+        (tmp_path / name).write_text(textwrap.dedent(code).lstrip())
+    (tmp_path / "app" / "views.py").write_text(
+        "import os\n"
+        + FLASK
+        + """
+from app.db import find
+
+@app.route("/a")
+def a():
+    return str(find(app.db, request.args["n"]))
+
+@app.route("/c")
+def c():
+    host = request.args["h"]
+    host = "localhost"
+    os.system("ping " + host)
+    return "ok"
+"""
+    )
+    outcome = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
+    sql = [f for f in outcome.findings if f.rule_id == "sql-string-query"]
+    assert len(sql) == 1
+    assert sql[0].file == "app/db.py"
+    assert "app/views.py:9" in sql[0].message and "app/db.py:3" in sql[0].message
+    assert sql[0].snippet
+    # the old detector's taint-lite saw request data here; the engine knows it was overwritten
+    assert not [f for f in outcome.findings if f.rule_id == "command-injection"]
+
+
+def test_validator_statement_and_allow_list_from_a_program_collection() -> None:
+    code = (
+        FLASK
+        + """
+import os
+
+@app.route("/a")
+def a():
+    p = os.path.join("/srv", request.args["p"])
+    validate_inside_directory("/srv", p)
+    return open(p).read()
+
+@app.route("/b")
+def b():
+    sort = request.args["sort"]
+    if sort not in Item.__table__.columns.keys():
+        sort = "id"
+    return str(app.db.execute("SELECT * FROM item ORDER BY " + sort))
+"""
+    )
+    assert kinds({"a.py": code}) == set()
+
+
+def test_a_request_first_function_called_by_project_code_is_a_helper() -> None:
+    views = """
+        import os
+        from app.util import run
+
+        def view(request):
+            return run(request, "ls")
+    """
+    util = """
+        import os
+
+        def run(request, command):
+            os.system(command)
+    """
+    assert flows({"app/views.py": views, "app/util.py": util}) == set()
+
+
+def test_unresolved_project_names_carry_nothing_but_libraries_do() -> None:
+    code = (
+        FLASK
+        + """
+import base64, pickle
+from app.models import Files
+
+@app.route("/a")
+def a():
+    f = Files.get_by_id(request.args["id"])
+    return open(f.path).read()
+
+@app.route("/b")
+def b():
+    return str(pickle.loads(base64.b64decode(request.cookies["c"])))
+"""
+    )
+    found = flows({"app/views.py": code, "app/models.py": "X = 1\n"})
+    assert {kind for kind, _, _ in found} == {"deser"}
