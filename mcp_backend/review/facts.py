@@ -9,7 +9,7 @@ instead of being misread.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -453,3 +453,70 @@ class GqlPyField(_Fact):
 
 GqlFileFacts.model_rebuild()
 GqlResolverClass.model_rebuild()
+
+
+# ---- JS/TS routing (Express, Hono, Fastify, Koa, NestJS) -----------------------------------
+# `frameworks/facts.py` writes one `JsModuleFacts` per file, dumped with
+# `model_dump(exclude_defaults=True)` into the top level of `FileResult.facts` (its keys are the
+# fields below; "graphql" and "fullstack" hold the models of the sections above); the JS linker
+# validates it back once per file. Families not yet typed are kept as JSON (`dict[str, Any]`)
+# under their old keys and say so.
+
+
+class JsImport(_Fact):
+    """One imported binding: `import { a as b } from './x'` is `b: {source: './x', name: 'a'}`;
+    `name` is "default" for a default import and "*" for a namespace (`import * as x`,
+    `const x = require('./x')`)."""
+
+    source: str
+    name: str
+
+
+class JsModuleFacts(_Fact):
+    """Everything the JS/TS route walk knows about one file, as stored in `FileResult.facts`.
+
+    Typed: module structure (imports, exports, constants, loads) and file flags. Kept as JSON
+    for now (still read by string key in the linker): `defs`, `apps`, `ops`, `plugins`,
+    `classes`, `nest` — see the models below as they are converted."""
+
+    imports: dict[str, JsImport] = Field(
+        default_factory=dict, description="Local name -> where it comes from."
+    )
+    exports: dict[str, str] = Field(
+        default_factory=dict,
+        description='Exported name -> local name; "default" for `module.exports =` and '
+        "`export default`.",
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description="Module-level strings used as paths: `PREFIX`, `ROUTES.users`, `P.WEB`.",
+    )
+    loads: list[str] = Field(
+        default_factory=list,
+        description="Project modules required or imported anywhere in the file.",
+    )
+    frameworks: list[str] = Field(default_factory=list)
+    decorations: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="`fastify.decorate('authenticate', fn)`: decorated name -> kinds.",
+    )
+    error_handlers: list[int] = Field(default_factory=list, description="Lines.")
+    bundle: bool = Field(default=False, description="A webpack bundle.")
+    browser: bool = Field(default=False, description="A page's script: no server here.")
+    dynamic_loading: bool = Field(
+        default=False, description="`require(path.join(dir, file))`: modules we cannot follow."
+    )
+    # Not yet typed (JSON as the extractor writes it).
+    defs: dict[str, Any] = Field(default_factory=dict)
+    apps: dict[str, Any] = Field(default_factory=dict)
+    ops: list[dict[str, Any]] = Field(default_factory=list)
+    plugins: dict[str, Any] = Field(default_factory=dict)
+    classes: dict[str, Any] = Field(default_factory=dict)
+    nest: dict[str, Any] = Field(default_factory=dict)
+    # The sections above.
+    graphql: GqlFileFacts | None = None
+    fullstack: FullstackFacts | None = None
+    # Test files only.
+    test_paths: list[str] = Field(default_factory=list)
+    procedure_calls: list[str] = Field(default_factory=list)
+    graphql_test_fields: list[str] = Field(default_factory=list)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp_backend.review.facts import JsModuleFacts
 from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
@@ -28,6 +29,7 @@ _MAX_DEPTH = 12
 _LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
 # A template hole our facts could not fill in the file: `{NAME}`, `{module_1.Enum.MEMBER}`.
 _HOLE = re.compile(r"\{([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\}")
+_NO_FACTS = JsModuleFacts()
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
 )
@@ -54,7 +56,7 @@ class _Active:
 @dataclass
 class _Linker:
     root: str
-    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    modules: dict[str, JsModuleFacts] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     decorations: dict[str, list[str]] = field(default_factory=dict)
     mounted: set[tuple[str, str]] = field(default_factory=set)
@@ -72,6 +74,10 @@ class _Linker:
     handed_out: str = ""
 
     # ---- module resolution ------------------------------------------------------------
+
+    def module(self, file: str) -> JsModuleFacts:
+        """The facts of a project file; empty for a file we do not know."""
+        return self.modules.get(file, _NO_FACTS)
 
     def resolve_module(self, importer: str, source: str) -> str | None:
         if source.startswith("."):
@@ -113,19 +119,19 @@ class _Linker:
 
     def resolve_symbol(self, file: str, name: str, depth: int = 0) -> tuple[str, str]:
         """Follow imports/exports: where `name` used in `file` is defined."""
-        facts = self.modules.get(file, {})
+        facts = self.module(file)
         if depth > 6:
             return file, name
         head, _, rest = name.partition(".")
-        imported = facts.get("imports", {}).get(head)
+        imported = facts.imports.get(head)
         if imported is None:
             return file, name
-        target = self.resolve_module(file, imported["source"])
+        target = self.resolve_module(file, imported.source)
         if target is None:
             return file, name
-        exported = imported["name"]
-        target_exports = self.modules[target].get("exports", {})
-        target_imports = self.modules[target].get("imports", {})
+        exported = imported.name
+        target_exports = self.module(target).exports
+        target_imports = self.module(target).imports
         if (
             exported != "*"
             and (exported == "default" or exported not in target_exports)
@@ -143,26 +149,24 @@ class _Linker:
             local = target_exports.get(rest.split(".")[0], rest.split(".")[0])
             return self.resolve_symbol(target, local, depth + 1)
         local = target_exports.get(exported, exported)
-        if rest and f"{local}.{rest}" in self.modules[target].get("defs", {}):
+        if rest and f"{local}.{rest}" in self.module(target).defs:
             return target, f"{local}.{rest}"  # a member of an exported object
         if rest:
             # `controller.getUser` where controller is a default-exported object or class.
-            if local in self.modules[target].get("defs", {}) and rest not in self.modules[
-                target
-            ].get("defs", {}):
+            if local in self.module(target).defs and rest not in self.module(target).defs:
                 return target, local
             # `info.sshkeys` with `module.exports = { sshkeys: function () {...} }` beside an
             # import named `sshkeys`: the exported function defined here, not the import.
             if (
                 "." not in rest
-                and rest in self.modules[target].get("defs", {})
-                and self.modules[target].get("exports", {}).get(rest) == rest
+                and rest in self.module(target).defs
+                and self.module(target).exports.get(rest) == rest
             ):
                 return target, rest
             # `members.middleware.getMemberData`: follow the first name the module exports.
             return (
                 self.resolve_symbol(target, rest, depth + 1)
-                if rest.split(".")[0] in self.modules[target].get("exports", {})
+                if rest.split(".")[0] in self.module(target).exports
                 else (target, rest)
             )
         return self.resolve_symbol(target, local, depth + 1)
@@ -170,29 +174,29 @@ class _Linker:
     def context_of(self, file: str, name: str, depth: int = 0) -> tuple[str, str] | None:
         """The app/router/plugin context a name refers to, if any."""
         file, local = self.resolve_symbol(file, name)
-        facts = self.modules.get(file, {})
-        if local in facts.get("apps", {}):
-            return file, facts["apps"][local].get("alias_of", local)
-        for key, plugin in facts.get("plugins", {}).items():
+        facts = self.module(file)
+        if local in facts.apps:
+            return file, facts.apps[local].get("alias_of", local)
+        for key, plugin in facts.plugins.items():
             if plugin.get("name") == local and local:
                 return file, key
-        if local == "default" and "default" in facts.get("exports", {}):
-            exported = facts["exports"]["default"]
+        if local == "default" and "default" in facts.exports:
+            exported = facts.exports["default"]
             if exported != "default":
                 return self.context_of(file, exported)
-        returned = facts.get("defs", {}).get(local, {}).get("returns")
-        if returned and (returned in facts.get("apps", {}) or (file, returned) in self.contexts):
+        returned = facts.defs.get(local, {}).get("returns")
+        if returned and (returned in facts.apps or (file, returned) in self.contexts):
             # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
             # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
-        delegated = facts.get("defs", {}).get(local, {}).get("returns_call")
+        delegated = facts.defs.get(local, {}).get("returns_call")
         if delegated and depth < 4:  # `return other.app()`: the router another factory makes
             return self.context_of(file, delegated, depth + 1)
         return None
 
     def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
         file, local = self.resolve_symbol(file, name)
-        defs = self.modules.get(file, {}).get("defs", {})
+        defs = self.module(file).defs
         entry = defs.get(local) or defs.get(local.split(".")[-1])
         if entry is None:
             return None
@@ -207,10 +211,10 @@ class _Linker:
 
     def build(self) -> None:
         for file, facts in self.modules.items():
-            self.decorations.update(facts.get("decorations", {}))
-            self.frameworks.update(facts.get("frameworks", []))
+            self.decorations.update(facts.decorations)
+            self.frameworks.update(facts.frameworks)
             expanded: list[dict[str, Any]] = []
-            for written in facts.get("ops", []):
+            for written in facts.ops:
                 if written["op"] == "class_call":
                     expanded.extend(self._expand_class_call(file, written["target"], written))
                 elif written["op"] == "helper":
@@ -226,14 +230,14 @@ class _Linker:
                     op = {**found, "path": self._resolve_holes(file, path)}
                 target = op["target"]
                 key: tuple[str, str] | None
-                if target in facts.get("apps", {}):
-                    key = (file, facts["apps"][target].get("alias_of", target))
+                if target in facts.apps:
+                    key = (file, facts.apps[target].get("alias_of", target))
                 else:
                     key = self.context_of(file, target)
                 if key is None:
                     key = (file, target)
                 self.contexts.setdefault(key, []).append({**op, "_file": file})
-            for name, app in facts.get("apps", {}).items():
+            for name, app in facts.apps.items():
                 self.contexts.setdefault((file, app.get("alias_of", name)), [])
         for key, ops in self.contexts.items():
             for op in ops:
@@ -250,11 +254,11 @@ class _Linker:
         def fill(match: re.Match[str]) -> str:
             symbol = match.group(1)
             target, local = self.resolve_symbol(file, symbol)
-            value = self.modules.get(target, {}).get("constants", {}).get(local)
+            value = self.module(target).constants.get(local)
             head, _, rest = symbol.partition(".")
             if value is None and rest:  # a member of an imported object or enum
                 target, local = self.resolve_symbol(file, head)
-                value = self.modules.get(target, {}).get("constants", {}).get(f"{local}.{rest}")
+                value = self.module(target).constants.get(f"{local}.{rest}")
             if value is None or depth > 4:
                 return match.group(0)
             return self._resolve_holes(target, value, depth + 1)
@@ -265,7 +269,7 @@ class _Linker:
         self, file: str, name: str, method: str, depth: int = 0
     ) -> tuple[str, dict[str, Any]] | None:
         """The wrapper `method` of class `name` in `file`, or of the class it extends."""
-        entry = self.modules.get(file, {}).get("classes", {}).get(name)
+        entry = self.module(file).classes.get(name)
         if entry is None or depth > 6:
             return None
         spec = entry.get("wrappers", {}).get(method)
@@ -276,7 +280,7 @@ class _Linker:
             return None
         base_file, local = self.resolve_symbol(file, base)
         if local == "default":
-            local = self.modules.get(base_file, {}).get("exports", {}).get("default", local)
+            local = self.module(base_file).exports.get("default", local)
         return self._class_wrapper(base_file, local, method, depth + 1)
 
     def _expand_class_call(
@@ -407,7 +411,7 @@ class _Linker:
         return None
 
     def _default_plugin(self, file: str) -> tuple[str, str] | None:
-        plugins = self.modules.get(file, {}).get("plugins", {})
+        plugins = self.module(file).plugins
         if len(plugins) == 1:
             return file, next(iter(plugins))
         return None
@@ -428,7 +432,7 @@ class _Linker:
             return
         seen = seen | {key}
         file, name = key
-        app = self.modules.get(file, {}).get("apps", {}).get(name, {})
+        app = self.module(file).apps.get(name, {})
         prefix = join_paths(prefix, app.get("base", ""))
         level = "app" if depth == 0 else "router"
         active = list(inherited)
@@ -454,9 +458,7 @@ class _Linker:
                 for item in op.get("items", []):
                     child = self._item_context(op["_file"], item)
                     if child is not None:
-                        child_plugin = (
-                            self.modules.get(child[0], {}).get("plugins", {}).get(child[1], {})
-                        )
+                        child_plugin = self.module(child[0]).plugins.get(child[1], {})
                         if op["op"] == "register" and child_plugin.get("fp"):
                             # fastify-plugin: its hooks apply to the parent context.
                             for child_op in self.contexts.get(child, []):
@@ -509,7 +511,7 @@ class _Linker:
         """The constructor locals an instance's arguments decide: with
         `new ContextController(config, services, 'project')` and
         `const prefix = mode === 'global' ? '' : '/:projectId/context'`, prefix is the second."""
-        ctor = self.modules.get(child[0], {}).get("classes", {}).get(child[1], {}).get("ctor")
+        ctor = self.module(child[0]).classes.get(child[1], {}).get("ctor")
         if not ctor or not item.get("instance"):
             return None
         given: list[str | None] = item.get("new_args", [])
@@ -717,17 +719,15 @@ class _Linker:
                     level="handler",
                 )
             )
-        framework = (
-            self.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind", "unknown")
-        )
+        framework = self.module(key[0]).apps.get(key[1], {}).get("kind", "unknown")
         framework = {
             "router": "express",
             "koa_router": "koa",
             "plugin": _plugin_framework(self.frameworks),
         }.get(framework, framework)
-        mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
-            key[1], {}
-        ).get("kind") in {"router", "koa_router", "plugin", None}
+        mounted_here = key not in self.mounted and self.module(key[0]).apps.get(key[1], {}).get(
+            "kind"
+        ) in {"router", "koa_router", "plugin", None}
         # Handler-level evidence is unconditional.
         for kind in _KINDS:
             if any(e.level == "handler" for e in protections[kind]) or (
@@ -825,9 +825,9 @@ class _Linker:
         or calls (a library's `createServer()`), with the factory's name."""
         candidates: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for file, facts in self.modules.items():
-            apps = facts.get("apps", {})
-            defs = facts.get("defs", {})
-            exported = facts.get("exports", {})
+            apps = facts.apps
+            defs = facts.defs
+            exported = facts.exports
             for function, entry in defs.items():
                 app = entry.get("returns")
                 if app not in apps or "." in function:
@@ -845,10 +845,8 @@ class _Linker:
             stems.add(posixpath.basename(posixpath.dirname(file)) if stem == "index" else stem)
         imported: set[tuple[str, str]] = set()
         for file, facts in self.modules.items():
-            sources = [
-                (e.get("source", ""), e.get("name", "")) for e in facts.get("imports", {}).values()
-            ]
-            sources += [(source, "*") for source in facts.get("loads", [])]
+            sources = [(e.source, e.name) for e in facts.imports.values()]
+            sources += [(source, "*") for source in facts.loads]
             for source, name in sources:
                 stem = posixpath.basename(source).split(".")[0]
                 if stem and stem not in stems:  # '.', '..' may name a directory's index
@@ -879,9 +877,7 @@ class _Linker:
     # ---- NestJS -----------------------------------------------------------------------
 
     def nest_routes(self) -> None:
-        nest_files = {
-            file: facts["nest"] for file, facts in self.modules.items() if "nest" in facts
-        }
+        nest_files = {file: facts.nest for file, facts in self.modules.items() if facts.nest}
         if not nest_files:
             return
         self.frameworks.add("nestjs")
@@ -971,10 +967,10 @@ class _Linker:
         if _LIBRARY_GUARD.match(ref):
             return False
         root = ref.split("(", maxsplit=1)[0].split(".", maxsplit=1)[0]
-        imported = self.modules.get(file, {}).get("imports", {}).get(root)
+        imported = self.module(file).imports.get(root)
         if imported is None:
             return False  # not imported: defined where we judged it by name (or a global)
-        return not imported["source"].startswith("@nestjs/")
+        return not imported.source.startswith("@nestjs/")
 
     def _nest_decorators(
         self, file: str, decorators: list[dict[str, Any]]
@@ -991,9 +987,7 @@ class _Linker:
         while pending:
             where, name, written = pending.pop(0)
             found_file, local = self.resolve_symbol(where, name)
-            composite = (
-                self.modules.get(found_file, {}).get("nest", {}).get("composites", {}).get(local)
-            )
+            composite = self.module(found_file).nest.get("composites", {}).get(local)
             if composite is None or (found_file, local) in seen or len(seen) > 16:
                 continue
             seen.add((found_file, local))
@@ -1209,8 +1203,8 @@ class _Linker:
         for level, where in (("router", resolver), ("route", route)):
             authorized = where.get("authorized")
             if authorized:
-                imported = self.modules.get(file, {}).get("imports", {}).get("Authorized")
-                if imported is not None and imported.get("source") == "type-graphql":
+                imported = self.module(file).imports.get("Authorized")
+                if imported is not None and imported.source == "type-graphql":
                     evidence = Evidence(
                         kind="decorator",
                         detail=authorized["detail"],
@@ -1322,7 +1316,7 @@ _BUNDLE_NAME = re.compile(
 )
 
 
-def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
+def is_browser_code(file: str, facts: JsModuleFacts) -> bool:
     """Code that runs in the browser: under a directory served as static files, a bundle,
     or a script that uses the page (`document`, `window`) and imports no server framework."""
     parts = file.split("/")
@@ -1331,7 +1325,7 @@ def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
     for index, part in enumerate(parts[:-1]):
         if part in _BROWSER_DIRS and not _is_file_route(parts, index):
             return True
-    return bool(facts.get("browser"))
+    return facts.browser
 
 
 def _is_file_route(parts: list[str], index: int) -> bool:
@@ -1386,36 +1380,33 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             continue
         (test_files if result.is_test else source_files).append(result.file)
         signals.extend(result.signals)
+        module = JsModuleFacts.model_validate(result.facts)  # an older shape fails loudly
         if result.is_test:
-            linker.test_paths.extend(result.facts.get("test_paths", []))
-            linker.test_procedures.update(result.facts.get("procedure_calls", []))
+            linker.test_paths.extend(module.test_paths)
+            linker.test_procedures.update(module.procedure_calls)
             linker.test_imports.extend(
-                (result.file, entry["source"], entry["name"])
-                for entry in result.facts.get("imports", {}).values()
-                if not entry["source"].startswith(("@jest", "vitest", "node:"))
+                (result.file, entry.source, entry.name)
+                for entry in module.imports.values()
+                if not entry.source.startswith(("@jest", "vitest", "node:"))
             )
-            linker.test_fields = (linker.test_fields or set()) | set(
-                result.facts.get("graphql_test_fields", [])
-            )
+            linker.test_fields = (linker.test_fields or set()) | set(module.graphql_test_fields)
             continue
-        if is_browser_code(result.file, result.facts):
+        if is_browser_code(result.file, module):
             continue  # a page's script or a front-end bundle: its routes are not the server's
-        linker.modules[result.file] = result.facts
-        error_handlers.extend(
-            f"{result.file}:{line}" for line in result.facts.get("error_handlers", [])
-        )
-        if result.facts.get("nest", {}).get("exception_filter"):
+        linker.modules[result.file] = module
+        error_handlers.extend(f"{result.file}:{line}" for line in module.error_handlers)
+        if module.nest.get("exception_filter"):
             error_handlers.append(result.file)
     linker.build()
     for key in linker.contexts:
         if key not in linker.mounted:
-            apps = linker.modules.get(key[0], {}).get("apps", {})
-            if key[1] not in apps and not linker.contexts[key]:
+            own_apps = linker.module(key[0]).apps
+            if key[1] not in own_apps and not linker.contexts[key]:
                 continue
     roots = [key for key in linker.contexts if key not in linker.mounted]
     # Routers nobody mounts in code we can see, in a project that loads modules dynamically
     # (require(path.join(dir, file))): what protects them is unknown, not absent.
-    has_dynamic = any(facts.get("dynamic_loading") for facts in linker.modules.values()) or any(
+    has_dynamic = any(facts.dynamic_loading for facts in linker.modules.values()) or any(
         op.get("op") == "use" and any("text" in item for item in op.get("items", []))
         for ops in linker.contexts.values()
         for op in ops
@@ -1437,7 +1428,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         unique.setdefault((route.method, route.path, route.file, route.line), route)
     # A server's webpack bundle shipped beside the modules it was built from: each route
     # is reported once, at the module.
-    bundles = {file for file, facts in linker.modules.items() if facts.get("bundle")}
+    bundles = {file for file, facts in linker.modules.items() if facts.bundle}
     unbundled = {(r.method, r.path, r.handler) for r in unique.values() if r.file not in bundles}
     linker.routes = [
         r
@@ -1456,7 +1447,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
     apps = [
         {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
         for file, facts_of in linker.modules.items()
-        for name, app in facts_of.get("apps", {}).items()
+        for name, app in facts_of.apps.items()
         if app.get("kind") in {"express", "hono", "fastify", "koa"} and not app.get("alias_of")
     ]
     limiters = [
