@@ -472,12 +472,38 @@ class JsImport(_Fact):
     name: str
 
 
+class JsApp(_Fact):
+    """A route context a file creates: an app, a router or a plugin, by variable name.
+
+    The JS counterpart of the Python linker's router/app facts: what a `JsMount` mounts and
+    what routes register on; shaped so the Python side can adopt it (kind, line, base)."""
+
+    kind: str = Field(
+        description='"express" | "router" | "hono" | "fastify" | "koa" | "koa_router" | '
+        '"plugin" | "unknown".'
+    )
+    line: int = 1
+    base: str = Field(default="", description="Path prefix of every route (`basePath`).")
+    alias_of: str = Field(
+        default="", description="`var auth_default = router`: the same router's first name."
+    )
+    in_class: bool = Field(default=False, description="A class whose methods register routes.")
+
+
+class JsPlugin(_Fact):
+    """A Fastify plugin function (`async function routes(fastify) {...}`), keyed
+    `plugin@<line>`; `fp`: wrapped in fastify-plugin, so its hooks reach the parent."""
+
+    name: str = ""
+    fp: bool = False
+
+
 class JsModuleFacts(_Fact):
     """Everything the JS/TS route walk knows about one file, as stored in `FileResult.facts`.
 
-    Typed: module structure (imports, exports, constants, loads) and file flags. Kept as JSON
-    for now (still read by string key in the linker): `defs`, `apps`, `ops`, `plugins`,
-    `classes`, `nest` — see the models below as they are converted."""
+    Typed: module structure (imports, exports, constants, loads), apps, plugins and file flags.
+    Kept as JSON for now (still read by string key in the linker): `defs`, `ops`, `classes`,
+    `nest`."""
 
     imports: dict[str, JsImport] = Field(
         default_factory=dict, description="Local name -> where it comes from."
@@ -508,9 +534,10 @@ class JsModuleFacts(_Fact):
     )
     # Not yet typed (JSON as the extractor writes it).
     defs: dict[str, Any] = Field(default_factory=dict)
-    apps: dict[str, Any] = Field(default_factory=dict)
+    apps: dict[str, JsApp] = Field(default_factory=dict)
+    plugins: dict[str, JsPlugin] = Field(default_factory=dict)
+    # Not yet typed (JSON as the extractor writes it).
     ops: list[dict[str, Any]] = Field(default_factory=list)
-    plugins: dict[str, Any] = Field(default_factory=dict)
     classes: dict[str, Any] = Field(default_factory=dict)
     nest: dict[str, Any] = Field(default_factory=dict)
     # The sections above.

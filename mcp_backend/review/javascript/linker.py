@@ -176,9 +176,9 @@ class _Linker:
         file, local = self.resolve_symbol(file, name)
         facts = self.module(file)
         if local in facts.apps:
-            return file, facts.apps[local].get("alias_of", local)
+            return file, facts.apps[local].alias_of or local
         for key, plugin in facts.plugins.items():
-            if plugin.get("name") == local and local:
+            if plugin.name == local and local:
                 return file, key
         if local == "default" and "default" in facts.exports:
             exported = facts.exports["default"]
@@ -231,14 +231,14 @@ class _Linker:
                 target = op["target"]
                 key: tuple[str, str] | None
                 if target in facts.apps:
-                    key = (file, facts.apps[target].get("alias_of", target))
+                    key = (file, facts.apps[target].alias_of or target)
                 else:
                     key = self.context_of(file, target)
                 if key is None:
                     key = (file, target)
                 self.contexts.setdefault(key, []).append({**op, "_file": file})
             for name, app in facts.apps.items():
-                self.contexts.setdefault((file, app.get("alias_of", name)), [])
+                self.contexts.setdefault((file, app.alias_of or name), [])
         for key, ops in self.contexts.items():
             for op in ops:
                 if op["op"] in {"use", "register", "apply"}:
@@ -432,8 +432,8 @@ class _Linker:
             return
         seen = seen | {key}
         file, name = key
-        app = self.module(file).apps.get(name, {})
-        prefix = join_paths(prefix, app.get("base", ""))
+        app = self.module(file).apps.get(name)
+        prefix = join_paths(prefix, app.base if app is not None else "")
         level = "app" if depth == 0 else "router"
         active = list(inherited)
         ops = self.contexts.get(key, [])
@@ -452,14 +452,14 @@ class _Linker:
             if op["op"] in {"use", "register"}:
                 path = op.get("path")
                 scope = join_paths(prefix, path) if path else None
-                if scope is not None and app.get("kind") == "hono":
+                if scope is not None and app is not None and app.kind == "hono":
                     scope = "=" + scope  # Hono middleware paths are exact patterns
                 before: list[_Active] = []
                 for item in op.get("items", []):
                     child = self._item_context(op["_file"], item)
                     if child is not None:
-                        child_plugin = self.module(child[0]).plugins.get(child[1], {})
-                        if op["op"] == "register" and child_plugin.get("fp"):
+                        child_plugin = self.module(child[0]).plugins.get(child[1])
+                        if op["op"] == "register" and child_plugin is not None and child_plugin.fp:
                             # fastify-plugin: its hooks apply to the parent context.
                             for child_op in self.contexts.get(child, []):
                                 if child_op["op"] == "hook":
@@ -719,15 +719,16 @@ class _Linker:
                     level="handler",
                 )
             )
-        framework = self.module(key[0]).apps.get(key[1], {}).get("kind", "unknown")
+        app = self.module(key[0]).apps.get(key[1])
+        framework = app.kind if app is not None else "unknown"
         framework = {
             "router": "express",
             "koa_router": "koa",
             "plugin": _plugin_framework(self.frameworks),
         }.get(framework, framework)
-        mounted_here = key not in self.mounted and self.module(key[0]).apps.get(key[1], {}).get(
-            "kind"
-        ) in {"router", "koa_router", "plugin", None}
+        mounted_here = key not in self.mounted and (
+            app is None or app.kind in {"router", "koa_router", "plugin"}
+        )
         # Handler-level evidence is unconditional.
         for kind in _KINDS:
             if any(e.level == "handler" for e in protections[kind]) or (
@@ -1444,11 +1445,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             for item in op.get("items", []):
                 if item.get("ref") and "error_handler" in linker._item_kinds(op["_file"], item):
                     error_handlers.append(f"{op['_file']}:{op['line']}")
-    apps = [
-        {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
+    apps: list[dict[str, Any]] = [
+        {"file": file, "line": app.line, "name": name, "framework": app.kind}
         for file, facts_of in linker.modules.items()
         for name, app in facts_of.apps.items()
-        if app.get("kind") in {"express", "hono", "fastify", "koa"} and not app.get("alias_of")
+        if app.kind in {"express", "hono", "fastify", "koa"} and not app.alias_of
     ]
     limiters = [
         {
