@@ -498,12 +498,43 @@ class JsPlugin(_Fact):
     fp: bool = False
 
 
+class JsDef(_Fact):
+    """A function or value defined in a file that routes may use by name: a middleware (what
+    it does, `kinds`), a handler (`handler`, its body summary), a middleware chain (`items`),
+    a library middleware factory's product (`package`, `detail`), a router factory
+    (`returns`, `returns_call`) or a helper that registers routes on its parameter
+    (`registers`). The JS side of what the Python linker calls a handler/dependency fact."""
+
+    kinds: list[str] = Field(
+        default_factory=list, description='What it provides: "auth", "authz", "validation"...'
+    )
+    line: int = 1
+    items: list[dict[str, Any]] | None = Field(
+        default=None, description="`const authAdmin = [authenticate, authorize('admin')]`."
+    )
+    detail: str | None = Field(default=None, description="The call that made it, as text.")
+    package: str = Field(default="", description="The package a middleware factory is from.")
+    symbol: str = Field(default="", description="The package's export it calls (unread).")
+    by_name: bool = Field(default=False, description="Judged by the package's name only.")
+    made_by: str = Field(default="", description="`const auth = makeAuth()`: the factory.")
+    returns: str = Field(default="", description="`return router;` at the end.")
+    returns_call: str = Field(default="", description="`return other.app();` at the end.")
+    registers: dict[str, Any] | None = Field(
+        default=None, description="Route registrations on its parameters (JSON, not typed yet)."
+    )
+    handler: dict[str, Any] = Field(
+        default_factory=dict, description="The handler body's summary (JSON, not typed yet)."
+    )
+    plugin_param: str = ""
+    fp: bool = False
+
+
 class JsModuleFacts(_Fact):
     """Everything the JS/TS route walk knows about one file, as stored in `FileResult.facts`.
 
-    Typed: module structure (imports, exports, constants, loads), apps, plugins and file flags.
-    Kept as JSON for now (still read by string key in the linker): `defs`, `ops`, `classes`,
-    `nest`."""
+    Typed: module structure (imports, exports, constants, loads), defs, apps, plugins and file
+    flags. Kept as JSON for now (still read by string key in the linker): `ops`, `classes`,
+    `nest`, and inside `JsDef` the handler summary and helper registrations."""
 
     imports: dict[str, JsImport] = Field(
         default_factory=dict, description="Local name -> where it comes from."
@@ -532,8 +563,7 @@ class JsModuleFacts(_Fact):
     dynamic_loading: bool = Field(
         default=False, description="`require(path.join(dir, file))`: modules we cannot follow."
     )
-    # Not yet typed (JSON as the extractor writes it).
-    defs: dict[str, Any] = Field(default_factory=dict)
+    defs: dict[str, JsDef] = Field(default_factory=dict)
     apps: dict[str, JsApp] = Field(default_factory=dict)
     plugins: dict[str, JsPlugin] = Field(default_factory=dict)
     # Not yet typed (JSON as the extractor writes it).

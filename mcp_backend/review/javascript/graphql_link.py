@@ -80,7 +80,7 @@ def callee_kinds(linker: _Linker, file: str, name: str, depth: int = 0) -> tuple
         defs = linker.module(target).defs
         entry = defs.get(local) or defs.get(short)
         if entry is not None:  # a middleware-like helper the route facts classified
-            return tuple(k for k in entry.get("kinds", []) if k in {"auth", "authz"})
+            return tuple(k for k in entry.kinds if k in {"auth", "authz"})
         return None
     kinds: set[str] = {check.kind for check in function.checks}
     for call in function.calls:

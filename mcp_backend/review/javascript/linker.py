@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_backend.review.facts import JsModuleFacts
+from mcp_backend.review.facts import JsDef, JsModuleFacts
 from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
@@ -184,24 +184,25 @@ class _Linker:
             exported = facts.exports["default"]
             if exported != "default":
                 return self.context_of(file, exported)
-        returned = facts.defs.get(local, {}).get("returns")
+        entry = facts.defs.get(local)
+        returned = entry.returns if entry is not None else ""
         if returned and (returned in facts.apps or (file, returned) in self.contexts):
             # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
             # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
-        delegated = facts.defs.get(local, {}).get("returns_call")
+        delegated = entry.returns_call if entry is not None else ""
         if delegated and depth < 4:  # `return other.app()`: the router another factory makes
             return self.context_of(file, delegated, depth + 1)
         return None
 
-    def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
+    def def_of(self, file: str, name: str) -> tuple[str, JsDef] | None:
         file, local = self.resolve_symbol(file, name)
         defs = self.module(file).defs
         entry = defs.get(local) or defs.get(local.split(".")[-1])
         if entry is None:
             return None
-        made_by = entry.get("made_by")
-        if made_by and not entry.get("kinds"):
+        made_by = entry.made_by
+        if made_by and not entry.kinds:
             inner = self.def_of(file, made_by)
             if inner is not None:
                 return inner
@@ -350,7 +351,7 @@ class _Linker:
         call registers, read from the function's definition wherever it lives. A function
         that does not register one adds nothing."""
         found = self.def_of(file, op["callee"])
-        spec = found[1].get("registers") if found is not None else None
+        spec = found[1].registers if found is not None else None
         if found is None or spec is None:
             return None
         helper_file = found[0]
@@ -528,8 +529,10 @@ class _Linker:
                 bound[local] = choice["then"] if picked else choice["else"]
         return bound or None
 
-    def _external(self, file: str, entry: dict[str, Any]) -> bool:
+    def _external(self, file: str, entry: JsDef | dict[str, Any]) -> bool:
         """Judged by its name only, from a package that is not a module of this project."""
+        if isinstance(entry, JsDef):
+            return entry.by_name and self.resolve_module(file, entry.package) is None
         return bool(entry.get("by_name")) and self.resolve_module(file, entry["package"]) is None
 
     def _item_hint(self, file: str, item: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
@@ -539,8 +542,8 @@ class _Linker:
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
         if found is not None and self._external(found[0], found[1]):
-            detail = found[1].get("detail", ref)
-            return tuple(found[1].get("kinds", [])), f"{detail} from {found[1]['package']}"
+            detail = found[1].detail if found[1].detail is not None else ref
+            return tuple(found[1].kinds), f"{detail} from {found[1].package}"
         return None
 
     def _resolved_label(self, file: str, item: dict[str, Any]) -> str:
@@ -549,8 +552,8 @@ class _Linker:
         label = _label(item)
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
-        if found is not None and found[1].get("package") and found[1].get("detail"):
-            return f"{label} = {found[1]['detail']}() from {found[1]['package']}"[:120]
+        if found is not None and found[1].package and found[1].detail:
+            return f"{label} = {found[1].detail}() from {found[1].package}"[:120]
         return label
 
     def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
@@ -561,22 +564,22 @@ class _Linker:
         found = self.def_of(file, ref) if ref else None
         if found is not None and self._external(found[0], found[1]):
             return ()
-        if found is not None and "package" in found[1]:
-            return tuple(found[1].get("kinds", []))  # a library middleware we know
-        if found is not None and depth < 4 and "items" in found[1]:
+        if found is not None and found[1].package:
+            return tuple(found[1].kinds)  # a library middleware we know
+        if found is not None and depth < 4 and found[1].items is not None:
             # An array of middleware: what its members do, each resolved where it lives.
             merged: list[str] = []
-            for sub in found[1]["items"]:
+            for sub in found[1].items:
                 for kind in self._item_kinds(found[0], sub, depth + 1):
                     if kind not in merged:
                         merged.append(kind)
             return tuple(merged)
         if ref and found is not None and not item.get("local"):
-            if found[1].get("kinds"):
-                return tuple(found[1]["kinds"])
-            if found[1].get("detail"):
-                return tuple(common.classify_call(found[1]["detail"])) or kinds
-            if not found[1].get("made_by"):
+            if found[1].kinds:
+                return tuple(found[1].kinds)
+            if found[1].detail:
+                return tuple(common.classify_call(found[1].detail)) or kinds
+            if not found[1].made_by:
                 # A project function whose body shows nothing: trust only unmistakable names.
                 return common.strong_name_kinds(ref)
         if item.get("decorated"):
@@ -679,9 +682,9 @@ class _Linker:
         if "ref" in handler and "lines" not in handler:
             found = self.def_of(file, handler["ref"])
             if found is not None:
-                handler.update(found[1].get("handler", {}))
+                handler.update(found[1].handler)
                 handler["_file"] = found[0]
-                handler["line"] = found[1].get("line", 1)
+                handler["line"] = found[1].line
         handler_file = handler.get("_file", file)
         handler_line = handler.get("line", op["line"])
         if handler.get("auth_check"):
@@ -830,11 +833,11 @@ class _Linker:
             defs = facts.defs
             exported = facts.exports
             for function, entry in defs.items():
-                app = entry.get("returns")
+                app = entry.returns
                 if app not in apps or "." in function:
                     continue
                 names = [name for name, local in exported.items() if local == function]
-                if names and not any(d.get("made_by") == function for d in defs.values()):
+                if names and not any(d.made_by == function for d in defs.values()):
                     candidates[(file, app)] = (function, names)
         if not candidates:
             return {}
