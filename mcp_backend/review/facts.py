@@ -529,12 +529,59 @@ class JsDef(_Fact):
     fp: bool = False
 
 
+class NestGuardClass(_Fact):
+    """A guard class read in a file (`implements CanActivate`, `extends AuthGuard('jwt')`)."""
+
+    kinds: list[str] = Field(default_factory=list)
+    public_aware: bool = Field(default=False, description="Reads IS_PUBLIC-style metadata.")
+    metadata_driven: bool = Field(
+        default=False, description="Reads @Roles()-style metadata: passes routes without it."
+    )
+    reads: list[str] = Field(default_factory=list, description="The metadata keys it reads.")
+
+
+class NestLine(_Fact):
+    """Where a module-wide setting is made (`useGlobalPipes(new ValidationPipe())`)."""
+
+    line: int = 1
+
+
+class NestVersioning(_Fact):
+    """`app.enableVersioning({ type: VersioningType.URI, ... })`."""
+
+    prefix: str = "v"
+    default: str = ""
+
+
+class NestFacts(_Fact):
+    """What one file tells about a NestJS app: guard and middleware classes, controllers and
+    resolvers, and the app-wide settings of `main.ts` / the root module. Controllers, resolvers,
+    guard items, composite decorators and `consumer.apply()` entries are kept as JSON for now."""
+
+    guards: dict[str, NestGuardClass] = Field(default_factory=dict)
+    middleware_classes: dict[str, list[str]] = Field(
+        default_factory=dict, description="NestMiddleware class -> kinds."
+    )
+    controllers: list[dict[str, Any]] = Field(default_factory=list)
+    resolvers: list[dict[str, Any]] = Field(default_factory=list)
+    dtos: list[str] = Field(default_factory=list)
+    exception_filter: bool = False
+    composites: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    versioning: NestVersioning | None = None
+    global_validation: NestLine | None = None
+    global_prefix: str | None = None
+    throttler_module: NestLine | None = None
+    middleware: list[dict[str, Any]] = Field(default_factory=list)
+    global_guards: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class JsModuleFacts(_Fact):
     """Everything the JS/TS route walk knows about one file, as stored in `FileResult.facts`.
 
     Typed: module structure (imports, exports, constants, loads), defs, apps, plugins and file
-    flags. Kept as JSON for now (still read by string key in the linker): `ops`, `classes`,
-    `nest`, and inside `JsDef` the handler summary and helper registrations."""
+    flags, and NestJS's per-file settings (`NestFacts`). Kept as JSON for now (still read by
+    string key in the linker): `ops`, `classes`, inside `JsDef` the handler summary and helper
+    registrations, inside `NestFacts` the controllers, resolvers and guard items."""
 
     imports: dict[str, JsImport] = Field(
         default_factory=dict, description="Local name -> where it comes from."
@@ -569,7 +616,7 @@ class JsModuleFacts(_Fact):
     # Not yet typed (JSON as the extractor writes it).
     ops: list[dict[str, Any]] = Field(default_factory=list)
     classes: dict[str, Any] = Field(default_factory=dict)
-    nest: dict[str, Any] = Field(default_factory=dict)
+    nest: NestFacts | None = None
     # The sections above.
     graphql: GqlFileFacts | None = None
     fullstack: FullstackFacts | None = None

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_backend.review.facts import JsDef, JsModuleFacts
+from mcp_backend.review.facts import (
+    JsDef,
+    JsModuleFacts,
+    NestFacts,
+    NestGuardClass,
+    NestVersioning,
+)
 from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
@@ -30,6 +36,7 @@ _LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
 # A template hole our facts could not fill in the file: `{NAME}`, `{module_1.Enum.MEMBER}`.
 _HOLE = re.compile(r"\{([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\}")
 _NO_FACTS = JsModuleFacts()
+_NO_NEST = NestFacts()
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
 )
@@ -881,34 +888,38 @@ class _Linker:
     # ---- NestJS -----------------------------------------------------------------------
 
     def nest_routes(self) -> None:
-        nest_files = {file: facts.nest for file, facts in self.modules.items() if facts.nest}
+        nest_files = {
+            file: facts.nest for file, facts in self.modules.items() if facts.nest is not None
+        }
         if not nest_files:
             return
         self.frameworks.add("nestjs")
         global_guards: list[tuple[str, dict[str, Any]]] = []
-        guard_classes: dict[str, dict[str, Any]] = {}
+        guard_classes: dict[str, NestGuardClass] = {}
         global_prefix = ""
         global_validation: tuple[str, int] | None = None
         dtos: set[str] = set()
         throttler = False
         middleware_classes: dict[str, list[str]] = {}
         applied: list[tuple[str, dict[str, Any]]] = []
-        versioning: dict[str, str] | None = None
+        versioning: NestVersioning | None = None
         for file, nest in nest_files.items():
-            middleware_classes.update(nest.get("middleware_classes", {}))
-            applied.extend((file, m) for m in nest.get("middleware", []))
-            global_guards.extend((file, g) for g in nest.get("global_guards", []))
-            guard_classes.update(nest.get("guards", {}))
-            global_prefix = nest.get("global_prefix", global_prefix)
-            versioning = nest.get("versioning", versioning)
-            if "global_validation" in nest:
-                global_validation = (file, nest["global_validation"]["line"])
-            dtos.update(nest.get("dtos", []))
-            throttler = throttler or "throttler_module" in nest
+            middleware_classes.update(nest.middleware_classes)
+            applied.extend((file, m) for m in nest.middleware)
+            global_guards.extend((file, g) for g in nest.global_guards)
+            guard_classes.update(nest.guards)
+            if nest.global_prefix is not None:
+                global_prefix = nest.global_prefix
+            if nest.versioning is not None:
+                versioning = nest.versioning
+            if nest.global_validation is not None:
+                global_validation = (file, nest.global_validation.line)
+            dtos.update(nest.dtos)
+            throttler = throttler or nest.throttler_module is not None
         for _guard_file, guard in global_guards:
             known = guard_classes.get(guard["ref"])
-            if known is not None and known.get("kinds"):
-                guard["kinds"] = known["kinds"]
+            if known is not None and known.kinds:
+                guard["kinds"] = known.kinds
         consumer = [
             (
                 file,
@@ -927,15 +938,15 @@ class _Linker:
             for file, entry in applied
         ]
         for file, nest in nest_files.items():
-            for controller in nest.get("controllers", []):
+            for controller in nest.controllers:
                 for route in controller.get("routes", []):
                     # URI versioning: /{prefix}/v{version}/{controller}/{route}, once per version.
                     versions = [""]
                     if versioning is not None:
                         declared = route.get("version") or controller.get("version")
-                        default = [versioning["default"]] if versioning["default"] else [""]
+                        default = [versioning.default] if versioning.default else [""]
                         versions = [
-                            f"{versioning['prefix']}{v}" if v else "" for v in declared or default
+                            f"{versioning.prefix}{v}" if v else "" for v in declared or default
                         ]
                     for version in versions:
                         self._nest_route(
@@ -949,7 +960,7 @@ class _Linker:
                             dtos,
                             consumer,
                         )
-            for resolver in nest.get("resolvers", []):
+            for resolver in nest.resolvers:
                 for route in resolver.get("routes", []):
                     self._nest_route(
                         file,
@@ -991,7 +1002,7 @@ class _Linker:
         while pending:
             where, name, written = pending.pop(0)
             found_file, local = self.resolve_symbol(where, name)
-            composite = self.module(found_file).nest.get("composites", {}).get(local)
+            composite = (self.module(found_file).nest or _NO_NEST).composites.get(local)
             if composite is None or (found_file, local) in seen or len(seen) > 16:
                 continue
             seen.add((found_file, local))
@@ -1009,7 +1020,7 @@ class _Linker:
         controller: dict[str, Any],
         route: dict[str, Any],
         global_guards: list[tuple[str, dict[str, Any]]],
-        guard_classes: dict[str, dict[str, Any]],
+        guard_classes: dict[str, NestGuardClass],
         global_prefix: str,
         global_validation: tuple[str, int] | None,
         dtos: set[str],
@@ -1066,8 +1077,8 @@ class _Linker:
             for guard_file, guard in guards:
                 kinds = list(guard.get("kinds", []))
                 known = guard_classes.get(guard["ref"])
-                if known is not None and known.get("kinds"):
-                    kinds = list(known["kinds"])
+                if known is not None and known.kinds:
+                    kinds = list(known.kinds)
                 if known is None and self._guard_out_of_sight(guard_file, guard["ref"]):
                     for kind in kinds:
                         if kind in unread and guard["ref"] not in unread[kind]:
@@ -1082,12 +1093,12 @@ class _Linker:
                     line=guard.get("line", 1),
                     level=_level(level),
                 )
-                reads = set(known.get("reads", [])) if known is not None else set()
+                reads = set(known.reads) if known is not None else set()
                 declares_roles = bool(route.get("roles") or controller.get("roles")) or bool(
                     metadata_keys and (not reads or reads & metadata_keys)
                 )
                 for kind in kinds:
-                    metadata_driven = known is not None and known.get("metadata_driven")
+                    metadata_driven = known is not None and known.metadata_driven
                     if kind == "authz" and metadata_driven and not declares_roles:
                         continue  # a RolesGuard passes routes without @Roles()
                     if kind in protections:
@@ -1399,7 +1410,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             continue  # a page's script or a front-end bundle: its routes are not the server's
         linker.modules[result.file] = module
         error_handlers.extend(f"{result.file}:{line}" for line in module.error_handlers)
-        if module.nest.get("exception_filter"):
+        if module.nest is not None and module.nest.exception_filter:
             error_handlers.append(result.file)
     linker.build()
     for key in linker.contexts:
