@@ -9,7 +9,7 @@ instead of being misread.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -453,3 +453,174 @@ class GqlPyField(_Fact):
 
 GqlFileFacts.model_rebuild()
 GqlResolverClass.model_rebuild()
+
+
+# ---- JS/TS routing (Express, Hono, Fastify, Koa, NestJS) -----------------------------------
+# `frameworks/facts.py` writes one `JsModuleFacts` per file, dumped with
+# `model_dump(exclude_defaults=True)` into the top level of `FileResult.facts` (its keys are the
+# fields below; "graphql" and "fullstack" hold the models of the sections above); the JS linker
+# validates it back once per file. Families not yet typed are kept as JSON (`dict[str, Any]`)
+# under their old keys and say so.
+
+
+class JsImport(_Fact):
+    """One imported binding: `import { a as b } from './x'` is `b: {source: './x', name: 'a'}`;
+    `name` is "default" for a default import and "*" for a namespace (`import * as x`,
+    `const x = require('./x')`)."""
+
+    source: str
+    name: str
+
+
+class JsApp(_Fact):
+    """A route context a file creates: an app, a router or a plugin, by variable name.
+
+    The JS counterpart of the Python linker's router/app facts: what a `JsMount` mounts and
+    what routes register on; shaped so the Python side can adopt it (kind, line, base)."""
+
+    kind: str = Field(
+        description='"express" | "router" | "hono" | "fastify" | "koa" | "koa_router" | '
+        '"plugin" | "unknown".'
+    )
+    line: int = 1
+    base: str = Field(default="", description="Path prefix of every route (`basePath`).")
+    alias_of: str = Field(
+        default="", description="`var auth_default = router`: the same router's first name."
+    )
+    in_class: bool = Field(default=False, description="A class whose methods register routes.")
+
+
+class JsPlugin(_Fact):
+    """A Fastify plugin function (`async function routes(fastify) {...}`), keyed
+    `plugin@<line>`; `fp`: wrapped in fastify-plugin, so its hooks reach the parent."""
+
+    name: str = ""
+    fp: bool = False
+
+
+class JsDef(_Fact):
+    """A function or value defined in a file that routes may use by name: a middleware (what
+    it does, `kinds`), a handler (`handler`, its body summary), a middleware chain (`items`),
+    a library middleware factory's product (`package`, `detail`), a router factory
+    (`returns`, `returns_call`) or a helper that registers routes on its parameter
+    (`registers`). The JS side of what the Python linker calls a handler/dependency fact."""
+
+    kinds: list[str] = Field(
+        default_factory=list, description='What it provides: "auth", "authz", "validation"...'
+    )
+    line: int = 1
+    items: list[dict[str, Any]] | None = Field(
+        default=None, description="`const authAdmin = [authenticate, authorize('admin')]`."
+    )
+    detail: str | None = Field(default=None, description="The call that made it, as text.")
+    package: str = Field(default="", description="The package a middleware factory is from.")
+    symbol: str = Field(default="", description="The package's export it calls (unread).")
+    by_name: bool = Field(default=False, description="Judged by the package's name only.")
+    made_by: str = Field(default="", description="`const auth = makeAuth()`: the factory.")
+    returns: str = Field(default="", description="`return router;` at the end.")
+    returns_call: str = Field(default="", description="`return other.app();` at the end.")
+    registers: dict[str, Any] | None = Field(
+        default=None, description="Route registrations on its parameters (JSON, not typed yet)."
+    )
+    handler: dict[str, Any] = Field(
+        default_factory=dict, description="The handler body's summary (JSON, not typed yet)."
+    )
+    plugin_param: str = ""
+    fp: bool = False
+
+
+class NestGuardClass(_Fact):
+    """A guard class read in a file (`implements CanActivate`, `extends AuthGuard('jwt')`)."""
+
+    kinds: list[str] = Field(default_factory=list)
+    public_aware: bool = Field(default=False, description="Reads IS_PUBLIC-style metadata.")
+    metadata_driven: bool = Field(
+        default=False, description="Reads @Roles()-style metadata: passes routes without it."
+    )
+    reads: list[str] = Field(default_factory=list, description="The metadata keys it reads.")
+
+
+class NestLine(_Fact):
+    """Where a module-wide setting is made (`useGlobalPipes(new ValidationPipe())`)."""
+
+    line: int = 1
+
+
+class NestVersioning(_Fact):
+    """`app.enableVersioning({ type: VersioningType.URI, ... })`."""
+
+    prefix: str = "v"
+    default: str = ""
+
+
+class NestFacts(_Fact):
+    """What one file tells about a NestJS app: guard and middleware classes, controllers and
+    resolvers, and the app-wide settings of `main.ts` / the root module. Controllers, resolvers,
+    guard items, composite decorators and `consumer.apply()` entries are kept as JSON for now."""
+
+    guards: dict[str, NestGuardClass] = Field(default_factory=dict)
+    middleware_classes: dict[str, list[str]] = Field(
+        default_factory=dict, description="NestMiddleware class -> kinds."
+    )
+    controllers: list[dict[str, Any]] = Field(default_factory=list)
+    resolvers: list[dict[str, Any]] = Field(default_factory=list)
+    dtos: list[str] = Field(default_factory=list)
+    exception_filter: bool = False
+    composites: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    versioning: NestVersioning | None = None
+    global_validation: NestLine | None = None
+    global_prefix: str | None = None
+    throttler_module: NestLine | None = None
+    middleware: list[dict[str, Any]] = Field(default_factory=list)
+    global_guards: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class JsModuleFacts(_Fact):
+    """Everything the JS/TS route walk knows about one file, as stored in `FileResult.facts`.
+
+    Typed: module structure (imports, exports, constants, loads), defs, apps, plugins and file
+    flags, and NestJS's per-file settings (`NestFacts`). Kept as JSON for now (still read by
+    string key in the linker): `ops`, `classes`, inside `JsDef` the handler summary and helper
+    registrations, inside `NestFacts` the controllers, resolvers and guard items."""
+
+    imports: dict[str, JsImport] = Field(
+        default_factory=dict, description="Local name -> where it comes from."
+    )
+    exports: dict[str, str] = Field(
+        default_factory=dict,
+        description='Exported name -> local name; "default" for `module.exports =` and '
+        "`export default`.",
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description="Module-level strings used as paths: `PREFIX`, `ROUTES.users`, `P.WEB`.",
+    )
+    loads: list[str] = Field(
+        default_factory=list,
+        description="Project modules required or imported anywhere in the file.",
+    )
+    frameworks: list[str] = Field(default_factory=list)
+    decorations: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="`fastify.decorate('authenticate', fn)`: decorated name -> kinds.",
+    )
+    error_handlers: list[int] = Field(default_factory=list, description="Lines.")
+    bundle: bool = Field(default=False, description="A webpack bundle.")
+    browser: bool = Field(default=False, description="A page's script: no server here.")
+    dynamic_loading: bool = Field(
+        default=False, description="`require(path.join(dir, file))`: modules we cannot follow."
+    )
+    defs: dict[str, JsDef] = Field(default_factory=dict)
+    apps: dict[str, JsApp] = Field(default_factory=dict)
+    plugins: dict[str, JsPlugin] = Field(default_factory=dict)
+    # Not yet typed (JSON as the extractor writes it).
+    ops: list[dict[str, Any]] = Field(default_factory=list)
+    classes: dict[str, Any] = Field(default_factory=dict)
+    nest: NestFacts | None = None
+    # The sections above.
+    graphql: GqlFileFacts | None = None
+    fullstack: FullstackFacts | None = None
+    # Test files only.
+    test_paths: list[str] = Field(default_factory=list)
+    procedure_calls: list[str] = Field(default_factory=list)
+    graphql_test_fields: list[str] = Field(default_factory=list)

@@ -127,9 +127,9 @@ class FullstackLinker:
     def __init__(self, linker: _Linker) -> None:
         self.linker = linker
         self.facts: dict[str, FullstackFacts] = {
-            file: FullstackFacts.model_validate(facts["fullstack"])
+            file: facts.fullstack
             for file, facts in linker.modules.items()
-            if "fullstack" in facts
+            if facts.fullstack is not None
         }
         self._calls: dict[tuple[str, str], _Call | None] = {}
         self.routes: list[Route] = []
@@ -164,14 +164,14 @@ class FullstackLinker:
         if depth > _MAX_DEPTH:
             return None
         head, _, member = name.partition(".")
-        imports = self.linker.modules.get(file, {}).get("imports", {})
+        imports = self.linker.module(file).imports
         facts = self.facts.get(file)
         if head not in imports:
             if not member and facts is not None and head in facts.functions:
                 return self._summary_kind(file, head, facts.functions[head], depth)
             return None
         entry = imports[head]
-        source = entry["source"]
+        source = entry.source
         if packages.is_package(source):
             table = packages.IDENTITY_CALLS.get(source)
             if table is None:
@@ -179,7 +179,7 @@ class FullstackLinker:
                 if _hinted(name):
                     return _Call("unknown", file, 1, f"{name} from {source}, which we do not know")
                 return None
-            exported = entry["name"]
+            exported = entry.name
             kind = table.get(f"{exported}.{member}") if member else table.get(exported)
             if kind in {"guard", "reader"}:
                 return _Call(kind, file, 1, f"{name}() from {source}")  # type: ignore[arg-type]
@@ -231,10 +231,10 @@ class FullstackLinker:
         if depth > 3 or "." in name:
             return None
         facts = self.facts.get(file)
-        imports = self.linker.modules.get(file, {}).get("imports", {})
+        imports = self.linker.module(file).imports
         target, local = file, name
         if name in imports:
-            if packages.is_package(imports[name]["source"]):
+            if packages.is_package(imports[name].source):
                 return None
             target, local = self.linker.resolve_symbol(file, name)
             facts = self.facts.get(target)
@@ -435,7 +435,7 @@ class FullstackLinker:
         """A library middleware wrapper whose callbacks we evaluate (packages.
         MIDDLEWARE_WRAPPERS, next-auth v5's `auth`): on which paths it refuses; None when the
         wrapper is not one of them."""
-        imports = self.linker.modules.get(file, {}).get("imports", {})
+        imports = self.linker.module(file).imports
         head = middleware.wrapper.split("(", 1)[0]
         entry = imports.get(head)
         effect = _MiddlewareEffect(middleware.matcher, _Judged(), label)
@@ -452,11 +452,11 @@ class FullstackLinker:
         elif entry is None or "." in head:
             return None
         else:
-            what = f"{head} ({entry['source']})"
+            what = f"{head} ({entry.source})"
         if entry is None:
             pass
-        elif packages.is_package(entry["source"]):
-            default = packages.MIDDLEWARE_WRAPPERS.get(entry["source"], {}).get(entry["name"])
+        elif packages.is_package(entry.source):
+            default = packages.MIDDLEWARE_WRAPPERS.get(entry.source, {}).get(entry.name)
             if default is None:
                 return None
             if default == "refuses" and middleware.authorized is None:
@@ -541,21 +541,21 @@ class FullstackLinker:
             if target_facts is not None and local in target_facts.auth_configs:
                 return self._authorized_of(target, target_facts.auth_configs[local], depth + 1)
             module = self.linker.modules.get(target)
-            if module is None or local in module.get("imports", {}):
+            if module is None or local in module.imports:
                 return None, f"the config {name}, which we cannot read"
         return None, ""
 
     def _wrapper(self, file: str, name: str) -> str | None:
         """What a library middleware wrapper is: 'guard', 'wrapper'/'reader' (decided by its
         callback or config), or None when it is not an auth library's."""
-        imports = self.linker.modules.get(file, {}).get("imports", {})
+        imports = self.linker.module(file).imports
         head = name.split(".", maxsplit=1)[0]
         entry = imports.get(head)
         if entry is None:
             return None
-        if packages.is_package(entry["source"]):
-            table = packages.IDENTITY_CALLS.get(entry["source"], {})
-            return table.get(entry["name"])
+        if packages.is_package(entry.source):
+            table = packages.IDENTITY_CALLS.get(entry.source, {})
+            return table.get(entry.name)
         found = self.call_kind(file, name)
         return found.kind if found is not None else None
 
@@ -697,9 +697,9 @@ class FullstackLinker:
         their packages: the path from the folders, mount-level evidence from the framework's
         middleware config and the prefixes it protects itself."""
         sources = {
-            entry["source"]
+            entry.source
             for module in self.linker.modules.values()
-            for entry in module.get("imports", {}).values()
+            for entry in module.imports.values()
         }
         for prefix, framework in packages.FILE_ROUTE_FRAMEWORKS.items():
             if not any(source.startswith(prefix) for source in sources):
@@ -797,14 +797,14 @@ class FullstackLinker:
     def _mount_list_ref(self, file: str, ref: str) -> tuple[str, str] | None:
         """`ns.storeRoutesMiddlewares` / `storeRoutesMiddlewares`: the list's file and name."""
         head, _, member = ref.partition(".")
-        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        entry = self.linker.module(file).imports.get(head)
         if entry is None:
             facts = self.facts.get(file)
             return (file, head) if facts is not None and head in facts.mount_lists else None
-        if packages.is_package(entry["source"]):
+        if packages.is_package(entry.source):
             return None
-        target = self.linker.resolve_module(file, entry["source"])
-        name = member or entry["name"]
+        target = self.linker.resolve_module(file, entry.source)
+        name = member or entry.name
         facts = self.facts.get(target) if target is not None else None
         if target is None or facts is None or name not in facts.mount_lists:
             return None
@@ -818,7 +818,7 @@ class FullstackLinker:
         if ref == "?" or depth > 4:
             return None, f"{ref} in {file}"
         head, _, member = ref.partition(".")
-        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
+        entry = self.linker.module(file).imports.get(head)
         if entry is None:
             found = self.call_kind(file, ref)
             if found is None:
@@ -826,20 +826,20 @@ class FullstackLinker:
             if found.kind == "guard":
                 return (("auth", "authz") if found.authz else ("auth",)), found.detail
             return (None, found.detail) if found.kind == "unknown" else ((), found.detail)
-        source = entry["source"]
+        source = entry.source
         if packages.is_package(source):
-            kinds = packages.package_kinds(source, entry["name"], member, args)
+            kinds = packages.package_kinds(source, entry.name, member, args)
             if kinds is None:
                 return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
-            return kinds, f"{member or entry['name']}{args} from {source}"
+            return kinds, f"{member or entry.name}{args} from {source}"
         target = self.linker.resolve_module(file, source)
         facts = self.facts.get(target) if target is not None else None
-        name = member or entry["name"]
+        name = member or entry.name
         if target is None:
             return (None, f"{ref} from {source}") if _hinted(ref) else ((), ref)
         if facts is not None and name in facts.reexports:
             return self._mount_kinds(target, facts.reexports[name], args, depth + 1)
-        if name in self.linker.modules.get(target, {}).get("imports", {}):
+        if name in self.linker.module(target).imports:
             return self._mount_kinds(target, name, args, depth + 1)  # ESM re-export
         found = self.call_kind(target, name)
         if found is None:
@@ -938,7 +938,7 @@ class FullstackLinker:
             return file, ref
         target, local = self.linker.resolve_symbol(file, ref)
         if local == "default":
-            local = self.linker.modules.get(target, {}).get("exports", {}).get("default", local)
+            local = self.linker.module(target).exports.get("default", local)
         return (target, local) if (target, local) in routers else None
 
     def _walk(
@@ -1005,8 +1005,8 @@ class FullstackLinker:
         `trpc.router()`, the middleware of a project factory (`createProtectedRouter()`)."""
         judged = _Judged()
         head = base.split(".", 1)[0]
-        entry = self.linker.modules.get(file, {}).get("imports", {}).get(head)
-        if entry is not None and entry["source"].startswith("@trpc/server"):
+        entry = self.linker.module(file).imports.get(head)
+        if entry is not None and entry.source.startswith("@trpc/server"):
             return judged
         found = self._router_key(file, base, routers) if "." not in base else None
         if found is None or depth > _MAX_DEPTH:
@@ -1041,8 +1041,8 @@ class FullstackLinker:
                 target_facts = self.facts.get(target)
                 builder = target_facts.trpc_builders.get(local) if target_facts else None
                 if builder is None:
-                    source = self.linker.modules.get(target, {}).get("imports", {}).get(local)
-                    where = f" (imported from {source['source']})" if source else ""
+                    source = self.linker.module(target).imports.get(local)
+                    where = f" (imported from {source.source})" if source else ""
                     self._unresolved(
                         judged, f"procedure builder {base}{where} could not be resolved"
                     )

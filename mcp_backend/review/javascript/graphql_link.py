@@ -49,9 +49,9 @@ def file_facts(linker: _Linker) -> dict[str, GqlFileFacts]:
     cache: dict[str, GqlFileFacts] | None = getattr(linker, "_graphql_facts", None)
     if cache is None:
         cache = {
-            file: GqlFileFacts.model_validate(facts["graphql"])
+            file: facts.graphql
             for file, facts in linker.modules.items()
-            if "graphql" in facts
+            if facts.graphql is not None
         }
         linker._graphql_facts = cache  # type: ignore[attr-defined]
     return cache
@@ -59,8 +59,8 @@ def file_facts(linker: _Linker) -> dict[str, GqlFileFacts]:
 
 def _from_package(linker: _Linker, file: str, name: str) -> bool:
     head = name.split(".", 1)[0]
-    imported = linker.modules.get(file, {}).get("imports", {}).get(head)
-    return imported is not None and linker.resolve_module(file, imported["source"]) is None
+    imported = linker.module(file).imports.get(head)
+    return imported is not None and linker.resolve_module(file, imported.source) is None
 
 
 def callee_kinds(linker: _Linker, file: str, name: str, depth: int = 0) -> tuple[str, ...] | None:
@@ -77,10 +77,10 @@ def callee_kinds(linker: _Linker, file: str, name: str, depth: int = 0) -> tuple
     if facts is not None:
         function = facts.functions.get(local) or facts.functions.get(short)
     if function is None:
-        defs = linker.modules.get(target, {}).get("defs", {})
+        defs = linker.module(target).defs
         entry = defs.get(local) or defs.get(short)
         if entry is not None:  # a middleware-like helper the route facts classified
-            return tuple(k for k in entry.get("kinds", []) if k in {"auth", "authz"})
+            return tuple(k for k in entry.kinds if k in {"auth", "authz"})
         return None
     kinds: set[str] = {check.kind for check in function.checks}
     for call in function.calls:
@@ -170,7 +170,7 @@ def graphql_routes(linker: _Linker) -> list[Route]:
                 if target_facts is None:
                     continue
                 if local == "default":
-                    local = linker.modules.get(target, {}).get("exports", {}).get("default", local)
+                    local = linker.module(target).exports.get("default", local)
                 fields = target_facts.field_objects.get(local) or target_facts.field_objects.get(
                     local.rsplit(".", 1)[-1]
                 )

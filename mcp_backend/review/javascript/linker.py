@@ -14,6 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp_backend.review.facts import (
+    JsDef,
+    JsModuleFacts,
+    NestFacts,
+    NestGuardClass,
+    NestVersioning,
+)
 from mcp_backend.review.javascript import graphql_link
 from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
@@ -28,6 +35,8 @@ _MAX_DEPTH = 12
 _LIBRARY_GUARD = re.compile(r"^(AuthGuard\b|ThrottlerGuard$|Throttler)")
 # A template hole our facts could not fill in the file: `{NAME}`, `{module_1.Enum.MEMBER}`.
 _HOLE = re.compile(r"\{([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\}")
+_NO_FACTS = JsModuleFacts()
+_NO_NEST = NestFacts()
 _ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "del", "head", "options", "all"}
 )
@@ -54,7 +63,7 @@ class _Active:
 @dataclass
 class _Linker:
     root: str
-    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    modules: dict[str, JsModuleFacts] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     decorations: dict[str, list[str]] = field(default_factory=dict)
     mounted: set[tuple[str, str]] = field(default_factory=set)
@@ -72,6 +81,10 @@ class _Linker:
     handed_out: str = ""
 
     # ---- module resolution ------------------------------------------------------------
+
+    def module(self, file: str) -> JsModuleFacts:
+        """The facts of a project file; empty for a file we do not know."""
+        return self.modules.get(file, _NO_FACTS)
 
     def resolve_module(self, importer: str, source: str) -> str | None:
         if source.startswith("."):
@@ -113,19 +126,19 @@ class _Linker:
 
     def resolve_symbol(self, file: str, name: str, depth: int = 0) -> tuple[str, str]:
         """Follow imports/exports: where `name` used in `file` is defined."""
-        facts = self.modules.get(file, {})
+        facts = self.module(file)
         if depth > 6:
             return file, name
         head, _, rest = name.partition(".")
-        imported = facts.get("imports", {}).get(head)
+        imported = facts.imports.get(head)
         if imported is None:
             return file, name
-        target = self.resolve_module(file, imported["source"])
+        target = self.resolve_module(file, imported.source)
         if target is None:
             return file, name
-        exported = imported["name"]
-        target_exports = self.modules[target].get("exports", {})
-        target_imports = self.modules[target].get("imports", {})
+        exported = imported.name
+        target_exports = self.module(target).exports
+        target_imports = self.module(target).imports
         if (
             exported != "*"
             and (exported == "default" or exported not in target_exports)
@@ -143,26 +156,24 @@ class _Linker:
             local = target_exports.get(rest.split(".")[0], rest.split(".")[0])
             return self.resolve_symbol(target, local, depth + 1)
         local = target_exports.get(exported, exported)
-        if rest and f"{local}.{rest}" in self.modules[target].get("defs", {}):
+        if rest and f"{local}.{rest}" in self.module(target).defs:
             return target, f"{local}.{rest}"  # a member of an exported object
         if rest:
             # `controller.getUser` where controller is a default-exported object or class.
-            if local in self.modules[target].get("defs", {}) and rest not in self.modules[
-                target
-            ].get("defs", {}):
+            if local in self.module(target).defs and rest not in self.module(target).defs:
                 return target, local
             # `info.sshkeys` with `module.exports = { sshkeys: function () {...} }` beside an
             # import named `sshkeys`: the exported function defined here, not the import.
             if (
                 "." not in rest
-                and rest in self.modules[target].get("defs", {})
-                and self.modules[target].get("exports", {}).get(rest) == rest
+                and rest in self.module(target).defs
+                and self.module(target).exports.get(rest) == rest
             ):
                 return target, rest
             # `members.middleware.getMemberData`: follow the first name the module exports.
             return (
                 self.resolve_symbol(target, rest, depth + 1)
-                if rest.split(".")[0] in self.modules[target].get("exports", {})
+                if rest.split(".")[0] in self.module(target).exports
                 else (target, rest)
             )
         return self.resolve_symbol(target, local, depth + 1)
@@ -170,34 +181,35 @@ class _Linker:
     def context_of(self, file: str, name: str, depth: int = 0) -> tuple[str, str] | None:
         """The app/router/plugin context a name refers to, if any."""
         file, local = self.resolve_symbol(file, name)
-        facts = self.modules.get(file, {})
-        if local in facts.get("apps", {}):
-            return file, facts["apps"][local].get("alias_of", local)
-        for key, plugin in facts.get("plugins", {}).items():
-            if plugin.get("name") == local and local:
+        facts = self.module(file)
+        if local in facts.apps:
+            return file, facts.apps[local].alias_of or local
+        for key, plugin in facts.plugins.items():
+            if plugin.name == local and local:
                 return file, key
-        if local == "default" and "default" in facts.get("exports", {}):
-            exported = facts["exports"]["default"]
+        if local == "default" and "default" in facts.exports:
+            exported = facts.exports["default"]
             if exported != "default":
                 return self.context_of(file, exported)
-        returned = facts.get("defs", {}).get(local, {}).get("returns")
-        if returned and (returned in facts.get("apps", {}) or (file, returned) in self.contexts):
+        entry = facts.defs.get(local)
+        returned = entry.returns if entry is not None else ""
+        if returned and (returned in facts.apps or (file, returned) in self.contexts):
             # (an app made by a project helper, `apiUtils.createExpressApp()`, is known by
             # the routes registered on it)
             return file, returned  # a router factory: `export default () => { ...; return router }`
-        delegated = facts.get("defs", {}).get(local, {}).get("returns_call")
+        delegated = entry.returns_call if entry is not None else ""
         if delegated and depth < 4:  # `return other.app()`: the router another factory makes
             return self.context_of(file, delegated, depth + 1)
         return None
 
-    def def_of(self, file: str, name: str) -> tuple[str, dict[str, Any]] | None:
+    def def_of(self, file: str, name: str) -> tuple[str, JsDef] | None:
         file, local = self.resolve_symbol(file, name)
-        defs = self.modules.get(file, {}).get("defs", {})
+        defs = self.module(file).defs
         entry = defs.get(local) or defs.get(local.split(".")[-1])
         if entry is None:
             return None
-        made_by = entry.get("made_by")
-        if made_by and not entry.get("kinds"):
+        made_by = entry.made_by
+        if made_by and not entry.kinds:
             inner = self.def_of(file, made_by)
             if inner is not None:
                 return inner
@@ -207,10 +219,10 @@ class _Linker:
 
     def build(self) -> None:
         for file, facts in self.modules.items():
-            self.decorations.update(facts.get("decorations", {}))
-            self.frameworks.update(facts.get("frameworks", []))
+            self.decorations.update(facts.decorations)
+            self.frameworks.update(facts.frameworks)
             expanded: list[dict[str, Any]] = []
-            for written in facts.get("ops", []):
+            for written in facts.ops:
                 if written["op"] == "class_call":
                     expanded.extend(self._expand_class_call(file, written["target"], written))
                 elif written["op"] == "helper":
@@ -226,15 +238,15 @@ class _Linker:
                     op = {**found, "path": self._resolve_holes(file, path)}
                 target = op["target"]
                 key: tuple[str, str] | None
-                if target in facts.get("apps", {}):
-                    key = (file, facts["apps"][target].get("alias_of", target))
+                if target in facts.apps:
+                    key = (file, facts.apps[target].alias_of or target)
                 else:
                     key = self.context_of(file, target)
                 if key is None:
                     key = (file, target)
                 self.contexts.setdefault(key, []).append({**op, "_file": file})
-            for name, app in facts.get("apps", {}).items():
-                self.contexts.setdefault((file, app.get("alias_of", name)), [])
+            for name, app in facts.apps.items():
+                self.contexts.setdefault((file, app.alias_of or name), [])
         for key, ops in self.contexts.items():
             for op in ops:
                 if op["op"] in {"use", "register", "apply"}:
@@ -250,11 +262,11 @@ class _Linker:
         def fill(match: re.Match[str]) -> str:
             symbol = match.group(1)
             target, local = self.resolve_symbol(file, symbol)
-            value = self.modules.get(target, {}).get("constants", {}).get(local)
+            value = self.module(target).constants.get(local)
             head, _, rest = symbol.partition(".")
             if value is None and rest:  # a member of an imported object or enum
                 target, local = self.resolve_symbol(file, head)
-                value = self.modules.get(target, {}).get("constants", {}).get(f"{local}.{rest}")
+                value = self.module(target).constants.get(f"{local}.{rest}")
             if value is None or depth > 4:
                 return match.group(0)
             return self._resolve_holes(target, value, depth + 1)
@@ -265,7 +277,7 @@ class _Linker:
         self, file: str, name: str, method: str, depth: int = 0
     ) -> tuple[str, dict[str, Any]] | None:
         """The wrapper `method` of class `name` in `file`, or of the class it extends."""
-        entry = self.modules.get(file, {}).get("classes", {}).get(name)
+        entry = self.module(file).classes.get(name)
         if entry is None or depth > 6:
             return None
         spec = entry.get("wrappers", {}).get(method)
@@ -276,7 +288,7 @@ class _Linker:
             return None
         base_file, local = self.resolve_symbol(file, base)
         if local == "default":
-            local = self.modules.get(base_file, {}).get("exports", {}).get("default", local)
+            local = self.module(base_file).exports.get("default", local)
         return self._class_wrapper(base_file, local, method, depth + 1)
 
     def _expand_class_call(
@@ -346,7 +358,7 @@ class _Linker:
         call registers, read from the function's definition wherever it lives. A function
         that does not register one adds nothing."""
         found = self.def_of(file, op["callee"])
-        spec = found[1].get("registers") if found is not None else None
+        spec = found[1].registers if found is not None else None
         if found is None or spec is None:
             return None
         helper_file = found[0]
@@ -407,7 +419,7 @@ class _Linker:
         return None
 
     def _default_plugin(self, file: str) -> tuple[str, str] | None:
-        plugins = self.modules.get(file, {}).get("plugins", {})
+        plugins = self.module(file).plugins
         if len(plugins) == 1:
             return file, next(iter(plugins))
         return None
@@ -428,8 +440,8 @@ class _Linker:
             return
         seen = seen | {key}
         file, name = key
-        app = self.modules.get(file, {}).get("apps", {}).get(name, {})
-        prefix = join_paths(prefix, app.get("base", ""))
+        app = self.module(file).apps.get(name)
+        prefix = join_paths(prefix, app.base if app is not None else "")
         level = "app" if depth == 0 else "router"
         active = list(inherited)
         ops = self.contexts.get(key, [])
@@ -448,16 +460,14 @@ class _Linker:
             if op["op"] in {"use", "register"}:
                 path = op.get("path")
                 scope = join_paths(prefix, path) if path else None
-                if scope is not None and app.get("kind") == "hono":
+                if scope is not None and app is not None and app.kind == "hono":
                     scope = "=" + scope  # Hono middleware paths are exact patterns
                 before: list[_Active] = []
                 for item in op.get("items", []):
                     child = self._item_context(op["_file"], item)
                     if child is not None:
-                        child_plugin = (
-                            self.modules.get(child[0], {}).get("plugins", {}).get(child[1], {})
-                        )
-                        if op["op"] == "register" and child_plugin.get("fp"):
+                        child_plugin = self.module(child[0]).plugins.get(child[1])
+                        if op["op"] == "register" and child_plugin is not None and child_plugin.fp:
                             # fastify-plugin: its hooks apply to the parent context.
                             for child_op in self.contexts.get(child, []):
                                 if child_op["op"] == "hook":
@@ -509,7 +519,7 @@ class _Linker:
         """The constructor locals an instance's arguments decide: with
         `new ContextController(config, services, 'project')` and
         `const prefix = mode === 'global' ? '' : '/:projectId/context'`, prefix is the second."""
-        ctor = self.modules.get(child[0], {}).get("classes", {}).get(child[1], {}).get("ctor")
+        ctor = self.module(child[0]).classes.get(child[1], {}).get("ctor")
         if not ctor or not item.get("instance"):
             return None
         given: list[str | None] = item.get("new_args", [])
@@ -526,8 +536,10 @@ class _Linker:
                 bound[local] = choice["then"] if picked else choice["else"]
         return bound or None
 
-    def _external(self, file: str, entry: dict[str, Any]) -> bool:
+    def _external(self, file: str, entry: JsDef | dict[str, Any]) -> bool:
         """Judged by its name only, from a package that is not a module of this project."""
+        if isinstance(entry, JsDef):
+            return entry.by_name and self.resolve_module(file, entry.package) is None
         return bool(entry.get("by_name")) and self.resolve_module(file, entry["package"]) is None
 
     def _item_hint(self, file: str, item: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
@@ -537,8 +549,8 @@ class _Linker:
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
         if found is not None and self._external(found[0], found[1]):
-            detail = found[1].get("detail", ref)
-            return tuple(found[1].get("kinds", [])), f"{detail} from {found[1]['package']}"
+            detail = found[1].detail if found[1].detail is not None else ref
+            return tuple(found[1].kinds), f"{detail} from {found[1].package}"
         return None
 
     def _resolved_label(self, file: str, item: dict[str, Any]) -> str:
@@ -547,8 +559,8 @@ class _Linker:
         label = _label(item)
         ref = item.get("ref") or (item.get("call") if item.get("resolvable") else None)
         found = self.def_of(file, ref) if ref else None
-        if found is not None and found[1].get("package") and found[1].get("detail"):
-            return f"{label} = {found[1]['detail']}() from {found[1]['package']}"[:120]
+        if found is not None and found[1].package and found[1].detail:
+            return f"{label} = {found[1].detail}() from {found[1].package}"[:120]
         return label
 
     def _item_kinds(self, file: str, item: dict[str, Any], depth: int = 0) -> tuple[str, ...]:
@@ -559,22 +571,22 @@ class _Linker:
         found = self.def_of(file, ref) if ref else None
         if found is not None and self._external(found[0], found[1]):
             return ()
-        if found is not None and "package" in found[1]:
-            return tuple(found[1].get("kinds", []))  # a library middleware we know
-        if found is not None and depth < 4 and "items" in found[1]:
+        if found is not None and found[1].package:
+            return tuple(found[1].kinds)  # a library middleware we know
+        if found is not None and depth < 4 and found[1].items is not None:
             # An array of middleware: what its members do, each resolved where it lives.
             merged: list[str] = []
-            for sub in found[1]["items"]:
+            for sub in found[1].items:
                 for kind in self._item_kinds(found[0], sub, depth + 1):
                     if kind not in merged:
                         merged.append(kind)
             return tuple(merged)
         if ref and found is not None and not item.get("local"):
-            if found[1].get("kinds"):
-                return tuple(found[1]["kinds"])
-            if found[1].get("detail"):
-                return tuple(common.classify_call(found[1]["detail"])) or kinds
-            if not found[1].get("made_by"):
+            if found[1].kinds:
+                return tuple(found[1].kinds)
+            if found[1].detail:
+                return tuple(common.classify_call(found[1].detail)) or kinds
+            if not found[1].made_by:
                 # A project function whose body shows nothing: trust only unmistakable names.
                 return common.strong_name_kinds(ref)
         if item.get("decorated"):
@@ -677,9 +689,9 @@ class _Linker:
         if "ref" in handler and "lines" not in handler:
             found = self.def_of(file, handler["ref"])
             if found is not None:
-                handler.update(found[1].get("handler", {}))
+                handler.update(found[1].handler)
                 handler["_file"] = found[0]
-                handler["line"] = found[1].get("line", 1)
+                handler["line"] = found[1].line
         handler_file = handler.get("_file", file)
         handler_line = handler.get("line", op["line"])
         if handler.get("auth_check"):
@@ -717,17 +729,16 @@ class _Linker:
                     level="handler",
                 )
             )
-        framework = (
-            self.modules.get(key[0], {}).get("apps", {}).get(key[1], {}).get("kind", "unknown")
-        )
+        app = self.module(key[0]).apps.get(key[1])
+        framework = app.kind if app is not None else "unknown"
         framework = {
             "router": "express",
             "koa_router": "koa",
             "plugin": _plugin_framework(self.frameworks),
         }.get(framework, framework)
-        mounted_here = key not in self.mounted and self.modules.get(key[0], {}).get("apps", {}).get(
-            key[1], {}
-        ).get("kind") in {"router", "koa_router", "plugin", None}
+        mounted_here = key not in self.mounted and (
+            app is None or app.kind in {"router", "koa_router", "plugin"}
+        )
         # Handler-level evidence is unconditional.
         for kind in _KINDS:
             if any(e.level == "handler" for e in protections[kind]) or (
@@ -825,15 +836,15 @@ class _Linker:
         or calls (a library's `createServer()`), with the factory's name."""
         candidates: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for file, facts in self.modules.items():
-            apps = facts.get("apps", {})
-            defs = facts.get("defs", {})
-            exported = facts.get("exports", {})
+            apps = facts.apps
+            defs = facts.defs
+            exported = facts.exports
             for function, entry in defs.items():
-                app = entry.get("returns")
+                app = entry.returns
                 if app not in apps or "." in function:
                     continue
                 names = [name for name, local in exported.items() if local == function]
-                if names and not any(d.get("made_by") == function for d in defs.values()):
+                if names and not any(d.made_by == function for d in defs.values()):
                     candidates[(file, app)] = (function, names)
         if not candidates:
             return {}
@@ -845,10 +856,8 @@ class _Linker:
             stems.add(posixpath.basename(posixpath.dirname(file)) if stem == "index" else stem)
         imported: set[tuple[str, str]] = set()
         for file, facts in self.modules.items():
-            sources = [
-                (e.get("source", ""), e.get("name", "")) for e in facts.get("imports", {}).values()
-            ]
-            sources += [(source, "*") for source in facts.get("loads", [])]
+            sources = [(e.source, e.name) for e in facts.imports.values()]
+            sources += [(source, "*") for source in facts.loads]
             for source, name in sources:
                 stem = posixpath.basename(source).split(".")[0]
                 if stem and stem not in stems:  # '.', '..' may name a directory's index
@@ -880,35 +889,37 @@ class _Linker:
 
     def nest_routes(self) -> None:
         nest_files = {
-            file: facts["nest"] for file, facts in self.modules.items() if "nest" in facts
+            file: facts.nest for file, facts in self.modules.items() if facts.nest is not None
         }
         if not nest_files:
             return
         self.frameworks.add("nestjs")
         global_guards: list[tuple[str, dict[str, Any]]] = []
-        guard_classes: dict[str, dict[str, Any]] = {}
+        guard_classes: dict[str, NestGuardClass] = {}
         global_prefix = ""
         global_validation: tuple[str, int] | None = None
         dtos: set[str] = set()
         throttler = False
         middleware_classes: dict[str, list[str]] = {}
         applied: list[tuple[str, dict[str, Any]]] = []
-        versioning: dict[str, str] | None = None
+        versioning: NestVersioning | None = None
         for file, nest in nest_files.items():
-            middleware_classes.update(nest.get("middleware_classes", {}))
-            applied.extend((file, m) for m in nest.get("middleware", []))
-            global_guards.extend((file, g) for g in nest.get("global_guards", []))
-            guard_classes.update(nest.get("guards", {}))
-            global_prefix = nest.get("global_prefix", global_prefix)
-            versioning = nest.get("versioning", versioning)
-            if "global_validation" in nest:
-                global_validation = (file, nest["global_validation"]["line"])
-            dtos.update(nest.get("dtos", []))
-            throttler = throttler or "throttler_module" in nest
+            middleware_classes.update(nest.middleware_classes)
+            applied.extend((file, m) for m in nest.middleware)
+            global_guards.extend((file, g) for g in nest.global_guards)
+            guard_classes.update(nest.guards)
+            if nest.global_prefix is not None:
+                global_prefix = nest.global_prefix
+            if nest.versioning is not None:
+                versioning = nest.versioning
+            if nest.global_validation is not None:
+                global_validation = (file, nest.global_validation.line)
+            dtos.update(nest.dtos)
+            throttler = throttler or nest.throttler_module is not None
         for _guard_file, guard in global_guards:
             known = guard_classes.get(guard["ref"])
-            if known is not None and known.get("kinds"):
-                guard["kinds"] = known["kinds"]
+            if known is not None and known.kinds:
+                guard["kinds"] = known.kinds
         consumer = [
             (
                 file,
@@ -927,15 +938,15 @@ class _Linker:
             for file, entry in applied
         ]
         for file, nest in nest_files.items():
-            for controller in nest.get("controllers", []):
+            for controller in nest.controllers:
                 for route in controller.get("routes", []):
                     # URI versioning: /{prefix}/v{version}/{controller}/{route}, once per version.
                     versions = [""]
                     if versioning is not None:
                         declared = route.get("version") or controller.get("version")
-                        default = [versioning["default"]] if versioning["default"] else [""]
+                        default = [versioning.default] if versioning.default else [""]
                         versions = [
-                            f"{versioning['prefix']}{v}" if v else "" for v in declared or default
+                            f"{versioning.prefix}{v}" if v else "" for v in declared or default
                         ]
                     for version in versions:
                         self._nest_route(
@@ -949,7 +960,7 @@ class _Linker:
                             dtos,
                             consumer,
                         )
-            for resolver in nest.get("resolvers", []):
+            for resolver in nest.resolvers:
                 for route in resolver.get("routes", []):
                     self._nest_route(
                         file,
@@ -971,10 +982,10 @@ class _Linker:
         if _LIBRARY_GUARD.match(ref):
             return False
         root = ref.split("(", maxsplit=1)[0].split(".", maxsplit=1)[0]
-        imported = self.modules.get(file, {}).get("imports", {}).get(root)
+        imported = self.module(file).imports.get(root)
         if imported is None:
             return False  # not imported: defined where we judged it by name (or a global)
-        return not imported["source"].startswith("@nestjs/")
+        return not imported.source.startswith("@nestjs/")
 
     def _nest_decorators(
         self, file: str, decorators: list[dict[str, Any]]
@@ -991,9 +1002,7 @@ class _Linker:
         while pending:
             where, name, written = pending.pop(0)
             found_file, local = self.resolve_symbol(where, name)
-            composite = (
-                self.modules.get(found_file, {}).get("nest", {}).get("composites", {}).get(local)
-            )
+            composite = (self.module(found_file).nest or _NO_NEST).composites.get(local)
             if composite is None or (found_file, local) in seen or len(seen) > 16:
                 continue
             seen.add((found_file, local))
@@ -1011,7 +1020,7 @@ class _Linker:
         controller: dict[str, Any],
         route: dict[str, Any],
         global_guards: list[tuple[str, dict[str, Any]]],
-        guard_classes: dict[str, dict[str, Any]],
+        guard_classes: dict[str, NestGuardClass],
         global_prefix: str,
         global_validation: tuple[str, int] | None,
         dtos: set[str],
@@ -1068,8 +1077,8 @@ class _Linker:
             for guard_file, guard in guards:
                 kinds = list(guard.get("kinds", []))
                 known = guard_classes.get(guard["ref"])
-                if known is not None and known.get("kinds"):
-                    kinds = list(known["kinds"])
+                if known is not None and known.kinds:
+                    kinds = list(known.kinds)
                 if known is None and self._guard_out_of_sight(guard_file, guard["ref"]):
                     for kind in kinds:
                         if kind in unread and guard["ref"] not in unread[kind]:
@@ -1084,12 +1093,12 @@ class _Linker:
                     line=guard.get("line", 1),
                     level=_level(level),
                 )
-                reads = set(known.get("reads", [])) if known is not None else set()
+                reads = set(known.reads) if known is not None else set()
                 declares_roles = bool(route.get("roles") or controller.get("roles")) or bool(
                     metadata_keys and (not reads or reads & metadata_keys)
                 )
                 for kind in kinds:
-                    metadata_driven = known is not None and known.get("metadata_driven")
+                    metadata_driven = known is not None and known.metadata_driven
                     if kind == "authz" and metadata_driven and not declares_roles:
                         continue  # a RolesGuard passes routes without @Roles()
                     if kind in protections:
@@ -1209,8 +1218,8 @@ class _Linker:
         for level, where in (("router", resolver), ("route", route)):
             authorized = where.get("authorized")
             if authorized:
-                imported = self.modules.get(file, {}).get("imports", {}).get("Authorized")
-                if imported is not None and imported.get("source") == "type-graphql":
+                imported = self.module(file).imports.get("Authorized")
+                if imported is not None and imported.source == "type-graphql":
                     evidence = Evidence(
                         kind="decorator",
                         detail=authorized["detail"],
@@ -1322,7 +1331,7 @@ _BUNDLE_NAME = re.compile(
 )
 
 
-def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
+def is_browser_code(file: str, facts: JsModuleFacts) -> bool:
     """Code that runs in the browser: under a directory served as static files, a bundle,
     or a script that uses the page (`document`, `window`) and imports no server framework."""
     parts = file.split("/")
@@ -1331,7 +1340,7 @@ def is_browser_code(file: str, facts: dict[str, Any]) -> bool:
     for index, part in enumerate(parts[:-1]):
         if part in _BROWSER_DIRS and not _is_file_route(parts, index):
             return True
-    return bool(facts.get("browser"))
+    return facts.browser
 
 
 def _is_file_route(parts: list[str], index: int) -> bool:
@@ -1386,36 +1395,33 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             continue
         (test_files if result.is_test else source_files).append(result.file)
         signals.extend(result.signals)
+        module = JsModuleFacts.model_validate(result.facts)  # an older shape fails loudly
         if result.is_test:
-            linker.test_paths.extend(result.facts.get("test_paths", []))
-            linker.test_procedures.update(result.facts.get("procedure_calls", []))
+            linker.test_paths.extend(module.test_paths)
+            linker.test_procedures.update(module.procedure_calls)
             linker.test_imports.extend(
-                (result.file, entry["source"], entry["name"])
-                for entry in result.facts.get("imports", {}).values()
-                if not entry["source"].startswith(("@jest", "vitest", "node:"))
+                (result.file, entry.source, entry.name)
+                for entry in module.imports.values()
+                if not entry.source.startswith(("@jest", "vitest", "node:"))
             )
-            linker.test_fields = (linker.test_fields or set()) | set(
-                result.facts.get("graphql_test_fields", [])
-            )
+            linker.test_fields = (linker.test_fields or set()) | set(module.graphql_test_fields)
             continue
-        if is_browser_code(result.file, result.facts):
+        if is_browser_code(result.file, module):
             continue  # a page's script or a front-end bundle: its routes are not the server's
-        linker.modules[result.file] = result.facts
-        error_handlers.extend(
-            f"{result.file}:{line}" for line in result.facts.get("error_handlers", [])
-        )
-        if result.facts.get("nest", {}).get("exception_filter"):
+        linker.modules[result.file] = module
+        error_handlers.extend(f"{result.file}:{line}" for line in module.error_handlers)
+        if module.nest is not None and module.nest.exception_filter:
             error_handlers.append(result.file)
     linker.build()
     for key in linker.contexts:
         if key not in linker.mounted:
-            apps = linker.modules.get(key[0], {}).get("apps", {})
-            if key[1] not in apps and not linker.contexts[key]:
+            own_apps = linker.module(key[0]).apps
+            if key[1] not in own_apps and not linker.contexts[key]:
                 continue
     roots = [key for key in linker.contexts if key not in linker.mounted]
     # Routers nobody mounts in code we can see, in a project that loads modules dynamically
     # (require(path.join(dir, file))): what protects them is unknown, not absent.
-    has_dynamic = any(facts.get("dynamic_loading") for facts in linker.modules.values()) or any(
+    has_dynamic = any(facts.dynamic_loading for facts in linker.modules.values()) or any(
         op.get("op") == "use" and any("text" in item for item in op.get("items", []))
         for ops in linker.contexts.values()
         for op in ops
@@ -1437,7 +1443,7 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         unique.setdefault((route.method, route.path, route.file, route.line), route)
     # A server's webpack bundle shipped beside the modules it was built from: each route
     # is reported once, at the module.
-    bundles = {file for file, facts in linker.modules.items() if facts.get("bundle")}
+    bundles = {file for file, facts in linker.modules.items() if facts.bundle}
     unbundled = {(r.method, r.path, r.handler) for r in unique.values() if r.file not in bundles}
     linker.routes = [
         r
@@ -1453,11 +1459,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
             for item in op.get("items", []):
                 if item.get("ref") and "error_handler" in linker._item_kinds(op["_file"], item):
                     error_handlers.append(f"{op['_file']}:{op['line']}")
-    apps = [
-        {"file": file, "line": app.get("line", 1), "name": name, "framework": app["kind"]}
+    apps: list[dict[str, Any]] = [
+        {"file": file, "line": app.line, "name": name, "framework": app.kind}
         for file, facts_of in linker.modules.items()
-        for name, app in facts_of.get("apps", {}).items()
-        if app.get("kind") in {"express", "hono", "fastify", "koa"} and not app.get("alias_of")
+        for name, app in facts_of.apps.items()
+        if app.kind in {"express", "hono", "fastify", "koa"} and not app.alias_of
     ]
     limiters = [
         {

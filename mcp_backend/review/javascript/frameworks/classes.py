@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
+from mcp_backend.review.facts import JsApp
 from mcp_backend.review.javascript.context import FUNCTION_TYPES
 from mcp_backend.review.javascript.rules._util import unwrap
 
@@ -339,8 +340,8 @@ def read_classes(extractor: FactExtractor) -> dict[str, Any]:
             op["target"] = min(inner, key=lambda s: s[1] - s[0])[2]
             owners.add(op["target"])
     for owner in owners:
-        extractor.apps.setdefault(owner, {"kind": "router", "line": classes[owner]["line"]})
-        extractor.apps[owner]["class"] = True
+        extractor.apps.setdefault(owner, JsApp(kind="router", line=classes[owner]["line"]))
+        extractor.apps[owner].in_class = True
     # The app var `this.app` of a class now lives under the class's name.
     for key in [k for k in extractor.apps if k.startswith("this.")]:
         del extractor.apps[key]

@@ -21,6 +21,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from mcp_backend.review.facts import JsApp, JsPlugin
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext, unwrap_sequence
 from mcp_backend.review.javascript.frameworks import (
     classes,
@@ -293,9 +294,9 @@ class FactExtractor:
         self.imports: dict[str, dict[str, str]] = {}
         self.exports: dict[str, str] = {}
         self.defs: dict[str, dict[str, Any]] = {}
-        self.apps: dict[str, dict[str, Any]] = {}
+        self.apps: dict[str, JsApp] = {}
         self.ops: list[dict[str, Any]] = []
-        self.plugins: dict[str, dict[str, Any]] = {}
+        self.plugins: dict[str, JsPlugin] = {}
         self.decorations: dict[str, list[str]] = {}
         self.constants: dict[str, str] = {}
         self.error_handlers: list[int] = []
@@ -358,18 +359,15 @@ class FactExtractor:
             facts["classes"] = class_routers
         if self.constants:
             facts["constants"] = self.constants  # imported path constants, for the linker
-        for key in (
-            "imports",
-            "exports",
-            "defs",
-            "apps",
-            "ops",
-            "plugins",
-            "decorations",
-            "error_handlers",
-        ):
+        for key in ("imports", "exports", "defs", "ops", "decorations", "error_handlers"):
             if value := getattr(self, key):
                 facts[key] = value
+        if self.apps:
+            facts["apps"] = {k: v.model_dump(exclude_defaults=True) for k, v in self.apps.items()}
+        if self.plugins:
+            facts["plugins"] = {
+                k: v.model_dump(exclude_defaults=True) for k, v in self.plugins.items()
+            }
         if self.frameworks:
             facts["frameworks"] = sorted(self.frameworks)
         if ctx.has(b"__webpack_require__", b"__webpack_modules__"):
@@ -900,10 +898,9 @@ class FactExtractor:
             original = self.ctx.text(value)
             # `var auth_default = router; export default auth_default` (bundler output): one
             # router under two names; the linker reads both as the first.
-            self.apps[name] = {
-                **self.apps[original],
-                "alias_of": self.apps[original].get("alias_of", original),
-            }
+            self.apps[name] = self.apps[original].model_copy(
+                update={"alias_of": self.apps[original].alias_of or original}
+            )
             return
         if value.type == "object" and value.named_child_count <= _MAX_OBJECT_MEMBERS:
             # `const auth = { required: jwt({...}), optional: ... }`: each member is a name
@@ -933,7 +930,7 @@ class FactExtractor:
         app = self._app_creation(value)
         if app is not None:
             kind, base, parent = app
-            self.apps[name] = {"kind": kind, "line": value.start_point[0] + 1}
+            self.apps[name] = JsApp(kind=kind, line=value.start_point[0] + 1)
             if parent is not None:
                 # `const api = app.basePath('/api')` is app's sub-app under /api.
                 self.ops.append(
@@ -946,7 +943,7 @@ class FactExtractor:
                     }
                 )
             elif base:
-                self.apps[name]["base"] = base
+                self.apps[name].base = base
             return
         if value.type in {"call_expression"}:
             callee = value.child_by_field_name("function")
@@ -1005,7 +1002,7 @@ class FactExtractor:
                         and inner.type == "identifier"
                         and ctx.text(inner) in self.apps
                     ):
-                        return self.apps[ctx.text(inner)]["kind"], base, ctx.text(inner)
+                        return self.apps[ctx.text(inner)].kind, base, ctx.text(inner)
                     if inner is None:
                         return None
                     node = inner
@@ -1493,12 +1490,11 @@ class FactExtractor:
                             self.ctx.text(wrapper.child_by_field_name("function"))
                             in fastify.PLUGIN_WRAPPERS
                         )
-                    self.plugins[key] = {
-                        "name": fn_name,
-                        "fp": fp or bool(self.defs.get(fn_name, {}).get("fp")),
-                    }
+                    self.plugins[key] = JsPlugin(
+                        name=fn_name, fp=fp or bool(self.defs.get(fn_name, {}).get("fp"))
+                    )
                     self.apps.setdefault(
-                        key, {"kind": "plugin", "line": function.start_point[0] + 1}
+                        key, JsApp(kind="plugin", line=function.start_point[0] + 1)
                     )
                 return key
             function = self.ctx.enclosing_function(function)
