@@ -17,9 +17,11 @@ from mcp_backend.server import build_server
 from mcp_backend.workspace import Workspace
 
 APP = (
-    "import sqlite3\n\n\n"
-    "def find(conn: sqlite3.Connection, name: str) -> object:\n"
-    "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
+    "import sqlite3\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+    '@app.get("/users")\n'
+    "def find() -> object:\n"
+    '    conn = sqlite3.connect("app.db")\n'
+    "    return conn.execute(f\"SELECT * FROM users WHERE name = '{request.args['name']}'\")\n"
 )
 
 

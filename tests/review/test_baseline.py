@@ -123,7 +123,7 @@ def test_a_finding_whose_own_line_changed_is_new(baselined: Path) -> None:
     outcome = review(baselined)
     assert rules(outcome.findings) == ["sql-string-query"]
     assert rules(outcome.baselined) == ["command-injection"]
-    assert outcome.summary.headline.startswith("1 new finding (1 high)")
+    assert outcome.summary.headline.startswith("1 new finding (1 medium)")
     assert outcome.summary.baseline_unmatched == 1  # the old SQL line's entry
 
 

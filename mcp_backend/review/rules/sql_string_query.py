@@ -29,8 +29,9 @@ RULE = RuleMeta(
             'placeholder list such as `", ".join(["%s"] * len(ids))`, a value whose '
             "single quotes are\n"
             'doubled with `.replace("\'", "\'\'")` for a quoted literal) are not '
-            "flagged. Severity rises when\n"
-            "a spliced-in value comes from request data or a function parameter."
+            "flagged. Severity is critical when\n"
+            "a spliced-in value is traced to request data, medium otherwise (a function parameter "
+            "whose\ncallers were followed without finding request data, or a computed value)."
             "\n\nPython: the taint engine (review/taint/) follows request data from the route "
             "handlers through assignments, formatting, containers and project functions in "
             "other modules (the finding shows the path). Sanitisers it knows: int/float/UUID/enum"

@@ -74,7 +74,7 @@ POSITIVE = {
             cur.execute("SELECT id, email FROM users WHERE email = '" + email + "'")
             return cur.fetchone()
         """,
-        "high",
+        "medium",  # a parameter: the taint engine reports it when a caller passes request data
     ),
     "format_method_asyncpg": (
         """
@@ -82,7 +82,7 @@ POSITIVE = {
             sql = "SELECT * FROM users WHERE id = {}".format(user_id)
             return await pool.fetchrow(sql)
         """,
-        "high",
+        "medium",  # a parameter: the taint engine reports it when a caller passes request data
     ),
     "augmented_where_clause": (
         """
@@ -128,7 +128,7 @@ POSITIVE = {
         def list_items(session, sort):
             return session.execute(sa.text(f"SELECT * FROM items ORDER BY {sort}")).all()
         """,
-        "high",
+        "medium",  # a parameter: the taint engine reports it when a caller passes request data
     ),
 }
 

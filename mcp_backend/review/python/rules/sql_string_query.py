@@ -154,7 +154,7 @@ class SqlStringQuery:
                 ctx.signal("sql-injection", "query built from constant parts", call)
             return None
         taint = max(au.taint_of(flow, part, line=call.lineno) for part in unsafe)
-        severity = au.severity_for(taint, request="critical", param="high", local="medium")
+        severity = au.severity_for(taint, request="critical", param="medium", local="medium")
         spliced = ", ".join(ast.unparse(part)[:40] for part in unsafe[:3])
         message = (
             f"SQL built with {build.kind} from {au.TAINT_WORDS[taint]} ({spliced}) reaches "
