@@ -121,6 +121,10 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("hardcoded-secret", "a.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
+    # a development launcher beside the real entry point is not what production runs
+    ("hardcoded-secret", "server-dev.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", False),
+    ("hardcoded-secret", "src/dev-server.ts", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", False),
+    ("hardcoded-secret", "src/devices.ts", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
     (
         "hardcoded-secret",
         "a.ts",

@@ -59,6 +59,11 @@ NEGATIVE = {
         STRIPE_PUBLISHABLE_KEY = "pk_live_51H8xQ2LkdIwHu7ixF9Zq3vG2aB"
         gdrive_watch_callback_token = "target=myapp-watch_files"
     """,
+    "name_written_out_as_a_type_name": """
+        # the GraphQL node names of the two kinds of key
+        _USER_API_KEY = "UserApiKey"
+        SYSTEM_API_KEY = "system-api-key"
+    """,
     "env_lookups": """
         import os
         SECRET_KEY = os.environ["SECRET_KEY"]
@@ -156,6 +161,8 @@ def test_env_lookup_is_a_signal() -> None:
 def test_placeholder_helper() -> None:
     assert is_placeholder("change-me-in-production")
     assert is_placeholder("short")
+    assert is_placeholder("SessionSecretKey", "SESSION_SECRET_KEY")
+    assert not is_placeholder("SessionSecretKey2024", "SESSION_SECRET_KEY")
     assert not is_placeholder("q8Xv2LmZ0pRt7Ys4")
 
 

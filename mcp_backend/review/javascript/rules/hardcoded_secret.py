@@ -92,6 +92,8 @@ SECRET_WORDS = (b"secret", b"passw", b"pwd", b"key", b"token", b"authorization")
 NOT_SHIPPED = re.compile(
     r"(^|/)(benchmarks?|examples?|fixtures?|__fixtures__|mocks?|demo|seeds?|seeders|stories)/"
     r"|\.(stories|example|sample)\.[cm]?[jt]sx?$|(^|/)seed\w*\.[cm]?[jt]s$"
+    # development launchers beside the real entry point: server-dev.js, dev-server.ts
+    r"|(^|/)(server|app|index|main|start)[-_.]dev\.[cm]?[jt]s$|(^|/)dev[-_](server|app|start)\.[cm]?[jt]s$"
 )
 JWT_CALLS = frozenset({"sign", "verify"})
 

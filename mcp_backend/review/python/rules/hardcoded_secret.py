@@ -109,9 +109,10 @@ def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False)
         return True  # "target=calibreweb-watch_files": a label or query of words, no secret
     if stripped.startswith(_PUBLISHABLE_PREFIXES):
         return True  # keys made to ship in clients (PostHog phc_, Stripe pk_live_/pk_test_)
-    normalized = re.sub(r"[\s\-]+", "_", lowered)
-    if name and normalized in {name.lower(), name.lower().replace("-", "_")}:
-        return True  # SECRET_KEY = "secret key": the name written out
+    if name and re.sub(r"[^a-z0-9]", "", lowered) == re.sub(r"[^a-z0-9]", "", name.lower()):
+        # SECRET_KEY = "secret key", _USER_API_KEY = "UserApiKey": the name written out (a
+        # label or a type name), however it is spelled
+        return True
     # An environment variable *name* ("DB_PASSWORD") or a dotted setting path.
     if re.fullmatch(r"[A-Z][A-Z0-9_]+", stripped) or re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", stripped):
         return True
