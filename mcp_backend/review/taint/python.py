@@ -1027,7 +1027,8 @@ class _Function:
             return EMPTY
         if isinstance(node, ast.Name):
             return env.get(node.id, EMPTY)
-        if au.is_request_access(node):
+        request_shaped = isinstance(node, ast.Attribute | ast.Call | ast.Await)
+        if request_shaped and au.is_request_access(node):
             if isinstance(node, ast.Call | ast.Await):
                 self.args_only(node, env)
             if isinstance(node, ast.Attribute) and node.attr in au.VALIDATED_DATA_ATTRS:
@@ -1035,7 +1036,7 @@ class _Function:
                 # clean_<field>) stand between the client and a URL, a path or a template.
                 return frozenset({m.mark(f"R@{node.lineno}", _VALIDATED_FOR)})
             return frozenset({f"R@{node.lineno}"})
-        if _extra_request(node):
+        if request_shaped and _extra_request(node):
             # The request's own URL: the client picks its text, not where it points.
             kinds = _URL_ONLY_FOR
             if (

@@ -110,10 +110,17 @@ def elements(node: ast.AST | None) -> list[ast.expr]:
 
 
 def source_text(node: ast.AST) -> str:
+    """`ast.unparse(node)`, once per node: the body visitors ask for the same attribute chains
+    and comparisons many times (each level of `a.b.c.d` is visited)."""
+    cached = getattr(node, "_review_source_text", None)
+    if isinstance(cached, str):
+        return cached
     try:
-        return ast.unparse(node)
+        text = ast.unparse(node)
     except (ValueError, TypeError, AttributeError, RecursionError):
-        return ""
+        text = ""
+    setattr(node, "_review_source_text", text)  # noqa: B010 - cache on the node itself
+    return text
 
 
 class Imports:
