@@ -27,7 +27,9 @@ RULE = RuleMeta(
             "since a domain\n"
             "exception whose message was written for users is fine to return. "
             "Logging the error is never\n"
-            "flagged."
+            "flagged. A tuple that names data errors (`ValueError`, `KeyError`, a zip or JSON\n"
+            "decode error) beside `TypeError`/`AttributeError` is a validation catch, not a broad\n"
+            "one."
         ),
         why=(
             "Exception messages and tracebacks describe the inside of the system: "

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from mcp_backend.review.model import Finding
+from mcp_backend.review.model import Finding, Severity
 from mcp_backend.review.python import astutil as au
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.error_details_leak import RULE
@@ -80,6 +80,31 @@ def _exception_names(handler_type: ast.expr | None) -> list[str]:
             name = "DatabaseError"
         names.append(name)
     return names
+
+
+# Errors about a value the caller sent. Programming errors named beside them in one tuple
+# (`except (ValueError, KeyError, TypeError)`) are part of the same validation catch.
+_DATA_ERRORS = {
+    "ValueError",
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "UnicodeError",
+    "UnicodeDecodeError",
+    "JSONDecodeError",
+    "ValidationError",
+    "BadZipFile",
+    "BadZipfile",
+    "InvalidOperation",
+}
+_PROGRAMMING_ERRORS = {"TypeError", "AttributeError"}
+
+
+def _is_broad_catch(names: list[str]) -> bool:
+    broad = set(names) & _BROAD_EXCEPTIONS
+    if broad <= _PROGRAMMING_ERRORS and set(names) & _DATA_ERRORS:
+        return False  # except (ValueError, KeyError, TypeError): a validation catch
+    return bool(broad)
 
 
 def _sent_parts(node: ast.AST) -> Iterator[ast.AST]:
@@ -226,7 +251,7 @@ class ErrorDetailsLeak:
                     continue
                 parses_input = _only_parses_input(block.body)
                 for node in block.handlers:
-                    broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
+                    broad = _is_broad_catch(_exception_names(node.type))
                     names = {node.name} if node.name else set()
                     nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
                     if not broad or parses_input:
@@ -255,13 +280,14 @@ class ErrorDetailsLeak:
             line = getattr(node, "lineno", 0)
             if leak is None or line in reported:
                 continue
+            severity: Severity = "high" if leak == "traceback" else "medium"
             reported.add(line)
             yield ctx.finding(
                 RULE,
                 node,
                 f"Exception details ({leak}) are sent to the client: internals such as SQL, "
                 "paths and library versions leak",
-                severity="high" if leak == "traceback" else "medium",
+                severity=severity,
                 fix=_FIX,
             )
 
