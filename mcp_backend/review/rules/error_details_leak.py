@@ -29,7 +29,12 @@ RULE = RuleMeta(
             "Logging the error is never\n"
             "flagged. A tuple that names data errors (`ValueError`, `KeyError`, a zip or JSON\n"
             "decode error) beside `TypeError`/`AttributeError` is a validation catch, not a broad\n"
-            "one."
+            "one. A `try` that sends a request to another HTTP service (requests, httpx, aiohttp,\n"
+            "`urlopen`, `raise_for_status()`, directly or through a helper of the same module)\n"
+            "relays that service's failure on purpose, as a proxy or API wrapper does, when the\n"
+            'answer names the failed operation in its own words (`f"Fetching the index failed:\n'
+            '{e}"`): that is not reported; the bare error of such a request is reported at low,\n'
+            "tracebacks as always."
         ),
         why=(
             "Exception messages and tracebacks describe the inside of the system: "

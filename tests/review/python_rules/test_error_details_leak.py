@@ -50,3 +50,100 @@ def test_lone_type_error_is_still_broad() -> None:
             return jsonify(order)
     """
     assert len(run(LEAK, source)) == 1
+
+
+# ---- a call to another HTTP service: its error relayed by a proxy or API wrapper ----------
+
+
+def test_error_of_a_direct_upstream_request_is_relayed() -> None:
+    source = """
+        @router.get("/index.html")
+        async def index(settings=Depends(get_settings)):
+            try:
+                response = requests.get(f"{settings.asset_url}/index.html", timeout=10)
+                response.raise_for_status()
+                return HTMLResponse(response.text)
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=f"Failed to fetch assets: {e}") from e
+    """
+    assert run(LEAK, source) == []
+
+
+def test_bare_error_of_an_upstream_request_is_low() -> None:
+    source = """
+        @router.post("/refunds/{payment_id}")
+        async def refund(payment_id: str):
+            try:
+                r = requests.post(f"{PAYMENTS_API}/refunds", json={"payment": payment_id})
+                r.raise_for_status()
+            except Exception as e:
+                return {"error": str(e)}
+            return {"status": "refunded"}
+    """
+    assert [f.severity for f in run(LEAK, source)] == ["low"]
+
+
+def test_error_of_a_session_request_is_relayed() -> None:
+    source = """
+        @router.api_route("/proxy/{path:path}", methods=["GET", "POST"])
+        async def proxy(path: str, request: Request):
+            session = aiohttp.ClientSession()
+            try:
+                upstream = await session.request(request.method, f"{BASE}/{path}")
+                return Response(await upstream.read(), status_code=upstream.status)
+            except Exception as exc:
+                return JSONResponse({"detail": f"Backend: {exc}"}, status_code=500)
+    """
+    assert run(LEAK, source) == []
+
+
+def test_error_of_a_helper_that_calls_the_provider_is_relayed() -> None:
+    source = """
+        async def _call_openai(url, payload):
+            async with httpx.AsyncClient() as client:
+                r = await client.post(url, json=payload)
+                r.raise_for_status()
+                return r.json()
+
+        async def summarize_with_provider(payload):
+            return await _call_openai(OPENAI_URL, payload)
+
+        @router.post("/summaries")
+        async def summarize(form: SummaryForm):
+            try:
+                return await summarize_with_provider(form.model_dump())
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=f"Provider error: {e}")
+    """
+    assert run(LEAK, source) == []
+
+
+def test_error_of_a_helper_that_only_writes_the_database_leaks() -> None:
+    source = """
+        async def _save_summary(db, payload):
+            db.add(Summary(**payload))
+            await db.commit()
+
+        @router.post("/summaries")
+        async def summarize(form: SummaryForm, db=Depends(get_db)):
+            try:
+                await _save_summary(db, form.model_dump())
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=f"Could not save: {e}")
+    """
+    assert len(run(LEAK, source)) == 1
+
+
+def test_traceback_of_an_upstream_failure_still_leaks() -> None:
+    source = """
+        @app.route("/rates")
+        def rates():
+            try:
+                r = requests.get(RATES_URL, timeout=5)
+                r.raise_for_status()
+            except Exception:
+                return jsonify({"error": traceback.format_exc()}), 500
+            return jsonify(r.json())
+    """
+    findings = run(LEAK, source)
+    assert [f.severity for f in findings] == ["high"]

@@ -188,6 +188,72 @@ def _only_parses_input(body: list[ast.stmt]) -> bool:
     return calls > 0
 
 
+# Clients of another HTTP service: what they raise is that service's answer or the failed
+# connection to it (requests.get, httpx.post, aiohttp's session.request, urlopen).
+_HTTP_CLIENT_MODULES = {"requests", "httpx", "aiohttp", "urllib3"}
+
+
+def _requests_upstream(call: ast.Call) -> bool:
+    method = au.call_method(call) or ""
+    root = (au.dotted_name(call.func) or "").split(".", 1)[0]
+    if method in {"raise_for_status", "urlopen"} or root in _HTTP_CLIENT_MODULES:
+        return True
+    # session.request("GET", url) / client.request(method=..., url=...)
+    return method == "request" and (len(call.args) >= 2 or au.keyword(call, "url") is not None)
+
+
+class _Upstream:
+    """Which functions of one module send a request to another HTTP service, directly or
+    through the module's own helpers (a wrapper dispatching to one client per provider)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self._functions = {
+            node.name: node
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        self._known: dict[str, bool] = {}
+
+    def _function(self, name: str, depth: int) -> bool:
+        if name in self._known:
+            return self._known[name]
+        self._known[name] = False  # recursion guard
+        func = self._functions[name]
+        result = self.calls(func.body, depth + 1)
+        self._known[name] = result
+        return result
+
+    def calls(self, body: list[ast.stmt], depth: int = 0) -> bool:
+        """Whether `body` sends a request to another HTTP service."""
+        helpers: list[str] = []
+        for stmt in body:
+            for node in au.walk_scope(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                if _requests_upstream(node):
+                    return True
+                if isinstance(node.func, ast.Name) and node.func.id in self._functions:
+                    helpers.append(node.func.id)
+        return depth < 3 and any(self._function(name, depth) for name in helpers)
+
+
+def _has_words(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and bool(re.search(r"[A-Za-z]{3}", str(node.value)))
+
+
+def _framed(node: ast.AST) -> bool:
+    """The answer says in its own words what failed and adds the error as the reason:
+    f"Failed to fetch the index from asset_url: {e}", {"error": "Proxy failed", "details": e}."""
+    for sub in _sent_parts(node):
+        if isinstance(sub, ast.JoinedStr) and any(_has_words(v) for v in sub.values):
+            return True
+        if isinstance(sub, ast.Dict) and any(v is not None and _has_words(v) for v in sub.values):
+            return True
+        if isinstance(sub, ast.BinOp) and (_has_words(sub.left) or _has_words(sub.right)):
+            return True
+    return False
+
+
 def _is_response_call(call: ast.Call) -> bool:
     method = au.call_method(call) or ""
     return method in _RESPONSE_CALLS or (method.startswith("HTTP") and method[4:5].isupper())
@@ -241,6 +307,7 @@ class ErrorDetailsLeak:
         self._signals(ctx)
         handlers = _handler_functions(ctx.tree)
         reported: set[int] = set()
+        upstream = _Upstream(ctx.tree)
         for func in au.iter_functions(ctx.tree):
             is_handler = au.is_route_handler(ctx.tree, func, ctx.file)
             if func.name in handlers:
@@ -250,6 +317,7 @@ class ErrorDetailsLeak:
                 if not isinstance(block, ast.Try | _TRY_STAR):
                     continue
                 parses_input = _only_parses_input(block.body)
+                relays_upstream = upstream.calls(block.body)
                 for node in block.handlers:
                     broad = _is_broad_catch(_exception_names(node.type))
                     names = {node.name} if node.name else set()
@@ -258,7 +326,9 @@ class ErrorDetailsLeak:
                         # only tracebacks leak from a specific, user-facing error, or from
                         # parsing the caller's own input (its message is about that input)
                         names = set()
-                    yield from self._sinks(ctx, nodes, names, is_handler, reported)
+                    yield from self._sinks(
+                        ctx, nodes, names, is_handler, reported, upstream=relays_upstream
+                    )
 
     def _sinks(
         self,
@@ -267,6 +337,8 @@ class ErrorDetailsLeak:
         exc_names: set[str],
         returns_to_client: bool,
         reported: set[int],
+        *,
+        upstream: bool = False,
     ) -> Iterator[Finding]:
         for node in nodes:
             target: ast.AST | None = None
@@ -281,6 +353,12 @@ class ErrorDetailsLeak:
             if leak is None or line in reported:
                 continue
             severity: Severity = "high" if leak == "traceback" else "medium"
+            if leak != "traceback" and upstream:
+                # the error of a request to another service: relayed on purpose when the
+                # answer names the failed operation; bare, it may still name internal URLs
+                if _framed(target):
+                    continue
+                severity = "low"
             reported.add(line)
             yield ctx.finding(
                 RULE,
