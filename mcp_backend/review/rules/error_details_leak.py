@@ -34,7 +34,8 @@ RULE = RuleMeta(
             "relays that service's failure on purpose, as a proxy or API wrapper does, when the\n"
             'answer names the failed operation in its own words (`f"Fetching the index failed:\n'
             '{e}"`): that is not reported; the bare error of such a request is reported at low,\n'
-            "tracebacks as always."
+            "tracebacks as always. Answers sent with 502 or 504 name a failed upstream and are\n"
+            "not reported; with 503 they are reported at low."
         ),
         why=(
             "Exception messages and tracebacks describe the inside of the system: "

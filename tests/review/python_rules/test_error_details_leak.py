@@ -147,3 +147,41 @@ def test_traceback_of_an_upstream_failure_still_leaks() -> None:
     """
     findings = run(LEAK, source)
     assert [f.severity for f in findings] == ["high"]
+
+
+# ---- the status says another service failed -----------------------------------------------
+
+
+def test_bad_gateway_answer_relays_the_upstream_failure() -> None:
+    source = """
+        @router.post("/terminal/{path:path}")
+        async def terminal_proxy(path: str, request: Request):
+            try:
+                return await forward_to_terminal(request, path)
+            except Exception as error:
+                return JSONResponse({"error": f"Terminal proxy error: {error}"}, status_code=502)
+
+        @app.route("/search")
+        def search():
+            try:
+                return jsonify(search_backend.query(request.args["q"]))
+            except Exception as e:
+                return jsonify({"error": str(e)}), 504
+    """
+    assert run(LEAK, source) == []
+
+
+def test_service_unavailable_answer_is_low_and_server_error_is_medium() -> None:
+    source = """
+        @router.post("/chat")
+        async def chat(form: ChatForm):
+            try:
+                tools = await load_terminal_tools(form.terminal_id)
+            except Exception as e:
+                raise HTTPException(status_code=503, detail=f"Terminal unavailable: {e}") from e
+            try:
+                return await run_chat(form, tools)
+            except Exception as e:
+                raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(e))
+    """
+    assert [f.severity for f in run(LEAK, source)] == ["low", "medium"]

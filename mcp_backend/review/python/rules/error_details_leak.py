@@ -254,6 +254,26 @@ def _framed(node: ast.AST) -> bool:
     return False
 
 
+# Statuses that tell the client another service failed: the answer is about that service.
+_GATEWAY_STATUS = re.compile(r"\b(502|504)\b|BAD_GATEWAY|GATEWAY_TIMEOUT")
+_UNAVAILABLE_STATUS = re.compile(r"\b503\b|SERVICE_UNAVAILABLE")
+
+
+def _status_text(call: ast.Call) -> str:
+    """The source of the HTTP status an answer is built with, '' when none is given."""
+    status = (
+        au.keyword(call, "status_code") or au.keyword(call, "status") or au.keyword(call, "code")
+    )
+    method = au.call_method(call) or ""
+    if status is None and method in {"HTTPException", "abort"} and call.args:
+        status = call.args[0]
+    if status is None:
+        return ""
+    if isinstance(status, ast.Constant):
+        return str(status.value)
+    return au.dotted_name(status) or ""
+
+
 def _is_response_call(call: ast.Call) -> bool:
     method = au.call_method(call) or ""
     return method in _RESPONSE_CALLS or (method.startswith("HTTP") and method[4:5].isupper())
@@ -340,6 +360,17 @@ class ErrorDetailsLeak:
         *,
         upstream: bool = False,
     ) -> Iterator[Finding]:
+        # Flask's `return jsonify(...), 502`: the status sits beside the answer.
+        tuple_status: dict[int, str] = {}
+        for node in nodes:
+            if isinstance(node, ast.Tuple) and len(node.elts) >= 2:
+                code = node.elts[1]
+                text = (
+                    str(code.value)
+                    if isinstance(code, ast.Constant)
+                    else au.dotted_name(code) or ""
+                )
+                tuple_status[id(node.elts[0])] = text
         for node in nodes:
             target: ast.AST | None = None
             if isinstance(node, ast.Call) and _is_response_call(node):
@@ -352,13 +383,25 @@ class ErrorDetailsLeak:
             line = getattr(node, "lineno", 0)
             if leak is None or line in reported:
                 continue
+            answer = target
+            if isinstance(answer, ast.Tuple) and answer.elts:
+                answer = answer.elts[0]  # return jsonify(...), 502
+            status = (
+                _status_text(answer) or tuple_status.get(id(answer), "")
+                if isinstance(answer, ast.Call)
+                else ""
+            )
             severity: Severity = "high" if leak == "traceback" else "medium"
+            if leak != "traceback" and _GATEWAY_STATUS.search(status):
+                continue  # 502/504: the message is the upstream's failure, relayed on purpose
             if leak != "traceback" and upstream:
                 # the error of a request to another service: relayed on purpose when the
                 # answer names the failed operation; bare, it may still name internal URLs
                 if _framed(target):
                     continue
                 severity = "low"
+            if leak != "traceback" and _UNAVAILABLE_STATUS.search(status):
+                severity = "low"  # 503: a dependency is down; its error may name hosts
             reported.add(line)
             yield ctx.finding(
                 RULE,
