@@ -796,3 +796,29 @@ def test_decoding_the_identity_of_a_jwt_or_handing_it_on_is_reported() -> None:
         "  return decoded;\n}\n"
     )
     assert "jwt-unverified" in rules_in(whole)
+
+
+def test_error_of_an_upstream_request_is_relayed_by_a_proxy() -> None:
+    proxy = (
+        "app.all('/proxy', async (req, res) => {\n"
+        "  try {\n"
+        "    const response = await fetch(req.query.url, { method: req.method });\n"
+        "    res.status(response.status).send(await response.text());\n"
+        "  } catch (err) {\n"
+        "    res.status(500).json({ error: 'Error proxying request', details: err.message });\n"
+        "  }\n"
+        "});\n"
+    )
+    assert "error-details-leak" not in rules_in(proxy)
+    bare = proxy.replace(
+        "{ error: 'Error proxying request', details: err.message }", "{ err: err.message }"
+    )
+    result = analyze_file("src/routes/x.js", bare, "javascript")
+    assert [f.severity for f in result.findings if f.rule_id == "error-details-leak"] == ["low"]
+    database = proxy.replace(
+        "const response = await fetch(req.query.url, { method: req.method });\n"
+        "    res.status(response.status).send(await response.text());",
+        "const rows = await db.query('SELECT * FROM items WHERE id = $1', [req.query.id]);\n"
+        "    res.json(rows);",
+    )
+    assert "error-details-leak" in rules_in(database)

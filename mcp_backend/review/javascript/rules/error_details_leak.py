@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.model import Finding
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.model import Finding, Severity
 from mcp_backend.review.rules.error_details_leak import RULE
 
 RESPONSE_METHODS = frozenset({"send", "json", "end", "write", "render", "text", "html", "jsonp"})
@@ -82,6 +82,29 @@ def _sinks(ctx: JsFileContext) -> Iterator[tuple[Node, str, str, str]]:
             yield node, target, f"({ctx.text(right)})", chain
 
 
+# A request to another HTTP service: what it throws is that service's failure (refused
+# connection, timeout, bad status), which a proxy or API wrapper relays on purpose.
+UPSTREAM_CALL = re.compile(
+    r"\bfetch\(|\baxios(\.(get|post|put|patch|delete|request))?\(|\bgot(\.\w+)?\(|"
+    r"\bhttps?\.(request|get)\(|\bundici\.\w+\(|\bhttpService\.\w+\("
+)
+
+
+# Words of the handler's own around the error: 'Error proxying request', `Upstream: ${...}`.
+FRAMING = re.compile(r"""(['"])[^'"\n]*[A-Za-z]{3}[^'"\n]*\1|`[^`$]*[A-Za-z]{3}[^`$]*\$\{""")
+
+
+def _catches_upstream_failure(ctx: JsFileContext, node: Node) -> bool:
+    """The sink sits in the `catch` of a `try` whose block sends a request upstream."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if current.type == "catch_clause" and current.parent is not None:
+            body = current.parent.child_by_field_name("body")
+            return body is not None and bool(UPSTREAM_CALL.search(ctx.text(body)))
+        current = current.parent
+    return False
+
+
 class ErrorDetailsLeak:
     rule = RULE
 
@@ -131,6 +154,13 @@ class ErrorDetailsLeak:
                 status = re.search(r"status\((\d{3})\)|,\s*(\d{3})\s*\)\s*$|code\((\d{3})\)", chain)
                 code = next((g for g in status.groups() if g), "") if status else ""
                 in_handler = len(names) == 1 and any(n in ERROR_NAMES for n in names)
+                severity: Severity = "medium"
+                if _catches_upstream_failure(ctx, node):
+                    # relayed on purpose when the answer names the failed operation in its
+                    # own words; bare, the upstream's message may still name internal URLs
+                    if FRAMING.search(args_text):
+                        continue
+                    severity = "low"
                 if code.startswith("5") or (
                     not code and in_handler and _in_error_middleware(ctx, node)
                 ):
@@ -139,7 +169,7 @@ class ErrorDetailsLeak:
                         node,
                         "internal error message returned to the client on a server error",
                         fix="Return a generic message for 5xx; keep details in the logs.",
-                        severity="medium",
+                        severity=severity,
                     )
 
 
