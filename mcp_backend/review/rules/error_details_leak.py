@@ -35,7 +35,10 @@ RULE = RuleMeta(
             "API wrapper does, when the answer names the failed operation in its own words\n"
             '(`f"Fetching the index failed: {e}"`): that is not reported; the bare error of such\n'
             "a request is reported at low, tracebacks as always. Answers sent with 502 or 504\n"
-            "name a failed upstream and are not reported; with 503 they are reported at low."
+            "name a failed upstream and are not reported; with 503 they are reported at low. In a\n"
+            "JS error handler, the message sent only in the branch for errors of a known class or\n"
+            "with their own HTTP status (`err instanceof ApiError`, `err.status`), while every\n"
+            "other error gets a fixed message, is the API's error contract and is not reported."
         ),
         why=(
             "Exception messages and tracebacks describe the inside of the system: "

@@ -822,3 +822,44 @@ def test_error_of_an_upstream_request_is_relayed_by_a_proxy() -> None:
         "    res.json(rows);",
     )
     assert "error-details-leak" in rules_in(database)
+
+
+TYPED_ERROR_HANDLER = (
+    "function handleApiErrors(err, req, res, next) {\n"
+    "  if (err instanceof ApiError) {\n"
+    "    res.status(err.httpStatus);\n"
+    "    res.json({ code: err.code, error: err.message });\n"
+    "  } else if (err.status && err.message) {\n"
+    "    res.status(err.status);\n"
+    "    res.json({ error: err.message });\n"
+    "  } else {\n"
+    "    log.error('Uncaught internal server error.', err);\n"
+    "    res.status(500);\n"
+    "    FALLBACK\n"
+    "  }\n"
+    "}\n"
+    "app.use(handleApiErrors);\n"
+)
+
+
+def test_error_contract_branches_with_a_masked_fallback_are_fine() -> None:
+    masked = TYPED_ERROR_HANDLER.replace(
+        "FALLBACK", "res.json({ code: 1, message: 'Internal server error.' });"
+    )
+    assert "error-details-leak" not in rules_in(masked)
+
+
+def test_error_contract_branches_without_a_masked_fallback_leak() -> None:
+    unmasked = TYPED_ERROR_HANDLER.replace("FALLBACK", "res.json({ error: err.message });")
+    # both typed branches and the fallback answer with the message: nothing is masked
+    assert rules_in(unmasked).count("error-details-leak") == 3
+    only_class_branch = (
+        "app.use((err, req, res, next) => {\n"
+        "  if (err instanceof ValidationError) {\n"
+        "    return res.status(400).json({ error: 'Invalid input' });\n"
+        "  } else {\n"
+        "    return res.status(500).json({ error: err.message });\n"
+        "  }\n"
+        "});\n"
+    )
+    assert "error-details-leak" in rules_in(only_class_branch)

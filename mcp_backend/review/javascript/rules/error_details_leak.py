@@ -105,6 +105,40 @@ def _catches_upstream_failure(ctx: JsFileContext, node: Node) -> bool:
     return False
 
 
+def _in_typed_error_branch(ctx: JsFileContext, node: Node, names: set[str]) -> bool:
+    """An error handler that answers with the message only in the branch for errors of a
+    known class or with their own HTTP status (`if (err instanceof ApiError)`,
+    `else if (err.status && err.message)`) and with a fixed message for all the others: the
+    message belongs to the API's error contract, unexpected errors are masked."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    typed = re.compile(
+        rf"\b({alternatives})\s+instanceof\s+[\w.]+|\b({alternatives})\.(status|statusCode|expose)\b"
+    )
+    function = ctx.enclosing_function(node)
+    child, current = node, node.parent
+    in_typed_branch = False
+    while current is not None and current is not function:
+        if current.type == "if_statement" and child == current.child_by_field_name("consequence"):
+            condition = current.child_by_field_name("condition")
+            if condition is not None and typed.search(ctx.text(condition)):
+                in_typed_branch = True
+                break
+        child, current = current, current.parent
+    if not in_typed_branch or function is None:
+        return False
+    # Somewhere else the same handler answers without the error: the masked fallback.
+    error_ref = re.compile(rf"\b({alternatives})\b")
+    for other, _callee, args_text, _chain in _sinks(ctx):
+        if (
+            other.start_byte >= function.start_byte
+            and other.end_byte <= function.end_byte
+            and not error_ref.search(args_text)
+            and re.search(r"[\'\"`]", args_text)
+        ):
+            return True
+    return False
+
+
 class ErrorDetailsLeak:
     rule = RULE
 
@@ -154,6 +188,8 @@ class ErrorDetailsLeak:
                 status = re.search(r"status\((\d{3})\)|,\s*(\d{3})\s*\)\s*$|code\((\d{3})\)", chain)
                 code = next((g for g in status.groups() if g), "") if status else ""
                 in_handler = len(names) == 1 and any(n in ERROR_NAMES for n in names)
+                if _in_typed_error_branch(ctx, node, names):
+                    continue
                 severity: Severity = "medium"
                 if _catches_upstream_failure(ctx, node):
                     # relayed on purpose when the answer names the failed operation in its
