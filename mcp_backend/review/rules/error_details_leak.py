@@ -27,7 +27,18 @@ RULE = RuleMeta(
             "since a domain\n"
             "exception whose message was written for users is fine to return. "
             "Logging the error is never\n"
-            "flagged."
+            "flagged. A tuple that names data errors (`ValueError`, `KeyError`, a zip or JSON\n"
+            "decode error) beside `TypeError`/`AttributeError` is a validation catch, not a broad\n"
+            "one. A `try` that sends a request to another HTTP service (requests, httpx, aiohttp,\n"
+            "`urlopen`, `raise_for_status()`, directly or through a helper of the same module;\n"
+            "`fetch`, axios, got in JS) relays that service's failure on purpose, as a proxy or\n"
+            "API wrapper does, when the answer names the failed operation in its own words\n"
+            '(`f"Fetching the index failed: {e}"`): that is not reported; the bare error of such\n'
+            "a request is reported at low, tracebacks as always. Answers sent with 502 or 504\n"
+            "name a failed upstream and are not reported; with 503 they are reported at low. In a\n"
+            "JS error handler, the message sent only in the branch for errors of a known class or\n"
+            "with their own HTTP status (`err instanceof ApiError`, `err.status`), while every\n"
+            "other error gets a fixed message, is the API's error contract and is not reported."
         ),
         why=(
             "Exception messages and tracebacks describe the inside of the system: "

@@ -796,3 +796,70 @@ def test_decoding_the_identity_of_a_jwt_or_handing_it_on_is_reported() -> None:
         "  return decoded;\n}\n"
     )
     assert "jwt-unverified" in rules_in(whole)
+
+
+def test_error_of_an_upstream_request_is_relayed_by_a_proxy() -> None:
+    proxy = (
+        "app.all('/proxy', async (req, res) => {\n"
+        "  try {\n"
+        "    const response = await fetch(req.query.url, { method: req.method });\n"
+        "    res.status(response.status).send(await response.text());\n"
+        "  } catch (err) {\n"
+        "    res.status(500).json({ error: 'Error proxying request', details: err.message });\n"
+        "  }\n"
+        "});\n"
+    )
+    assert "error-details-leak" not in rules_in(proxy)
+    bare = proxy.replace(
+        "{ error: 'Error proxying request', details: err.message }", "{ err: err.message }"
+    )
+    result = analyze_file("src/routes/x.js", bare, "javascript")
+    assert [f.severity for f in result.findings if f.rule_id == "error-details-leak"] == ["low"]
+    database = proxy.replace(
+        "const response = await fetch(req.query.url, { method: req.method });\n"
+        "    res.status(response.status).send(await response.text());",
+        "const rows = await db.query('SELECT * FROM items WHERE id = $1', [req.query.id]);\n"
+        "    res.json(rows);",
+    )
+    assert "error-details-leak" in rules_in(database)
+
+
+TYPED_ERROR_HANDLER = (
+    "function handleApiErrors(err, req, res, next) {\n"
+    "  if (err instanceof ApiError) {\n"
+    "    res.status(err.httpStatus);\n"
+    "    res.json({ code: err.code, error: err.message });\n"
+    "  } else if (err.status && err.message) {\n"
+    "    res.status(err.status);\n"
+    "    res.json({ error: err.message });\n"
+    "  } else {\n"
+    "    log.error('Uncaught internal server error.', err);\n"
+    "    res.status(500);\n"
+    "    FALLBACK\n"
+    "  }\n"
+    "}\n"
+    "app.use(handleApiErrors);\n"
+)
+
+
+def test_error_contract_branches_with_a_masked_fallback_are_fine() -> None:
+    masked = TYPED_ERROR_HANDLER.replace(
+        "FALLBACK", "res.json({ code: 1, message: 'Internal server error.' });"
+    )
+    assert "error-details-leak" not in rules_in(masked)
+
+
+def test_error_contract_branches_without_a_masked_fallback_leak() -> None:
+    unmasked = TYPED_ERROR_HANDLER.replace("FALLBACK", "res.json({ error: err.message });")
+    # both typed branches and the fallback answer with the message: nothing is masked
+    assert rules_in(unmasked).count("error-details-leak") == 3
+    only_class_branch = (
+        "app.use((err, req, res, next) => {\n"
+        "  if (err instanceof ValidationError) {\n"
+        "    return res.status(400).json({ error: 'Invalid input' });\n"
+        "  } else {\n"
+        "    return res.status(500).json({ error: err.message });\n"
+        "  }\n"
+        "});\n"
+    )
+    assert "error-details-leak" in rules_in(only_class_branch)

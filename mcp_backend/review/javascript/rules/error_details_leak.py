@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.model import Finding
+from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
+from mcp_backend.review.model import Finding, Severity
 from mcp_backend.review.rules.error_details_leak import RULE
 
 RESPONSE_METHODS = frozenset({"send", "json", "end", "write", "render", "text", "html", "jsonp"})
@@ -82,6 +82,63 @@ def _sinks(ctx: JsFileContext) -> Iterator[tuple[Node, str, str, str]]:
             yield node, target, f"({ctx.text(right)})", chain
 
 
+# A request to another HTTP service: what it throws is that service's failure (refused
+# connection, timeout, bad status), which a proxy or API wrapper relays on purpose.
+UPSTREAM_CALL = re.compile(
+    r"\bfetch\(|\baxios(\.(get|post|put|patch|delete|request))?\(|\bgot(\.\w+)?\(|"
+    r"\bhttps?\.(request|get)\(|\bundici\.\w+\(|\bhttpService\.\w+\("
+)
+
+
+# Words of the handler's own around the error: 'Error proxying request', `Upstream: ${...}`.
+FRAMING = re.compile(r"""(['"])[^'"\n]*[A-Za-z]{3}[^'"\n]*\1|`[^`$]*[A-Za-z]{3}[^`$]*\$\{""")
+
+
+def _catches_upstream_failure(ctx: JsFileContext, node: Node) -> bool:
+    """The sink sits in the `catch` of a `try` whose block sends a request upstream."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if current.type == "catch_clause" and current.parent is not None:
+            body = current.parent.child_by_field_name("body")
+            return body is not None and bool(UPSTREAM_CALL.search(ctx.text(body)))
+        current = current.parent
+    return False
+
+
+def _in_typed_error_branch(ctx: JsFileContext, node: Node, names: set[str]) -> bool:
+    """An error handler that answers with the message only in the branch for errors of a
+    known class or with their own HTTP status (`if (err instanceof ApiError)`,
+    `else if (err.status && err.message)`) and with a fixed message for all the others: the
+    message belongs to the API's error contract, unexpected errors are masked."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    typed = re.compile(
+        rf"\b({alternatives})\s+instanceof\s+[\w.]+|\b({alternatives})\.(status|statusCode|expose)\b"
+    )
+    function = ctx.enclosing_function(node)
+    child, current = node, node.parent
+    in_typed_branch = False
+    while current is not None and current is not function:
+        if current.type == "if_statement" and child == current.child_by_field_name("consequence"):
+            condition = current.child_by_field_name("condition")
+            if condition is not None and typed.search(ctx.text(condition)):
+                in_typed_branch = True
+                break
+        child, current = current, current.parent
+    if not in_typed_branch or function is None:
+        return False
+    # Somewhere else the same handler answers without the error: the masked fallback.
+    error_ref = re.compile(rf"\b({alternatives})\b")
+    for other, _callee, args_text, _chain in _sinks(ctx):
+        if (
+            other.start_byte >= function.start_byte
+            and other.end_byte <= function.end_byte
+            and not error_ref.search(args_text)
+            and re.search(r"[\'\"`]", args_text)
+        ):
+            return True
+    return False
+
+
 class ErrorDetailsLeak:
     rule = RULE
 
@@ -131,6 +188,15 @@ class ErrorDetailsLeak:
                 status = re.search(r"status\((\d{3})\)|,\s*(\d{3})\s*\)\s*$|code\((\d{3})\)", chain)
                 code = next((g for g in status.groups() if g), "") if status else ""
                 in_handler = len(names) == 1 and any(n in ERROR_NAMES for n in names)
+                if _in_typed_error_branch(ctx, node, names):
+                    continue
+                severity: Severity = "medium"
+                if _catches_upstream_failure(ctx, node):
+                    # relayed on purpose when the answer names the failed operation in its
+                    # own words; bare, the upstream's message may still name internal URLs
+                    if FRAMING.search(args_text):
+                        continue
+                    severity = "low"
                 if code.startswith("5") or (
                     not code and in_handler and _in_error_middleware(ctx, node)
                 ):
@@ -139,7 +205,7 @@ class ErrorDetailsLeak:
                         node,
                         "internal error message returned to the client on a server error",
                         fix="Return a generic message for 5xx; keep details in the logs.",
-                        severity="medium",
+                        severity=severity,
                     )
 
 

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from mcp_backend.review.model import Finding
+from mcp_backend.review.model import Finding, Severity
 from mcp_backend.review.python import astutil as au
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.error_details_leak import RULE
@@ -80,6 +80,31 @@ def _exception_names(handler_type: ast.expr | None) -> list[str]:
             name = "DatabaseError"
         names.append(name)
     return names
+
+
+# Errors about a value the caller sent. Programming errors named beside them in one tuple
+# (`except (ValueError, KeyError, TypeError)`) are part of the same validation catch.
+_DATA_ERRORS = {
+    "ValueError",
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "UnicodeError",
+    "UnicodeDecodeError",
+    "JSONDecodeError",
+    "ValidationError",
+    "BadZipFile",
+    "BadZipfile",
+    "InvalidOperation",
+}
+_PROGRAMMING_ERRORS = {"TypeError", "AttributeError"}
+
+
+def _is_broad_catch(names: list[str]) -> bool:
+    broad = set(names) & _BROAD_EXCEPTIONS
+    if broad <= _PROGRAMMING_ERRORS and set(names) & _DATA_ERRORS:
+        return False  # except (ValueError, KeyError, TypeError): a validation catch
+    return bool(broad)
 
 
 def _sent_parts(node: ast.AST) -> Iterator[ast.AST]:
@@ -163,6 +188,92 @@ def _only_parses_input(body: list[ast.stmt]) -> bool:
     return calls > 0
 
 
+# Clients of another HTTP service: what they raise is that service's answer or the failed
+# connection to it (requests.get, httpx.post, aiohttp's session.request, urlopen).
+_HTTP_CLIENT_MODULES = {"requests", "httpx", "aiohttp", "urllib3"}
+
+
+def _requests_upstream(call: ast.Call) -> bool:
+    method = au.call_method(call) or ""
+    root = (au.dotted_name(call.func) or "").split(".", 1)[0]
+    if method in {"raise_for_status", "urlopen"} or root in _HTTP_CLIENT_MODULES:
+        return True
+    # session.request("GET", url) / client.request(method=..., url=...)
+    return method == "request" and (len(call.args) >= 2 or au.keyword(call, "url") is not None)
+
+
+class _Upstream:
+    """Which functions of one module send a request to another HTTP service, directly or
+    through the module's own helpers (a wrapper dispatching to one client per provider)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self._functions = {
+            node.name: node
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        self._known: dict[str, bool] = {}
+
+    def _function(self, name: str, depth: int) -> bool:
+        if name in self._known:
+            return self._known[name]
+        self._known[name] = False  # recursion guard
+        func = self._functions[name]
+        result = self.calls(func.body, depth + 1)
+        self._known[name] = result
+        return result
+
+    def calls(self, body: list[ast.stmt], depth: int = 0) -> bool:
+        """Whether `body` sends a request to another HTTP service."""
+        helpers: list[str] = []
+        for stmt in body:
+            for node in au.walk_scope(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                if _requests_upstream(node):
+                    return True
+                if isinstance(node.func, ast.Name) and node.func.id in self._functions:
+                    helpers.append(node.func.id)
+        return depth < 3 and any(self._function(name, depth) for name in helpers)
+
+
+def _has_words(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and bool(re.search(r"[A-Za-z]{3}", str(node.value)))
+
+
+def _framed(node: ast.AST) -> bool:
+    """The answer says in its own words what failed and adds the error as the reason:
+    f"Failed to fetch the index from asset_url: {e}", {"error": "Proxy failed", "details": e}."""
+    for sub in _sent_parts(node):
+        if isinstance(sub, ast.JoinedStr) and any(_has_words(v) for v in sub.values):
+            return True
+        if isinstance(sub, ast.Dict) and any(v is not None and _has_words(v) for v in sub.values):
+            return True
+        if isinstance(sub, ast.BinOp) and (_has_words(sub.left) or _has_words(sub.right)):
+            return True
+    return False
+
+
+# Statuses that tell the client another service failed: the answer is about that service.
+_GATEWAY_STATUS = re.compile(r"\b(502|504)\b|BAD_GATEWAY|GATEWAY_TIMEOUT")
+_UNAVAILABLE_STATUS = re.compile(r"\b503\b|SERVICE_UNAVAILABLE")
+
+
+def _status_text(call: ast.Call) -> str:
+    """The source of the HTTP status an answer is built with, '' when none is given."""
+    status = (
+        au.keyword(call, "status_code") or au.keyword(call, "status") or au.keyword(call, "code")
+    )
+    method = au.call_method(call) or ""
+    if status is None and method in {"HTTPException", "abort"} and call.args:
+        status = call.args[0]
+    if status is None:
+        return ""
+    if isinstance(status, ast.Constant):
+        return str(status.value)
+    return au.dotted_name(status) or ""
+
+
 def _is_response_call(call: ast.Call) -> bool:
     method = au.call_method(call) or ""
     return method in _RESPONSE_CALLS or (method.startswith("HTTP") and method[4:5].isupper())
@@ -216,6 +327,7 @@ class ErrorDetailsLeak:
         self._signals(ctx)
         handlers = _handler_functions(ctx.tree)
         reported: set[int] = set()
+        upstream = _Upstream(ctx.tree)
         for func in au.iter_functions(ctx.tree):
             is_handler = au.is_route_handler(ctx.tree, func, ctx.file)
             if func.name in handlers:
@@ -225,15 +337,18 @@ class ErrorDetailsLeak:
                 if not isinstance(block, ast.Try | _TRY_STAR):
                     continue
                 parses_input = _only_parses_input(block.body)
+                relays_upstream = upstream.calls(block.body)
                 for node in block.handlers:
-                    broad = bool(set(_exception_names(node.type)) & _BROAD_EXCEPTIONS)
+                    broad = _is_broad_catch(_exception_names(node.type))
                     names = {node.name} if node.name else set()
                     nodes = [n for stmt in node.body for n in au.walk_scope(stmt)]
                     if not broad or parses_input:
                         # only tracebacks leak from a specific, user-facing error, or from
                         # parsing the caller's own input (its message is about that input)
                         names = set()
-                    yield from self._sinks(ctx, nodes, names, is_handler, reported)
+                    yield from self._sinks(
+                        ctx, nodes, names, is_handler, reported, upstream=relays_upstream
+                    )
 
     def _sinks(
         self,
@@ -242,7 +357,20 @@ class ErrorDetailsLeak:
         exc_names: set[str],
         returns_to_client: bool,
         reported: set[int],
+        *,
+        upstream: bool = False,
     ) -> Iterator[Finding]:
+        # Flask's `return jsonify(...), 502`: the status sits beside the answer.
+        tuple_status: dict[int, str] = {}
+        for node in nodes:
+            if isinstance(node, ast.Tuple) and len(node.elts) >= 2:
+                code = node.elts[1]
+                text = (
+                    str(code.value)
+                    if isinstance(code, ast.Constant)
+                    else au.dotted_name(code) or ""
+                )
+                tuple_status[id(node.elts[0])] = text
         for node in nodes:
             target: ast.AST | None = None
             if isinstance(node, ast.Call) and _is_response_call(node):
@@ -255,13 +383,32 @@ class ErrorDetailsLeak:
             line = getattr(node, "lineno", 0)
             if leak is None or line in reported:
                 continue
+            answer = target
+            if isinstance(answer, ast.Tuple) and answer.elts:
+                answer = answer.elts[0]  # return jsonify(...), 502
+            status = (
+                _status_text(answer) or tuple_status.get(id(answer), "")
+                if isinstance(answer, ast.Call)
+                else ""
+            )
+            severity: Severity = "high" if leak == "traceback" else "medium"
+            if leak != "traceback" and _GATEWAY_STATUS.search(status):
+                continue  # 502/504: the message is the upstream's failure, relayed on purpose
+            if leak != "traceback" and upstream:
+                # the error of a request to another service: relayed on purpose when the
+                # answer names the failed operation; bare, it may still name internal URLs
+                if _framed(target):
+                    continue
+                severity = "low"
+            if leak != "traceback" and _UNAVAILABLE_STATUS.search(status):
+                severity = "low"  # 503: a dependency is down; its error may name hosts
             reported.add(line)
             yield ctx.finding(
                 RULE,
                 node,
                 f"Exception details ({leak}) are sent to the client: internals such as SQL, "
                 "paths and library versions leak",
-                severity="high" if leak == "traceback" else "medium",
+                severity=severity,
                 fix=_FIX,
             )
 
