@@ -225,8 +225,16 @@ def test_test_file_classification() -> None:
         "src/api.spec.js",
         "src/__tests__/thing.tsx",
         "test/app.e2e-spec.ts",
+        "cms/test_utils/project/urls.py",
+        "lib/testutils/server.ts",
     ]
-    negatives = ["app/testing_utils.py", "contest.py", "src/latest.ts", "attestation.py"]
+    negatives = [
+        "app/testing_utils.py",
+        "contest.py",
+        "src/latest.ts",
+        "attestation.py",
+        "app/test_utils_api/urls.py",
+    ]
     assert all(is_test_path(p) for p in positives)
     assert not any(is_test_path(p) for p in negatives)
 

@@ -298,3 +298,112 @@ def test_project_middleware_that_rejects_anonymous_users_protects_every_view() -
     reports = route(index, "GET", "/reports/")
     assert reports.auth.status == "present"
     assert reports.auth.evidence[0].detail == "RequireLogin.__call__"
+
+
+ADMIN_DECORATOR = """
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+
+def require_admin_access(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+"""
+PATTERN_UTILS = """
+from django.urls import URLResolver
+
+
+def decorate_urlpatterns(urlpatterns, decorator):
+    for pattern in urlpatterns:
+        if isinstance(pattern, URLResolver):
+            decorate_urlpatterns(pattern.url_patterns, decorator)
+        elif getattr(pattern, "callback", None):
+            pattern.callback = decorator(pattern.callback)
+    return urlpatterns
+"""
+
+
+def _decorated_urlconf(admin_urls: str) -> dict[str, str]:
+    return {
+        "site/settings.py": 'ROOT_URLCONF = "site.urls"\n',
+        "site/urls.py": """
+            from django.urls import include, path
+            from site import views
+            urlpatterns = [
+                path("admin/", include("dashboard.urls")),
+                path("", views.home, name="home"),
+            ]
+        """,
+        "dashboard/urls.py": admin_urls,
+        "dashboard/reports_urls.py": """
+            from django.urls import path
+            from dashboard import views
+            urlpatterns = [path("<int:pk>/delete/", views.delete_report, name="delete")]
+        """,
+        "dashboard/auth.py": ADMIN_DECORATOR,
+        "dashboard/utils.py": PATTERN_UTILS,
+        "dashboard/views.py": """
+            from dashboard.models import Report
+            def users(request):
+                return None
+            def delete_report(request, pk):
+                Report.objects.filter(pk=pk).delete()
+                return None
+            def public_status(request):
+                return None
+        """,
+        "dashboard/models.py": "class Report:\n    pass\n",
+        "site/views.py": "def home(request):\n    return None\n",
+    }
+
+
+def test_view_decorators_applied_to_a_whole_urlconf_protect_its_routes() -> None:
+    index = build_index(
+        _decorated_urlconf(
+            """
+            from django.urls import include, path
+            from dashboard import views
+            from dashboard.auth import require_admin_access
+            from dashboard.utils import decorate_urlpatterns
+            urlpatterns = [
+                path("users/", views.users, name="users"),
+                path("reports/", include("dashboard.reports_urls")),
+            ]
+            urlpatterns = decorate_urlpatterns(urlpatterns, require_admin_access)
+            urlpatterns += [path("status/", views.public_status, name="status")]
+            """
+        )
+    )
+    users = route(index, "GET", "/admin/users/")
+    assert users.auth.status == "present"
+    assert users.authz.status == "present"
+    assert "require_admin_access() in urls" in users.auth.evidence[0].detail
+    # an included urlconf is decorated too (the decorator wraps every view below it)
+    assert route(index, "GET", "/admin/reports/<int:pk>/delete/").auth.status == "present"
+    # a route added after the list was decorated is not
+    assert route(index, "GET", "/admin/status/").auth.status == "absent"
+    assert route(index, "GET", "/").auth.status == "absent"
+
+
+def test_a_list_helper_without_decorators_adds_routes_and_no_protection() -> None:
+    index = build_index(
+        _decorated_urlconf(
+            """
+            from django.conf.urls.i18n import i18n_patterns
+            from django.urls import include, path
+            from rest_framework.urlpatterns import format_suffix_patterns
+            from dashboard import views
+            urlpatterns = format_suffix_patterns([path("users/", views.users, name="users")])
+            urlpatterns += i18n_patterns(path("reports/", include("dashboard.reports_urls")))
+            """
+        )
+    )
+    assert route(index, "GET", "/admin/users/").auth.status == "absent"
+    deleted = route(index, "GET", "/admin/reports/<int:pk>/delete/")
+    assert deleted.auth.status == "absent"

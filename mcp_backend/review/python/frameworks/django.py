@@ -134,7 +134,36 @@ def _assignment(
                     {"kind": "router", "route": "", "router_ref": scope.q(part.value), "line": line}
                 )
             elif isinstance(part, ast.Call):
-                _url_entry(scope, part, facts)
+                _pattern_call(scope, part, facts)
+
+
+def _pattern_call(scope: ModuleScope, call: ast.Call, facts: dict[str, Any]) -> None:
+    """A call on the right of `urlpatterns =`: an entry (`path(...)`), a list made by a helper
+    (`i18n_patterns(path(...), ...)`, `format_suffix_patterns([...])`), or the module's list
+    passed through a function with view decorators (`decorate_urlpatterns(urlpatterns,
+    require_admin_access)`): those decorators wrap every view listed so far, included ones too."""
+    if last_name(call.func) in PATH_FUNCS:
+        _url_entry(scope, call, facts)
+        return
+    rewraps = any(isinstance(arg, ast.Name) and arg.id == "urlpatterns" for arg in call.args)
+    decorators: list[str] = []
+    for arg in [*call.args, *(kw.value for kw in call.keywords)]:
+        if isinstance(arg, ast.List | ast.Tuple):
+            for entry in arg.elts:
+                _url_entry(scope, entry, facts)
+        elif isinstance(arg, ast.Call):
+            _url_entry(scope, arg, facts)
+        elif (
+            rewraps
+            and isinstance(arg, ast.Name | ast.Attribute)
+            and (not isinstance(arg, ast.Name) or arg.id != "urlpatterns")
+        ):
+            ref = scope.q(arg)
+            if ref:
+                decorators.append(ref)
+    if decorators:
+        for fact in facts["urlpatterns"]:
+            fact["wrappers"] = [*decorators, *fact.get("wrappers", [])]
 
 
 def _concat_parts(value: ast.expr) -> list[ast.expr]:
