@@ -24,7 +24,9 @@ RULE = RuleMeta(
             'options or `origin: "*"`/`origin: true`, and handlers that copy the '
             "request's `Origin` header\n"
             "into `Access-Control-Allow-Origin`. Severity is high when credentials "
-            "are allowed too."
+            "are allowed too.\nA wildcard without credentials inside a branch that tests the "
+            'configured origins for it (`if "*" in allowed_origins:`) is the operator\'s '
+            "choice carried out, not reported (Python)."
         ),
         why=(
             "CORS decides which other websites may read your API's responses from "

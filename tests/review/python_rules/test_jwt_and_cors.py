@@ -238,9 +238,41 @@ CORS_POSITIVE = {
         """,
         "high",
     ),
+    "configured_wildcard_with_credentials": (
+        """
+        from flask_cors import CORS
+
+        def setup_cors(app, allowed_origins):
+            if "*" in allowed_origins:
+                CORS(app, origins="*", supports_credentials=True)
+        """,
+        "high",
+    ),
+    "wildcard_in_a_branch_that_does_not_test_for_it": (
+        """
+        from flask_cors import CORS
+
+        if settings.DEBUG or "localhost" in settings.SERVER_NAME:
+            CORS(app, origins="*")
+        """,
+        "medium",
+    ),
 }
 
 CORS_NEGATIVE = {
+    "wildcard_only_when_the_operator_configures_it": """
+        from fastapi.middleware.cors import CORSMiddleware
+
+        def install_security(app):
+            allowed_origins = get_allowed_origins()
+            if allowed_origins and "*" in allowed_origins:
+                logger.warning("CORS_ALLOWED_ORIGINS=* is set; credentials are disabled")
+                app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False)
+            else:
+                app.add_middleware(
+                    CORSMiddleware, allow_origins=allowed_origins, allow_credentials=True
+                )
+    """,
     "explicit_origins": """
         from fastapi.middleware.cors import CORSMiddleware
 

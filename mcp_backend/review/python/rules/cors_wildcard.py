@@ -36,6 +36,35 @@ def _is_wildcard(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
     return False
 
 
+def _tests_configured_wildcard(test: ast.expr) -> bool:
+    """`"*" in allowed_origins`, `origins == "*"`, `settings.CORS == ["*"]`: a test of a
+    configured (non-literal) value for the wildcard."""
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        sides = [node.left, node.comparators[0]]
+        if not isinstance(node.ops[0], ast.In | ast.Eq):
+            continue
+        star = [side for side in sides if au.const_str(side) == "*" or _is_star_list(side)]
+        other = [side for side in sides if side not in star]
+        if star and other and not any(isinstance(o, ast.Constant) for o in other):
+            return True
+    return False
+
+
+def _is_star_list(node: ast.expr) -> bool:
+    return isinstance(node, ast.List | ast.Tuple) and [au.const_str(e) for e in node.elts] == ["*"]
+
+
+def _operator_opted_in(tree: ast.Module) -> set[int]:
+    """Nodes that run only when the configuration asks for every origin."""
+    marked: set[int] = set()
+    for node in au.nodes_of(tree, ast.If):
+        if isinstance(node, ast.If) and _tests_configured_wildcard(node.test):
+            marked.update(id(sub) for stmt in node.body for sub in ast.walk(stmt))
+    return marked
+
+
 class CorsWildcard:
     rule = RULE
 
@@ -47,14 +76,23 @@ class CorsWildcard:
             return
         info = au.module_info(ctx.tree)
         yield from self._django_settings(ctx)
+        opted_in = _operator_opted_in(ctx.tree)
         for scope in au.iter_scopes(ctx.tree):
             flow = au.scope_flow(ctx.tree, scope)
             for node in au.walk_scope(scope):
+                found: list[Finding] = []
                 if isinstance(node, ast.Call):
-                    yield from self._middleware(ctx, info, flow, node)
-                    yield from self._flask_cors(ctx, info, flow, node)
+                    found += self._middleware(ctx, info, flow, node)
+                    found += self._flask_cors(ctx, info, flow, node)
                 elif isinstance(node, ast.Assign):
-                    yield from self._manual_header(ctx, flow, node)
+                    found += self._manual_header(ctx, flow, node)
+                for finding in found:
+                    if id(node) in opted_in and finding.severity != "high":
+                        # `if "*" in settings.CORS_ORIGINS:` the operator configured every
+                        # origin, without credentials; the code carries out that choice
+                        ctx.signal("cors", "wildcard only when configured", node)
+                        continue
+                    yield finding
 
     def _middleware(
         self, ctx: PythonFileContext, info: au.ModuleInfo, flow: au.ScopeFlow, call: ast.Call
