@@ -223,6 +223,22 @@ CASES: list[tuple[str, str, str, bool]] = [
     ),
     ("plaintext-password", "a.js", "if (user.password === req.body.password) { ok(); }", True),
     ("plaintext-password", "a.ts", "if (password !== confirmPassword) { fail(); }", False),
+    # the userinfo of two URLs compared while matching redirect URIs: no account password
+    (
+        "plaintext-password",
+        "redirect.js",
+        "function same(a, b) {\n  const reqUrl = new URL(a);\n  const regUrl = new URL(b);\n"
+        "  return regUrl.password === reqUrl.password;\n}",
+        False,
+    ),
+    (
+        "plaintext-password",
+        "login.js",
+        "async function login(req) {\n  const url = new URL(req.url);\n"
+        "  const user = await User.findOne({ email: req.body.email });\n"
+        "  return user.password === req.body.password;\n}",
+        True,
+    ),
     ("cors-wildcard", "a.js", "app.use(cors({ origin: '*', credentials: true }));", True),
     ("cors-wildcard", "a.ts", "app.use(cors({ origin: true, credentials: true }));", True),
     (

@@ -17,6 +17,8 @@ CANDIDATE = re.compile(r"pass(word)?|pwd", re.I)
 CONFIRMATION = re.compile(r"confirm|repeat|again|retype|verify|new|old|current|hash|length", re.I)
 HASHING = re.compile(r"\b(bcrypt|argon2|scrypt|pbkdf2|createHash|hash\w*)\s*[.(]", re.I)
 STORE_CALLS = frozenset({"create", "insert", "insertOne", "insertMany", "upsert"})
+# `const u = new URL(s)`: `u.password` is the userinfo of a URL, not an account's password.
+URL_OBJECT = re.compile(r"\b([A-Za-z_$][\w$]*)\s*=\s*new\s+URL\s*\(")
 DB_OBJECT = re.compile(r"^(prisma|db|tx|knex|this\.prisma|this\.db|client)\b", re.I)
 
 
@@ -26,6 +28,11 @@ class PlaintextPassword:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if ctx.is_test or not ctx.has(b"password", b"Password", b"pwd"):
             return
+        url_objects = (
+            set(URL_OBJECT.findall(ctx.source.decode("utf-8", "replace")))
+            if ctx.has(b"new URL")
+            else set()
+        )
         for node in ctx.descendants(ctx.root, "(binary_expression) @b", "b"):
             operator = ctx.text(node.child_by_field_name("operator"))
             if operator not in {"===", "==", "!==", "!="}:
@@ -38,6 +45,7 @@ class PlaintextPassword:
                     and CANDIDATE.search(given)
                     and not CONFIRMATION.search(given + stored)
                     and "(" not in given
+                    and stored.split(".", 1)[0] not in url_objects
                 ):
                     yield ctx.finding(
                         RULE,
