@@ -268,6 +268,15 @@ CASES: list[tuple[str, str, str, bool]] = [
         False,
     ),
     ("sensitive-data-logged", "a.js", "console.log('login', email, password);", True),
+    # a command-line program prints what its operator asked for
+    (
+        "sensitive-data-logged",
+        "dist/commands/user.js",
+        "logger.info(`Invite token: ${invite.token}`);",
+        False,
+    ),
+    ("sensitive-data-logged", "src/cli.ts", "console.log('token', token);", False),
+    ("sensitive-data-logged", "src/client/session.ts", "console.log('token', token);", True),
     (
         "sensitive-data-logged",
         "a.ts",

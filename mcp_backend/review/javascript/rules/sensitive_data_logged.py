@@ -37,6 +37,9 @@ def _only_tested_or_called(ident: Node, parent: Node) -> bool:
 
 
 IDENT_QUERY = "[(identifier) (property_identifier) (shorthand_property_identifier)] @i"
+# A command-line program's output is what its operator asked for (the invite token the
+# `user --invite` command created), not a log; the same rule as the Python side.
+_COMMAND_LINE = re.compile(r"(^|/)(cli|commands|bin)/|(^|/)cli\.[cm]?[jt]s$")
 
 
 class SensitiveDataLogged:
@@ -45,7 +48,7 @@ class SensitiveDataLogged:
     def check(self, ctx: JsFileContext) -> Iterator[Finding]:
         if not ctx.has_call(LEVELS):
             return
-        if ctx.is_test or not ctx.has(b"log", b"Log"):
+        if ctx.is_test or not ctx.has(b"log", b"Log") or _COMMAND_LINE.search(ctx.file):
             return
         for call in ctx.calls_named(LEVELS):
             if call.name not in LEVELS or not LOGGERS.match(call.obj):
