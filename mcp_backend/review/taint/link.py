@@ -52,6 +52,7 @@ class TaintLinker:
         self.functions: dict[str, _Fn] = {}
         called: dict[str, list[str]] = {}
         self.imports: dict[str, dict[str, str]] = {}
+        self.scalars: set[str] = set()  # enums and Literal aliases: module.Name
         for result in python:
             facts = result.facts
             module = facts.get("module")
@@ -60,6 +61,7 @@ class TaintLinker:
                 continue
             self.imports.setdefault(module, facts.get("imports", {}))
             called.setdefault(module, taint.get("called", []))
+            self.scalars.update(f"{module}.{name}" for name in taint.get("scalars", []))
             for name, summary in taint.get("functions", {}).items():
                 key = f"{module}.{name}"
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, summary))
@@ -120,6 +122,27 @@ class TaintLinker:
             return None
         return None
 
+    def _is_scalar(self, qualified: str, depth: int) -> bool:
+        """Whether a qualified type name is a project enum or Literal alias, through modules
+        found by name and re-exports (`from app.types import Theme` in app/schemas.py)."""
+        if qualified in self.scalars:
+            return True
+        if depth > 4:
+            return False
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.modules.find_module(".".join(parts[:cut]))
+            if module is None:
+                continue
+            rest = parts[cut:]
+            if f"{module}.{'.'.join(rest)}" in self.scalars:
+                return True
+            reexport = self.imports.get(module, {}).get(rest[0])
+            if reexport is not None and reexport != qualified:
+                return self._is_scalar(".".join([reexport, *rest[1:]]), depth + 1)
+            return False
+        return False
+
     def _project_object(self, module: str, callee: str) -> bool:
         head, _, rest = callee.partition(".")
         qualified = self.imports.get(module, {}).get(head)
@@ -159,6 +182,11 @@ class TaintLinker:
         if depth > _MAX_DEPTH:
             return frozenset()
         if core.startswith("R@"):
+            core, _, types = core.partition("~")
+            if types and all(self._is_scalar(t, 0) for t in types.split(",")):
+                # a parameter of an enum or Literal type: the framework converts the client's
+                # text to one of the declared values or refuses the request
+                return frozenset()
             if (file, core) in self.called_heads:
                 return frozenset()
             return frozenset({m.Atom(core, marks, file)})

@@ -457,6 +457,41 @@ _LIBRARIES = frozenset(sys.stdlib_module_names) | {
 }
 
 
+_ANNOTATION_WRAPPERS = {
+    "Annotated",
+    "Optional",
+    "Union",
+    "None",
+    "Query",
+    "Path",
+    "Body",
+    "Form",
+    "Field",
+    "Header",
+    "Cookie",
+}
+
+
+def _type_names(annotation: ast.expr | None) -> list[str]:
+    """The dotted type names an annotation is made of: `Optional[Theme]` -> Optional, Theme;
+    `Annotated[Theme, Query(...)]` -> Annotated, Theme (metadata and defaults are not types)."""
+    if annotation is None or isinstance(annotation, ast.Constant | ast.Call):
+        return []
+    if isinstance(annotation, ast.Name | ast.Attribute):
+        name = au.dotted_name(annotation)
+        return [name] if name else []
+    if isinstance(annotation, ast.Subscript):
+        outer = _type_names(annotation.value)
+        inner = annotation.slice
+        elements = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if outer and outer[0].endswith("Annotated"):
+            elements = elements[:1]
+        return outer + [n for e in elements for n in _type_names(e)]
+    if isinstance(annotation, ast.BinOp):  # Theme | None
+        return _type_names(annotation.left) + _type_names(annotation.right)
+    return []
+
+
 def _external(qualified: str) -> bool:
     """A name imported from the standard library or a well-known package: never the project's,
     so calls to it need no link-time resolution."""
@@ -593,6 +628,24 @@ class _ModuleModel:
             self.scalar_types | _SCALAR_WORDS | {"int", "float", "bool", "UUID"}
         )
 
+    def imported_types(self, annotation: ast.expr | None) -> list[str]:
+        """The project types an annotation names besides wrappers and scalars defined here,
+        when it names nothing else (`Optional[Theme]` with `from app.types import Theme`):
+        whether they are enums or `Literal` aliases is known only when the modules are linked."""
+        qualified: list[str] = []
+        for text in _type_names(annotation):
+            short = text.rsplit(".", 1)[-1]
+            if short in _ANNOTATION_WRAPPERS or short in self.scalar_types:
+                continue
+            if short in _SCALAR_WORDS or short in {"int", "float", "bool", "UUID"}:
+                continue
+            head, _, rest = text.partition(".")
+            target = self.info.imports.get(head)
+            if target is None or _external(target):
+                return []  # a builtin such as str, or a library type: nothing to decide later
+            qualified.append(f"{target}.{rest}" if rest else target)
+        return sorted(set(qualified))
+
     def scalar_fields(self, annotation: ast.expr | None) -> set[str]:
         """Fields of a model class defined here whose type is constrained (int, Literal, enum)."""
         name = au.dotted_name(annotation) if annotation is not None else None
@@ -640,8 +693,12 @@ class _Function:
                     env[arg.arg] = EMPTY
                 else:
                     # Also a parameter: a "view" that other project code calls is a helper
-                    # (link.py then drops the R label and follows the caller's data).
-                    env[arg.arg] = frozenset({f"R@{func.lineno}", f"P{arg.arg}"})
+                    # (link.py then drops the R label and follows the caller's data). Types
+                    # imported from the project ride on the label (`R@3~app.types.Theme`):
+                    # the linker drops it when they are enums or Literal aliases.
+                    types = mod.imported_types(arg.annotation)
+                    source = f"R@{func.lineno}~{','.join(types)}" if types else f"R@{func.lineno}"
+                    env[arg.arg] = frozenset({source, f"P{arg.arg}"})
                     fields = mod.scalar_fields(arg.annotation)
                     if fields:
                         self.scalar_attrs[arg.arg] = fields
@@ -1533,6 +1590,7 @@ def summarize_module(tree: ast.Module, file: str, lines: list[str]) -> dict[str,
         "functions": functions,
         "defined": defined,
         "called": sorted(mod.callees),
+        "scalars": sorted(mod.scalar_types),
         "seen": sorted([k, line] for k, line in mod.seen),
     }
 

@@ -151,6 +151,61 @@ def test_fastapi_parameters_are_sources_but_constrained_types_are_not() -> None:
     assert {line for _, _, line in found} == {18, 22, 26}
 
 
+def test_enum_and_literal_types_imported_from_another_module_are_not_sources() -> None:
+    server = """
+        import os
+        from typing import Optional
+        from fastapi import APIRouter, Query
+        from fastapi.responses import FileResponse
+        from app.types import Theme, Layout, Profile
+
+        router = APIRouter()
+        BASE = "/srv/app/public"
+
+        @router.get("/logo")
+        def logo(theme: Optional[Theme] = Query(Theme.light)):
+            return FileResponse(os.path.join(BASE, f"logo_{theme.value}.svg"))
+
+        @router.get("/layout")
+        def layout(name: Layout):
+            return FileResponse(os.path.join(BASE, f"{name}.css"))
+
+        @router.get("/raw")
+        def raw(name: str):
+            return FileResponse(os.path.join(BASE, f"{name}.css"))
+
+        @router.post("/profile")
+        def profile(body: Profile):
+            return FileResponse(os.path.join(BASE, body.avatar))
+    """
+    types = """
+        from enum import Enum
+        from typing import Literal
+        from pydantic import BaseModel
+
+        class Theme(str, Enum):
+            light = "light"
+            dark = "dark"
+
+        Layout = Literal["wide", "narrow"]
+
+        class Profile(BaseModel):
+            avatar: str
+    """
+    found = flows({"app/server.py": server, "app/types.py": types, "app/__init__.py": ""})
+    # only the str parameter and the model's free-text field reach the path
+    assert {(kind, line) for kind, _, line in found} == {("path", 20), ("path", 24)}
+    # re-exported from a package: the enum is still found
+    found = flows(
+        {
+            "app/server.py": server.replace("from app.types import", "from app import"),
+            "app/types.py": types,
+            "app/__init__.py": "from app.types import Theme, Layout, Profile\n",
+        }
+    )
+    assert {(kind, line) for kind, _, line in found} == {("path", 20), ("path", 24)}
+
+
 def test_django_and_drf_and_starlette_sources() -> None:
     code = """
         import os
