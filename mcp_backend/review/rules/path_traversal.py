@@ -35,7 +35,8 @@ RULE = RuleMeta(
             "`basename`, `safe_join`, `send_from_directory` (only its directory argument is a "
             "sink), a containment check that returns/raises/aborts (`is_relative_to`, "
             "`commonpath`, `startswith(base)`); a fixed directory prefix alone is not one. "
-            "Handler parameters typed with an enum or a `Literal` (defined here or imported from another module) are not "
+            "Handler parameters typed with an enum or a `Literal` (defined here or imported "
+            "from another module) are not "
             "client text: the framework accepts only the declared values."
         ),
         why=(

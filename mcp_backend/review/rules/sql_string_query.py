@@ -37,7 +37,8 @@ RULE = RuleMeta(
             "other modules (the finding shows the path). Sanitisers it knows: int/float/UUID/enum"
             " conversion, an allow-list check that returns/raises/aborts, bound parameters "
             "(`execute(sql, params)`, `text(':p')` with a dict), ORM query builders. "
-            "Handler parameters typed with an enum or a `Literal` (defined here or imported from another module) are not "
+            "Handler parameters typed with an enum or a `Literal` (defined here or imported "
+            "from another module) are not "
             "client text: the framework accepts only the declared values."
         ),
         why=(
