@@ -253,6 +253,9 @@ def _compiled_decorators(ctx: JsFileContext) -> CompiledDecorators:
     return found
 
 
+_OFFLINE_DIRECTORY = re.compile(r"(^|/)(migrations?|migration[-_]utils|seeders)/")
+
+
 @dataclass(eq=False)
 class JsFileContext:
     file: str
@@ -277,6 +280,13 @@ class JsFileContext:
     @property
     def root(self) -> Node:
         return self.tree.root_node
+
+    @property
+    def runs_offline(self) -> bool:
+        """Code no request reaches: schema and data migrations (TypeORM/Knex/Sequelize
+        `migrations/`, `migration-utils/`), run once by an operator at deploy time; the
+        JS counterpart of PythonFileContext.runs_offline."""
+        return bool(_OFFLINE_DIRECTORY.search(self.file))
 
     @property
     def lines(self) -> list[str]:

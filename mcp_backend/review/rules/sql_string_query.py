@@ -31,7 +31,9 @@ RULE = RuleMeta(
             'doubled with `.replace("\'", "\'\'")` for a quoted literal) are not '
             "flagged. Severity is critical when\n"
             "a spliced-in value is traced to request data, medium otherwise (a function parameter "
-            "whose\ncallers were followed without finding request data, or a computed value)."
+            "whose\ncallers were followed without finding request data, or a computed value). Test "
+            "code and migrations (`migrations/`, `alembic/versions/`, `migration-utils/`, Django "
+            "management commands), run by an operator, are not reviewed by this rule."
             "\n\nPython: the taint engine (review/taint/) follows request data from the route "
             "handlers through assignments, formatting, containers and project functions in "
             "other modules (the finding shows the path). Sanitisers it knows: int/float/UUID/enum"

@@ -120,6 +120,32 @@ CASES: list[tuple[str, str, str, bool]] = [
         "  await db.raw(`DELETE FROM ${table} WHERE id = ${id}`);\n}",
         True,
     ),
+    # a migration runs once at deploy time with the app's own values
+    (
+        "sql-string-query",
+        "dist/database/migrations/1700000000000-AddTeams.js",
+        "class AddTeams {\n  async up(queryRunner) {\n"
+        "    const rows = await queryRunner.query(`SELECT id FROM orders`);\n"
+        "    for (const row of rows) {\n"
+        "      await queryRunner.query(\n"
+        "        `UPDATE orders SET team = '${row.id}' WHERE id = '${row.id}'`);\n"
+        "    }\n  }\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "dist/migration-utils/v3_6_asset_translations.js",
+        "async function migrate(queryRunner, code) {\n"
+        "  await queryRunner.query(`INSERT INTO t (code) VALUES ('${code}')`);\n}",
+        False,
+    ),
+    (
+        "sql-string-query",
+        "src/services/migration-status.js",
+        "async function status(db, name) {\n"
+        "  return db.raw(`SELECT * FROM jobs WHERE name = '${name}'`);\n}",
+        True,
+    ),
     ("hardcoded-secret", "a.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", True),
     # a development launcher beside the real entry point is not what production runs
     ("hardcoded-secret", "server-dev.js", "const JWT_SECRET = 'x9f8s7d6f5g4h3j2';", False),
