@@ -407,3 +407,93 @@ def test_a_list_helper_without_decorators_adds_routes_and_no_protection() -> Non
     assert route(index, "GET", "/admin/users/").auth.status == "absent"
     deleted = route(index, "GET", "/admin/reports/<int:pk>/delete/")
     assert deleted.auth.status == "absent"
+
+
+def _split_urlconf(root_urls: str) -> dict[str, str]:
+    """A root urlconf that builds `urlpatterns` from lists kept in other modules."""
+    return {
+        "shop/settings.py": 'ROOT_URLCONF = "shop.roots.main"\n',
+        "shop/roots/main.py": root_urls,
+        "shop/urls.py": """
+            from django.urls import include, path, re_path
+            import shop.backoffice.urls
+            from shop import views
+            base_patterns = [
+                path("health/", views.health, name="health"),
+            ]
+            backoffice_patterns = [
+                re_path(r"^backoffice/", include((shop.backoffice.urls, "backoffice"))),
+            ]
+            base_patterns += [path("carts/<int:pk>/", views.cart, name="cart")]
+            common_patterns = base_patterns + backoffice_patterns
+        """,
+        "shop/storefront.py": """
+            from django.urls import path
+            from shop import views
+            product_patterns = [path("<slug:slug>/", views.product, name="product")]
+            store_patterns = [path("checkout/", views.checkout, name="checkout")]
+        """,
+        "shop/backoffice/__init__.py": "",
+        "shop/backoffice/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [path("refunds/<int:pk>/", views.refund, name="refund")]
+        """,
+        "shop/views.py": """
+            from django.contrib.auth.decorators import login_required
+            def health(request):
+                return None
+            def cart(request, pk):
+                return None
+            @login_required
+            def refund(request, pk):
+                return None
+            def product(request, slug):
+                return None
+            def checkout(request):
+                return None
+        """,
+    }
+
+
+def test_urlpatterns_built_from_pattern_lists_of_other_modules_are_followed() -> None:
+    index = build_index(
+        _split_urlconf(
+            """
+            from django.urls import include, re_path
+            from shop.storefront import product_patterns, store_patterns
+            from shop.urls import common_patterns
+            shop_patterns = [
+                re_path(r"", include(store_patterns + [
+                    re_path(r"^p/", include(product_patterns)),
+                ])),
+            ]
+            urlpatterns = common_patterns + shop_patterns
+            """
+        )
+    )
+    paths = {(r.method, r.path) for r in index.routes}
+    assert ("GET", "/health/") in paths
+    # a list extended with += after it was first assigned
+    assert ("GET", "/carts/<int:pk>/") in paths
+    # include((pkg.urls_module, "namespace")) is a urlconf module, not a DRF router
+    refund = route(index, "GET", "/backoffice/refunds/<int:pk>/")
+    assert refund.auth.status == "present"
+    # include(list_a + [...]) and include(imported_list)
+    assert ("GET", "/checkout/") in paths
+    assert ("GET", "/p/<slug:slug>/") in paths
+
+
+def test_names_on_the_right_of_urlpatterns_that_are_not_pattern_lists_add_nothing() -> None:
+    index = build_index(
+        _split_urlconf(
+            """
+            from django.urls import path
+            from shop import views
+            from shop.storefront import missing_patterns
+            extra = []
+            urlpatterns = extra + missing_patterns + [path("only/", views.health, name="only")]
+            """
+        )
+    )
+    assert {(r.method, r.path) for r in index.routes} == {("GET", "/only/")}
