@@ -339,3 +339,166 @@ def test_loading_the_user_in_a_hook_is_not_enforcing_and_author_checks_are_owner
     assert archive.authz.status == "present"
     assert archive.authz.evidence[0].kind == "ownership"
     assert route(index, "POST", "/subscribe").auth.status == "absent"
+
+
+ACCESS_LAYER = """
+from flask import g
+
+
+class AccessDenied(Exception):
+    pass
+
+
+class Missing(Exception):
+    pass
+
+
+def _lookup_policy(name):
+    from library.plugins import policies  # checks registered by plugins at start-up
+    return policies[name]
+
+
+def ensure_allowed(action, context, data=None):
+    if not _lookup_policy(action)(context, data):
+        raise AccessDenied(action)
+
+
+def ensure_logged_in():
+    if g.user is None:
+        raise AccessDenied("login")
+
+
+def run_action(name):
+    return _lookup_policy(name)
+"""
+
+
+def _library(views: str) -> dict[str, str]:
+    return {
+        "library/access.py": ACCESS_LAYER,
+        "library/views.py": views,
+        "library/__init__.py": """
+            from flask import Flask
+            from library.views import books
+            app = Flask(__name__)
+            app.register_blueprint(books)
+        """,
+    }
+
+
+def test_a_handler_refusing_when_the_called_access_layer_raises_is_not_unprotected() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort, request
+            from flask.views import MethodView
+            from flask_login import current_user
+            from library.access import AccessDenied, Missing, ensure_allowed, ensure_logged_in
+            from library.access import run_action
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.before_request
+            def staff_area():
+                pass
+
+            @books.post("/<int:book_id>/delete")
+            def delete(book_id):
+                try:
+                    ensure_allowed("book_delete", {"user": current_user.name}, {"id": book_id})
+                except AccessDenied:
+                    abort(403)
+                return {}
+
+            @books.post("/<int:book_id>/loan")
+            def loan(book_id):
+                try:
+                    run_action("loan_create")({"user": current_user.name}, {"id": book_id})
+                except (Missing, AccessDenied):
+                    abort(404)
+                return {}
+
+            @books.post("/<int:book_id>/review")
+            def review(book_id):
+                try:
+                    ensure_logged_in()
+                except AccessDenied:
+                    abort(403)
+                return {}
+
+            def _load_shelf(shelf_id):
+                try:
+                    return run_action("shelf_show")({"user": current_user.name}, shelf_id)
+                except AccessDenied:
+                    abort(403)
+
+            class ShelfView(MethodView):
+                def _prepare(self, shelf_id):
+                    try:
+                        ensure_allowed("shelf_update", {"user": current_user.name})
+                    except AccessDenied:
+                        abort(403)
+                def post(self, shelf_id):
+                    self._prepare(shelf_id)
+                    return {}
+
+            @books.get("/shelves/<int:shelf_id>")
+            def shelf(shelf_id):
+                return _load_shelf(shelf_id)
+
+            books.add_url_rule("/shelves/<int:shelf_id>/edit", view_func=ShelfView.as_view("edit"))
+            """
+        )
+    )
+    # what ensure_allowed checks is decided by plugins we cannot see: unknown, named
+    delete = route(index, "POST", "/books/<int:book_id>/delete")
+    assert delete.auth.status == "unknown"
+    assert "refuses with 403" in delete.auth.note and "ensure_allowed()" in delete.auth.note
+    # a refusal by its class answered with 404 (hiding the record) counts as well
+    assert route(index, "POST", "/books/<int:book_id>/loan").auth.status == "unknown"
+    # a called check whose body we read and that tests the caller is evidence
+    review = route(index, "POST", "/books/<int:book_id>/review")
+    assert review.auth.status == "present"
+    assert "ensure_logged_in()" in review.auth.evidence[0].detail
+    # the refusal sits in a helper function or in the view's own helper method
+    assert route(index, "GET", "/books/shelves/<int:shelf_id>").auth.status == "unknown"
+    assert route(index, "POST", "/books/shelves/<int:shelf_id>/edit").auth.status == "unknown"
+
+
+def test_except_clauses_that_do_not_refuse_the_caller_are_no_evidence() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort, request
+            from library.access import AccessDenied, Missing, run_action
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.post("/<int:book_id>/delete")
+            def delete(book_id):
+                try:
+                    run_action("book_delete")({}, {"id": book_id})
+                except Missing:
+                    abort(404)
+                except ValueError:
+                    abort(400)
+                return {}
+
+            @books.post("/<int:book_id>/loan")
+            def loan(book_id):
+                try:
+                    run_action("loan_create")({}, {"id": book_id})
+                except Exception:
+                    abort(403)
+                return {}
+
+            @books.post("/<int:book_id>/return")
+            def give_back(book_id):
+                try:
+                    run_action("loan_close")({}, {"id": book_id})
+                except AccessDenied:
+                    pass
+                return {}
+            """
+        )
+    )
+    for path in ("delete", "loan", "return"):
+        assert route(index, "POST", f"/books/<int:book_id>/{path}").auth.status == "absent"

@@ -434,6 +434,10 @@ def worth_summarizing(
         for s in fn.body
     ):
         return True  # a short predicate (`can(action, post)`): handlers guard on what it reads
+    if len(fn.body) <= 8 and any(
+        isinstance(s, ast.If) and any(isinstance(b, ast.Raise) for b in s.body) for s in fn.body
+    ):
+        return True  # a short guard that raises (a handler answers 403 when it does)
     return any(isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) for s in fn.body)
 
 

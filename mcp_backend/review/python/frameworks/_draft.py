@@ -171,6 +171,8 @@ class RouteDraft:
             self.unknown_notes.append(f"{caps.unknown} comes from a package we cannot read")
         if caps.unreadable:
             self.unreadable_notes.append(f"{detail}: {caps.unreadable}")
+        if caps.undecided:
+            self.unknown_notes.append(f"{detail}: {caps.undecided}")
 
     def apply_handler(
         self, fact: dict[str, Any], classifier: Classifier, modules: Modules, *, framework: str
@@ -244,7 +246,9 @@ class RouteDraft:
                 level="route",
                 keep_unknown=False,
             )
-        self.apply_body(fact.get("body", {}), classifier, modules, file)
+        self.apply_body(
+            fact.get("body", {}), classifier, modules, file, str(fact.get("qualname", ""))
+        )
 
     def _delegated_views(
         self, calls: list[str], classifier: Classifier, modules: Modules, file: str
@@ -367,7 +371,12 @@ class RouteDraft:
             )
 
     def apply_body(
-        self, body: dict[str, Any], classifier: Classifier, modules: Modules, file: str
+        self,
+        body: dict[str, Any],
+        classifier: Classifier,
+        modules: Modules,
+        file: str,
+        qualname: str = "",
     ) -> None:
         # Evidence the handler's own body gives: (summary key, evidence kind, where it counts).
         for key, kind, bucket in (
@@ -388,6 +397,16 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
+        if not (self.auth or self.role):
+            guards = body.get("exception_guards", [])
+            self.apply(
+                classifier.exception_guards(body, file, 0, qualname),
+                "handler_check",
+                "handler",
+                file=file,
+                line=int(guards[0]["line"]) if guards else self.line,
+                level="handler",
+            )
         if not self.rate:
             self._limiting_helpers(body.get("calls", []), modules)
         self._delegated_views(body.get("calls", []), classifier, modules, file)
@@ -457,7 +476,6 @@ class RouteDraft:
         self.responses.extend(body.get("responses", []))
         self.signature_check = self.signature_check or bool(body.get("signature_check"))
         self.setup_guard = self.setup_guard or bool(body.get("setup_guard"))
-        del classifier
 
     # --- result -------------------------------------------------------------------------
     def to_route(self) -> Route:
