@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.routes.helpers import build_index, route
+from tests.review.routes.helpers import build_index, project_findings, route
 
 SETTINGS_WITH_DEFAULTS = """
 INSTALLED_APPS = ["rest_framework", "shop"]
@@ -497,3 +497,90 @@ def test_names_on_the_right_of_urlpatterns_that_are_not_pattern_lists_add_nothin
         )
     )
     assert {(r.method, r.path) for r in index.routes} == {("GET", "/only/")}
+
+
+def _workspace_api(permission_body: str) -> dict[str, str]:
+    return {
+        "proj/settings.py": """
+            INSTALLED_APPS = ["rest_framework", "boards"]
+            ROOT_URLCONF = "proj.urls"
+            REST_FRAMEWORK = {
+                "DEFAULT_PERMISSION_CLASSES": ["boards.permissions.WorkspacePermission"],
+            }
+        """,
+        "proj/urls.py": """
+            from django.urls import include, path
+            urlpatterns = [path("api/", include("boards.urls"))]
+        """,
+        "boards/urls.py": """
+            from rest_framework.routers import SimpleRouter
+            from boards import views
+            router = SimpleRouter()
+            router.register(r"cards", views.CardViewSet)
+            urlpatterns = router.urls
+        """,
+        "boards/permissions.py": permission_body,
+        "boards/views.py": """
+            from rest_framework import viewsets
+            from boards.models import Card
+
+            class CardViewSet(viewsets.ModelViewSet):
+                queryset = Card.objects.none()
+
+                def get_queryset(self):
+                    return Card.objects.filter(workspace=self.request.workspace)
+        """,
+        "boards/models.py": "class Card:\n    objects = None\n",
+    }
+
+
+def test_a_permission_class_checking_a_resource_scoped_permission_authorizes() -> None:
+    index = build_index(
+        _workspace_api(
+            """
+            from rest_framework.permissions import BasePermission
+            from boards.models import Workspace
+
+            class WorkspacePermission(BasePermission):
+                def has_permission(self, request, view):
+                    if not request.user.is_authenticated:
+                        return False
+                    request.workspace = Workspace.objects.filter(
+                        slug=request.headers["X-Workspace"]
+                    ).first()
+                    if not request.workspace or not request.user.has_workspace_permission(
+                        request.workspace, view.required_permission
+                    ):
+                        return False
+                    return True
+            """
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "present"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_a_permission_class_checking_only_the_login_does_not_authorize() -> None:
+    index = build_index(
+        _workspace_api(
+            """
+            from rest_framework.permissions import BasePermission
+            from boards.models import Workspace
+
+            class WorkspacePermission(BasePermission):
+                def has_permission(self, request, view):
+                    if not request.user.is_authenticated:
+                        return False
+                    request.workspace = Workspace.objects.get(slug=request.headers["X-Workspace"])
+                    return True
+            """
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" in rules

@@ -125,8 +125,11 @@ USER_REF = re.compile(
 )
 ROLE_WORDS = re.compile(
     r"(is_superuser|is_staff|is_admin|\.role\b|\.roles\b|has_perm|has_perms|has_role|"
-    r"has_permission|\.permissions\b|\.scopes\b|\.groups\b|\badmin\b|\bADMIN\b|Role\.)"
+    r"has_permission|\.permissions\b|\.scopes\b|\.groups\b|\badmin\b|\bADMIN\b|Role\.|"
+    # a permission scoped to a resource: user.has_event_permission(org, event)
+    r"has_\w+_perm(ission)?s?\b)"
 )
+SCOPED_PERMISSION = re.compile(r"has_\w+_perm(ission)?s?")
 AUTH_WORDS = re.compile(
     r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
     r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
@@ -604,7 +607,13 @@ class _BodyVisitor:
             self.jwt_decode = True
         if short in {"verify_jwt_in_request", "login_required", "check_login", "authenticate"}:
             self.auth_checks.append({"detail": short, "line": node.lineno})
-        if short in {"has_perm", "has_perms", "has_role", "has_permission", "require_role"}:
+        if short in {
+            "has_perm",
+            "has_perms",
+            "has_role",
+            "has_permission",
+            "require_role",
+        } or SCOPED_PERMISSION.fullmatch(short):
             self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         if SIGNATURE_CALLS.search(name):
             self.signature_check = True
