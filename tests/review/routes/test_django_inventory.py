@@ -584,3 +584,35 @@ def test_a_permission_class_checking_only_the_login_does_not_authorize() -> None
     assert delete.authz.status == "absent"
     rules = {f.rule_id for f in project_findings(index)}
     assert "object-access-without-ownership" in rules
+
+
+def test_router_prefixes_and_action_paths_written_as_regular_expressions() -> None:
+    files = _workspace_api(
+        """
+        from rest_framework.permissions import IsAuthenticated as WorkspacePermission
+        """
+    )
+    files["boards/urls.py"] = """
+        from rest_framework.routers import SimpleRouter
+        from boards import views
+        router = SimpleRouter()
+        router.register(r"workspaces/(?P<workspace>[^/]+)/cards", views.CardViewSet)
+        router.register(r"archive", views.ArchiveViewSet)
+        urlpatterns = router.urls
+    """
+    files["boards/views.py"] += """
+            from rest_framework.decorators import action
+
+            class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
+                queryset = Card.objects.none()
+
+                @action(detail=True, url_path=r"export/(?P<fmt>[a-z]+)")
+                def export(self, request, pk=None, fmt=None):
+                    return None
+    """
+    index = build_index(files)
+    paths = {(r.method, r.path) for r in index.routes}
+    assert ("DELETE", "/api/workspaces/<workspace>/cards/<pk>/") in paths
+    assert ("GET", "/api/archive/<pk>/export/<fmt>/") in paths
+    # a plain prefix stays as written
+    assert ("GET", "/api/archive/") in paths

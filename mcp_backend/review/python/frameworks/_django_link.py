@@ -8,6 +8,7 @@ from mcp_backend.review.model import Evidence
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+from mcp_backend.review.python.frameworks.django import regex_to_route
 
 VIEWSET_ACTIONS: dict[str, tuple[str, bool]] = {
     "list": ("GET", False),
@@ -314,6 +315,8 @@ class DjangoLinker:
         for chain_cls in self.modules.class_chain(cls):
             for extra in chain_cls.fact.get("actions", []):
                 segment = extra.get("url_path") or extra["name"].replace("_", "-")
+                if "(?P<" in segment:  # url_path=r"download/(?P<token>[^/]+)"
+                    segment = regex_to_route(segment)
                 path = (
                     f"{base}<{lookup}>/{segment}/" if extra.get("detail") else f"{base}{segment}/"
                 )

@@ -97,6 +97,8 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             if node.func.attr == "register" and len(node.args) >= 2:
                 prefix = const_str(node.args[0])
                 if prefix is not None:
+                    # routers match prefixes as regexes: r"events/(?P<event>[^/]+)/items"
+                    prefix = regex_to_route(prefix) if "(?P<" in prefix else prefix
                     basename = const_str(keyword(node, "basename")) or const_str(
                         keyword(node, "base_name")
                     )
