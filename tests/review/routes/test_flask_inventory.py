@@ -502,3 +502,37 @@ def test_except_clauses_that_do_not_refuse_the_caller_are_no_evidence() -> None:
     )
     for path in ("delete", "loan", "return"):
         assert route(index, "POST", f"/books/<int:book_id>/{path}").auth.status == "absent"
+
+
+def test_a_method_view_bound_to_a_name_before_add_url_rule_is_routed_per_verb() -> None:
+    index = build_index(
+        {
+            "app/__init__.py": """
+                from flask import Blueprint, Flask
+                from flask.views import MethodView
+                from typing import Any
+                bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+                class ProfileView(MethodView):
+                    def get(self, user_id=None):
+                        return {}
+                    def post(self, user_id=None):
+                        return {}
+
+                def plain(user_id=None):
+                    return {}
+
+                _profile: Any = ProfileView.as_view("edit")
+                _plain = plain
+                bp.add_url_rule("/edit", view_func=_profile)
+                bp.add_url_rule("/edit/<user_id>", view_func=_profile)
+                bp.add_url_rule("/plain", view_func=_plain)
+                app = Flask(__name__)
+                app.register_blueprint(bp)
+            """,
+        }
+    )
+    assert route(index, "POST", "/profile/edit/<user_id>").handler == "ProfileView.post"
+    assert route(index, "GET", "/profile/edit").handler == "ProfileView.get"
+    # a name bound to anything else stays a function view
+    assert {r.method for r in index.routes if r.path == "/profile/plain"} == {"GET"}
