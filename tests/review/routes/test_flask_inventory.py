@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.routes.helpers import build_index, route
+from tests.review.routes.helpers import build_index, project_findings, route
 
 DECORATORS = """
 from functools import wraps
@@ -536,3 +536,46 @@ def test_a_method_view_bound_to_a_name_before_add_url_rule_is_routed_per_verb() 
     assert route(index, "GET", "/profile/edit").handler == "ProfileView.get"
     # a name bound to anything else stays a function view
     assert {r.method for r in index.routes if r.path == "/profile/plain"} == {"GET"}
+
+
+def _signed_in_delete(refusal: str) -> dict[str, str]:
+    files = _library(
+        f"""
+        from flask import Blueprint, abort
+        from flask_login import login_required
+        from library.access import AccessDenied, run_action
+        from library.models import Book, db
+        books = Blueprint("books", __name__, url_prefix="/books")
+
+        @books.delete("/<int:book_id>")
+        @login_required
+        def delete(book_id):
+            book = Book.query.get(book_id)
+            try:
+                run_action("book_delete")({{"book": book}})
+            {refusal}
+            db.session.delete(book)
+            return {{}}
+        """
+    )
+    files["library/models.py"] = "class Book:\n    query = None\n\n\ndb = None\n"
+    return files
+
+
+def test_an_undecided_refusal_after_login_leaves_authorization_unknown() -> None:
+    index = build_index(_signed_in_delete("except AccessDenied:\n                abort(403)"))
+    delete = route(index, "DELETE", "/books/<int:book_id>")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "unknown"
+    assert "refuses with 403" in delete.authz.note
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_without_the_refusal_a_signed_in_delete_by_id_lacks_authorization() -> None:
+    index = build_index(_signed_in_delete("except ValueError:\n                abort(400)"))
+    delete = route(index, "DELETE", "/books/<int:book_id>")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" in rules

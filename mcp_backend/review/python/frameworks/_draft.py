@@ -122,6 +122,8 @@ class RouteDraft:
     unknown_notes: list[str] = field(default_factory=list)
     # Something on the route's path is in a file we could not parse: no protection is `absent`.
     unreadable_notes: list[str] = field(default_factory=list)
+    # refuses when called code raises, and what that code checks (roles, ownership) is unseen
+    undecided_notes: list[str] = field(default_factory=list)
     reads_body: bool = False
     raw_unvalidated_line: int | None = None
     raw_passed_on: bool = False
@@ -173,6 +175,7 @@ class RouteDraft:
             self.unreadable_notes.append(f"{detail}: {caps.unreadable}")
         if caps.undecided:
             self.unknown_notes.append(f"{detail}: {caps.undecided}")
+            self.undecided_notes.append(f"{detail}: {caps.undecided}")
 
     def apply_handler(
         self, fact: dict[str, Any], classifier: Classifier, modules: Modules, *, framework: str
@@ -397,7 +400,7 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
-        if not (self.auth or self.role):
+        if not (self.role or self.owner):
             guards = body.get("exception_guards", [])
             self.apply(
                 classifier.exception_guards(body, file, 0, qualname),
@@ -513,6 +516,8 @@ class RouteDraft:
     def _authz(self) -> Protection:
         if self.role or self.owner:
             return _present([*self.role, *self.owner])
+        if self.undecided_notes:
+            return Protection(status="unknown", note=self.undecided_notes[0])
         if not (self.auth or self.auth_unsafe) and self.unknown_notes:
             return Protection(status="unknown", note=self.unknown_notes[0])
         return self._absent()
