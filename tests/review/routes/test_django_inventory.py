@@ -616,3 +616,63 @@ def test_router_prefixes_and_action_paths_written_as_regular_expressions() -> No
     assert ("GET", "/api/archive/<pk>/export/<fmt>/") in paths
     # a plain prefix stays as written
     assert ("GET", "/api/archive/") in paths
+
+
+def _extended_defaults(permission_classes: str, queryset: str) -> dict[str, str]:
+    files = _workspace_api(
+        """
+        from rest_framework.permissions import BasePermission
+
+        class WorkspacePermission(BasePermission):
+            def has_permission(self, request, view):
+                return bool(request.user and request.user.is_authenticated)
+        """
+    )
+    files["boards/views.py"] = f"""
+        from rest_framework import generics, viewsets
+        from rest_framework.permissions import AllowAny
+        from rest_framework.settings import api_settings
+        from boards.models import Card
+
+        class ImportPermission:
+            def has_permission(self, request, view):
+                return True
+
+        class CardViewSet(viewsets.ModelViewSet):
+            permission_classes = {permission_classes}
+            queryset = Card.objects.none()
+
+            def get_queryset(self):
+                return {queryset}
+    """
+    return files
+
+
+def test_permission_classes_that_extend_the_settings_defaults_keep_them() -> None:
+    index = build_index(
+        _extended_defaults(
+            "api_settings.DEFAULT_PERMISSION_CLASSES + [ImportPermission]",
+            "Card.objects.filter(organization=self.request.user.active_organization)",
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert "DEFAULT_PERMISSION_CLASSES" in delete.auth.evidence[0].detail
+    # a queryset scoped to the caller's organization is the tenancy check
+    assert delete.authz.status == "present"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_permission_classes_that_replace_the_defaults_and_an_unscoped_queryset() -> None:
+    index = build_index(_extended_defaults("[AllowAny]", "Card.objects.all()"))
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "absent"
+    index = build_index(
+        _extended_defaults(
+            "api_settings.DEFAULT_PERMISSION_CLASSES", "Card.objects.filter(archived=False)"
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"

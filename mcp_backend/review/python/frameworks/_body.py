@@ -115,6 +115,13 @@ OWNER_KEYS = frozenset(
         "member_id",
         "organization_id",
         "org_id",
+        # the caller's tenant (organization=request.user.active_organization)
+        "organization",
+        "org",
+        "team",
+        "team_id",
+        "workspace",
+        "workspace_id",
     }
 )
 USER_REF = re.compile(

@@ -250,6 +250,9 @@ class ModuleScope:
         """Qualified names of a name, a call, or each element of a list of them."""
         if node is None:
             return []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # api_settings.DEFAULT_PERMISSION_CLASSES + [ProjectPermission]
+            return [*self.names_in(node.left), *self.names_in(node.right)]
         if isinstance(node, ast.Name) and node.id in self.sequences:
             items: list[ast.AST] = list(self.sequences[node.id])  # dependencies=deps
         elif isinstance(node, ast.List | ast.Tuple | ast.Set):

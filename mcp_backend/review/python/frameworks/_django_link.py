@@ -696,6 +696,9 @@ class DjangoLinker:
             self._drf_defaults(draft)
         else:
             for name in permissions or []:
+                if name.endswith("api_settings.DEFAULT_PERMISSION_CLASSES"):
+                    self._drf_defaults(draft)  # the settings' defaults, extended by the view
+                    continue
                 caps = self.classifier.classify(name)
                 draft.apply(
                     caps,
@@ -710,6 +713,9 @@ class DjangoLinker:
             self._drf_throttle_defaults(draft)
         else:
             for name in throttles:
+                if name.endswith("api_settings.DEFAULT_THROTTLE_CLASSES"):
+                    self._drf_throttle_defaults(draft)
+                    continue
                 draft.rate.append(
                     Evidence(
                         kind="limiter",
