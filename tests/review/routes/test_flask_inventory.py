@@ -376,6 +376,7 @@ def run_action(name):
 def _library(views: str) -> dict[str, str]:
     return {
         "library/access.py": ACCESS_LAYER,
+        "library/models.py": "class Loan:\n    query = None\n",
         "library/views.py": views,
         "library/__init__.py": """
             from flask import Flask
@@ -579,3 +580,28 @@ def test_without_the_refusal_a_signed_in_delete_by_id_lacks_authorization() -> N
     assert delete.authz.status == "absent"
     rules = {f.rule_id for f in project_findings(index)}
     assert "object-access-without-ownership" in rules
+
+
+def test_an_ownership_check_alone_does_not_hide_the_refusal_that_authenticates() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort
+            from flask_login import current_user
+            from library.access import AccessDenied, ensure_allowed
+            from library.models import Loan
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.get("/loans/<int:loan_id>")
+            def loan(loan_id):
+                try:
+                    ensure_allowed("loan_show", {"user": current_user.name})
+                except AccessDenied:
+                    abort(403)
+                return {"loan": Loan.query.filter_by(id=loan_id, user_id=current_user.id).first()}
+            """
+        )
+    )
+    loan = route(index, "GET", "/books/loans/<int:loan_id>")
+    assert loan.authz.status == "present"  # the query filtered by the caller
+    assert loan.auth.status == "unknown"  # the refusal decided in code we do not follow

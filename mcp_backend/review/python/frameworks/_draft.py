@@ -400,7 +400,7 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
-        if not (self.role or self.owner):
+        if not (self.auth or self.role) or not (self.role or self.owner):
             guards = body.get("exception_guards", [])
             self.apply(
                 classifier.exception_guards(body, file, 0, qualname),
