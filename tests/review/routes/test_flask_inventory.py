@@ -605,3 +605,43 @@ def test_an_ownership_check_alone_does_not_hide_the_refusal_that_authenticates()
     loan = route(index, "GET", "/books/loans/<int:loan_id>")
     assert loan.authz.status == "present"  # the query filtered by the caller
     assert loan.auth.status == "unknown"  # the refusal decided in code we do not follow
+
+
+def test_a_link_token_verified_by_a_project_helper_authenticates_the_download() -> None:
+    files = _library(
+        """
+        import jwt
+        from flask import Blueprint, abort
+        from library.tokens import read_link_token
+        books = Blueprint("books", __name__, url_prefix="/books")
+
+        @books.get("/shared/<token>")
+        def shared(token):
+            try:
+                claims = read_link_token(token)
+            except jwt.InvalidTokenError:
+                return abort(404)
+            return {"book": claims["sub"]}
+
+        @books.get("/preview/<token>")
+        def preview(token):
+            try:
+                claims = read_link_token(token)
+            except KeyError:
+                return abort(404)
+            return {"book": claims["sub"]}
+        """
+    )
+    files["library/tokens.py"] = """
+        import jwt
+        from flask import current_app
+
+        def read_link_token(token):
+            return jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=["HS256"])
+    """
+    index = build_index(files)
+    shared = route(index, "GET", "/books/shared/<token>")
+    assert shared.auth.status == "present"
+    assert "read_link_token()" in shared.auth.evidence[0].detail
+    # a 404 after an exception that is no refusal says nothing about the caller
+    assert route(index, "GET", "/books/preview/<token>").auth.status == "absent"

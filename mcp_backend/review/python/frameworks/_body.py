@@ -157,7 +157,9 @@ UNAUTHENTICATED_EXIT = re.compile(
 BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 REFUSAL_EXCEPTION = re.compile(
     r"(NotAuthori[sz]ed|Unauthori[sz]ed|Forbidden|PermissionDenied|AccessDenied|"
-    r"NotAuthenticated|NotPermitted|NotAllowed)"
+    r"NotAuthenticated|NotPermitted|NotAllowed|"
+    # a token or signature that does not verify (jwt, itsdangerous)
+    r"InvalidToken|ExpiredSignature|InvalidSignature|BadSignature|SignatureExpired)"
 )
 DENYING_EXIT = re.compile(
     r"(401|403|UNAUTHORIZED|Unauthorized|FORBIDDEN|Forbidden|NotAuthenticated|PermissionDenied|"
