@@ -64,6 +64,9 @@ TUNE_HALF = frozenset(
         "@vendure/core",
         "homebridge-config-ui-x",
         "@langchain/langgraph-api",
+        # added to the tune half on 2026-12-07 (second tuning round)
+        "pretix",
+        "ckan",
     }
 )
 

@@ -675,6 +675,9 @@ class _Function:
         self.calls: dict[tuple[str, str, int], set[str]] = {}
         self.consts: dict[str, object] = {}
         self.dead = False
+        # `if allowed(request.GET.get("next")): redirect(request.GET.get("next"))`: a checked
+        # expression (not a name) is remembered by its text while the check holds
+        self.checked_exprs = False
         self.callees: set[str] = set()
         self.http_clients: set[str] = set()
         self.nested_text: set[int] = set()
@@ -1003,6 +1006,9 @@ class _Function:
                     guarded = _guarded_name(arg)
                     if guarded:
                         env[guarded] = EMPTY
+                    elif isinstance(arg, ast.Attribute | ast.Call | ast.Subscript):
+                        self.checked_exprs = True
+                        env[_expr_key(arg)] = EMPTY
 
     def validator_statement(self, call: ast.Call, env: dict[str, Labels]) -> None:
         """`validate_inside_directory(base, path)`, `check_url(u)`, `p.relative_to(base)` as a
@@ -1084,6 +1090,12 @@ class _Function:
             return EMPTY
         if isinstance(node, ast.Name):
             return env.get(node.id, EMPTY)
+        if (
+            self.checked_exprs
+            and isinstance(node, ast.Attribute | ast.Call | ast.Subscript)
+            and _expr_key(node) in env
+        ):
+            return env[_expr_key(node)]
         request_shaped = isinstance(node, ast.Attribute | ast.Call | ast.Await)
         if request_shaped and au.is_request_access(node):
             if isinstance(node, ast.Call | ast.Await):
@@ -1152,7 +1164,12 @@ class _Function:
             if decided is False:
                 return self.expr(node.orelse, env)
             self.expr(node.test, env)
-            return _cap(self.expr(node.body, env) | self.expr(node.orelse, env))
+            # `url if url_has_allowed_host_and_scheme(url, ...) else "/"`: each side is seen
+            # with what the test proves on it
+            body_env, else_env = dict(env), dict(env)
+            self.guard(node.test, body_env, negate=False)
+            self.guard(node.test, else_env, negate=True)
+            return _cap(self.expr(node.body, body_env) | self.expr(node.orelse, else_env))
         if isinstance(node, ast.Compare | ast.UnaryOp):
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
@@ -1571,7 +1588,17 @@ def _join(envs: list[dict[str, Labels] | None]) -> dict[str, Labels] | None:
         for name, labels in env.items():
             current = out.get(name)
             out[name] = labels if current is None else _cap(current | labels)
+    for key in [k for k in out if k.startswith(_EXPR_KEY)]:
+        if not all(key in env for env in live):
+            del out[key]  # checked on one path only: the expression is judged afresh
     return out
+
+
+_EXPR_KEY = "\x00expr:"
+
+
+def _expr_key(node: ast.expr) -> str:
+    return _EXPR_KEY + ast.unparse(node)
 
 
 def summarize_module(tree: ast.Module, file: str, lines: list[str]) -> dict[str, Any]:

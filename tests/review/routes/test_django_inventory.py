@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.routes.helpers import build_index, route
+from tests.review.routes.helpers import build_index, project_findings, route
 
 SETTINGS_WITH_DEFAULTS = """
 INSTALLED_APPS = ["rest_framework", "shop"]
@@ -407,3 +407,272 @@ def test_a_list_helper_without_decorators_adds_routes_and_no_protection() -> Non
     assert route(index, "GET", "/admin/users/").auth.status == "absent"
     deleted = route(index, "GET", "/admin/reports/<int:pk>/delete/")
     assert deleted.auth.status == "absent"
+
+
+def _split_urlconf(root_urls: str) -> dict[str, str]:
+    """A root urlconf that builds `urlpatterns` from lists kept in other modules."""
+    return {
+        "shop/settings.py": 'ROOT_URLCONF = "shop.roots.main"\n',
+        "shop/roots/main.py": root_urls,
+        "shop/urls.py": """
+            from django.urls import include, path, re_path
+            import shop.backoffice.urls
+            from shop import views
+            base_patterns = [
+                path("health/", views.health, name="health"),
+            ]
+            backoffice_patterns = [
+                re_path(r"^backoffice/", include((shop.backoffice.urls, "backoffice"))),
+            ]
+            base_patterns += [path("carts/<int:pk>/", views.cart, name="cart")]
+            common_patterns = base_patterns + backoffice_patterns
+        """,
+        "shop/storefront.py": """
+            from django.urls import path
+            from shop import views
+            product_patterns = [path("<slug:slug>/", views.product, name="product")]
+            store_patterns = [path("checkout/", views.checkout, name="checkout")]
+        """,
+        "shop/backoffice/__init__.py": "",
+        "shop/backoffice/urls.py": """
+            from django.urls import path
+            from shop import views
+            urlpatterns = [path("refunds/<int:pk>/", views.refund, name="refund")]
+        """,
+        "shop/views.py": """
+            from django.contrib.auth.decorators import login_required
+            def health(request):
+                return None
+            def cart(request, pk):
+                return None
+            @login_required
+            def refund(request, pk):
+                return None
+            def product(request, slug):
+                return None
+            def checkout(request):
+                return None
+        """,
+    }
+
+
+def test_urlpatterns_built_from_pattern_lists_of_other_modules_are_followed() -> None:
+    index = build_index(
+        _split_urlconf(
+            """
+            from django.urls import include, re_path
+            from shop.storefront import product_patterns, store_patterns
+            from shop.urls import common_patterns
+            shop_patterns = [
+                re_path(r"", include(store_patterns + [
+                    re_path(r"^p/", include(product_patterns)),
+                ])),
+            ]
+            urlpatterns = common_patterns + shop_patterns
+            """
+        )
+    )
+    paths = {(r.method, r.path) for r in index.routes}
+    assert ("GET", "/health/") in paths
+    # a list extended with += after it was first assigned
+    assert ("GET", "/carts/<int:pk>/") in paths
+    # include((pkg.urls_module, "namespace")) is a urlconf module, not a DRF router
+    refund = route(index, "GET", "/backoffice/refunds/<int:pk>/")
+    assert refund.auth.status == "present"
+    # include(list_a + [...]) and include(imported_list)
+    assert ("GET", "/checkout/") in paths
+    assert ("GET", "/p/<slug:slug>/") in paths
+
+
+def test_names_on_the_right_of_urlpatterns_that_are_not_pattern_lists_add_nothing() -> None:
+    index = build_index(
+        _split_urlconf(
+            """
+            from django.urls import path
+            from shop import views
+            from shop.storefront import missing_patterns
+            extra = []
+            urlpatterns = extra + missing_patterns + [path("only/", views.health, name="only")]
+            """
+        )
+    )
+    assert {(r.method, r.path) for r in index.routes} == {("GET", "/only/")}
+
+
+def _workspace_api(permission_body: str) -> dict[str, str]:
+    return {
+        "proj/settings.py": """
+            INSTALLED_APPS = ["rest_framework", "boards"]
+            ROOT_URLCONF = "proj.urls"
+            REST_FRAMEWORK = {
+                "DEFAULT_PERMISSION_CLASSES": ["boards.permissions.WorkspacePermission"],
+            }
+        """,
+        "proj/urls.py": """
+            from django.urls import include, path
+            urlpatterns = [path("api/", include("boards.urls"))]
+        """,
+        "boards/urls.py": """
+            from rest_framework.routers import SimpleRouter
+            from boards import views
+            router = SimpleRouter()
+            router.register(r"cards", views.CardViewSet)
+            urlpatterns = router.urls
+        """,
+        "boards/permissions.py": permission_body,
+        "boards/views.py": """
+            from rest_framework import viewsets
+            from boards.models import Card
+
+            class CardViewSet(viewsets.ModelViewSet):
+                queryset = Card.objects.none()
+
+                def get_queryset(self):
+                    return Card.objects.filter(workspace=self.request.workspace)
+        """,
+        "boards/models.py": "class Card:\n    objects = None\n",
+    }
+
+
+def test_a_permission_class_checking_a_resource_scoped_permission_authorizes() -> None:
+    index = build_index(
+        _workspace_api(
+            """
+            from rest_framework.permissions import BasePermission
+            from boards.models import Workspace
+
+            class WorkspacePermission(BasePermission):
+                def has_permission(self, request, view):
+                    if not request.user.is_authenticated:
+                        return False
+                    request.workspace = Workspace.objects.filter(
+                        slug=request.headers["X-Workspace"]
+                    ).first()
+                    if not request.workspace or not request.user.has_workspace_permission(
+                        request.workspace, view.required_permission
+                    ):
+                        return False
+                    return True
+            """
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "present"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_a_permission_class_checking_only_the_login_does_not_authorize() -> None:
+    index = build_index(
+        _workspace_api(
+            """
+            from rest_framework.permissions import BasePermission
+            from boards.models import Workspace
+
+            class WorkspacePermission(BasePermission):
+                def has_permission(self, request, view):
+                    if not request.user.is_authenticated:
+                        return False
+                    request.workspace = Workspace.objects.get(slug=request.headers["X-Workspace"])
+                    return True
+            """
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" in rules
+
+
+def test_router_prefixes_and_action_paths_written_as_regular_expressions() -> None:
+    files = _workspace_api(
+        """
+        from rest_framework.permissions import IsAuthenticated as WorkspacePermission
+        """
+    )
+    files["boards/urls.py"] = """
+        from rest_framework.routers import SimpleRouter
+        from boards import views
+        router = SimpleRouter()
+        router.register(r"workspaces/(?P<workspace>[^/]+)/cards", views.CardViewSet)
+        router.register(r"archive", views.ArchiveViewSet)
+        urlpatterns = router.urls
+    """
+    files["boards/views.py"] += """
+            from rest_framework.decorators import action
+
+            class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
+                queryset = Card.objects.none()
+
+                @action(detail=True, url_path=r"export/(?P<fmt>[a-z]+)")
+                def export(self, request, pk=None, fmt=None):
+                    return None
+    """
+    index = build_index(files)
+    paths = {(r.method, r.path) for r in index.routes}
+    assert ("DELETE", "/api/workspaces/<workspace>/cards/<pk>/") in paths
+    assert ("GET", "/api/archive/<pk>/export/<fmt>/") in paths
+    # a plain prefix stays as written
+    assert ("GET", "/api/archive/") in paths
+
+
+def _extended_defaults(permission_classes: str, queryset: str) -> dict[str, str]:
+    files = _workspace_api(
+        """
+        from rest_framework.permissions import BasePermission
+
+        class WorkspacePermission(BasePermission):
+            def has_permission(self, request, view):
+                return bool(request.user and request.user.is_authenticated)
+        """
+    )
+    files["boards/views.py"] = f"""
+        from rest_framework import generics, viewsets
+        from rest_framework.permissions import AllowAny
+        from rest_framework.settings import api_settings
+        from boards.models import Card
+
+        class ImportPermission:
+            def has_permission(self, request, view):
+                return True
+
+        class CardViewSet(viewsets.ModelViewSet):
+            permission_classes = {permission_classes}
+            queryset = Card.objects.none()
+
+            def get_queryset(self):
+                return {queryset}
+    """
+    return files
+
+
+def test_permission_classes_that_extend_the_settings_defaults_keep_them() -> None:
+    index = build_index(
+        _extended_defaults(
+            "api_settings.DEFAULT_PERMISSION_CLASSES + [ImportPermission]",
+            "Card.objects.filter(organization=self.request.user.active_organization)",
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert "DEFAULT_PERMISSION_CLASSES" in delete.auth.evidence[0].detail
+    # a queryset scoped to the caller's organization is the tenancy check
+    assert delete.authz.status == "present"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_permission_classes_that_replace_the_defaults_and_an_unscoped_queryset() -> None:
+    index = build_index(_extended_defaults("[AllowAny]", "Card.objects.all()"))
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "absent"
+    index = build_index(
+        _extended_defaults(
+            "api_settings.DEFAULT_PERMISSION_CLASSES", "Card.objects.filter(archived=False)"
+        )
+    )
+    delete = route(index, "DELETE", "/api/cards/<pk>/")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"

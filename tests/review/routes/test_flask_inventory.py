@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.review.routes.helpers import build_index, route
+from tests.review.routes.helpers import build_index, project_findings, route
 
 DECORATORS = """
 from functools import wraps
@@ -339,3 +339,309 @@ def test_loading_the_user_in_a_hook_is_not_enforcing_and_author_checks_are_owner
     assert archive.authz.status == "present"
     assert archive.authz.evidence[0].kind == "ownership"
     assert route(index, "POST", "/subscribe").auth.status == "absent"
+
+
+ACCESS_LAYER = """
+from flask import g
+
+
+class AccessDenied(Exception):
+    pass
+
+
+class Missing(Exception):
+    pass
+
+
+def _lookup_policy(name):
+    from library.plugins import policies  # checks registered by plugins at start-up
+    return policies[name]
+
+
+def ensure_allowed(action, context, data=None):
+    if not _lookup_policy(action)(context, data):
+        raise AccessDenied(action)
+
+
+def ensure_logged_in():
+    if g.user is None:
+        raise AccessDenied("login")
+
+
+def run_action(name):
+    return _lookup_policy(name)
+"""
+
+
+def _library(views: str) -> dict[str, str]:
+    return {
+        "library/access.py": ACCESS_LAYER,
+        "library/models.py": "class Loan:\n    query = None\n",
+        "library/views.py": views,
+        "library/__init__.py": """
+            from flask import Flask
+            from library.views import books
+            app = Flask(__name__)
+            app.register_blueprint(books)
+        """,
+    }
+
+
+def test_a_handler_refusing_when_the_called_access_layer_raises_is_not_unprotected() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort, request
+            from flask.views import MethodView
+            from flask_login import current_user
+            from library.access import AccessDenied, Missing, ensure_allowed, ensure_logged_in
+            from library.access import run_action
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.before_request
+            def staff_area():
+                pass
+
+            @books.post("/<int:book_id>/delete")
+            def delete(book_id):
+                try:
+                    ensure_allowed("book_delete", {"user": current_user.name}, {"id": book_id})
+                except AccessDenied:
+                    abort(403)
+                return {}
+
+            @books.post("/<int:book_id>/loan")
+            def loan(book_id):
+                try:
+                    run_action("loan_create")({"user": current_user.name}, {"id": book_id})
+                except (Missing, AccessDenied):
+                    abort(404)
+                return {}
+
+            @books.post("/<int:book_id>/review")
+            def review(book_id):
+                try:
+                    ensure_logged_in()
+                except AccessDenied:
+                    abort(403)
+                return {}
+
+            def _load_shelf(shelf_id):
+                try:
+                    return run_action("shelf_show")({"user": current_user.name}, shelf_id)
+                except AccessDenied:
+                    abort(403)
+
+            class ShelfView(MethodView):
+                def _prepare(self, shelf_id):
+                    try:
+                        ensure_allowed("shelf_update", {"user": current_user.name})
+                    except AccessDenied:
+                        abort(403)
+                def post(self, shelf_id):
+                    self._prepare(shelf_id)
+                    return {}
+
+            @books.get("/shelves/<int:shelf_id>")
+            def shelf(shelf_id):
+                return _load_shelf(shelf_id)
+
+            books.add_url_rule("/shelves/<int:shelf_id>/edit", view_func=ShelfView.as_view("edit"))
+            """
+        )
+    )
+    # what ensure_allowed checks is decided by plugins we cannot see: unknown, named
+    delete = route(index, "POST", "/books/<int:book_id>/delete")
+    assert delete.auth.status == "unknown"
+    assert "refuses with 403" in delete.auth.note and "ensure_allowed()" in delete.auth.note
+    # a refusal by its class answered with 404 (hiding the record) counts as well
+    assert route(index, "POST", "/books/<int:book_id>/loan").auth.status == "unknown"
+    # a called check whose body we read and that tests the caller is evidence
+    review = route(index, "POST", "/books/<int:book_id>/review")
+    assert review.auth.status == "present"
+    assert "ensure_logged_in()" in review.auth.evidence[0].detail
+    # the refusal sits in a helper function or in the view's own helper method
+    assert route(index, "GET", "/books/shelves/<int:shelf_id>").auth.status == "unknown"
+    assert route(index, "POST", "/books/shelves/<int:shelf_id>/edit").auth.status == "unknown"
+
+
+def test_except_clauses_that_do_not_refuse_the_caller_are_no_evidence() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort, request
+            from library.access import AccessDenied, Missing, run_action
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.post("/<int:book_id>/delete")
+            def delete(book_id):
+                try:
+                    run_action("book_delete")({}, {"id": book_id})
+                except Missing:
+                    abort(404)
+                except ValueError:
+                    abort(400)
+                return {}
+
+            @books.post("/<int:book_id>/loan")
+            def loan(book_id):
+                try:
+                    run_action("loan_create")({}, {"id": book_id})
+                except Exception:
+                    abort(403)
+                return {}
+
+            @books.post("/<int:book_id>/return")
+            def give_back(book_id):
+                try:
+                    run_action("loan_close")({}, {"id": book_id})
+                except AccessDenied:
+                    pass
+                return {}
+            """
+        )
+    )
+    for path in ("delete", "loan", "return"):
+        assert route(index, "POST", f"/books/<int:book_id>/{path}").auth.status == "absent"
+
+
+def test_a_method_view_bound_to_a_name_before_add_url_rule_is_routed_per_verb() -> None:
+    index = build_index(
+        {
+            "app/__init__.py": """
+                from flask import Blueprint, Flask
+                from flask.views import MethodView
+                from typing import Any
+                bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+                class ProfileView(MethodView):
+                    def get(self, user_id=None):
+                        return {}
+                    def post(self, user_id=None):
+                        return {}
+
+                def plain(user_id=None):
+                    return {}
+
+                _profile: Any = ProfileView.as_view("edit")
+                _plain = plain
+                bp.add_url_rule("/edit", view_func=_profile)
+                bp.add_url_rule("/edit/<user_id>", view_func=_profile)
+                bp.add_url_rule("/plain", view_func=_plain)
+                app = Flask(__name__)
+                app.register_blueprint(bp)
+            """,
+        }
+    )
+    assert route(index, "POST", "/profile/edit/<user_id>").handler == "ProfileView.post"
+    assert route(index, "GET", "/profile/edit").handler == "ProfileView.get"
+    # a name bound to anything else stays a function view
+    assert {r.method for r in index.routes if r.path == "/profile/plain"} == {"GET"}
+
+
+def _signed_in_delete(refusal: str) -> dict[str, str]:
+    files = _library(
+        f"""
+        from flask import Blueprint, abort
+        from flask_login import login_required
+        from library.access import AccessDenied, run_action
+        from library.models import Book, db
+        books = Blueprint("books", __name__, url_prefix="/books")
+
+        @books.delete("/<int:book_id>")
+        @login_required
+        def delete(book_id):
+            book = Book.query.get(book_id)
+            try:
+                run_action("book_delete")({{"book": book}})
+            {refusal}
+            db.session.delete(book)
+            return {{}}
+        """
+    )
+    files["library/models.py"] = "class Book:\n    query = None\n\n\ndb = None\n"
+    return files
+
+
+def test_an_undecided_refusal_after_login_leaves_authorization_unknown() -> None:
+    index = build_index(_signed_in_delete("except AccessDenied:\n                abort(403)"))
+    delete = route(index, "DELETE", "/books/<int:book_id>")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "unknown"
+    assert "refuses with 403" in delete.authz.note
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" not in rules
+
+
+def test_without_the_refusal_a_signed_in_delete_by_id_lacks_authorization() -> None:
+    index = build_index(_signed_in_delete("except ValueError:\n                abort(400)"))
+    delete = route(index, "DELETE", "/books/<int:book_id>")
+    assert delete.auth.status == "present"
+    assert delete.authz.status == "absent"
+    rules = {f.rule_id for f in project_findings(index)}
+    assert "object-access-without-ownership" in rules
+
+
+def test_an_ownership_check_alone_does_not_hide_the_refusal_that_authenticates() -> None:
+    index = build_index(
+        _library(
+            """
+            from flask import Blueprint, abort
+            from flask_login import current_user
+            from library.access import AccessDenied, ensure_allowed
+            from library.models import Loan
+            books = Blueprint("books", __name__, url_prefix="/books")
+
+            @books.get("/loans/<int:loan_id>")
+            def loan(loan_id):
+                try:
+                    ensure_allowed("loan_show", {"user": current_user.name})
+                except AccessDenied:
+                    abort(403)
+                return {"loan": Loan.query.filter_by(id=loan_id, user_id=current_user.id).first()}
+            """
+        )
+    )
+    loan = route(index, "GET", "/books/loans/<int:loan_id>")
+    assert loan.authz.status == "present"  # the query filtered by the caller
+    assert loan.auth.status == "unknown"  # the refusal decided in code we do not follow
+
+
+def test_a_link_token_verified_by_a_project_helper_authenticates_the_download() -> None:
+    files = _library(
+        """
+        import jwt
+        from flask import Blueprint, abort
+        from library.tokens import read_link_token
+        books = Blueprint("books", __name__, url_prefix="/books")
+
+        @books.get("/shared/<token>")
+        def shared(token):
+            try:
+                claims = read_link_token(token)
+            except jwt.InvalidTokenError:
+                return abort(404)
+            return {"book": claims["sub"]}
+
+        @books.get("/preview/<token>")
+        def preview(token):
+            try:
+                claims = read_link_token(token)
+            except KeyError:
+                return abort(404)
+            return {"book": claims["sub"]}
+        """
+    )
+    files["library/tokens.py"] = """
+        import jwt
+        from flask import current_app
+
+        def read_link_token(token):
+            return jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=["HS256"])
+    """
+    index = build_index(files)
+    shared = route(index, "GET", "/books/shared/<token>")
+    assert shared.auth.status == "present"
+    assert "read_link_token()" in shared.auth.evidence[0].detail
+    # a 404 after an exception that is no refusal says nothing about the caller
+    assert route(index, "GET", "/books/preview/<token>").auth.status == "absent"

@@ -624,3 +624,36 @@ def b():
     )
     found = flows({"app/views.py": code, "app/models.py": "X = 1\n"})
     assert {kind for kind, _, _ in found} == {"deser"}
+
+
+# ------------------------------------------------------- checks on an expression, not a name
+CHECKED_EXPRESSION = [
+    # the checked expression itself is the redirect target, inside the branch the check holds
+    'if "next" in request.args and is_allowed_url(request.args.get("next")):\n'
+    '    return redirect(request.args.get("next"))\nreturn redirect("/")',
+    # a conditional expression: the value is used only on the side where the check holds
+    'url = request.args.get("next", "/")\n'
+    'url = url if is_allowed_url(url) else "/"\nreturn redirect(url)',
+]
+UNCHECKED_EXPRESSION = [
+    # after the if, the check no longer holds
+    'if is_allowed_url(request.args.get("next")):\n'
+    '    pass\nreturn redirect(request.args.get("next"))',
+    # another expression than the one checked
+    'if is_allowed_url(request.args.get("next")):\n'
+    '    return redirect(request.args.get("back"))\nreturn redirect("/")',
+    # the unchecked side of a conditional expression
+    'url = request.args.get("next", "/")\n'
+    'url = "/" if is_allowed_url(url) else url\nreturn redirect(url)',
+]
+ALLOWED = "from app.urls import is_allowed_url\n"
+
+
+@pytest.mark.parametrize("body", CHECKED_EXPRESSION)
+def test_a_check_on_the_expression_used_cleans_it_where_it_holds(body: str) -> None:
+    assert kinds(handler(body, ALLOWED)) == set()
+
+
+@pytest.mark.parametrize("body", UNCHECKED_EXPRESSION)
+def test_a_check_elsewhere_leaves_the_expression_tainted(body: str) -> None:
+    assert "redirect" in kinds(handler(body, ALLOWED))

@@ -115,6 +115,13 @@ OWNER_KEYS = frozenset(
         "member_id",
         "organization_id",
         "org_id",
+        # the caller's tenant (organization=request.user.active_organization)
+        "organization",
+        "org",
+        "team",
+        "team_id",
+        "workspace",
+        "workspace_id",
     }
 )
 USER_REF = re.compile(
@@ -125,8 +132,11 @@ USER_REF = re.compile(
 )
 ROLE_WORDS = re.compile(
     r"(is_superuser|is_staff|is_admin|\.role\b|\.roles\b|has_perm|has_perms|has_role|"
-    r"has_permission|\.permissions\b|\.scopes\b|\.groups\b|\badmin\b|\bADMIN\b|Role\.)"
+    r"has_permission|\.permissions\b|\.scopes\b|\.groups\b|\badmin\b|\bADMIN\b|Role\.|"
+    # a permission scoped to a resource: user.has_event_permission(org, event)
+    r"has_\w+_perm(ission)?s?\b)"
 )
+SCOPED_PERMISSION = re.compile(r"has_\w+_perm(ission)?s?")
 AUTH_WORDS = re.compile(
     r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
     r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
@@ -144,6 +154,13 @@ UNAUTHENTICATED_EXIT = re.compile(
     re.IGNORECASE,
 )
 # A branch that refuses the caller: 401/403 in any spelling, or off to the login page.
+BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+REFUSAL_EXCEPTION = re.compile(
+    r"(NotAuthori[sz]ed|Unauthori[sz]ed|Forbidden|PermissionDenied|AccessDenied|"
+    r"NotAuthenticated|NotPermitted|NotAllowed|"
+    # a token or signature that does not verify (jwt, itsdangerous)
+    r"InvalidToken|ExpiredSignature|InvalidSignature|BadSignature|SignatureExpired)"
+)
 DENYING_EXIT = re.compile(
     r"(401|403|UNAUTHORIZED|Unauthorized|FORBIDDEN|Forbidden|NotAuthenticated|PermissionDenied|"
     r"AccessDenied|login)"
@@ -283,6 +300,19 @@ def _raised_status(call: ast.Call) -> int | None:
     return None
 
 
+def _refusal_status(call: ast.Call, refusals: set[int], by_class: bool) -> int | None:
+    """The refusing status an except clause answers with. After an exception that is a
+    refusal by its class, a project helper given the status (`_finish(403, body)`) counts."""
+    found = _raised_status(call)
+    if found in refusals:
+        return found
+    if by_class and call.args:
+        found = status_code(call.args[0])
+        if found in refusals:
+            return found
+    return None
+
+
 def _dict_keys(node: ast.AST | None) -> list[str] | None:
     if isinstance(node, ast.Dict):
         keys = [key for k in node.keys if k is not None and (key := const_str(k)) is not None]
@@ -354,6 +384,9 @@ class _BodyVisitor:
         self.guard_calls: list[dict[str, Any]] = []
         self.caller_names: set[str] = set()  # locals holding the caller or one of its fields
         self.handoffs: list[str] = []  # callees handed the request or its Authorization header
+        # `try: check_access(...) except NotAuthorized: abort(403)`: the calls in the try
+        # decide, and a refusal they raise is answered with 401/403
+        self.exception_guards: list[dict[str, Any]] = []
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -509,6 +542,45 @@ class _BodyVisitor:
                             {"call": qualified, "detail": f"if {test[:100]}", "line": node.lineno}
                         )
 
+    def visit_Try(self, node: ast.Try) -> None:
+        for handler in node.handlers:
+            caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            names = [last_name(c) for c in caught if isinstance(c, ast.Name | ast.Attribute)]
+            # a catch-all refusing with 403 says nothing about who is refused
+            if not names or any(n in BROAD_EXCEPTIONS for n in names):
+                continue
+            # a refusal answered 404 hides the record; it counts when what was caught is a
+            # refusal by its class (except (NotFound, NotAuthorized): abort(404))
+            refusals = (
+                {401, 403, 404} if any(REFUSAL_EXCEPTION.search(n) for n in names) else {401, 403}
+            )
+            status = next(
+                (
+                    found
+                    for inner in preorder(handler.body)
+                    if isinstance(inner, ast.Call)
+                    and (found := _refusal_status(inner, refusals, len(refusals) > 2)) is not None
+                ),
+                None,
+            )
+            if status is None or len(self.exception_guards) >= 5:
+                continue
+            calls: list[str] = []
+            for inner in preorder(node.body):
+                if isinstance(inner, ast.Call):
+                    qualified = self.imports.qualify(inner.func, self.local_names)
+                    if qualified and qualified not in calls and len(calls) < 10:
+                        calls.append(qualified)
+            if calls:
+                self.exception_guards.append(
+                    {
+                        "calls": calls,
+                        "detail": f"except {'/'.join(names)}: {status}",
+                        "status": status,
+                        "line": handler.lineno,
+                    }
+                )
+
     def visit_Return(self, node: ast.Return) -> None:
         shape = _response_shape(node.value)
         if shape is not None:
@@ -544,7 +616,13 @@ class _BodyVisitor:
             self.jwt_decode = True
         if short in {"verify_jwt_in_request", "login_required", "check_login", "authenticate"}:
             self.auth_checks.append({"detail": short, "line": node.lineno})
-        if short in {"has_perm", "has_perms", "has_role", "has_permission", "require_role"}:
+        if short in {
+            "has_perm",
+            "has_perms",
+            "has_role",
+            "has_permission",
+            "require_role",
+        } or SCOPED_PERMISSION.fullmatch(short):
             self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         if SIGNATURE_CALLS.search(name):
             self.signature_check = True
@@ -640,6 +718,7 @@ def summarize_body(
         ast.If: visitor.visit_If,
         ast.Return: visitor.visit_Return,
         ast.Call: visitor.visit_Call,
+        ast.Try: visitor.visit_Try,
     }
     # Source-order preorder, like ast.NodeVisitor, without its per-node dispatch overhead.
     for node in preorder(fn.body):
@@ -671,4 +750,5 @@ def summarize_body(
         "reads_flags": sorted(visitor.reads_flags),
         "guard_calls": visitor.guard_calls,
         "handoffs": visitor.handoffs,
+        "exception_guards": visitor.exception_guards,
     }

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from mcp_backend.review.python.frameworks._ast import module_name_for
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 AUTH_NAME = re.compile(
@@ -198,6 +200,8 @@ class Caps:
     )
     unknown: str | None = None  # a mechanism from a package whose name does not tell
     unreadable: str | None = None  # defined in a project file we could not parse
+    # refuses when code it calls raises, and what that code checks is out of our reach
+    undecided: str | None = None
     sources: list[str] = field(default_factory=list)
 
     def merge(self, other: Caps, how: str = "") -> None:
@@ -211,6 +215,8 @@ class Caps:
             self.unknown = other.unknown
         if other.unreadable and not self.unreadable:
             self.unreadable = other.unreadable
+        if other.undecided and not self.undecided:
+            self.undecided = other.undecided
 
     def any(self) -> bool:
         return bool(self.auth or self.role or self.owner or self.rate or self.validate)
@@ -372,6 +378,8 @@ class Classifier:
                 caps.auth = f"{name} -> {reached[0]}"
             if reached[1]:
                 caps.role = f"{name} -> {reached[1]}"
+        if not caps.auth and not caps.role:
+            caps.merge(self.exception_guards(body, symbol.file, depth), name)
         if not caps.auth and by_name and AUTH_NAME.search(name):
             if OPTIONAL_NAME.search(name):  # get_optional_user: None for anonymous callers
                 caps.auth_soft = caps.auth_soft or f"{name} (by name)"
@@ -388,6 +396,71 @@ class Classifier:
             caps.auth = caps.role
         if not caps.rate and by_name and RATE_NAME.search(name):
             caps.rate = name
+        return caps
+
+    def exception_guards(
+        self, body: dict[str, Any], file: str, depth: int = 0, qualname: str = ""
+    ) -> Caps:
+        """`try: check_access("package_update", context) except NotAuthorized: abort(403)`:
+        the function refuses whoever the called code turns away. A project function there
+        whose body checks the caller or a role is the evidence; otherwise the refusal is
+        decided in code we do not follow (dispatch by name, a package), so the answer is
+        unknown, never absent."""
+        caps = Caps()
+        for guard in body.get("exception_guards", []):
+            for call in guard.get("calls", []):
+                callee = self.modules.resolve(call)
+                if callee is None or callee.kind != "function" or depth > 4:
+                    continue
+                found = self.function(callee, depth + 1, by_name=False)
+                if found.auth or found.role:
+                    short = call.rsplit(".", 1)[-1]
+                    caps.auth = caps.auth or f"{short}() {guard['detail']}"
+                    caps.role = caps.role or (found.role and f"{short}() -> {found.role}")
+            if caps.auth:
+                return caps
+            if not caps.undecided:
+                shown = ", ".join(c.rsplit(".", 1)[-1] + "()" for c in guard["calls"][:3])
+                caps.undecided = (
+                    f"refuses with {guard['status']} when a call there ({shown}) raises "
+                    f"({guard['detail']}, {file}:{guard['line']}); what is checked there is "
+                    "decided in code we do not follow"
+                )
+        if not caps.auth and depth <= 2:
+            # the check sits in a helper it calls: its own method (self._prepare()) or a
+            # project function (_extra_template_variables(context, data_dict))
+            caps.merge(self._helper_guards(body, file, qualname, depth))
+        return caps
+
+    def _helper_guards(self, body: dict[str, Any], file: str, qualname: str, depth: int) -> Caps:
+        caps = Caps()
+        owner: Symbol | None = None
+        if "." in qualname:
+            module = self.modules.find_module(module_name_for(file))
+            owner = (
+                self.modules.resolve(f"{module}.{qualname.split('.', maxsplit=1)[0]}")
+                if module
+                else None
+            )
+        for call in body.get("calls", [])[:40]:
+            helper: Symbol | None = None
+            if call.startswith("self.") and call.count(".") == 1:
+                if owner is not None and owner.kind == "class":
+                    helper = self.modules.method(owner, call.split(".", 1)[1])
+                    if helper is not None:
+                        caps.merge(self.function(helper, depth + 1, by_name=False), f"{call}()")
+            else:
+                helper = self.modules.resolve(call)
+            if helper is None or helper.kind != "function" or helper.name == qualname:
+                continue
+            sub = helper.fact.get("body", {})
+            if sub.get("exception_guards"):
+                caps.merge(
+                    self.exception_guards(sub, helper.file, depth + 1, helper.name),
+                    f"{helper.name}()",
+                )
+            if caps.auth:
+                break
         return caps
 
     def _reached_checks(self, symbol: Symbol, depth: int) -> tuple[str | None, str | None]:

@@ -250,6 +250,9 @@ class ModuleScope:
         """Qualified names of a name, a call, or each element of a list of them."""
         if node is None:
             return []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # api_settings.DEFAULT_PERMISSION_CLASSES + [ProjectPermission]
+            return [*self.names_in(node.left), *self.names_in(node.right)]
         if isinstance(node, ast.Name) and node.id in self.sequences:
             items: list[ast.AST] = list(self.sequences[node.id])  # dependencies=deps
         elif isinstance(node, ast.List | ast.Tuple | ast.Set):
@@ -434,6 +437,10 @@ def worth_summarizing(
         for s in fn.body
     ):
         return True  # a short predicate (`can(action, post)`): handlers guard on what it reads
+    if len(fn.body) <= 8 and any(
+        isinstance(s, ast.If) and any(isinstance(b, ast.Raise) for b in s.body) for s in fn.body
+    ):
+        return True  # a short guard that raises (a handler answers 403 when it does)
     return any(isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) for s in fn.body)
 
 

@@ -8,6 +8,7 @@ from mcp_backend.review.model import Evidence
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
+from mcp_backend.review.python.frameworks.django import regex_to_route
 
 VIEWSET_ACTIONS: dict[str, tuple[str, bool]] = {
     "list": ("GET", False),
@@ -139,9 +140,20 @@ class DjangoLinker:
         drafts: list[RouteDraft],
         seen: set[str],
     ) -> None:
-        facts = self.modules.facts(module)
+        entries = self.modules.facts(module).get("urlpatterns", [])
+        self._walk_entries(entries, module, prefix, wrappers, drafts, seen)
+
+    def _walk_entries(
+        self,
+        entries: list[dict[str, Any]],
+        module: str,
+        prefix: str,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+        seen: set[str],
+    ) -> None:
         file = self.modules.file(module)
-        for entry in facts.get("urlpatterns", []):
+        for entry in entries:
             own = entry.get("route", "")
             if entry.get("route_parts"):
                 own = self.modules.path_from_parts(entry["route_parts"])
@@ -158,7 +170,24 @@ class DjangoLinker:
                 symbol = self.modules.resolve(entry.get("include_ref", ""))
                 if symbol is not None and symbol.kind == "module" and symbol.module not in seen:
                     self._walk(symbol.module, route, entry_wrappers, drafts, {*seen, symbol.module})
+                elif symbol is None:  # include(organizer_patterns): a list of url entries
+                    self._walk_list(entry["include_ref"], route, entry_wrappers, drafts, seen)
+            elif kind == "include_list":
+                self._walk_entries(
+                    entry.get("entries", []), module, route, entry_wrappers, drafts, seen
+                )
+            elif kind == "list_ref":  # urlpatterns = common_patterns + [...]
+                self._walk_list(entry["list_ref"], prefix, entry_wrappers, drafts, seen)
             elif kind == "router":
+                # include((pkg.control.urls, "control")): a urls module, not a DRF router
+                urls = self.modules.find_module(f"{entry.get('router_ref', '')}.urls")
+                if (
+                    urls is not None
+                    and self.modules.resolve(entry.get("router_ref", "")) is not None
+                ):
+                    if urls not in seen:
+                        self._walk(urls, route, entry_wrappers, drafts, {*seen, urls})
+                    continue
                 self._router(entry, route, entry_wrappers, drafts)
             elif kind == "class":
                 cls = self.modules.resolve(entry.get("view_ref", ""))
@@ -182,6 +211,41 @@ class DjangoLinker:
                         self._class_view(cls, route, entry, wrappers=entry_wrappers, drafts=drafts)
                     else:
                         self._package_view({**entry, "view_ref": cls_ref}, route, file, drafts)
+
+    def _url_list(
+        self, qualified: str, depth: int = 0
+    ) -> tuple[str, str, list[dict[str, Any]]] | None:
+        """The module, name and entries of a module-level pattern list, through imports."""
+        parts = qualified.split(".")
+        if depth > 6 or len(parts) < 2:
+            return None
+        module = self.modules.find_module(".".join(parts[:-1]))
+        if module is None:
+            return None
+        facts = self.modules.facts(module)
+        entries = facts.get("url_lists", {}).get(parts[-1])
+        if entries is not None:
+            return module, parts[-1], entries
+        imported = facts.get("imports", {}).get(parts[-1])
+        if imported and imported != qualified:
+            return self._url_list(imported, depth + 1)
+        return None
+
+    def _walk_list(
+        self,
+        qualified: str,
+        prefix: str,
+        wrappers: list[str],
+        drafts: list[RouteDraft],
+        seen: set[str],
+    ) -> None:
+        found = self._url_list(qualified)
+        if found is None:
+            return
+        module, name, entries = found
+        key = f"{module}:{name}"
+        if key not in seen:
+            self._walk_entries(entries, module, prefix, wrappers, drafts, {*seen, key})
 
     def _router(
         self, entry: dict[str, Any], prefix: str, wrappers: list[str], drafts: list[RouteDraft]
@@ -251,6 +315,8 @@ class DjangoLinker:
         for chain_cls in self.modules.class_chain(cls):
             for extra in chain_cls.fact.get("actions", []):
                 segment = extra.get("url_path") or extra["name"].replace("_", "-")
+                if "(?P<" in segment:  # url_path=r"download/(?P<token>[^/]+)"
+                    segment = regex_to_route(segment)
                 path = (
                     f"{base}<{lookup}>/{segment}/" if extra.get("detail") else f"{base}{segment}/"
                 )
@@ -630,6 +696,9 @@ class DjangoLinker:
             self._drf_defaults(draft)
         else:
             for name in permissions or []:
+                if name.endswith("api_settings.DEFAULT_PERMISSION_CLASSES"):
+                    self._drf_defaults(draft)  # the settings' defaults, extended by the view
+                    continue
                 caps = self.classifier.classify(name)
                 draft.apply(
                     caps,
@@ -644,6 +713,9 @@ class DjangoLinker:
             self._drf_throttle_defaults(draft)
         else:
             for name in throttles:
+                if name.endswith("api_settings.DEFAULT_THROTTLE_CLASSES"):
+                    self._drf_throttle_defaults(draft)
+                    continue
                 draft.rate.append(
                     Evidence(
                         kind="limiter",

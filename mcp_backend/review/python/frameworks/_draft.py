@@ -122,6 +122,8 @@ class RouteDraft:
     unknown_notes: list[str] = field(default_factory=list)
     # Something on the route's path is in a file we could not parse: no protection is `absent`.
     unreadable_notes: list[str] = field(default_factory=list)
+    # refuses when called code raises, and what that code checks (roles, ownership) is unseen
+    undecided_notes: list[str] = field(default_factory=list)
     reads_body: bool = False
     raw_unvalidated_line: int | None = None
     raw_passed_on: bool = False
@@ -171,6 +173,9 @@ class RouteDraft:
             self.unknown_notes.append(f"{caps.unknown} comes from a package we cannot read")
         if caps.unreadable:
             self.unreadable_notes.append(f"{detail}: {caps.unreadable}")
+        if caps.undecided:
+            self.unknown_notes.append(f"{detail}: {caps.undecided}")
+            self.undecided_notes.append(f"{detail}: {caps.undecided}")
 
     def apply_handler(
         self, fact: dict[str, Any], classifier: Classifier, modules: Modules, *, framework: str
@@ -244,7 +249,9 @@ class RouteDraft:
                 level="route",
                 keep_unknown=False,
             )
-        self.apply_body(fact.get("body", {}), classifier, modules, file)
+        self.apply_body(
+            fact.get("body", {}), classifier, modules, file, str(fact.get("qualname", ""))
+        )
 
     def _delegated_views(
         self, calls: list[str], classifier: Classifier, modules: Modules, file: str
@@ -367,7 +374,12 @@ class RouteDraft:
             )
 
     def apply_body(
-        self, body: dict[str, Any], classifier: Classifier, modules: Modules, file: str
+        self,
+        body: dict[str, Any],
+        classifier: Classifier,
+        modules: Modules,
+        file: str,
+        qualname: str = "",
     ) -> None:
         # Evidence the handler's own body gives: (summary key, evidence kind, where it counts).
         for key, kind, bucket in (
@@ -388,6 +400,16 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
+        if not (self.auth or self.role) or not (self.role or self.owner):
+            guards = body.get("exception_guards", [])
+            self.apply(
+                classifier.exception_guards(body, file, 0, qualname),
+                "handler_check",
+                "handler",
+                file=file,
+                line=int(guards[0]["line"]) if guards else self.line,
+                level="handler",
+            )
         if not self.rate:
             self._limiting_helpers(body.get("calls", []), modules)
         self._delegated_views(body.get("calls", []), classifier, modules, file)
@@ -457,7 +479,6 @@ class RouteDraft:
         self.responses.extend(body.get("responses", []))
         self.signature_check = self.signature_check or bool(body.get("signature_check"))
         self.setup_guard = self.setup_guard or bool(body.get("setup_guard"))
-        del classifier
 
     # --- result -------------------------------------------------------------------------
     def to_route(self) -> Route:
@@ -495,6 +516,8 @@ class RouteDraft:
     def _authz(self) -> Protection:
         if self.role or self.owner:
             return _present([*self.role, *self.owner])
+        if self.undecided_notes:
+            return Protection(status="unknown", note=self.undecided_notes[0])
         if not (self.auth or self.auth_unsafe) and self.unknown_notes:
             return Protection(status="unknown", note=self.unknown_notes[0])
         return self._absent()

@@ -53,7 +53,12 @@ def _module_level(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
     module_names: set[str] = set()
-    lists: dict[str, ast.expr] = {}  # AUTH_PATTERNS = [...]: later `urlpatterns += AUTH_PATTERNS`
+    # Other module-level lists of url entries (`base_patterns = [...]`, `common = a + b`): an
+    # urlconf may build `urlpatterns` from them, here or in another module that imports them.
+    url_lists: dict[str, list[dict[str, Any]]] = {}
+    builds_urls = any(
+        q.startswith(("django.urls", "django.conf.urls")) for q in scope.imports.aliases.values()
+    )
     for statement in _module_level(scope.tree.body):
         targets: list[ast.expr] = []
         value: ast.expr | None = None
@@ -76,9 +81,15 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
         for target in targets:
             if isinstance(target, ast.Name) and value is not None:
                 module_names.add(target.id)
-                if isinstance(value, ast.List | ast.Tuple) and target.id != "urlpatterns":
-                    lists[target.id] = value
-                _assignment(scope, target.id, value, statement.lineno, facts, lists)
+                if target.id == "urlpatterns" or target.id.startswith("handler"):
+                    _assignment(scope, target.id, value, statement.lineno, facts, url_lists)
+                elif builds_urls:
+                    entries: list[dict[str, Any]] = []
+                    _pattern_parts(scope, value, statement.lineno, entries, url_lists, target.id)
+                    if entries:
+                        url_lists.setdefault(target.id, []).extend(entries)
+    if url_lists:
+        facts["url_lists"] = url_lists
     if module_names & SETTINGS_MARKERS:
         _settings(scope, facts)
     for node in (*scope.calls, *scope.classes):
@@ -86,6 +97,8 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             if node.func.attr == "register" and len(node.args) >= 2:
                 prefix = const_str(node.args[0])
                 if prefix is not None:
+                    # routers match prefixes as regexes: r"events/(?P<event>[^/]+)/items"
+                    prefix = regex_to_route(prefix) if "(?P<" in prefix else prefix
                     basename = const_str(keyword(node, "basename")) or const_str(
                         keyword(node, "base_name")
                     )
@@ -114,55 +127,72 @@ def _assignment(
     value: ast.expr,
     line: int,
     facts: dict[str, Any],
-    lists: dict[str, ast.expr],
+    url_lists: dict[str, list[dict[str, Any]]],
 ) -> None:
     if name in {"handler500", "handler400", "handler403"}:
         facts["error_handlers"].append(
             {"kind": name, "detail": ast.unparse(value)[:80], "line": line}
         )
     elif name == "urlpatterns":
-        parts = [
-            lists[p.id] if isinstance(p, ast.Name) and p.id in lists else p
-            for p in _concat_parts(value)
-        ]
-        for part in parts:
-            if isinstance(part, ast.List | ast.Tuple):
-                for entry in part.elts:
-                    _url_entry(scope, entry, facts)
-            elif isinstance(part, ast.Attribute) and part.attr == "urls":
-                facts["urlpatterns"].append(
-                    {"kind": "router", "route": "", "router_ref": scope.q(part.value), "line": line}
-                )
-            elif isinstance(part, ast.Call):
-                _pattern_call(scope, part, facts)
+        _pattern_parts(scope, value, line, facts["urlpatterns"], url_lists, name)
 
 
-def _pattern_call(scope: ModuleScope, call: ast.Call, facts: dict[str, Any]) -> None:
+def _pattern_parts(
+    scope: ModuleScope,
+    value: ast.expr,
+    line: int,
+    out: list[dict[str, Any]],
+    url_lists: dict[str, list[dict[str, Any]]],
+    name: str,
+) -> None:
+    """The url entries of a list expression, appended to `out`: literal lists of path(...),
+    `router.urls`, helper calls, and names of other pattern lists (this module's or imported:
+    `urlpatterns = common_patterns + [...]`), kept as references the linker follows."""
+    for part in _concat_parts(value):
+        if isinstance(part, ast.List | ast.Tuple):
+            for entry in part.elts:
+                _url_entry(scope, entry, out)
+        elif isinstance(part, ast.Attribute) and part.attr == "urls":
+            out.append(
+                {"kind": "router", "route": "", "router_ref": scope.q(part.value), "line": line}
+            )
+        elif isinstance(part, ast.Call):
+            _pattern_call(scope, part, out, name)
+        elif isinstance(part, ast.Name) and part.id != name:
+            local = part.id in url_lists
+            ref = f"{scope.module}.{part.id}" if local and scope.module else scope.q(part)
+            if ref and (local or part.id in scope.imports.aliases):
+                out.append({"kind": "list_ref", "route": "", "list_ref": ref, "line": line})
+
+
+def _pattern_call(
+    scope: ModuleScope, call: ast.Call, out: list[dict[str, Any]], name: str = "urlpatterns"
+) -> None:
     """A call on the right of `urlpatterns =`: an entry (`path(...)`), a list made by a helper
     (`i18n_patterns(path(...), ...)`, `format_suffix_patterns([...])`), or the module's list
     passed through a function with view decorators (`decorate_urlpatterns(urlpatterns,
     require_admin_access)`): those decorators wrap every view listed so far, included ones too."""
     if last_name(call.func) in PATH_FUNCS:
-        _url_entry(scope, call, facts)
+        _url_entry(scope, call, out)
         return
-    rewraps = any(isinstance(arg, ast.Name) and arg.id == "urlpatterns" for arg in call.args)
+    rewraps = any(isinstance(arg, ast.Name) and arg.id == name for arg in call.args)
     decorators: list[str] = []
     for arg in [*call.args, *(kw.value for kw in call.keywords)]:
         if isinstance(arg, ast.List | ast.Tuple):
             for entry in arg.elts:
-                _url_entry(scope, entry, facts)
+                _url_entry(scope, entry, out)
         elif isinstance(arg, ast.Call):
-            _url_entry(scope, arg, facts)
+            _url_entry(scope, arg, out)
         elif (
             rewraps
             and isinstance(arg, ast.Name | ast.Attribute)
-            and (not isinstance(arg, ast.Name) or arg.id != "urlpatterns")
+            and (not isinstance(arg, ast.Name) or arg.id != name)
         ):
             ref = scope.q(arg)
             if ref:
                 decorators.append(ref)
     if decorators:
-        for fact in facts["urlpatterns"]:
+        for fact in out:
             fact["wrappers"] = [*decorators, *fact.get("wrappers", [])]
 
 
@@ -172,7 +202,7 @@ def _concat_parts(value: ast.expr) -> list[ast.expr]:
     return [value]
 
 
-def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> None:
+def _url_entry(scope: ModuleScope, entry: ast.expr, out: list[dict[str, Any]]) -> None:
     if not (isinstance(entry, ast.Call) and last_name(entry.func) in PATH_FUNCS and entry.args):
         return
     route = const_str(entry.args[0])
@@ -217,8 +247,12 @@ def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> No
                     and inner.args
                     and const_str(inner.args[0]) is not None
                 ):
-                    _prefixed_entry(scope, inner, route or "", facts, parts)
+                    _prefixed_entry(scope, inner, route or "", out, parts)
             return
+        elif isinstance(target, ast.BinOp):  # include(locale_patterns + [path(...), ...])
+            entries: list[dict[str, Any]] = []
+            _pattern_parts(scope, target, entry.lineno, entries, {}, "")
+            fact.update(kind="include_list", entries=entries)
         else:
             fact.update(kind="include_ref", include_ref=scope.q(target))
     elif isinstance(view, ast.Call) and last_name(view.func) == "as_view":
@@ -238,19 +272,19 @@ def _url_entry(scope: ModuleScope, entry: ast.expr, facts: dict[str, Any]) -> No
         fact.update(kind="view", view_ref=scope.q(view))
     else:
         return
-    facts["urlpatterns"].append(fact)
+    out.append(fact)
 
 
 def _prefixed_entry(
     scope: ModuleScope,
     entry: ast.Call,
     prefix: str,
-    facts: dict[str, Any],
+    out: list[dict[str, Any]],
     prefix_parts: list[dict[str, str]],
 ) -> None:
-    before = len(facts["urlpatterns"])
-    _url_entry(scope, entry, facts)
-    for fact in facts["urlpatterns"][before:]:
+    before = len(out)
+    _url_entry(scope, entry, out)
+    for fact in out[before:]:
         own = fact.get("route_parts") or [{"text": fact["route"]}]
         fact["route"] = prefix + fact["route"]
         if prefix_parts or "route_parts" in fact:

@@ -159,6 +159,9 @@ def _url_rule(
 ) -> None:
     """One `add_url_rule(rule, view_func=...)` route (or one per verb of a MethodView)."""
     methods = [m.upper() for m in str_list(keyword(node, "methods"))]
+    if isinstance(view, ast.Name):
+        # _edit_view = EditView.as_view("edit"), then add_url_rule("/edit", view_func=_edit_view)
+        view = _view_assignments(scope).get(view.id, view)
     if isinstance(view, ast.Call) and last_name(view.func) == "as_view":
         # MethodView.as_view("name"): one route per verb method on the class
         facts["class_routes"].append(
@@ -186,3 +189,22 @@ def _url_rule(
             "style": "add_url_rule",
         }
     )
+
+
+def _view_assignments(scope: ModuleScope) -> dict[str, ast.Call]:
+    """Module-level names bound to `SomeView.as_view(...)` (the last binding wins)."""
+    found: dict[str, ast.Call] = {}
+    for statement in scope.tree.body:
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            target, value = statement.target, statement.value
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(value, ast.Call)
+            and last_name(value.func) == "as_view"
+        ):
+            found[target.id] = value
+    return found
