@@ -1059,14 +1059,16 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
             return is_safe_fragment(flow, node.args[0], depth + 1)
         if isinstance(node.func, ast.Name) and not node.args and not node.keywords:
             return _returns_safe_fragment(flow, node.func.id, depth)
+        if isinstance(node.func, ast.Name) and _quotes_its_arguments(flow, node.func.id):
+            return True  # identifier(name), literal_string(value): the module's own quoting
         if callee == "format" and isinstance(node.func, ast.Attribute):
             # a safe template with safe values formatted in ("... {0} ...".format(quoted))
             return all(
                 is_safe_fragment(flow, part, depth + 1)
                 for part in (node.func.value, *node.args, *(k.value for k in node.keywords))
             )
-        # quotes doubled: SQL's own escaping for a value inside '...'
-        return callee == "replace" and [const_str(a) for a in node.args] == ["'", "''"]
+        # quotes doubled: SQL's own escaping for a value inside '...' (or "..." for a name)
+        return callee == "replace" and [const_str(a) for a in node.args] in _QUOTE_DOUBLING
     if isinstance(node, ast.IfExp):
         return is_safe_fragment(flow, node.body, depth + 1) and is_safe_fragment(
             flow, node.orelse, depth + 1
@@ -1079,6 +1081,55 @@ def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
         return all(is_safe_fragment(flow, v, depth + 1) for v in node.values)
     if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.List | ast.Tuple):
         return _is_placeholder_iterable(flow, node, depth + 1)
+    return False
+
+
+_QUOTE_DOUBLING = (["'", "''"], ['"', '""'])
+
+
+def _quote_doubled_names(node: ast.AST) -> set[int]:
+    """Names at the root of a `.replace()` chain that doubles quotes somewhere:
+    `s.replace('"', '""').replace('\\0', '')` -> {id(s)}."""
+    found: set[int] = set()
+    for call in ast.walk(node):
+        if not (isinstance(call, ast.Call) and call_method(call) == "replace"):
+            continue
+        if [const_str(a) for a in call.args] not in _QUOTE_DOUBLING:
+            continue
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(receiver, ast.Call) and call_method(receiver) == "replace":
+            receiver = receiver.func.value if isinstance(receiver.func, ast.Attribute) else None
+        if isinstance(receiver, ast.Name):
+            found.add(id(receiver))
+    return found
+
+
+def _quotes_its_arguments(flow: ScopeFlow, name: str) -> bool:
+    """A module function whose every return quotes its parameters itself, each use of one
+    inside a quote-doubling `.replace()` chain: `def identifier(s): return '"' +
+    s.replace('"', '""') + '"'`. What it returns is a quoted literal or name, whatever the
+    caller passes."""
+    module = flow
+    while module.parent is not None:
+        module = module.parent
+    if not isinstance(module.scope, ast.Module):
+        return False
+    for statement in module.scope.body:
+        if not (isinstance(statement, ast.FunctionDef) and statement.name == name):
+            continue
+        params = {a.arg for a in statement.args.posonlyargs + statement.args.args}
+        returns = [n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value]
+        if not params or not returns:
+            return False
+        for value in returns:
+            quoted = _quote_doubled_names(value)
+            uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in params]
+            if not quoted or any(id(n) not in quoted for n in uses):
+                return False
+            others = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id not in params]
+            if any(not is_upper_constant_name(n.id) for n in others):
+                return False  # something else goes into the text unquoted
+        return True
     return False
 
 

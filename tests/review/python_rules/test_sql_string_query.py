@@ -130,9 +130,32 @@ POSITIVE = {
         """,
         "medium",  # a parameter: the taint engine reports it when a caller passes request data
     ),
+    "helper_that_quotes_only_part_of_its_input": (
+        """
+        def qualified(schema, table):
+            return '"' + schema.replace('"', '""') + '".' + table
+
+        def drop_table(conn, data):
+            conn.execute("DROP TABLE {0}".format(qualified(data["schema"], data["name"])))
+        """,
+        "medium",
+    ),
 }
 
 NEGATIVE = {
+    "names_and_literals_quoted_by_module_helpers": """
+        def pg_name(s):
+            return '"' + s.replace('"', '""').replace("\\0", "") + '"'
+
+        def pg_text(s):
+            return "'" + s.replace("'", "''") + "'"
+
+        def drop_table(conn, data):
+            conn.execute("DROP TABLE {0} CASCADE".format(pg_name(data["name"])))
+
+        def comment_on(conn, data):
+            conn.execute(f"COMMENT ON TABLE {pg_name(data['name'])} IS {pg_text(data['note'])}")
+    """,
     "query_text_from_a_helper_with_quoted_table": """
         from django.db import connection
 
