@@ -492,6 +492,10 @@ def _type_names(annotation: ast.expr | None) -> list[str]:
     return []
 
 
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
 def _external(qualified: str) -> bool:
     """A name imported from the standard library or a well-known package: never the project's,
     so calls to it need no link-time resolution."""
@@ -682,6 +686,7 @@ class _Function:
         self.http_clients: set[str] = set()
         self.nested_text: set[int] = set()
         self.scalar_attrs: dict[str, set[str]] = {}
+        self.guard_flags: dict[str, ast.Call] = {}  # flag name -> the check it holds
         args = func.args
         positional = args.posonlyargs + args.args
         self.params = [a.arg for a in positional + args.kwonlyargs if a.arg not in {"self", "cls"}]
@@ -940,6 +945,9 @@ class _Function:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             self.guard(test.operand, env, negate=not negate)
             return
+        if isinstance(test, ast.Name) and test.id in self.guard_flags:
+            self.guard(self.guard_flags[test.id], env, negate=negate)
+            return
         if isinstance(test, ast.BoolOp):
             # `a and b` holding means both hold; `a or b` failing means both fail.
             if (isinstance(test.op, ast.And) and not negate) or (
@@ -1056,7 +1064,18 @@ class _Function:
         ):
             self.http_clients.add(target.id)
         if isinstance(target, ast.Name):
+            first_binding = target.id not in env
             env[target.id] = labels
+            # `ok = url_has_allowed_host_and_scheme(url=nxt, ...)`, later `if ok:`: the test
+            # is the call, as long as neither the flag nor a name the call read is rebound
+            # (only a flag's first binding: `ok = True` then `if c: ok = check(u)` is no check).
+            self.guard_flags = {
+                flag: call
+                for flag, call in self.guard_flags.items()
+                if flag != target.id and target.id not in _names_in(call)
+            }
+            if isinstance(value_node, ast.Call) and first_binding:
+                self.guard_flags[target.id] = value_node
             if isinstance(value_node, ast.Constant):
                 self.consts[target.id] = value_node.value
             else:

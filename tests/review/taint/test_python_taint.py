@@ -634,8 +634,19 @@ CHECKED_EXPRESSION = [
     # a conditional expression: the value is used only on the side where the check holds
     'url = request.args.get("next", "/")\n'
     'url = url if is_allowed_url(url) else "/"\nreturn redirect(url)',
+    # the check's result kept in a flag first
+    'url = request.args.get("next", "/")\n'
+    'url_is_safe = is_allowed_url(url=url)\nreturn redirect(url if url_is_safe else "/")',
+    'url = request.args.get("next", "/")\n'
+    'ok = is_allowed_url(url)\nif not ok:\n    return redirect("/")\nreturn redirect(url)',
 ]
 UNCHECKED_EXPRESSION = [
+    # the flag holds a check of the old value: the name was rebound after it
+    'url = request.args.get("next", "/")\nok = is_allowed_url(url)\n'
+    'url = request.args.get("back")\nreturn redirect(url if ok else "/")',
+    # a flag that was true before the check: the check may not have run
+    'url = request.args.get("next", "/")\nok = True\nif request.args.get("strict"):\n'
+    '    ok = is_allowed_url(url)\nreturn redirect(url if ok else "/")',
     # after the if, the check no longer holds
     'if is_allowed_url(request.args.get("next")):\n'
     '    pass\nreturn redirect(request.args.get("next"))',
