@@ -630,6 +630,14 @@ def test_requests_handed_to_a_library_static_files_redirects_and_auth_endpoints(
                 async def to_admin():
                     return RedirectResponse("/admin/")
 
+                @router.get("/user/me")
+                async def me():
+                    return RedirectResponse(config.get("auth.route_after_login", "/dashboard"))
+
+                @router.get("/user/last")
+                async def last_seen():
+                    return RedirectResponse(f"/users/{load_last_user().id}")
+
                 @router.post("/auth/header")
                 async def header_login(request: Request):
                     return {}
@@ -650,6 +658,10 @@ def test_requests_handed_to_a_library_static_files_redirects_and_auth_endpoints(
     assert route(index, "GET", "/widget/{filename:path}").public_by_design == "static files"
     assert route(index, "GET", "/exports/{export_id}").public_by_design is None
     assert route(index, "GET", "/admin-panel").public_by_design == "a redirect (returns no data)"
+    # a redirect to a page the app's configuration names still returns no data
+    assert route(index, "GET", "/user/me").public_by_design == "a redirect (returns no data)"
+    # one that loads a record first is not only a redirect
+    assert route(index, "GET", "/user/last").public_by_design is None
     assert route(index, "POST", "/auth/header").public_by_design == "authentication endpoint"
     assert route(index, "DELETE", "/auth/users/{user_id}").public_by_design is None
 

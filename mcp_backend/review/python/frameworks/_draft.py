@@ -95,8 +95,19 @@ def is_schema_class(modules: Modules, symbol: Symbol) -> bool:
 # Packages whose functions take a request to serve it, not to let a third party judge it.
 FRAMEWORK_PACKAGES = ("fastapi", "starlette", "flask", "django", "rest_framework", "aiohttp")
 REDIRECTS = frozenset(
-    {"RedirectResponse", "redirect", "HttpResponseRedirect", "url_for", "reverse", "resolve_url"}
+    {
+        "RedirectResponse",
+        "redirect",
+        "redirect_to",
+        "HttpResponseRedirect",
+        "HttpResponsePermanentRedirect",
+        "url_for",
+        "reverse",
+        "resolve_url",
+    }
 )
+# Reads of the app's own configuration: a redirect to a configured page still returns no data.
+_CONFIG_READS = frozenset({"config.get", "settings.get", "environ.get", "os.getenv", "getenv"})
 FILE_RESPONSES = frozenset({"FileResponse", "send_file", "send_from_directory", "StaticFiles"})
 
 
@@ -420,8 +431,9 @@ class RouteDraft:
                     f"the request is handed to {package}, which may authenticate it"
                 )
         calls = body.get("calls", [])
-        self.redirect_only = bool(calls) and all(
-            call.rsplit(".", 1)[-1] in REDIRECTS for call in calls
+        redirects = [call for call in calls if call.rsplit(".", 1)[-1] in REDIRECTS]
+        self.redirect_only = bool(redirects) and all(
+            call in redirects or call.endswith(tuple(_CONFIG_READS)) for call in calls
         )
         self.serves_files = any(call.rsplit(".", 1)[-1] in FILE_RESPONSES for call in calls)
         body_reads = [r for r in body.get("raw_reads", []) if r.get("kind") == "body"]
