@@ -404,3 +404,31 @@ def test_project_auth_middleware_and_neutral_package_dependencies() -> None:
     assert orders.auth.evidence[0].kind == "middleware"
     # A pagination dependency from a package says what it is: no reason for "unknown".
     assert route(index, "POST", "/comments").auth.status == "absent"
+
+
+def test_a_project_module_named_auth_does_not_make_its_functions_authentication() -> None:
+    index = build_index(
+        {
+            "app/auth.py": """
+                from typing import Any, Callable
+
+                def make_thing() -> Callable[..., Any]:
+                    def inner(*args: Any) -> Any:
+                        return args
+                    return inner
+
+                thing = make_thing()
+            """,
+            "app/main.py": """
+                from fastapi import Depends, FastAPI
+                from app.auth import thing
+
+                app = FastAPI()
+
+                @app.delete("/notes/{note_id}")
+                def delete_note(note_id: str, t=Depends(thing)):
+                    return None
+            """,
+        }
+    )
+    assert route(index, "DELETE", "/notes/{note_id}").auth.status == "absent"

@@ -307,10 +307,13 @@ class Classifier:
             unreadable = self.modules.unreadable_reason(qualified)
             if unreadable is not None:  # out of sight: never judged by its name
                 return Caps(unreadable=f"{qualified.rsplit('.', 1)[-1]} is in {unreadable}")
-            caps = by_name(qualified, strings)
-            if caps.unknown and self.modules.is_project_name(qualified):
-                caps.unknown = None  # project code we have but that says nothing: not a package
-            return caps
+            if self.modules.is_project_name(qualified):
+                # project code we have but could not resolve: its own name may speak, the name
+                # of the module it sits in (app.auth.make_thing) does not
+                caps = by_name(qualified.rsplit(".", 1)[-1], strings)
+                caps.unknown = None
+                return caps
+            return by_name(qualified, strings)
         if symbol.kind == "function":
             return self.function(symbol, depth)
         if symbol.kind == "class":
