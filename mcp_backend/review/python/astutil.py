@@ -1005,19 +1005,26 @@ def is_safe_fragment(flow: ScopeFlow, node: ast.AST, depth: int = 0) -> bool:
 def _returns_safe_fragment(flow: ScopeFlow, name: str, depth: int) -> bool:
     """`_get_descendants_cte()`: a module function without arguments whose every return is a
     safe fragment (a constant query text with quoted identifiers formatted in)."""
+    found = _module_function(flow, name)
+    if found is None:
+        return False
+    module, statement = found
+    inner = scope_flow(module, statement)
+    returns = [n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value]
+    return bool(returns) and all(is_safe_fragment(inner, r, depth + 2) for r in returns)
+
+
+def _module_function(flow: ScopeFlow, name: str) -> tuple[ast.Module, ast.FunctionDef] | None:
+    """The module-level `def name` of the module a scope is in."""
     module = flow
     while module.parent is not None:
         module = module.parent
     if not isinstance(module.scope, ast.Module):
-        return False
+        return None
     for statement in module.scope.body:
         if isinstance(statement, ast.FunctionDef) and statement.name == name:
-            inner = scope_flow(module.scope, statement)
-            returns = [
-                n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value
-            ]
-            return bool(returns) and all(is_safe_fragment(inner, r, depth + 2) for r in returns)
-    return False
+            return module.scope, statement
+    return None
 
 
 def _is_safe_uncached(flow: ScopeFlow, node: ast.AST, depth: int) -> bool:
@@ -1109,28 +1116,23 @@ def _quotes_its_arguments(flow: ScopeFlow, name: str) -> bool:
     inside a quote-doubling `.replace()` chain: `def identifier(s): return '"' +
     s.replace('"', '""') + '"'`. What it returns is a quoted literal or name, whatever the
     caller passes."""
-    module = flow
-    while module.parent is not None:
-        module = module.parent
-    if not isinstance(module.scope, ast.Module):
+    found = _module_function(flow, name)
+    if found is None:
         return False
-    for statement in module.scope.body:
-        if not (isinstance(statement, ast.FunctionDef) and statement.name == name):
-            continue
-        params = {a.arg for a in statement.args.posonlyargs + statement.args.args}
-        returns = [n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value]
-        if not params or not returns:
+    statement = found[1]
+    params = {a.arg for a in statement.args.posonlyargs + statement.args.args}
+    returns = [n.value for n in walk_scope(statement) if isinstance(n, ast.Return) and n.value]
+    if not params or not returns:
+        return False
+    for value in returns:
+        quoted = _quote_doubled_names(value)
+        uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in params]
+        if not quoted or any(id(n) not in quoted for n in uses):
             return False
-        for value in returns:
-            quoted = _quote_doubled_names(value)
-            uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in params]
-            if not quoted or any(id(n) not in quoted for n in uses):
-                return False
-            others = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id not in params]
-            if any(not is_upper_constant_name(n.id) for n in others):
-                return False  # something else goes into the text unquoted
-        return True
-    return False
+        others = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id not in params]
+        if any(not is_upper_constant_name(n.id) for n in others):
+            return False  # something else goes into the text unquoted
+    return True
 
 
 # SQL text an ORM compiled itself (its parameters travel separately).

@@ -11,7 +11,7 @@ a flow. Everything is memoised; cycles resolve to "nothing" (the safe side for p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,47 +101,35 @@ class TaintLinker:
         return self._qualified(f"{qualified}.{rest}" if rest else qualified, 0)
 
     def _qualified(self, qualified: str, depth: int) -> _Fn | None:
-        if depth > 4:
-            return None
-        direct = self.functions.get(qualified)
-        if direct is not None:
-            return direct
-        parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module = self.modules.find_module(".".join(parts[:cut]))
-            if module is None:
-                continue
-            rest = parts[cut:]
-            found = self.functions.get(f"{module}.{'.'.join(rest)}")
-            if found is not None:
-                return found
-            reexport = self.imports.get(module, {}).get(rest[0])
-            if reexport is not None and reexport != qualified:
-                tail = ".".join([reexport, *rest[1:]])
-                return self._qualified(tail, depth + 1)
-            return None
-        return None
+        key = self._project_key(qualified, self.functions.keys(), depth)
+        return self.functions[key] if key is not None else None
 
     def _is_scalar(self, qualified: str, depth: int) -> bool:
         """Whether a qualified type name is a project enum or Literal alias, through modules
         found by name and re-exports (`from app.types import Theme` in app/schemas.py)."""
-        if qualified in self.scalars:
-            return True
+        return self._project_key(qualified, self.scalars, depth) is not None
+
+    def _project_key(self, qualified: str, known: Collection[str], depth: int) -> str | None:
+        """The `module.name` key in `known` a qualified name reaches: directly, through the
+        module its dotted prefix names, or through a re-export of that module."""
+        if qualified in known:
+            return qualified
         if depth > 4:
-            return False
+            return None
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = self.modules.find_module(".".join(parts[:cut]))
             if module is None:
                 continue
             rest = parts[cut:]
-            if f"{module}.{'.'.join(rest)}" in self.scalars:
-                return True
+            key = f"{module}.{'.'.join(rest)}"
+            if key in known:
+                return key
             reexport = self.imports.get(module, {}).get(rest[0])
             if reexport is not None and reexport != qualified:
-                return self._is_scalar(".".join([reexport, *rest[1:]]), depth + 1)
-            return False
-        return False
+                return self._project_key(".".join([reexport, *rest[1:]]), known, depth + 1)
+            return None
+        return None
 
     def _project_object(self, module: str, callee: str) -> bool:
         head, _, rest = callee.partition(".")

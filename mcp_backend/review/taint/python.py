@@ -613,19 +613,7 @@ class _ModuleModel:
             for n in ast.walk(annotation)
             if isinstance(n, ast.Name | ast.Attribute)
         }
-        names -= {
-            "Annotated",
-            "Optional",
-            "Union",
-            "None",
-            "Query",
-            "Path",
-            "Body",
-            "Form",
-            "Field",
-            "Header",
-            "Cookie",
-        }
+        names -= _ANNOTATION_WRAPPERS
         if "Literal" in names:
             return True
         return bool(names) and names <= (

@@ -13,6 +13,7 @@ is for callers without one). A term that is neither makes the refusal's paths un
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
@@ -359,13 +360,9 @@ def auth_config(ctx: JsFileContext, node: Node | None) -> AuthConfig:
     return config
 
 
-def route_matchers(
-    ctx: JsFileContext, imports: dict[str, dict[str, str]], factories: frozenset[tuple[str, str]]
-) -> Matchers:
-    """Top-level `const isX = createRouteMatcher([...])` of a library in `factories`."""
-    from mcp_backend.review.javascript.frameworks.nextjs import _string_list
-
-    found: Matchers = {}
+def top_level_declarations(ctx: JsFileContext) -> Iterator[tuple[Node, Node]]:
+    """`(name, value)` of each top-level `const/let/var name = value`, exported or not (the
+    value unwrapped of parentheses and type assertions)."""
     for statement in ctx.root.named_children:
         node = statement
         if node.type == "export_statement":
@@ -375,13 +372,25 @@ def route_matchers(
         for declarator in node.named_children:
             name = declarator.child_by_field_name("name")
             value = unwrap(declarator.child_by_field_name("value"))
-            if name is None or value is None or value.type != "call_expression":
-                continue
-            callee = ctx.text(value.child_by_field_name("function"))
-            entry = imports.get(callee)
-            if entry is None or (entry["source"], entry["name"]) not in factories:
-                continue
-            arguments = value.child_by_field_name("arguments")
-            first = arguments.named_children[0] if arguments and arguments.named_children else None
-            found[ctx.text(name)] = _string_list(ctx, first)
+            if name is not None and value is not None:
+                yield name, value
+
+
+def route_matchers(
+    ctx: JsFileContext, imports: dict[str, dict[str, str]], factories: frozenset[tuple[str, str]]
+) -> Matchers:
+    """Top-level `const isX = createRouteMatcher([...])` of a library in `factories`."""
+    from mcp_backend.review.javascript.frameworks.nextjs import _string_list
+
+    found: Matchers = {}
+    for name, value in top_level_declarations(ctx):
+        if value.type != "call_expression":
+            continue
+        callee = ctx.text(value.child_by_field_name("function"))
+        entry = imports.get(callee)
+        if entry is None or (entry["source"], entry["name"]) not in factories:
+            continue
+        arguments = value.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments and arguments.named_children else None
+        found[ctx.text(name)] = _string_list(ctx, first)
     return found

@@ -300,19 +300,11 @@ class _Extractor:
         """Top-level config objects with `callbacks: { authorized }` (next-auth v5's
         `authConfig`), which the NextAuth call may spread from another module."""
         ctx = self.ctx
-        for statement in ctx.root.named_children:
-            node = statement
-            if node.type == "export_statement":
-                node = node.child_by_field_name("declaration") or node
-            if node.type not in {"lexical_declaration", "variable_declaration"}:
+        for name, value in next_middleware.top_level_declarations(ctx):
+            if value.type != "object":
                 continue
-            for declarator in node.named_children:
-                name = declarator.child_by_field_name("name")
-                value = unwrap(declarator.child_by_field_name("value"))
-                if name is None or value is None or value.type != "object":
-                    continue
-                if next_middleware.authorized_callback(ctx, value) is not None:
-                    self.out.auth_configs[ctx.text(name)] = next_middleware.auth_config(ctx, value)
+            if next_middleware.authorized_callback(ctx, value) is not None:
+                self.out.auth_configs[ctx.text(name)] = next_middleware.auth_config(ctx, value)
 
     def _module_actions(self) -> None:
         """Every exported async function of a 'use server' module is an action."""
