@@ -432,3 +432,104 @@ def test_a_project_module_named_auth_does_not_make_its_functions_authentication(
         }
     )
     assert route(index, "DELETE", "/notes/{note_id}").auth.status == "absent"
+
+
+_PROVIDER_FACTORY = """
+    from functools import wraps
+    from fastapi import HTTPException, Request
+    from app.config import settings
+
+    def no_authentication():
+        return None
+
+    def token_authentication(request: Request):
+        token = request.headers.get("Authorization")
+        if not token:
+            raise HTTPException(status_code=401)
+        return token
+
+    def basic_authentication(request: Request):
+        if "Authorization" not in request.headers:
+            raise HTTPException(status_code=401)
+        return request.headers["Authorization"]
+
+    def authentication_provider():
+        if settings.auth_scheme == "none":
+            return {open_branch}
+        elif settings.auth_scheme == "basic":
+            return basic_authentication
+        return token_authentication
+
+    def get_authorization_provider():
+        provider = authentication_provider()
+
+        @wraps(provider)
+        async def authorize_fn(*args, **kwargs):
+            return provider(*args, **kwargs)
+
+        return authorize_fn
+
+    authorize = get_authorization_provider()
+"""
+
+_PROVIDER_ROUTES = """
+    from fastapi import APIRouter, FastAPI, Security
+    from app.auth import authorize
+
+    router = APIRouter(prefix="/api/artifacts")
+
+    @router.delete("/{artifact_id}")
+    def delete_artifact(artifact_id: str, _=Security(authorize)):
+        return None
+
+    app = FastAPI()
+    app.include_router(router)
+"""
+
+
+def _provider_app(open_branch: str) -> object:
+    return build_index(
+        {
+            "app/config.py": "settings = object()\n",
+            "app/auth.py": _PROVIDER_FACTORY.replace("{open_branch}", open_branch),
+            "app/main.py": _PROVIDER_ROUTES,
+        }
+    )
+
+
+def test_a_provider_factory_whose_every_choice_checks_the_caller_protects() -> None:
+    # authorize = get_authorization_provider(): the dependency is what the selector returns
+    index = _provider_app("basic_authentication")
+    auth = route(index, "DELETE", "/api/artifacts/{artifact_id}").auth
+    assert auth.status == "present"
+    assert "basic_authentication or token_authentication" in auth.evidence[0].detail
+
+
+def test_a_provider_factory_that_may_return_no_check_is_unknown_not_absent() -> None:
+    index = _provider_app("no_authentication")
+    auth = route(index, "DELETE", "/api/artifacts/{artifact_id}").auth
+    assert auth.status == "unknown"
+    assert "no_authentication" in auth.note and "configuration" in auth.note
+
+
+def test_a_provider_factory_returning_only_functions_that_check_nothing_is_absent() -> None:
+    index = build_index(
+        {
+            "app/auth.py": """
+                def no_authentication():
+                    return None
+
+                def anonymous():
+                    return "anonymous"
+
+                def provider(debug: bool):
+                    if debug:
+                        return no_authentication
+                    return anonymous
+
+                authorize = provider(False)
+            """,
+            "app/main.py": _PROVIDER_ROUTES,
+        }
+    )
+    assert route(index, "DELETE", "/api/artifacts/{artifact_id}").auth.status == "absent"

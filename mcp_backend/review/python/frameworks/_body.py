@@ -387,6 +387,11 @@ class _BodyVisitor:
         # `try: check_access(...) except NotAuthorized: abort(403)`: the calls in the try
         # decide, and a refusal they raise is answered with 401/403
         self.exception_guards: list[dict[str, Any]] = []
+        # `return oauth2_authentication`: module-level functions handed back, not called (a
+        # provider factory that picks the dependency by configuration)
+        self.returned_refs: list[str] = []
+        self._bound_here: set[str] | None = None  # names the function binds itself, on demand
+        self._fn = fn
 
     # --- raw request data -------------------------------------------------------------
     def _raw_kind(self, node: ast.AST) -> str | None:
@@ -582,6 +587,23 @@ class _BodyVisitor:
                 )
 
     def visit_Return(self, node: ast.Return) -> None:
+        if isinstance(node.value, ast.Name | ast.Attribute) and len(self.returned_refs) < 8:
+            if self._bound_here is None:
+                # a nested def or a local is not the module-level function of that name
+                self._bound_here = set(self.params) | {
+                    n.name if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) else n.id
+                    for n in ast.walk(self._fn)
+                    if (isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n is not self._fn)
+                    or (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+                }
+            head = (dotted(node.value) or "").split(".", 1)[0]
+            qualified = (
+                ""
+                if head in self._bound_here
+                else self.imports.qualify(node.value, self.local_names)
+            )
+            if "." in qualified and qualified not in self.returned_refs:
+                self.returned_refs.append(qualified)
         shape = _response_shape(node.value)
         if shape is not None:
             shape["line"] = node.lineno
@@ -751,4 +773,5 @@ def summarize_body(
         "guard_calls": visitor.guard_calls,
         "handoffs": visitor.handoffs,
         "exception_guards": visitor.exception_guards,
+        "returned_refs": visitor.returned_refs,
     }

@@ -381,6 +381,8 @@ class Classifier:
                 caps.auth = f"{name} -> {reached[0]}"
             if reached[1]:
                 caps.role = f"{name} -> {reached[1]}"
+        if not caps.auth and not caps.role and depth <= 4:
+            caps.merge(self._returned_provider(symbol, depth), name)
         if not caps.auth and not caps.role:
             caps.merge(self.exception_guards(body, symbol.file, depth), name)
         if not caps.auth and by_name and AUTH_NAME.search(name):
@@ -465,6 +467,44 @@ class Classifier:
             if caps.auth:
                 break
         return caps
+
+    def _returned_provider(self, symbol: Symbol, depth: int) -> Caps:
+        """A provider factory (`authorize = get_provider()`, where the factory or a selector it
+        calls returns `oauth2_authentication` or `no_authentication` by configuration): the
+        dependency is whichever function comes back. When every candidate checks the caller it
+        protects; when only some do, which one runs is decided at run time, so it is unknown."""
+        caps = Caps()
+        # its own returns first (the wrapper it builds), then a selector it calls
+        choices = [(symbol, self._returned_functions(symbol))]
+        for call in symbol.fact.get("body", {}).get("calls", [])[:40]:
+            callee = self.modules.resolve(call)
+            if callee is not None and callee.kind == "function" and callee.key != symbol.key:
+                choices.append((callee, self._returned_functions(callee)))
+        for selector, candidates in choices:
+            if not candidates:
+                continue
+            judged = [(c.name, self.function(c, depth + 1, by_name=False)) for c in candidates]
+            checking = [n for n, found in judged if found.auth or found.role]
+            if not checking:
+                continue
+            if len(checking) == len(judged):
+                caps.auth = f"{selector.name} returns {' or '.join(checking[:3])}, each checks"
+                if all(found.role for _, found in judged):
+                    caps.role = f"{selector.name} returns {judged[0][1].role}"
+            else:
+                others = [n for n, _ in judged if n not in checking]
+                caps.undecided = (
+                    f"{selector.name} ({selector.file}) returns {', '.join(checking[:2])}, "
+                    f"which check the caller, or {', '.join(others[:2])}, which do not: which "
+                    "one runs is decided by configuration at run time"
+                )
+            break
+        return caps
+
+    def _returned_functions(self, symbol: Symbol) -> list[Symbol]:
+        refs = symbol.fact.get("body", {}).get("returned_refs", [])
+        found = (self.modules.resolve(ref) for ref in refs)
+        return [f for f in found if f is not None and f.kind == "function"]
 
     def _reached_checks(self, symbol: Symbol, depth: int) -> tuple[str | None, str | None]:
         """(auth, role): the first project helper reached through calls, up to `depth` calls
