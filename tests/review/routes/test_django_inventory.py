@@ -162,6 +162,19 @@ def test_drf_default_permission_classes_come_from_settings() -> None:
     assert "AllowAny" in orders.auth.note
 
 
+def test_drf_defaults_are_unknown_when_no_settings_module_is_reviewed() -> None:
+    # the reviewed paths hold the urlconfs and views, not the settings (a deployment's own
+    # module, or a settings_example.py left out): the defaults are not known to be AllowAny
+    project = _project(SETTINGS_WITHOUT_DEFAULTS)
+    del project["proj/settings.py"]
+    index = build_index(
+        {**project, "shop/views.py": SHOP_VIEWS.replace("    permission_classes = [IsOwner]\n", "")}
+    )
+    orders = route(index, "POST", "/api/v1/orders/")
+    assert orders.auth.status == "unknown"
+    assert "no Django settings module" in orders.auth.note
+
+
 def test_login_required_in_urls_and_login_required_middleware() -> None:
     index = build_index(
         {

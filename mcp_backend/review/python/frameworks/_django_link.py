@@ -737,6 +737,13 @@ class DjangoLinker:
             )
 
     def _drf_defaults(self, draft: RouteDraft) -> None:
+        if not self.settings.keys() & {"rest_framework", "installed_apps", "middleware"}:
+            # no settings module among the reviewed files: the defaults live in one we did not
+            # read (a deployment's own, a settings_example.py outside the paths), not AllowAny
+            draft.unknown_notes.append(
+                "DRF default permissions: no Django settings module among the reviewed files"
+            )
+            return
         if not self.default_permissions:
             draft.open_notes.append(
                 "DRF default permission AllowAny (no DEFAULT_PERMISSION_CLASSES)"
