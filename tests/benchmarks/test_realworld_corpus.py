@@ -103,6 +103,11 @@ REPORT_HALF = frozenset(
         # counts read while planning), so apps nobody had looked at were added
         "octoprint",
         "litellm",
+        # third re-split, 2026-12-07: Python apps nobody had looked at
+        "argilla-server",
+        "khoj",
+        "ephios",
+        "fittrackee",
     }
 )
 
