@@ -103,6 +103,12 @@ REPORT_HALF = frozenset(
         # counts read while planning), so apps nobody had looked at were added
         "octoprint",
         "litellm",
+        # third re-split, 2026-12-07: unseen JS/TS apps added to the report half
+        "@uppy/companion",
+        "thelounge",
+        "kresus",
+        "@owox/backend",
+        "@unchainedshop/api",
     }
 )
 
