@@ -108,6 +108,12 @@ REPORT_HALF = frozenset(
         "khoj",
         "ephios",
         "fittrackee",
+        # third re-split, 2026-12-07: unseen JS/TS apps added to the report half
+        "@uppy/companion",
+        "thelounge",
+        "kresus",
+        "@owox/backend",
+        "@unchainedshop/api",
     }
 )
 
