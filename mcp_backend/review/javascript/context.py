@@ -652,6 +652,12 @@ class JsFileContext:
         self._taint[function.id] = result
         return result
 
+    def holds_call_result(self, node: Node) -> bool:
+        """`await icons.pathFor(req.params.name)`: what a project function returned for the
+        request data (a record, a registered file), not the request data itself."""
+        function = self.enclosing_function(node)
+        return self._launders(node, set(self.tainted_names(function)))
+
     def _launders(self, value: Node, tainted: set[str]) -> bool:
         """`const file = await files.get(fileId)` holds what another function returned (a record,
         a sanitised value), not the request data passed to it. Methods of the data itself

@@ -38,6 +38,12 @@ RULE = RuleMeta(
             "Handler parameters typed with an enum or a `Literal` (defined here or imported "
             "from another module) are not "
             "client text: the framework accepts only the declared values."
+            "\n\nJS/TS (file-local): a path a project function returned for the request "
+            "value (`await icons.pathFor(req.params.name)`) is that function's answer, not "
+            "request data; `req.files.x.tempFilePath` is the temporary file the upload "
+            "middleware chose; `res.attachment(name)` only sets a header and opens nothing; "
+            "a handler that tests the value against an anchored pattern admitting only "
+            "letters, digits, `_` and `-` (`/^[a-zA-Z0-9_-]+$/.test(name)`) has no `../` left."
         ),
         why=(
             "`../../etc/passwd`, `..%2f..%2f.env` or an absolute path walks out of "

@@ -575,6 +575,73 @@ def test_a_record_loaded_with_request_data_is_not_request_data() -> None:
     assert "path-traversal" in rules_in(passed_through)
 
 
+def test_a_path_a_project_function_returns_for_request_data_is_not_request_data() -> None:
+    returned = (
+        "app.get('/icons/:name', async (req, res) => {\n"
+        "  res.sendFile(await nodes.iconPath(req.params.name));\n"
+        "});\n"
+    )
+    assert "path-traversal" not in rules_in(returned)
+    joined = (
+        "app.get('/icons/:name', async (req, res) => {\n"
+        "  res.sendFile(path.join(ICONS, req.params.name));\n"
+        "});\n"
+    )
+    assert "path-traversal" in rules_in(joined)
+
+
+def test_attachment_names_and_upload_temp_files_are_not_paths_from_the_request() -> None:
+    attachment = (
+        "app.get('/export/:id', async (req, res) => {\n"
+        "  res.attachment(`${req.params.id}.zip`);\n"
+        "  res.send(await exporter.build(req.params.id));\n"
+        "});\n"
+    )
+    assert "path-traversal" not in rules_in(attachment)
+    upload = (
+        "const fs = require('fs');\n"
+        "app.post('/import', (req, res) => {\n"
+        "  const pack = JSON.parse(fs.readFileSync(req.files.pack.tempFilePath));\n"
+        "  res.json(pack);\n"
+        "});\n"
+    )
+    assert "path-traversal" not in rules_in(upload)
+    upload_name = upload.replace("req.files.pack.tempFilePath", "req.files.pack.name")
+    assert "path-traversal" in rules_in(upload_name)
+
+
+SAFE_NAME_HANDLER = (
+    "const fs = require('fs');\n"
+    "const VALID_NAME = PATTERN;\n"
+    "app.get('/presets/:name', (req, res) => {\n"
+    "  const name = req.params.name;\n"
+    "  if (!VALID_NAME.test(name)) return res.status(400).end();\n"
+    "  res.json(JSON.parse(fs.readFileSync(path.join(DIR, `${name}.json`))));\n"
+    "});\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reported"),
+    [
+        ("/^[a-zA-Z0-9_-]+$/", False),
+        ("/^\\w+$/", False),
+        ("/^[a-z]{1,32}$/i", False),
+        ("/^[\\w.]+$/", True),  # a dot: '..' passes
+        ("/^[^/]+$/", True),  # a negated class admits '..'
+        ("/[a-z]+/", True),  # not anchored: 'a/../../x' matches
+        ("/^.+$/", True),
+    ],
+)
+def test_a_name_tested_against_an_anchored_safe_pattern_cannot_walk_out(
+    pattern: str, reported: bool
+) -> None:
+    source = SAFE_NAME_HANDLER.replace("PATTERN", pattern)
+    assert ("path-traversal" in rules_in(source)) is reported
+    inline = SAFE_NAME_HANDLER.replace("VALID_NAME.test", f"{pattern}.test")
+    assert ("path-traversal" in rules_in(inline)) is reported
+
+
 def test_secret_names_and_absence_markers_are_not_secrets() -> None:
     names = (
         "export const SecretName = {\n"
