@@ -642,6 +642,19 @@ def test_a_name_tested_against_an_anchored_safe_pattern_cannot_walk_out(
     assert ("path-traversal" in rules_in(inline)) is reported
 
 
+def test_js_sql_severity_follows_the_documented_rule() -> None:
+    # critical when a spliced value is request data, medium when it is only a parameter
+    source = (
+        "async function prune(db, days) {\n"
+        "  return db.query(`DELETE FROM events WHERE created < now() - interval '${days} days'`);\n"
+        "}\n"
+        "app.get('/q', (req, res) => db.query(`SELECT * FROM t WHERE name = '${req.query.n}'`));\n"
+    )
+    result = analyze_file("src/store.js", source, "javascript")
+    severities = sorted(f.severity for f in result.findings if f.rule_id == "sql-string-query")
+    assert severities == ["critical", "medium"]
+
+
 def test_secret_names_and_absence_markers_are_not_secrets() -> None:
     names = (
         "export const SecretName = {\n"
@@ -654,6 +667,10 @@ def test_secret_names_and_absence_markers_are_not_secrets() -> None:
     assert "hardcoded-secret" not in rules_in(absent)
     real = "const clients = [{ id: 'editor', secret: 'f81d4fae7dec11d0a765' }];"
     assert "hardcoded-secret" in rules_in(real)
+    permission = "const apikey = 'apikeys:import';\nawait removePermission(roles, apikey);\n"
+    assert "hardcoded-secret" not in rules_in(permission)
+    other_words = "const apikey = 'sunset:harbour';\nawait client.connect({ apikey });\n"
+    assert "hardcoded-secret" in rules_in(other_words)
 
 
 def test_jwt_decoded_for_the_key_id_or_own_expiry_is_fine() -> None:

@@ -225,10 +225,19 @@ def _names_a_setting(value: str) -> bool:
 
 
 def _names_itself(key: str, value: str) -> bool:
-    """`{ apiKey: 'apiKey' }`, `SECRET_NAME = 'app_secret_name'`: an enum of names, not a secret."""
+    """`{ apiKey: 'apiKey' }`, `SECRET_NAME = 'app_secret_name'`, `apikey = 'apikeys:import'`:
+    a name, not a secret."""
     simple_key = re.sub(r"[^a-z0-9]", "", key.lower())
     simple_value = re.sub(r"[^a-z0-9]", "", value.lower())
-    return len(simple_key) >= 4 and simple_value.endswith(simple_key)
+    if len(simple_key) < 4:
+        return False
+    if simple_value.endswith(simple_key):
+        return True
+    # `apikey = 'apikeys:import'`: a permission or setting path, one of whose words names the
+    # key (`resource:action`, `auth.apiKey.header`), is an identifier too
+    return bool(_SETTING_PATH.match(value)) and any(
+        simple_key in re.sub(r"[^a-z0-9]", "", part.lower()) for part in re.split(r"[.:/]", value)
+    )
 
 
 def _masked(snippet: str, secret: str) -> str:

@@ -213,7 +213,8 @@ class SqlStringQuery:
                 f"reaches {call.callee}(); values are spliced into the query text",
                 fix="Pass values as parameters (`db.query('... WHERE id = $1', [id])`), or use a "
                 "tagged template (sql`...`, Prisma $queryRaw`...`) that parameterises them.",
-                severity="critical" if from_request else "high",
+                # as documented: critical when traced to request data, medium otherwise
+                severity="critical" if from_request else "medium",
                 confidence="high" if from_request else "medium",
             )
 
