@@ -109,11 +109,17 @@ _TEST_DIR_NAMES = frozenset(
         "spec",
         "specs",
         "e2e",
+        "cypress",
+        "playwright",
     }
 )
 _TEST_FILE = re.compile(
     r"^(test_.*\.py|.*_test\.py|.*_tests\.py|conftest\.py|tests\.py|"
-    r".*\.(test|spec|e2e-spec)\.(js|mjs|cjs|jsx|ts|tsx|mts|cts))$"
+    r".*\.(test|spec|e2e-spec|e2e)\.(js|mjs|cjs|jsx|ts|tsx|mts|cts)|"
+    # helpers only the tests load, beside the code: testhelp.js, test-utils.ts, testHelpers.ts,
+    # and test-runner set-up: test-setup.js, setupTests.ts, jest.setup.js
+    r"(?i:tests?[-_.]?(help|helpers?|utils?|support|fixtures?|setup)|setup[-_]?tests?"
+    r"|(jest|vitest)\.setup)\.(js|mjs|cjs|jsx|ts|tsx|mts|cts))$"
 )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from mcp_backend.review.discover import is_test_path
 from mcp_backend.review.javascript import parser
-from mcp_backend.review.javascript.context import JsFileContext, is_test_path
+from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.frameworks import facts as framework_facts
 from mcp_backend.review.javascript.frameworks import graphql, nestjs, nextjs
 from mcp_backend.review.javascript.rules import all_detectors

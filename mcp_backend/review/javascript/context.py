@@ -73,17 +73,6 @@ _PASS_THROUGH = frozenset(
 )
 _HANDLER_REQ_PARAMS = frozenset({"req", "request", "_req"})
 _HANDLER_RES_PARAMS = frozenset({"res", "response", "reply", "_res", "rep", "h"})
-TEST_PATH_RE = re.compile(
-    r"(^|/)(tests?|__tests__|__mocks__|e2e|spec|specs|cypress|playwright)/"
-    r"|\.(test|spec|e2e-spec|e2e)\.[cm]?[jt]sx?$"
-    # Test-runner support files: `test-setup.js`, `setupTests.ts`, `jest.setup.js`.
-    r"|(^|/)(tests?[-_.]?(setup|helpers?|utils?)|setup[-_]?tests?|(jest|vitest)\.setup)"
-    r"\.[cm]?[jt]sx?$"
-)
-
-
-def is_test_path(file: str) -> bool:
-    return TEST_PATH_RE.search(file) is not None
 
 
 class Call:

@@ -227,6 +227,14 @@ def test_test_file_classification() -> None:
         "test/app.e2e-spec.ts",
         "cms/test_utils/project/urls.py",
         "lib/testutils/server.ts",
+        "auth/testhelp.js",
+        "src/test-utils.ts",
+        "src/testHelpers.ts",
+        "lib/test_support.mjs",
+        "src/setupTests.ts",
+        "jest.setup.js",
+        "cypress/support/commands.ts",
+        "src/app.e2e.ts",
     ]
     negatives = [
         "app/testing_utils.py",
@@ -234,6 +242,9 @@ def test_test_file_classification() -> None:
         "src/latest.ts",
         "attestation.py",
         "app/test_utils_api/urls.py",
+        "src/contest-helpers.ts",
+        "src/latest-utils.js",
+        "routes/testimonials.js",
     ]
     assert all(is_test_path(p) for p in positives)
     assert not any(is_test_path(p) for p in negatives)
