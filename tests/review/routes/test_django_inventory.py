@@ -689,3 +689,30 @@ def test_permission_classes_that_replace_the_defaults_and_an_unscoped_queryset()
     delete = route(index, "DELETE", "/api/cards/<pk>/")
     assert delete.auth.status == "present"
     assert delete.authz.status == "absent"
+
+
+def test_a_urlconf_included_by_its_imported_module_is_not_also_a_root() -> None:
+    # no settings module names ROOT_URLCONF: every urlconf nobody includes is a root, and one
+    # included as an imported module (include(shop_urls)) is not among them
+    index = build_index(
+        {
+            "proj/urls.py": """
+                from django.urls import include, path
+                from shop import urls as shop_urls
+
+                urlpatterns = [path("backoffice/", include(shop_urls))]
+            """,
+            "shop/urls.py": """
+                from django.urls import path
+                from shop import views
+
+                urlpatterns = [path("orders/<int:pk>/delete/", views.delete_order)]
+            """,
+            "shop/views.py": """
+                def delete_order(request, pk):
+                    return None
+            """,
+        }
+    )
+    paths = sorted(r.path for r in index.routes)
+    assert paths == ["/backoffice/orders/<int:pk>/delete/"]

@@ -130,6 +130,11 @@ class DjangoLinker:
                     target = self.modules.find_module(entry.get("include_module", ""))
                     if target:
                         included.add(target)
+                elif entry.get("kind") == "include_ref":
+                    # include(editing_sessions_urls), the module imported by name: not a root
+                    symbol = self.modules.resolve(entry.get("include_ref", ""))
+                    if symbol is not None and symbol.kind == "module":
+                        included.add(symbol.module)
         return [m for m in with_patterns if m not in included]
 
     def _walk(
