@@ -47,7 +47,8 @@ APP_KINDS = {
     "Application": ("aiohttp", "app"),
     "RouteTableDef": ("aiohttp", "router"),
     "Starlette": ("starlette", "app"),
-    "Router": ("starlette", "router"),
+    "Router": ("starlette", "router"),  # Starlette's, and Django Ninja's
+    "NinjaAPI": ("starlette", "app"),
 }
 # A role check that admits administrators only: is_superuser / is_staff / IsAdminUser,
 # `user.role != "admin"`, role_admin(), an admin_required / require_admin decorator.
@@ -120,6 +121,17 @@ class _Linker:
         ]
         self.classifier = Classifier(self.modules)
         self.edges: dict[str, list[Edge]] = {}
+        # Django Ninja `auth=` classes, named as such in the evidence (not as Depends(...))
+        self.auth_classes = {
+            name
+            for _, facts in self.modules.by_name.values()
+            for fact in [
+                *facts.get("objects", {}).values(),
+                *facts.get("routes", []),
+                *facts.get("includes", []),
+            ]
+            for name in fact.get("auth_classes", [])
+        }
         self._limiters_cache: list[tuple[str, str, int]] | None = None
         self._mechanism_cache: dict[str, list[Mechanism]] | None = None
         self._called_cache: set[str] | None = None
@@ -361,14 +373,22 @@ class _Linker:
                 )
         return routes
 
+    def _dependency_label(self, name: str) -> str:
+        short = name.rsplit(".", 1)[-1]
+        return f"auth={short}" if name in self.auth_classes else f"Depends({short})"
+
     def _route_mechanisms(
         self, draft: RouteDraft, route: dict[str, Any], chain: Chain, file: str
     ) -> None:
+        if route.get("auth_none"):
+            draft.open_notes.append("explicitly public: auth=None on the operation")
         for name, where, line, level in chain.dependencies:
+            if route.get("auth_none") and name in self.auth_classes:
+                continue  # the operation's auth=None replaces the router's and the API's
             draft.apply(
                 self.classifier.classify(name),
                 "dependency",
-                f"Depends({name.rsplit('.', 1)[-1]})",
+                self._dependency_label(name),
                 file=where,
                 line=line,
                 level=level,
@@ -377,7 +397,7 @@ class _Linker:
             draft.apply(
                 self.classifier.classify(name),
                 "dependency",
-                f"Depends({name.rsplit('.', 1)[-1]})",
+                self._dependency_label(name),
                 file=file,
                 line=int(route.get("decorator_line", route.get("line", 1))),
                 level="route",

@@ -533,3 +533,64 @@ def test_a_provider_factory_returning_only_functions_that_check_nothing_is_absen
         }
     )
     assert route(index, "DELETE", "/api/artifacts/{artifact_id}").auth.status == "absent"
+
+
+def test_django_ninja_auth_on_the_api_the_router_and_the_operation() -> None:
+    index = build_index(
+        {
+            "app/auth.py": """
+                from ninja.security import HttpBearer
+                from app.models import ApiToken
+
+                class TokenAuth(HttpBearer):
+                    def authenticate(self, request, token):
+                        return ApiToken.objects.filter(key=token).first()
+            """,
+            "app/models.py": "class ApiToken:\n    objects = None\n",
+            "app/api.py": """
+                from ninja import NinjaAPI, Router
+                from ninja.security import django_auth
+                from app.auth import TokenAuth
+
+                notes = Router(auth=TokenAuth())
+                drafts = Router()
+                admin = Router()
+
+                @notes.delete("/notes/{pk}/")
+                def delete_note(request, pk: int):
+                    return {"deleted": pk}
+
+                @notes.get("/notes/shared/", auth=None)
+                def shared_notes(request):
+                    return []
+
+                @drafts.delete("/drafts/{pk}/")
+                def delete_draft(request, pk: int):
+                    return {"deleted": pk}
+
+                @drafts.post("/comments/", auth=TokenAuth())
+                def add_comment(request, text: str):
+                    return {"text": text}
+
+                @admin.delete("/users/{pk}/")
+                def delete_user(request, pk: int):
+                    return None
+
+                api = NinjaAPI()
+                api.add_router("/v1/", notes)
+                api.add_router("/v1/", drafts)
+                api.add_router("/v1/admin/", admin, auth=django_auth)
+            """,
+        }
+    )
+    note = route(index, "DELETE", "/v1/notes/{pk}/").auth
+    assert note.status == "present"
+    assert note.evidence[0].detail.startswith("auth=TokenAuth")
+    assert route(index, "POST", "/v1/comments/").auth.status == "present"
+    assert route(index, "DELETE", "/v1/admin/users/{pk}/").auth.status == "present"
+    shared = route(index, "GET", "/v1/notes/shared/").auth
+    assert (shared.status, shared.note) == (
+        "absent",
+        "explicitly public: auth=None on the operation",
+    )
+    assert route(index, "DELETE", "/v1/drafts/{pk}/").auth.status == "absent"

@@ -603,7 +603,21 @@ def collect_assignments(
                 "prefix_parts": prefix_parts(
                     scope, keyword(value, "prefix") or keyword(value, "url_prefix")
                 ),
-                "dependencies": scope.names_in(keyword(value, "dependencies")),
+                "dependencies": [
+                    *scope.names_in(keyword(value, "dependencies")),
+                    # Django Ninja: NinjaAPI(auth=...) / Router(auth=...) authenticate every
+                    # operation under them
+                    *(
+                        scope.names_in(keyword(value, "auth"))
+                        if scope.q(value.func).startswith("ninja.")
+                        else []
+                    ),
+                ],
+                "auth_classes": (
+                    scope.names_in(keyword(value, "auth"))
+                    if scope.q(value.func).startswith("ninja.")
+                    else []
+                ),
                 "middleware": scope.names_in(
                     keyword(value, "middleware") or keyword(value, "middlewares")
                 ),

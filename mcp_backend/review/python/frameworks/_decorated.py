@@ -47,12 +47,24 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
         "methods": methods,
         "path": path or "",
         **({"path_parts": parts} if parts else {}),
-        "dependencies": scope.names_in(keyword(deco, "dependencies")),
+        # Django Ninja: `auth=` on the operation names the authentication; `auth=None` opts out
+        "dependencies": [
+            *scope.names_in(keyword(deco, "dependencies")),
+            *scope.names_in(keyword(deco, "auth")),
+        ],
+        **(
+            {"auth_classes": scope.names_in(keyword(deco, "auth"))} if keyword(deco, "auth") else {}
+        ),
+        **({"auth_none": True} if _is_none(keyword(deco, "auth")) else {}),
         "response_model": keyword(deco, "response_model") is not None,
         "decorator_line": deco.lineno,
         # what tests name it by: url_path_for("auth:login") (FastAPI), url_for (Flask endpoint)
         "url_name": const_str(keyword(deco, "name")) or const_str(keyword(deco, "endpoint")),
     }
+
+
+def _is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:

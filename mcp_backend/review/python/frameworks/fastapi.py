@@ -51,6 +51,11 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
                     )
 
 
+def _uses_ninja(scope: ModuleScope, node: ast.Call) -> bool:
+    """The module uses Django Ninja (its add_router(prefix, router) has Ninja's argument order)."""
+    return any(q == "ninja" or q.startswith("ninja.") for q in scope.imports.aliases.values())
+
+
 def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
     assert isinstance(node.func, ast.Attribute)
     attr = node.func.attr
@@ -65,6 +70,21 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
                     "prefix": template_str(keyword(node, "prefix")) or "",
                     "prefix_parts": prefix_parts(scope, keyword(node, "prefix")),
                     "dependencies": scope.names_in(keyword(node, "dependencies")),
+                    "line": node.lineno,
+                }
+            )
+    elif attr == "add_router" and len(node.args) >= 2 and _uses_ninja(scope, node):
+        # Django Ninja: api.add_router("/v1/", router, auth=...)
+        for child_name in scope.each(node.args[1]):
+            facts["includes"].append(
+                {
+                    "kind": "include_router",
+                    "parent": target,
+                    "child": child_name,
+                    "prefix": template_str(node.args[0]) or "",
+                    "prefix_parts": prefix_parts(scope, node.args[0]),
+                    "dependencies": scope.names_in(keyword(node, "auth")),
+                    "auth_classes": scope.names_in(keyword(node, "auth")),
                     "line": node.lineno,
                 }
             )
