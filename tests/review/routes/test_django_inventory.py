@@ -716,3 +716,52 @@ def test_a_urlconf_included_by_its_imported_module_is_not_also_a_root() -> None:
     )
     paths = sorted(r.path for r in index.routes)
     assert paths == ["/backoffice/orders/<int:pk>/delete/"]
+
+
+def test_a_urlconf_a_hook_mounts_at_run_time_is_unknown_not_absent() -> None:
+    # a CMS hook returns url entries that the project's admin urlconf adds, and decorates, at
+    # run time: where the documents urlconf is mounted, and what wraps it there, is not seen
+    index = build_index(
+        {
+            "cms/hooks.py": """
+                def register(name):
+                    def decorator(fn):
+                        return fn
+                    return decorator
+            """,
+            "docs/admin_urls.py": """
+                from django.urls import path
+                from docs import views
+
+                urlpatterns = [path("<int:pk>/delete/", views.delete_document)]
+            """,
+            "docs/wagtail_hooks.py": """
+                from django.urls import include, path
+                from cms import hooks
+                from docs import admin_urls
+
+                @hooks.register("register_admin_urls")
+                def register_admin_urls():
+                    return [path("documents/", include(admin_urls, namespace="docs"))]
+            """,
+            "docs/views.py": """
+                def delete_document(request, pk):
+                    return None
+            """,
+            "shop/urls.py": """
+                from django.urls import path
+                from shop import views
+
+                urlpatterns = [path("orders/<int:pk>/delete/", views.delete_order)]
+            """,
+            "shop/views.py": """
+                def delete_order(request, pk):
+                    return None
+            """,
+        }
+    )
+    document = route(index, "GET", "/<int:pk>/delete/").auth
+    assert document.status == "unknown"
+    assert "register_admin_urls() (docs/wagtail_hooks.py:8)" in document.note
+    # a root urlconf nobody includes, at run time or otherwise, is read whole: absent
+    assert route(index, "GET", "/orders/<int:pk>/delete/").auth.status == "absent"

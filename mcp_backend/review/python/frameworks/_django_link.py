@@ -108,9 +108,35 @@ class DjangoLinker:
         if not self.is_django:
             return []
         drafts: list[RouteDraft] = []
+        mounted_at_run_time = self._run_time_includes()
         for module in self._root_urlconfs():
+            before = len(drafts)
             self._walk(module, "", [], drafts, {module})
+            how = mounted_at_run_time.get(module)
+            for draft in drafts[before:] if how else []:
+                draft.unknown_notes.append(
+                    f"its urlconf is mounted at run time by {how}: the prefix and the view "
+                    "decorators where it is mounted are not known"
+                )
         return drafts
+
+    def _run_time_includes(self) -> dict[str, str]:
+        """Urlconf modules a function includes (a CMS hook returning url entries), by module:
+        `register_admin_urls() (wagtail_hooks.py:12)`."""
+        found: dict[str, str] = {}
+        for result, facts in self.modules.by_name.values():
+            for entry in facts.get("run_time_includes", []):
+                target = self.modules.find_module(entry["module"]) if entry["module"] else None
+                if target is None and entry["ref"]:
+                    symbol = self.modules.resolve(entry["ref"])
+                    target = (
+                        symbol.module if symbol is not None and symbol.kind == "module" else None
+                    )
+                if target is not None:
+                    found.setdefault(
+                        target, f"{entry['function']}() ({result.file}:{entry['line']})"
+                    )
+        return found
 
     def _root_urlconfs(self) -> list[str]:
         root = self.settings.get("root_urlconf")

@@ -90,6 +90,8 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
                         url_lists.setdefault(target.id, []).extend(entries)
     if url_lists:
         facts["url_lists"] = url_lists
+    if builds_urls:
+        _run_time_includes(scope, facts)
     if module_names & SETTINGS_MARKERS:
         _settings(scope, facts)
     for node in (*scope.calls, *scope.classes):
@@ -200,6 +202,34 @@ def _concat_parts(value: ast.expr) -> list[ast.expr]:
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         return [*_concat_parts(value.left), *_concat_parts(value.right)]
     return [value]
+
+
+def _run_time_includes(scope: ModuleScope, facts: dict[str, Any]) -> None:
+    """`include(admin_urls)` inside a function (a CMS hook that returns url entries when the
+    project's urlconf calls it): the urlconf is mounted at run time, somewhere we cannot see."""
+    found: dict[int, dict[str, Any]] = {}
+    for function in scope.functions:
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Call)
+                and last_name(node.func) == "include"
+                and node.args
+                and node.lineno not in found
+            ):
+                target = node.args[0]
+                if isinstance(target, ast.Tuple) and target.elts:
+                    target = target.elts[0]
+                text = const_str(target)
+                ref = scope.q(target) if text is None else ""
+                if text or ref:
+                    found[node.lineno] = {
+                        "module": text or "",
+                        "ref": ref,
+                        "function": function.name,
+                        "line": node.lineno,
+                    }
+    if found:
+        facts["run_time_includes"] = list(found.values())
 
 
 def _url_entry(scope: ModuleScope, entry: ast.expr, out: list[dict[str, Any]]) -> None:
