@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.review.routes.helpers import build_index, project_findings, route
 
 SETTINGS_WITH_DEFAULTS = """
@@ -765,3 +767,69 @@ def test_a_urlconf_a_hook_mounts_at_run_time_is_unknown_not_absent() -> None:
     assert "register_admin_urls() (docs/wagtail_hooks.py:8)" in document.note
     # a root urlconf nobody includes, at run time or otherwise, is read whole: absent
     assert route(index, "GET", "/orders/<int:pk>/delete/").auth.status == "absent"
+
+
+_GUARDED_VIEWS = """
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404, redirect
+    from django.utils.decorators import method_decorator
+    from django.views import View
+    from vcs.models import Installation
+
+
+    def _managed_workspaces(user):
+        return user.managed_workspaces.all()
+
+
+    def _user_can_manage(user, installation):
+        return _managed_workspaces(user).filter(pk=installation.workspace_id).exists()
+
+
+    def _is_enabled(installation):
+        return installation.enabled
+
+
+    def _require_access(request, installation):
+        if not CHECK:
+            raise PermissionDenied
+
+
+    @method_decorator(login_required, name="dispatch")
+    class InstallationDeleteView(View):
+        def post(self, request, pk):
+            installation = get_object_or_404(Installation.objects, pk=pk)
+            _require_access(request, installation)
+            installation.delete()
+            return redirect("/")
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "authz"),
+    [
+        ("_user_can_manage(request.user, installation)", "present"),
+        ("_is_enabled(installation)", "absent"),  # a refusal that is not about the caller
+    ],
+)
+def test_a_helper_refusing_unless_the_caller_may_act_on_the_record_authorises(
+    check: str, authz: str
+) -> None:
+    index = build_index(
+        {
+            "proj/settings.py": 'INSTALLED_APPS = ["vcs"]\nROOT_URLCONF = "proj.urls"\n',
+            "proj/urls.py": """
+                from django.urls import path
+                from vcs import views
+                urlpatterns = [
+                    path("installations/<int:pk>/delete/", views.InstallationDeleteView.as_view()),
+                ]
+            """,
+            "vcs/models.py": "class Installation:\n    objects = None\n",
+            "vcs/views.py": _GUARDED_VIEWS.replace("CHECK", check),
+        }
+    )
+    found = route(index, "POST", "/installations/<int:pk>/delete/")
+    assert found.authz.status == authz
+    if authz == "present":
+        assert "decides the caller's permission on the record" in found.authz.evidence[0].detail

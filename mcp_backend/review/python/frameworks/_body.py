@@ -543,8 +543,17 @@ class _BodyVisitor:
                 if isinstance(call, ast.Call) and len(self.guard_calls) < 5:
                     qualified = self.imports.qualify(call.func, self.local_names)
                     if qualified:
+                        arguments = [*call.args, *(k.value for k in call.keywords)]
                         self.guard_calls.append(
-                            {"call": qualified, "detail": f"if {test[:100]}", "line": node.lineno}
+                            {
+                                "call": qualified,
+                                "detail": f"if {test[:100]}",
+                                "line": node.lineno,
+                                # can_manage(request.user, installation): a decision about
+                                # this caller and this record
+                                "caller_and_record": len(arguments) >= 2
+                                and any(USER_REF.search(source_text(a)) for a in arguments),
+                            }
                         )
 
     def visit_Try(self, node: ast.Try) -> None:

@@ -327,7 +327,8 @@ class RouteDraft:
             sub = callee.fact.get("body", {})
             flags = set(sub.get("reads_flags", []))
             reads_caller = bool(flags & {"caller", "auth", "role"} or sub.get("auth_checks"))
-            if not reads_caller:
+            decides_on_caller = bool(guard.get("caller_and_record"))
+            if not (reads_caller or decides_on_caller):
                 continue
 
             prefix = f"{guard['detail']} -> {callee.name}"
@@ -337,6 +338,17 @@ class RouteDraft:
             )
             if "role" in flags or sub.get("role_checks"):
                 self.role.append(_handler_evidence("role", f"{prefix} checks a role", file, line))
+            elif decides_on_caller and not sub.get("owner_checks"):
+                # the project decides whether this caller may act on this record, and refuses
+                # otherwise: a permission on the record (workspace manager, event organiser)
+                self.role.append(
+                    _handler_evidence(
+                        "role",
+                        f"{prefix} decides the caller's permission on the record",
+                        file,
+                        line,
+                    )
+                )
             if sub.get("owner_checks"):
                 self.owner.append(
                     _handler_evidence("ownership", f"{prefix} checks the owner", file, line)
@@ -411,6 +423,14 @@ class RouteDraft:
                     )
                 )
         self._guard_calls(body.get("guard_calls", []), modules, file)
+        if not (self.role or self.owner):
+            # require_access(request, record): a helper of the project refuses in its own body
+            for call in body.get("calls", [])[:40]:
+                helper = modules.resolve(call)
+                if helper is not None and helper.kind == "function" and helper.name != qualname:
+                    guards = helper.fact.get("body", {}).get("guard_calls", [])
+                    if guards:
+                        self._guard_calls(guards, modules, helper.file)
         if not (self.auth or self.role) or not (self.role or self.owner):
             guards = body.get("exception_guards", [])
             self.apply(
