@@ -43,7 +43,9 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         "login",
         re.compile(
             r"^(login|log-in|signin|sign-in|sign_in|token|tokens|authenticate|obtain|"
-            r"access-token|session|sessions|[\w-]*auth)$"
+            r"access-token|session|sessions|[\w-]*auth|"
+            # RFC 8628: a device asks for a user code before anyone has signed in
+            r"device-authorization|device-code|device-authorize)$"
         ),
     ),
     # RFC 7009: the client proves it holds the token it revokes; no session is needed.
@@ -189,7 +191,15 @@ def policy_path(method: str, path: str) -> str:
     return operation_path(path) if method in OPERATIONS else path
 
 
+# `{ACTIVATE}`, `{API}{VERSION_1}`: a constant the review could not resolve (path parameters
+# are not written in capitals); its name stands for the segment it holds
+_UNRESOLVED_CONSTANT = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
 def static_segments(path: str) -> list[str]:
+    path = _UNRESOLVED_CONSTANT.sub(
+        lambda m: "/" + m.group(1).lower().replace("_", "-") + "/", path
+    )
     return [s.lower() for s in _PARAM.sub("", path).split("/") if s]
 
 
@@ -276,7 +286,7 @@ def public_reason_of(
     for reason, pattern in _HANDLER_PUBLIC:
         if pattern.match(name) and method in {"GET", "POST", "HEAD", "ANY", "QUERY", "MUTATION"}:
             return reason
-    if not segments and method in {"GET", "HEAD"}:
+    if not path.strip("/") and method in {"GET", "HEAD"}:  # `/` itself, not `/{item_id}`
         return "index page"
     return None
 

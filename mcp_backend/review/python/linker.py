@@ -161,20 +161,12 @@ class _Linker:
                 )
 
     def _prefix(self, fact: dict[str, Any]) -> str:
-        """A literal prefix, or one built from constants we can resolve ('' if we cannot)."""
+        """A literal prefix, or one built from constants: a name we cannot resolve stays
+        visible as `{NAME}`, as in route paths, rather than the prefix being dropped."""
         parts = fact.get("prefix_parts") or []
         if not parts:
             return str(fact.get("prefix", ""))
-        text = ""
-        for part in parts:
-            if "text" in part:
-                text += part["text"]
-            else:
-                value = self.modules.constant(part["ref"])
-                if value is None:
-                    return str(fact.get("prefix", ""))
-                text += value
-        return text
+        return self.modules.path_from_parts(parts)
 
     def _object_kind(self, symbol: Symbol | None) -> tuple[str, str]:
         if symbol is None or symbol.kind != "object":
@@ -373,6 +365,34 @@ class _Linker:
                 )
         return routes
 
+    def _ninja_operation_auth(self, draft: RouteDraft, route: dict[str, Any], file: str) -> None:
+        """`auth=[BearerTokenAuth(), AllowAnonymous()]`: Ninja tries each in turn, so the
+        operation rejects a caller only when every entry does."""
+        names = route.get("auth_classes", [])
+        line = int(route.get("decorator_line", route.get("line", 1)))
+        judged = [(name, self.classifier.classify(name)) for name in names]
+        admitting = [name for name, caps in judged if not (caps.auth or caps.role)]
+        if len(names) > 1 and admitting:
+            shown = ", ".join(n.rsplit(".", 1)[-1] for n in admitting)
+            draft.apply(
+                Caps(open=f"auth=[...] also admits callers through {shown}"),
+                "dependency",
+                f"auth=[...] also admits callers through {shown}",
+                file=file,
+                line=line,
+                level="route",
+            )
+            return
+        for name, caps in judged:
+            draft.apply(
+                caps,
+                "dependency",
+                self._dependency_label(name),
+                file=file,
+                line=line,
+                level="route",
+            )
+
     def _dependency_label(self, name: str) -> str:
         short = name.rsplit(".", 1)[-1]
         return f"auth={short}" if name in self.auth_classes else f"Depends({short})"
@@ -393,6 +413,7 @@ class _Linker:
                 line=line,
                 level=level,
             )
+        self._ninja_operation_auth(draft, route, file)
         for name in route.get("dependencies", []):
             draft.apply(
                 self.classifier.classify(name),

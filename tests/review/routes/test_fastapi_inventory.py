@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.review.routes.helpers import build_index, route
 
 DEPS = """
@@ -594,3 +596,123 @@ def test_django_ninja_auth_on_the_api_the_router_and_the_operation() -> None:
         "explicitly public: auth=None on the operation",
     )
     assert route(index, "DELETE", "/v1/drafts/{pk}/").auth.status == "absent"
+
+
+def test_a_router_prefix_from_constants_out_of_sight_stays_visible_as_names() -> None:
+    # zenml.constants is not among the reviewed files: the prefix is not dropped (which made
+    # GET "" look like the index page), it shows the names it is built from
+    index = build_index(
+        {
+            "app/routes.py": """
+                from fastapi import APIRouter, FastAPI
+                from zenml.constants import API, ARTIFACTS, VERSION_1
+
+                router = APIRouter(prefix=API + VERSION_1 + ARTIFACTS)
+
+                @router.get("")
+                def list_artifacts():
+                    return []
+
+                app = FastAPI()
+                app.include_router(router)
+            """,
+        }
+    )
+    listed = route(index, "GET", "/{API}{VERSION_1}{ARTIFACTS}")
+    assert listed.public_by_design is None
+
+
+@pytest.mark.parametrize(
+    ("on_bad_token", "status"),
+    [
+        ('raise CredentialsNotValid("invalid download token")', "present"),
+        ("return None", "absent"),  # decodes but turns nobody away
+    ],
+)
+def test_a_helper_that_verifies_a_signed_download_token_authenticates(
+    on_bad_token: str, status: str
+) -> None:
+    index = build_index(
+        {
+            "app/auth.py": f"""
+                import jwt
+                from app.config import SECRET
+
+                class CredentialsNotValid(Exception):
+                    pass
+
+                def verify_download_token(token, resource_id):
+                    try:
+                        claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+                    except jwt.PyJWTError:
+                        {on_bad_token}
+                    if claims.get("resource_id") != str(resource_id):
+                        {on_bad_token}
+            """,
+            "app/config.py": 'SECRET = "x" * 32\n',
+            "app/main.py": """
+                from uuid import UUID
+                from fastapi import FastAPI
+                from fastapi.responses import FileResponse
+                from app.auth import verify_download_token
+
+                app = FastAPI()
+
+                @app.get("/artifacts/{artifact_id}/data")
+                def download(artifact_id: UUID, token: str):
+                    verify_download_token(token=token, resource_id=artifact_id)
+                    return FileResponse(f"/var/artifacts/{artifact_id}.tar.gz")
+            """,
+        }
+    )
+    auth = route(index, "GET", "/artifacts/{artifact_id}/data").auth
+    assert auth.status == status
+    if status == "present":
+        assert (
+            auth.evidence[0].detail
+            == "calls verify_download_token(), which verifies a signed token"
+        )
+
+
+def test_a_django_ninja_auth_list_admits_whoever_one_entry_admits() -> None:
+    index = build_index(
+        {
+            "app/auth.py": """
+                from ninja.security import APIKeyHeader, HttpBearer
+                from ninja.security.base import AuthBase
+
+                class TokenAuth(HttpBearer):
+                    def authenticate(self, request, token):
+                        return None
+
+                class KeyAuth(APIKeyHeader):
+                    def authenticate(self, request, key):
+                        return None
+
+                class AllowAnonymous(AuthBase):
+                    def __call__(self, request):
+                        return "anonymous"
+            """,
+            "app/api.py": """
+                from ninja import NinjaAPI, Router
+                from app.auth import AllowAnonymous, KeyAuth, TokenAuth
+
+                router = Router()
+
+                @router.get("/documents/{pk}/", auth=[TokenAuth(), AllowAnonymous()])
+                def get_document(request, pk: int):
+                    return {"pk": pk}
+
+                @router.delete("/documents/{pk}/", auth=[TokenAuth(), KeyAuth()])
+                def delete_document(request, pk: int):
+                    return None
+
+                api = NinjaAPI()
+                api.add_router("/api/", router)
+            """,
+        }
+    )
+    read = route(index, "GET", "/api/documents/{pk}/").auth
+    assert read.status == "absent"
+    assert "also admits callers through AllowAnonymous" in read.note
+    assert route(index, "DELETE", "/api/documents/{pk}/").auth.status == "present"

@@ -157,7 +157,8 @@ UNAUTHENTICATED_EXIT = re.compile(
 BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 REFUSAL_EXCEPTION = re.compile(
     r"(NotAuthori[sz]ed|Unauthori[sz]ed|Forbidden|PermissionDenied|AccessDenied|"
-    r"NotAuthenticated|NotPermitted|NotAllowed|"
+    r"NotAuthenticated|NotPermitted|NotAllowed|AuthenticationFailed|"
+    r"Credentials?NotValid|InvalidCredentials|"
     # a token or signature that does not verify (jwt, itsdangerous)
     r"InvalidToken|ExpiredSignature|InvalidSignature|BadSignature|SignatureExpired)"
 )
@@ -390,6 +391,8 @@ class _BodyVisitor:
         # `return oauth2_authentication`: module-level functions handed back, not called (a
         # provider factory that picks the dependency by configuration)
         self.returned_refs: list[str] = []
+        # raises a refusal of its own: `raise CredentialsNotValid(...)`, `raise PermissionDenied`
+        self.refuses = False
         self._bound_here: set[str] | None = None  # names the function binds itself, on demand
         self._fn = fn
 
@@ -595,6 +598,11 @@ class _BodyVisitor:
                     }
                 )
 
+    def visit_Raise(self, node: ast.Raise) -> None:
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if exc is not None and REFUSAL_EXCEPTION.search(last_name(exc)):
+            self.refuses = True
+
     def visit_Return(self, node: ast.Return) -> None:
         if isinstance(node.value, ast.Name | ast.Attribute) and len(self.returned_refs) < 8:
             if self._bound_here is None:
@@ -748,6 +756,7 @@ def summarize_body(
         ast.Compare: visitor.visit_Compare,
         ast.If: visitor.visit_If,
         ast.Return: visitor.visit_Return,
+        ast.Raise: visitor.visit_Raise,
         ast.Call: visitor.visit_Call,
         ast.Try: visitor.visit_Try,
     }
@@ -783,4 +792,5 @@ def summarize_body(
         "handoffs": visitor.handoffs,
         "exception_guards": visitor.exception_guards,
         "returned_refs": visitor.returned_refs,
+        "refuses": visitor.refuses,
     }

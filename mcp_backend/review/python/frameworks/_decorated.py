@@ -47,15 +47,8 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
         "methods": methods,
         "path": path or "",
         **({"path_parts": parts} if parts else {}),
-        # Django Ninja: `auth=` on the operation names the authentication; `auth=None` opts out
-        "dependencies": [
-            *scope.names_in(keyword(deco, "dependencies")),
-            *scope.names_in(keyword(deco, "auth")),
-        ],
-        **(
-            {"auth_classes": scope.names_in(keyword(deco, "auth"))} if keyword(deco, "auth") else {}
-        ),
-        **({"auth_none": True} if _is_none(keyword(deco, "auth")) else {}),
+        "dependencies": scope.names_in(keyword(deco, "dependencies")),
+        **_ninja_auth(scope, keyword(deco, "auth")),
         "response_model": keyword(deco, "response_model") is not None,
         "decorator_line": deco.lineno,
         # what tests name it by: url_path_for("auth:login") (FastAPI), url_for (Flask endpoint)
@@ -63,8 +56,15 @@ def _route_decorator(scope: ModuleScope, deco: ast.expr) -> dict[str, Any] | Non
     }
 
 
-def _is_none(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
+def _ninja_auth(scope: ModuleScope, node: ast.AST | None) -> dict[str, Any]:
+    """Django Ninja's `auth=` on an operation: the classes it tries in turn (the first that
+    accepts the request wins, so a list admits whoever one of them admits); `auth=None` opts
+    the operation out of its router's and its API's authentication."""
+    if node is None:
+        return {}
+    if isinstance(node, ast.Constant) and node.value is None:
+        return {"auth_none": True}
+    return {"auth_classes": scope.names_in(node)}
 
 
 def extract_decorated_routes(scope: ModuleScope) -> list[dict[str, Any]]:

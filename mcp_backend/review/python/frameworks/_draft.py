@@ -289,6 +289,30 @@ class RouteDraft:
                 level="handler",
             )
 
+    def _verifying_helpers(self, calls: list[str], modules: Modules, qualname: str) -> None:
+        """`verify_download_token(token=token, ...)`: a project helper the handler calls that
+        verifies a credential (decodes a signed token, refuses with 401) authenticates the
+        request, here a link signed for one download."""
+        for call in calls[:40]:
+            callee = modules.resolve(call)
+            if callee is None or callee.kind != "function" or callee.name == qualname:
+                continue
+            sub = callee.fact.get("body", {})
+            # a decoded token counts when the helper refuses on its own (raises a refusal);
+            # one whose errors the handler answers 404 or 500 is judged at the handler
+            if (sub.get("jwt_decode") and sub.get("refuses")) or sub.get("auth_checks"):
+                what = "verifies a signed token" if sub.get("jwt_decode") else "checks the caller"
+                self.auth.append(
+                    Evidence(
+                        kind="handler_check",
+                        detail=f"calls {callee.name}(), which {what}",
+                        file=callee.file,
+                        line=int(callee.fact.get("line", 1)),
+                        level="handler",
+                    )
+                )
+                return
+
     def _limiting_helpers(self, calls: list[str], modules: Modules) -> None:
         """`_check_brute_force_limit(key)`: a project helper the handler calls that answers 429
         Too Many Requests limits the route."""
@@ -431,6 +455,8 @@ class RouteDraft:
                     guards = helper.fact.get("body", {}).get("guard_calls", [])
                     if guards:
                         self._guard_calls(guards, modules, helper.file)
+        if not (self.auth or self.role):
+            self._verifying_helpers(body.get("calls", []), modules, qualname)
         if not (self.auth or self.role) or not (self.role or self.owner):
             guards = body.get("exception_guards", [])
             self.apply(
