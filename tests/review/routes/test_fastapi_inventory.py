@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mcp_backend.review.model import ProjectIndex
 from tests.review.routes.helpers import build_index, route
 
 DEPS = """
@@ -489,7 +490,7 @@ _PROVIDER_ROUTES = """
 """
 
 
-def _provider_app(open_branch: str) -> object:
+def _provider_app(open_branch: str) -> ProjectIndex:
     return build_index(
         {
             "app/config.py": "settings = object()\n",
