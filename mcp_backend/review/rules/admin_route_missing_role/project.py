@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.admin_route_missing_role import RULE
 
 ROLE_KINDS = frozenset({"role", "permission_class", "guard"})
@@ -19,20 +19,20 @@ class AdminRouteMissingRole:
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         for route in index.routes:
-            if not _policy.is_admin_route(route) or route.auth.status != "present":
+            if not route_policy.is_admin_route(route) or route.auth.status != "present":
                 continue
             if route.authz.status == "unknown":
                 continue
             if any(e.kind in ROLE_KINDS for e in route.authz.evidence):
                 continue
-            deviant = _policy.deviates(route, index.routes, "authz")
+            deviant = route_policy.deviates(route, index.routes, "authz")
             context = (
                 " Most routes beside it do check a role."
                 if deviant
                 else " The routes beside it check none either: make sure roles are enforced "
                 "somewhere."
             )
-            yield _policy.route_finding(
+            yield route_policy.route_finding(
                 RULE,
                 route,
                 f"Admin route {route.method} {route.path} checks that the caller is logged in "

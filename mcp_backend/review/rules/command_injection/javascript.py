@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mcp_backend.review.javascript.astutil import is_dynamic_string, local_value
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import is_dynamic_string, local_value
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.command_injection import RULE
 

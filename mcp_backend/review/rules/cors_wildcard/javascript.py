@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from mcp_backend.review.javascript.astutil import pair_value
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import pair_value
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.cors_wildcard import RULE
 

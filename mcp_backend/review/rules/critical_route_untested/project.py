@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.critical_route_untested import RULE
 
 FIX = "Add a test that calls the route (success and the refused cases: anonymous, wrong user)."
@@ -23,7 +23,7 @@ class CriticalRouteUntested:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        critical = [(r, kind) for r in index.routes if (kind := _policy.critical_kind(r))]
+        critical = [(r, kind) for r in index.routes if (kind := route_policy.critical_kind(r))]
         if not critical:
             return
         if index.facts.get("published_package"):
@@ -32,7 +32,7 @@ class CriticalRouteUntested:
             first, _ = critical[0]
             listed = ", ".join(f"{r.method} {r.path}" for r, _ in critical[:6])
             more = f" and {len(critical) - 6} more" if len(critical) > 6 else ""
-            finding = _policy.route_finding(
+            finding = route_policy.route_finding(
                 RULE,
                 first,
                 f"The project has no tests, and {len(critical)} critical routes (auth, payments, "
@@ -51,7 +51,7 @@ class CriticalRouteUntested:
             others = [f"{r.method} {r.path}" for r in routes[1:6]]
             more = f" and {len(routes) - 6} more" if len(routes) > 6 else ""
             also = f" Also untested: {', '.join(others)}{more}." if others else ""
-            yield _policy.route_finding(
+            yield route_policy.route_finding(
                 RULE,
                 first,
                 f"No test refers to {first.method} {first.path} ({kind} route) by URL, URL "

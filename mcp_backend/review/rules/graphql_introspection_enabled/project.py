@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mcp_backend.review.model import Finding, ProjectIndex
-from mcp_backend.review.project_rules import _graphql
+from mcp_backend.review.rules import _graphql
 from mcp_backend.review.rules.graphql_introspection_enabled import RULE
 
 

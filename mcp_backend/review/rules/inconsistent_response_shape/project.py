@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.inconsistent_response_shape import RULE
 
 ENVELOPE_KEYS = frozenset(
@@ -93,7 +93,7 @@ class InconsistentResponseShape:
 
     @staticmethod
     def _finding(route: Route, message: str) -> Finding:
-        return _policy.route_finding(
+        return route_policy.route_finding(
             RULE,
             route,
             message,

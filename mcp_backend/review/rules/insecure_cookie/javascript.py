@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from mcp_backend.review.javascript.astutil import local_value, unwrap
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import local_value, unwrap
 from mcp_backend.review.model import Confidence, Finding, Severity
 from mcp_backend.review.rules.insecure_cookie import (
     NOT_CREDENTIAL_WORDS,

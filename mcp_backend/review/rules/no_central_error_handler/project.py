@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.no_central_error_handler import RULE
 
 
@@ -25,7 +25,7 @@ class NoCentralErrorHandler:
             return
         apps = index.facts.get("apps") or []
         first = index.routes[0]
-        finding = _policy.route_finding(
+        finding = route_policy.route_finding(
             RULE,
             first,
             f"The project declares {len(index.routes)} routes but no application-wide error "

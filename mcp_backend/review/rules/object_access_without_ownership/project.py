@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.object_access_without_ownership import RULE
 
 
@@ -27,24 +27,24 @@ class ObjectAccessWithoutOwnership:
                 continue
             if route.authz.status != "absent" or route.public_by_design:
                 continue
-            if _policy.is_admin_route(route):
+            if route_policy.is_admin_route(route):
                 continue  # admin routes are judged by admin-route-missing-role
             # PUT/PATCH/DELETE act on the record itself, and so does a mutation or server
             # action that updates or deletes the record its input names; a POST below it (a
             # comment on a post) only counts when the resource is about user data.
-            if _policy.changes_record(route) or _policy.is_sensitive(route):
+            if route_policy.changes_record(route) or route_policy.is_sensitive(route):
                 flagged.append(route)
-        for group in _policy.grouped_by_handler(flagged):
+        for group in route_policy.grouped_by_handler(flagged):
             route = group[0]
-            changes = any(r.method in _policy.STATE_CHANGING for r in group)
+            changes = any(r.method in route_policy.STATE_CHANGING for r in group)
             source = "its URL" if route.kind == "http" else "its input"
-            yield _policy.route_finding(
+            yield route_policy.route_finding(
                 RULE,
                 route,
                 f"{route.method} {route.path} loads a record by the id in {source} and does "
                 "not check that it belongs to the caller: any logged-in user can "
                 f"{'change' if changes else 'read'} another user's record by changing the id."
-                + _policy.also_affects(group),
+                + route_policy.also_affects(group),
                 fix="Filter the lookup by the current user (owner_id == user.id, "
                 "owner=request.user), or check the record's owner and return 404/403, or use "
                 "an object-level permission.",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from mcp_backend.review.javascript.astutil import local_value, pair_value
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import local_value, pair_value
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.path_traversal import RULE
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.route_missing_auth import RULE
 
 FIX = (
@@ -28,15 +28,17 @@ class RouteMissingAuth:
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         candidates: list[tuple[Route, str]] = []
-        private_resources = _policy.protected_read_resources(index.routes)
+        private_resources = route_policy.protected_read_resources(index.routes)
         for route in index.routes:
             if route.auth.status != "absent":
                 continue
-            reason = _policy.needs_protection(route, private_resources)
+            reason = route_policy.needs_protection(route, private_resources)
             if reason is None:
                 continue
             explicitly_open = route.auth.note.startswith("explicitly public")
-            if explicitly_open and not (route.method == "DELETE" or _policy.is_admin_route(route)):
+            if explicitly_open and not (
+                route.method == "DELETE" or route_policy.is_admin_route(route)
+            ):
                 continue
             candidates.append((route, reason))
         if not candidates:
@@ -48,20 +50,20 @@ class RouteMissingAuth:
             )
             if has_auth_somewhere:
                 reasons = {id(r): why for r, why in mine}
-                for group in _policy.grouped_by_handler([r for r, _ in mine]):
+                for group in route_policy.grouped_by_handler([r for r, _ in mine]):
                     route = group[0]
-                    deviant = _policy.deviates(route, index.routes, "auth")
+                    deviant = route_policy.deviates(route, index.routes, "auth")
                     context = (
                         " Most routes beside it require authentication."
                         if deviant
                         else " The routes beside it have none either: check whether a gateway "
                         "or proxy authenticates them."
                     )
-                    yield _policy.route_finding(
+                    yield route_policy.route_finding(
                         RULE,
                         route,
                         f"{route.method} {route.path} has no authentication, but "
-                        f"{reasons[id(route)]}." + context + _policy.also_affects(group),
+                        f"{reasons[id(route)]}." + context + route_policy.also_affects(group),
                         fix=FIX,
                         severity=None if deviant else "medium",
                     )
@@ -69,7 +71,7 @@ class RouteMissingAuth:
                 first, _ = mine[0]
                 listed = ", ".join(f"{r.method} {r.path}" for r, _ in mine[:5])
                 more = f" and {len(mine) - 5} more" if len(mine) > 5 else ""
-                yield _policy.route_finding(
+                yield route_policy.route_finding(
                     RULE,
                     first,
                     "No route in this project requires authentication, including "

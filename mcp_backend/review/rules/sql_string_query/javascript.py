@@ -13,14 +13,14 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import (
+from mcp_backend.review.javascript.astutil import (
     SAFE_INTERPOLATION,
     SQL_TEXT,
     literal_parts,
     literal_pieces,
     local_value,
 )
+from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.sql_string_query import RULE
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.rules.unvalidated_request_data import RULE
 
 
@@ -27,16 +27,17 @@ class UnvalidatedRequestData:
             for r in index.routes
             if r.reads_request_data
             and r.validation.status == "absent"
-            and not _policy.role_restricted(r)
+            and not route_policy.role_restricted(r)
         ]
-        for group in _policy.grouped_by_handler(flagged):
+        for group in route_policy.grouped_by_handler(flagged):
             route = group[0]
             detail = f" ({route.validation.note})" if route.validation.note else ""
-            yield _policy.route_finding(
+            yield route_policy.route_finding(
                 RULE,
                 route,
                 f"{route.method} {route.path} uses raw request data (body, query or form fields) "
-                f"without validating it against a schema{detail}." + _policy.also_affects(group),
+                f"without validating it against a schema{detail}."
+                + route_policy.also_affects(group),
                 fix="Declare what the endpoint accepts with a schema (pydantic model, "
                 "marshmallow, DRF serializer with is_valid(), Django/WTForms form, zod) and use "
                 "only the validated data.",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from mcp_backend.review.javascript.astutil import PASSWORD_WORD
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import PASSWORD_WORD
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.weak_password_hash import RULE
 
