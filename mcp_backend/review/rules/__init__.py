@@ -30,6 +30,7 @@ Loading is lazy and in two steps so that serving a rule's page does not import t
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, cast
 
-from mcp_backend.review.model import RuleMeta
+from mcp_backend.review.model import RuleDoc, RuleMeta
 
 if TYPE_CHECKING:
     from mcp_backend.review.javascript.context import JsDetector
@@ -64,6 +65,75 @@ class RulePackage:
     package: str
     rule: RuleMeta
     detectors: frozenset[DetectorKind]
+
+
+# doc.md: these sections, in this order, each a `## ` heading line (References is optional, one
+# `- ` item a line). docs.py renders them back with the rule's metadata.
+DOC_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("what", "What it does"),
+    ("why", "Why it matters"),
+    ("example", "Example"),
+    ("instead", "Use instead"),
+    ("references", "References"),
+)
+
+
+def rule_doc(package: str) -> RuleDoc:
+    """The RuleDoc of a rule package, read from its doc.md (package data, so it ships in the
+    wheel). Called by each rule's __init__.py: `doc=rule_doc(__name__)`."""
+    try:
+        text = importlib.resources.files(package).joinpath("doc.md").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError) as exc:
+        raise RuleLoadError(package, f"cannot read doc.md: {exc}") from exc
+    return parse_rule_doc(text, package)
+
+
+def parse_rule_doc(text: str, package: str) -> RuleDoc:
+    titles = {f"## {title}": field for field, title in DOC_SECTIONS}
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    in_fence = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        if not in_fence and line in titles:
+            field = titles[line]
+            if field in sections:
+                raise RuleLoadError(package, f"doc.md has {line!r} twice")
+            current = sections[field] = []
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            raise RuleLoadError(package, f"doc.md has text before its first section: {line!r}")
+    order = [field for field, _ in DOC_SECTIONS if field in sections]
+    if list(sections) != order:
+        raise RuleLoadError(package, "doc.md sections are out of order")
+    missing = [title for field, title in DOC_SECTIONS[:4] if field not in sections]
+    if missing:
+        raise RuleLoadError(package, f"doc.md lacks the section(s) {', '.join(missing)}")
+    references: list[str] = []
+    for line in sections.pop("references", []):
+        if line.startswith("- "):
+            references.append(line[2:].strip())
+        elif line.strip():
+            raise RuleLoadError(package, f"doc.md References: not a '- ' item: {line!r}")
+    prose = {field: "\n".join(lines).strip() for field, lines in sections.items()}
+    return RuleDoc(
+        what=prose["what"],
+        why=prose["why"],
+        example=prose["example"],
+        instead=prose["instead"],
+        references=references,
+    )
+
+
+def render_doc_md(doc: RuleDoc) -> str:
+    """A RuleDoc as doc.md text (parse_rule_doc's inverse)."""
+    parts = [f"## {title}\n\n{getattr(doc, field)}\n" for field, title in DOC_SECTIONS[:4]]
+    if doc.references:
+        items = "".join(f"- {reference}\n" for reference in doc.references)
+        parts.append(f"## References\n\n{items}")
+    return "\n".join(parts)
 
 
 def discover_rules(package_name: str = __name__) -> dict[str, RulePackage]:
