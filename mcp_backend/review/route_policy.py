@@ -492,17 +492,14 @@ def route_finding(
     confidence: Confidence | None = None,
 ) -> Finding:
     """A project-rule finding at the route's handler, with `route` set to 'METHOD /path'."""
-    return Finding(
-        rule_id=rule.id,
-        checklist_item=rule.checklist_item,
-        severity=severity or rule.severity,
-        confidence=confidence or rule.confidence,
-        message=message,
+    return rule.finding(
+        message,
         file=route.file,
         line=max(route.line, 1),
         snippet=f"{route.method} {route.path} -> {route.handler}",
         fix=fix,
-        cwe=rule.cwe,
+        severity=severity,
+        confidence=confidence,
         route=f"{route.method} {route.path}",
     )
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the JavaScript detectors."""
+"""Tree-sitter helpers shared by the JavaScript detectors and the framework extractors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The GraphQL servers the linkers found (`ProjectIndex.facts["graphql_servers"]`), typed."""
+"""Shared by the GraphQL rules: the servers the linkers found
+(`ProjectIndex.facts["graphql_servers"]`), typed, and a finding at a server's option."""
 
 from __future__ import annotations
 
@@ -13,15 +14,4 @@ def servers(index: ProjectIndex) -> list[GqlServer]:
 def server_finding(
     rule: RuleMeta, server: GqlServer, line: int, message: str, fix: str, snippet: str
 ) -> Finding:
-    return Finding(
-        rule_id=rule.id,
-        checklist_item=rule.checklist_item,
-        severity=rule.severity,
-        confidence=rule.confidence,
-        message=message,
-        file=server.file,
-        line=max(line, 1),
-        snippet=snippet,
-        fix=fix,
-        cwe=rule.cwe,
-    )
+    return rule.finding(message, file=server.file, line=max(line, 1), snippet=snippet, fix=fix)
