@@ -48,6 +48,12 @@ def test_wheel_contains_resources_and_package(wheel: Path) -> None:
         for path in (ROOT / "mcp_backend" / "quality" / "node_workers").glob("*.cjs")
     }
     assert workers and workers <= set(names)
+    # Each rule's documentation is package data beside its metadata (backend://rules/{id}).
+    docs = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "mcp_backend" / "review" / "rules").glob("*/doc.md")
+    }
+    assert docs and docs <= set(names)
     assert not any(name.startswith("tests/") for name in names)
 
 

@@ -61,6 +61,20 @@ _NOT_PER_FILE = frozenset(
 # so new checks there must reach files analysed before them.
 
 
+_PROJECT_LEVEL_MODULES = frozenset(
+    {("rules", "_graphql.py"), ("route_policy.py",), ("taint", "findings.py")}
+)
+
+
+def _project_level(relative: Path) -> bool:
+    """The project rules' detectors and what only they and the linkers use (route policy, the
+    taint engine's reporter): they run on the linked inventory, after the per-file results."""
+    parts = relative.parts
+    if len(parts) == 3 and parts[0] == "rules" and parts[2] == "project.py":
+        return True
+    return parts in _PROJECT_LEVEL_MODULES
+
+
 @cache
 def analysis_fingerprint() -> str:
     """Engine version + the content of every module that shapes a per-file result (the
@@ -68,7 +82,7 @@ def analysis_fingerprint() -> str:
     digest = hashlib.sha256(f"engine:{ENGINE_VERSION}".encode())
     for path in sorted(_REVIEW_PACKAGE_DIR.rglob("*.py")):
         relative = path.relative_to(_REVIEW_PACKAGE_DIR)
-        if "__pycache__" in path.parts or relative.parts[0] == "project_rules":
+        if "__pycache__" in path.parts or _project_level(relative):
             continue
         if len(relative.parts) == 1 and relative.name in _NOT_PER_FILE:
             continue

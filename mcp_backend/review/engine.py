@@ -44,9 +44,8 @@ from mcp_backend.review.model import (
     Signal,
     SkippedFile,
 )
-from mcp_backend.review.python.analyzer import python_detectors
 from mcp_backend.review.route_context import drop_operator_diagnostics
-from mcp_backend.review.rules import all_rules
+from mcp_backend.review.rules import all_rules, python_detectors
 from mcp_backend.review.scan import (
     CancelCheck,
     ProgressCallback,

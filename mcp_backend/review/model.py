@@ -72,6 +72,39 @@ class RuleMeta(_Model):
     languages: list[Literal["python", "javascript"]]
     doc: RuleDoc
 
+    def finding(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int,
+        column: int = 1,
+        end_line: int | None = None,
+        snippet: str = "",
+        fix: str = "",
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        route: str | None = None,
+    ) -> Finding:
+        """The one way to build a finding of this rule: its id, checklist item and CWE, and its
+        severity and confidence unless the detector knows better. The contexts turn a syntax
+        node into the position (PythonFileContext.finding, JsFileContext.finding)."""
+        return Finding(
+            rule_id=self.id,
+            checklist_item=self.checklist_item,
+            severity=severity or self.severity,
+            confidence=confidence or self.confidence,
+            message=message,
+            file=file,
+            line=line,
+            column=column,
+            end_line=end_line,
+            snippet=snippet,
+            fix=fix,
+            cwe=self.cwe,
+            route=route,
+        )
+
 
 class Finding(_Model):
     rule_id: str

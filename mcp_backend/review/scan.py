@@ -16,15 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from mcp_backend.review import rules
 from mcp_backend.review.cache import CacheEntry, ResultCache, content_hash
 from mcp_backend.review.discover import SourceFile, published_package
 from mcp_backend.review.model import FileResult, Finding, Language, ProjectIndex, RuleMeta
-from mcp_backend.review.python.analyzer import (
-    analyze_python_file,
-    detector_load_errors,
-    discover_detectors,
-    python_detectors,
-)
+from mcp_backend.review.python.analyzer import analyze_python_file
+from mcp_backend.review.rules import python_detectors
 from mcp_backend.review.suppress import Suppression, find_suppressions
 
 logger = logging.getLogger(__name__)
@@ -32,7 +29,6 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
 
-PROJECT_RULE_PACKAGE = "mcp_backend.review.project_rules"
 # Below these sizes starting worker processes costs more than it saves (see
 # benchmarks/review_speed.py, which prints the in-process and pooled times for a tree).
 PARALLEL_MIN_FILES = 48
@@ -218,7 +214,7 @@ def scan_files(
         pending.append(source_file)
     scan.cache_hits = len(outcomes)
 
-    python_detectors()  # load once here: load errors are reported, forked workers inherit
+    python_detectors()  # load once here: a broken rule fails now, forked workers inherit
     tasks: list[_Task] = [(str(f.path), f.rel, f.language, f.is_test) for f in pending]
     total_bytes = sum(f.size for f in pending)
     workers = jobs if jobs is not None else default_workers(len(tasks), total_bytes)
@@ -261,7 +257,6 @@ def scan_files(
         scan.notes.extend(result.notes)
         if suppressions:
             scan.suppressions[source_file.rel] = suppressions
-    scan.notes.extend(detector_load_errors())
     return scan
 
 
@@ -306,7 +301,11 @@ def _size_of(path: str) -> int:
 
 @cache
 def project_detectors() -> tuple[ProjectDetector, ...]:
-    return cast(tuple[ProjectDetector, ...], discover_detectors(PROJECT_RULE_PACKAGE))
+    """The rules' project detectors, then the taint engine's reporter, which turns the flows
+    found while linking into findings of several rules (taint/findings.py)."""
+    from mcp_backend.review.taint.findings import DETECTOR as TAINT_FLOWS
+
+    return (*rules.project_detectors(), TAINT_FLOWS)
 
 
 def merge_indexes(root: str, indexes: Sequence[ProjectIndex]) -> ProjectIndex:

@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Mapping
 from pydantic import BaseModel, ConfigDict
 
 from mcp_backend.review.model import Finding
+from mcp_backend.review.rules.invalid_suppression import RULE as INVALID_SUPPRESSION
 
 MARKER = "mcp-backend-ignore"
-INVALID_SUPPRESSION_RULE_ID = "invalid-suppression"
+INVALID_SUPPRESSION_RULE_ID = INVALID_SUPPRESSION.id
 
 _COMMENT = re.compile(
     r"(?P<lead>^\s*)?(?:#|//|/\*)\s*" + re.escape(MARKER) + r"\b(?P<rest>[^\n]*)",
@@ -102,12 +103,8 @@ def _inside_string(before: str) -> bool:
 
 
 def _invalid_finding(file: str, suppression: Suppression, message: str) -> Finding:
-    return Finding(
-        rule_id=INVALID_SUPPRESSION_RULE_ID,
-        checklist_item="architecture",
-        severity="low",
-        confidence="high",
-        message=message,
+    return INVALID_SUPPRESSION.finding(
+        message,
         file=file,
         line=suppression.line,
         column=suppression.column,

@@ -10,8 +10,8 @@ from mcp_backend.review.javascript import parser
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.javascript.frameworks import facts as framework_facts
 from mcp_backend.review.javascript.frameworks import graphql, nestjs, nextjs
-from mcp_backend.review.javascript.rules import all_detectors
 from mcp_backend.review.model import FileResult, Finding, Language
+from mcp_backend.review.rules import javascript_detectors
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
         is_test=is_test_path(file),
     )
     findings: list[Finding] = []
-    for detector in all_detectors():
+    for detector in javascript_detectors():
         try:
             findings.extend(detector.check(ctx))
         except Exception:  # one broken rule must not hide the others' findings

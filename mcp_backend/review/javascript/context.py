@@ -729,19 +729,16 @@ class JsFileContext:
         confidence: Confidence | None = None,
         snippet: str | None = None,
     ) -> Finding:
-        return Finding(
-            rule_id=rule.id,
-            checklist_item=rule.checklist_item,
-            severity=severity or rule.severity,
-            confidence=confidence or rule.confidence,
-            message=message,
+        return rule.finding(
+            message,
             file=self.file,
             line=node.start_point[0] + 1,
             column=node.start_point[1] + 1,
             end_line=node.end_point[0] + 1,
             snippet=self.snippet(node) if snippet is None else snippet,
             fix=fix,
-            cwe=rule.cwe,
+            severity=severity,
+            confidence=confidence,
         )
 
     def signal(self, item: ChecklistItemId, detail: str, node: Node) -> None:
@@ -752,7 +749,7 @@ class JsFileContext:
 
 
 class JsDetector(Protocol):
-    """One file in javascript/rules/ per rule: `DETECTOR = SomeDetector()` at module level."""
+    """A rule's javascript.py (review/rules/<id>/): `DETECTOR = SomeDetector()` at module level."""
 
     rule: RuleMeta
 

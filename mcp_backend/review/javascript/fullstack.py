@@ -30,7 +30,7 @@ from mcp_backend.review.facts import (
 )
 from mcp_backend.review.javascript.frameworks import common, medusa, nextjs, packages
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
-from mcp_backend.review.project_rules._policy import public_reason_of
+from mcp_backend.review.route_policy import public_reason_of
 
 if TYPE_CHECKING:
     from mcp_backend.review.javascript.linker import _Linker

@@ -24,7 +24,7 @@ from mcp_backend.review.facts import (
 )
 from mcp_backend.review.javascript.frameworks import common
 from mcp_backend.review.model import Evidence, Protection, Route
-from mcp_backend.review.project_rules._policy import public_reason_of
+from mcp_backend.review.route_policy import public_reason_of
 
 if TYPE_CHECKING:
     from mcp_backend.review.javascript.linker import _Linker

@@ -26,7 +26,7 @@ from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.javascript.fullstack import fullstack_routes
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
-from mcp_backend.review.project_rules._policy import public_reason_of
+from mcp_backend.review.route_policy import public_reason_of
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
 _KINDS = ("auth", "authz", "validation", "rate_limit")

@@ -1,65 +1,22 @@
 """One Python file in, one FileResult out: parse once, run every detector, collect facts.
 
-Detectors are the modules of `mcp_backend.review.python.rules` that define `DETECTOR`; they are
-found once per process. A detector that raises is logged and noted, never fatal.
+Detectors are the `python.py` modules of the rules (review/rules/<id>/), loaded once per process
+by the rule registry. A detector that raises on a file is logged and noted, never fatal.
 """
 
 from __future__ import annotations
 
-import importlib
 import io
 import logging
-import pkgutil
 import re
 import tokenize
-from functools import cache
-from typing import cast
 
 from mcp_backend.review.model import FileResult
 from mcp_backend.review.python.context import PythonDetector, PythonFileContext
 from mcp_backend.review.python.parse import parse_python
+from mcp_backend.review.rules import python_detectors
 
 logger = logging.getLogger(__name__)
-
-DETECTOR_PACKAGE = "mcp_backend.review.python.rules"
-
-
-def discover_detectors(package_name: str) -> tuple[object, ...]:
-    """The `DETECTOR` of every module in a package, in module-name order.
-
-    A module that fails to import is logged and left out, so one broken rule cannot stop the
-    review; `detector_load_errors` says which.
-    """
-    detectors: list[object] = []
-    package = importlib.import_module(package_name)
-    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        name = f"{package_name}.{module_info.name}"
-        try:
-            module = importlib.import_module(name)
-        except Exception:
-            logger.exception("review rule module %s failed to import; it is skipped", name)
-            _LOAD_ERRORS.append(f"rule module {name} failed to import (see log)")
-            continue
-        detector = getattr(module, "DETECTOR", None)
-        if detector is None:
-            continue
-        if not hasattr(detector, "rule") or not callable(getattr(detector, "check", None)):
-            _LOAD_ERRORS.append(f"{name}.DETECTOR has no .rule/.check; skipped")
-            continue
-        detectors.append(detector)
-    return tuple(detectors)
-
-
-_LOAD_ERRORS: list[str] = []
-
-
-def detector_load_errors() -> list[str]:
-    return list(_LOAD_ERRORS)
-
-
-@cache
-def python_detectors() -> tuple[PythonDetector, ...]:
-    return cast(tuple[PythonDetector, ...], discover_detectors(DETECTOR_PACKAGE))
 
 
 def decode_python_source(data: bytes) -> str:

@@ -55,19 +55,16 @@ class PythonFileContext:
         confidence: Confidence | None = None,
         snippet: str | None = None,
     ) -> Finding:
-        return Finding(
-            rule_id=rule.id,
-            checklist_item=rule.checklist_item,
-            severity=severity or rule.severity,
-            confidence=confidence or rule.confidence,
-            message=message,
+        return rule.finding(
+            message,
             file=self.file,
             line=getattr(node, "lineno", 1),
             column=getattr(node, "col_offset", 0) + 1,
             end_line=getattr(node, "end_lineno", None),
             snippet=self.snippet(node) if snippet is None else snippet,
             fix=fix,
-            cwe=rule.cwe,
+            severity=severity,
+            confidence=confidence,
         )
 
     def signal(self, item: ChecklistItemId, detail: str, node: ast.AST) -> None:
@@ -78,7 +75,7 @@ class PythonFileContext:
 
 
 class PythonDetector(Protocol):
-    """One file in python/rules/ per rule: `DETECTOR = SomeDetector()` at module level."""
+    """A rule's python.py (review/rules/<id>/): `DETECTOR = SomeDetector()` at module level."""
 
     rule: RuleMeta
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import (
     ChecklistItemId,
     Evidence,
@@ -26,7 +27,6 @@ from mcp_backend.review.model import (
     Route,
     Signal,
 )
-from mcp_backend.review.project_rules import _policy
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._django_link import DjangoLinker
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
@@ -677,13 +677,13 @@ class _Linker:
     # --- finishing ------------------------------------------------------------------------
     def _finish(self, draft: RouteDraft) -> Route:
         route = draft.to_route()
-        route.public_by_design = _policy.public_reason(
+        route.public_by_design = route_policy.public_reason(
             route, webhook_verified=draft.signature_check, setup_guarded=draft.setup_guard
         )
         if route.public_by_design is None and route.method in {"GET", "HEAD"}:
             if draft.redirect_only:
                 route.public_by_design = "a redirect (returns no data)"
-            elif draft.serves_files and _policy.CATCH_ALL_PATH.search(route.path):
+            elif draft.serves_files and route_policy.CATCH_ALL_PATH.search(route.path):
                 route.public_by_design = "static files"
         return route
 
@@ -724,13 +724,13 @@ class _Linker:
                 route.tested = route.path.rsplit(".", 1)[-1] in graphql_fields or handler in names
                 continue
             name = url_name_of.get((route.method, route.path, route.file, route.line))
-            fixed = _policy.static_segments(route.path)
+            fixed = route_policy.static_segments(route.path)
             anchor = fixed[-1] if fixed else ""  # cheap pre-filter before regex matching
             route.tested = (
                 any(
                     (verb in {"ANY", route.method} or route.method == "ANY")
                     and anchor in path.lower()
-                    and _policy.url_matches(route.path, path)
+                    and route_policy.url_matches(route.path, path)
                     for verb, path in calls
                 )
                 or (name is not None and name in url_names)
@@ -792,7 +792,9 @@ class _Linker:
             "response_shapes": shapes,
             "has_tests": any(r.is_test for r in self.results),
             "apps": apps,
-            "critical_routes": [f"{r.method} {r.path}" for r in routes if _policy.critical_kind(r)],
+            "critical_routes": [
+                f"{r.method} {r.path}" for r in routes if route_policy.critical_kind(r)
+            ],
             "operator_only_handlers": self._operator_only_handlers(routes, drafts),
         }
 

@@ -6,5 +6,5 @@
 - `link.py`    project-wide: resolves calls between summaries through imports, computes which
                parameters reach which sinks (transitively) and reports request-data flows.
 
-Findings are made by `project_rules/taint_flows.py` with the rule ids of each sink category.
+Findings are made by `findings.py` with the rule ids of each sink category.
 """

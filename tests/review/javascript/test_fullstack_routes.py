@@ -3,14 +3,14 @@ tRPC procedures; and Hono RPC-style chains. Protections are resolved, never take
 
 from __future__ import annotations
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.javascript import analyze_file, link_javascript
 from mcp_backend.review.javascript.frameworks import nextjs
 from mcp_backend.review.model import Language, ProjectIndex, Route
-from mcp_backend.review.project_rules import _policy
-from mcp_backend.review.project_rules.auth_route_missing_rate_limit import (
+from mcp_backend.review.rules.auth_route_missing_rate_limit.project import (
     DETECTOR as RATE_LIMIT_RULE,
 )
-from mcp_backend.review.project_rules.route_missing_auth import DETECTOR as MISSING_AUTH
+from mcp_backend.review.rules.route_missing_auth.project import DETECTOR as MISSING_AUTH
 
 NEXT_CONFIG = {"next.config.mjs": "const nextConfig = {};\nexport default nextConfig;\n"}
 
@@ -405,7 +405,7 @@ def test_trpc_builders_resolved_across_modules() -> None:
     assert routes["MUTATION user.rename"].auth.status == "absent"
     login = routes["MUTATION auth.login"]
     assert login.public_by_design == "login"
-    assert _policy.is_auth_endpoint(login)
+    assert route_policy.is_auth_endpoint(login)
 
 
 def test_trpc_rules_apply_to_procedures() -> None:

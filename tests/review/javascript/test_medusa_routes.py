@@ -6,7 +6,7 @@ default protection of /admin, and the AUTHENTICATE = false opt-out."""
 from __future__ import annotations
 
 from mcp_backend.review.javascript.frameworks import medusa
-from mcp_backend.review.project_rules.route_missing_auth import DETECTOR as MISSING_AUTH
+from mcp_backend.review.rules.route_missing_auth.project import DETECTOR as MISSING_AUTH
 from tests.review.javascript.test_fullstack_routes import index_of, inventory
 
 _ROUTE = (
@@ -141,7 +141,7 @@ def test_not_a_medusa_project_has_no_such_routes() -> None:
 
 
 def test_admin_acting_on_an_account_is_not_a_credential_endpoint() -> None:
-    from mcp_backend.review.project_rules.auth_route_missing_rate_limit import (
+    from mcp_backend.review.rules.auth_route_missing_rate_limit.project import (
         DETECTOR as RATE_LIMIT,
     )
 

@@ -4,7 +4,7 @@ without filtering by the caller, is judged like a PUT/DELETE; HTTP routes are un
 
 from __future__ import annotations
 
-from mcp_backend.review.project_rules.object_access_without_ownership import DETECTOR as OWNERSHIP
+from mcp_backend.review.rules.object_access_without_ownership.project import DETECTOR as OWNERSHIP
 from tests.review.javascript.test_fullstack_routes import NEXT_CONFIG, _trpc_app, index_of
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.blocking_call_in_async import DETECTOR
+from mcp_backend.review.rules.blocking_call_in_async.python import DETECTOR
 
 from ._support import run, run_with_signals
 

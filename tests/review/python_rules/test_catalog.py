@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-import mcp_backend.review.python.rules as python_rules
 from mcp_backend.review.model import RuleMeta
-from mcp_backend.review.rules import all_rules
+from mcp_backend.review.rules import all_rules, python_detectors
 
 FILE_LOCAL_RULES = {
     "sql-string-query",
@@ -34,14 +30,9 @@ FILE_LOCAL_RULES = {
 
 def _detector_rules() -> dict[str, RuleMeta]:
     rules: dict[str, RuleMeta] = {}
-    for info in pkgutil.iter_modules(python_rules.__path__):
-        module = importlib.import_module(f"{python_rules.__name__}.{info.name}")
-        detector = getattr(module, "DETECTOR", None)
-        if detector is None:
-            continue
+    for detector in python_detectors():
         rule = detector.rule
         assert isinstance(rule, RuleMeta)
-        assert info.name == rule.id.replace("-", "_"), "file name = id with '-' -> '_'"
         assert callable(detector.check)
         rules[rule.id] = rule
     return rules

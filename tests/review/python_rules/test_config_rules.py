@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.allowed_hosts_wildcard import DETECTOR as HOSTS
-from mcp_backend.review.python.rules.giant_handler import DETECTOR as GIANT
-from mcp_backend.review.python.rules.ssl_verify_disabled import DETECTOR as SSL
+from mcp_backend.review.rules.allowed_hosts_wildcard.python import DETECTOR as HOSTS
+from mcp_backend.review.rules.giant_handler.python import DETECTOR as GIANT
+from mcp_backend.review.rules.ssl_verify_disabled.python import DETECTOR as SSL
 
 from ._support import run, run_with_signals
 

@@ -3,7 +3,7 @@ is sent decide whether exception text is a leak of internals."""
 
 from __future__ import annotations
 
-from mcp_backend.review.python.rules.error_details_leak import DETECTOR as LEAK
+from mcp_backend.review.rules.error_details_leak.python import DETECTOR as LEAK
 
 from ._support import run
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.debug_mode_enabled import DETECTOR as DEBUG
-from mcp_backend.review.python.rules.error_details_leak import DETECTOR as LEAK
-from mcp_backend.review.python.rules.sensitive_data_logged import DETECTOR as LOGGED
+from mcp_backend.review.rules.debug_mode_enabled.python import DETECTOR as DEBUG
+from mcp_backend.review.rules.error_details_leak.python import DETECTOR as LEAK
+from mcp_backend.review.rules.sensitive_data_logged.python import DETECTOR as LOGGED
 
 from ._support import run, run_with_signals
 

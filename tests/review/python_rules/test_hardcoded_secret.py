@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.hardcoded_secret import DETECTOR, is_placeholder
+from mcp_backend.review.rules.hardcoded_secret.python import DETECTOR, is_placeholder
 
 from ._support import run, run_with_signals
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.code_eval import DETECTOR as EVAL
-from mcp_backend.review.python.rules.command_injection import DETECTOR as COMMAND
-from mcp_backend.review.python.rules.path_traversal import DETECTOR as PATH
-from mcp_backend.review.python.rules.unsafe_deserialization import DETECTOR as DESER
+from mcp_backend.review.rules.code_eval.python import DETECTOR as EVAL
+from mcp_backend.review.rules.command_injection.python import DETECTOR as COMMAND
+from mcp_backend.review.rules.path_traversal.python import DETECTOR as PATH
+from mcp_backend.review.rules.unsafe_deserialization.python import DETECTOR as DESER
 
 from ._support import run
 

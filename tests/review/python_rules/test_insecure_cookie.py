@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.insecure_cookie import DETECTOR
+from mcp_backend.review.rules.insecure_cookie.python import DETECTOR
 
 from ._support import run, run_with_signals
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.cors_wildcard import DETECTOR as CORS
-from mcp_backend.review.python.rules.jwt_unverified import DETECTOR as JWT
+from mcp_backend.review.rules.cors_wildcard.python import DETECTOR as CORS
+from mcp_backend.review.rules.jwt_unverified.python import DETECTOR as JWT
 
 from ._support import run, run_with_signals
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.n_plus_one_query import DETECTOR as N_PLUS_ONE
-from mcp_backend.review.python.rules.sql_string_query import DETECTOR as SQL
-from mcp_backend.review.python.rules.unsafe_deserialization import DETECTOR as DESERIALIZE
+from mcp_backend.review.rules.n_plus_one_query.python import DETECTOR as N_PLUS_ONE
+from mcp_backend.review.rules.sql_string_query.python import DETECTOR as SQL
+from mcp_backend.review.rules.unsafe_deserialization.python import DETECTOR as DESERIALIZE
 
 from ._support import run
 

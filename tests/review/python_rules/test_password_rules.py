@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.plaintext_password import DETECTOR as PLAINTEXT
-from mcp_backend.review.python.rules.weak_password_hash import DETECTOR as WEAK_HASH
+from mcp_backend.review.rules.plaintext_password.python import DETECTOR as PLAINTEXT
+from mcp_backend.review.rules.weak_password_hash.python import DETECTOR as WEAK_HASH
 
 from ._support import run, run_with_signals
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from mcp_backend.review.python.context import PythonDetector
-from mcp_backend.review.python.rules.code_eval import DETECTOR as EVAL
-from mcp_backend.review.python.rules.cors_wildcard import DETECTOR as CORS
-from mcp_backend.review.python.rules.debug_mode_enabled import DETECTOR as DEBUG
-from mcp_backend.review.python.rules.error_details_leak import DETECTOR as LEAK
-from mcp_backend.review.python.rules.hardcoded_secret import DETECTOR as SECRET
-from mcp_backend.review.python.rules.jwt_unverified import DETECTOR as JWT
-from mcp_backend.review.python.rules.n_plus_one_query import DETECTOR as N_PLUS_ONE
-from mcp_backend.review.python.rules.path_traversal import DETECTOR as PATH
-from mcp_backend.review.python.rules.plaintext_password import DETECTOR as PLAINTEXT
-from mcp_backend.review.python.rules.sensitive_data_logged import DETECTOR as LOGGED
-from mcp_backend.review.python.rules.sql_string_query import DETECTOR as SQL
+from mcp_backend.review.rules.code_eval.python import DETECTOR as EVAL
+from mcp_backend.review.rules.cors_wildcard.python import DETECTOR as CORS
+from mcp_backend.review.rules.debug_mode_enabled.python import DETECTOR as DEBUG
+from mcp_backend.review.rules.error_details_leak.python import DETECTOR as LEAK
+from mcp_backend.review.rules.hardcoded_secret.python import DETECTOR as SECRET
+from mcp_backend.review.rules.jwt_unverified.python import DETECTOR as JWT
+from mcp_backend.review.rules.n_plus_one_query.python import DETECTOR as N_PLUS_ONE
+from mcp_backend.review.rules.path_traversal.python import DETECTOR as PATH
+from mcp_backend.review.rules.plaintext_password.python import DETECTOR as PLAINTEXT
+from mcp_backend.review.rules.sensitive_data_logged.python import DETECTOR as LOGGED
+from mcp_backend.review.rules.sql_string_query.python import DETECTOR as SQL
 
 from ._support import run
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-import mcp_backend.review.python.rules as python_rules
 from mcp_backend.review.python.context import PythonDetector
+from mcp_backend.review.rules import python_detectors
 
 from ._support import context_for
 
@@ -63,13 +60,7 @@ MANY_REASSIGNMENTS = (
 
 
 def _detectors() -> list[PythonDetector]:
-    found: list[PythonDetector] = []
-    for info in pkgutil.iter_modules(python_rules.__path__):
-        module = importlib.import_module(f"{python_rules.__name__}.{info.name}")
-        detector = getattr(module, "DETECTOR", None)
-        if detector is not None:
-            found.append(detector)
-    return found
+    return list(python_detectors())
 
 
 @pytest.mark.parametrize("source", [TRICKY, MANY_REASSIGNMENTS, "", "# only a comment\n"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.sql_string_query import DETECTOR
+from mcp_backend.review.rules.sql_string_query.python import DETECTOR
 
 from ._support import run, run_with_signals
 

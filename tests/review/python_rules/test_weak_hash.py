@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_backend.review.python.rules.weak_hash import DETECTOR
+from mcp_backend.review.rules.weak_hash.python import DETECTOR
 from tests.review.python_rules._support import lines, run
 
 

@@ -3,12 +3,14 @@ and the server options the GraphQL rules read."""
 
 from __future__ import annotations
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import ProjectIndex, Route
-from mcp_backend.review.project_rules import (
-    _policy,
-    graphql_introspection_enabled,
-    graphql_no_depth_limit,
-    graphql_stacktrace_exposed,
+from mcp_backend.review.rules.graphql_introspection_enabled import (
+    project as graphql_introspection_enabled,
+)
+from mcp_backend.review.rules.graphql_no_depth_limit import project as graphql_no_depth_limit
+from mcp_backend.review.rules.graphql_stacktrace_exposed import (
+    project as graphql_stacktrace_exposed,
 )
 from mcp_backend.review.scan import run_project_rules
 from tests.review.routes.helpers import build_index, route
@@ -290,24 +292,24 @@ def test_policy_reads_graphql_field_names() -> None:
         ("Mutation.requestPasswordReset", "password reset"),
         ("Mutation.tokenAuth", "login"),
     ):
-        assert _policy.public_reason(_field("MUTATION", path)) == reason, path
+        assert route_policy.public_reason(_field("MUTATION", path)) == reason, path
     for path in ("Mutation.deleteUser", "Mutation.updateLoginSettings", "Query.users"):
-        assert _policy.public_reason(_field("MUTATION", path)) is None, path
+        assert route_policy.public_reason(_field("MUTATION", path)) is None, path
     delete = _field("MUTATION", "Mutation.deleteUser")
-    assert _policy.is_sensitive(delete)
-    assert _policy.critical_kind(delete) == "deletion"
-    assert _policy.changes_record(delete)
-    assert not _policy.changes_record(_field("MUTATION", "Mutation.createPost"))
-    assert _policy.is_admin_route(_field("MUTATION", "Mutation.adminBanUser"))
-    assert _policy.is_auth_endpoint(
+    assert route_policy.is_sensitive(delete)
+    assert route_policy.critical_kind(delete) == "deletion"
+    assert route_policy.changes_record(delete)
+    assert not route_policy.changes_record(_field("MUTATION", "Mutation.createPost"))
+    assert route_policy.is_admin_route(_field("MUTATION", "Mutation.adminBanUser"))
+    assert route_policy.is_auth_endpoint(
         _field("MUTATION", "Mutation.login").model_copy(update={"public_by_design": "login"})
     )
-    assert _policy.needs_protection(delete, set()) == "it changes data"
-    assert _policy.needs_protection(_field("QUERY", "Query.posts"), set()) is None
-    assert _policy.needs_protection(_field("QUERY", "Query.me"), set())
+    assert route_policy.needs_protection(delete, set()) == "it changes data"
+    assert route_policy.needs_protection(_field("QUERY", "Query.posts"), set()) is None
+    assert route_policy.needs_protection(_field("QUERY", "Query.me"), set())
     # HTTP paths keep their meaning
-    assert _policy.public_reason_of("POST", "/users/delete-account", "h") is None
-    assert _policy.public_reason_of("POST", "/auth/login", "h") == "login"
+    assert route_policy.public_reason_of("POST", "/users/delete-account", "h") is None
+    assert route_policy.public_reason_of("POST", "/auth/login", "h") == "login"
 
 
 def test_root_types_bound_by_the_schema_and_inherited_fields() -> None:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Route
-from mcp_backend.review.project_rules import _policy
 from tests.review.routes.helpers import build_index, file_result
 
 
@@ -73,23 +73,26 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
     ],
 )
 def test_public_by_design(method: str, path: str, handler: str, reason: str | None) -> None:
-    assert _policy.public_reason(make_route(method, path, handler)) == reason
+    assert route_policy.public_reason(make_route(method, path, handler)) == reason
 
 
 def test_webhook_is_public_only_when_it_verifies_a_signature() -> None:
     hook = make_route("POST", "/webhooks/stripe", "stripe_webhook")
-    assert _policy.public_reason(hook, webhook_verified=True) == "webhook with a verified signature"
+    assert (
+        route_policy.public_reason(hook, webhook_verified=True)
+        == "webhook with a verified signature"
+    )
     # where the analyser does not look at signatures, the name decides
-    assert _policy.public_reason(hook, webhook_verified=None) == "webhook"
+    assert route_policy.public_reason(hook, webhook_verified=None) == "webhook"
 
 
 def test_first_run_setup_is_public_only_when_it_refuses_once_set_up() -> None:
     setup = make_route("POST", "/api/setup", "setup")
-    assert _policy.public_reason(setup, setup_guarded=True) == "first-run set-up"
-    assert _policy.public_reason(setup, setup_guarded=False) is None
-    assert _policy.public_reason(setup, setup_guarded=None) == "first-run set-up"
+    assert route_policy.public_reason(setup, setup_guarded=True) == "first-run set-up"
+    assert route_policy.public_reason(setup, setup_guarded=False) is None
+    assert route_policy.public_reason(setup, setup_guarded=None) == "first-run set-up"
     bootstrap = make_route("GET", "/account/needs-bootstrap", "h")
-    assert _policy.public_reason(bootstrap, setup_guarded=None) == "first-run set-up"
+    assert route_policy.public_reason(bootstrap, setup_guarded=None) == "first-run set-up"
 
 
 def test_setup_guard_is_read_from_the_handler_body() -> None:
@@ -131,18 +134,18 @@ def test_setup_guard_is_read_from_the_handler_body() -> None:
     ],
 )
 def test_url_matches(route_path: str, test_path: str, matches: bool) -> None:
-    assert _policy.url_matches(route_path, test_path) is matches
+    assert route_policy.url_matches(route_path, test_path) is matches
 
 
 def test_critical_kinds() -> None:
     login = make_route("POST", "/auth/login", "login")
     login.public_by_design = "login"
-    assert _policy.critical_kind(login) == "authentication"
-    assert _policy.critical_kind(make_route("POST", "/checkout", "checkout")) == "payments"
-    assert _policy.critical_kind(make_route("GET", "/invoices", "invoices")) is None
-    assert _policy.critical_kind(make_route("GET", "/admin/users", "users")) == "admin"
-    assert _policy.critical_kind(make_route("DELETE", "/notes/{id}", "remove")) == "deletion"
-    assert _policy.critical_kind(make_route("GET", "/products", "products")) is None
+    assert route_policy.critical_kind(login) == "authentication"
+    assert route_policy.critical_kind(make_route("POST", "/checkout", "checkout")) == "payments"
+    assert route_policy.critical_kind(make_route("GET", "/invoices", "invoices")) is None
+    assert route_policy.critical_kind(make_route("GET", "/admin/users", "users")) == "admin"
+    assert route_policy.critical_kind(make_route("DELETE", "/notes/{id}", "remove")) == "deletion"
+    assert route_policy.critical_kind(make_route("GET", "/products", "products")) is None
 
 
 def test_facts_are_symbolic_and_json_serializable() -> None:

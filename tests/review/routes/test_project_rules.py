@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from mcp_backend.review.model import Evidence, ProjectIndex, Protection, Route
-from mcp_backend.review.project_rules import (
-    admin_route_missing_role,
-    auth_route_missing_rate_limit,
-    critical_route_untested,
-    inconsistent_response_shape,
-    no_central_error_handler,
-    object_access_without_ownership,
-    route_missing_auth,
-    unvalidated_request_data,
+from mcp_backend.review.rules.admin_route_missing_role import project as admin_route_missing_role
+from mcp_backend.review.rules.auth_route_missing_rate_limit import (
+    project as auth_route_missing_rate_limit,
 )
+from mcp_backend.review.rules.critical_route_untested import project as critical_route_untested
+from mcp_backend.review.rules.inconsistent_response_shape import (
+    project as inconsistent_response_shape,
+)
+from mcp_backend.review.rules.no_central_error_handler import project as no_central_error_handler
+from mcp_backend.review.rules.object_access_without_ownership import (
+    project as object_access_without_ownership,
+)
+from mcp_backend.review.rules.route_missing_auth import project as route_missing_auth
+from mcp_backend.review.rules.unvalidated_request_data import project as unvalidated_request_data
 from tests.review.routes.helpers import build_index
 
 PRESENT = Protection(

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Node
 
 from mcp_backend.review.facts import JsApp
+from mcp_backend.review.javascript.astutil import unwrap
 from mcp_backend.review.javascript.context import FUNCTION_TYPES
-from mcp_backend.review.javascript.rules._util import unwrap
 
 if TYPE_CHECKING:
     from mcp_backend.review.javascript.frameworks.facts import FactExtractor

@@ -22,6 +22,7 @@ from typing import Any
 from tree_sitter import Node
 
 from mcp_backend.review.facts import JsApp, JsPlugin
+from mcp_backend.review.javascript.astutil import local_value, unwrap
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext, unwrap_sequence
 from mcp_backend.review.javascript.frameworks import (
     classes,
@@ -33,7 +34,6 @@ from mcp_backend.review.javascript.frameworks import (
     packages,
 )
 from mcp_backend.review.javascript.frameworks.regex_paths import regex_route_path
-from mcp_backend.review.javascript.rules._util import local_value, unwrap
 
 _STRING_TYPES = frozenset({"string", "template_string"})
 # A route name without a leading '/': `documents.info`, `users/:id` (RPC and relative paths).

@@ -21,8 +21,8 @@ import re
 from tree_sitter import Node
 
 from mcp_backend.review.facts import FullstackFacts, MountList, MountRule
+from mcp_backend.review.javascript.astutil import unwrap
 from mcp_backend.review.javascript.context import JsFileContext
-from mcp_backend.review.javascript.rules._util import unwrap
 
 _ZERO_CALL = re.compile(r"^\(\s*0\s*,\s*([\w$.]+)\s*\)$")  # `(0, ns.fn)` of compiled code
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})

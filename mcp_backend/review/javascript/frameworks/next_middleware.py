@@ -20,9 +20,9 @@ from tree_sitter import Node
 from mcp_backend.review.facts import AuthConfig, CallbackDecision, PathGuard, PathTerm
 
 __all__ = ["CallbackDecision", "auth_config", "authorized_callback", "decide", "route_matchers"]
+from mcp_backend.review.javascript.astutil import unwrap
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import caller
-from mcp_backend.review.javascript.rules._util import unwrap
 
 # A statement that refuses a caller in a middleware callback.
 _REFUSAL = re.compile(

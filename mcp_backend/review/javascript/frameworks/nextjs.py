@@ -28,6 +28,7 @@ from mcp_backend.review.facts import (
     NextMiddleware,
     ServerAction,
 )
+from mcp_backend.review.javascript.astutil import unwrap
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import (
     caller,
@@ -37,7 +38,6 @@ from mcp_backend.review.javascript.frameworks import (
     trpc,
 )
 from mcp_backend.review.javascript.frameworks.facts import MAX_CLASSIFIED_BODY
-from mcp_backend.review.javascript.rules._util import unwrap
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 MIDDLEWARE_STEMS = frozenset({"middleware", "proxy"})

@@ -26,9 +26,9 @@ from mcp_backend.review.facts import (
     TrpcRouterEntry,
     TrpcUse,
 )
+from mcp_backend.review.javascript.astutil import unwrap
 from mcp_backend.review.javascript.context import FUNCTION_TYPES, JsFileContext
 from mcp_backend.review.javascript.frameworks import caller
-from mcp_backend.review.javascript.rules._util import unwrap
 
 PACKAGE = "@trpc/server"
 # The last call of a procedure chain and the kind of procedure it makes.
