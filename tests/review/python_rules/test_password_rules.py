@@ -81,6 +81,26 @@ WEAK_NEGATIVE = {
 }
 
 PLAIN_POSITIVE = {
+    # read off the request, then stored: the submitted password itself
+    "stored_from_request_json": """
+        from django.contrib.auth.models import User
+
+        async def register(request):
+            data = await request.json()
+            User.objects.create(username=data["username"], password=data["password"])
+    """,
+    "compared_with_submitted": """
+        def login(db, username, password):
+            user = db.get_user(username)
+            if user.password == password:
+                return user
+    """,
+    "compared_with_a_submitted_form_field": """
+        def login(db, credentials):
+            user = db.get_user(credentials.username)
+            if user.password == credentials.password:
+                return user
+    """,
     "sqlalchemy_model_from_body": """
         class User(Base):
             __tablename__ = "users"
@@ -143,6 +163,23 @@ PLAIN_POSITIVE = {
 }
 
 PLAIN_NEGATIVE = {
+    # a stored record's password copied to another record: no new plain text
+    "copied_from_a_fetched_record": """
+        from django.contrib.auth.models import User
+        from shop.models import ViewRestriction
+
+        def copy_restrictions(page, page_copy):
+            for restriction in page.view_restrictions.all():
+                ViewRestriction.objects.create(page=page_copy, password=restriction.password)
+    """,
+    # two stored rows compared: has the credential changed since the login began?
+    "two_stored_records_compared": """
+        async def finish_login(user, auth=None):
+            auth = auth or await get_auth(user.id)
+            current = await get_auth(user.id)
+            if current.password != auth.password:
+                raise SessionChanged()
+    """,
     "hashed_before_store": """
         @router.post("/register")
         def register(body: RegisterIn, db: Session = Depends(get_db)):

@@ -130,6 +130,28 @@ def _is_input_root(root: str) -> bool:
     return root in _INPUT_ROOTS or root.endswith(("_in", "_form", "_data", "_request", "_payload"))
 
 
+def _fetched_record(flow: au.ScopeFlow, node: ast.AST) -> bool:
+    """`current.password` with `current = await get_auth(user.id)`, `v.password` with
+    `for v in page.view_restrictions.all()`: the password a stored record already holds (a
+    hash, or a value the app keeps retrievable by design), copied or compared, is not the
+    submitted one. A record read off the request (`data = await request.json()`) is."""
+    if not isinstance(node, ast.Attribute | ast.Subscript):
+        return False
+    root = _root_name(node)
+    if not root:
+        return False
+    # what the name was bound from decides, not the name (`auth = auth or await get_auth(id)`);
+    # a parameter never rebound has no bindings here: it holds what the caller passed
+    bindings = flow.values_of(root, getattr(node, "lineno", 10**9))
+    if not bindings:
+        return False
+    for binding in bindings:
+        calls = [n for n in ast.walk(binding.value) if isinstance(n, ast.Call)]
+        if not calls or any(_is_input_root(_root_name(c.func)) for c in calls):
+            return False
+    return True
+
+
 def _function_hashes(func: au.ScopeNode) -> bool:
     return any(
         isinstance(node, ast.Call) and _HASHING_CALL.search((au.call_method(node) or "").lower())
@@ -198,7 +220,7 @@ class PlaintextPassword:
             persists = _function_persists(func)
             for node in au.walk_scope(func):
                 if isinstance(node, ast.Compare):
-                    yield from self._comparison(ctx, node)
+                    yield from self._comparison(ctx, flow, node)
                 if hashes:
                     continue
                 if isinstance(node, ast.Call) and au.call_method(node) in _SQL_METHODS:
@@ -212,6 +234,8 @@ class PlaintextPassword:
         """The value is the submitted password itself (not a hash of it)."""
         if isinstance(value, ast.Call):
             return False  # a helper we cannot see into (hash_password(...), encrypt(...))
+        if _fetched_record(flow, value):
+            return False
         if isinstance(value, ast.Name):
             bindings = flow.values_of(value.id, getattr(value, "lineno", 10**9))
             if any(
@@ -324,7 +348,9 @@ class PlaintextPassword:
                 fix=_COMPARE_FIX,
             )
 
-    def _comparison(self, ctx: PythonFileContext, node: ast.Compare) -> Iterator[Finding]:
+    def _comparison(
+        self, ctx: PythonFileContext, flow: au.ScopeFlow, node: ast.Compare
+    ) -> Iterator[Finding]:
         if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
             return
         left, right = node.left, node.comparators[0]
@@ -337,6 +363,8 @@ class PlaintextPassword:
                 continue
             if isinstance(given, ast.Constant) or not _is_password_value(given):
                 continue
+            if _fetched_record(flow, given):
+                continue  # two stored records compared (has the credential changed?)
             if _mentions_confirmation(stored) or _mentions_confirmation(given):
                 continue
             yield ctx.finding(
