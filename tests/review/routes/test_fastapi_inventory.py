@@ -717,3 +717,47 @@ def test_a_django_ninja_auth_list_admits_whoever_one_entry_admits() -> None:
     assert read.status == "absent"
     assert "also admits callers through AllowAnonymous" in read.note
     assert route(index, "DELETE", "/api/documents/{pk}/").auth.status == "present"
+
+
+@pytest.mark.parametrize(
+    ("on_bad_signature", "status"),
+    [
+        ("raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)", "present"),
+        ("return Response(status_code=202)", "absent"),
+    ],
+)
+def test_a_function_the_handler_runs_in_a_thread_pool_counts_as_called(
+    on_bad_signature: str, status: str
+) -> None:
+    index = build_index(
+        {
+            "app/hooks.py": f"""
+                import hmac
+                from fastapi import APIRouter, HTTPException, Request, Response, status
+                from starlette.concurrency import run_in_threadpool
+                from app.settings import WEBHOOK_SECRET
+
+                router = APIRouter()
+
+                def _accept_event(body: bytes, signature: str) -> Response:
+                    expected = hmac.new(WEBHOOK_SECRET, body, "sha256").hexdigest()
+                    if signature != expected:
+                        {on_bad_signature}
+                    return Response(status_code=202)
+
+                @router.post("/events/{{source}}")
+                async def receive_event(source: str, request: Request) -> Response:
+                    body = await request.body()
+                    signature = request.headers.get("X-Signature", "")
+                    return await run_in_threadpool(_accept_event, body=body, signature=signature)
+            """,
+            "app/settings.py": 'WEBHOOK_SECRET = b"from-the-environment"\n',
+            "app/main.py": """
+                from fastapi import FastAPI
+                from app.hooks import router
+                app = FastAPI()
+                app.include_router(router)
+            """,
+        }
+    )
+    assert route(index, "POST", "/events/{source}").auth.status == status

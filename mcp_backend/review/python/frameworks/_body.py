@@ -250,6 +250,12 @@ def _owner_key(key: str) -> bool:
     return any(part in OWNER_KEYS for part in key.split("__"))
 
 
+# Calls that run the function they are given (a thread pool, an executor, a partial).
+RUNS_A_FUNCTION = frozenset(
+    {"run_in_threadpool", "to_thread", "run_sync", "run_in_executor", "partial", "submit"}
+)
+
+
 def status_code(node: ast.AST | None) -> int | None:
     """`404`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.NOT_FOUND` (by name) -> int."""
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
@@ -632,6 +638,14 @@ class _BodyVisitor:
         qualified = self.imports.qualify(node.func, self.local_names)
         if qualified and len(self.calls) < 80:
             self.calls.append(qualified)
+        if short in RUNS_A_FUNCTION:
+            # run_in_threadpool(_receive_event, body=body): the function handed over runs as
+            # part of this one, as if called here
+            for arg in [*node.args[:2], *(k.value for k in node.keywords if k.arg == "func")]:
+                if isinstance(arg, ast.Name | ast.Attribute) and len(self.calls) < 80:
+                    handed = self.imports.qualify(arg, self.local_names)
+                    if handed and handed not in self.calls:
+                        self.calls.append(handed)
         if qualified and not short.endswith(NOT_HANDOFFS) and len(self.handoffs) < 5:
             values = [*node.args, *(k.value for k in node.keywords)]
             if any(
