@@ -312,8 +312,22 @@ CASES: list[tuple[str, str, str, bool]] = [
     (
         "blocking-call-in-async",
         "a.js",
-        "app.get('/r', (req, res) => { res.send(fs.readFileSync('./r.html')) })",
+        "app.post('/export', (req, res) => { res.send(execSync('pg_dump shop')) })",
         True,
+    ),
+    (
+        "blocking-call-in-async",
+        "a.js",
+        "app.post('/users', async (req, res) => "
+        "{ const hash = bcrypt.hashSync(req.body.password, 12); res.json({ hash }) })",
+        True,
+    ),
+    # a local file-system call on the small files handlers read returns in microseconds
+    (
+        "blocking-call-in-async",
+        "a.js",
+        "app.get('/r', (req, res) => { res.send(fs.readFileSync('./r.html')) })",
+        False,
     ),
     (
         "blocking-call-in-async",
