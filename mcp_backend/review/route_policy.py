@@ -43,6 +43,8 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         "login",
         re.compile(
             r"^(login|log-in|signin|sign-in|sign_in|token|tokens|authenticate|obtain|"
+            # a page's or document's shared password: /authenticate-with-password/<id>/
+            r"authenticate-with-password|"
             r"access-token|session|sessions|[\w-]*auth|"
             # RFC 8628: a device asks for a user code before anyone has signed in
             r"device-authorization|device-code|device-authorize)$"
@@ -76,7 +78,8 @@ _PUBLIC: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("API docs", re.compile(r"^(docs|openapi|openapi\.json|redoc|swagger|swagger-ui|schema)$")),
-    ("static files", re.compile(r"^(static|favicon\.ico|robots\.txt|assets|media)$")),
+    # jsi18n: Django's JavaScript translation catalog, the same for every caller
+    ("static files", re.compile(r"^(static|favicon\.ico|robots\.txt|assets|media|jsi18n)$")),
     ("account verification", re.compile(r"^(verify-email|confirm-email|activate|verify|confirm)$")),
     (
         "public form",
@@ -125,6 +128,13 @@ _ASSET_FILE = re.compile(
 CATCH_ALL_PATH = re.compile(r"\{\w+:path\}|<path:\w+>|/\*\w*$")
 # Endpoints under an authentication prefix (/auth/header, /sso/start) do the signing in.
 _AUTH_PREFIXES = frozenset({"auth", "oauth", "sso", "login", "signin"})
+# The second segment of an admin site's public pages: /admin/login/, /admin/password_reset/
+_ADMIN_PUBLIC = {
+    **dict.fromkeys(("login", "log-in", "signin", "sign-in"), "login"),
+    **dict.fromkeys(("logout", "log-out", "signout", "sign-out"), "logout"),
+    **dict.fromkeys(("password-reset", "forgot-password", "reset-password"), "password reset"),
+    "jsi18n": "static files",
+}
 # Steps of a login or registration flow (WebAuthn/passkeys, magic links, OTP): the last segment
 # is the step, an earlier one says what the flow is.
 _FLOW_STEP = re.compile(r"^(begin|start|finish|complete|options|challenge|verify)$")
@@ -237,8 +247,15 @@ def public_reason_of(
     if method in OPERATIONS or path.startswith("action:"):
         path = policy_path(method, path)
         handler = _CAMEL.sub("_", handler.rsplit(".", 1)[-1])
-    segments = static_segments(path)
+    # Django writes password_reset/, Express password-reset/: one spelling for the patterns
+    segments = [s.replace("_", "-") for s in static_segments(path)]
     if any(_ADMIN.search(s) for s in segments):
+        # the admin's own sign-in pages (/admin/login/, /admin/password_reset/done/) and its
+        # translation catalog are public like any login; anything else under an admin path
+        # never is
+        reason = _ADMIN_PUBLIC.get(segments[1], "") if len(segments) > 1 else ""
+        if reason and _ADMIN.search(segments[0]) and method in {"GET", "POST", "HEAD"}:
+            return reason
         return None
     if segments and segments[0] in {"static", "assets", "media", "docs", "redoc", "swagger"}:
         return "static files" if segments[0] in {"static", "assets", "media"} else "API docs"

@@ -70,6 +70,16 @@ def make_route(method: str, path: str, handler: str = "handler") -> Route:
         ("POST", "/{API}{VERSION_1}/{DEVICE_AUTHORIZATION}", "h", "login"),
         ("DELETE", "/{API}{VERSION_1}{ARTIFACTS}/{artifact_id}", "h", None),
         ("GET", "/{API}{VERSION_1}{ARTIFACTS}", "h", None),
+        # Django spells segments with underscores; an admin site's own sign-in pages are public
+        ("GET", "/accounts/password_reset/", "h", "password reset"),
+        ("GET", "/admin/password_reset/done/", "h", "password reset"),
+        ("POST", "/admin/login/", "h", "login"),
+        ("GET", "/admin/jsi18n/", "h", "static files"),
+        ("POST", "/_util/authenticate_with_password/<int:rid>/<int:page_id>/", "h", "login"),
+        # ...and nothing else under an admin path is
+        ("POST", "/admin/users/<int:pk>/reset_password/", "h", None),
+        ("DELETE", "/admin/login/", "h", None),
+        ("GET", "/admin/sprite/", "h", None),
     ],
 )
 def test_public_by_design(method: str, path: str, handler: str, reason: str | None) -> None:
