@@ -24,8 +24,46 @@ KOA_ERRORS = (
 )
 
 
+NEXT_OR_ANSWER = (
+    "app.post('/api/login', (req, res, next) => {\n"
+    "  passport.authenticate('local', async (err, user) => {\n"
+    "    try {\n"
+    "      await finishLogin(req, user);\n"
+    "    } catch (error) {\n"
+    "      ANSWER\n"
+    "    }\n"
+    "  })(req, res, next);\n"
+    "});\n"
+)
+
 CASES: list[tuple[str, str, str, bool]] = [
     # (rule, file, source, expected)
+    # Express always passes next: the branch taken without it never runs
+    (
+        "error-details-leak",
+        "a.js",
+        NEXT_OR_ANSWER.replace(
+            "ANSWER",
+            "return next ? next(error) : res.status(500).json({ message: error.message });",
+        ),
+        False,
+    ),
+    (
+        "error-details-leak",
+        "a.js",
+        NEXT_OR_ANSWER.replace(
+            "ANSWER", "if (!next) { return res.status(500).json({ message: error.message }); }"
+        ),
+        False,
+    ),
+    (
+        "error-details-leak",
+        "a.js",
+        NEXT_OR_ANSWER.replace(
+            "ANSWER", "return res.status(500).json({ message: error.message });"
+        ),
+        True,
+    ),
     # Koa answers by assigning ctx.body.
     (
         "error-details-leak",

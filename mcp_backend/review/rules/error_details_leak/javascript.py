@@ -149,7 +149,7 @@ class ErrorDetailsLeak:
             return
         for node, callee, args_text, chain in _sinks(ctx):
             names = _error_names(ctx, node)
-            if not names:
+            if not names or _when_next_is_missing(ctx, node):
                 continue
             if ctx.guarded_by(node, ENV_GUARD) or ENV_GUARD.search(args_text):
                 continue
@@ -207,6 +207,36 @@ class ErrorDetailsLeak:
                         fix="Return a generic message for 5xx; keep details in the logs.",
                         severity=severity,
                     )
+
+
+def _when_next_is_missing(ctx: JsFileContext, node: Node) -> bool:
+    """`return next ? next(err) : res.status(401).json(err)`: Express always passes `next` to a
+    handler, so the branch taken without it never runs; the error goes to the app's error
+    handler, which that rule judges where it is."""
+    child, current = node, node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if current.type == "ternary_expression":
+            condition = current.child_by_field_name("condition")
+            alternative = current.child_by_field_name("alternative")
+            if (
+                condition is not None
+                and ctx.text(condition).strip("() ") == "next"
+                and alternative is not None
+                and alternative.start_byte <= child.start_byte < alternative.end_byte
+            ):
+                return True
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            consequence = current.child_by_field_name("consequence")
+            if (
+                condition is not None
+                and re.fullmatch(r"\(\s*!\s*next\s*\)", ctx.text(condition))
+                and consequence is not None
+                and consequence.start_byte <= child.start_byte < consequence.end_byte
+            ):
+                return True
+        child, current = current, current.parent
+    return False
 
 
 def _in_error_middleware(ctx: JsFileContext, node: Node) -> bool:
