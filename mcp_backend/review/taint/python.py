@@ -71,6 +71,13 @@ _CLEANING_CALLS = {
     "token_urlsafe",
     "get_object_or_404",
     "get_list_or_404",
+    # what the server signed itself and verifies on the way back (a state parameter)
+    "django.core.signing.loads",
+    "signing.loads",
+    "aget_object_or_404",  # Django's async forms of the same
+    "aget_list_or_404",
+    "aget_or_create",
+    "aupdate_or_create",
     "exists",
     "isfile",
     "isdir",
@@ -362,6 +369,8 @@ _GUARD_WORDS = re.compile(
 )
 _VALIDATOR_NAME = re.compile(r"^_?(validate|check|ensure|assert|verify|sanitize)", re.I)
 _HTML_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!]")
+# Calls that answer a path of this app (its URL map), never another host.
+_APP_URL_CALLS = frozenset({"reverse", "url_for", "reverse_lazy", "resolve_url"})
 _FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
 
@@ -372,6 +381,12 @@ def _const_prefix(node: ast.expr) -> str | None:
         first = node.values[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
+        if (
+            isinstance(first, ast.FormattedValue)
+            and isinstance(first.value, ast.Call)
+            and au.call_method(first.value) in _APP_URL_CALLS
+        ):
+            return "/app-url/"  # f"{reverse('repositories')}?{urlencode(q)}": a URL of this app
         if (
             isinstance(first, ast.FormattedValue)
             and _is_url_constant(first.value)
@@ -402,7 +417,7 @@ def _const_prefix(node: ast.expr) -> str | None:
         if (
             text.startswith(("{}", "{0}"))
             and isinstance(first_arg, ast.Call)
-            and au.call_method(first_arg) in {"reverse", "url_for", "reverse_lazy"}
+            and au.call_method(first_arg) in _APP_URL_CALLS
         ):
             return "/app-url/"  # "{}?x={}".format(reverse(...), ...): a URL of this app
         return text.split("{", 1)[0]

@@ -668,3 +668,34 @@ def test_a_check_on_the_expression_used_cleans_it_where_it_holds(body: str) -> N
 @pytest.mark.parametrize("body", UNCHECKED_EXPRESSION)
 def test_a_check_elsewhere_leaves_the_expression_tainted(body: str) -> None:
     assert "redirect" in kinds(handler(body, ALLOWED))
+
+
+@pytest.mark.parametrize(
+    ("body", "imports", "reported"),
+    [
+        # a URL of this app (reverse()/url_for() first), the request's words only in its query
+        (
+            "return redirect(f\"{url_for('search')}?{urlencode({'q': request.args['q']})}\")",
+            "from urllib.parse import urlencode\nfrom flask import url_for\n",
+            False,
+        ),
+        ("return redirect(f\"{request.args['next']}?done=1\")", "", True),
+        # a state the server signed itself comes back verified, not as the client's words
+        (
+            'return redirect(signing.loads(request.args["state"])["next"])',
+            "from django.core import signing\n",
+            False,
+        ),
+        ('return redirect(json.loads(request.args["state"])["next"])', "import json\n", True),
+        # a record loaded by the id the client sent holds the app's data, not the client's
+        (
+            'link = aget_object_or_404(Link, pk=request.args["id"])\nreturn redirect(link.target)',
+            "from django.shortcuts import aget_object_or_404\nfrom app.models import Link\n",
+            False,
+        ),
+    ],
+)
+def test_app_urls_and_signed_state_are_not_open_redirects(
+    body: str, imports: str, reported: bool
+) -> None:
+    assert ("redirect" in kinds(handler(body + "\n", imports))) is reported
