@@ -21,6 +21,7 @@ re-exported with `export * from`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -373,7 +374,9 @@ _CONSTRAINED_DECORATORS = frozenset(
         "Max",
     }
 )
-_PARSE_METHODS = frozenset({"parse", "parseAsync", "validate", "validateSync", "cast", "assert"})
+_PARSE_METHODS = frozenset(
+    {"parse", "parseAsync", "validate", "validateAsync", "validateSync", "cast", "assert"}
+)
 
 
 def _cap(labels: set[str] | Labels) -> Labels:
@@ -401,8 +404,8 @@ def _may_carry(label: str) -> bool:
 
 def _field(labels: Labels, name: str) -> Labels:
     """`dto.email` of a validated value `R@3~Dto`: `R@3~Dto.email`."""
-    if not any("~" in lab for lab in labels):
-        return labels
+    if not any("~" in lab for lab in labels) or name in {"data", "value"}:
+        return labels  # `safeParse(x).data`, joi's `{ value }`: the parsed object itself
     out = set()
     for lab in labels:
         marks, core = m.marks_of(lab)
@@ -528,9 +531,12 @@ class _Function:
         self.calls: dict[tuple[str, str, int], set[str]] = {}
         self.consts: dict[str, object] = {}
         self.local_fns: dict[str, Node] = {}
+        self.local_ret: dict[int, Labels] = {}  # what a local helper returns given nothing
+        self.inline_budget = 64
         self.instances: dict[str, str] = {}  # local name -> project class it holds
         self.dead = False
         self.inline_depth = 0
+        self.trpc_schema = ""
         self.handler = False
         self.params: list[str] = []
         self.env: dict[str, Labels] = {}
@@ -587,8 +593,9 @@ class _Function:
                 if source is not None:
                     labels = source
                     self.handler = True
-            elif trpc and index == 0:
+            elif trpc is not None and index == 0:
                 labels = frozenset({"T"})
+                self.trpc_schema = trpc
             elif resolver and index == 1:
                 labels = frozenset({f"R@{line}"})
                 self.handler = True
@@ -626,19 +633,34 @@ class _Function:
             return frozenset({f"R@{line}"})
         return None
 
-    def trpc_callback(self, fn: Node) -> bool:
-        """`.query(({ input }) => ...)` / `.mutation(...)` of a tRPC procedure builder."""
+    def trpc_callback(self, fn: Node) -> str | None:
+        """`.input(schema).query(({ input }) => ...)` (or `.mutation`) of a tRPC procedure
+        builder: the name of the input's schema ("" when not an object schema we read)."""
         parent = fn.parent
         if parent is None or parent.type != "arguments":
-            return False
+            return None
         call = parent.parent
         callee = call.child_by_field_name("function") if call is not None else None
         if callee is None or callee.type != "member_expression":
-            return False
-        method = self.ctx.text(callee.child_by_field_name("property"))
-        return method in {"query", "mutation", "subscription"} and ".input(" in self.ctx.text(
-            callee.child_by_field_name("object")
-        ).replace(" ", "")
+            return None
+        ctx = self.ctx
+        method = ctx.text(callee.child_by_field_name("property"))
+        if method not in {"query", "mutation", "subscription"}:
+            return None
+        builder = _unwrap(callee.child_by_field_name("object"))
+        while builder is not None and builder.type == "call_expression":
+            if _method(ctx, builder) == "input":
+                args = _args(builder)
+                if not args:
+                    return ""
+                if args[0].type == "identifier":
+                    return ctx.text(args[0])
+                name = f"input@{args[0].start_point[0] + 1}"
+                _schema_fields(self.mod, ctx, name, args[0])
+                return name if name in self.mod.schemas else ""
+            inner = builder.child_by_field_name("function")
+            builder = _unwrap(inner.child_by_field_name("object")) if inner is not None else None
+        return None
 
     def next_route(self, fn: Node) -> bool:
         """`export async function GET(request, { params })` in a Next.js `route.ts`."""
@@ -678,13 +700,16 @@ class _Function:
 
     # ---------------------------------------------------------------- running
     def run(self) -> dict[str, Any]:
-        body = self.node.child_by_field_name("body") if self.node.type != "program" else self.node
+        body = self.node.child_by_field_name("body")
         if body is None:
             pass
-        elif body.type in {"statement_block", "program", "class_body"}:
+        elif body.type in {"statement_block", "class_body"}:
             self.block(body.named_children, self.env)
         else:  # `x => expr`
             self.ret |= self.expr(body, self.env)
+        return self.run_result()
+
+    def run_result(self) -> dict[str, Any]:
         return {
             "line": self.node.start_point[0] + 1,
             "handler": self.handler,
@@ -730,7 +755,7 @@ class _Function:
                 if fn_value is not None and fn_value.type in FUNCTION_TYPES:
                     if target.type == "identifier" and fn_value.id not in self.mod.unit_ids:
                         self.local_fns[self.ctx.text(target)] = fn_value
-                    self.closure(fn_value, env)
+                    self.local_ret[fn_value.id] = self.closure(fn_value, env)
                     continue
                 labels = self.expr(value, env)
                 self.bind_value(target, value, labels, env)
@@ -806,7 +831,7 @@ class _Function:
             name = self.ctx.text(node.child_by_field_name("name"))
             if name and node.id not in self.mod.unit_ids:
                 self.local_fns[name] = node
-            self.closure(node, env)
+            self.local_ret[node.id] = self.closure(node, env)
             return env
         if kind == "export_statement":
             declaration = node.child_by_field_name("declaration")
@@ -1168,7 +1193,8 @@ class _Function:
     def member(self, labels: Labels, prop: str, node: Node) -> Labels:
         """`obj.prop` for an object carrying `labels`."""
         if "T" in labels and prop == "input":
-            return frozenset({f"R@{node.start_point[0] + 1}"})  # tRPC's parsed input
+            source = f"R@{node.start_point[0] + 1}"  # tRPC's parsed input
+            return frozenset({f"{source}~{self.trpc_schema}" if self.trpc_schema else source})
         if "Q" in labels:
             line = node.start_point[0] + 1
             if prop in _REQUEST_FIELDS:
@@ -1394,9 +1420,13 @@ class _Function:
             self.inline_depth -= 1
 
     def inline_call(self, fn: Node, args: list[tuple[str, Labels]], env: dict[str, Labels]) -> Labels:
-        """A helper defined in this function, called here: run with the arguments' labels."""
-        if self.inline_depth > _MAX_INLINE:
-            return _cap(set().union(*(labels for _, labels in args)) if args else set())
+        """A helper defined in this function, called here: run with the arguments' labels
+        (with none, what it returned when it was declared: what it closes over)."""
+        if not any(_data(labels) for _, labels in args):
+            return self.local_ret.get(fn.id, EMPTY)
+        self.inline_budget -= 1
+        if self.inline_depth > _MAX_INLINE or self.inline_budget < 0:
+            return _cap(set().union(*(_data(labels) for _, labels in args)))
         saved_ret, saved_consts = self.ret, dict(self.consts)
         self.ret = set()
         self.inline_depth += 1
@@ -1778,9 +1808,12 @@ class _Function:
             needs = "" if method in _SQL_ALWAYS else "S"
             self.sink(m.SQL, node, f"{method}()", arg(0), needs=needs)
             return
-        if method in _SQL_METHODS and receiver_node is not None:
-            if not self.sql_call(node, method, receiver_text, arg_nodes, env):
-                return
+        if (
+            method in _SQL_METHODS
+            and receiver_node is not None
+            and not self.http_call(dotted, method, head, head_package)
+            and self.sql_call(node, method, receiver_text, arg_nodes, env)
+        ):
             self.sink(m.SQL, node, f"{method}()", arg(0), needs="S")
             return
         # --- paths
@@ -2066,6 +2099,8 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
                         mod.functions[name] = value
                     elif value.type == "object" and name == "default":
                         _object_units(mod, ctx, "default", value, units, top=True)
+                    elif value.type == "call_expression" and name != "default":
+                        _schema_fields(mod, ctx, name, value)
     return units
 
 
@@ -2164,6 +2199,97 @@ def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> 
     mod.schemas[name] = fields
 
 
+# What makes a function worth interpreting (checked on its bytes, in C, before any tree walk):
+# it reads request data, calls a sink, or builds text it returns. The others are interpreted
+# only when they hand their parameters to project code (service layers); everything else
+# (most of a library) is a project function through which nothing flows.
+_SOURCE_BYTES = re.compile(
+    rb"\b(req|request|ctx|c|context)\s*\.\s*(body|query|params|headers|cookies|req|request|"
+    rb"nextUrl|json|formData|param|get|header|files?|url|originalUrl|path)\b"
+    rb"|@(Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\("
+    rb"|\(\s*\{[^}()]*\binput\b[^}()]*\}\s*\)\s*=>"
+    rb"|\(\s*(_|__|parent|root|_parent|_root)\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
+)
+_SINK_BYTES = re.compile(
+    rb"(?<![.\w$])(exec|execSync|spawn|spawnSync|execFile|execFileSync|eval|unserialize|"
+    rb"redirect|permanentRedirect|fetch|readFile|readFileSync|writeFile|writeFileSync|"
+    rb"createReadStream|createWriteStream|unlink|unlinkSync|rmSync|execaCommand)\s*\("
+    rb"|\.(runInNewContext|runInThisContext|runInContext|whereRaw|orderByRaw|havingRaw|joinRaw|"
+    rb"selectRaw|fromRaw|groupByRaw|literal|sendFile|sendfile|download|redirect|unserialize|"
+    rb"query|execute|raw|unsafe|prepare|\$queryRawUnsafe|\$executeRawUnsafe)\s*\("
+    rb"|\bnew\s+(Function|vm\.Script)\s*\(|(?<![.\w$])Function\s*\("
+    rb"|\b(fs|fsp|fse|fsPromises|fsExtra|child_process|cp|childProcess|yaml|YAML|jsyaml)"
+    rb"\s*\.\s*\w+\s*\(|(?<![.\w$])(axios|got|superagent|needle|undici|ky)\s*[.(]"
+    rb"|\bhttps?\s*\.\s*(get|request)\s*\(|\bctx\.body\s*=|\.(send|write|end|html)\s*\(\s*[`'\"<]"
+)
+_BUILDS_BYTES = re.compile(rb"\breturn\b[^;\n]*(`[^`]*\$\{|['\"`]\s*\+|\+\s*['\"`])")
+
+
+_CALL_BYTES = re.compile(rb"(?<![\w$.])(this|[A-Za-z_$][\w$]*)\s*(\.\s*[\w$]+\s*){0,2}\(")
+
+
+_WORD_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
+
+
+def _marked_offsets(source: bytes) -> list[int]:
+    """Where the file reads request data, calls a sink or returns built text (one pass each)."""
+    return sorted(
+        match.start()
+        for pattern in (_SOURCE_BYTES, _SINK_BYTES, _BUILDS_BYTES)
+        for match in pattern.finditer(source)
+    )
+
+
+def _relevant(
+    source: bytes, start: int, end: int, marks: list[int], project: frozenset[str], params: list[str]
+) -> bool:
+    if _marked(marks, start, end):
+        return True
+    named = {p.encode() for p in params if p}
+    if not named:
+        return False
+    # a call into project code (an imported project name, a function of this module,
+    # `this.method(`, `this.service.method(`) that is given one of the parameters
+    text = source[start:end]
+    for match in _CALL_BYTES.finditer(text):
+        head = match.group(1).decode("utf-8", "replace")
+        if head != "this" and head not in project:
+            continue
+        window = text[match.end() : match.end() + 160]
+        close = window.find(b")")
+        if named.intersection(_WORD_BYTES.findall(window if close == -1 else window[:close])):
+            return True
+    return False
+
+
+def _marked(marks: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_left(marks, start)
+    return index < len(marks) and marks[index] < end
+
+
+def _project_names(mod: _Module, units: list[tuple[str, Node, str | None]]) -> frozenset[str]:
+    names = {name for name in mod.imports if mod.is_project_import(name)}
+    names |= {name.split(".", 1)[0] for name, _, _ in units if name != "default"}
+    names |= set(mod.instances)
+    return frozenset(names)
+
+
+def _only_units(mod: _Module, stmt: Node) -> bool:
+    """A top-level statement that only declares functions summarised on their own."""
+    node = stmt.child_by_field_name("declaration") if stmt.type == "export_statement" else stmt
+    if node is None:
+        return False
+    if node.id in mod.unit_ids or node.type in {"class_declaration", "abstract_class_declaration"}:
+        return True
+    if node.type in {"lexical_declaration", "variable_declaration"}:
+        return all(
+            (_unwrap(d.child_by_field_name("value")) or d).id in mod.unit_ids
+            for d in node.named_children
+            if d.type == "variable_declarator"
+        )
+    return False
+
+
 def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any]:
     """The taint facts of one JS/TS file: {"functions": {qualname: summary}, ...}."""
     mod = _Module(ctx, facts)
@@ -2171,7 +2297,15 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
     mod.unit_ids = {node.id for _, node, _ in units}
     functions: dict[str, Any] = {}
     defined: list[str] = []
+    source = ctx.source
+    project = _project_names(mod, units)
+    marks = _marked_offsets(source)
     for name, node, owner in units:
+        if not name.endswith(".constructor") and not _relevant(
+            source, node.start_byte, node.end_byte, marks, project, _param_names(ctx, node)
+        ):
+            defined.append(name)
+            continue
         interpreter = _Function(mod, node, owner)
         summary = interpreter.run()
         if name.endswith(".constructor"):
@@ -2180,11 +2314,18 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
             functions[name] = summary
         else:
             defined.append(name)
-    top = _Function(mod, ctx.root, None)
-    top.handler = False
-    summary = top.run()
-    if summary["sinks"] or summary["calls"]:
-        functions["<module>"] = summary
+    sources = [match.start() for match in _SOURCE_BYTES.finditer(source)]
+    statements = [
+        stmt
+        for stmt in ctx.root.named_children
+        if _marked(sources, stmt.start_byte, stmt.end_byte) and not _only_units(mod, stmt)
+    ]
+    if statements:
+        top = _Function(mod, ctx.root, None)
+        top.block(statements, top.env)
+        summary = top.run_result()
+        if summary["sinks"] or summary["calls"]:
+            functions["<module>"] = summary
     out: dict[str, Any] = {
         "functions": functions,
         "defined": defined,
