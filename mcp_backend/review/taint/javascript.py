@@ -78,7 +78,9 @@ _REQUEST_METHODS = frozenset(
 _NEST_SOURCES = frozenset({"Body", "Query", "Param", "Headers", "Args", "UploadedFile"})
 _NEST_OBJECTS = frozenset({"Req", "Request"})
 _CLEAN_PIPES = re.compile(r"Parse(Int|Float|Bool|UUID|Enum)Pipe|DefaultValuePipe\(\s*\d")
-_PARENT_NAMES = frozenset({"_", "__", "parent", "root", "obj", "_parent", "_root", "source", "_obj"})
+_PARENT_NAMES = frozenset(
+    {"_", "__", "parent", "root", "obj", "_parent", "_root", "source", "_obj"}
+)
 
 # Calls whose result carries none of its arguments' text.
 _CLEANING = frozenset(
@@ -428,6 +430,14 @@ def _typed(labels: Labels, type_name: str) -> Labels:
     return frozenset(out)
 
 
+def _set(env: dict[str, Labels], name: str, labels: Labels) -> None:
+    """Environments hold only names that carry something (copied at every branch)."""
+    if labels:
+        env[name] = labels
+    else:
+        env.pop(name, None)
+
+
 def _join(envs: list[dict[str, Labels] | None]) -> dict[str, Labels] | None:
     live = [e for e in envs if e is not None]
     if not live:
@@ -624,9 +634,7 @@ class _Function:
             if any(_CLEAN_PIPES.search(ctx.text(a)) for a in args):
                 return EMPTY
             base = type_text.split("<", 1)[0].strip()
-            if base in {"number", "boolean", "Date"} and any(
-                "Pipe" in ctx.text(a) for a in args
-            ):
+            if base in {"number", "boolean", "Date"} and any("Pipe" in ctx.text(a) for a in args):
                 return EMPTY
             if base and base[0].isupper() and base not in {"String", "Record", "Object", "Array"}:
                 return frozenset({f"R@{line}~{base}"})
@@ -924,9 +932,10 @@ class _Function:
         known, value = self.const_value(test, env)
         if known:
             return bool(value)
-        if test.type == "unary_expression" and self.ctx.text(
-            test.child_by_field_name("operator")
-        ) == "!":
+        if (
+            test.type == "unary_expression"
+            and self.ctx.text(test.child_by_field_name("operator")) == "!"
+        ):
             inner = self.const_test(test.child_by_field_name("argument"), env)
             return None if inner is None else not inner
         if test.type == "binary_expression":
@@ -950,7 +959,10 @@ class _Function:
         """Cleans names the test proves safe on this side of the branch."""
         ctx = self.ctx
         test = _unwrap(test) or test
-        if test.type == "unary_expression" and ctx.text(test.child_by_field_name("operator")) == "!":
+        if (
+            test.type == "unary_expression"
+            and ctx.text(test.child_by_field_name("operator")) == "!"
+        ):
             argument = test.child_by_field_name("argument")
             if argument is not None:
                 self.guard(argument, env, negate=not negate)
@@ -985,13 +997,13 @@ class _Function:
                     ):
                         target = _guarded_name(ctx, side.child_by_field_name("argument"))
                         if target is not None:
-                            env[target] = EMPTY
+                            env.pop(target, None)
                         return
                 if holds_eq:
                     for side, other in ((left, right), (right, left)):
                         target = _guarded_name(ctx, side)
                         if target is not None and other.type in {"string", "number"}:
-                            env[target] = EMPTY
+                            env.pop(target, None)
                     # path.relative(base, p).startsWith('..') === false etc. are left alone
                 return
             return
@@ -1063,7 +1075,7 @@ class _Function:
         if target is None or target not in env:
             return
         if kinds == m.ALL_KINDS:
-            env[target] = EMPTY
+            env.pop(target, None)
         else:
             env[target] = _mark_all(env[target], kinds)
 
@@ -1083,7 +1095,7 @@ class _Function:
         for arg in _args(call)[:1]:
             target = _guarded_name(ctx, arg)
             if target is not None and target in env:
-                env[target] = EMPTY
+                env.pop(target, None)
 
     def is_constant_collection(self, node: Node, env: dict[str, Labels]) -> bool:
         ctx = self.ctx
@@ -1110,7 +1122,7 @@ class _Function:
         ctx = self.ctx
         if target.type == "identifier":
             name = ctx.text(target)
-            env[name] = labels
+            _set(env, name, labels)
             known, const = self.const_value(value, env) if value is not None else (False, None)
             if known:
                 self.consts[name] = const
@@ -1135,14 +1147,14 @@ class _Function:
         kind = pattern.type
         if kind in {"identifier", "shorthand_property_identifier_pattern"}:
             name = ctx.text(pattern)
-            env[name] = labels
+            _set(env, name, labels)
             self.consts.pop(name, None)
             return
         if kind == "object_pattern":
             for child in pattern.named_children:
                 if child.type == "shorthand_property_identifier_pattern":
                     name = ctx.text(child)
-                    env[name] = self.member(labels, name, child)
+                    _set(env, name, self.member(labels, name, child))
                     self.consts.pop(name, None)
                 elif child.type == "pair_pattern":
                     key = ctx.text(child.child_by_field_name("key")).strip("'\"")
@@ -1155,7 +1167,7 @@ class _Function:
                         name = ctx.text(left)
                         default = child.child_by_field_name("right")
                         extra = self.expr(default, env) if default is not None else EMPTY
-                        env[name] = _cap(self.member(labels, name, child) | extra)
+                        _set(env, name, _cap(self.member(labels, name, child) | extra))
                 elif child.type == "rest_pattern":
                     for inner in child.named_children:
                         self.bind_pattern(inner, _data(labels), env)
@@ -1316,7 +1328,7 @@ class _Function:
                     *(_concat_pieces(ctx, right) if right is not None else []),
                 ]
                 built = self.string_build(set(env.get(name, EMPTY) | labels), pieces, node)
-                env[name] = built
+                _set(env, name, built)
                 self.consts.pop(name, None)
                 return built
             if left is not None:
@@ -1384,8 +1396,10 @@ class _Function:
                 break
             prefix += piece
         marks: frozenset[str] = frozenset()
-        if pieces and pieces[0] != "\x00" and (
-            _FIXED_HOST.match(prefix) or _FIXED_LOCAL.match(prefix)
+        if (
+            pieces
+            and pieces[0] != "\x00"
+            and (_FIXED_HOST.match(prefix) or _FIXED_LOCAL.match(prefix))
         ):
             marks = frozenset({m.REDIRECT, m.SSRF})
         if "?" in prefix and pieces and pieces[0] != "\x00":
@@ -1419,7 +1433,9 @@ class _Function:
             self.consts = saved_consts
             self.inline_depth -= 1
 
-    def inline_call(self, fn: Node, args: list[tuple[str, Labels]], env: dict[str, Labels]) -> Labels:
+    def inline_call(
+        self, fn: Node, args: list[tuple[str, Labels]], env: dict[str, Labels]
+    ) -> Labels:
         """A helper defined in this function, called here: run with the arguments' labels
         (with none, what it returned when it was declared: what it closes over)."""
         if not any(_data(labels) for _, labels in args):
@@ -1451,7 +1467,9 @@ class _Function:
             self.inline_depth -= 1
 
     # ---------------------------------------------------------------- calls
-    def arg_labels(self, call: Node, env: dict[str, Labels], receiver: Labels) -> list[tuple[str, Labels]]:
+    def arg_labels(
+        self, call: Node, env: dict[str, Labels], receiver: Labels
+    ) -> list[tuple[str, Labels]]:
         ctx = self.ctx
         out: list[tuple[str, Labels]] = []
         method = _method(ctx, call)
@@ -1478,7 +1496,9 @@ class _Function:
             if args:
                 self.sink(m.CODE, node, "new Function()", args[-1][1])
             return EMPTY
-        if short == "Script" and (name == "vm.Script" or self.mod.package_of(name) in {"vm", "node:vm"}):
+        if short == "Script" and (
+            name == "vm.Script" or self.mod.package_of(name) in {"vm", "node:vm"}
+        ):
             self.sink(m.CODE, node, "new vm.Script()", args[0][1] if args else EMPTY)
             return EMPTY
         if short == "Response" and name in {"Response", "NextResponse"} and args:
@@ -1586,11 +1606,19 @@ class _Function:
             return _cap(union)  # globals and unknown functions keep their input
         return _cap(union | set(_data(receiver)))
 
-    def sanitizer_kinds(self, dotted: str, short: str, package: str | None) -> frozenset[str] | None:
+    def sanitizer_kinds(
+        self, dotted: str, short: str, package: str | None
+    ) -> frozenset[str] | None:
         if short == "escape":
             head = dotted.split(".", 1)[0]
             pkg = self.mod.package_of(head) or ""
-            if pkg in _ESCAPE_SQL_PACKAGES or head in {"mysql", "connection", "pool", "db", "SqlString"}:
+            if pkg in _ESCAPE_SQL_PACKAGES or head in {
+                "mysql",
+                "connection",
+                "pool",
+                "db",
+                "SqlString",
+            }:
                 return frozenset({m.SQL})
             return frozenset({m.XSS})
         kinds = _KIND_SANITIZERS.get(short)
@@ -1662,9 +1690,7 @@ class _Function:
         return _cap(out)
 
     # ---------------------------------------------------------------- sinks
-    def sink(
-        self, kind: str, node: Node, what: str, labels: Labels, *, needs: str = ""
-    ) -> None:
+    def sink(self, kind: str, node: Node, what: str, labels: Labels, *, needs: str = "") -> None:
         line = node.start_point[0] + 1
         self.mod.seen.add((kind, line))
         labels = _data(labels) - {"T"}
@@ -1717,7 +1743,9 @@ class _Function:
 
         head = dotted.split(".", 1)[0]
         short = method or dotted
-        receiver_text = ctx.text(receiver_node).replace(" ", "") if receiver_node is not None else ""
+        receiver_text = (
+            ctx.text(receiver_node).replace(" ", "") if receiver_node is not None else ""
+        )
         aliased = mod.aliases.get(dotted, "")
         head_package = mod.package_of(head) or ""
         # --- OS commands
@@ -1744,8 +1772,10 @@ class _Function:
             return
         if cp_call in _ARGV_CALLS:
             options = arg_nodes[-1] if len(arg_nodes) > 1 else None
-            shell = options is not None and options.type == "object" and re.search(
-                r"\bshell\s*:\s*(true|['\"`/])", ctx.text(options)
+            shell = (
+                options is not None
+                and options.type == "object"
+                and re.search(r"\bshell\s*:\s*(true|['\"`/])", ctx.text(options))
             )
             if shell:
                 labels = set(arg(0))
@@ -1778,7 +1808,11 @@ class _Function:
         if (head == "vm" or head_package in {"vm", "node:vm"}) and short.startswith("run"):
             self.sink(m.CODE, node, f"vm.{short}()", arg(0))
             return
-        if dotted in {"setTimeout", "setInterval"} and arg_nodes and arg_nodes[0].type not in FUNCTION_TYPES:
+        if (
+            dotted in {"setTimeout", "setInterval"}
+            and arg_nodes
+            and arg_nodes[0].type not in FUNCTION_TYPES
+        ):
             if arg_nodes[0].type in {"template_string", "binary_expression", "string"}:
                 self.sink(m.CODE, node, f"{dotted}() with a string", arg(0))
             return
@@ -1800,8 +1834,10 @@ class _Function:
             self.sink(m.DESER, node, "cryo.parse()", arg(0))
             return
         # --- SQL
-        if method in _SQL_ALWAYS or method in _SQL_FRAGMENT or (
-            method in {"literal"} and head in {"sequelize", "Sequelize"}
+        if (
+            method in _SQL_ALWAYS
+            or method in _SQL_FRAGMENT
+            or (method in {"literal"} and head in {"sequelize", "Sequelize"})
         ):
             if method == "unsafe" and not _SQL_RECEIVER.search(receiver_text or "sql"):
                 return
@@ -1819,10 +1855,14 @@ class _Function:
         # --- paths
         if method in _FS_METHODS or (not method and mod.imported_symbol(head) in _FS_METHODS):
             fs_package = head_package or mod.package_of(receiver_text.split(".", 1)[0]) or ""
-            if (
-                fs_package in _FS_PACKAGES
-                or receiver_text in {"fs", "fsp", "fs.promises", "fse", "fsPromises", "fsExtra"}
-            ):
+            if fs_package in _FS_PACKAGES or receiver_text in {
+                "fs",
+                "fsp",
+                "fs.promises",
+                "fse",
+                "fsPromises",
+                "fsExtra",
+            }:
                 labels = set(arg(0))
                 if method in {"rename", "renameSync", "copyFile", "copyFileSync", "move", "copy"}:
                     labels |= arg(1)
@@ -1840,11 +1880,20 @@ class _Function:
             receiver_text.split(".", 1)[0] in _RESPONSE_NAMES
             or receiver_text in {"NextResponse", "Response"}
         ):
-            labels = arg(len(arg_nodes) - 1) if len(arg_nodes) == 2 and arg_nodes[0].type == "number" else arg(0)
+            labels = (
+                arg(len(arg_nodes) - 1)
+                if len(arg_nodes) == 2 and arg_nodes[0].type == "number"
+                else arg(0)
+            )
             self.sink(m.REDIRECT, node, f"{receiver_text}.{method}()", labels)
             return
-        if not method and dotted in {"redirect", "permanentRedirect"} and (
-            head_package.startswith("next") or head_package in {"@remix-run/node", "react-router"}
+        if (
+            not method
+            and dotted in {"redirect", "permanentRedirect"}
+            and (
+                head_package.startswith("next")
+                or head_package in {"@remix-run/node", "react-router"}
+            )
         ):
             self.sink(m.REDIRECT, node, f"{dotted}()", arg(0))
             return
@@ -1864,28 +1913,43 @@ class _Function:
                 if re.search(r"type\(['\"](application/)?json", receiver_text):
                     return
                 html = "html" in receiver_text.lower()
-                self.sink(m.XSS, node, f"{receiver_text}.{method}()", arg(0), needs="" if html else "H")
+                self.sink(
+                    m.XSS, node, f"{receiver_text}.{method}()", arg(0), needs="" if html else "H"
+                )
             return
         if method == "html" and receiver_text in {"c", "ctx", "context"} and self.handler:
             self.sink(m.XSS, node, "c.html()", arg(0), needs="")
             return
 
     def sql_call(
-        self, node: Node, method: str, receiver_text: str, arg_nodes: list[Node], env: dict[str, Labels]
+        self,
+        node: Node,
+        method: str,
+        receiver_text: str,
+        arg_nodes: list[Node],
+        env: dict[str, Labels],
     ) -> bool:
         """`x.query(text)` is SQL when the receiver is a database handle or the text is SQL."""
         if not arg_nodes:
             return False
-        if method in {"all", "get", "run", "prepare", "exec"} and not self.sql_text(arg_nodes[0], env):
+        if method in {"all", "get", "run", "prepare", "exec"} and not self.sql_text(
+            arg_nodes[0], env
+        ):
             return False
-        if method == "exec" and self.mod.package_of(receiver_text.split(".", 1)[0]) in _CHILD_PROCESS:
+        if (
+            method == "exec"
+            and self.mod.package_of(receiver_text.split(".", 1)[0]) in _CHILD_PROCESS
+        ):
             return False
         base = receiver_text.rsplit(".", 1)[-1] if receiver_text else ""
-        if re.search(r"^(req|request|res|app|router|ctx|c|axios|graphql|apollo|client\.graphql)$", receiver_text):
+        if re.search(
+            r"^(req|request|res|app|router|ctx|c|axios|graphql|apollo|client\.graphql)$",
+            receiver_text,
+        ):
             return False
-        return bool(_SQL_RECEIVER.search(receiver_text) or _SQL_RECEIVER.search(base)) or self.sql_text(
-            arg_nodes[0], env
-        )
+        return bool(
+            _SQL_RECEIVER.search(receiver_text) or _SQL_RECEIVER.search(base)
+        ) or self.sql_text(arg_nodes[0], env)
 
     def sql_text(self, node: Node, env: dict[str, Labels]) -> bool:
         node = _unwrap(node) or node
@@ -1898,16 +1962,34 @@ class _Function:
 
     def http_call(self, dotted: str, method: str, head: str, package: str) -> bool:
         if not method:
-            if dotted == "fetch" and "fetch" not in self.mod.functions and "fetch" not in self.local_fns:
+            if (
+                dotted == "fetch"
+                and "fetch" not in self.mod.functions
+                and "fetch" not in self.local_fns
+            ):
                 return not self.mod.is_project_import("fetch")
-            return package in _HTTP_PACKAGES and package not in {"http", "https", "node:http", "node:https"}
+            return package in _HTTP_PACKAGES and package not in {
+                "http",
+                "https",
+                "node:http",
+                "node:https",
+            }
         if dotted.count(".") != 1:
             return False
         if method not in _HTTP_VERBS:
             return False
         if package in _HTTP_PACKAGES:
             return True
-        return head in {"axios", "got", "superagent", "needle", "http", "https", "undici", "ky"} and not self.mod.is_project_import(head)
+        return head in {
+            "axios",
+            "got",
+            "superagent",
+            "needle",
+            "http",
+            "https",
+            "undici",
+            "ky",
+        } and not self.mod.is_project_import(head)
 
     def url_in_options(self, options: Node, env: dict[str, Labels]) -> Labels:
         ctx = self.ctx
@@ -2127,7 +2209,9 @@ def _class_units(
                 units.append((f"{name}.{method}", member, name))
                 mod.functions[f"{name}.{method}"] = member
         elif member.type in {"public_field_definition", "field_definition"}:
-            field = ctx.text(member.child_by_field_name("name") or member.child_by_field_name("property"))
+            field = ctx.text(
+                member.child_by_field_name("name") or member.child_by_field_name("property")
+            )
             decorators = [
                 ctx.decorator_name(d) for d in member.named_children if d.type == "decorator"
             ]
@@ -2175,17 +2259,20 @@ def _object_units(
 def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> None:
     """`const Q = z.object({ id: z.string().uuid(), n: z.number() })`: id and n are
     constrained; the same for joi/yup object schemas."""
-    text = ctx.text(value)
-    if not re.search(r"\b(object|keys|shape)\s*\(", text):
-        return
+    # the object schema call is the value or a call it chains on (`z.object({...}).strict()`)
     obj: Node | None = None
-    stack = [value]
-    while stack and obj is None:
-        current = stack.pop()
-        if current.type == "object":
-            obj = current
+    current: Node | None = value
+    for _ in range(6):
+        if current is None or current.type != "call_expression":
+            return
+        callee = current.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression":
+            return
+        if ctx.text(callee.child_by_field_name("property")) in {"object", "keys", "shape"}:
+            args = _args(current)
+            obj = args[0] if args and args[0].type == "object" else None
             break
-        stack.extend(reversed(current.named_children))
+        current = _unwrap(callee.child_by_field_name("object"))
     if obj is None:
         return
     fields = []
@@ -2203,26 +2290,104 @@ def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> 
 # it reads request data, calls a sink, or builds text it returns. The others are interpreted
 # only when they hand their parameters to project code (service layers); everything else
 # (most of a library) is a project function through which nothing flows.
-_SOURCE_BYTES = re.compile(
-    rb"\b(req|request|ctx|c|context)\s*\.\s*(body|query|params|headers|cookies|req|request|"
+_REQUEST_BYTES = re.compile(
+    rb"(?:req|request|ctx|context)\s*\.\s*(?:body|query|params|headers|cookies|req|request|"
     rb"nextUrl|json|formData|param|get|header|files?|url|originalUrl|path)\b"
-    rb"|@(Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\("
-    rb"|\(\s*\{[^}()]*\binput\b[^}()]*\}\s*\)\s*=>"
-    rb"|\(\s*(_|__|parent|root|_parent|_root)\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
 )
-_SINK_BYTES = re.compile(
-    rb"(?<![.\w$])(exec|execSync|spawn|spawnSync|execFile|execFileSync|eval|unserialize|"
-    rb"redirect|permanentRedirect|fetch|readFile|readFileSync|writeFile|writeFileSync|"
-    rb"createReadStream|createWriteStream|unlink|unlinkSync|rmSync|execaCommand)\s*\("
-    rb"|\.(runInNewContext|runInThisContext|runInContext|whereRaw|orderByRaw|havingRaw|joinRaw|"
-    rb"selectRaw|fromRaw|groupByRaw|literal|sendFile|sendfile|download|redirect|unserialize|"
-    rb"query|execute|raw|unsafe|prepare|\$queryRawUnsafe|\$executeRawUnsafe)\s*\("
-    rb"|\bnew\s+(Function|vm\.Script)\s*\(|(?<![.\w$])Function\s*\("
-    rb"|\b(fs|fsp|fse|fsPromises|fsExtra|child_process|cp|childProcess|yaml|YAML|jsyaml)"
-    rb"\s*\.\s*\w+\s*\(|(?<![.\w$])(axios|got|superagent|needle|undici|ky)\s*[.(]"
-    rb"|\bhttps?\s*\.\s*(get|request)\s*\(|\bctx\.body\s*=|\.(send|write|end|html)\s*\(\s*[`'\"<]"
+_HONO_BYTES = re.compile(rb"(?<![\w$.])c\s*\.\s*req\b")
+_NEST_BYTES = re.compile(rb"@(?:Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\(")
+_TRPC_BYTES = re.compile(rb"input\b[^}()]*\}\s*\)\s*=>")
+_RESOLVER_BYTES = re.compile(
+    rb"\((?:_|__|parent|root|_parent|_root)\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
 )
-_BUILDS_BYTES = re.compile(rb"\breturn\b[^;\n]*(`[^`]*\$\{|['\"`]\s*\+|\+\s*['\"`])")
+
+
+def _source_offsets(source: bytes) -> list[int]:
+    """Where the file may read request data (request accessors, NestJS parameter decorators,
+    tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`); each pattern run on its
+    own, only when its literal part occurs (Python's re is slow on one big alternation)."""
+    found = []
+    if b"req." in source or b"request." in source or b"ctx." in source or b"context." in source:
+        found.extend(m_.start() for m_ in _REQUEST_BYTES.finditer(source))
+    if b"c.req" in source:
+        found.extend(m_.start() for m_ in _HONO_BYTES.finditer(source))
+    if b"@" in source:
+        found.extend(m_.start() for m_ in _NEST_BYTES.finditer(source))
+    if b"input" in source:
+        found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
+    if b"(_" in source or b"(parent" in source or b"(root" in source:
+        found.extend(m_.start() for m_ in _RESOLVER_BYTES.finditer(source))
+    found.sort()
+    return found
+
+
+# Sinks by the callee's last name, from the name index the rules share (no extra tree walk);
+# the names that are also common methods count only on an object of the right kind.
+_SINK_NAMES = frozenset(
+    {
+        "exec",
+        "execSync",
+        "spawn",
+        "spawnSync",
+        "execFile",
+        "execFileSync",
+        "eval",
+        "unserialize",
+        "redirect",
+        "permanentRedirect",
+        "fetch",
+        "runInNewContext",
+        "runInThisContext",
+        "runInContext",
+        "Script",
+        "Function",
+        "whereRaw",
+        "orderByRaw",
+        "havingRaw",
+        "joinRaw",
+        "selectRaw",
+        "fromRaw",
+        "groupByRaw",
+        "literal",
+        "sendFile",
+        "sendfile",
+        "download",
+        "query",
+        "execute",
+        "raw",
+        "unsafe",
+        "prepare",
+        "$queryRawUnsafe",
+        "$executeRawUnsafe",
+        "axios",
+        "got",
+        "execaCommand",
+        "execaCommandSync",
+    }
+)
+_FS_OBJECTS = frozenset({b"fs", b"fsp", b"fse", b"fsPromises", b"fsExtra", b"promises"})
+_HTTP_OBJECTS = frozenset(
+    {b"axios", b"got", b"superagent", b"needle", b"http", b"https", b"undici", b"ky"}
+)
+_YAML_OBJECTS = frozenset({b"yaml", b"YAML", b"jsyaml", b"jsYaml"})
+_SINK_ON = {
+    "get": _HTTP_OBJECTS,
+    "post": _HTTP_OBJECTS,
+    "put": _HTTP_OBJECTS,
+    "patch": _HTTP_OBJECTS,
+    "delete": _HTTP_OBJECTS,
+    "request": _HTTP_OBJECTS,
+    "load": _YAML_OBJECTS,
+    "loadAll": _YAML_OBJECTS,
+}
+_CTX_BODY = re.compile(rb"ctx\.body\s*=")
+# A return of text built from values that looks like SQL or markup (what a caller's sink needs
+# to see was built: `return \`status = '${s}'\``); error messages and the like need no look.
+_BUILDS_BYTES = re.compile(
+    rb"return\b(?=[^;\n]*(`[^`]*\$\{|['\"`]\s*\+|\+\s*['\"`]))(?=[^;\n]*(\b(select|insert|"
+    rb"update|delete|where|and|or|order|limit|values|set|from)\b|[=<>]\s*['\"`(]|<[a-zA-Z/]))",
+    re.IGNORECASE,
+)
 
 
 _CALL_BYTES = re.compile(rb"(?<![\w$.])(this|[A-Za-z_$][\w$]*)\s*(\.\s*[\w$]+\s*){0,2}\(")
@@ -2231,35 +2396,213 @@ _CALL_BYTES = re.compile(rb"(?<![\w$.])(this|[A-Za-z_$][\w$]*)\s*(\.\s*[\w$]+\s*
 _WORD_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
 
 
-def _marked_offsets(source: bytes) -> list[int]:
-    """Where the file reads request data, calls a sink or returns built text (one pass each)."""
-    return sorted(
-        match.start()
-        for pattern in (_SOURCE_BYTES, _SINK_BYTES, _BUILDS_BYTES)
-        for match in pattern.finditer(source)
-    )
+def _marked_offsets(
+    ctx: JsFileContext, sources: list[int], imports: dict[str, tuple[str, str]]
+) -> list[int]:
+    """Where the file reads request data, calls a sink or returns built text."""
+    source = ctx.source
+    offsets = list(sources)
+    if b"return" in source:
+        offsets.extend(match.start() for match in _BUILDS_BYTES.finditer(source))
+    if b"ctx.body" in source:
+        offsets.extend(match.start() for match in _CTX_BODY.finditer(source))
+    names = ctx._names()
+    for name in _SINK_NAMES.intersection(names):
+        offsets.extend(node.start_byte for node in names[name])
+    fs_imported = {
+        local
+        for local, (package, _) in imports.items()
+        if package in {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"}
+    }
+    for name in _FS_METHODS.intersection(names):
+        if name in fs_imported:
+            offsets.extend(node.start_byte for node in names[name])
+    checks = [(name, _SINK_ON[name]) for name in _SINK_ON.keys() & names.keys()]
+    checks += [(name, _FS_OBJECTS) for name in _FS_METHODS.intersection(names)]
+    for name, objects in checks:
+        for node in names[name]:
+            # `axios.get(`: the name is preceded by the object and a dot
+            start = node.start_byte - 1
+            while start > 0 and source[start] in b" \t\n.":
+                start -= 1
+            begin = start
+            while begin > 0 and (chr(source[begin - 1]).isalnum() or source[begin - 1] in b"_$"):
+                begin -= 1
+            if source[begin : start + 1] in objects:
+                offsets.append(node.start_byte)
+    offsets.sort()
+    return offsets
 
 
 def _relevant(
-    source: bytes, start: int, end: int, marks: list[int], project: frozenset[str], params: list[str]
+    start: int, end: int, marks: list[int], sources: list[int], ctx: JsFileContext, node: Node
 ) -> bool:
-    if _marked(marks, start, end):
-        return True
-    named = {p.encode() for p in params if p}
-    if not named:
+    """Whether a function must be interpreted: it reads request data, or it calls a sink or
+    returns built text given parameters (one that takes nothing and reads no request data
+    cannot see any: fields of `this` carry none here)."""
+    if not _marked(marks, start, end):
         return False
-    # a call into project code (an imported project name, a function of this module,
-    # `this.method(`, `this.service.method(`) that is given one of the parameters
-    text = source[start:end]
-    for match in _CALL_BYTES.finditer(text):
-        head = match.group(1).decode("utf-8", "replace")
-        if head != "this" and head not in project:
+    return _marked(sources, start, end) or any(_param_names(ctx, node))
+
+
+_CLEANING_PREFIX = re.compile(
+    rb"^\s*(Number|parseInt|parseFloat|Boolean|BigInt|Math\.\w+|Number\.\w+|isNaN)\s*\("
+)
+
+
+def _split_args(text: bytes) -> tuple[list[bytes], bool]:
+    """The top-level arguments of a call from just after its `(`; False when not closed."""
+    depth = 0
+    args: list[bytes] = []
+    current = bytearray()
+    quote = 0
+    for byte in text:
+        if quote:
+            current.append(byte)
+            if byte == quote:
+                quote = 0
             continue
-        window = text[match.end() : match.end() + 160]
-        close = window.find(b")")
-        if named.intersection(_WORD_BYTES.findall(window if close == -1 else window[:close])):
-            return True
-    return False
+        if byte in b"'\"`":
+            quote = byte
+        elif byte in b"([{":
+            depth += 1
+        elif byte in b")]}":
+            if depth == 0:
+                args.append(bytes(current))
+                return args, True
+            depth -= 1
+        elif byte == 44 and depth == 0:  # ","
+            args.append(bytes(current))
+            current = bytearray()
+            continue
+        current.append(byte)
+    return args, False
+
+
+_CALLEE_REVERSED = re.compile(rb"\(\s*(?:[\w$]+\s*\.\s*){0,2}[\w$]+")
+
+
+def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, int]]:
+    """The calls (callee up to its `(`) that one of the parameters is written in as an
+    argument, found from the parameters' occurrences rather than from every call."""
+    opens: set[int] = set()
+    for param in named:
+        for lead in (b"(", b", ", b","):
+            needle = lead + param
+            at = text.find(needle)
+            while at != -1:
+                if lead == b"(":
+                    opens.add(at)
+                else:
+                    # the call's `(`: the nearest one before with what follows it balanced
+                    index = at
+                    for _ in range(4):
+                        index = text.rfind(b"(", max(0, at - 400), index)
+                        if index == -1:
+                            break
+                        between = text[index + 1 : at]
+                        if between.count(b"(") == between.count(b")"):
+                            opens.add(index)
+                            break
+                at = text.find(needle, at + 1)
+    found = []
+    for index in sorted(opens):
+        # read the callee backwards from its `(` (an anchored match, not a scan)
+        backwards = text[index : max(0, index - 120) - 1 if index >= 120 else None : -1]
+        match = _CALLEE_REVERSED.match(backwards)
+        if match is None:
+            continue
+        start = index - match.end() + 1
+        if start > 0 and (chr(text[start - 1]).isalnum() or text[start - 1] in b"_$."):
+            continue
+        found.append((text[start:index].decode("utf-8", "replace"), start, index + 1))
+    return found
+
+
+def _forward_summary(
+    mod: _Module,
+    ctx: JsFileContext,
+    node: Node,
+    owner: str | None,
+    project: frozenset[str],
+    managed: bool,
+) -> dict[str, Any] | None:
+    """A function that only hands its parameters to project code (a service method calling a
+    repository), summarised from its text without interpreting it: which parameter goes to
+    which argument of which call, and what it returns of those calls. Arguments wrapped in a
+    numeric conversion are left out; so is any call given a callback."""
+    params = _param_names(ctx, node)
+    named = {p.encode(): p for p in params if p}
+    if not named:
+        return None
+    source = ctx.source
+    text = source[node.start_byte : node.end_byte]
+    fields = mod.classes.get(owner, {}) if owner is not None else {}
+    calls: dict[tuple[str, str, int], set[str]] = {}
+    ret: set[str] = set()
+    for written, call_start, call_end in _calls_given(text, named):
+        callee_text = "".join(written.split())
+        parts = callee_text.split(".")
+        head = parts[0]
+        callee = ""
+        if head == "this":
+            if not managed or owner is None:
+                continue
+            if len(parts) == 2:
+                callee = f"{owner}.{parts[1]}"
+            elif len(parts) == 3:
+                type_name = fields.get(parts[1])
+                if type_name is None or not (
+                    type_name in mod.class_nodes or mod.is_project_import(type_name)
+                ):
+                    continue
+                callee = f"{type_name}.{parts[2]}"
+        elif head in project and len(parts) <= 2:
+            callee = callee_text
+        if not callee:
+            continue
+        args, closed = _split_args(text[call_end : call_end + 400])
+        if not closed or any(b"=>" in arg or b"function" in arg for arg in args):
+            continue
+        line = node.start_point[0] + 1 + text.count(b"\n", 0, call_start)
+        before = text[max(0, call_start - 24) : call_start].rstrip()
+        if before.endswith(b"await"):
+            before = before[:-5].rstrip()
+        returned = before.endswith((b"return", b"=>"))
+        for index, arg in enumerate(args):
+            if _CLEANING_PREFIX.match(arg):
+                continue
+            for word in set(_WORD_BYTES.findall(arg)):
+                param = named.get(word)
+                if param is None:
+                    continue
+                label = f"P{param}"
+                calls.setdefault((callee, str(index), line), set()).add(label)
+                if returned:
+                    wrapped = m.call_label(callee, str(index), label)
+                    if wrapped is not None:
+                        ret.add(wrapped)
+        mod.callees.add(callee)
+    if not calls:
+        return None
+    return {
+        "line": node.start_point[0] + 1,
+        "handler": False,
+        "params": params,
+        "ret": sorted(ret),
+        "sinks": [],
+        "calls": [[c, a, line, sorted(labels)] for (c, a, line), labels in calls.items()],
+    }
+
+
+def _managed(mod: _Module, ctx: JsFileContext, owner: str) -> bool:
+    """A class whose instances a framework makes and injects (it takes typed services in its
+    constructor, or is decorated: @Injectable, @Controller, @Resolver...): calls between its
+    methods and into its services carry request data from controllers to queries."""
+    if mod.classes.get(owner):
+        return True
+    node = mod.class_nodes.get(owner)
+    return node is not None and bool(ctx.class_decorator_nodes(node))
 
 
 def _marked(marks: list[int], start: int, end: int) -> bool:
@@ -2272,6 +2615,21 @@ def _project_names(mod: _Module, units: list[tuple[str, Node, str | None]]) -> f
     names |= {name.split(".", 1)[0] for name, _, _ in units if name != "default"}
     names |= set(mod.instances)
     return frozenset(names)
+
+
+def _wrapper(stmt: Node) -> bool:
+    """`(function () { ... })()`, `!function () {...}()`, a UMD wrapper: a bundled library."""
+    node = (
+        stmt.named_children[0]
+        if stmt.type == "expression_statement" and stmt.named_children
+        else None
+    )
+    while node is not None and node.type in {"unary_expression", "parenthesized_expression"}:
+        node = node.named_children[-1] if node.named_children else None
+    if node is None or node.type != "call_expression":
+        return False
+    callee = _unwrap(node.child_by_field_name("function"))
+    return callee is not None and callee.type in FUNCTION_TYPES
 
 
 def _only_units(mod: _Module, stmt: Node) -> bool:
@@ -2299,12 +2657,19 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
     defined: list[str] = []
     source = ctx.source
     project = _project_names(mod, units)
-    marks = _marked_offsets(source)
+    sources = _source_offsets(source)
+    marks = _marked_offsets(ctx, sources, mod.imports)
     for name, node, owner in units:
         if not name.endswith(".constructor") and not _relevant(
-            source, node.start_byte, node.end_byte, marks, project, _param_names(ctx, node)
+            node.start_byte, node.end_byte, marks, sources, ctx, node
         ):
-            defined.append(name)
+            text = source[node.start_byte : node.end_byte]
+            managed = owner is not None and b"this." in text and _managed(mod, ctx, owner)
+            forward = _forward_summary(mod, ctx, node, owner, project, managed)
+            if forward is not None:
+                functions[name] = forward
+            else:
+                defined.append(name)
             continue
         interpreter = _Function(mod, node, owner)
         summary = interpreter.run()
@@ -2314,11 +2679,12 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
             functions[name] = summary
         else:
             defined.append(name)
-    sources = [match.start() for match in _SOURCE_BYTES.finditer(source)]
     statements = [
         stmt
         for stmt in ctx.root.named_children
-        if _marked(sources, stmt.start_byte, stmt.end_byte) and not _only_units(mod, stmt)
+        if _marked(sources, stmt.start_byte, stmt.end_byte)
+        and not _only_units(mod, stmt)
+        and not _wrapper(stmt)
     ]
     if statements:
         top = _Function(mod, ctx.root, None)

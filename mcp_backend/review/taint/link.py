@@ -405,9 +405,7 @@ class JsTaintLinker(TaintLinker):
         from mcp_backend.review.javascript.linker import _Linker, is_browser_code
 
         files = [
-            r
-            for r in results
-            if r.language in _JS_LANGUAGES and not r.skipped and not r.is_test
+            r for r in results if r.language in _JS_LANGUAGES and not r.skipped and not r.is_test
         ]
         self.functions = {}
         self.js_imports: dict[str, dict[str, tuple[str, str]]] = {}

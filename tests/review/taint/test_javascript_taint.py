@@ -50,12 +50,28 @@ def express(body: str, imports: str = "", *, ts: bool = False) -> dict[str, str]
 
 # --------------------------------------------------------------------------- sinks, per kind
 SINKS = [
-    ("sql", "const db = require('./db');\n", "res.json(await db.query(`SELECT * FROM t WHERE n = '${q}'`));"),
-    ("sql", "const knex = require('knex')({});\n", "res.json(await knex('t').whereRaw(\"name = '\" + q + \"'\"));"),
-    ("sql", "const { PrismaClient } = require('@prisma/client');\nconst prisma = new PrismaClient();\n", "res.json(await prisma.$queryRawUnsafe(`SELECT * FROM t WHERE n = '${q}'`));"),
+    (
+        "sql",
+        "const db = require('./db');\n",
+        "res.json(await db.query(`SELECT * FROM t WHERE n = '${q}'`));",
+    ),
+    (
+        "sql",
+        "const knex = require('knex')({});\n",
+        "res.json(await knex('t').whereRaw(\"name = '\" + q + \"'\"));",
+    ),
+    (
+        "sql",
+        "const { PrismaClient } = require('@prisma/client');\nconst prisma = new PrismaClient();\n",
+        "res.json(await prisma.$queryRawUnsafe(`SELECT * FROM t WHERE n = '${q}'`));",
+    ),
     ("cmd", "const { exec } = require('child_process');\n", "exec('ping -c 1 ' + q);\nres.end();"),
     ("cmd", "const cp = require('child_process');\n", "cp.execSync(`ls ${q}`);\nres.end();"),
-    ("cmd", "const { spawn } = require('child_process');\n", "spawn(`tar czf ${q}`, { shell: true });\nres.end();"),
+    (
+        "cmd",
+        "const { spawn } = require('child_process');\n",
+        "spawn(`tar czf ${q}`, { shell: true });\nres.end();",
+    ),
     ("code", "", "res.json(eval(q));"),
     ("code", "", "const f = new Function('x', q);\nres.json(f(1));"),
     ("code", "const vm = require('vm');\n", "res.json(vm.runInNewContext(q, {}));"),
@@ -67,8 +83,16 @@ SINKS = [
     ("ssrf", "const axios = require('axios');\n", "res.json((await axios.get(q)).data);"),
     ("ssrf", "", "res.json(await (await fetch(q)).json());"),
     ("ssrf", "const got = require('got');\n", "res.send(await got(q).text());"),
-    ("deser", "const serialize = require('node-serialize');\n", "res.json(serialize.unserialize(q));"),
-    ("deser", "const yaml = require('js-yaml');\n", "res.json(yaml.load(q, { schema: yaml.DEFAULT_FULL_SCHEMA }));"),
+    (
+        "deser",
+        "const serialize = require('node-serialize');\n",
+        "res.json(serialize.unserialize(q));",
+    ),
+    (
+        "deser",
+        "const yaml = require('js-yaml');\n",
+        "res.json(yaml.load(q, { schema: yaml.DEFAULT_FULL_SCHEMA }));",
+    ),
     ("xss", "", "res.send('<h1>Hello ' + q + '</h1>');"),
     ("xss", "", "res.send(`<p>${q}</p>`);"),
 ]
@@ -115,13 +139,22 @@ def test_ts_imports_are_followed_for_sinks() -> None:
 
 # --------------------------------------------------------------------------- sources
 def test_express_accessors_are_sources() -> None:
-    for accessor in ("req.query.q", "req.params.q", "req.headers['x-q']", "req.cookies.q", "req.get('x-q')", "req.param('q')"):
+    for accessor in (
+        "req.query.q",
+        "req.params.q",
+        "req.headers['x-q']",
+        "req.cookies.q",
+        "req.get('x-q')",
+        "req.param('q')",
+    ):
         code = express(f"const q = {accessor};\nres.redirect(q);\n")
         assert kinds(code) == {"redirect"}, accessor
 
 
 def test_destructuring_and_spread_carry_request_data() -> None:
-    code = express("const { filter: { name } } = req.body;\nconst opts = { ...{ name } };\nres.redirect(opts.name);\n")
+    code = express(
+        "const { filter: { name } } = req.body;\nconst opts = { ...{ name } };\nres.redirect(opts.name);\n"
+    )
     assert kinds(code) == {"redirect"}
 
 
@@ -172,11 +205,20 @@ def test_trpc_input_field_the_schema_constrains_is_clean() -> None:
 
 
 def test_environment_is_not_request_data() -> None:
-    assert kinds(express("const { exec } = require('child_process');\nexec('ls ' + process.env.DIR);\nres.end();\n")) == set()
+    assert (
+        kinds(
+            express(
+                "const { exec } = require('child_process');\nexec('ls ' + process.env.DIR);\nres.end();\n"
+            )
+        )
+        == set()
+    )
 
 
 def test_a_function_without_request_data_has_no_flow() -> None:
-    code = {"src/jobs.js": "const { exec } = require('child_process');\nfunction clean(dir) {\n  exec('rm -rf ' + dir);\n}\nclean('/tmp/cache');\n"}
+    code = {
+        "src/jobs.js": "const { exec } = require('child_process');\nfunction clean(dir) {\n  exec('rm -rf ' + dir);\n}\nclean('/tmp/cache');\n"
+    }
     assert flows(code) == set()
 
 
@@ -320,48 +362,75 @@ def test_an_unresolved_project_import_invents_no_flow() -> None:
 
 # --------------------------------------------------------------------------- propagation
 def test_overwritten_value_is_clean() -> None:
-    code = express("let host = req.body.host;\nhost = 'localhost';\nexec('ping ' + host);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "let host = req.body.host;\nhost = 'localhost';\nexec('ping ' + host);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == set()
 
 
 def test_reassigned_from_request_data_is_tainted_again() -> None:
-    code = express("let host = 'localhost';\nhost = req.body.host;\nexec('ping ' + host);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "let host = 'localhost';\nhost = req.body.host;\nexec('ping ' + host);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == {"cmd"}
 
 
 @pytest.mark.parametrize(("flag", "expected"), [("false", set()), ("true", {"cmd"})])
 def test_constant_branch_is_decided(flag: str, expected: set[str]) -> None:
-    code = express("if (DEBUG) {\n  exec('ping ' + req.body.host);\n}\nres.end();\n", f"const {{ exec }} = require('child_process');\nconst DEBUG = {flag};\n")
+    code = express(
+        "if (DEBUG) {\n  exec('ping ' + req.body.host);\n}\nres.end();\n",
+        f"const {{ exec }} = require('child_process');\nconst DEBUG = {flag};\n",
+    )
     assert kinds(code) == expected
 
 
 def test_sanitiser_on_only_one_path_leaves_the_other() -> None:
-    code = express("let n = req.body.n;\nif (req.query.strict) {\n  n = Number(n);\n}\nexec('seq ' + n);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "let n = req.body.n;\nif (req.query.strict) {\n  n = Number(n);\n}\nexec('seq ' + n);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_sanitiser_on_both_paths() -> None:
-    code = express("let n = req.body.n;\nif (req.query.strict) {\n  n = Number(n);\n} else {\n  n = parseInt(n, 10);\n}\nexec('seq ' + n);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "let n = req.body.n;\nif (req.query.strict) {\n  n = Number(n);\n} else {\n  n = parseInt(n, 10);\n}\nexec('seq ' + n);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == set()
 
 
 def test_await_array_object_and_template_propagate() -> None:
-    code = express("const parts = [await Promise.resolve(req.body.a)];\nconst o = { p: parts[0] };\nconst line = `echo ${o.p}`;\nexec(line);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "const parts = [await Promise.resolve(req.body.a)];\nconst o = { p: parts[0] };\nconst line = `echo ${o.p}`;\nexec(line);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_callback_closure_over_request_data() -> None:
-    code = express("const names = req.body.names;\nnames.forEach((n) => exec('touch ' + n));\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "const names = req.body.names;\nnames.forEach((n) => exec('touch ' + n));\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_local_helper_called_with_request_data() -> None:
-    code = express("const run = (x) => exec('echo ' + x);\nrun('fixed');\nrun(req.body.x);\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "const run = (x) => exec('echo ' + x);\nrun('fixed');\nrun(req.body.x);\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_local_helper_called_with_constants_only() -> None:
-    code = express("const run = (x) => exec('echo ' + x);\nrun('fixed');\nres.end();\n", "const { exec } = require('child_process');\n")
+    code = express(
+        "const run = (x) => exec('echo ' + x);\nrun('fixed');\nres.end();\n",
+        "const { exec } = require('child_process');\n",
+    )
     assert kinds(code) == set()
 
 
@@ -369,43 +438,70 @@ def test_local_helper_called_with_constants_only() -> None:
 CMD = "const { exec } = require('child_process');\n"
 
 
-@pytest.mark.parametrize("convert", ["Number(v)", "parseInt(v, 10)", "parseFloat(v)", "Boolean(v)", "v.length"])
+@pytest.mark.parametrize(
+    "convert", ["Number(v)", "parseInt(v, 10)", "parseFloat(v)", "Boolean(v)", "v.length"]
+)
 def test_numeric_conversion_cleans(convert: str) -> None:
-    assert kinds(express(f"const v = req.body.v;\nexec('seq ' + {convert});\nres.end();\n", CMD)) == set()
+    assert (
+        kinds(express(f"const v = req.body.v;\nexec('seq ' + {convert});\nres.end();\n", CMD))
+        == set()
+    )
 
 
 def test_uuid_validation_guard_cleans() -> None:
-    code = express("const id = req.params.id;\nif (!isUuid(id)) return res.status(400).end();\nexec('show ' + id);\n", "const { validate: isUuid } = require('uuid');\n" + CMD)
+    code = express(
+        "const id = req.params.id;\nif (!isUuid(id)) return res.status(400).end();\nexec('show ' + id);\n",
+        "const { validate: isUuid } = require('uuid');\n" + CMD,
+    )
     assert kinds(code) == set()
 
 
 def test_uuid_validation_in_a_branch_not_taken() -> None:
-    code = express("const id = req.params.id;\nif (!isUuid(id)) console.log('bad');\nexec('show ' + id);\n", "const { validate: isUuid } = require('uuid');\n" + CMD)
+    code = express(
+        "const id = req.params.id;\nif (!isUuid(id)) console.log('bad');\nexec('show ' + id);\n",
+        "const { validate: isUuid } = require('uuid');\n" + CMD,
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_allow_list_membership_that_returns_cleans() -> None:
-    code = express("const host = req.body.host;\nif (!HOSTS.includes(host)) return res.status(400).end();\nexec('ping ' + host);\n", CMD + "const HOSTS = ['a', 'b'];\n")
+    code = express(
+        "const host = req.body.host;\nif (!HOSTS.includes(host)) return res.status(400).end();\nexec('ping ' + host);\n",
+        CMD + "const HOSTS = ['a', 'b'];\n",
+    )
     assert kinds(code) == set()
 
 
 def test_membership_in_request_data_is_no_allow_list() -> None:
-    code = express("const host = req.body.host;\nif (!req.body.hosts.includes(host)) return res.end();\nexec('ping ' + host);\n", CMD)
+    code = express(
+        "const host = req.body.host;\nif (!req.body.hosts.includes(host)) return res.end();\nexec('ping ' + host);\n",
+        CMD,
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_anchored_pattern_guard_cleans() -> None:
-    code = express("const b = req.query.b;\nif (!/^[a-z0-9-]+$/.test(b)) return res.status(400).end();\nexec('git checkout ' + b);\n", CMD)
+    code = express(
+        "const b = req.query.b;\nif (!/^[a-z0-9-]+$/.test(b)) return res.status(400).end();\nexec('git checkout ' + b);\n",
+        CMD,
+    )
     assert kinds(code) == set()
 
 
 def test_unanchored_pattern_guard_does_not_clean() -> None:
-    code = express("const b = req.query.b;\nif (!/[a-z]/.test(b)) return res.status(400).end();\nexec('git checkout ' + b);\n", CMD)
+    code = express(
+        "const b = req.query.b;\nif (!/[a-z]/.test(b)) return res.status(400).end();\nexec('git checkout ' + b);\n",
+        CMD,
+    )
     assert kinds(code) == {"cmd"}
 
 
 def test_zod_parsed_field_with_constrained_type_is_clean() -> None:
-    code = express("const body = Body.parse(req.body);\nexec(`seq ${body.count}`);\nexec(`echo ${body.label}`);\nres.end();\n", "import { z } from 'zod';\nimport { exec } from 'child_process';\nconst Body = z.object({ count: z.number().int(), label: z.string() });\n", ts=True)
+    code = express(
+        "const body = Body.parse(req.body);\nexec(`seq ${body.count}`);\nexec(`echo ${body.label}`);\nres.end();\n",
+        "import { z } from 'zod';\nimport { exec } from 'child_process';\nconst Body = z.object({ count: z.number().int(), label: z.string() });\n",
+        ts=True,
+    )
     assert flows(code) == {("cmd", "src/app.ts", 9)}
 
 
@@ -420,16 +516,32 @@ def test_joi_schema_in_another_module() -> None:
 
 def test_basename_cleans_paths_only() -> None:
     imports = "const fs = require('fs');\nconst path = require('path');\n"
-    assert kinds(express("res.send(fs.readFileSync(path.join('/srv', path.basename(req.query.n))));\n", imports)) == set()
-    assert kinds(express("res.send(fs.readFileSync(path.join('/srv', req.query.n)));\n", imports)) == {"path"}
-    assert kinds(express("exec('cat ' + path.basename(req.query.n));\nres.end();\n", imports + CMD)) == {"cmd"}
+    assert (
+        kinds(
+            express(
+                "res.send(fs.readFileSync(path.join('/srv', path.basename(req.query.n))));\n",
+                imports,
+            )
+        )
+        == set()
+    )
+    assert kinds(
+        express("res.send(fs.readFileSync(path.join('/srv', req.query.n)));\n", imports)
+    ) == {"path"}
+    assert kinds(
+        express("exec('cat ' + path.basename(req.query.n));\nres.end();\n", imports + CMD)
+    ) == {"cmd"}
 
 
 def test_containment_check_that_returns_cleans_the_path() -> None:
     body = "const p = path.resolve(BASE, req.query.name);\nif (!p.startsWith(BASE + path.sep)) return res.status(403).end();\nres.send(fs.readFileSync(p));\n"
-    imports = "const fs = require('fs');\nconst path = require('path');\nconst BASE = '/srv/files';\n"
+    imports = (
+        "const fs = require('fs');\nconst path = require('path');\nconst BASE = '/srv/files';\n"
+    )
     assert kinds(express(body, imports)) == set()
-    unchecked = body.replace("if (!p.startsWith(BASE + path.sep)) return res.status(403).end();\n", "")
+    unchecked = body.replace(
+        "if (!p.startsWith(BASE + path.sep)) return res.status(403).end();\n", ""
+    )
     assert kinds(express(unchecked, imports)) == {"path"}
 
 
@@ -439,12 +551,18 @@ def test_send_file_with_a_root_is_contained() -> None:
 
 @pytest.mark.parametrize("escape", ["escapeHtml(q)", "encodeURIComponent(q)"])
 def test_html_escaping_cleans_xss(escape: str) -> None:
-    code = express(f"const q = req.query.q;\nres.send('<p>' + {escape} + '</p>');\n", "const escapeHtml = require('escape-html');\n")
+    code = express(
+        f"const q = req.query.q;\nres.send('<p>' + {escape} + '</p>');\n",
+        "const escapeHtml = require('escape-html');\n",
+    )
     assert kinds(code) == set()
 
 
 def test_html_escaping_does_not_clean_sql() -> None:
-    code = express("const q = escapeHtml(req.query.q);\nres.json(await db.query(`SELECT * FROM t WHERE n = '${q}'`));\n", "const escapeHtml = require('escape-html');\nconst db = require('./db');\n")
+    code = express(
+        "const q = escapeHtml(req.query.q);\nres.json(await db.query(`SELECT * FROM t WHERE n = '${q}'`));\n",
+        "const escapeHtml = require('escape-html');\nconst db = require('./db');\n",
+    )
     assert kinds(code) == {"sql"}
 
 
@@ -471,18 +589,30 @@ def test_parameterised_queries_are_clean(query: str) -> None:
 def test_url_allow_list_cleans_ssrf() -> None:
     body = "const u = new URL(req.query.url);\nif (!ALLOWED_HOSTS.includes(u.hostname)) return res.status(400).end();\nres.json(await (await fetch(u)).json());\n"
     assert kinds(express(body, "const ALLOWED_HOSTS = ['api.example.com'];\n")) == set()
-    unchecked = body.replace("if (!ALLOWED_HOSTS.includes(u.hostname)) return res.status(400).end();\n", "")
+    unchecked = body.replace(
+        "if (!ALLOWED_HOSTS.includes(u.hostname)) return res.status(400).end();\n", ""
+    )
     assert kinds(express(unchecked, "const ALLOWED_HOSTS = ['api.example.com'];\n")) == {"ssrf"}
 
 
 def test_fixed_host_or_local_path_prefix_cleans_ssrf_and_redirect() -> None:
-    assert kinds(express("res.json(await (await fetch(`https://api.example.com/items/${req.query.id}`)).json());\n")) == set()
+    assert (
+        kinds(
+            express(
+                "res.json(await (await fetch(`https://api.example.com/items/${req.query.id}`)).json());\n"
+            )
+        )
+        == set()
+    )
     assert kinds(express("res.redirect('/items/' + req.query.id);\n")) == set()
     assert kinds(express("res.redirect('//' + req.query.host);\n")) == {"redirect"}
 
 
 def test_yaml_load_with_the_default_safe_schema_is_clean() -> None:
-    assert kinds(express("res.json(yaml.load(req.body.doc));\n", "const yaml = require('js-yaml');\n")) == set()
+    assert (
+        kinds(express("res.json(yaml.load(req.body.doc));\n", "const yaml = require('js-yaml');\n"))
+        == set()
+    )
 
 
 def test_spawn_without_shell_is_only_the_program() -> None:
