@@ -342,6 +342,15 @@ _GUARD_WORDS = re.compile(
     r"isUuid|isInt|isNumeric|isAlphanumeric|isMongoId|isEmail)",
     re.IGNORECASE,
 )
+# Headers the victim's browser fills: Referer (the page that linked here) and Host (the name it
+# connected to). Sending the user back to either is no redirect an attacker chooses.
+_BROWSER_SET = re.compile(r"^['\"`]?(referr?er|host|hostname)['\"`]?$", re.I)
+_BROWSER_SET_SAFE_FOR = frozenset({m.REDIRECT})
+_CHECKED_RESULT = re.compile(
+    r"^_?(validate|saniti[sz]e|safe|resolve\w*(Redirect|Url|URL|Path))\w*$|\w*Safe(Url|URL|Path|"
+    r"Redirect)\w*$"
+)
+_LOCAL_URL_WORDS = re.compile(r"(relative|isLocal|local_?url|sameOrigin|same_origin)", re.I)
 _ANCHORED = re.compile(r"^/\^.*\$/[a-z]*$", re.DOTALL)
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -430,6 +439,10 @@ def _typed(labels: Labels, type_name: str) -> Labels:
     return frozenset(out)
 
 
+_EXPR_KEY = "\x00"
+_CHECKED = "X"  # an expression key's mark: the expression was checked (held even when clean)
+
+
 def _set(env: dict[str, Labels], name: str, labels: Labels) -> None:
     """Environments hold only names that carry something (copied at every branch)."""
     if labels:
@@ -449,6 +462,9 @@ def _join(envs: list[dict[str, Labels] | None]) -> dict[str, Labels] | None:
         for name, labels in env.items():
             current = out.get(name)
             out[name] = labels if current is None else _cap(current | labels)
+    for key in [k for k in out if k.startswith(_EXPR_KEY)]:
+        if not all(key in env for env in live):
+            del out[key]  # checked on one path only: the expression is judged afresh
     return out
 
 
@@ -546,6 +562,7 @@ class _Function:
         self.instances: dict[str, str] = {}  # local name -> project class it holds
         self.dead = False
         self.inline_depth = 0
+        self.checked_exprs = False  # set once an expression (not a name) has been checked
         self.trpc_schema = ""
         self.handler = False
         self.params: list[str] = []
@@ -1041,17 +1058,29 @@ class _Function:
         if method in {"isInteger", "isSafeInteger", "isFinite"} and args:
             self.clean_arg(args[0], env, frozenset(m.ALL_KINDS))
             return
+        if _LOCAL_URL_WORDS.search(method or callee_text) and args:
+            # is_relative_url(x), isLocalUrl(x): a path on this site, for redirects and fetches
+            self.clean_arg(args[0], env, frozenset({m.REDIRECT, m.SSRF}))
+            return
         if _GUARD_WORDS.search(method or callee_text) and args:
-            if method in {"isEmail"}:
+            if method in {"isEmail", "isURL", "isUrl"}:
                 return
-            kinds = frozenset(m.ALL_KINDS)
-            if method in {"isURL", "isUrl"}:
-                return
-            self.clean_arg(args[0], env, kinds)
+            self.clean_arg(args[0], env, frozenset(m.ALL_KINDS))
 
     def clean_arg(self, node: Node, env: dict[str, Labels], kinds: frozenset[str]) -> None:
         node = _unwrap(node) or node
         ctx = self.ctx
+        if node.type in {"binary_expression", "template_string"}:
+            # check("/" + x), check(`/${x}`): what was spliced is what was checked
+            for piece in _dynamic_pieces(ctx, node):
+                self.clean_arg(piece, env, kinds)
+            return
+        if node.type in {"member_expression", "subscript_expression", "call_expression"}:
+            # `req.query.next` checked in place: remembered by its text while the check holds
+            key = _EXPR_KEY + "".join(ctx.text(node).split())
+            self.checked_exprs = True
+            labels = self.expr(node, dict(env))
+            env[key] = frozenset({_CHECKED}) if kinds == m.ALL_KINDS else _mark_all(labels, kinds) | {_CHECKED}
         if node.type == "member_expression":
             prop = ctx.text(node.child_by_field_name("property"))
             base = _guarded_name(ctx, node.child_by_field_name("object"))
@@ -1220,6 +1249,8 @@ class _Function:
             return EMPTY
         if prop in {"length", "size"} or _UPPER.match(prop):
             return EMPTY
+        if _BROWSER_SET.match(prop) and _of_headers(self.ctx, node):
+            return _mark_all(labels, _BROWSER_SET_SAFE_FOR)
         return _field(labels, prop)
 
     def expr(self, node: Node | None, env: dict[str, Labels]) -> Labels:
@@ -1245,6 +1276,10 @@ class _Function:
                 return EMPTY
             return self.expr(children[-1] if kind == "type_assertion" else children[0], env)
         if kind == "member_expression":
+            if self.checked_exprs:
+                checked = env.get(_EXPR_KEY + "".join(ctx.text(node).split()))
+                if checked is not None:
+                    return checked - {_CHECKED}
             obj = node.child_by_field_name("object")
             prop = ctx.text(node.child_by_field_name("property"))
             return self.member(self.expr(obj, env), prop, node)
@@ -1253,7 +1288,7 @@ class _Function:
             self.expr(index, env)
             obj_labels = self.expr(node.child_by_field_name("object"), env)
             key = ctx.text(index).strip("'\"`") if index is not None else ""
-            if "Q" in obj_labels or "T" in obj_labels:
+            if "Q" in obj_labels or "T" in obj_labels or _BROWSER_SET.match(key):
                 return self.member(obj_labels, key, node)
             return _data(obj_labels)
         if kind == "template_string":
@@ -1272,6 +1307,14 @@ class _Function:
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
             left_labels = _data(self.expr(left, env))
+            if op in {"&&", "||"} and left is not None and right is not None:
+                # `ok(x) && x`: the right side runs only where the left holds (or fails, for ||)
+                guarded = dict(env)
+                self.guard(left, guarded, negate=op == "||")
+                right_labels = _data(self.expr(right, guarded))
+                if op == "&&":
+                    return right_labels
+                return _cap(left_labels | right_labels)
             right_labels = _data(self.expr(right, env))
             if op == "+":
                 pieces = _concat_pieces(ctx, node)
@@ -1355,6 +1398,10 @@ class _Function:
                     labels |= _data(self.expr(child, env))
             return _cap(labels)
         if kind == "call_expression":
+            if self.checked_exprs:
+                checked = env.get(_EXPR_KEY + "".join(ctx.text(node).split()))
+                if checked is not None:
+                    return checked - {_CHECKED}
             return self.call(node, env)
         if kind == "new_expression":
             return self.new(node, env)
@@ -1379,6 +1426,15 @@ class _Function:
         text = "".join(p for p in pieces if p != "\x00")
         if not labels:
             return EMPTY
+        first = _first_value(self.ctx, node)
+        if (
+            len(pieces) > 1
+            and pieces[0] == "\x00"
+            and pieces[1].startswith("/")
+            and first is not None
+            and self.is_base_url(first)
+        ):
+            pieces = ["https://configured.host", *pieces[1:]]  # `${API_URL}/items/${id}`
         out = set(labels)
         if text:
             if _HTML_TEXT.search(text):
@@ -1405,6 +1461,18 @@ class _Function:
         if "?" in prefix and pieces and pieces[0] != "\x00":
             marks = marks | frozenset({m.REDIRECT, m.SSRF})
         return _mark_all(_cap(out), marks)
+
+    def is_base_url(self, node: Node) -> bool:
+        """A base URL the operator or the code fixed: an UPPER_CASE constant or setting named for
+        a URL or host (`API_URL`, `process.env.BASE_URL`), or a module constant holding one."""
+        text = self.ctx.text(node)
+        name = text.rsplit(".", 1)[-1].rstrip("$0123456789")
+        if not _UPPER.match(name or "_"):
+            return False
+        value = self.mod.consts.get(text)
+        if isinstance(value, str) and _FIXED_HOST.match(value + "/"):
+            return True
+        return any(word in name for word in ("URL", "HOST", "ENDPOINT", "BASE", "API", "ORIGIN"))
 
     def closure(self, fn: Node, env: dict[str, Labels], element: Labels | None = None) -> Labels:
         """A function written here: interpreted now with the enclosing environment (what it
@@ -1506,7 +1574,9 @@ class _Function:
             if options is not None and "text/html" in ctx.text(options):
                 self.sink(m.XSS, node, f"new {name}() text/html", args[0][1])
             return EMPTY
-        if name in {"URL", "URLSearchParams", "String", "Array", "Set", "Map", "Buffer"}:
+        if name == "URLSearchParams":
+            return _mark_all(union, frozenset({m.SSRF, m.REDIRECT}))  # a query string
+        if name in {"URL", "String", "Array", "Set", "Map", "Buffer"}:
             return union
         if short in {"Date", "Number", "Boolean", "ObjectId"}:
             return EMPTY
@@ -1545,7 +1615,11 @@ class _Function:
         # request accessors: req.get('x'), c.req.json(), request.formData()
         if "Q" in receiver and method:
             if method in _REQUEST_METHODS:
-                return frozenset({f"R@{node.start_point[0] + 1}"})
+                source = f"R@{node.start_point[0] + 1}"
+                first = _args(node)[0] if _args(node) else None
+                if first is not None and _BROWSER_SET.match(ctx.text(first)):
+                    return frozenset({m.mark(source, _BROWSER_SET_SAFE_FOR)})
+                return frozenset({source})
             return EMPTY
         if "T" in receiver:
             return EMPTY
@@ -1567,7 +1641,13 @@ class _Function:
             if type_node.type == "identifier" and len(args) > 1:
                 return _typed(_cap(_data(args[1][1])), ctx.text(type_node))
         sanitised = self.sanitizer_kinds(dotted, short, package)
+        if sanitised is None and _CHECKED_RESULT.match(short):
+            # validateAppId(x), resolveLoginRedirect(x), getSafeUrl(x): what the name promises
+            # for paths and URLs (its result, not its argument: see validator_statement)
+            sanitised = frozenset({m.PATH, m.REDIRECT, m.SSRF})
         if sanitised is not None:
+            if target_of := self.project_target(callee, dotted, method):
+                return _mark_all(self.project_call(target_of, args, node), sanitised)
             return _mark_all(_cap(union), sanitised)
         if method == "safeParse" and receiver_node is not None:
             schema = ctx.text(receiver_node)
@@ -1581,8 +1661,13 @@ class _Function:
         target = self.project_target(callee, dotted, method)
         if target is not None:
             return self.project_call(target, args, node)
+        if dotted in _PASS_THROUGH:
+            return _cap(union | set(_data(receiver)) if method in _ARGS_FLOW else union)
         # methods of values
         if method:
+            if method in {"set", "append"} and ctx.text(receiver_node).endswith("searchParams"):
+                # url.searchParams.set(k, v): the value is the query string's, not the host's
+                union = set(_mark_all(_cap(union), frozenset({m.SSRF, m.REDIRECT})))
             if method in _MUTATORS and receiver_node is not None:
                 self.weak_update(receiver_node, _cap(union), env) if receiver_node.type in {
                     "identifier",
@@ -1841,8 +1926,8 @@ class _Function:
         ):
             if method == "unsafe" and not _SQL_RECEIVER.search(receiver_text or "sql"):
                 return
-            needs = "" if method in _SQL_ALWAYS else "S"
-            self.sink(m.SQL, node, f"{method}()", arg(0), needs=needs)
+            # raw fragments are SQL whatever their text: no need to see it look like SQL
+            self.sink(m.SQL, node, f"{method}()", arg(0))
             return
         if (
             method in _SQL_METHODS
@@ -2074,6 +2159,49 @@ def _param_names(ctx: JsFileContext, fn: Node) -> list[str]:
             target = target.named_children[0]
         names.append(ctx.text(target) if target is not None and target.type == "identifier" else "")
     return names
+
+
+def _of_headers(ctx: JsFileContext, node: Node) -> bool:
+    """`req.headers.referer`, `headers['host']`: a member of a headers object."""
+    obj = node.child_by_field_name("object")
+    return obj is not None and ctx.text(obj).replace(" ", "").endswith("headers")
+
+
+def _first_value(ctx: JsFileContext, node: Node) -> Node | None:
+    """The value a template literal or `+` chain starts with, when it starts with one."""
+    node = _unwrap(node) or node
+    while node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
+        left = _unwrap(node.child_by_field_name("left"))
+        if left is None:
+            return None
+        node = left
+    if node.type == "template_string":
+        children = node.named_children
+        if children and children[0].type == "template_substitution" and children[0].named_children:
+            return children[0].named_children[0]
+        return None
+    return None if node.type == "string" else node
+
+
+def _dynamic_pieces(ctx: JsFileContext, node: Node) -> list[Node]:
+    """The values spliced into a `+` chain or a template literal."""
+    node = _unwrap(node) or node
+    if node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
+        out: list[Node] = []
+        for side in (node.child_by_field_name("left"), node.child_by_field_name("right")):
+            if side is not None:
+                out.extend(_dynamic_pieces(ctx, side))
+        return out
+    if node.type == "template_string":
+        return [
+            inner
+            for child in node.named_children
+            if child.type == "template_substitution"
+            for inner in child.named_children
+        ]
+    if node.type in {"string", "number"}:
+        return []
+    return [node]
 
 
 def _concat_pieces(ctx: JsFileContext, node: Node | None) -> list[str]:
@@ -2445,6 +2573,12 @@ def _relevant(
     return _marked(sources, start, end) or any(_param_names(ctx, node))
 
 
+_RETURN_BYTES = re.compile(rb"\breturn\s+([^;\n]+)")
+_PASSED_ON = re.compile(
+    rb"^\s*(?:await\s+)?([A-Za-z_$][\w$]*)((\s*\??\.\s*(trim|trimStart|trimEnd|toLowerCase|"
+    rb"toUpperCase|normalize|replace|replaceAll|slice|substring|toString|concat)\s*\([^()]*\))*"
+    rb"|(\s*\??\.\s*[\w$]+)*)\s*;?\s*$"
+)
 _CLEANING_PREFIX = re.compile(
     rb"^\s*(Number|parseInt|parseFloat|Boolean|BigInt|Math\.\w+|Number\.\w+|isNaN)\s*\("
 )
@@ -2583,7 +2717,17 @@ def _forward_summary(
                     if wrapped is not None:
                         ret.add(wrapped)
         mod.callees.add(callee)
-    if not calls:
+    body = node.child_by_field_name("body")
+    if body is not None and body.type != "statement_block":
+        returns = [source[body.start_byte : body.end_byte]]
+    else:
+        returns = [m_.group(1) for m_ in _RETURN_BYTES.finditer(text)] if b"return" in text else []
+    for value in returns:
+        # `return name.trim().toLowerCase()`: the parameter's own text, transformed
+        passed = _PASSED_ON.match(value)
+        if passed is not None and passed.group(1) in named:
+            ret.add(f"P{named[passed.group(1)]}")
+    if not calls and not ret:
         return None
     return {
         "line": node.start_point[0] + 1,

@@ -644,3 +644,50 @@ def test_review_reports_one_finding_per_sink_with_the_path(tmp_path: Path) -> No
     assert len(sql) == 1
     assert sql[0].severity == "critical"
     assert "src/routes.js:5" in sql[0].message
+
+
+# --------------------------------------------------------------------------- checks in place
+def test_check_of_an_expression_cleans_it_where_it_holds() -> None:
+    body = "const target = req.query.next && is_relative_url('/' + req.query.next) ? `/${req.query.next}` : '/';\nres.redirect(target);\n"
+    assert kinds(express(body, "const { is_relative_url } = require('./utils');\n")) == set()
+    unchecked = "const target = req.query.next ? `/${req.query.next}` : '/';\nres.redirect(target);\n"
+    assert kinds(express(unchecked)) == {"redirect"}
+
+
+def test_check_in_and_guards_the_right_operand() -> None:
+    body = "const { redirect } = req.query;\nres.redirect((isRelativeUrl(redirect) && redirect) || '/home');\n"
+    assert kinds(express(body, "const { isRelativeUrl } = require('./utils');\n")) == set()
+    assert kinds(express("const { redirect } = req.query;\nres.redirect(redirect || '/home');\n")) == {"redirect"}
+
+
+def test_a_relative_url_check_does_not_clean_other_kinds() -> None:
+    body = "const p = req.query.p;\nif (!isRelativeUrl(p)) return res.end();\nexec('ls ' + p);\nres.end();\n"
+    assert kinds(express(body, CMD)) == {"cmd"}
+
+
+def test_redirect_back_to_the_referer_is_not_open() -> None:
+    assert kinds(express("res.redirect(req.get('referer') || '/');\n")) == set()
+    assert kinds(express("res.redirect(req.headers.referer);\n")) == set()
+    assert kinds(express("res.redirect(req.get('x-next'));\n")) == {"redirect"}
+
+
+def test_redirect_to_the_host_header_is_not_open() -> None:
+    assert kinds(express("res.redirect(`https://${req.headers.host}${req.path}`);\n")) == set()
+
+
+def test_fixed_base_url_constant_prefix_cleans_ssrf() -> None:
+    assert kinds(express("res.json(await (await fetch(`${API_URL}/accounts/${req.body.id}`)).json());\n", "const API_URL = 'https://bank.example.com';\n")) == set()
+    assert kinds(express("res.json(await (await fetch(`${base}/accounts/${req.body.id}`)).json());\n", "const base = process.argv[2];\n")) == {"ssrf"}
+
+
+def test_query_string_values_are_no_ssrf() -> None:
+    body = "const url = new URL('https://api.example.com/search');\nurl.searchParams.set('q', req.query.q);\nres.json(await (await fetch(url)).json());\n"
+    assert kinds(express(body)) == set()
+
+
+def test_result_of_a_validating_function_is_clean_for_paths() -> None:
+    imports = "const fs = require('fs');\nconst { validateAppId } = require('./ids');\n"
+    assert kinds(express("const id = validateAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n", imports)) == set()
+    files = express("const id = normalizeAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n", imports.replace("validateAppId", "normalizeAppId"))
+    files["src/ids.js"] = "exports.normalizeAppId = (id) => id.trim();\n"
+    assert kinds(files) == {"path"}
