@@ -350,6 +350,10 @@ _CHECKED_RESULT = re.compile(
     r"^_?(validate|saniti[sz]e|safe|resolve\w*(Redirect|Url|URL|Path))\w*$|\w*Safe(Url|URL|Path|"
     r"Redirect)\w*$"
 )
+# Fields of an uploaded file that the upload middleware chose (express-fileupload's
+# tempFilePath, multer's path/filename/destination), unlike `name`/`originalname`.
+_SERVER_FILE_FIELDS = frozenset({"tempFilePath", "path", "filename", "destination"})
+_UPLOAD_OBJECT = re.compile(r"\bfiles?\b|[Uu]pload|\.file\b|\]$")
 _LOCAL_URL_WORDS = re.compile(r"(relative|isLocal|local_?url|sameOrigin|same_origin)", re.I)
 _ANCHORED = re.compile(r"^/\^.*\$/[a-z]*$", re.DOTALL)
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -1026,6 +1030,12 @@ class _Function:
             return
         if test.type == "call_expression":
             self.guard_call(test, env, negate=negate)
+            return
+        if negate and test.type in {"identifier", "member_expression"}:
+            # where `if (x)` fails, x is empty, null or undefined: no text gets through
+            target = _guarded_name(ctx, test)
+            if target is not None:
+                env.pop(target, None)
 
     def guard_call(self, test: Node, env: dict[str, Labels], *, negate: bool) -> None:
         ctx = self.ctx
@@ -1249,6 +1259,10 @@ class _Function:
             return EMPTY
         if prop in {"length", "size"} or _UPPER.match(prop):
             return EMPTY
+        if prop in _SERVER_FILE_FIELDS and _UPLOAD_OBJECT.search(
+            self.ctx.text(node.child_by_field_name("object"))
+        ):
+            return EMPTY  # where the upload middleware stored the file, not a name it was sent
         if _BROWSER_SET.match(prop) and _of_headers(self.ctx, node):
             return _mark_all(labels, _BROWSER_SET_SAFE_FOR)
         return _field(labels, prop)

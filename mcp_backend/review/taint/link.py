@@ -401,12 +401,9 @@ class JsTaintLinker(TaintLinker):
     UsersService` was written by the front end as `UsersService.find`."""
 
     def __init__(self, results: list[FileResult]) -> None:
-        from mcp_backend.review.facts import JsModuleFacts
-        from mcp_backend.review.javascript.linker import _Linker, is_browser_code
+        from mcp_backend.review.javascript.linker import _Linker
 
-        files = [
-            r for r in results if r.language in _JS_LANGUAGES and not r.skipped and not r.is_test
-        ]
+        files = _js_files(results)
         self.functions = {}
         self.js_imports: dict[str, dict[str, tuple[str, str]]] = {}
         self.exports: dict[str, dict[str, str]] = {}
@@ -417,9 +414,7 @@ class JsTaintLinker(TaintLinker):
         for result in files:
             facts = result.facts
             taint = facts.get("taint")
-            if not isinstance(taint, dict) or is_browser_code(
-                result.file, JsModuleFacts.model_construct(browser=bool(facts.get("browser")))
-            ):
+            if not isinstance(taint, dict):
                 continue
             file = result.file
             self.js_imports[file] = {
@@ -554,6 +549,23 @@ class JsTaintLinker(TaintLinker):
         return f"{fn.name}()"
 
 
+def _js_files(results: list[FileResult]) -> list[FileResult]:
+    """The JS/TS files the linking reads: the route linker's (no tests, no browser code)."""
+    from mcp_backend.review.facts import JsModuleFacts
+    from mcp_backend.review.javascript.linker import is_browser_code
+
+    return [
+        r
+        for r in results
+        if r.language in _JS_LANGUAGES
+        and not r.skipped
+        and not r.is_test
+        and not is_browser_code(
+            r.file, JsModuleFacts.model_construct(browser=bool(r.facts.get("browser")))
+        )
+    ]
+
+
 def _NO_JS_FACTS() -> Any:
     from mcp_backend.review.facts import JsModuleFacts
 
@@ -567,11 +579,11 @@ def link_js_flows(results: list[FileResult]) -> list[m.Flow]:
 def seen_sinks(results: list[FileResult]) -> list[list[Any]]:
     """[file, kind, line] of every sink the engine examined (tainted or not)."""
     out: list[list[Any]] = []
+    js = {id(r) for r in _js_files(results)}
     for result in results:
+        # a JS file the linking does not read (browser code): nobody examined its sinks
         taint = (
-            result.facts.get("taint")
-            if result.language == "python" or result.language in _JS_LANGUAGES
-            else None
+            result.facts.get("taint") if result.language == "python" or id(result) in js else None
         )
         if isinstance(taint, dict):
             out.extend([result.file, kind, line] for kind, line in taint.get("seen", []))

@@ -691,3 +691,30 @@ def test_result_of_a_validating_function_is_clean_for_paths() -> None:
     files = express("const id = normalizeAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n", imports.replace("validateAppId", "normalizeAppId"))
     files["src/ids.js"] = "exports.normalizeAppId = (id) => id.trim();\n"
     assert kinds(files) == {"path"}
+
+
+def test_a_value_that_failed_a_truthiness_test_is_empty() -> None:
+    body = "let next = req.body.next;\nif (next) {\n  next = resolveLoginRedirect(next);\n}\nres.redirect(next || '/');\n"
+    assert kinds(express(body, "const { resolveLoginRedirect } = require('./redirects');\n")) == set()
+    body = "let next = req.body.next;\nif (next) {\n  console.log(next);\n}\nres.redirect(next || '/');\n"
+    assert kinds(express(body)) == {"redirect"}
+
+
+def test_browser_code_keeps_the_file_rules_findings(tmp_path: Path) -> None:
+    # a script the route linker takes for browser code is not linked: the file rule's finding
+    # at its sink stays (nobody examined the sink)
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "tool.js").write_text(
+        EXPRESS + "const { exec } = require('child_process');\napp.post('/p', (req, res) => {\n  exec('ping ' + req.body.host);\n  res.end();\n});\n"
+    )
+    report = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
+    assert [f.line for f in report.findings if f.rule_id == "command-injection"] == [5]
+
+
+def test_paths_the_upload_middleware_chose_are_not_request_data() -> None:
+    imports = "const fs = require('fs');\n"
+    assert kinds(express("res.json(JSON.parse(fs.readFileSync(req.files.pack.tempFilePath)));\n", imports)) == set()
+    assert kinds(express("res.send(fs.readFileSync(req.file.path));\n", imports)) == set()
+    assert kinds(express("res.send(fs.readFileSync('/up/' + req.files.pack.name));\n", imports)) == {"path"}
+    assert kinds(express("res.send(fs.readFileSync(req.body.path));\n", imports)) == {"path"}
