@@ -422,24 +422,26 @@ def _field(labels: Labels, name: str) -> Labels:
     if not any("~" in lab for lab in labels) or name in {"data", "value"}:
         return labels  # `safeParse(x).data`, joi's `{ value }`: the parsed object itself
     out = set()
-    for lab in labels:
-        marks, core = m.marks_of(lab)
+    for label in labels:
+        marks, core = m.marks_of(label)
         if core.startswith("R@") and "~" in core and "." not in core.partition("~")[2]:
             core = f"{core}.{name}"
-            lab = m.mark(core, marks) if marks else core
-        out.add(lab)
+            out.add(m.mark(core, marks) if marks else core)
+        else:
+            out.add(label)
     return frozenset(out)
 
 
 def _typed(labels: Labels, type_name: str) -> Labels:
     """Request data parsed by a validated type: `R@3` -> `R@3~Type`."""
     out = set()
-    for lab in labels:
-        marks, core = m.marks_of(lab)
+    for label in labels:
+        marks, core = m.marks_of(label)
         if core.startswith("R@") and "~" not in core:
             core = f"{core}~{type_name}"
-            lab = m.mark(core, marks) if marks else core
-        out.add(lab)
+            out.add(m.mark(core, marks) if marks else core)
+        else:
+            out.add(label)
     return frozenset(out)
 
 
@@ -567,6 +569,7 @@ class _Function:
         self.dead = False
         self.inline_depth = 0
         self.checked_exprs = False  # set once an expression (not a name) has been checked
+        self.query_objects: set[str] = set()  # names holding a URLSearchParams
         self.trpc_schema = ""
         self.handler = False
         self.params: list[str] = []
@@ -766,8 +769,13 @@ class _Function:
             inner = node.named_children[0] if node.named_children else None
             if inner is not None:
                 self.expr(inner, env)
-                if inner.type == "call_expression":
-                    self.validator_statement(inner, env)
+                called = (
+                    _unwrap(inner.named_children[0])
+                    if inner.type == "await_expression" and inner.named_children
+                    else inner
+                )
+                if called is not None and called.type == "call_expression":
+                    self.validator_statement(called, env)
             return env
         if kind in {"lexical_declaration", "variable_declaration"}:
             for declarator in node.named_children:
@@ -811,9 +819,12 @@ class _Function:
             return self.loop(node.child_by_field_name("body"), env)
         if kind in {"for_statement", "while_statement", "do_statement"}:
             condition = node.child_by_field_name("condition")
-            if kind == "while_statement" and condition is not None:
-                if self.const_test(condition, env) is False:
-                    return env
+            if (
+                kind == "while_statement"
+                and condition is not None
+                and self.const_test(condition, env) is False
+            ):
+                return env
             for field_name in ("initializer", "condition", "increment"):
                 part = node.child_by_field_name(field_name)
                 if part is not None:
@@ -1060,9 +1071,9 @@ class _Function:
                 env[target] = _mark_all(env[target], frozenset({m.PATH, m.REDIRECT, m.SSRF}))
             return
         if method == "test" and receiver is not None and args:
-            if receiver.type == "regex" and _ANCHORED.match(ctx.text(receiver)):
-                self.clean_arg(args[0], env, frozenset(m.ALL_KINDS))
-            elif receiver.type == "identifier" and _UPPER.match(ctx.text(receiver)):
+            if (receiver.type == "regex" and _ANCHORED.match(ctx.text(receiver))) or (
+                receiver.type == "identifier" and _UPPER.match(ctx.text(receiver))
+            ):
                 self.clean_arg(args[0], env, frozenset(m.ALL_KINDS))
             return
         if method in {"isInteger", "isSafeInteger", "isFinite"} and args:
@@ -1090,7 +1101,11 @@ class _Function:
             key = _EXPR_KEY + "".join(ctx.text(node).split())
             self.checked_exprs = True
             labels = self.expr(node, dict(env))
-            env[key] = frozenset({_CHECKED}) if kinds == m.ALL_KINDS else _mark_all(labels, kinds) | {_CHECKED}
+            env[key] = (
+                frozenset({_CHECKED})
+                if kinds == m.ALL_KINDS
+                else _mark_all(labels, kinds) | {_CHECKED}
+            )
         if node.type == "member_expression":
             prop = ctx.text(node.child_by_field_name("property"))
             base = _guarded_name(ctx, node.child_by_field_name("object"))
@@ -1098,7 +1113,7 @@ class _Function:
                 if base in env:
                     env[base] = _mark_all(env[base], frozenset({m.SSRF, m.REDIRECT}))
                 return
-        if node.type == "member_expression" or node.type == "call_expression":
+        if node.type in {"member_expression", "call_expression"}:
             inner = node
             if node.type == "member_expression":
                 obj = _unwrap(node.child_by_field_name("object"))
@@ -1171,6 +1186,8 @@ class _Function:
             if inner is not None and inner.type == "new_expression":
                 constructor = inner.child_by_field_name("constructor")
                 cls = ctx.text(constructor)
+                if cls == "URLSearchParams":
+                    self.query_objects.add(name)
                 if cls in self.mod.class_nodes or self.mod.is_project_import(cls):
                     self.instances[name] = cls
             if inner is not None and inner.type == "call_expression":
@@ -1365,6 +1382,12 @@ class _Function:
             labels = self.expr(right, env)
             if left is not None and self.owner is not None and fn_value is not None:
                 self.field_type(left, fn_value)
+            if (
+                left is not None
+                and left.type == "member_expression"
+                and ctx.text(left.child_by_field_name("property")) in {"search", "hash"}
+            ):
+                labels = _mark_all(labels, frozenset({m.SSRF, m.REDIRECT}))  # url.search = q
             if left is not None:
                 self.assignment_sink(left, right, labels)
                 if left.type == "identifier":
@@ -1455,10 +1478,9 @@ class _Function:
                 out.add("H")
             before = ""
             for piece in pieces:
-                if piece == "\x00":
-                    if _SQL_PIECE.search(before) or _SQL_TEXT.search(text):
-                        out.add("S")
-                        break
+                if piece == "\x00" and (_SQL_PIECE.search(before) or _SQL_TEXT.search(text)):
+                    out.add("S")
+                    break
                 before += piece
         prefix = ""
         for piece in pieces:
@@ -1679,7 +1701,10 @@ class _Function:
             return _cap(union | set(_data(receiver)) if method in _ARGS_FLOW else union)
         # methods of values
         if method:
-            if method in {"set", "append"} and ctx.text(receiver_node).endswith("searchParams"):
+            if method in {"set", "append"} and (
+                ctx.text(receiver_node).endswith("searchParams")
+                or ctx.text(receiver_node) in self.query_objects
+            ):
                 # url.searchParams.set(k, v): the value is the query string's, not the host's
                 union = set(_mark_all(_cap(union), frozenset({m.SSRF, m.REDIRECT})))
             if method in _MUTATORS and receiver_node is not None:
@@ -1695,9 +1720,8 @@ class _Function:
                 return _cap(text)
             if method in _ARGS_FLOW:
                 return _cap(set(_data(receiver)) | union)
-            if package is not None and head == dotted.split(".", 1)[0] and "." in dotted:
-                if dotted.count(".") == 1:
-                    return _cap(union)  # library.function(x): carries its input by default
+            if package is not None and dotted.count(".") == 1:
+                return _cap(union)  # library.function(x): carries its input by default
             return _data(receiver)
         if package is not None or dotted in _PASS_THROUGH:
             return _cap(union)
@@ -1775,8 +1799,8 @@ class _Function:
         out: set[str] = set()
         self.mod.callees.add(callee)
         line = node.start_point[0] + 1
-        for arg, labels in args:
-            labels = _data(labels)
+        for arg, written in args:
+            labels = _data(written)
             if not labels:
                 continue
             if not self.dead:
@@ -1850,7 +1874,7 @@ class _Function:
         # --- OS commands
         cp_call = ""
         if head_package in _CHILD_PROCESS:
-            cp_call = mod.imported_symbol(head) if not method else method
+            cp_call = method or mod.imported_symbol(head)
             if mod.imported_symbol(head) not in {"*", "default"} and method:
                 cp_call = ""
         elif receiver_text in {"child_process", "cp", "childProcess"} or dotted.startswith(
@@ -2184,7 +2208,9 @@ def _of_headers(ctx: JsFileContext, node: Node) -> bool:
 def _first_value(ctx: JsFileContext, node: Node) -> Node | None:
     """The value a template literal or `+` chain starts with, when it starts with one."""
     node = _unwrap(node) or node
-    while node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+":
+    while (
+        node.type == "binary_expression" and ctx.text(node.child_by_field_name("operator")) == "+"
+    ):
         left = _unwrap(node.child_by_field_name("left"))
         if left is None:
             return None
@@ -2360,10 +2386,13 @@ def _class_units(
             annotation = member.child_by_field_name("type")
             type_text = ctx.text(annotation).lstrip(":").strip() if annotation is not None else ""
             fields[field] = decorators
-            if decorators and type_text.split("<", 1)[0] in {"number", "boolean", "Date"}:
-                if any(d in _CONSTRAINED_DECORATORS for d in decorators) or "Type" in decorators:
-                    mod.schemas.setdefault(name, []).append(field)
-                    continue
+            if (
+                decorators
+                and type_text.split("<", 1)[0] in {"number", "boolean", "Date"}
+                and (any(d in _CONSTRAINED_DECORATORS for d in decorators) or "Type" in decorators)
+            ):
+                mod.schemas.setdefault(name, []).append(field)
+                continue
             if any(d in _CONSTRAINED_DECORATORS for d in decorators):
                 mod.schemas.setdefault(name, []).append(field)
             # `@Inject() private readonly users: UsersService` property injection
@@ -2598,6 +2627,17 @@ _CLEANING_PREFIX = re.compile(
 )
 
 
+def _text_marks(arg: bytes) -> frozenset[str]:
+    """The kinds an argument's constant prefix sanitises: `/accounts/${id}` (a local path),
+    `https://api.example.com/${x}` (a fixed host)."""
+    text = arg.strip()
+    if text[:1] in {b"`", b"'", b'"'}:
+        prefix = text[1:].split(b"${", 1)[0].split(text[:1], 1)[0].decode("utf-8", "replace")
+        if _FIXED_LOCAL.match(prefix) or _FIXED_HOST.match(prefix):
+            return frozenset({m.REDIRECT, m.SSRF})
+    return frozenset()
+
+
 def _split_args(text: bytes) -> tuple[list[bytes], bool]:
     """The top-level arguments of a call from just after its `(`; False when not closed."""
     depth = 0
@@ -2720,11 +2760,16 @@ def _forward_summary(
         for index, arg in enumerate(args):
             if _CLEANING_PREFIX.match(arg):
                 continue
+            kinds = _text_marks(arg)
             for word in set(_WORD_BYTES.findall(arg)):
                 param = named.get(word)
                 if param is None:
                     continue
                 label = f"P{param}"
+                if b"encodeURIComponent(" + word in arg:
+                    label = m.mark(label, kinds | _KIND_SANITIZERS["encodeURIComponent"])
+                elif kinds:
+                    label = m.mark(label, kinds)
                 calls.setdefault((callee, str(index), line), set()).add(label)
                 if returned:
                     wrapped = m.call_label(callee, str(index), label)

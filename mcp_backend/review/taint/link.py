@@ -656,10 +656,11 @@ def superseded(
             continue
         kept.append(finding)
     flows = []
-    for flow in flow_findings:
-        old = replaced.get((flow.rule_id, flow.file, flow.line))
+    for found in flow_findings:
+        old = replaced.get((found.rule_id, found.file, found.line))
         if old is not None and claims_request_data(old, kinds_of.get(old.rule_id, ())):
             # the file rule saw the request data too: its calibration (the kind of call) stays
-            flow = flow.model_copy(update={"severity": old.severity})
-        flows.append(flow)
+            flows.append(found.model_copy(update={"severity": old.severity}))
+        else:
+            flows.append(found)
     return flows + kept

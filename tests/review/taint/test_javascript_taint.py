@@ -650,14 +650,18 @@ def test_review_reports_one_finding_per_sink_with_the_path(tmp_path: Path) -> No
 def test_check_of_an_expression_cleans_it_where_it_holds() -> None:
     body = "const target = req.query.next && is_relative_url('/' + req.query.next) ? `/${req.query.next}` : '/';\nres.redirect(target);\n"
     assert kinds(express(body, "const { is_relative_url } = require('./utils');\n")) == set()
-    unchecked = "const target = req.query.next ? `/${req.query.next}` : '/';\nres.redirect(target);\n"
+    unchecked = (
+        "const target = req.query.next ? `/${req.query.next}` : '/';\nres.redirect(target);\n"
+    )
     assert kinds(express(unchecked)) == {"redirect"}
 
 
 def test_check_in_and_guards_the_right_operand() -> None:
     body = "const { redirect } = req.query;\nres.redirect((isRelativeUrl(redirect) && redirect) || '/home');\n"
     assert kinds(express(body, "const { isRelativeUrl } = require('./utils');\n")) == set()
-    assert kinds(express("const { redirect } = req.query;\nres.redirect(redirect || '/home');\n")) == {"redirect"}
+    assert kinds(
+        express("const { redirect } = req.query;\nres.redirect(redirect || '/home');\n")
+    ) == {"redirect"}
 
 
 def test_a_relative_url_check_does_not_clean_other_kinds() -> None:
@@ -676,8 +680,21 @@ def test_redirect_to_the_host_header_is_not_open() -> None:
 
 
 def test_fixed_base_url_constant_prefix_cleans_ssrf() -> None:
-    assert kinds(express("res.json(await (await fetch(`${API_URL}/accounts/${req.body.id}`)).json());\n", "const API_URL = 'https://bank.example.com';\n")) == set()
-    assert kinds(express("res.json(await (await fetch(`${base}/accounts/${req.body.id}`)).json());\n", "const base = process.argv[2];\n")) == {"ssrf"}
+    assert (
+        kinds(
+            express(
+                "res.json(await (await fetch(`${API_URL}/accounts/${req.body.id}`)).json());\n",
+                "const API_URL = 'https://bank.example.com';\n",
+            )
+        )
+        == set()
+    )
+    assert kinds(
+        express(
+            "res.json(await (await fetch(`${base}/accounts/${req.body.id}`)).json());\n",
+            "const base = process.argv[2];\n",
+        )
+    ) == {"ssrf"}
 
 
 def test_query_string_values_are_no_ssrf() -> None:
@@ -687,15 +704,28 @@ def test_query_string_values_are_no_ssrf() -> None:
 
 def test_result_of_a_validating_function_is_clean_for_paths() -> None:
     imports = "const fs = require('fs');\nconst { validateAppId } = require('./ids');\n"
-    assert kinds(express("const id = validateAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n", imports)) == set()
-    files = express("const id = normalizeAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n", imports.replace("validateAppId", "normalizeAppId"))
+    assert (
+        kinds(
+            express(
+                "const id = validateAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n",
+                imports,
+            )
+        )
+        == set()
+    )
+    files = express(
+        "const id = normalizeAppId(req.params.id);\nres.json(fs.readdirSync('/data/' + id));\n",
+        imports.replace("validateAppId", "normalizeAppId"),
+    )
     files["src/ids.js"] = "exports.normalizeAppId = (id) => id.trim();\n"
     assert kinds(files) == {"path"}
 
 
 def test_a_value_that_failed_a_truthiness_test_is_empty() -> None:
     body = "let next = req.body.next;\nif (next) {\n  next = resolveLoginRedirect(next);\n}\nres.redirect(next || '/');\n"
-    assert kinds(express(body, "const { resolveLoginRedirect } = require('./redirects');\n")) == set()
+    assert (
+        kinds(express(body, "const { resolveLoginRedirect } = require('./redirects');\n")) == set()
+    )
     body = "let next = req.body.next;\nif (next) {\n  console.log(next);\n}\nres.redirect(next || '/');\n"
     assert kinds(express(body)) == {"redirect"}
 
@@ -706,7 +736,8 @@ def test_browser_code_keeps_the_file_rules_findings(tmp_path: Path) -> None:
     public = tmp_path / "public"
     public.mkdir()
     (public / "tool.js").write_text(
-        EXPRESS + "const { exec } = require('child_process');\napp.post('/p', (req, res) => {\n  exec('ping ' + req.body.host);\n  res.end();\n});\n"
+        EXPRESS
+        + "const { exec } = require('child_process');\napp.post('/p', (req, res) => {\n  exec('ping ' + req.body.host);\n  res.end();\n});\n"
     )
     report = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
     assert [f.line for f in report.findings if f.rule_id == "command-injection"] == [5]
@@ -714,7 +745,37 @@ def test_browser_code_keeps_the_file_rules_findings(tmp_path: Path) -> None:
 
 def test_paths_the_upload_middleware_chose_are_not_request_data() -> None:
     imports = "const fs = require('fs');\n"
-    assert kinds(express("res.json(JSON.parse(fs.readFileSync(req.files.pack.tempFilePath)));\n", imports)) == set()
+    assert (
+        kinds(
+            express(
+                "res.json(JSON.parse(fs.readFileSync(req.files.pack.tempFilePath)));\n", imports
+            )
+        )
+        == set()
+    )
     assert kinds(express("res.send(fs.readFileSync(req.file.path));\n", imports)) == set()
-    assert kinds(express("res.send(fs.readFileSync('/up/' + req.files.pack.name));\n", imports)) == {"path"}
+    assert kinds(
+        express("res.send(fs.readFileSync('/up/' + req.files.pack.name));\n", imports)
+    ) == {"path"}
     assert kinds(express("res.send(fs.readFileSync(req.body.path));\n", imports)) == {"path"}
+
+
+def test_forwarded_local_path_keeps_its_fixed_host() -> None:
+    files = {
+        "src/app.js": "const express = require('express');\nconst app = express();\nconst bank = require('./bank');\napp.post('/b', async (req, res) => {\n  res.json(await bank.balances(req.body.account));\n});\n",
+        "src/bank.js": "const BASE_URL = 'https://api.bank.example';\nasync function request(method, path) {\n  return fetch(`${BASE_URL}${path}`, { method });\n}\nexports.balances = (account) => request('GET', `/accounts/${account}/balances`);\nexports.raw = (target) => request('GET', target);\n",
+    }
+    assert flows(files) == set()
+    files["src/app.js"] = files["src/app.js"].replace("bank.balances(req.body.account)", "bank.raw(req.body.account)")
+    assert flows(files) == {("ssrf", "src/bank.js", 3)}
+
+
+def test_url_search_and_query_objects_carry_no_host() -> None:
+    body = "const params = new URLSearchParams();\nparams.append('account', req.body.id);\nconst url = new URL(`${process.env.BANK_URL}/accounts`);\nurl.search = params.toString();\nres.json(await (await fetch(url.toString())).json());\n"
+    assert kinds(express(body)) == set()
+
+
+def test_awaited_validator_statement_checks_its_argument() -> None:
+    body = "const target = req.body.url;\nawait assertUrlAllowed(target);\nres.json(await (await fetch(target)).json());\n"
+    assert kinds(express(body, "const { assertUrlAllowed } = require('./urls');\n")) == set()
+    assert kinds(express("const target = req.body.url;\nres.json(await (await fetch(target)).json());\n")) == {"ssrf"}
