@@ -835,7 +835,7 @@ class _Function:
         if kind == "try_statement":
             body = node.child_by_field_name("body")
             body_env = self.block(body.named_children, dict(env)) if body is not None else env
-            outs = [body_env]
+            tried: list[dict[str, Labels] | None] = [body_env]
             handler = node.child_by_field_name("handler")
             if handler is not None:
                 start = _join([dict(env), body_env]) or dict(env)
@@ -844,8 +844,8 @@ class _Function:
                     self.bind_pattern(param, EMPTY, start)
                 handler_body = handler.child_by_field_name("body")
                 if handler_body is not None:
-                    outs.append(self.block(handler_body.named_children, start))
-            joined = _join(outs)
+                    tried.append(self.block(handler_body.named_children, start))
+            joined = _join(tried)
             final = node.child_by_field_name("finalizer")
             if final is not None:
                 final_body = final.child_by_field_name("body") or final
@@ -1323,16 +1323,16 @@ class _Function:
                 return self.member(obj_labels, key, node)
             return _data(obj_labels)
         if kind == "template_string":
-            labels: set[str] = set()
+            spliced: set[str] = set()
             text = []
             for child in node.named_children:
                 if child.type == "template_substitution":
                     for inner in child.named_children:
-                        labels |= _data(self.expr(inner, env))
+                        spliced |= _data(self.expr(inner, env))
                     text.append("\x00")
                 else:
                     text.append(ctx.text(child))
-            return self.string_build(labels, text, node)
+            return self.string_build(spliced, text, node)
         if kind == "binary_expression":
             op = ctx.text(node.child_by_field_name("operator"))
             left = node.child_by_field_name("left")
@@ -1403,11 +1403,8 @@ class _Function:
             labels = _data(self.expr(right, env))
             if left is not None and left.type == "identifier":
                 name = ctx.text(left)
-                pieces: list[str] = [
-                    "\x00",
-                    *(_concat_pieces(ctx, right) if right is not None else []),
-                ]
-                built = self.string_build(set(env.get(name, EMPTY) | labels), pieces, node)
+                appended = ["\x00", *(_concat_pieces(ctx, right) if right is not None else [])]
+                built = self.string_build(set(env.get(name, EMPTY) | labels), appended, node)
                 _set(env, name, built)
                 self.consts.pop(name, None)
                 return built
@@ -1415,25 +1412,25 @@ class _Function:
                 self.weak_update(left, labels, env)
             return labels
         if kind in {"array", "object"}:
-            labels = set()
+            members: set[str] = set()
             for child in node.named_children:
                 if child.type == "pair":
-                    key = child.child_by_field_name("key")
-                    if key is not None and key.type == "computed_property_name":
-                        self.expr(key, env)
+                    key_node = child.child_by_field_name("key")
+                    if key_node is not None and key_node.type == "computed_property_name":
+                        self.expr(key_node, env)
                     value = child.child_by_field_name("value")
                     fn_value = _unwrap(value)
                     if fn_value is not None and fn_value.type in FUNCTION_TYPES:
                         self.closure(fn_value, env)
                         continue
-                    labels |= _data(self.expr(value, env))
+                    members |= _data(self.expr(value, env))
                 elif child.type == "shorthand_property_identifier":
-                    labels |= _data(env.get(ctx.text(child), EMPTY))
+                    members |= _data(env.get(ctx.text(child), EMPTY))
                 elif child.type in FUNCTION_TYPES or child.type == "method_definition":
                     self.closure(child, env)
                 else:
-                    labels |= _data(self.expr(child, env))
-            return _cap(labels)
+                    members |= _data(self.expr(child, env))
+            return _cap(members)
         if kind == "call_expression":
             if self.checked_exprs:
                 checked = env.get(_EXPR_KEY + "".join(ctx.text(node).split()))
@@ -1901,10 +1898,10 @@ class _Function:
                 and re.search(r"\bshell\s*:\s*(true|['\"`/])", ctx.text(options))
             )
             if shell:
-                labels = set(arg(0))
+                command = set(arg(0))
                 if len(arg_nodes) > 2 or (len(arg_nodes) == 2 and arg_nodes[1].type == "array"):
-                    labels |= arg(1)
-                self.sink(m.CMD, node, f"{cp_call}(shell: true)", frozenset(labels))
+                    command |= arg(1)
+                self.sink(m.CMD, node, f"{cp_call}(shell: true)", frozenset(command))
             else:
                 self.sink(m.CMD, node, f"{cp_call}() program", arg(0))
             return
@@ -1947,8 +1944,8 @@ class _Function:
             self.sink(m.DESER, node, f"{short}()", arg(0))
             return
         if head_package in {"js-yaml", "yaml"} and short in {"load", "loadAll"}:
-            options = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
-            if re.search(r"FULL_SCHEMA|DEFAULT_FULL|js-types|unsafe", options):
+            option_text = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
+            if re.search(r"FULL_SCHEMA|DEFAULT_FULL|js-types|unsafe", option_text):
                 self.sink(m.DESER, node, f"yaml.{short}() with the full schema", arg(0))
             else:
                 mod.seen.add((m.DESER, node.start_point[0] + 1))
@@ -1986,14 +1983,14 @@ class _Function:
                 "fsPromises",
                 "fsExtra",
             }:
-                labels = set(arg(0))
+                paths = set(arg(0))
                 if method in {"rename", "renameSync", "copyFile", "copyFileSync", "move", "copy"}:
-                    labels |= arg(1)
-                self.sink(m.PATH, node, f"fs.{short}()", frozenset(labels))
+                    paths |= arg(1)
+                self.sink(m.PATH, node, f"fs.{short}()", frozenset(paths))
                 return
         if method in _FILE_RESPONSES and receiver_text.split(".", 1)[0] in _RESPONSE_NAMES:
-            options = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
-            if re.search(r"\broot\s*:", options):
+            option_text = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
+            if re.search(r"\broot\s*:", option_text):
                 mod.seen.add((m.PATH, node.start_point[0] + 1))
                 return  # sendFile(name, { root }): send rejects paths that leave the root
             self.sink(m.PATH, node, f"{receiver_text}.{method}()", arg(0))
@@ -2477,7 +2474,7 @@ def _source_offsets(source: bytes) -> list[int]:
     """Where the file may read request data (request accessors, NestJS parameter decorators,
     tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`); each pattern run on its
     own, only when its literal part occurs (Python's re is slow on one big alternation)."""
-    found = []
+    found: list[int] = []
     if b"req." in source or b"request." in source or b"ctx." in source or b"context." in source:
         found.extend(m_.start() for m_ in _REQUEST_BYTES.finditer(source))
     if b"c.req" in source:

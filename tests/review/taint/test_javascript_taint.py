@@ -766,7 +766,9 @@ def test_forwarded_local_path_keeps_its_fixed_host() -> None:
         "src/bank.js": "const BASE_URL = 'https://api.bank.example';\nasync function request(method, path) {\n  return fetch(`${BASE_URL}${path}`, { method });\n}\nexports.balances = (account) => request('GET', `/accounts/${account}/balances`);\nexports.raw = (target) => request('GET', target);\n",
     }
     assert flows(files) == set()
-    files["src/app.js"] = files["src/app.js"].replace("bank.balances(req.body.account)", "bank.raw(req.body.account)")
+    files["src/app.js"] = files["src/app.js"].replace(
+        "bank.balances(req.body.account)", "bank.raw(req.body.account)"
+    )
     assert flows(files) == {("ssrf", "src/bank.js", 3)}
 
 
@@ -778,4 +780,6 @@ def test_url_search_and_query_objects_carry_no_host() -> None:
 def test_awaited_validator_statement_checks_its_argument() -> None:
     body = "const target = req.body.url;\nawait assertUrlAllowed(target);\nres.json(await (await fetch(target)).json());\n"
     assert kinds(express(body, "const { assertUrlAllowed } = require('./urls');\n")) == set()
-    assert kinds(express("const target = req.body.url;\nres.json(await (await fetch(target)).json());\n")) == {"ssrf"}
+    assert kinds(
+        express("const target = req.body.url;\nres.json(await (await fetch(target)).json());\n")
+    ) == {"ssrf"}
