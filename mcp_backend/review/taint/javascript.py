@@ -2406,7 +2406,10 @@ def _object_units(
     node: Node,
     units: list[tuple[str, Node, str | None]],
     top: bool = False,
+    depth: int = 0,
 ) -> None:
+    """Functions held by an object literal, and by the objects inside it (a GraphQL resolver
+    map's `Query.user`), as units named by their path."""
     for child in node.named_children:
         key = ""
         value: Node | None = None
@@ -2416,9 +2419,14 @@ def _object_units(
         elif child.type == "pair":
             key = ctx.text(child.child_by_field_name("key")).strip("'\"")
             value = _unwrap(child.child_by_field_name("value"))
-        if not key or value is None or value.type not in FUNCTION_TYPES:
+        if not key or value is None:
             continue
         qualified = key if top else f"{name}.{key}"
+        if value.type == "object" and depth < 2:
+            _object_units(mod, ctx, qualified, value, units, depth=depth + 1)
+            continue
+        if value.type not in FUNCTION_TYPES:
+            continue
         units.append((qualified, value, None))
         mod.functions[qualified] = value
         mod.objects.add(name)
@@ -2460,9 +2468,12 @@ def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> 
 # (most of a library) is a project function through which nothing flows.
 _REQUEST_BYTES = re.compile(
     rb"(?:req|request|ctx|context)\s*\.\s*(?:body|query|params|headers|cookies|req|request|"
-    rb"nextUrl|json|formData|param|get|header|files?|url|originalUrl|path)\b"
+    rb"nextUrl|json|formData|param|get|header|files?)\b"
 )
-_HONO_BYTES = re.compile(rb"(?<![\w$.])c\s*\.\s*req\b")
+_HONO_BYTES = re.compile(
+    rb"(?<![\w$.])c\s*\.\s*req\s*\.\s*(?:json|param|query|queries|parseBody|formData|text|"
+    rb"valid|header)\b"
+)
 _NEST_BYTES = re.compile(rb"@(?:Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\(")
 _TRPC_BYTES = re.compile(rb"input\b[^}()]*\}\s*\)\s*=>")
 _RESOLVER_BYTES = re.compile(
@@ -2491,7 +2502,9 @@ def _source_offsets(source: bytes) -> list[int]:
 
 # Sinks by the callee's last name, from the name index the rules share (no extra tree walk);
 # the names that are also common methods count only on an object of the right kind.
-_SINK_NAMES = frozenset(
+# Sinks when called bare (an import) or on a child_process-like object: `exec` and `spawn` are
+# also common methods (RegExp.prototype.exec).
+_BARE_SINK_NAMES = frozenset(
     {
         "exec",
         "execSync",
@@ -2500,15 +2513,22 @@ _SINK_NAMES = frozenset(
         "execFile",
         "execFileSync",
         "eval",
+        "fetch",
+        "Function",
+        "execaCommand",
+        "execaCommandSync",
+    }
+)
+_PROCESS_OBJECTS = frozenset({b"cp", b"child_process", b"childProcess", b"shell", b"shelljs"})
+_SINK_NAMES = frozenset(
+    {
         "unserialize",
         "redirect",
         "permanentRedirect",
-        "fetch",
         "runInNewContext",
         "runInThisContext",
         "runInContext",
         "Script",
-        "Function",
         "whereRaw",
         "orderByRaw",
         "havingRaw",
@@ -2516,7 +2536,6 @@ _SINK_NAMES = frozenset(
         "selectRaw",
         "fromRaw",
         "groupByRaw",
-        "literal",
         "sendFile",
         "sendfile",
         "download",
@@ -2529,8 +2548,6 @@ _SINK_NAMES = frozenset(
         "$executeRawUnsafe",
         "axios",
         "got",
-        "execaCommand",
-        "execaCommandSync",
     }
 )
 _FS_OBJECTS = frozenset({b"fs", b"fsp", b"fse", b"fsPromises", b"fsExtra", b"promises"})
@@ -2547,6 +2564,7 @@ _SINK_ON = {
     "request": _HTTP_OBJECTS,
     "load": _YAML_OBJECTS,
     "loadAll": _YAML_OBJECTS,
+    "literal": frozenset({b"sequelize", b"Sequelize"}),
 }
 _CTX_BODY = re.compile(rb"ctx\.body\s*=")
 # A return of text built from values that looks like SQL or markup (what a caller's sink needs
@@ -2585,7 +2603,13 @@ def _marked_offsets(
     for name in _FS_METHODS.intersection(names):
         if name in fs_imported:
             offsets.extend(node.start_byte for node in names[name])
+    for name in _BARE_SINK_NAMES.intersection(names):
+        for node in names[name]:
+            parent = node.parent
+            if parent is not None and parent.type != "member_expression":
+                offsets.append(node.start_byte)
     checks = [(name, _SINK_ON[name]) for name in _SINK_ON.keys() & names.keys()]
+    checks += [(name, _PROCESS_OBJECTS) for name in _BARE_SINK_NAMES.intersection(names)]
     checks += [(name, _FS_OBJECTS) for name in _FS_METHODS.intersection(names)]
     for name, objects in checks:
         for node in names[name]:
@@ -2817,6 +2841,35 @@ def _project_names(mod: _Module, units: list[tuple[str, Node, str | None]]) -> f
     return frozenset(names)
 
 
+def _registers(stmt: Node) -> bool:
+    """A top-level statement that may register a handler written in it: a call
+    (`app.get('/x', (req, res) => ...)`), or a name or export bound to a call's result
+    (`export const POST = withAuth(async (req) => ...)`). Assignments of functions to members
+    (`req.get = function () {...}`, a library extending the request) are not."""
+    node: Node | None = stmt
+    if stmt.type == "export_statement":
+        node = stmt.child_by_field_name("declaration") or stmt.child_by_field_name("value")
+    if node is None:
+        return False
+    if node.type == "expression_statement":
+        node = node.named_children[0] if node.named_children else None
+    node = _unwrap(node)
+    if node is not None and node.type == "await_expression" and node.named_children:
+        node = node.named_children[0]
+    if node is None:
+        return False
+    if node.type in {"call_expression", "new_expression"}:
+        return True
+    if node.type in {"lexical_declaration", "variable_declaration"}:
+        return any(
+            (value := _unwrap(d.child_by_field_name("value"))) is not None
+            and value.type in {"call_expression", "await_expression", "new_expression"}
+            for d in node.named_children
+            if d.type == "variable_declarator"
+        )
+    return False
+
+
 def _wrapper(stmt: Node) -> bool:
     """`(function () { ... })()`, `!function () {...}()`, a UMD wrapper: a bundled library."""
     node = (
@@ -2883,6 +2936,7 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
         stmt
         for stmt in ctx.root.named_children
         if _marked(sources, stmt.start_byte, stmt.end_byte)
+        and _registers(stmt)
         and not _only_units(mod, stmt)
         and not _wrapper(stmt)
     ]
