@@ -1637,7 +1637,9 @@ class _Function:
             receiver_node = callee.child_by_field_name("object")
             receiver = self.expr(receiver_node, env)
         args = self.arg_labels(node, env, receiver)
-        self.check_sinks(node, dotted, method, args, receiver, receiver_node, env)
+        sank = self.check_sinks(node, dotted, method, args, receiver, receiver_node, env)
+        if sank in {m.PATH, m.CMD}:
+            return EMPTY  # a file's contents, a command's output: not the text that named them
         union: set[str] = set()
         for _, labels in args:
             union |= _data(labels)
@@ -1852,7 +1854,8 @@ class _Function:
         receiver: Labels,
         receiver_node: Node | None,
         env: dict[str, Labels],
-    ) -> None:
+    ) -> str:
+        """Records the sink this call is, if any; returns its kind ("" for none)."""
         ctx = self.ctx
         mod = self.mod
         by_key = dict(args)
@@ -1889,7 +1892,7 @@ class _Function:
                     cp_call = mod.imported_symbol(alias_head)
         if cp_call in _SHELL_CALLS:
             self.sink(m.CMD, node, f"{cp_call}()", arg(0))
-            return
+            return m.CMD
         if cp_call in _ARGV_CALLS:
             options = arg_nodes[-1] if len(arg_nodes) > 1 else None
             shell = (
@@ -1904,10 +1907,10 @@ class _Function:
                 self.sink(m.CMD, node, f"{cp_call}(shell: true)", frozenset(command))
             else:
                 self.sink(m.CMD, node, f"{cp_call}() program", arg(0))
-            return
+            return m.CMD
         if head_package in {"shelljs"} and method == "exec":
             self.sink(m.CMD, node, "shelljs.exec()", arg(0))
-            return
+            return m.CMD
         if (head_package == "execa" or head in {"execa", "$"}) and short in {
             "execaCommand",
             "execaCommandSync",
@@ -1915,19 +1918,19 @@ class _Function:
             "commandSync",
         }:
             self.sink(m.CMD, node, f"{short}()", arg(0))
-            return
+            return m.CMD
         # --- code
         if dotted in {"eval", "global.eval", "globalThis.eval", "window.eval"} and (
             "eval" not in self.local_fns and "eval" not in mod.functions
         ):
             self.sink(m.CODE, node, "eval()", arg(0))
-            return
+            return m.CODE
         if dotted == "Function" and args:
             self.sink(m.CODE, node, "Function()", args[-1][1])
-            return
+            return m.CODE
         if (head == "vm" or head_package in {"vm", "node:vm"}) and short.startswith("run"):
             self.sink(m.CODE, node, f"vm.{short}()", arg(0))
-            return
+            return m.CODE
         if (
             dotted in {"setTimeout", "setInterval"}
             and arg_nodes
@@ -1935,24 +1938,24 @@ class _Function:
         ):
             if arg_nodes[0].type in {"template_string", "binary_expression", "string"}:
                 self.sink(m.CODE, node, f"{dotted}() with a string", arg(0))
-            return
+            return m.CODE
         # --- deserialisation
         if short in {"unserialize", "deserialize"} and (
             head_package in {"node-serialize", "serialize-to-js", "funcster"}
             or head in {"serialize", "nodeSerialize"}
         ):
             self.sink(m.DESER, node, f"{short}()", arg(0))
-            return
+            return m.DESER
         if head_package in {"js-yaml", "yaml"} and short in {"load", "loadAll"}:
             option_text = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
             if re.search(r"FULL_SCHEMA|DEFAULT_FULL|js-types|unsafe", option_text):
                 self.sink(m.DESER, node, f"yaml.{short}() with the full schema", arg(0))
             else:
                 mod.seen.add((m.DESER, node.start_point[0] + 1))
-            return
+            return m.DESER
         if head_package == "cryo" and short == "parse":
             self.sink(m.DESER, node, "cryo.parse()", arg(0))
-            return
+            return m.DESER
         # --- SQL
         if (
             method in _SQL_ALWAYS
@@ -1960,10 +1963,10 @@ class _Function:
             or (method in {"literal"} and head in {"sequelize", "Sequelize"})
         ):
             if method == "unsafe" and not _SQL_RECEIVER.search(receiver_text or "sql"):
-                return
+                return ""
             # raw fragments are SQL whatever their text: no need to see it look like SQL
             self.sink(m.SQL, node, f"{method}()", arg(0))
-            return
+            return m.SQL
         if (
             method in _SQL_METHODS
             and receiver_node is not None
@@ -1971,7 +1974,7 @@ class _Function:
             and self.sql_call(node, method, receiver_text, arg_nodes, env)
         ):
             self.sink(m.SQL, node, f"{method}()", arg(0), needs="S")
-            return
+            return m.SQL
         # --- paths
         if method in _FS_METHODS or (not method and mod.imported_symbol(head) in _FS_METHODS):
             fs_package = head_package or mod.package_of(receiver_text.split(".", 1)[0]) or ""
@@ -1987,14 +1990,14 @@ class _Function:
                 if method in {"rename", "renameSync", "copyFile", "copyFileSync", "move", "copy"}:
                     paths |= arg(1)
                 self.sink(m.PATH, node, f"fs.{short}()", frozenset(paths))
-                return
+                return m.PATH
         if method in _FILE_RESPONSES and receiver_text.split(".", 1)[0] in _RESPONSE_NAMES:
             option_text = ctx.text(arg_nodes[1]) if len(arg_nodes) > 1 else ""
             if re.search(r"\broot\s*:", option_text):
                 mod.seen.add((m.PATH, node.start_point[0] + 1))
-                return  # sendFile(name, { root }): send rejects paths that leave the root
+                return m.PATH  # sendFile(name, { root }): send rejects paths that leave the root
             self.sink(m.PATH, node, f"{receiver_text}.{method}()", arg(0))
-            return
+            return m.PATH
         # --- redirects
         if method in _REDIRECTS and (
             receiver_text.split(".", 1)[0] in _RESPONSE_NAMES
@@ -2006,7 +2009,7 @@ class _Function:
                 else arg(0)
             )
             self.sink(m.REDIRECT, node, f"{receiver_text}.{method}()", labels)
-            return
+            return m.REDIRECT
         if (
             not method
             and dotted in {"redirect", "permanentRedirect"}
@@ -2016,7 +2019,7 @@ class _Function:
             )
         ):
             self.sink(m.REDIRECT, node, f"{dotted}()", arg(0))
-            return
+            return m.REDIRECT
         # --- SSRF
         if self.http_call(dotted, method, head, head_package):
             labels = arg(0)
@@ -2025,21 +2028,22 @@ class _Function:
             elif method == "request" and head_package in {"undici"}:
                 labels = arg(0)
             self.sink(m.SSRF, node, f"{dotted}()", labels)
-            return
+            return m.SSRF
         # --- XSS
         if method in _HTML_SENDS and self.handler:
             base = receiver_text.split(".", 1)[0]
             if base in {"res", "response", "reply", "resp"} and arg_nodes:
                 if re.search(r"type\(['\"](application/)?json", receiver_text):
-                    return
+                    return ""
                 html = "html" in receiver_text.lower()
                 self.sink(
                     m.XSS, node, f"{receiver_text}.{method}()", arg(0), needs="" if html else "H"
                 )
-            return
+            return ""
         if method == "html" and receiver_text in {"c", "ctx", "context"} and self.handler:
             self.sink(m.XSS, node, "c.html()", arg(0), needs="")
-            return
+            return m.XSS
+        return ""
 
     def sql_call(
         self,

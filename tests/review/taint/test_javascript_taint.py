@@ -783,3 +783,9 @@ def test_awaited_validator_statement_checks_its_argument() -> None:
     assert kinds(
         express("const target = req.body.url;\nres.json(await (await fetch(target)).json());\n")
     ) == {"ssrf"}
+
+
+def test_a_file_read_by_a_request_path_is_not_request_data() -> None:
+    imports = "const fs = require('fs');\n"
+    body = "const page = fs.readFileSync(`./templates/${req.query.name}.html`, 'utf8');\nres.type('text/html').send(page);\n"
+    assert flows(express(body, imports)) == {("path", "src/app.js", 5)}  # and no XSS
