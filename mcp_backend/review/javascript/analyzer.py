@@ -69,7 +69,8 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
                 facts["graphql_test_fields"] = fields
     except Exception:
         logger.exception("fact extraction failed on %s", file)
-    if not ctx.is_test and not ctx.runs_offline:
+    # declaration files (.d.ts) hold types only: no function body to summarise
+    if not ctx.is_test and not ctx.runs_offline and not file.endswith((".d.ts", ".d.mts")):
         try:
             from mcp_backend.review.taint.javascript import summarize_module
 

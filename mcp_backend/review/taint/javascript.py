@@ -2663,15 +2663,19 @@ def _text_marks(arg: bytes) -> frozenset[str]:
     return frozenset()
 
 
+_DELIMITERS = re.compile(rb"[()\[\]{},'\"`]")
+
+
 def _split_args(text: bytes) -> tuple[list[bytes], bool]:
-    """The top-level arguments of a call from just after its `(`; False when not closed."""
+    """The top-level arguments of a call from just after its `(`; False when not closed.
+    Only the delimiters are visited (strings are skipped whole, not byte by byte)."""
     depth = 0
     args: list[bytes] = []
-    current = bytearray()
+    start = 0
     quote = 0
-    for byte in text:
+    for match in _DELIMITERS.finditer(text):
+        byte = text[match.start()]
         if quote:
-            current.append(byte)
             if byte == quote:
                 quote = 0
             continue
@@ -2681,14 +2685,12 @@ def _split_args(text: bytes) -> tuple[list[bytes], bool]:
             depth += 1
         elif byte in b")]}":
             if depth == 0:
-                args.append(bytes(current))
+                args.append(text[start : match.start()])
                 return args, True
             depth -= 1
-        elif byte == 44 and depth == 0:  # ","
-            args.append(bytes(current))
-            current = bytearray()
-            continue
-        current.append(byte)
+        elif depth == 0:  # ","
+            args.append(text[start : match.start()])
+            start = match.end()
     return args, False
 
 
@@ -2704,6 +2706,10 @@ def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, i
             needle = lead + param
             at = text.find(needle)
             while at != -1:
+                after = at + len(needle)
+                if after < len(text) and (chr(text[after]).isalnum() or text[after] in b"_$"):
+                    at = text.find(needle, at + 1)  # `(error` is not the parameter `e`
+                    continue
                 if lead == b"(":
                     opens.add(at)
                 else:
@@ -2916,13 +2922,18 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
     project = _project_names(mod, units)
     sources = _source_offsets(source)
     marks = _marked_offsets(ctx, sources, mod.imports)
+    exported = {*mod.exports.values(), "default"}
     for name, node, owner in units:
         if not name.endswith(".constructor") and not _relevant(
             node.start_byte, node.end_byte, marks, sources, ctx, node
         ):
             text = source[node.start_byte : node.end_byte]
             managed = owner is not None and b"this." in text and _managed(mod, ctx, owner)
-            forward = _forward_summary(mod, ctx, node, owner, project, managed)
+            forward = None
+            if marks or managed or name.split(".", 1)[0] in exported:
+                # in a file that neither reads request data nor calls a sink, only what other
+                # modules can call (its exports, injected services) can carry data across
+                forward = _forward_summary(mod, ctx, node, owner, project, managed)
             if forward is not None:
                 functions[name] = forward
             else:
