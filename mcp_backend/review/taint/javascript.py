@@ -16,7 +16,16 @@ fields: the linker drops it when the type, wherever it is defined, constrains th
 
 The summary's extra keys (besides python.py's): "classes" (class -> {field: type} of its
 injected services), "schemas" (validated type -> constrained fields), "star" (modules
-re-exported with `export * from`).
+re-exported with `export * from`), "instances" (module-level `new ProjectClass()`).
+
+Cost: interpreting every function of a file costs several times its parse, so a function is
+interpreted only when its bytes show it can matter (found with the shared name index and a few
+byte patterns, no extra tree walk): it reads request data, or it takes parameters and calls a
+sink or returns SQL/markup it builds. A function that only hands its parameters to project code
+(a service method calling a repository) is summarised from its text (`_forward_summary`: which
+parameter goes to which argument of which call, a constant local-path/host prefix and
+`encodeURIComponent` kept); in a file with neither sources nor sinks, only its exports and
+injected services are. Anything else is a project function through which nothing flows.
 """
 
 from __future__ import annotations
