@@ -117,6 +117,8 @@ def ours(cases: Path, *, js_engine: bool = True) -> set[tuple[str, str]]:
 def ruff(cases: Path) -> set[tuple[str, str]] | str:
     exe = REPO / ".venv" / "bin" / "ruff"
     if not exe.exists():
+        exe = Path(sys.executable).parent / "ruff"  # a worktree runs the main checkout's venv
+    if not exe.exists():
         return "ruff not installed in .venv"
     proc = subprocess.run(
         [
