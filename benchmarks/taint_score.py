@@ -8,6 +8,10 @@ category in the file; for our review a flow through a helper in another module c
 handler's file when the finding's path names it (the sink itself is in the helper). Score per
 category = TPR - FPR over the files labelled for it, in percent.
 
+Python and JS/TS cases are scored in separate tables. The JS/TS cases (taint_cases/js/) are scored
+for our review and for our review with the taint engine's JS front end off (the JS file rules
+alone, same files, same run); ruff and Bandit read no JS.
+
 Bandit: `.venv/bin/bandit`, else `python -m bandit` with --bandit-target on PYTHONPATH (install it
 there with `pip install --target DIR bandit`), else skipped with a message.
 """
@@ -84,8 +88,19 @@ BANDIT = {
 }
 
 
-def ours(cases: Path) -> set[tuple[str, str]]:
-    outcome = run_review(ReviewRequest(root=cases, use_cache=False, jobs=1, limit=500))
+JS_SUFFIXES = (".js", ".ts", ".mjs", ".cjs", ".tsx", ".jsx")
+
+
+def ours(cases: Path, *, js_engine: bool = True) -> set[tuple[str, str]]:
+    from mcp_backend.review.taint import javascript
+
+    summarize = javascript.summarize_module
+    if not js_engine:
+        javascript.summarize_module = lambda ctx, facts: {}
+    try:
+        outcome = run_review(ReviewRequest(root=cases, use_cache=False, jobs=1, limit=500))
+    finally:
+        javascript.summarize_module = summarize
     flagged: set[tuple[str, str]] = set()
     for finding in outcome.findings:
         category = OURS.get(finding.rule_id)
@@ -94,13 +109,15 @@ def ours(cases: Path) -> set[tuple[str, str]]:
         flagged.add((finding.file, category))
         for part in finding.message.split("("):
             name = part.split(":", 1)[0]
-            if name.endswith(".py"):
+            if name.endswith((".py", *JS_SUFFIXES)):
                 flagged.add((name, category))
     return flagged
 
 
 def ruff(cases: Path) -> set[tuple[str, str]] | str:
     exe = REPO / ".venv" / "bin" / "ruff"
+    if not exe.exists():
+        exe = Path(sys.executable).parent / "ruff"  # a worktree runs the main checkout's venv
     if not exe.exists():
         return "ruff not installed in .venv"
     proc = subprocess.run(
@@ -157,9 +174,13 @@ def bandit(cases: Path, target: str | None) -> set[tuple[str, str]] | str:
     return flagged
 
 
-def score(labels: dict[str, dict[str, bool]], flagged: set[tuple[str, str]]) -> dict[str, float]:
+def score(
+    labels: dict[str, dict[str, bool]],
+    flagged: set[tuple[str, str]],
+    categories: list[str] = CATEGORIES,
+) -> dict[str, float]:
     out: dict[str, float] = {}
-    for category in CATEGORIES:
+    for category in categories:
         counts: dict[str, int] = defaultdict(int)
         for name, marks in labels.items():
             if category not in marks:
@@ -172,7 +193,7 @@ def score(labels: dict[str, dict[str, bool]], flagged: set[tuple[str, str]]) -> 
         tpr = counts["tp"] / positives if positives else 0.0
         fpr = counts["fp"] / negatives if negatives else 0.0
         out[category] = round(100 * (tpr - fpr))
-    out["average"] = round(sum(out[c] for c in CATEGORIES) / len(CATEGORIES), 1)
+    out["average"] = round(sum(out[c] for c in categories) / len(categories), 1)
     return out
 
 
@@ -183,19 +204,48 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and FPs")
     args = parser.parse_args()
     cases = args.cases.resolve()
-    labels = tomllib.loads((cases / "labels.toml").read_text())["files"]
-    tools: dict[str, set[tuple[str, str]] | str] = {
-        "ours": ours(cases),
-        "ruff S": ruff(cases),
-        "bandit": bandit(cases, args.bandit_target),
-    }
-    counts = {c: sum(1 for m in labels.values() if c in m) for c in CATEGORIES}
+    every = tomllib.loads((cases / "labels.toml").read_text())["files"]
+    flagged = ours(cases)
+    python = {name: marks for name, marks in every.items() if name.endswith(".py")}
+    js = {name: marks for name, marks in every.items() if name.endswith(JS_SUFFIXES)}
+    if python:
+        print("Python cases")
+        table(
+            cases,
+            python,
+            {
+                "ours": flagged,
+                "ruff S": ruff(cases),
+                "bandit": bandit(cases, args.bandit_target),
+            },
+            args.verbose,
+        )
+    if js:
+        print("\nJS/TS cases")
+        table(
+            cases,
+            js,
+            {"ours": flagged, "JS rules": ours(cases, js_engine=False)},
+            args.verbose,
+            categories=[c for c in CATEGORIES if any(c in m for m in js.values())],
+        )
+    return 0
+
+
+def table(
+    cases: Path,
+    labels: dict[str, dict[str, bool]],
+    tools: dict[str, set[tuple[str, str]] | str],
+    verbose: bool,
+    categories: list[str] = CATEGORIES,
+) -> None:
+    counts = {c: sum(1 for m in labels.values() if c in m) for c in categories}
     print(f"{len(labels)} labelled files in {cases.relative_to(REPO)}; score = TPR - FPR (%)\n")
     header = f"{'category':10} {'files':>5} " + " ".join(f"{t:>8}" for t in tools)
     print(header)
     print("-" * len(header))
-    scores = {t: score(labels, f) for t, f in tools.items() if isinstance(f, set)}
-    for category in [*CATEGORIES, "average"]:
+    scores = {t: score(labels, f, categories) for t, f in tools.items() if isinstance(f, set)}
+    for category in [*categories, "average"]:
         n = counts.get(category, sum(counts.values()))
         cells = " ".join(
             f"{scores[t][category]:>+8}" if t in scores else f"{'n/a':>8}" for t in tools
@@ -204,14 +254,13 @@ def main() -> int:
     for tool, result in tools.items():
         if isinstance(result, str):
             print(f"\n{tool}: {result}")
-    if args.verbose and isinstance(tools["ours"], set):
+    if verbose and isinstance(tools["ours"], set):
         print("\nours, wrong:")
         for name, marks in sorted(labels.items()):
             for category, vulnerable in marks.items():
                 hit = (name, category) in tools["ours"]
                 if hit != vulnerable:
                     print(f"  {'missed' if vulnerable else 'false positive'}: {name} {category}")
-    return 0
 
 
 if __name__ == "__main__":

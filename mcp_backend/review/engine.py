@@ -57,7 +57,7 @@ from mcp_backend.review.scan import (
 )
 from mcp_backend.review.secrets_mask import mask_finding
 from mcp_backend.review.suppress import apply_suppressions, check_suppressions
-from mcp_backend.review.taint.link import superseded
+from mcp_backend.review.taint.link import split_flows, superseded
 
 logger = logging.getLogger(__name__)
 
@@ -291,8 +291,7 @@ def run_review(
     # Suppressions first (they apply to every rule), then config and request filters.
     # The taint engine's flows replace the file rules' findings at the same call (see
     # taint.link.superseded).
-    flows = [f for f in project_findings if f.message.startswith("Request data reaches")]
-    others = [f for f in project_findings if not f.message.startswith("Request data reaches")]
+    flows, others = split_flows(project_findings, index.facts)
     file_findings = [f for r in analysed for f in r.findings]
     raw_findings = superseded(file_findings, flows, index.facts) + others
     raw_findings = drop_operator_diagnostics(raw_findings, index)

@@ -620,6 +620,9 @@ class JsModuleFacts(_Fact):
     # The sections above.
     graphql: GqlFileFacts | None = None
     fullstack: FullstackFacts | None = None
+    taint: dict[str, Any] | None = Field(
+        default=None, description="The file's taint summaries (review/taint/javascript.py)."
+    )
     # Test files only.
     test_paths: list[str] = Field(default_factory=list)
     procedure_calls: list[str] = Field(default_factory=list)

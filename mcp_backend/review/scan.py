@@ -376,10 +376,40 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
         try:
             from mcp_backend.review.javascript import link_javascript
 
-            indexes.append(link_javascript(js_results, root))
+            js_index = link_javascript(js_results, root)
+            indexes.append(js_index)
         except Exception as exc:
+            js_index = None
             logger.exception("JavaScript route linking failed")
             notes.append(f"JavaScript route inventory failed ({type(exc).__name__}: {exc})")
+        try:
+            from mcp_backend.review.taint.link import link_js_flows, seen_sinks
+
+            js_flows = link_js_flows(js_results)
+            if js_index is not None:
+                privileged = {
+                    (route.file, name)
+                    for route in js_index.routes
+                    if route.authz.status == "present"
+                    for name in (route.handler, route.handler.rsplit(".", 1)[-1])
+                }
+                js_index.facts["taint_flows"] = [
+                    *js_index.facts.get("taint_flows", []),
+                    *(
+                        {
+                            **asdict(flow),
+                            "privileged": (flow.handler_file, flow.handler) in privileged,
+                        }
+                        for flow in js_flows
+                    ),
+                ]
+                js_index.facts["taint_seen"] = [
+                    *js_index.facts.get("taint_seen", []),
+                    *seen_sinks(js_results),
+                ]
+        except Exception as exc:
+            logger.exception("JavaScript taint linking failed")
+            notes.append(f"JavaScript taint analysis failed ({type(exc).__name__}: {exc})")
     index = merge_indexes(root, indexes)
     # The linkers may leave these to us; rules such as critical-route-untested need them.
     if not index.test_files:

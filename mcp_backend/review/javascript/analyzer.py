@@ -69,6 +69,14 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
                 facts["graphql_test_fields"] = fields
     except Exception:
         logger.exception("fact extraction failed on %s", file)
+    # declaration files (.d.ts) hold types only: no function body to summarise
+    if not ctx.is_test and not ctx.runs_offline and not file.endswith((".d.ts", ".d.mts")):
+        try:
+            from mcp_backend.review.taint.javascript import summarize_module
+
+            facts["taint"] = summarize_module(ctx, facts)
+        except Exception:
+            logger.exception("taint summary failed on %s", file)
     findings.sort(key=lambda f: (f.line, f.column, f.rule_id))
     return FileResult(
         file=file,

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_backend.review.model import FileResult
+from mcp_backend.review.model import SEVERITY_ORDER, FileResult
 from mcp_backend.review.python.frameworks._resolve import Modules
 from mcp_backend.review.taint import model as m
 
@@ -131,6 +131,14 @@ class TaintLinker:
             return None
         return None
 
+    def _constrained(self, file: str, types: str) -> bool:
+        """A parameter of an enum or Literal type: the framework converts the client's text to
+        one of the declared values or refuses the request."""
+        return all(self._is_scalar(t, 0) for t in types.split(","))
+
+    def _shown(self, fn: _Fn) -> str:
+        return f"{fn.name}()"
+
     def _project_object(self, module: str, callee: str) -> bool:
         head, _, rest = callee.partition(".")
         qualified = self.imports.get(module, {}).get(head)
@@ -171,9 +179,7 @@ class TaintLinker:
             return frozenset()
         if core.startswith("R@"):
             core, _, types = core.partition("~")
-            if types and all(self._is_scalar(t, 0) for t in types.split(",")):
-                # a parameter of an enum or Literal type: the framework converts the client's
-                # text to one of the declared values or refuses the request
+            if types and self._constrained(file, types):
                 return frozenset()
             if (file, core) in self.called_heads:
                 return frozenset()
@@ -257,7 +263,7 @@ class TaintLinker:
                 if sub.kind in sanitized:
                     continue
                 needs = sub.needs if sub.needs and not self._has(fn, labels, sub.needs) else ""
-                step = (fn.file, line, f"{fn.name}() passes it to {callee}()")
+                step = (fn.file, line, f"{self._shown(fn)} passes it to {callee}()")
                 found.append(
                     _Reach(
                         sub.kind,
@@ -321,7 +327,7 @@ class TaintLinker:
                 m.Step(
                     source.file or fn.file,
                     int(source.origin[2:]),
-                    f"request data read in {fn.name}()",
+                    f"request data read in {self._shown(fn)}",
                 ),
                 m.Step(fn.file, line, f"reaches {what}"),
             ]
@@ -351,7 +357,7 @@ class TaintLinker:
                     m.Step(
                         source.file or fn.file,
                         int(source.origin[2:]),
-                        f"request data read in {fn.name}()",
+                        f"request data read in {self._shown(fn)}",
                     ),
                     m.Step(fn.file, line, f"passed to {callee}()"),
                     *(m.Step(f, ln, text) for f, ln, text in sub.path),
@@ -382,14 +388,228 @@ def link_flows(results: list[FileResult]) -> list[m.Flow]:
     return list(TaintLinker(results).flows())
 
 
+_JS_LANGUAGES = ("javascript", "typescript")
+
+
+class JsTaintLinker(TaintLinker):
+    """The same linking over JS/TS summaries (taint/javascript.py). A function's key is
+    `file::qualname`; calls resolve through the file's ES imports and `require`s (the JS route
+    linker's module resolution: relative paths, index files, TS path aliases), the target's
+    exports (`export default`, `module.exports = {...}`, `exports.x =`), re-exports (`export
+    { x } from`, `export * from`) and module-level instances (`export const users = new
+    UsersService()`). `this.users.find()` in a class whose constructor takes `users:
+    UsersService` was written by the front end as `UsersService.find`."""
+
+    def __init__(self, results: list[FileResult]) -> None:
+        from mcp_backend.review.javascript.linker import _Linker
+
+        files = _js_files(results)
+        self.functions = {}
+        self.js_imports: dict[str, dict[str, tuple[str, str]]] = {}
+        self.exports: dict[str, dict[str, str]] = {}
+        self.star: dict[str, list[str]] = {}
+        self.schemas: dict[str, dict[str, list[str]]] = {}
+        self.instances: dict[str, dict[str, str]] = {}
+        self.locals: dict[str, set[str]] = {}
+        for result in files:
+            facts = result.facts
+            taint = facts.get("taint")
+            if not isinstance(taint, dict):
+                continue
+            file = result.file
+            self.js_imports[file] = {
+                local: (entry.get("source", ""), entry.get("name", ""))
+                for local, entry in (facts.get("imports") or {}).items()
+                if isinstance(entry, dict)
+            }
+            self.exports[file] = dict(facts.get("exports") or {})
+            self.star[file] = list(taint.get("star", []))
+            self.schemas[file] = dict(taint.get("schemas", {}))
+            self.instances[file] = dict(taint.get("instances", {}))
+            heads = self.locals.setdefault(file, set())
+            for name, summary in taint.get("functions", {}).items():
+                key = f"{file}::{name}"
+                self.functions.setdefault(key, _Fn(key, file, name, file, summary))
+                heads.add(name.split(".", 1)[0])
+            for name in taint.get("defined", []):
+                key = f"{file}::{name}"
+                self.functions.setdefault(key, _Fn(key, file, name, file, _NOTHING))
+                heads.add(name.split(".", 1)[0])
+            heads.update(self.schemas[file])
+        self._paths = _Linker(root="", modules=dict.fromkeys(self.js_imports, _NO_JS_FACTS()))
+        self.imports = {}
+        self.scalars = set()
+        self.packages = set()
+        self._ret = {}
+        self._resolved = {}
+        self.called_heads = set()
+        self._reach = {}
+        self._active = set()
+        self._atoms = {}
+        self._modules: dict[tuple[str, str], str | None] = {}
+
+    def _module(self, importer: str, source: str) -> str | None:
+        key = (importer, source)
+        if key not in self._modules:
+            self._modules[key] = self._paths.resolve_module(importer, source)
+        return self._modules[key]
+
+    def _resolve(self, module: str, callee: str, depth: int = 0) -> _Fn | None:
+        local = self.functions.get(f"{module}::{callee}")
+        if local is not None or depth > 6:
+            return local
+        head, _, rest = callee.partition(".")
+        cls = self.instances.get(module, {}).get(head)
+        if cls is not None and rest:
+            return self._resolve(module, f"{cls}.{rest}", depth + 1)
+        entry = self.js_imports.get(module, {}).get(head)
+        if entry is None:
+            return None
+        target = self._module(module, entry[0])
+        if target is None:
+            return None
+        name = entry[1]
+        if name == "*":
+            return self._export(target, rest, depth + 1) if rest else None
+        if name == "default" and rest:
+            return self._export(target, f"default.{rest}", depth + 1) or self._export(
+                target, rest, depth + 1
+            )
+        return self._export(target, f"{name}.{rest}" if rest else name, depth + 1)
+
+    def _export(self, target: str, dotted: str, depth: int) -> _Fn | None:
+        """What `dotted` names among the exports of `target`."""
+        if depth > 6 or not dotted:
+            return None
+        head, _, rest = dotted.partition(".")
+        local = self.exports.get(target, {}).get(head)
+        if local is None:
+            direct = self.functions.get(f"{target}::{dotted}")
+            if direct is not None:
+                return direct
+            for source in self.star.get(target, []):
+                inner = self._module(target, source)
+                found = self._export(inner, dotted, depth + 1) if inner else None
+                if found is not None:
+                    return found
+            return None
+        name = f"{local}.{rest}" if rest else local
+        return self._resolve(target, name, depth + 1)
+
+    def _locate(self, file: str, name: str, depth: int = 0) -> tuple[str, str] | None:
+        """Where a type or schema named in `file` is defined (file, local name)."""
+        if name in self.schemas.get(file, {}):
+            return file, name
+        if depth > 6:
+            return None
+        entry = self.js_imports.get(file, {}).get(name)
+        if entry is None:
+            return None
+        target = self._module(file, entry[0])
+        if target is None:
+            return None
+        return self._located_export(target, entry[1], depth + 1)
+
+    def _located_export(self, target: str, exported: str, depth: int) -> tuple[str, str] | None:
+        local = self.exports.get(target, {}).get(exported)
+        if local is None:
+            for source in self.star.get(target, []):
+                inner = self._module(target, source)
+                found = self._located_export(inner, exported, depth + 1) if inner else None
+                if found is not None:
+                    return found
+            return None
+        return self._locate(target, local, depth + 1)
+
+    def _constrained(self, file: str, types: str) -> bool:
+        """`R@3~CreateDto.age`: request data in a field that the validated type constrains
+        (`@IsInt() age`, `age: z.number()`); a whole object (`~CreateDto`) is not."""
+        type_name, _, field_name = types.partition(".")
+        if not field_name:
+            return False
+        where = self._locate(file, type_name)
+        if where is None:
+            return False
+        return field_name in self.schemas.get(where[0], {}).get(where[1], [])
+
+    def _project_object(self, module: str, callee: str) -> bool:
+        head = callee.split(".", 1)[0]
+        if head in self.locals.get(module, set()):
+            return True  # a project class or object whose member we did not summarise
+        entry = self.js_imports.get(module, {}).get(head)
+        if entry is None:
+            return False
+        from mcp_backend.review.taint.javascript import is_project_source
+
+        return is_project_source(entry[0])
+
+    def _shown(self, fn: _Fn) -> str:
+        if fn.name == "<module>":
+            return "the route handler"
+        return f"{fn.name}()"
+
+
+def _js_files(results: list[FileResult]) -> list[FileResult]:
+    """The JS/TS files the linking reads: the route linker's (no tests, no browser code)."""
+    from mcp_backend.review.facts import JsModuleFacts
+    from mcp_backend.review.javascript.linker import is_browser_code
+
+    return [
+        r
+        for r in results
+        if r.language in _JS_LANGUAGES
+        and not r.skipped
+        and not r.is_test
+        and not is_browser_code(
+            r.file, JsModuleFacts.model_construct(browser=bool(r.facts.get("browser")))
+        )
+    ]
+
+
+def _NO_JS_FACTS() -> Any:
+    from mcp_backend.review.facts import JsModuleFacts
+
+    return JsModuleFacts()
+
+
+def link_js_flows(results: list[FileResult]) -> list[m.Flow]:
+    return list(JsTaintLinker(results).flows())
+
+
 def seen_sinks(results: list[FileResult]) -> list[list[Any]]:
     """[file, kind, line] of every sink the engine examined (tainted or not)."""
     out: list[list[Any]] = []
+    js = {id(r) for r in _js_files(results)}
     for result in results:
-        taint = result.facts.get("taint") if result.language == "python" else None
+        # a JS file the linking does not read (browser code): nobody examined its sinks
+        taint = (
+            result.facts.get("taint") if result.language == "python" or id(result) in js else None
+        )
         if isinstance(taint, dict):
             out.extend([result.file, kind, line] for kind, line in taint.get("seen", []))
     return out
+
+
+def claims_request_data(finding: Any, kinds: Collection[str]) -> bool:
+    """Whether a file rule's finding says request data reaches its sink: the rules of both
+    languages calibrate their severity by where the value comes from (request data at the
+    severity a flow of that kind has, a parameter or a local string below it), so the
+    severity is the claim, whatever the message's wording."""
+    return any(
+        SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[m.SEVERITY_FOR_KIND[kind]]
+        for kind in kinds
+    )
+
+
+def split_flows(project_findings: list[Any], facts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """The project rules' findings that are taint flows (by rule, file and line of the flows
+    the linkers reported), and the others."""
+    keys = {
+        (m.RULE_FOR_KIND[f["kind"]], f["file"], f["line"]) for f in facts.get("taint_flows", [])
+    }
+    flows = [f for f in project_findings if (f.rule_id, f.file, f.line) in keys]
+    others = [f for f in project_findings if (f.rule_id, f.file, f.line) not in keys]
+    return flows, others
 
 
 def superseded(
@@ -398,8 +618,9 @@ def superseded(
     """The engine's flows merged with the file rules' findings, the engine's answer winning:
 
     - a file-rule finding at a call where the engine reports a flow is replaced by the flow
-      (which carries the path from the handler) at the file rule's severity, whose calibration
-      (request data vs a parameter, the kind of call) is kept;
+      (which carries the path from the handler); at the file rule's severity when that rule
+      saw request data too (its calibration by the kind of call is kept), at the flow's when
+      it saw only a parameter or a built string (the flow proves more);
     - a file-rule finding that claims request data at a sink the engine examined and found no
       flow to (a value overwritten with a constant, a constant branch, an allow-list guard) is
       dropped.
@@ -420,7 +641,7 @@ def superseded(
     kept = []
     for finding in file_findings:
         kinds = kinds_of.get(finding.rule_id)
-        if kinds is None or not finding.file.endswith(".py"):
+        if kinds is None:
             kept.append(finding)
             continue
         where = [(finding.file, kind, finding.line) for kind in kinds]
@@ -428,14 +649,18 @@ def superseded(
             replaced[(finding.rule_id, finding.file, finding.line)] = finding
             continue
         if (
-            "request data" in finding.message
+            claims_request_data(finding, kinds)
             and any(w in examined for w in where)
             and not any(w in skipped for w in where)
         ):
             continue
         kept.append(finding)
     flows = []
-    for flow in flow_findings:
-        old = replaced.get((flow.rule_id, flow.file, flow.line))
-        flows.append(flow if old is None else flow.model_copy(update={"severity": old.severity}))
+    for found in flow_findings:
+        old = replaced.get((found.rule_id, found.file, found.line))
+        if old is not None and claims_request_data(old, kinds_of.get(old.rule_id, ())):
+            # the file rule saw the request data too: its calibration (the kind of call) stays
+            flows.append(found.model_copy(update={"severity": old.severity}))
+        else:
+            flows.append(found)
     return flows + kept

@@ -33,9 +33,9 @@ def test_vulnerable_apps_fail_auth_and_injection_items(framework: str) -> None:
     assert rules & {"route-missing-auth", "object-access-without-ownership"}
     verdicts = {v.item: v.verdict for v in report.checklist}
     assert verdicts["secrets"] == "fail"
-    # NestJS splices the SQL in a service method from its parameter: the JS rule is file-local
-    # and does not follow the controller's request data into it, so it is medium and warns
-    assert verdicts["sql-injection"] == ("warning" if framework == "nestjs" else "fail")
+    # NestJS splices the SQL in a service method from its parameter: the taint engine follows
+    # the controller's request data into it (the file rule alone would say medium and warn)
+    assert verdicts["sql-injection"] == "fail"
 
 
 def test_mixed_repository_reviews_each_language(tmp_path: Path) -> None:
