@@ -13,6 +13,6 @@ RULE = RuleMeta(
     confidence="high",
     cwe=601,
     owasp="A01:2021 Broken Access Control",
-    languages=["python"],
+    languages=["python", "javascript"],  # JS/TS through the taint engine
     doc=rule_doc(__name__),
 )

@@ -13,6 +13,6 @@ RULE = RuleMeta(
     confidence="high",
     cwe=79,
     owasp="A03:2021 Injection",
-    languages=["python"],
+    languages=["python", "javascript"],  # JS/TS through the taint engine
     doc=rule_doc(__name__),
 )

@@ -13,6 +13,6 @@ RULE = RuleMeta(
     confidence="high",
     cwe=918,
     owasp="A10:2021 Server-Side Request Forgery",
-    languages=["python"],
+    languages=["python", "javascript"],  # JS/TS through the taint engine
     doc=rule_doc(__name__),
 )

@@ -13,6 +13,6 @@ RULE = RuleMeta(
     confidence="high",
     cwe=502,
     owasp="A08:2021 Software and Data Integrity Failures",
-    languages=["python"],
+    languages=["python", "javascript"],  # JS/TS through the taint engine
     doc=rule_doc(__name__),
 )
