@@ -381,3 +381,30 @@ class Query:
     result = analyze_python_file("app/types.py", source)
     found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.startswith("graphql")]
     assert found == [("graphql-resolver-n-plus-one", 12), ("graphql-resolver-n-plus-one", 20)]
+
+
+def test_strawberry_serves_graphiql_unless_told_not_to() -> None:
+    def ide_findings(options: str) -> int:
+        index = build_index(
+            {
+                "app/main.py": f"""
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+from app.schema import schema
+from app.settings import settings
+
+router = GraphQLRouter(schema{options})
+app = FastAPI()
+app.include_router(router, prefix="/graphql")
+""",
+            }
+        )
+        return graphql_rules(index).count("graphql-introspection-enabled")
+
+    assert ide_findings("") == 1  # graphql_ide defaults to "graphiql"
+    assert ide_findings(', graphql_ide="graphiql"') == 1
+    assert ide_findings(", graphiql=True") == 1
+    assert ide_findings(", graphql_ide=None") == 0
+    assert ide_findings(", graphiql=False") == 0
+    assert ide_findings(', graphql_ide="graphiql" if settings.DEBUG else None') == 0
+    assert ide_findings(", **settings.GRAPHQL_OPTIONS") == 0  # cannot be read

@@ -336,6 +336,7 @@ class _Reader:
         server = GqlServer(framework=framework, line=call.lineno)
         if framework == "strawberry":
             server.depth_applies = False  # the schema holds the limits
+            _strawberry_ide(server, call)
         for keyword in call.keywords:
             value = keyword.value
             literal_true = isinstance(value, ast.Constant) and value.value is True
@@ -366,3 +367,21 @@ class _Reader:
         ):
             server.depth_limit = "unknown"
             server.depth_detail = "rules built elsewhere"
+
+
+def _strawberry_ide(server: GqlServer, call: ast.Call) -> None:
+    """Strawberry's views and routers serve GraphiQL unless told not to (`graphql_ide` defaults
+    to "graphiql"; the older `graphiql` flag to on). A literal IDE name or True is on; None or
+    False is off; an expression (`"graphiql" if settings.DEBUG else None`) chooses by environment,
+    as it should; options passed as **kwargs cannot be read."""
+    if any(k.arg is None for k in call.keywords):
+        return
+    given = {k.arg: k.value for k in call.keywords if k.arg in {"graphql_ide", "graphiql"}}
+    if not given:
+        server.playground_on = call.lineno
+        server.playground_detail = "GraphiQL, Strawberry's default (graphql_ide not set)"
+        return
+    for name, value in given.items():
+        if isinstance(value, ast.Constant) and value.value not in (None, False):
+            server.playground_on = value.lineno
+            server.playground_detail = f"{name}={value.value!r}"
