@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mcp_backend.review.facts import (
@@ -58,6 +58,8 @@ class _Active:
     note: str = ""
     # The source text of the condition the registration runs under (`if (prod) app.use(x)`).
     condition: str = ""
+    # `app.put('/api/*', auth())`: in force only for these methods (empty: every method)
+    methods: tuple[str, ...] = ()
 
 
 @dataclass
@@ -499,11 +501,13 @@ class _Linker:
                                 )
                             )
                     else:
-                        before.extend(
-                            self._entries(
-                                op["_file"], [item], level, scope, op.get("condition", "")
-                            )
+                        entries = self._entries(
+                            op["_file"], [item], level, scope, op.get("condition", "")
                         )
+                        if op.get("methods"):
+                            methods = tuple(op["methods"])
+                            entries = [replace(e, methods=methods) for e in entries]
+                        before.extend(entries)
                 active.extend(before)
             elif op["op"] == "apply":
                 for item in op.get("items", []):
@@ -643,6 +647,8 @@ class _Linker:
         for entry in [*active, *self._entries(file, op.get("items", []), "route", None)]:
             if entry.path is not None and not use_path_matches(entry.path, full):
                 continue
+            if entry.methods and op.get("method") not in entry.methods:
+                continue  # a guard on PUT does not protect GET (nor ANY: not every method)
             identity_loaded = identity_loaded or "optional_auth" in entry.kinds
             for kind in entry.unknown:
                 for target in ("authz", "auth") if kind == "authz" else (kind,):

@@ -216,6 +216,26 @@ def test_express_router_factory_and_app_all_middleware() -> None:
     assert "ANY /api/*" not in routes
 
 
+def test_a_verb_on_a_wildcard_path_guards_that_verb_only() -> None:
+    # app.put('/api/v1/*', writeAuth()): every PUT under /api/v1 passes through it first
+    routes = inventory(
+        {
+            "src/app.js": (
+                "const express = require('express');\n"
+                "const app = express();\n"
+                "app.put('/api/v1/*', passport.authenticate('jwt', { session: false }));\n"
+                "app.put('/api/v1/settings', (req, res) => res.json(req.body));\n"
+                "app.delete('/api/v1/items/:id', (req, res) => res.end());\n"
+                "app.put('/other/settings', (req, res) => res.json(req.body));\n"
+            ),
+        }
+    )
+    assert routes["PUT /api/v1/settings"].auth.status == "present"
+    assert routes["DELETE /api/v1/items/:id"].auth.status == "absent"  # not a PUT
+    assert routes["PUT /other/settings"].auth.status == "absent"  # not under the path
+    assert routes["PUT /api/v1/*"].auth.status == "present"  # listed, and guarded by itself
+
+
 def test_unmounted_project_middleware_without_evidence_is_not_auth() -> None:
     routes = inventory(
         {

@@ -1871,6 +1871,20 @@ class FactExtractor:
                 {"op": "use", "target": name, "path": scope, "items": described, "line": line}
             )
             return
+        if "*" in path and method != "all":
+            # app.put('/api/v1/*', writeAuth()): whatever answers PUT under /api/v1 passes
+            # through it first, so it guards those routes as middleware for that method (and
+            # stays a route of its own, as Express lists it, guarded by itself)
+            self.ops.append(
+                {
+                    "op": "use",
+                    "target": name,
+                    "path": path.replace("*", "").rstrip("/") or None,
+                    "items": self._items(rest),
+                    "line": line,
+                    "methods": ["DELETE" if method == "del" else method.upper()],
+                }
+            )
         if len(rest) >= 2 and self._is_error_middleware(rest[-1]):
             # router.get('/x', auth, handler, errorHandler): the handler comes before it.
             self.error_handlers.append(line)
