@@ -403,11 +403,7 @@ _PARSE_METHODS = frozenset(
 )
 
 
-def _cap(labels: set[str] | Labels) -> Labels:
-    if len(labels) <= m.MAX_LABELS:
-        return frozenset(labels)
-    ordered = sorted(labels, key=lambda s: (s.startswith("C"), len(s)))
-    return frozenset(ordered[: m.MAX_LABELS])
+_cap = m.cap
 
 
 def _mark_all(labels: Labels, kinds: frozenset[str]) -> Labels:
@@ -467,20 +463,7 @@ def _set(env: dict[str, Labels], name: str, labels: Labels) -> None:
 
 
 def _join(envs: list[dict[str, Labels] | None]) -> dict[str, Labels] | None:
-    live = [e for e in envs if e is not None]
-    if not live:
-        return None
-    if len(live) == 1:
-        return live[0]
-    out: dict[str, Labels] = {}
-    for env in live:
-        for name, labels in env.items():
-            current = out.get(name)
-            out[name] = labels if current is None else _cap(current | labels)
-    for key in [k for k in out if k.startswith(_EXPR_KEY)]:
-        if not all(key in env for env in live):
-            del out[key]  # checked on one path only: the expression is judged afresh
-    return out
+    return m.join_envs(envs, _EXPR_KEY)
 
 
 def _unwrap(node: Node | None) -> Node | None:

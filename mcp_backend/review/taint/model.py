@@ -71,6 +71,36 @@ MAX_LABELS = 16
 MAX_NEST = 3
 
 
+def cap(labels: set[str] | frozenset[str]) -> frozenset[str]:
+    """At most MAX_LABELS labels, request data and parameters kept before call results."""
+    if len(labels) <= MAX_LABELS:
+        return frozenset(labels)
+    ordered = sorted(labels, key=lambda s: (s.startswith("C"), len(s)))
+    return frozenset(ordered[:MAX_LABELS])
+
+
+def join_envs(
+    envs: list[dict[str, frozenset[str]] | None], expr_key: str
+) -> dict[str, frozenset[str]] | None:
+    """Where branches meet: a name holds what it held on any live path (None: no path is
+    live). An expression checked on one path only (keys starting with `expr_key`) is dropped,
+    to be judged afresh."""
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    out: dict[str, frozenset[str]] = {}
+    for env in live:
+        for name, labels in env.items():
+            current = out.get(name)
+            out[name] = labels if current is None else cap(current | labels)
+    for key in [k for k in out if k.startswith(expr_key)]:
+        if not all(key in env for env in live):
+            del out[key]
+    return out
+
+
 def marks_of(label: str) -> tuple[frozenset[str], str]:
     """`{path,cmd}R@3` -> ({'path','cmd'}, 'R@3')."""
     if label.startswith("{"):
