@@ -1086,7 +1086,9 @@ class _Function:
         if node.type in {"binary_expression", "template_string"}:
             # check("/" + x), check(`/${x}`): what was spliced is what was checked
             for piece in _dynamic_pieces(ctx, node):
-                self.clean_arg(piece, env, kinds)
+                # only strictly smaller pieces: a comparison (`a === b`) yields itself
+                if piece.end_byte - piece.start_byte < node.end_byte - node.start_byte:
+                    self.clean_arg(piece, env, kinds)
             return
         if node.type in {"member_expression", "subscript_expression", "call_expression"}:
             # `req.query.next` checked in place: remembered by its text while the check holds

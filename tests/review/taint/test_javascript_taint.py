@@ -789,3 +789,20 @@ def test_a_file_read_by_a_request_path_is_not_request_data() -> None:
     imports = "const fs = require('fs');\n"
     body = "const page = fs.readFileSync(`./templates/${req.query.name}.html`, 'utf8');\nres.type('text/html').send(page);\n"
     assert flows(express(body, imports)) == {("path", "src/app.js", 5)}  # and no XSS
+
+
+def test_a_check_given_a_comparison_is_read_without_recursing_forever(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # isAllowed(a === b): the comparison's pieces include itself; it must not loop
+    body = """
+        const q = req.query.next;
+        if (isSafeRedirect(q === req.query.expected)) {
+          return res.redirect(q);
+        }
+        res.redirect(q);
+    """
+    with caplog.at_level("ERROR"):
+        found = kinds(express(body))
+    assert "taint summary failed" not in caplog.text
+    assert "redirect" in found  # the unchecked redirect after the if is still a flow
