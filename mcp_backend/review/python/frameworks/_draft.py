@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,22 +294,18 @@ class RouteDraft:
         """`verify_download_token(token=token, ...)`: a project helper the handler calls that
         verifies a credential (decodes a signed token, refuses with 401) authenticates the
         request, here a link signed for one download."""
-        for call in calls[:40]:
-            callee = modules.resolve(call)
-            if callee is None or callee.kind != "function" or callee.name == qualname:
-                continue
+        for callee in _called_functions(calls, modules, qualname):
             sub = callee.fact.get("body", {})
             # a decoded token counts when the helper refuses on its own (raises a refusal);
             # one whose errors the handler answers 404 or 500 is judged at the handler
             if (sub.get("jwt_decode") and sub.get("refuses")) or sub.get("auth_checks"):
                 what = "verifies a signed token" if sub.get("jwt_decode") else "checks the caller"
                 self.auth.append(
-                    Evidence(
-                        kind="handler_check",
-                        detail=f"calls {callee.name}(), which {what}",
-                        file=callee.file,
-                        line=int(callee.fact.get("line", 1)),
-                        level="handler",
+                    _handler_evidence(
+                        "handler_check",
+                        f"calls {callee.name}(), which {what}",
+                        callee.file,
+                        int(callee.fact.get("line", 1)),
                     )
                 )
                 return
@@ -316,10 +313,7 @@ class RouteDraft:
     def _limiting_helpers(self, calls: list[str], modules: Modules) -> None:
         """`_check_brute_force_limit(key)`: a project helper the handler calls that answers 429
         Too Many Requests limits the route."""
-        for call in calls[:40]:
-            callee = modules.resolve(call)
-            if callee is None or callee.kind != "function":
-                continue
+        for callee in _called_functions(calls, modules):
             checks = callee.fact.get("body", {}).get("rate_checks", [])
             if checks:
                 self.rate.append(
@@ -449,12 +443,10 @@ class RouteDraft:
         self._guard_calls(body.get("guard_calls", []), modules, file)
         if not (self.role or self.owner):
             # require_access(request, record): a helper of the project refuses in its own body
-            for call in body.get("calls", [])[:40]:
-                helper = modules.resolve(call)
-                if helper is not None and helper.kind == "function" and helper.name != qualname:
-                    guards = helper.fact.get("body", {}).get("guard_calls", [])
-                    if guards:
-                        self._guard_calls(guards, modules, helper.file)
+            for helper in _called_functions(body.get("calls", []), modules, qualname):
+                guards = helper.fact.get("body", {}).get("guard_calls", [])
+                if guards:
+                    self._guard_calls(guards, modules, helper.file)
         if not (self.auth or self.role):
             self._verifying_helpers(body.get("calls", []), modules, qualname)
         if not (self.auth or self.role) or not (self.role or self.owner):
@@ -616,6 +608,15 @@ def _package_callee(callee: str, modules: Modules) -> str | None:
         if made_by and modules.resolve(made_by) is None and not modules.is_project_name(made_by):
             return made_by
     return None
+
+
+def _called_functions(calls: list[str], modules: Modules, qualname: str = "") -> Iterator[Symbol]:
+    """The project functions among the first calls a body makes (not the function itself),
+    resolved one at a time: the callers stop at the first that answers."""
+    for call in calls[:40]:
+        found = modules.resolve(call)
+        if found is not None and found.kind == "function" and found.name != qualname:
+            yield found
 
 
 def _handler_evidence(kind: str, detail: str, file: str, line: int) -> Evidence:
