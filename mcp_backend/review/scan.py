@@ -354,9 +354,10 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
             logger.exception("Python route linking failed")
             notes.append(f"Python route inventory failed ({type(exc).__name__}: {exc})")
         try:
-            from mcp_backend.review.taint.link import link_flows, seen_sinks
+            from mcp_backend.review.taint.link import TaintLinker, seen_sinks
 
-            flows = link_flows(python_results)
+            linker = TaintLinker(python_results)
+            flows = list(linker.flows())
             if indexes:
                 privileged = {
                     (route.file, route.handler.rsplit(".", 1)[-1])
@@ -368,6 +369,7 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
                     for flow in flows
                 ]
                 indexes[-1].facts["taint_seen"] = seen_sinks(python_results)
+                indexes[-1].facts["taint_uncalled"] = linker.uncalled_sinks()
         except Exception as exc:
             logger.exception("Python taint linking failed")
             notes.append(f"Python taint analysis failed ({type(exc).__name__}: {exc})")
@@ -383,9 +385,10 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
             logger.exception("JavaScript route linking failed")
             notes.append(f"JavaScript route inventory failed ({type(exc).__name__}: {exc})")
         try:
-            from mcp_backend.review.taint.link import link_js_flows, seen_sinks
+            from mcp_backend.review.taint.link import JsTaintLinker, seen_sinks
 
-            js_flows = link_js_flows(js_results)
+            js_linker = JsTaintLinker(js_results)
+            js_flows = list(js_linker.flows())
             if js_index is not None:
                 privileged = {
                     (route.file, name)
@@ -406,6 +409,10 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
                 js_index.facts["taint_seen"] = [
                     *js_index.facts.get("taint_seen", []),
                     *seen_sinks(js_results),
+                ]
+                js_index.facts["taint_uncalled"] = [
+                    *js_index.facts.get("taint_uncalled", []),
+                    *js_linker.uncalled_sinks(),
                 ]
         except Exception as exc:
             logger.exception("JavaScript taint linking failed")

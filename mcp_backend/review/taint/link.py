@@ -68,6 +68,7 @@ class TaintLinker:
             for name in taint.get("defined", []):
                 key = f"{module}.{name}"
                 self.functions.setdefault(key, _Fn(key, module, name, result.file, _NOTHING))
+        self.called = called  # the project functions each module calls, by name
         self.packages = {name.split(".", 1)[0] for name in self.modules.by_name if "." in name}
         self._ret: dict[str, frozenset[m.Atom]] = {}
         self._resolved: dict[tuple[str, str], _Fn | None] = {}
@@ -296,6 +297,26 @@ class TaintLinker:
                     kinds = atom.sanitized if kinds is None else kinds & atom.sanitized
         return kinds
 
+    def uncalled_sinks(self) -> list[list[Any]]:
+        """[file, kind, line] of the sinks in project functions that no call the engine
+        resolved reaches, route handlers aside: what their parameters hold is decided by
+        callers it did not see, so a file rule's finding there stays."""
+        reached = self._reached()
+        return [
+            [fn.file, sink[0], sink[1]]
+            for fn in self.functions.values()
+            if fn.key not in reached and not fn.summary.get("handler")
+            for sink in fn.summary.get("sinks", [])
+        ]
+
+    def _reached(self) -> set[str]:
+        return {
+            fn.key
+            for module, callees in self.called.items()
+            for callee in callees
+            if (fn := self.resolve(module, callee)) is not None
+        }
+
     # ------------------------------------------------------------------ flows
     def flows(self) -> Iterator[m.Flow]:
         seen: set[tuple[str, str, int]] = set()
@@ -405,6 +426,7 @@ class JsTaintLinker(TaintLinker):
 
         files = _js_files(results)
         self.functions = {}
+        self.called = {}
         self.js_imports: dict[str, dict[str, tuple[str, str]]] = {}
         self.exports: dict[str, dict[str, str]] = {}
         self.star: dict[str, list[str]] = {}
@@ -426,6 +448,7 @@ class JsTaintLinker(TaintLinker):
             self.star[file] = list(taint.get("star", []))
             self.schemas[file] = dict(taint.get("schemas", {}))
             self.instances[file] = dict(taint.get("instances", {}))
+            self.called[file] = list(taint.get("called", []))
             heads = self.locals.setdefault(file, set())
             for name, summary in taint.get("functions", {}).items():
                 key = f"{file}::{name}"
@@ -447,6 +470,17 @@ class JsTaintLinker(TaintLinker):
         self._active = set()
         self._atoms = {}
         self._modules: dict[tuple[str, str], str | None] = {}
+
+    def _reached(self) -> set[str]:
+        # The front end records only the calls of the functions it interprets (those near
+        # request data); a function another module imports is taken as called from there.
+        imported = {
+            fn.key
+            for file, imports in self.js_imports.items()
+            for local in imports
+            if (fn := self.resolve(file, local)) is not None
+        }
+        return super()._reached() | imported
 
     def _module(self, importer: str, source: str) -> str | None:
         key = (importer, source)
@@ -621,11 +655,13 @@ def superseded(
       (which carries the path from the handler); at the file rule's severity when that rule
       saw request data too (its calibration by the kind of call is kept), at the flow's when
       it saw only a parameter or a built string (the flow proves more);
-    - a file-rule finding that claims request data at a sink the engine examined and found no
-      flow to (a value overwritten with a constant, a constant branch, an allow-list guard) is
-      dropped.
+    - a file-rule finding at a sink the engine examined and found no flow to is dropped: one
+      that claims request data (a value overwritten with a constant, a constant branch, an
+      allow-list guard), and one that claims a parameter or a computed value, unless the sink
+      is in a function no resolved call reaches (its callers were not seen: unknown).
     """
     seen = facts.get("taint_seen") or []
+    uncalled = {(file, kind, line) for file, kind, line in facts.get("taint_uncalled") or []}
     kinds_of: dict[str, set[str]] = {}
     for kind, rule_id in m.RULE_FOR_KIND.items():
         kinds_of.setdefault(rule_id, set()).add(kind)
@@ -649,8 +685,8 @@ def superseded(
             replaced[(finding.rule_id, finding.file, finding.line)] = finding
             continue
         if (
-            claims_request_data(finding, kinds)
-            and any(w in examined for w in where)
+            any(w in examined for w in where)
+            and (claims_request_data(finding, kinds) or not any(w in uncalled for w in where))
             and not any(w in skipped for w in where)
         ):
             continue

@@ -806,3 +806,36 @@ def test_a_check_given_a_comparison_is_read_without_recursing_forever(
         found = kinds(express(body))
     assert "taint summary failed" not in caplog.text
     assert "redirect" in found  # the unchecked redirect after the if is still a flow
+
+
+STORE_JS = """\
+const knex = require('knex')({ client: 'pg' });
+
+async function purge(days) {
+  return knex('events').whereRaw(`age > ${days}`).del();
+}
+
+module.exports = { purge };
+"""
+
+
+def _js_sql_lines(root: Path) -> list[int]:
+    report = run_review(ReviewRequest(root=root, use_cache=False, jobs=1))
+    return [f.line for f in report.findings if f.rule_id == "sql-string-query"]
+
+
+def test_js_sql_from_a_parameter_whose_callers_pass_constants_is_not_reported(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "store.js").write_text(STORE_JS)
+    (tmp_path / "jobs.js").write_text(
+        "const { purge } = require('./store');\n\nasync function nightly() {\n  await purge(30);\n}\n\nmodule.exports = { nightly };\n"
+    )
+    assert _js_sql_lines(tmp_path) == []
+
+
+def test_js_sql_from_a_parameter_of_a_function_nobody_calls_is_still_reported(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "store.js").write_text(STORE_JS)
+    assert _js_sql_lines(tmp_path) == [4]

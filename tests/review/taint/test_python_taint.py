@@ -699,3 +699,34 @@ def test_app_urls_and_signed_state_are_not_open_redirects(
     body: str, imports: str, reported: bool
 ) -> None:
     assert ("redirect" in kinds(handler(body + "\n", imports))) is reported
+
+
+STORE = """\
+import sqlite3
+
+
+def purge(table, days):
+    db = sqlite3.connect("app.db")
+    db.execute(f"DELETE FROM {table} WHERE age > {days}")
+"""
+
+
+def _sql_lines(root: Path) -> list[int]:
+    report = run_review(ReviewRequest(root=root, use_cache=False, jobs=1))
+    return [f.line for f in report.findings if f.rule_id == "sql-string-query"]
+
+
+def test_sql_from_parameters_whose_callers_pass_constants_is_not_reported(tmp_path: Path) -> None:
+    # the engine followed the only caller: constants, no request data reaches the splice
+    (tmp_path / "store.py").write_text(STORE)
+    (tmp_path / "jobs.py").write_text(
+        'from store import purge\n\n\ndef nightly():\n    purge("events", 30)\n'
+    )
+    assert _sql_lines(tmp_path) == []
+
+
+def test_sql_from_parameters_of_a_function_nobody_calls_is_still_reported(tmp_path: Path) -> None:
+    # no resolved caller: what the parameters hold is unknown, the file rule's finding stays
+    (tmp_path / "store.py").write_text(STORE)
+    (tmp_path / "jobs.py").write_text("def nightly():\n    return 30\n")
+    assert _sql_lines(tmp_path) == [6]
