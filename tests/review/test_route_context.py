@@ -137,3 +137,68 @@ def test_the_same_handler_without_sign_in_leaks(tmp_path: Path) -> None:
         line for line in files["nb/server.py"].splitlines() if "@requires" not in line
     )
     assert _write(tmp_path, files) == ["nb/server.py"]
+
+
+EXPRESS_ROUTES = """\
+const Router = require('express-promise-router');
+const { isAdmin, loggedIn } = require('./auth');
+const plugins = require('./plugins');
+const router = new Router();
+module.exports = router;
+
+router.post('/admin/plugins/install', isAdmin, async (req, res) => {
+  try {
+    res.json(await plugins.install(req.body.name));
+  } catch (e) {
+    res.status(500).json({ error: e.message });
+  }
+});
+
+router.post('/notes', loggedIn, async (req, res) => {
+  try {
+    res.json(await plugins.saveNote(req.user.id, req.body.text));
+  } catch (e) {
+    res.status(500).json({ error: e.message });
+  }
+});
+"""
+EXPRESS_AUTH = """\
+exports.isAdmin = (req, res, next) => {
+  if (req.user && req.user.role === 'admin') return next();
+  res.status(403).end();
+};
+exports.loggedIn = (req, res, next) => {
+  if (req.user) return next();
+  res.status(401).end();
+};
+"""
+
+
+def _js_leaks(tmp_path: Path, routes: str) -> list[int]:
+    (tmp_path / "routes.js").write_text(routes)
+    (tmp_path / "auth.js").write_text(EXPRESS_AUTH)
+    (tmp_path / "plugins.js").write_text(
+        "exports.install = async (n) => n;\nexports.saveNote = async () => 1;\n"
+    )
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\nconst app = express();\n"
+        "app.use(require('./routes'));\n"
+    )
+    report = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
+    return [f.line for f in report.findings if f.rule_id == "error-details-leak"]
+
+
+def test_js_error_text_for_admins_only_is_not_a_leak_and_for_users_is(tmp_path: Path) -> None:
+    assert _js_leaks(tmp_path, EXPRESS_ROUTES) == [19]
+
+
+def test_js_the_same_handler_behind_a_non_admin_check_leaks(tmp_path: Path) -> None:
+    # signed in is not admin when the app tells admins apart elsewhere (isAdmin on another route)
+    routes = (
+        EXPRESS_ROUTES.replace(
+            "router.post('/admin/plugins/install', isAdmin,",
+            "router.post('/admin/plugins/install', loggedIn,",
+        )
+        + "router.delete('/admin/users/:id', isAdmin, async (req, res) => res.end());\n"
+    )
+    assert _js_leaks(tmp_path, routes) == [11, 19]

@@ -26,6 +26,7 @@ from mcp_backend.review.javascript.frameworks import common, nestjs
 from mcp_backend.review.javascript.frameworks.hono import use_path_matches
 from mcp_backend.review.javascript.fullstack import fullstack_routes
 from mcp_backend.review.model import Evidence, FileResult, ProjectIndex, Protection, Route, Signal
+from mcp_backend.review.route_context import operator_only
 from mcp_backend.review.route_policy import public_reason_of
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts")
@@ -67,6 +68,8 @@ class _Linker:
     root: str
     modules: dict[str, JsModuleFacts] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
+    # the routes each handler runs for, by (file, first line, last line) of its code
+    handler_routes: dict[tuple[str, int, int], list[Route]] = field(default_factory=dict)
     decorations: dict[str, list[str]] = field(default_factory=dict)
     mounted: set[tuple[str, str]] = field(default_factory=set)
     contexts: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
@@ -821,6 +824,9 @@ class _Linker:
             tested=self.is_tested(full),
         )
         self.routes.append(route)
+        span = handler.get("span")
+        if isinstance(span, list) and len(span) == 2:
+            self.handler_routes.setdefault((handler_file, span[0], span[1]), []).append(route)
 
     def _protection(self, evidence: list[Evidence], unmounted: bool) -> Protection:
         if evidence:
@@ -1510,6 +1516,11 @@ def link_javascript(results: list[FileResult], root: str) -> ProjectIndex:
         facts["apps"] = apps
     if limiters:
         facts["rate_limit_global"] = limiters[:1]
+    operator = operator_only(linker.handler_routes, linker.routes)
+    if operator:
+        facts["operator_only_handlers"] = [
+            {"file": file, "start": start, "end": end} for file, start, end in sorted(operator)
+        ]
     servers = graphql_link.graphql_servers(linker)
     if servers:
         facts["graphql_servers"] = servers

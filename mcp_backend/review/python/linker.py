@@ -12,7 +12,6 @@ evidence and the level it came from.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ from mcp_backend.review.python.frameworks._django_link import DjangoLinker
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 from mcp_backend.review.python.graphql_link import GraphqlLinker
+from mcp_backend.review.route_context import operator_only
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,6 @@ APP_KINDS = {
     "Router": ("starlette", "router"),  # Starlette's, and Django Ninja's
     "NinjaAPI": ("starlette", "app"),
 }
-# A role check that admits administrators only: is_superuser / is_staff / IsAdminUser,
-# `user.role != "admin"`, role_admin(), an admin_required / require_admin decorator.
-ADMIN_CHECK = re.compile(
-    r"(is_superuser|is_staff|\bis_admin\b|IsAdminUser|role_admin\b|"
-    r"\.role\s*(==|!=)\s*['\"]admin['\"]|"
-    r"\b(require|requires)_admin\w*|\badmin_(required|only)\b|get_admin_user)"
-)
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket"}
 )
@@ -813,31 +806,7 @@ class _Linker:
         for route in routes:
             if (route.file, route.line) in end_of:
                 by_handler.setdefault((route.file, route.line), []).append(route)
-        gated = {"route", "router", "app"}
-        # No route tells one caller's records from another's, nor one kind of caller from
-        # another, before its handler runs: whoever signs in operates the whole app (a
-        # notebook server, a bot manager), so every signed-in caller is its operator.
-        single_operator = not any(
-            e.kind == "ownership" or (e.kind == "role" and e.level in gated)
-            for r in routes
-            for e in r.authz.evidence
-        )
-
-        def admin_only(route: Route) -> bool:
-            return route.authz.status == "present" and any(
-                e.level in gated and ADMIN_CHECK.search(e.detail) for e in route.authz.evidence
-            )
-
-        def signed_in(route: Route) -> bool:
-            return route.auth.status == "present" and any(
-                e.level in gated for e in route.auth.evidence
-            )
-
-        operator = {
-            key
-            for key, group in by_handler.items()
-            if all(admin_only(r) or (single_operator and signed_in(r)) for r in group)
-        }
+        operator = operator_only(by_handler, routes, signed_in_operates=True)
         spans = [{"file": f, "start": line, "end": end_of[(f, line)]} for f, line in operator]
         # helpers that only operator-only handlers call (`_update_function(request, id, ...)`)
         helpers: dict[str, set[bool]] = {}

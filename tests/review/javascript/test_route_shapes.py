@@ -645,6 +645,32 @@ def test_server_code_mentioning_window_is_kept() -> None:
     assert set(routes) == {"GET /home"}
 
 
+def test_a_router_from_a_router_package_with_page_scripts_in_its_strings_is_kept() -> None:
+    # express-promise-router, like express itself, makes this server code, whatever page
+    # script its HTML strings carry
+    files = {
+        "routes/admin.js": (
+            "const Router = require('express-promise-router');\n"
+            "const router = new Router();\n"
+            "module.exports = router;\n"
+            "router.get('/dialog', (req, res) => res.send(`<script>\n"
+            "document.getElementById('x').addEventListener('change', go);\n"
+            "</script>`));\n"
+        ),
+        "app.js": (
+            "const express = require('express');\n"
+            "const admin = require('./routes/admin');\n"
+            "const app = express();\n"
+            "app.use('/admin', admin);\n"
+        ),
+    }
+    assert set(inventory(files)) == {"GET /admin/dialog"}
+    files["routes/admin.js"] = files["routes/admin.js"].replace(
+        "require('express-promise-router')", "require('./page-router')"
+    )
+    assert set(inventory(files)) == set()
+
+
 def test_server_code_named_like_assets_but_serving_is_kept() -> None:
     routes = inventory(
         {

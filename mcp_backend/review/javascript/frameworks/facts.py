@@ -375,10 +375,16 @@ class FactExtractor:
         if ctx.has(b"document.", b"window.") and _BROWSER_API.search(
             ctx.source.decode("utf-8", "replace")
         ):
-            servers = {"express", "koa", "fastify", "hono", "@nestjs/core", "@nestjs/common"}
+            servers = (
+                express.PACKAGES
+                | koa.APP_PACKAGES
+                | koa.ROUTER_PACKAGES
+                | fastify.PACKAGES
+                | hono.PACKAGES
+                | {"@nestjs/core", "@nestjs/common"}
+            )
             if not any(
-                packages.package_name(entry["source"]) in servers | koa.ROUTER_PACKAGES
-                for entry in self.imports.values()
+                packages.package_name(entry["source"]) in servers for entry in self.imports.values()
             ) and not _REQUIRES_SERVER.search(ctx.source):
                 facts["browser"] = True  # a page's script: it uses the document, no server
         if self.dynamic_loading:
@@ -1327,7 +1333,11 @@ class FactExtractor:
     def handler_facts(self, function: Node) -> dict[str, Any]:
         ctx = self.ctx
         body = ctx.text(function)
-        facts: dict[str, Any] = {"lines": function.end_point[0] - function.start_point[0] + 1}
+        facts: dict[str, Any] = {
+            "lines": function.end_point[0] - function.start_point[0] + 1,
+            # where the handler's code is: findings inside it are judged with its routes
+            "span": [function.start_point[0] + 1, function.end_point[0] + 1],
+        }
         if len(body) > MAX_CLASSIFIED_BODY:
             return facts
         # `parseInt(req.query.page)` is converted on the spot: not raw data flowing on.
