@@ -2464,19 +2464,52 @@ def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> 
 # it reads request data, calls a sink, or builds text it returns. The others are interpreted
 # only when they hand their parameters to project code (service layers); everything else
 # (most of a library) is a project function through which nothing flows.
-_REQUEST_BYTES = re.compile(
-    rb"(?:req|request|ctx|context)\s*\.\s*(?:body|query|params|headers|cookies|req|request|"
-    rb"nextUrl|json|formData|param|get|header|files?)\b"
+# Each pattern starts with a literal, so that re finds its candidates by a fast search for it
+# rather than trying the pattern at every byte (as a leading alternation, `\b` or lookbehind
+# makes it do): a lookbehind comes after the literal, and the alternation of the request
+# accessors is two patterns, one per first letter, matched as one by _leftmost.
+_REQUEST_FIELD = (
+    rb"\s*\.\s*(?:body|query|params|headers|cookies|req|request|nextUrl|json|formData|param|"
+    rb"get|header|files?)\b"
+)
+_REQUEST_BYTES = (
+    re.compile(rb"req(?:uest)?" + _REQUEST_FIELD),
+    re.compile(rb"c(?:tx|ontext)" + _REQUEST_FIELD),
 )
 _HONO_BYTES = re.compile(
-    rb"(?<![\w$.])c\s*\.\s*req\s*\.\s*(?:json|param|query|queries|parseBody|formData|text|"
+    rb"c(?<![\w$.]c)\s*\.\s*req\s*\.\s*(?:json|param|query|queries|parseBody|formData|text|"
     rb"valid|header)\b"
 )
 _NEST_BYTES = re.compile(rb"@(?:Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\(")
 _TRPC_BYTES = re.compile(rb"input\b[^}()]*\}\s*\)\s*=>")
-_RESOLVER_BYTES = re.compile(
-    rb"\((?:_|__|parent|root|_parent|_root)\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
+_RESOLVER_ARGS = rb"\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
+_RESOLVER_BYTES = (
+    re.compile(rb"\(_(?:_|parent|root)?" + _RESOLVER_ARGS),
+    re.compile(rb"\(parent" + _RESOLVER_ARGS),
+    re.compile(rb"\(root" + _RESOLVER_ARGS),
 )
+
+
+def _leftmost(source: bytes, patterns: tuple[re.Pattern[bytes], ...]) -> list[int]:
+    """Where finditer of the patterns' alternation matches (the leftmost match, the next one
+    from its end...), each pattern searched on its own so that each keeps its literal start;
+    no two of them match at one position."""
+    found: list[int] = []
+    ahead = [pattern.search(source) for pattern in patterns]
+    while True:
+        first = min((match for match in ahead if match is not None), key=_start, default=None)
+        if first is None:
+            return found
+        found.append(first.start())
+        end = first.end()
+        ahead = [
+            pattern.search(source, end) if match is not None and match.start() < end else match
+            for pattern, match in zip(patterns, ahead, strict=True)
+        ]
+
+
+def _start(match: re.Match[bytes]) -> int:
+    return match.start()
 
 
 def _source_offsets(source: bytes) -> list[int]:
@@ -2485,7 +2518,7 @@ def _source_offsets(source: bytes) -> list[int]:
     own, only when its literal part occurs (Python's re is slow on one big alternation)."""
     found: list[int] = []
     if b"req." in source or b"request." in source or b"ctx." in source or b"context." in source:
-        found.extend(m_.start() for m_ in _REQUEST_BYTES.finditer(source))
+        found.extend(_leftmost(source, _REQUEST_BYTES))
     if b"c.req" in source:
         found.extend(m_.start() for m_ in _HONO_BYTES.finditer(source))
     if b"@" in source:
@@ -2493,7 +2526,7 @@ def _source_offsets(source: bytes) -> list[int]:
     if b"input" in source:
         found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
     if b"(_" in source or b"(parent" in source or b"(root" in source:
-        found.extend(m_.start() for m_ in _RESOLVER_BYTES.finditer(source))
+        found.extend(_leftmost(source, _RESOLVER_BYTES))
     found.sort()
     return found
 
@@ -2567,10 +2600,11 @@ _SINK_ON = {
 _CTX_BODY = re.compile(rb"ctx\.body\s*=")
 # A return of text built from values that looks like SQL or markup (what a caller's sink needs
 # to see was built: `return \`status = '${s}'\``); error messages and the like need no look.
+# Matched on the lowercased source, for any case: re.IGNORECASE would lose the search for the
+# literal `return` and try the pattern at every byte (twice as slow).
 _BUILDS_BYTES = re.compile(
     rb"return\b(?=[^;\n]*(`[^`]*\$\{|['\"`]\s*\+|\+\s*['\"`]))(?=[^;\n]*(\b(select|insert|"
-    rb"update|delete|where|and|or|order|limit|values|set|from)\b|[=<>]\s*['\"`(]|<[a-zA-Z/]))",
-    re.IGNORECASE,
+    rb"update|delete|where|and|or|order|limit|values|set|from)\b|[=<>]\s*['\"`(]|<[a-z/]))"
 )
 
 
@@ -2578,6 +2612,8 @@ _CALL_BYTES = re.compile(rb"(?<![\w$.])(this|[A-Za-z_$][\w$]*)\s*(\.\s*[\w$]+\s*
 
 
 _WORD_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
+# The bytes that continue a name (as `chr(byte).isalnum()` or `_$` says), looked up in a set.
+_NAME_BYTES = frozenset(byte for byte in range(256) if chr(byte).isalnum() or byte in b"_$")
 
 
 def _marked_offsets(
@@ -2587,7 +2623,7 @@ def _marked_offsets(
     source = ctx.source
     offsets = list(sources)
     if b"return" in source:
-        offsets.extend(match.start() for match in _BUILDS_BYTES.finditer(source))
+        offsets.extend(match.start() for match in _BUILDS_BYTES.finditer(source.lower()))
     if b"ctx.body" in source:
         offsets.extend(match.start() for match in _CTX_BODY.finditer(source))
     names = ctx._names()
@@ -2616,7 +2652,7 @@ def _marked_offsets(
             while start > 0 and source[start] in b" \t\n.":
                 start -= 1
             begin = start
-            while begin > 0 and (chr(source[begin - 1]).isalnum() or source[begin - 1] in b"_$"):
+            while begin > 0 and source[begin - 1] in _NAME_BYTES:
                 begin -= 1
             if source[begin : start + 1] in objects:
                 offsets.append(node.start_byte)
@@ -2635,7 +2671,7 @@ def _relevant(
     return _marked(sources, start, end) or any(_param_names(ctx, node))
 
 
-_RETURN_BYTES = re.compile(rb"\breturn\s+([^;\n]+)")
+_RETURN_BYTES = re.compile(rb"return(?<!\wreturn)\s+([^;\n]+)")  # `\breturn`, literal first
 _PASSED_ON = re.compile(
     rb"^\s*(?:await\s+)?([A-Za-z_$][\w$]*)((\s*\??\.\s*(trim|trimStart|trimEnd|toLowerCase|"
     rb"toUpperCase|normalize|replace|replaceAll|slice|substring|toString|concat)\s*\([^()]*\))*"
@@ -2701,7 +2737,7 @@ def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, i
             at = text.find(needle)
             while at != -1:
                 after = at + len(needle)
-                if after < len(text) and (chr(text[after]).isalnum() or text[after] in b"_$"):
+                if after < len(text) and text[after] in _NAME_BYTES:
                     at = text.find(needle, at + 1)  # `(error` is not the parameter `e`
                     continue
                 if lead == b"(":
@@ -2726,7 +2762,7 @@ def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, i
         if match is None:
             continue
         start = index - match.end() + 1
-        if start > 0 and (chr(text[start - 1]).isalnum() or text[start - 1] in b"_$."):
+        if start > 0 and (text[start - 1] in _NAME_BYTES or text[start - 1] == ord(".")):
             continue
         found.append((text[start:index].decode("utf-8", "replace"), start, index + 1))
     return found
@@ -2921,8 +2957,11 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
         if not name.endswith(".constructor") and not _relevant(
             node.start_byte, node.end_byte, marks, sources, ctx, node
         ):
-            text = source[node.start_byte : node.end_byte]
-            managed = owner is not None and b"this." in text and _managed(mod, ctx, owner)
+            managed = (
+                owner is not None
+                and source.find(b"this.", node.start_byte, node.end_byte) != -1
+                and _managed(mod, ctx, owner)
+            )
             forward = None
             if marks or managed or name.split(".", 1)[0] in exported:
                 # in a file that neither reads request data nor calls a sink, only what other
@@ -2943,7 +2982,7 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
             defined.append(name)
     statements = [
         stmt
-        for stmt in ctx.root.named_children
+        for stmt in (ctx.root.named_children if sources else [])
         if _marked(sources, stmt.start_byte, stmt.end_byte)
         and _registers(stmt)
         and not _only_units(mod, stmt)
