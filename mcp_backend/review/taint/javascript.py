@@ -2265,11 +2265,13 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
     root = ctx.root
     for stmt in root.named_children:
         node = stmt
-        if node.type == "export_statement":
+        kind = node.type  # read once: each read of a node's type builds a new string
+        if kind == "export_statement":
             declaration = node.child_by_field_name("declaration")
             value = node.child_by_field_name("value")
             if declaration is not None:
                 node = declaration
+                kind = node.type
             elif value is not None:
                 inner = _unwrap(value)
                 if inner is not None and inner.type in FUNCTION_TYPES:
@@ -2284,14 +2286,14 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
                         if not any(c.type == "export_clause" for c in node.named_children):
                             mod.star.append(source)
                 continue
-        if node.type in {"function_declaration", "generator_function_declaration"}:
+        if kind in {"function_declaration", "generator_function_declaration"}:
             name = ctx.text(node.child_by_field_name("name"))
             if name:
                 units.append((name, node, None))
                 mod.functions[name] = node
-        elif node.type in {"class_declaration", "abstract_class_declaration"}:
+        elif kind in {"class_declaration", "abstract_class_declaration"}:
             _class_units(mod, ctx, node, units)
-        elif node.type in {"lexical_declaration", "variable_declaration"}:
+        elif kind in {"lexical_declaration", "variable_declaration"}:
             for declarator in node.named_children:
                 if declarator.type != "variable_declarator":
                     continue
@@ -2300,35 +2302,36 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
                 if target is None or target.type != "identifier" or value is None:
                     continue
                 name = ctx.text(target)
-                if value.type in FUNCTION_TYPES:
+                value_kind = value.type
+                if value_kind in FUNCTION_TYPES:
                     units.append((name, value, None))
                     mod.functions[name] = value
-                elif value.type == "class":
+                elif value_kind == "class":
                     _class_units(mod, ctx, value, units, name)
-                elif value.type == "object":
+                elif value_kind == "object":
                     _object_units(mod, ctx, name, value, units)
                     _schema_fields(mod, ctx, name, value)
-                elif value.type in {"string", "number", "true", "false"}:
+                elif value_kind in {"string", "number", "true", "false"}:
                     text = ctx.text(value)
                     mod.consts[name] = (
                         text[1:-1]
-                        if value.type == "string"
-                        else value.type == "true"
-                        if value.type in {"true", "false"}
+                        if value_kind == "string"
+                        else value_kind == "true"
+                        if value_kind in {"true", "false"}
                         else text
                     )
-                elif value.type == "array" or (
-                    value.type == "new_expression"
+                elif value_kind == "array" or (
+                    value_kind == "new_expression"
                     and ctx.text(value.child_by_field_name("constructor")) in {"Set", "Map"}
                 ):
                     mod.collections.add(name)
-                elif value.type == "call_expression":
+                elif value_kind == "call_expression":
                     _schema_fields(mod, ctx, name, value)
-                elif value.type == "new_expression":
+                elif value_kind == "new_expression":
                     cls = ctx.text(value.child_by_field_name("constructor"))
                     if re.match(r"^[A-Z][\w$]*$", cls) and cls not in {"Set", "Map", "URL"}:
                         mod.instances[name] = cls
-        elif node.type == "expression_statement":
+        elif kind == "expression_statement":
             expression = node.named_children[0] if node.named_children else None
             if expression is not None and expression.type == "assignment_expression":
                 left = ctx.text(expression.child_by_field_name("left")).replace(" ", "")
@@ -2514,19 +2517,21 @@ def _start(match: re.Match[bytes]) -> int:
 
 def _source_offsets(source: bytes) -> list[int]:
     """Where the file may read request data (request accessors, NestJS parameter decorators,
-    tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`); each pattern run on its
-    own, only when its literal part occurs (Python's re is slow on one big alternation)."""
+    tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`). A pattern that can match
+    without a literal of the file's (`req .body`) counts only where the file has one (`req.`):
+    that check scans the whole file when it fails, so it comes after the pattern's search."""
     found: list[int] = []
-    if b"req." in source or b"request." in source or b"ctx." in source or b"context." in source:
-        found.extend(_leftmost(source, _REQUEST_BYTES))
+    accessors = _leftmost(source, _REQUEST_BYTES)
+    if accessors and (
+        b"req." in source or b"request." in source or b"ctx." in source or b"context." in source
+    ):
+        found.extend(accessors)
     if b"c.req" in source:
         found.extend(m_.start() for m_ in _HONO_BYTES.finditer(source))
     if b"@" in source:
         found.extend(m_.start() for m_ in _NEST_BYTES.finditer(source))
-    if b"input" in source:
-        found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
-    if b"(_" in source or b"(parent" in source or b"(root" in source:
-        found.extend(_leftmost(source, _RESOLVER_BYTES))
+    found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
+    found.extend(_leftmost(source, _RESOLVER_BYTES))
     found.sort()
     return found
 
@@ -2949,9 +2954,10 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
     functions: dict[str, Any] = {}
     defined: list[str] = []
     source = ctx.source
-    project = _project_names(mod, units)
     sources = _source_offsets(source)
-    marks = _marked_offsets(ctx, sources, mod.imports)
+    # the sinks and built returns marked, and the project's names, matter only to the units
+    project = _project_names(mod, units) if units else frozenset()
+    marks = _marked_offsets(ctx, sources, mod.imports) if units else []
     exported = {*mod.exports.values(), "default"}
     for name, node, owner in units:
         if not name.endswith(".constructor") and not _relevant(
