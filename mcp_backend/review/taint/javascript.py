@@ -2265,11 +2265,13 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
     root = ctx.root
     for stmt in root.named_children:
         node = stmt
-        if node.type == "export_statement":
+        kind = node.type  # read once: each read of a node's type builds a new string
+        if kind == "export_statement":
             declaration = node.child_by_field_name("declaration")
             value = node.child_by_field_name("value")
             if declaration is not None:
                 node = declaration
+                kind = node.type
             elif value is not None:
                 inner = _unwrap(value)
                 if inner is not None and inner.type in FUNCTION_TYPES:
@@ -2284,14 +2286,14 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
                         if not any(c.type == "export_clause" for c in node.named_children):
                             mod.star.append(source)
                 continue
-        if node.type in {"function_declaration", "generator_function_declaration"}:
+        if kind in {"function_declaration", "generator_function_declaration"}:
             name = ctx.text(node.child_by_field_name("name"))
             if name:
                 units.append((name, node, None))
                 mod.functions[name] = node
-        elif node.type in {"class_declaration", "abstract_class_declaration"}:
+        elif kind in {"class_declaration", "abstract_class_declaration"}:
             _class_units(mod, ctx, node, units)
-        elif node.type in {"lexical_declaration", "variable_declaration"}:
+        elif kind in {"lexical_declaration", "variable_declaration"}:
             for declarator in node.named_children:
                 if declarator.type != "variable_declarator":
                     continue
@@ -2300,35 +2302,36 @@ def _collect(mod: _Module, ctx: JsFileContext) -> list[tuple[str, Node, str | No
                 if target is None or target.type != "identifier" or value is None:
                     continue
                 name = ctx.text(target)
-                if value.type in FUNCTION_TYPES:
+                value_kind = value.type
+                if value_kind in FUNCTION_TYPES:
                     units.append((name, value, None))
                     mod.functions[name] = value
-                elif value.type == "class":
+                elif value_kind == "class":
                     _class_units(mod, ctx, value, units, name)
-                elif value.type == "object":
+                elif value_kind == "object":
                     _object_units(mod, ctx, name, value, units)
                     _schema_fields(mod, ctx, name, value)
-                elif value.type in {"string", "number", "true", "false"}:
+                elif value_kind in {"string", "number", "true", "false"}:
                     text = ctx.text(value)
                     mod.consts[name] = (
                         text[1:-1]
-                        if value.type == "string"
-                        else value.type == "true"
-                        if value.type in {"true", "false"}
+                        if value_kind == "string"
+                        else value_kind == "true"
+                        if value_kind in {"true", "false"}
                         else text
                     )
-                elif value.type == "array" or (
-                    value.type == "new_expression"
+                elif value_kind == "array" or (
+                    value_kind == "new_expression"
                     and ctx.text(value.child_by_field_name("constructor")) in {"Set", "Map"}
                 ):
                     mod.collections.add(name)
-                elif value.type == "call_expression":
+                elif value_kind == "call_expression":
                     _schema_fields(mod, ctx, name, value)
-                elif value.type == "new_expression":
+                elif value_kind == "new_expression":
                     cls = ctx.text(value.child_by_field_name("constructor"))
                     if re.match(r"^[A-Z][\w$]*$", cls) and cls not in {"Set", "Map", "URL"}:
                         mod.instances[name] = cls
-        elif node.type == "expression_statement":
+        elif kind == "expression_statement":
             expression = node.named_children[0] if node.named_children else None
             if expression is not None and expression.type == "assignment_expression":
                 left = ctx.text(expression.child_by_field_name("left")).replace(" ", "")
@@ -2464,36 +2467,71 @@ def _schema_fields(mod: _Module, ctx: JsFileContext, name: str, value: Node) -> 
 # it reads request data, calls a sink, or builds text it returns. The others are interpreted
 # only when they hand their parameters to project code (service layers); everything else
 # (most of a library) is a project function through which nothing flows.
-_REQUEST_BYTES = re.compile(
-    rb"(?:req|request|ctx|context)\s*\.\s*(?:body|query|params|headers|cookies|req|request|"
-    rb"nextUrl|json|formData|param|get|header|files?)\b"
+# Each pattern starts with a literal, so that re finds its candidates by a fast search for it
+# rather than trying the pattern at every byte (as a leading alternation, `\b` or lookbehind
+# makes it do): a lookbehind comes after the literal, and the alternation of the request
+# accessors is two patterns, one per first letter, matched as one by _leftmost.
+_REQUEST_FIELD = (
+    rb"\s*\.\s*(?:body|query|params|headers|cookies|req|request|nextUrl|json|formData|param|"
+    rb"get|header|files?)\b"
+)
+_REQUEST_BYTES = (
+    re.compile(rb"req(?:uest)?" + _REQUEST_FIELD),
+    re.compile(rb"c(?:tx|ontext)" + _REQUEST_FIELD),
 )
 _HONO_BYTES = re.compile(
-    rb"(?<![\w$.])c\s*\.\s*req\s*\.\s*(?:json|param|query|queries|parseBody|formData|text|"
+    rb"c(?<![\w$.]c)\s*\.\s*req\s*\.\s*(?:json|param|query|queries|parseBody|formData|text|"
     rb"valid|header)\b"
 )
 _NEST_BYTES = re.compile(rb"@(?:Body|Query|Param|Headers|Args|Req|Request|UploadedFile)\s*\(")
 _TRPC_BYTES = re.compile(rb"input\b[^}()]*\}\s*\)\s*=>")
-_RESOLVER_BYTES = re.compile(
-    rb"\((?:_|__|parent|root|_parent|_root)\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
+_RESOLVER_ARGS = rb"\s*,\s*(args|\{[^}()]*\})\s*(,[^()]*)?\)\s*(=>|\{)"
+_RESOLVER_BYTES = (
+    re.compile(rb"\(_(?:_|parent|root)?" + _RESOLVER_ARGS),
+    re.compile(rb"\(parent" + _RESOLVER_ARGS),
+    re.compile(rb"\(root" + _RESOLVER_ARGS),
 )
+
+
+def _leftmost(source: bytes, patterns: tuple[re.Pattern[bytes], ...]) -> list[int]:
+    """Where finditer of the patterns' alternation matches (the leftmost match, the next one
+    from its end...), each pattern searched on its own so that each keeps its literal start;
+    no two of them match at one position."""
+    found: list[int] = []
+    ahead = [pattern.search(source) for pattern in patterns]
+    while True:
+        first = min((match for match in ahead if match is not None), key=_start, default=None)
+        if first is None:
+            return found
+        found.append(first.start())
+        end = first.end()
+        ahead = [
+            pattern.search(source, end) if match is not None and match.start() < end else match
+            for pattern, match in zip(patterns, ahead, strict=True)
+        ]
+
+
+def _start(match: re.Match[bytes]) -> int:
+    return match.start()
 
 
 def _source_offsets(source: bytes) -> list[int]:
     """Where the file may read request data (request accessors, NestJS parameter decorators,
-    tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`); each pattern run on its
-    own, only when its literal part occurs (Python's re is slow on one big alternation)."""
+    tRPC's `({ input }) =>`, a GraphQL resolver's `(parent, args)`). A pattern that can match
+    without a literal of the file's (`req .body`) counts only where the file has one (`req.`):
+    that check scans the whole file when it fails, so it comes after the pattern's search."""
     found: list[int] = []
-    if b"req." in source or b"request." in source or b"ctx." in source or b"context." in source:
-        found.extend(m_.start() for m_ in _REQUEST_BYTES.finditer(source))
+    accessors = _leftmost(source, _REQUEST_BYTES)
+    if accessors and (
+        b"req." in source or b"request." in source or b"ctx." in source or b"context." in source
+    ):
+        found.extend(accessors)
     if b"c.req" in source:
         found.extend(m_.start() for m_ in _HONO_BYTES.finditer(source))
     if b"@" in source:
         found.extend(m_.start() for m_ in _NEST_BYTES.finditer(source))
-    if b"input" in source:
-        found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
-    if b"(_" in source or b"(parent" in source or b"(root" in source:
-        found.extend(m_.start() for m_ in _RESOLVER_BYTES.finditer(source))
+    found.extend(m_.start() for m_ in _TRPC_BYTES.finditer(source))
+    found.extend(_leftmost(source, _RESOLVER_BYTES))
     found.sort()
     return found
 
@@ -2567,10 +2605,11 @@ _SINK_ON = {
 _CTX_BODY = re.compile(rb"ctx\.body\s*=")
 # A return of text built from values that looks like SQL or markup (what a caller's sink needs
 # to see was built: `return \`status = '${s}'\``); error messages and the like need no look.
+# Matched on the lowercased source, for any case: re.IGNORECASE would lose the search for the
+# literal `return` and try the pattern at every byte (twice as slow).
 _BUILDS_BYTES = re.compile(
     rb"return\b(?=[^;\n]*(`[^`]*\$\{|['\"`]\s*\+|\+\s*['\"`]))(?=[^;\n]*(\b(select|insert|"
-    rb"update|delete|where|and|or|order|limit|values|set|from)\b|[=<>]\s*['\"`(]|<[a-zA-Z/]))",
-    re.IGNORECASE,
+    rb"update|delete|where|and|or|order|limit|values|set|from)\b|[=<>]\s*['\"`(]|<[a-z/]))"
 )
 
 
@@ -2578,6 +2617,8 @@ _CALL_BYTES = re.compile(rb"(?<![\w$.])(this|[A-Za-z_$][\w$]*)\s*(\.\s*[\w$]+\s*
 
 
 _WORD_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
+# The bytes that continue a name (as `chr(byte).isalnum()` or `_$` says), looked up in a set.
+_NAME_BYTES = frozenset(byte for byte in range(256) if chr(byte).isalnum() or byte in b"_$")
 
 
 def _marked_offsets(
@@ -2587,7 +2628,7 @@ def _marked_offsets(
     source = ctx.source
     offsets = list(sources)
     if b"return" in source:
-        offsets.extend(match.start() for match in _BUILDS_BYTES.finditer(source))
+        offsets.extend(match.start() for match in _BUILDS_BYTES.finditer(source.lower()))
     if b"ctx.body" in source:
         offsets.extend(match.start() for match in _CTX_BODY.finditer(source))
     names = ctx._names()
@@ -2616,7 +2657,7 @@ def _marked_offsets(
             while start > 0 and source[start] in b" \t\n.":
                 start -= 1
             begin = start
-            while begin > 0 and (chr(source[begin - 1]).isalnum() or source[begin - 1] in b"_$"):
+            while begin > 0 and source[begin - 1] in _NAME_BYTES:
                 begin -= 1
             if source[begin : start + 1] in objects:
                 offsets.append(node.start_byte)
@@ -2635,7 +2676,7 @@ def _relevant(
     return _marked(sources, start, end) or any(_param_names(ctx, node))
 
 
-_RETURN_BYTES = re.compile(rb"\breturn\s+([^;\n]+)")
+_RETURN_BYTES = re.compile(rb"return(?<!\wreturn)\s+([^;\n]+)")  # `\breturn`, literal first
 _PASSED_ON = re.compile(
     rb"^\s*(?:await\s+)?([A-Za-z_$][\w$]*)((\s*\??\.\s*(trim|trimStart|trimEnd|toLowerCase|"
     rb"toUpperCase|normalize|replace|replaceAll|slice|substring|toString|concat)\s*\([^()]*\))*"
@@ -2701,7 +2742,7 @@ def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, i
             at = text.find(needle)
             while at != -1:
                 after = at + len(needle)
-                if after < len(text) and (chr(text[after]).isalnum() or text[after] in b"_$"):
+                if after < len(text) and text[after] in _NAME_BYTES:
                     at = text.find(needle, at + 1)  # `(error` is not the parameter `e`
                     continue
                 if lead == b"(":
@@ -2726,7 +2767,7 @@ def _calls_given(text: bytes, named: dict[bytes, str]) -> list[tuple[str, int, i
         if match is None:
             continue
         start = index - match.end() + 1
-        if start > 0 and (chr(text[start - 1]).isalnum() or text[start - 1] in b"_$."):
+        if start > 0 and (text[start - 1] in _NAME_BYTES or text[start - 1] == ord(".")):
             continue
         found.append((text[start:index].decode("utf-8", "replace"), start, index + 1))
     return found
@@ -2913,16 +2954,20 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
     functions: dict[str, Any] = {}
     defined: list[str] = []
     source = ctx.source
-    project = _project_names(mod, units)
     sources = _source_offsets(source)
-    marks = _marked_offsets(ctx, sources, mod.imports)
+    # the sinks and built returns marked, and the project's names, matter only to the units
+    project = _project_names(mod, units) if units else frozenset()
+    marks = _marked_offsets(ctx, sources, mod.imports) if units else []
     exported = {*mod.exports.values(), "default"}
     for name, node, owner in units:
         if not name.endswith(".constructor") and not _relevant(
             node.start_byte, node.end_byte, marks, sources, ctx, node
         ):
-            text = source[node.start_byte : node.end_byte]
-            managed = owner is not None and b"this." in text and _managed(mod, ctx, owner)
+            managed = (
+                owner is not None
+                and source.find(b"this.", node.start_byte, node.end_byte) != -1
+                and _managed(mod, ctx, owner)
+            )
             forward = None
             if marks or managed or name.split(".", 1)[0] in exported:
                 # in a file that neither reads request data nor calls a sink, only what other
@@ -2943,7 +2988,7 @@ def summarize_module(ctx: JsFileContext, facts: dict[str, Any]) -> dict[str, Any
             defined.append(name)
     statements = [
         stmt
-        for stmt in ctx.root.named_children
+        for stmt in (ctx.root.named_children if sources else [])
         if _marked(sources, stmt.start_byte, stmt.end_byte)
         and _registers(stmt)
         and not _only_units(mod, stmt)
