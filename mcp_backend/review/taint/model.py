@@ -75,7 +75,9 @@ def cap(labels: set[str] | frozenset[str]) -> frozenset[str]:
     """At most MAX_LABELS labels, request data and parameters kept before call results."""
     if len(labels) <= MAX_LABELS:
         return frozenset(labels)
-    ordered = sorted(labels, key=lambda s: (s.startswith("C"), len(s)))
+    # the label itself breaks ties: the same file gives the same summary in every process
+    # (set order follows string hashing, which changes per run)
+    ordered = sorted(labels, key=lambda s: (s.startswith("C"), len(s), s))
     return frozenset(ordered[:MAX_LABELS])
 
 

@@ -12,6 +12,7 @@ import pytest
 from mcp_backend.review.engine import run_review
 from mcp_backend.review.model import ReviewRequest
 from mcp_backend.review.python.analyzer import analyze_python_file
+from mcp_backend.review.taint import model
 from mcp_backend.review.taint.link import link_flows
 
 
@@ -730,3 +731,11 @@ def test_sql_from_parameters_of_a_function_nobody_calls_is_still_reported(tmp_pa
     (tmp_path / "store.py").write_text(STORE)
     (tmp_path / "jobs.py").write_text("def nightly():\n    return 30\n")
     assert _sql_lines(tmp_path) == [6]
+
+
+def test_capped_labels_do_not_depend_on_string_hashing() -> None:
+    # more labels than kept, all of one length: which survive must not follow set order
+    labels = {f"P{name}" for name in "qwertyuiopasdfghjklzxcvbnm"}
+    kept = model.cap(labels)
+    assert len(kept) == model.MAX_LABELS
+    assert kept == frozenset(sorted(labels)[: model.MAX_LABELS])
