@@ -592,6 +592,7 @@ class _ModuleModel:
         self.functions: set[str] = set()
         self.classes: dict[str, ast.ClassDef] = {}
         self.const_values: dict[str, object] = {}
+        self.patterns: dict[str, str] = {}  # NAME = re.compile("...") at module level
         self.scalar_types: set[str] = set()  # enums and Literal aliases defined here
         for stmt in tree.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -606,6 +607,14 @@ class _ModuleModel:
                 if isinstance(target, ast.Name):
                     if isinstance(stmt.value, ast.Constant):
                         self.const_values[target.id] = stmt.value.value
+                    elif (
+                        isinstance(stmt.value, ast.Call)
+                        and (self.info.qualify(stmt.value.func) or "") == "re.compile"
+                        and stmt.value.args
+                        and isinstance(stmt.value.args[0], ast.Constant)
+                        and isinstance(stmt.value.args[0].value, str)
+                    ):
+                        self.patterns[target.id] = stmt.value.args[0].value
                     elif isinstance(stmt.value, ast.Subscript) and (
                         au.dotted_name(stmt.value.value) or ""
                     ).endswith("Literal"):
@@ -1007,6 +1016,24 @@ class _Function:
                 guarded = _guarded_name(test.args[1])
                 if guarded:
                     env[guarded] = EMPTY
+                return
+            # BACKUP_RE.match(path) with BACKUP_RE = re.compile(r"^[0-9]+/[0-9]+\.zip$"): a
+            # pattern that must match the whole value decides every character of it
+            if (
+                method in {"match", "fullmatch", "search"}
+                and len(test.args) == 1
+                and isinstance(receiver, ast.Name)
+                and _whole_value(method, self.mod.patterns.get(receiver.id))
+            ):
+                guarded = _guarded_name(test.args[0])
+                pattern = self.mod.patterns[receiver.id]
+                if guarded and guarded in env:
+                    # `[\w./-]+` still spells `../`: clean for everything but paths
+                    env[guarded] = (
+                        _mark_all(env[guarded], frozenset(m.RULE_FOR_KIND) - {m.PATH})
+                        if _DOT_AND_SLASH.search(pattern)
+                        else EMPTY
+                    )
                 return
             if _GUARD_WORDS.search(method or name):
                 for arg in [*test.args[:1], *(kw.value for kw in test.keywords)]:
@@ -1575,6 +1602,24 @@ def _sqlish(node: ast.expr | None) -> bool:
     return isinstance(node, ast.JoinedStr | ast.BinOp | ast.Name) or (
         isinstance(node, ast.Call) and au.call_method(node) == "format"
     )
+
+
+# A wildcard run or a negated class lets any text through; a class with both `.` and `/`
+# (or a backslash) can spell a parent directory.
+_ANY_TEXT = re.compile(r"(?<!\\)\.[*+{]|\[\^")
+_DOT_AND_SLASH = re.compile(r"\[[^\]]*(\.[^\]]*[/\\]|[/\\][^\]]*\.)[^\]]*\]")
+
+
+def _whole_value(method: str, pattern: str | None) -> bool:
+    """Whether `pattern.<method>(value)` succeeds only when the pattern covers the whole value
+    (anchored at the end, `$` or `\\Z`, for match; at both ends for search; fullmatch always)
+    and spells out what it accepts (no `.*`, `.+`, negated class)."""
+    if pattern is None or _ANY_TEXT.search(pattern):
+        return False
+    if method == "fullmatch":
+        return True
+    ends = pattern.endswith(("$", "\\Z")) and not pattern.endswith("\\$")
+    return ends and (method == "match" or pattern.startswith(("^", "\\A")))
 
 
 def _guarded_name(node: ast.expr | None) -> str | None:

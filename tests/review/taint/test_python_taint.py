@@ -739,3 +739,27 @@ def test_capped_labels_do_not_depend_on_string_hashing() -> None:
     kept = model.cap(labels)
     assert len(kept) == model.MAX_LABELS
     assert kept == frozenset(sorted(labels)[: model.MAX_LABELS])
+
+
+def _checked_by(pattern: str, call: str = "match") -> dict[str, str]:
+    imports = f'import re\nBACKUP_RE = re.compile(r"{pattern}")\n'
+    body = f"""\
+        name = request.args.get("path")
+        if not name or not BACKUP_RE.{call}(name):
+            return "bad", 400
+        return send_file("/data/backups/" + name)
+    """
+    return handler(body, imports)
+
+
+def test_a_compiled_pattern_covering_the_whole_value_cleans_it() -> None:
+    assert kinds(_checked_by(r"^[0-9]+/[0-9]+\.zip$")) == set()
+    assert kinds(_checked_by(r"[0-9]+\.zip", "fullmatch")) == set()
+    assert kinds(_checked_by(r"^[a-z]+\Z", "search")) == set()
+
+
+def test_patterns_that_let_a_parent_directory_through_do_not_clean_paths() -> None:
+    assert kinds(_checked_by(r"^[0-9]+")) == {"path"}  # not anchored at the end
+    assert kinds(_checked_by(r"^.*\.zip$")) == {"path"}  # any text before .zip
+    assert kinds(_checked_by(r"^[\w./-]+$")) == {"path"}  # spells ../
+    assert kinds(_checked_by(r"[a-z]+$", "search")) == {"path"}  # not anchored at the start
