@@ -216,6 +216,11 @@ _STRING_METHODS = frozenset(
     }
 )
 _ARGS_FLOW = frozenset({"concat", "replace", "replaceAll", "join", "format", "assign", "resolve"})
+# `path.normalize(x).replace(/^(\.\.(\/|\\|$))+/, '')`, whitespace removed: the Node idiom
+# that keeps a relative path inside the folder it is joined to
+_STRIPS_PARENT_DIRS = re.compile(
+    r"^(path\.(posix\.)?)?normalize\(.*\)\.replace\(/\^\(\\\.\\\..*\)\+/g?,(''|\"\")\)$"
+)
 _MUTATORS = frozenset({"push", "unshift", "set", "append", "add", "splice"})
 _CALLBACK_ELEMENT = frozenset(
     {"map", "forEach", "filter", "find", "some", "every", "flatMap", "findIndex", "then"}
@@ -1712,6 +1717,12 @@ class _Function:
                     text |= union
                 return _cap(text)
             if method in _ARGS_FLOW:
+                if method == "replace" and _STRIPS_PARENT_DIRS.match(
+                    "".join(ctx.text(node).split())
+                ):
+                    # path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, ''): normalising first
+                    # leaves every `..` at the start, and those are stripped
+                    return _mark_all(_cap(set(_data(receiver)) | union), frozenset({m.PATH}))
                 return _cap(set(_data(receiver)) | union)
             if package is not None and dotted.count(".") == 1:
                 return _cap(union)  # library.function(x): carries its input by default

@@ -839,3 +839,18 @@ def test_js_sql_from_a_parameter_of_a_function_nobody_calls_is_still_reported(
 ) -> None:
     (tmp_path / "store.js").write_text(STORE_JS)
     assert _js_sql_lines(tmp_path) == [4]
+
+
+def test_normalised_paths_stripped_of_leading_parent_dirs_stay_inside() -> None:
+    imports = "const fs = require('fs');\nconst path = require('path');\n"
+    safe = (
+        "const safe = path.normalize(req.params.file).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');\n"
+        "res.send(fs.readFileSync(path.join('/srv/public', safe)));\n"
+    )
+    assert kinds(express(safe, imports)) == set()
+    # without normalising first, `a/../../x` keeps its inner `..`
+    unsafe = safe.replace("path.normalize(req.params.file)", "req.params.file")
+    assert kinds(express(unsafe, imports)) == {"path"}
+    # stripping every `..` anywhere is not the idiom (`....//` becomes `../`)
+    other = safe.replace("/^(\\.\\.(\\/|\\\\|$))+/", "/\\.\\./g")
+    assert kinds(express(other, imports)) == {"path"}
