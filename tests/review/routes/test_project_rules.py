@@ -96,6 +96,35 @@ def test_missing_auth_skips_public_unknown_and_explicitly_open_routes() -> None:
     assert list(route_missing_auth.DETECTOR.check(index)) == []
 
 
+def test_missing_auth_skips_handlers_that_scope_their_data_to_the_caller() -> None:
+    scoped = Protection(
+        status="present",
+        evidence=[
+            Evidence(
+                kind="ownership",
+                detail="Unit.objects.filter_access(request.user)",
+                file="app/api.py",
+                level="handler",
+            )
+        ],
+    )
+    index = index_of(
+        make_route("POST", "/units/{id}/memory", "memory", line=10, authz=scoped),
+        make_route("POST", "/units/{id}/notes", "notes", line=20),
+        make_route("GET", "/units/", "units", line=30, auth=PRESENT),
+    )
+    assert [f.route for f in route_missing_auth.DETECTOR.check(index)] == ["POST /units/{id}/notes"]
+    # a role checked by a decorator is not scoping: an anonymous caller is still let in
+    role = Protection(
+        status="present",
+        evidence=[Evidence(kind="role", detail="x", file="app/api.py", level="handler")],
+    )
+    index = index_of(make_route("POST", "/units/{id}/memory", "memory", authz=role))
+    assert [f.route for f in route_missing_auth.DETECTOR.check(index)] == [
+        "POST /units/{id}/memory"
+    ]
+
+
 def test_missing_auth_is_one_finding_when_no_route_has_auth() -> None:
     index = index_of(
         make_route("POST", "/a", "a", line=1),

@@ -1,6 +1,7 @@
 """route-missing-auth: routes that need a caller identity and have no authentication at all.
 
-Precision: only `absent` counts (never `unknown`); routes public by design are skipped; a
+Precision: only `absent` counts (never `unknown`); routes public by design, and routes whose
+handler scopes its data to the caller, are skipped; a
 route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
 or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
 Severity from evidence: high where the route deviates from its siblings (most routes of its
@@ -34,6 +35,8 @@ class RouteMissingAuth:
                 continue
             reason = route_policy.needs_protection(route, private_resources)
             if reason is None:
+                continue
+            if _scoped_to_caller(route):
                 continue
             explicitly_open = route.auth.note.startswith("explicitly public")
             if explicitly_open and not (
@@ -81,6 +84,13 @@ class RouteMissingAuth:
                     "add authentication.",
                     fix=FIX,
                 )
+
+
+def _scoped_to_caller(route: Route) -> bool:
+    """The handler filters what it reads or changes by the caller (`Unit.objects.filter_access(
+    request.user)`, `filter(owner=request.user)`, a check that the record is the caller's): an
+    anonymous caller reaches only what the app lets anyone see, no one else's records."""
+    return any(e.kind == "ownership" and e.level == "handler" for e in route.authz.evidence)
 
 
 DETECTOR = RouteMissingAuth()
