@@ -852,6 +852,23 @@ def test_probing_and_paging_loops_are_not_n_plus_one() -> None:
     assert "n-plus-one-query" in rules_in(per_item, "src/shares.ts")
 
 
+def test_a_loop_over_a_fixed_list_of_literals_is_not_n_plus_one() -> None:
+    fixed = (
+        "async function homePages() {\n"
+        "  const pages = [];\n"
+        "  for (const role of ['public', 'user', 'staff', 'admin']) {\n"
+        "    pages.push(await Page.findOne({ name: `${role}_home` }));\n"
+        "  }\n"
+        "  return pages;\n"
+        "}\n"
+    )
+    assert "n-plus-one-query" not in rules_in(fixed, "src/pages.js")
+    per_row = fixed.replace("['public', 'user', 'staff', 'admin']", "await Role.findAll()")
+    assert "n-plus-one-query" in rules_in(per_row, "src/pages.js")
+    per_name = fixed.replace("['public', 'user', 'staff', 'admin']", "req.body.roles")
+    assert "n-plus-one-query" in rules_in(per_name, "src/pages.js")
+
+
 @pytest.mark.parametrize(
     ("file", "call", "expected"),
     [

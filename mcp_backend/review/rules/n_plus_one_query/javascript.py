@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.n_plus_one_query import RULE
@@ -95,6 +97,9 @@ class NPlusOneQuery:
                 continue
             if loop.type in {"while_statement", "do_statement"}:
                 continue  # probing for a free slug, paging with a cursor: not one query per item
+            iterated = loop.child_by_field_name("right")
+            if loop.type == "for_in_statement" and _constant_list(iterated):
+                continue  # `for (const role of ["public", "user"])`: a fixed count, not per row
             if (
                 loop.type in {"for_in_statement", "for_statement"}
                 and "retry" in ctx.text(loop)[:80].lower()
@@ -110,6 +115,19 @@ class NPlusOneQuery:
                     "JOIN, or a DataLoader."
                 ),
             )
+
+
+def _constant_list(node: Node | None) -> bool:
+    """An array literal of literals: the loop runs a fixed number of times, whatever the data."""
+    return (
+        node is not None
+        and node.type == "array"
+        and all(
+            child.type in {"string", "number", "true", "false"}
+            or (child.type == "template_string" and child.named_child_count == 0)
+            for child in node.named_children
+        )
+    )
 
 
 DETECTOR = NPlusOneQuery()
