@@ -434,6 +434,22 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("ssl-verify-disabled", "a.ts", "const agent = new https.Agent({ ca });", False),
+    (
+        # an operator opt-in named for what it does
+        "ssl-verify-disabled",
+        "a.js",
+        "const tls = process.env.ALLOW_UNAUTHORIZED_CERTS ? { rejectUnauthorized: false } : "
+        "undefined;",
+        False,
+    ),
+    (
+        # a condition on the URL's scheme is no opt-in: every rediss:// URL goes unverified
+        "ssl-verify-disabled",
+        "a.js",
+        "if (process.env.REDIS_URL.startsWith('rediss://')) { tls = { rejectUnauthorized: "
+        "false }; }",
+        True,
+    ),
 ]
 
 

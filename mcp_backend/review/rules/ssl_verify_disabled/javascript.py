@@ -15,6 +15,16 @@ QUERY = """
 """
 
 
+# A condition on a setting whose name says it switches certificate checks off
+# (ALLOW_UNAUTHORIZED_CERTS, TLS_INSECURE, SKIP_TLS_VERIFY, sslVerify, allowSelfSigned):
+# an opt-in the operator makes, the default verifying.
+OPT_IN = re.compile(
+    r"unauthori[sz]ed|insecure|skip_?(tls|ssl|cert)|no_?verify|"
+    r"(ssl|tls|cert)_?verif|verify_?(ssl|tls|cert)|self_?signed",
+    re.I,
+)
+
+
 class SslVerifyDisabled:
     rule = RULE
 
@@ -36,6 +46,8 @@ class SslVerifyDisabled:
             ):
                 if ctx.guarded_by(value, re.compile(r"NODE_ENV|development|isDev|test", re.I)):
                     continue
+                if ctx.guarded_by(value, OPT_IN):
+                    continue  # the operator asked for it by a setting named for what it does
                 yield ctx.finding(
                     RULE,
                     parent,
