@@ -164,6 +164,9 @@ def test_placeholder_helper() -> None:
     assert is_placeholder("SessionSecretKey", "SESSION_SECRET_KEY")
     assert not is_placeholder("SessionSecretKey2024", "SESSION_SECRET_KEY")
     assert not is_placeholder("q8Xv2LmZ0pRt7Ys4")
+    # a session key's name made of words, however long, names a slot, not a secret
+    assert is_placeholder("passed_collection_view_restrictions", "session_key")
+    assert not is_placeholder("passedcollectionviewrestrictionsabcdef", "session_key")
 
 
 # Key material: 48 base64 characters, written for the test.

@@ -103,8 +103,10 @@ def is_placeholder(value: str, name: str = "", *, phrases_allowed: bool = False)
         return True  # a regular expression (validation pattern), not a credential
     # Words and identifiers ("required", "password_too_short", "invalid-token") are
     # messages, codes or field names; generated and chosen secrets mix in digits or symbols.
-    if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and len(stripped) < 32:
-        return True
+    if re.fullmatch(r"[a-z][a-z_.\-]*", stripped) and (
+        len(stripped) < 32 or (len(stripped) < 64 and len(re.split(r"[_.\-]", stripped)) >= 3)
+    ):
+        return True  # longer names of words ("passed_collection_view_restrictions") too
     if re.fullmatch(r"[a-z][a-z_.\-]*([=:&][a-z][a-z_.\-]*)+", stripped) and len(stripped) < 64:
         return True  # "target=calibreweb-watch_files": a label or query of words, no secret
     if stripped.startswith(_PUBLISHABLE_PREFIXES):
