@@ -238,6 +238,20 @@ CORS_POSITIVE = {
         """,
         "high",
     ),
+    "reflection_beside_a_check_of_another_header": (
+        """
+        @app.after_request
+        def add_cors(response):
+            referer_ok = request.headers.get("Referer") in ALLOWED_ORIGINS
+            allowed = None
+            if referer_ok:
+                allowed = request.headers.get("Origin")
+            if allowed is not None:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+            return response
+        """,
+        "high",
+    ),
     "configured_wildcard_with_credentials": (
         """
         from flask_cors import CORS
@@ -298,6 +312,17 @@ CORS_NEGATIVE = {
     "django_list": """
         CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
         CORS_ALLOW_CREDENTIALS = True
+    """,
+    "reflection_after_a_membership_flag": """
+        @app.after_request
+        def add_cors(response):
+            allowed = None
+            whitelisted = request.headers.get("Origin") in config.get("cors.origin_whitelist")
+            if whitelisted:
+                allowed = request.headers.get("Origin")
+            if allowed is not None:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+            return response
     """,
     "checked_reflection": """
         ALLOWED_ORIGINS = {"https://app.example.com"}

@@ -27,6 +27,18 @@ def _resolve(flow: au.ScopeFlow, node: ast.AST | None, depth: int = 0) -> ast.AS
     return node
 
 
+def _possible_values(flow: au.ScopeFlow, node: ast.AST, depth: int = 0) -> set[str]:
+    """The source of every expression a name may hold here (through a few assignments)."""
+    if isinstance(node, ast.Name) and depth < 4:
+        bindings = flow.values_of(node.id, getattr(node, "lineno", 10**9))
+        if bindings:
+            out: set[str] = set()
+            for binding in bindings:
+                out |= _possible_values(flow, binding.value, depth + 1)
+            return out
+    return {ast.unparse(node)}
+
+
 def _is_wildcard(flow: au.ScopeFlow, node: ast.AST | None) -> bool:
     value = _resolve(flow, node)
     if au.const_str(value) == "*":
@@ -207,11 +219,20 @@ class CorsWildcard:
     def _reflects_origin(self, flow: au.ScopeFlow, value: ast.expr) -> bool:
         if isinstance(value, ast.Name) and value.id in flow.membership_checked:
             return False
-        resolved = _resolve(flow, value)
-        if resolved is None or au.taint_of(flow, value) < au.Taint.REQUEST:
+        if au.taint_of(flow, value) < au.Taint.REQUEST:
             return False
-        text = ast.unparse(resolved).lower()
-        return "origin" in text
+        # `ok = request.headers.get("Origin") in ALLOWED` ... `if ok: value = <the same read>`:
+        # an origin read the function tests for membership is an allow-listed one
+        checked = {
+            ast.unparse(node.left)
+            for node in au.walk_scope(flow.scope)
+            if isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+        }
+        return any(
+            "origin" in text.lower() and text not in checked
+            for text in _possible_values(flow, value)
+        )
 
     def _finding(
         self, ctx: PythonFileContext, node: ast.AST, what: str, credentials: bool
