@@ -185,3 +185,47 @@ def test_service_unavailable_answer_is_low_and_server_error_is_medium() -> None:
                 raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(e))
     """
     assert [f.severity for f in run(LEAK, source)] == ["low", "medium"]
+
+
+# ---- answers only a development server gives ----------------------------------------------
+
+
+def test_error_text_given_only_in_debug_mode_is_not_a_leak() -> None:
+    after_a_gate = """
+        @api.exception_handler(Exception)
+        def unhandled(request, exc: Exception):
+            from django.conf import settings
+
+            if not settings.DEBUG:
+                raise exc
+            return problem_response(status=500, detail=str(exc))
+    """
+    assert run(LEAK, after_a_gate) == []
+    inside = """
+        @app.post("/orders")
+        def create_order():
+            try:
+                order = service.place(request.get_json())
+            except Exception as exc:
+                if app.debug:
+                    return jsonify({"error": str(exc)}), 500
+                return jsonify({"error": "internal error"}), 500
+            return jsonify(order)
+    """
+    assert run(LEAK, inside) == []
+
+
+def test_error_text_beside_a_debug_check_that_does_not_gate_it_leaks() -> None:
+    # the gate only logs: production answers with the text too
+    source = """
+        @app.post("/orders")
+        def create_order():
+            try:
+                order = service.place(request.get_json())
+            except Exception as exc:
+                if not app.debug:
+                    logger.error("order failed")
+                return jsonify({"error": str(exc)}), 500
+            return jsonify(order)
+    """
+    assert len(run(LEAK, source)) == 1

@@ -315,6 +315,47 @@ def _is_broad_key(node: ast.expr) -> bool:
     return (au.dotted_name(node) or "").rsplit(".", 1)[-1] in {"Exception", "BaseException"}
 
 
+# `settings.DEBUG`, `app.debug`, `config["DEBUG"]`, `is_debug()`: a development-mode switch.
+_DEBUG_TEST = re.compile(r"(?i)(^|[^a-z])(is_)?debug(_mode)?([^a-z]|$)")
+
+
+def _debug_only_lines(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """Lines of `func` that run only in debug mode: the body of `if settings.DEBUG:`, the
+    else of `if not DEBUG:`, and what follows `if not settings.DEBUG: raise` in its block.
+    Development servers show errors on purpose; production never reaches these lines."""
+    lines: set[int] = set()
+
+    def span(statements: list[ast.stmt]) -> None:
+        for stmt in statements:
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+
+    def block(statements: list[ast.stmt]) -> None:
+        for index, stmt in enumerate(statements):
+            if isinstance(stmt, ast.If):
+                test = stmt.test
+                negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                tested = test.operand if isinstance(test, ast.UnaryOp) else test
+                if _DEBUG_TEST.search(ast.unparse(tested)):
+                    if not negated:
+                        span(stmt.body)
+                    else:
+                        span(stmt.orelse)
+                        if stmt.body and isinstance(stmt.body[-1], ast.Raise | ast.Return):
+                            span(statements[index + 1 :])
+                            return
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and not isinstance(
+                    stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                ):
+                    block(inner)
+            for handler in getattr(stmt, "handlers", []):
+                block(handler.body)
+
+    block(func.body)
+    return lines
+
+
 class ErrorDetailsLeak:
     rule = RULE
 
@@ -330,9 +371,13 @@ class ErrorDetailsLeak:
         upstream = _Upstream(ctx.tree)
         for func in au.iter_functions(ctx.tree):
             is_handler = au.is_route_handler(ctx.tree, func, ctx.file)
+            # answers given only in debug mode are the developer's, not a client's
+            debug_lines = _debug_only_lines(func)
             if func.name in handlers:
                 body_nodes = list(au.walk_scope(func))
-                yield from self._sinks(ctx, body_nodes, {handlers[func.name]}, True, reported)
+                yield from self._sinks(
+                    ctx, body_nodes, {handlers[func.name]}, True, reported, debug_lines=debug_lines
+                )
             for block in au.walk_scope(func):
                 if not isinstance(block, ast.Try | _TRY_STAR):
                     continue
@@ -347,7 +392,13 @@ class ErrorDetailsLeak:
                         # parsing the caller's own input (its message is about that input)
                         names = set()
                     yield from self._sinks(
-                        ctx, nodes, names, is_handler, reported, upstream=relays_upstream
+                        ctx,
+                        nodes,
+                        names,
+                        is_handler,
+                        reported,
+                        upstream=relays_upstream,
+                        debug_lines=debug_lines,
                     )
 
     def _sinks(
@@ -359,6 +410,7 @@ class ErrorDetailsLeak:
         reported: set[int],
         *,
         upstream: bool = False,
+        debug_lines: set[int] | None = None,
     ) -> Iterator[Finding]:
         # Flask's `return jsonify(...), 502`: the status sits beside the answer.
         tuple_status: dict[int, str] = {}
@@ -381,7 +433,7 @@ class ErrorDetailsLeak:
                 continue
             leak = _leak_in(target, exc_names)
             line = getattr(node, "lineno", 0)
-            if leak is None or line in reported:
+            if leak is None or line in reported or (debug_lines and line in debug_lines):
                 continue
             answer = target
             if isinstance(answer, ast.Tuple) and answer.elts:
