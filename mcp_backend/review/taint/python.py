@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Collection
 from typing import Any
 
 from mcp_backend.review.python import astutil as au
@@ -375,17 +376,20 @@ _FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
 
 
-def _const_prefix(node: ast.expr) -> str | None:
-    """The constant text a string build starts with: f"/x/{a}", "/x/" + a, "/x/%s" % a."""
+def _const_prefix(node: ast.expr, app_urls: Collection[str] = ()) -> str | None:
+    """The constant text a string build starts with: f"/x/{a}", "/x/" + a, "/x/%s" % a.
+    `app_urls` are local names bound to a URL of this app (`url = reverse("export")`)."""
+
+    def app_url(value: ast.expr | None) -> bool:
+        if isinstance(value, ast.Name):
+            return value.id in app_urls
+        return isinstance(value, ast.Call) and au.call_method(value) in _APP_URL_CALLS
+
     if isinstance(node, ast.JoinedStr) and node.values:
         first = node.values[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
-        if (
-            isinstance(first, ast.FormattedValue)
-            and isinstance(first.value, ast.Call)
-            and au.call_method(first.value) in _APP_URL_CALLS
-        ):
+        if isinstance(first, ast.FormattedValue) and app_url(first.value):
             return "/app-url/"  # f"{reverse('repositories')}?{urlencode(q)}": a URL of this app
         if (
             isinstance(first, ast.FormattedValue)
@@ -402,6 +406,8 @@ def _const_prefix(node: ast.expr) -> str | None:
             left = left.left
         if isinstance(left, ast.Constant) and isinstance(left.value, str):
             return left.value
+        if app_url(left):
+            return "/app-url/"  # reverse("export") + "?" + query
         if _is_url_constant(left):
             return "https://configured.host/"  # KOBO_API_URL + "/path/": a fixed base URL
         return None
@@ -414,20 +420,18 @@ def _const_prefix(node: ast.expr) -> str | None:
     ):
         text = node.func.value.value
         first_arg: ast.expr | None = node.args[0] if node.args else None
-        if (
-            text.startswith(("{}", "{0}"))
-            and isinstance(first_arg, ast.Call)
-            and au.call_method(first_arg) in _APP_URL_CALLS
-        ):
+        if text.startswith(("{}", "{0}")) and app_url(first_arg):
             return "/app-url/"  # "{}?x={}".format(reverse(...), ...): a URL of this app
         return text.split("{", 1)[0]
     return None
 
 
-def _prefix_marks(node: ast.expr, host_clean: bool = False) -> frozenset[str]:
+def _prefix_marks(
+    node: ast.expr, host_clean: bool = False, app_urls: Collection[str] = ()
+) -> frozenset[str]:
     if host_clean:
         return frozenset({m.REDIRECT, m.SSRF})
-    prefix = _const_prefix(node)
+    prefix = _const_prefix(node, app_urls)
     if prefix is None:
         return frozenset()
     if _FIXED_HOST.match(prefix):
@@ -692,6 +696,7 @@ class _Function:
         self.checked_exprs = False
         self.callees: set[str] = set()
         self.http_clients: set[str] = set()
+        self.app_urls: set[str] = set()  # names bound to reverse()/url_for(): this app's URLs
         self.nested_text: set[int] = set()
         self.scalar_attrs: dict[str, set[str]] = {}
         self.guard_flags: dict[str, ast.Call] = {}  # flag name -> the check it holds
@@ -1090,6 +1095,10 @@ class _Function:
         ):
             self.http_clients.add(target.id)
         if isinstance(target, ast.Name):
+            if isinstance(value_node, ast.Call) and au.call_method(value_node) in _APP_URL_CALLS:
+                self.app_urls.add(target.id)
+            else:
+                self.app_urls.discard(target.id)
             first_binding = target.id not in env
             env[target.id] = labels
             # `ok = url_has_allowed_host_and_scheme(url=nxt, ...)`, later `if ok:`: the test
@@ -1182,14 +1191,14 @@ class _Function:
                 and str(node.values[0].value).endswith("://")
                 and not self.expr(node.values[1], env)
             )
-            return _mark_all(_cap(labels), _prefix_marks(node, host_clean))
+            return _mark_all(_cap(labels), _prefix_marks(node, host_clean, self.app_urls))
         if isinstance(node, ast.BinOp):
             left = self.expr(node.left, env)
             right = self.expr(node.right, env)
             labels = set(left | right)
             if isinstance(node.op, ast.Add | ast.Mod):
                 labels |= _text_labels(node)
-            marks = _prefix_marks(node)
+            marks = _prefix_marks(node, app_urls=self.app_urls)
             if (
                 isinstance(node.op, ast.Add)
                 and not left - _CONST_LABELS
@@ -1348,7 +1357,7 @@ class _Function:
                             text |= labels
                 if method in {"format", "format_map", "join"}:
                     text |= _text_labels(node.func.value)
-                return _mark_all(_cap(text), _prefix_marks(node))
+                return _mark_all(_cap(text), _prefix_marks(node, app_urls=self.app_urls))
             if method in _PATH_METHODS or method in {
                 "resolve",
                 "absolute",

@@ -681,6 +681,23 @@ def test_a_check_elsewhere_leaves_the_expression_tainted(body: str) -> None:
             False,
         ),
         ("return redirect(f\"{request.args['next']}?done=1\")", "", True),
+        # the same through a name bound to the app's URL, in an f-string or a concatenation
+        (
+            "url = url_for('search')\nreturn redirect(f\"{url}?{request.args['q']}\")",
+            "from flask import url_for\n",
+            False,
+        ),
+        (
+            "url = url_for('search')\nquery = '?' + request.args['q']\nreturn redirect(f'{url}{query}')",
+            "from flask import url_for\n",
+            False,
+        ),
+        # a name rebound from the request after it held the app's URL is the client's again
+        (
+            "url = url_for('search')\nurl = request.args['next']\nreturn redirect(f\"{url}?x=1\")",
+            "from flask import url_for\n",
+            True,
+        ),
         # a state the server signed itself comes back verified, not as the client's words
         (
             'return redirect(signing.loads(request.args["state"])["next"])',
