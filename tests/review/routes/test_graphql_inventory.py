@@ -271,6 +271,7 @@ from ariadne.asgi import GraphQL
 from ariadne.validation import cost_validator
 
 app = GraphQL(schema, debug=os.environ.get("DEBUG") == "1",
+              introspection=os.environ.get("DEBUG") == "1",
               validation_rules=[cost_validator(maximum_cost=1000)])
 """,
         }
@@ -383,6 +384,41 @@ class Query:
     assert found == [("graphql-resolver-n-plus-one", 12), ("graphql-resolver-n-plus-one", 20)]
 
 
+def test_ariadne_object_type_resolver_n_plus_one() -> None:
+    from mcp_backend.review.python.analyzer import analyze_python_file
+
+    source = """
+from ariadne import ObjectType, QueryType
+
+query = QueryType()
+order = ObjectType("Order")
+
+@order.field("customer")
+async def resolve_customer(obj, info):
+    return await info.context["db"].get(User, obj.customer_id)
+
+@order.field("product")
+def resolve_product(obj, info):
+    return Product.objects.get(pk=obj["product_id"])
+
+@order.field("seller")
+async def resolve_seller(obj, info):
+    return await info.context["loaders"]["user"].load(obj.seller_id)
+
+@order.field("total")
+def resolve_total(obj, info):
+    return obj.quantity * obj.unit_price
+
+@query.field("order")
+async def resolve_order(_, info, id):
+    return await info.context["db"].get(Order, id)
+"""
+    result = analyze_python_file("app/resolvers.py", source)
+    found = [(f.rule_id, f.line) for f in result.findings if f.rule_id.startswith("graphql")]
+    # the loader, the computed field and the root Query field are not reported
+    assert found == [("graphql-resolver-n-plus-one", 9), ("graphql-resolver-n-plus-one", 13)]
+
+
 def test_strawberry_serves_graphiql_unless_told_not_to() -> None:
     def ide_findings(options: str) -> int:
         index = build_index(
@@ -408,3 +444,71 @@ app.include_router(router, prefix="/graphql")
     assert ide_findings(", graphiql=False") == 0
     assert ide_findings(', graphql_ide="graphiql" if settings.DEBUG else None') == 0
     assert ide_findings(", **settings.GRAPHQL_OPTIONS") == 0  # cannot be read
+
+
+def test_ariadne_answers_introspection_unless_told_not_to() -> None:
+    def introspection_findings(options: str) -> int:
+        index = build_index(
+            {
+                "app/main.py": f"""
+from ariadne.asgi import GraphQL
+from app.schema import schema
+from app import settings
+
+app = GraphQL(schema{options})
+""",
+            }
+        )
+        return graphql_rules(index).count("graphql-introspection-enabled")
+
+    assert introspection_findings("") == 1  # introspection defaults to True
+    assert introspection_findings(", debug=False") == 1
+    assert introspection_findings(", introspection=True") == 1
+    assert introspection_findings(", introspection=False") == 0
+    assert introspection_findings(", introspection=settings.DEBUG") == 0
+    assert introspection_findings(", **settings.GRAPHQL_OPTIONS") == 0  # cannot be read
+
+
+def test_resolver_loads_by_a_converted_id_from_a_context_session() -> None:
+    index = build_index(
+        {
+            "app/resolvers.py": """
+from ariadne import QueryType
+from app.auth import current_user
+
+query = QueryType()
+
+@query.field("order")
+async def resolve_order(_, info, id):
+    current_user(info)
+    return await info.context["db"].get(Order, int(id))
+
+@query.field("invoice")
+def resolve_invoice(_, info, invoice_id):
+    current_user(info)
+    return db.get(Invoice, int(invoice_id))
+
+@query.field("note")
+async def resolve_note(_, info, id):
+    current_user(info)
+    return await info.context["db"].get(Note, id)
+
+@query.field("report")
+async def resolve_report(_, info, year):
+    current_user(info)
+    return await info.context["db"].get(Report, int(year))
+""",
+            "app/auth.py": """
+from graphql import GraphQLError
+
+def current_user(info):
+    user = info.context["request"].user
+    if not user.is_authenticated:
+        raise GraphQLError("Authentication required")
+    return user
+""",
+        }
+    )
+    for path in ("Query.order", "Query.invoice", "Query.note"):
+        assert route(index, "QUERY", path).loads_by_id, path
+    assert not route(index, "QUERY", "Query.report").loads_by_id  # not an id

@@ -717,12 +717,16 @@ class _BodyVisitor:
             self.raw_passed_on = True  # the whole body handed to a helper that may validate it
 
     def _note_id_call(self, node: ast.Call, short: str, name: str) -> None:
+        if isinstance(node.func, ast.Attribute):
+            short = node.func.attr  # info.context["db"].get(...): a method of a looked-up object
         if short in NOT_LOADERS:
             return
         values: list[ast.expr] = []
         for value in [*node.args, *(k.value for k in node.keywords)]:
             # db.execute("... WHERE id = ?", (note_id,)): parameters travel in a tuple
             values.extend(value.elts if isinstance(value, ast.Tuple | ast.List) else [value])
+        # db.get(Order, int(id)), ObjectId(order_id): the id converted to its column's type
+        values = [_converted(v) for v in values]
         ids = [
             v.id
             for v in values
@@ -754,6 +758,22 @@ class _BodyVisitor:
         )
         if scoped_by_chain or scoped_by_kw or scoped_by_arg:
             self.owner_checks.append({"detail": source_text(node)[:120], "line": node.lineno})
+
+
+_ID_CONVERSIONS = frozenset({"int", "str", "UUID", "ObjectId"})
+
+
+def _converted(value: ast.expr) -> ast.expr:
+    """The argument of a one-argument type conversion (`int(x)`, `uuid.UUID(x)`), else the
+    value itself."""
+    if (
+        isinstance(value, ast.Call)
+        and len(value.args) == 1
+        and not value.keywords
+        and last_name(value.func) in _ID_CONVERSIONS
+    ):
+        return value.args[0]
+    return value
 
 
 def summarize_body(

@@ -337,6 +337,8 @@ class _Reader:
         if framework == "strawberry":
             server.depth_applies = False  # the schema holds the limits
             _strawberry_ide(server, call)
+        elif framework == "ariadne" and short in {"GraphQL", "GraphQLView"}:
+            _ariadne_introspection(server, call)
         for keyword in call.keywords:
             value = keyword.value
             literal_true = isinstance(value, ast.Constant) and value.value is True
@@ -385,3 +387,12 @@ def _strawberry_ide(server: GqlServer, call: ast.Call) -> None:
         if isinstance(value, ast.Constant) and value.value not in (None, False):
             server.playground_on = value.lineno
             server.playground_detail = f"{name}={value.value!r}"
+
+
+def _ariadne_introspection(server: GqlServer, call: ast.Call) -> None:
+    """Ariadne's `GraphQL` apps (ASGI, WSGI) and Django view answer introspection unless
+    told not to (`introspection` defaults to True). A value given, literal or not, is read
+    with the other options; options passed as **kwargs cannot be read."""
+    if any(k.arg is None or k.arg == "introspection" for k in call.keywords):
+        return
+    server.introspection_on = call.lineno

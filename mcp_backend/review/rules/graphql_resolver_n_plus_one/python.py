@@ -1,6 +1,7 @@
 """graphql-resolver-n-plus-one: a resolver of a non-root GraphQL type (Strawberry
-`@strawberry.type` field methods, Graphene `resolve_x` on an ObjectType / DjangoObjectType)
-that reads the database by an attribute of its parent object, without a DataLoader."""
+`@strawberry.type` field methods, Graphene `resolve_x` on an ObjectType / DjangoObjectType,
+Ariadne `@order.field("x")` on `order = ObjectType("Order")`) that reads the database by an
+attribute or key of its parent object, without a DataLoader."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ _RECEIVER = re.compile(
     r"(\bobjects$|session$|\bdb$|\bconn(ection)?$|\bcursor$|\bcollection$|\brepo\w*$|\bquery$"
     r"|select\(|\.query\()"
 )
+# info.context["db"]: a receiver looked up by key reads as the name of the key
+_KEYED = re.compile(r"\[['\"](\w+)['\"]\]$")
 _BATCHED = re.compile(r"\.load(_many)?\(|loader|DataLoader|prefetch_related|select_related")
 
 
@@ -29,8 +32,9 @@ class GraphqlResolverNPlusOne:
     rule = RULE
 
     def check(self, ctx: PythonFileContext) -> Iterator[Finding]:
-        if ctx.is_test or ("strawberry" not in ctx.source and "graphene" not in ctx.source):
+        if ctx.is_test or not any(p in ctx.source for p in ("strawberry", "graphene", "ariadne")):
             return
+        yield from _ariadne(ctx)
         for cls in ast.walk(ctx.tree):
             if not isinstance(cls, ast.ClassDef) or cls.name in GQL_ROOT_TYPES:
                 continue
@@ -51,17 +55,60 @@ class GraphqlResolverNPlusOne:
                 parent = item.args.args[0].arg  # self (Strawberry) / root, parent (Graphene)
                 read = _per_parent_read(item, parent)
                 if read is not None:
-                    field = item.name.removeprefix("resolve_")
-                    yield ctx.finding(
-                        RULE,
-                        read,
-                        f"{cls.name}.{field} reads the database once for every {cls.name} in "
-                        "a result (N+1 queries), with no DataLoader",
-                        fix="Batch the reads with a DataLoader created per request "
-                        "(`await info.context.loaders.x.load(self.key)`), or prefetch the "
-                        "relation in the parent query (select_related/prefetch_related, "
-                        "selectinload).",
-                    )
+                    yield _finding(ctx, read, cls.name, item.name.removeprefix("resolve_"))
+
+
+def _finding(ctx: PythonFileContext, read: ast.AST, type_name: str, field: str) -> Finding:
+    return ctx.finding(
+        RULE,
+        read,
+        f"{type_name}.{field} reads the database once for every {type_name} in "
+        "a result (N+1 queries), with no DataLoader",
+        fix="Batch the reads with a DataLoader created per request "
+        "(`await info.context.loaders.x.load(self.key)`), or prefetch the "
+        "relation in the parent query (select_related/prefetch_related, "
+        "selectinload).",
+    )
+
+
+def _ariadne(ctx: PythonFileContext) -> Iterator[Finding]:
+    """`order = ObjectType("Order")` bound to `@order.field("customer")` resolvers: the
+    resolver's first parameter is the parent object (an instance or a dict)."""
+    bindables: dict[str, str] = {}
+    for node in ctx.tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and _last(node.value) == "ObjectType"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+            and isinstance(node.value.args[0].value, str)
+            and node.value.args[0].value not in GQL_ROOT_TYPES
+        ):
+            bindables[node.targets[0].id] = node.value.args[0].value
+    if not bindables:
+        return
+    for function in ctx.tree.body:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for deco in function.decorator_list:
+            if (
+                isinstance(deco, ast.Call)
+                and isinstance(deco.func, ast.Attribute)
+                and deco.func.attr == "field"
+                and isinstance(deco.func.value, ast.Name)
+                and deco.func.value.id in bindables
+                and deco.args
+                and function.args.args
+            ):
+                read = _per_parent_read(function, function.args.args[0].arg)
+                if read is not None:
+                    name = deco.args[0]
+                    field = name.value if isinstance(name, ast.Constant) else function.name
+                    yield _finding(ctx, read, bindables[deco.func.value.id], str(field))
+                break
 
 
 def _last(node: ast.expr) -> str:
@@ -92,18 +139,18 @@ def _per_parent_read(
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in _READS
-            and _RECEIVER.search(ast.unparse(node.func.value))
+            and _RECEIVER.search(_KEYED.sub(r".\1", ast.unparse(node.func.value)))
         ):
             continue
         arguments = [*node.args, *(k.value for k in node.keywords)]
         if any(
-            isinstance(sub, ast.Attribute)
+            isinstance(sub, ast.Attribute | ast.Subscript)
             and isinstance(sub.value, ast.Name)
             and sub.value.id == parent
             for arg in arguments
             for sub in ast.walk(arg)
         ):
-            return node
+            return node  # author_id=self.author_id, get(User, obj["owner_id"])
     return None
 
 
