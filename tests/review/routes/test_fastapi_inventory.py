@@ -294,6 +294,26 @@ def test_ownership_by_owner_filter_and_id_loads() -> None:
     assert anyone.authz.status == "absent"
 
 
+def test_any_foreign_key_held_against_the_callers_id_is_ownership() -> None:
+    source = """
+        from fastapi import APIRouter, HTTPException
+        from app.deps import CurrentUser
+        router = APIRouter(prefix="/tickets")
+        @router.put("/{ticket_id}")
+        def update(ticket_id: int, user: CurrentUser, db=None):
+            ticket = db.get(Ticket, ticket_id)
+            if ticket.reporter_id != user.id:
+                raise HTTPException(status_code=404)
+            ticket.title = "x"
+    """
+    index = build_index({"app/deps.py": DEPS, "app/tickets.py": source})
+    assert route(index, "PUT", "/tickets/{ticket_id}").authz.status == "present"
+    # a foreign key against something that is not the caller's id decides nothing
+    other = source.replace("ticket.reporter_id != user.id", "ticket.project_id != user.team")
+    index = build_index({"app/deps.py": DEPS, "app/tickets.py": other})
+    assert route(index, "PUT", "/tickets/{ticket_id}").authz.status == "absent"
+
+
 def test_add_api_route_and_mounted_sub_app() -> None:
     index = build_index(
         {

@@ -181,6 +181,8 @@ CALLER_ROOT = re.compile(
     r"^(self\.)?(request\.user|g\.user|current_user|user|me|identity|principal|caller|"
     r"auth\.user|info\.context\.user)\b|^session\[|^get_jwt_identity\(\)"
 )
+_FOREIGN_KEY = re.compile(r"\.\w+_id$")
+_OWN_ID = re.compile(r"\.(id|pk)$")
 USER_SCOPED_QUERY = re.compile(
     r"^(self\.)?(request\.user|current_user|g\.user|user)\.\w+(\.objects)?\.(all|filter|get|"
     r"select_related|prefetch_related|exclude)$"
@@ -483,6 +485,11 @@ class _BodyVisitor:
             self.role_checks.append({"detail": text[:120], "line": node.lineno})
         records = [x for x in sides if OWNER_ATTR.search(x) and not CALLER_ROOT.match(x)]
         callers = [x for x in sides if CALLER_ROOT.match(x)]
+        # ticket.reporter_id != info.context.user.id: any foreign key of the record held
+        # against the caller's own id is an owner field, whatever the app named it
+        keyed = [x for x in sides if _FOREIGN_KEY.search(x) and not CALLER_ROOT.match(x)]
+        if keyed and any(_OWN_ID.search(x) for x in callers):
+            records = records or keyed
         if records and callers:
             # order.owner_id != current_user.id: the record's owner field against the caller
             self.owner_checks.append({"detail": text[:120], "line": node.lineno})
