@@ -12,6 +12,7 @@ evidence and the level it came from.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,34 @@ from mcp_backend.review.python.graphql_link import GraphqlLinker
 from mcp_backend.review.route_context import operator_only
 
 logger = logging.getLogger(__name__)
+
+# The HTTP views that serve a GraphQL schema: graphene-django and Strawberry's GraphQLView,
+# Ariadne's GraphQL app, Strawberry's GraphQLRouter, Starlette's GraphQLApp.
+_SCHEMA_VIEW = re.compile(r"(^|\.)(Async)?(GraphQLView|GraphQL|GraphQLRouter|GraphQLApp)$")
+
+
+def _served_schema(routes: list[Route]) -> list[Route]:
+    """GraphQL fields answered through the one HTTP view that serves the schema get what that
+    view has and they lack: a rate limit or authentication wrapped around the view
+    (`ratelimit(...)(GraphQLView.as_view())`) runs before every field. With several views,
+    which schema each serves is not read, so nothing is passed on."""
+    views = [r for r in routes if r.kind != "graphql" and _SCHEMA_VIEW.search(r.handler)]
+    if len(views) != 1:
+        return routes
+    view = views[0]
+    out: list[Route] = []
+    for route in routes:
+        update: dict[str, Protection] = {}
+        if route.kind == "graphql":
+            for kind in ("auth", "rate_limit"):
+                served: Protection = getattr(view, kind)
+                if served.status == "present" and getattr(route, kind).status != "present":
+                    update[kind] = served.model_copy(
+                        update={"note": f"on the view serving the schema ({view.file}:{view.line})"}
+                    )
+        out.append(route.model_copy(update=update) if update else route)
+    return out
+
 
 APP_KINDS = {
     "FastAPI": ("fastapi", "app"),
@@ -250,7 +279,7 @@ class _Linker:
         for draft in drafts:
             draft.unreadable_notes.extend(self.unread_wiring)
         routes = [self._finish(draft) for draft in drafts]
-        routes = self._dedupe(routes)
+        routes = _served_schema(self._dedupe(routes))
         test_results = [r for r in self.results if r.is_test]
         self._mark_tested(routes, drafts, test_results)
         index = ProjectIndex(

@@ -512,3 +512,43 @@ def current_user(info):
     for path in ("Query.order", "Query.invoice", "Query.note"):
         assert route(index, "QUERY", path).loads_by_id, path
     assert not route(index, "QUERY", "Query.report").loads_by_id  # not an id
+
+
+GRAPHENE_SCHEMA = """
+import graphene
+import graphql_jwt
+
+
+class Mutation(graphene.ObjectType):
+    token_auth = graphql_jwt.ObtainJSONWebToken.Field()
+    rename = graphene.Field(graphene.String, name=graphene.String())
+
+    def resolve_rename(self, info, name):
+        return name
+
+
+schema = graphene.Schema(mutation=Mutation)
+"""
+LIMITED_VIEW = """
+from django.urls import path
+from django_ratelimit.decorators import ratelimit
+from graphene_django.views import GraphQLView
+
+view = GraphQLView.as_view()
+urlpatterns = [path("graphql/", ratelimit(key="ip", rate="120/m", block=True)(view))]
+"""
+
+
+def test_fields_get_the_rate_limit_wrapped_around_the_one_view_serving_the_schema() -> None:
+    index = build_index({"app/schema.py": GRAPHENE_SCHEMA, "app/urls.py": LIMITED_VIEW})
+    token = next(r for r in index.routes if r.path.endswith("tokenAuth"))
+    assert token.rate_limit.status == "present"
+    assert "view serving the schema" in token.rate_limit.note
+    # two views: which one serves these fields is not read, so nothing is passed on
+    two = LIMITED_VIEW.replace(
+        "urlpatterns = [",
+        'urlpatterns = [path("graphql-open/", GraphQLView.as_view()), ',
+    )
+    index = build_index({"app/schema.py": GRAPHENE_SCHEMA, "app/urls.py": two})
+    token = next(r for r in index.routes if r.path.endswith("tokenAuth"))
+    assert token.rate_limit.status != "present"
