@@ -77,6 +77,9 @@ TUNE_HALF = frozenset(
         "flowise",
         "@saltcorn/server",
         "@backstage/plugin-catalog-backend",
+        # added to the tune half on 2026-12-07 (eighth session) to widen the shapes tuned on
+        "prefect",
+        "formio",
     }
 )
 
