@@ -674,6 +674,26 @@ def scope_flow(tree: ast.Module, scope: ScopeNode) -> ScopeFlow:
 # --------------------------------------------------------------------------------------------
 
 
+# Methods that send SQL text to a database (DB-API cursors and connections, SQLAlchemy
+# connections, asyncpg, databases): what the SQL rule and the taint engine both treat as sinks.
+SQL_EXECUTE_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "executescript",
+        "exec_driver_sql",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_all",
+        "fetch_one",
+        "fetch_val",
+        "execute_many",
+        "mogrify",
+    }
+)
+
+
 class Taint(IntEnum):
     CONSTANT = 0  # literals, module constants, allow-listed values
     LOCAL = 1  # something computed here we cannot trace to the client

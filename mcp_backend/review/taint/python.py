@@ -176,22 +176,8 @@ _MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appen
 # Method receivers whose calls are ORM lookups: the result is a row, not the client's text.
 _ORM_HINTS = (".objects", ".query", "session.", "db.")
 
-_EXECUTE_METHODS = {
-    "execute",
-    "executemany",
-    "executescript",
-    "exec_driver_sql",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-    "fetch_all",
-    "fetch_one",
-    "fetch_val",
-    "execute_many",
-    "mogrify",
-    "read_sql",
-    "read_sql_query",
-}
+# pandas.read_sql is called on a connection-like receiver as well as the module
+_EXECUTE_METHODS = au.SQL_EXECUTE_METHODS | {"read_sql", "read_sql_query"}
 _RAW_SQL_FUNCS = {
     "sqlalchemy.text",
     "sqlalchemy.sql.text",

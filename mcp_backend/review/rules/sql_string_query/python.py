@@ -12,22 +12,7 @@ from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.sql_string_query import RULE
 
 # Methods that send SQL text to a database (cursor/connection/session/asyncpg/databases).
-_EXECUTE_METHODS = {
-    "execute",
-    "executemany",
-    "executescript",
-    "exec_driver_sql",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-    "fetch_all",
-    "fetch_one",
-    "fetch_val",
-    "execute_many",
-    "query",
-    "mogrify",
-    "copy_expert",
-}
+_EXECUTE_METHODS = au.SQL_EXECUTE_METHODS | {"query", "copy_expert"}
 # Functions that wrap raw SQL text; their argument is SQL whatever it looks like.
 _RAW_SQL_FUNCTIONS = {
     "sqlalchemy.text",
