@@ -152,6 +152,20 @@ PLAIN_POSITIVE = {
             cursor.execute(sql, (request.form["username"], request.form["password"]))
             db.commit()
     """,
+    # `self.request` is the submitted data even when read through the view object
+    "class_based_view_reads_self_request": """
+        from django.views import View
+
+        class SignupView(View):
+            def post(self, *args):
+                submitted = self.request.POST.copy()
+                Member.objects.create(name=submitted["name"], password=submitted["password"])
+    """,
+    # outside Django `user.password` may be whatever the app assigned: no hash to rely on
+    "non_django_user_password_copied": """
+        def archive(db, user):
+            db.archive.insert_one({"name": user.name, "password": user.password})
+    """,
     "plain_comparison": """
         @app.post("/login")
         def login(form: LoginForm, db: Session = Depends(get_db)):
@@ -173,6 +187,30 @@ PLAIN_NEGATIVE = {
                 ViewRestriction.objects.create(page=page_copy, password=restriction.password)
     """,
     # two stored rows compared: has the credential changed since the login began?
+    # a view's own object state (`self.page…`), not the request, copied to a new record
+    "copied_from_the_view_objects_own_state": """
+        from django.db import models
+
+        class Restriction(models.Model):
+            password = models.CharField(max_length=255)
+
+        class CreateView:
+            def save_restrictions(self):
+                setting = self.page.get_default_privacy_setting(self.request)
+                Restriction.objects.create(page=self.page, password=setting["password"])
+                for old in self.page.view_restrictions.all():
+                    Restriction(page=self.page, password=old.password).save()
+    """,
+    # Django's auth user keeps only the salted hash in `password`; an audit copy of it is no
+    # plain text
+    "django_user_password_is_the_hash": """
+        from django.contrib.auth import get_user_model
+
+        def set_unusable_on_reset(request, user, backend):
+            AuditLog.objects.create(user, request, "reset", password=user.password)
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+    """,
     "two_stored_records_compared": """
         async def finish_login(user, auth=None):
             auth = auth or await get_auth(user.id)

@@ -130,6 +130,17 @@ def _is_input_root(root: str) -> bool:
     return root in _INPUT_ROOTS or root.endswith(("_in", "_form", "_data", "_request", "_payload"))
 
 
+def _reads_input(call: ast.Call) -> bool:
+    """The call reads submitted data (`form.get(...)`, `request.json()`). On `self`/`cls` the
+    attribute after it decides: `self.request.POST.get(...)` is input,
+    `self.page.view_restrictions.all()` is the object's own state; a method of `self` itself
+    (`self.get_object()`) may read the request, so it counts as input."""
+    parts = (au.dotted_name(call.func) or "").split(".")
+    if parts[0] in {"self", "cls"} and len(parts) > 2:
+        return _is_input_root(parts[1]) and parts[1] not in {"self", "cls"}
+    return _is_input_root(parts[0])
+
+
 def _fetched_record(flow: au.ScopeFlow, node: ast.AST) -> bool:
     """`current.password` with `current = await get_auth(user.id)`, `v.password` with
     `for v in page.view_restrictions.all()`: the password a stored record already holds (a
@@ -147,9 +158,18 @@ def _fetched_record(flow: au.ScopeFlow, node: ast.AST) -> bool:
         return False
     for binding in bindings:
         calls = [n for n in ast.walk(binding.value) if isinstance(n, ast.Call)]
-        if not calls or any(_is_input_root(_root_name(c.func)) for c in calls):
+        if not calls or any(_reads_input(c) for c in calls):
             return False
     return True
+
+
+def _django_user_password(value: ast.expr) -> bool:
+    """`user.password`, `request.user.password` in Django: the auth user model's `password`
+    field always holds the salted hash (`AbstractBaseUser`), never the plain text."""
+    if not (isinstance(value, ast.Attribute) and value.attr == "password"):
+        return False
+    owner = au.terminal_name(value.value) or ""
+    return "user" in au.name_words(owner)
 
 
 def _function_hashes(func: au.ScopeNode) -> bool:
@@ -230,10 +250,12 @@ class PlaintextPassword:
                 elif isinstance(node, ast.Assign) and func.name != "__init__":
                     yield from self._stored_by_assignment(ctx, flow, node, store, persists=persists)
 
-    def _plain_value(self, flow: au.ScopeFlow, value: ast.expr) -> bool:
+    def _plain_value(self, flow: au.ScopeFlow, value: ast.expr, store: _StoreContext) -> bool:
         """The value is the submitted password itself (not a hash of it)."""
         if isinstance(value, ast.Call):
             return False  # a helper we cannot see into (hash_password(...), encrypt(...))
+        if store.django and _django_user_password(value):
+            return False
         if _fetched_record(flow, value):
             return False
         if isinstance(value, ast.Name):
@@ -281,7 +303,7 @@ class PlaintextPassword:
                 ]
         for name, value in entries:
             if name in {"password", "passwd", "pwd", "user_password"} and self._plain_value(
-                flow, value
+                flow, value, store
             ):
                 yield ctx.finding(
                     RULE,
@@ -308,7 +330,7 @@ class PlaintextPassword:
             name = au.terminal_name(target) or ""
             if name not in {"password", "passwd", "pwd"} or _is_input_root(_root_name(target)):
                 continue
-            if self._plain_value(flow, node.value):
+            if self._plain_value(flow, node.value, store):
                 yield ctx.finding(
                     RULE,
                     node,
