@@ -359,13 +359,21 @@ def link_project(results: Sequence[FileResult], root: str) -> tuple[ProjectIndex
             linker = TaintLinker(python_results)
             flows = list(linker.flows())
             if indexes:
+                routes = indexes[-1].routes
                 privileged = {
                     (route.file, route.handler.rsplit(".", 1)[-1])
-                    for route in indexes[-1].routes
+                    for route in routes
                     if route.authz.status == "present"
                 }
+                routed = {(route.file, route.handler.rsplit(".", 1)[-1]) for route in routes}
                 indexes[-1].facts["taint_flows"] = [
-                    {**asdict(flow), "privileged": (flow.handler_file, flow.handler) in privileged}
+                    {
+                        **asdict(flow),
+                        "privileged": (flow.handler_file, flow.handler) in privileged,
+                        # a `request`-first function no URL pattern of the inventory routes to
+                        "unrouted": bool(flow.view_by_shape)
+                        and (flow.handler_file, flow.view_by_shape) not in routed,
+                    }
                     for flow in flows
                 ]
                 indexes[-1].facts["taint_seen"] = seen_sinks(python_results)

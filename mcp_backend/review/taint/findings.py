@@ -53,11 +53,22 @@ class TaintFlows:
                 continue
             steps = flow.get("steps", [])
             path = " → ".join(f"{s['text']} ({s['file']}:{s['line']})" for s in steps)
+            severity = m.SEVERITY_FOR_KIND[kind]
+            confidence = "high"
+            if flow.get("unrouted"):
+                # The "request data" is a parameter of a function taken for a view because it
+                # takes `request` first, and no URL pattern we read routes to it: a helper
+                # whose callers we did not see, or a view routed where we could not look.
+                severity, confidence = "medium", "low"
+                path += (
+                    f" (if {flow['view_by_shape']}() is a view: it takes `request` first, but "
+                    "no URL pattern found routes to it)"
+                )
             yield Finding(
                 rule_id=rule.id,
                 checklist_item=rule.checklist_item,
-                severity=m.SEVERITY_FOR_KIND[kind],
-                confidence="high",
+                severity=severity,
+                confidence=confidence,
                 message=f"Request data reaches {m.KIND_WORDS[kind]} ({flow['sink']}): {path}",
                 file=flow["file"],
                 line=flow["line"],

@@ -80,6 +80,12 @@ class TaintLinker:
                 target = self.resolve(module, callee)
                 if target is not None and target.summary.get("handler"):
                     self.called_heads.add((target.file, f"R@{target.summary.get('line')}"))
+        # the parameters of views found by shape, by their source label: (file, R@line) -> name
+        self.shape_views = {
+            (fn.file, f"R@{fn.summary.get('line')}"): fn.name
+            for fn in self.functions.values()
+            if fn.summary.get("by_shape")
+        }
         self._reach: dict[tuple[str, str], tuple[_Reach, ...]] = {}
         self._active: set[tuple[str, str]] = set()
         self._atoms: dict[tuple[str, str, str], frozenset[m.Atom]] = {}
@@ -353,7 +359,17 @@ class TaintLinker:
                 m.Step(fn.file, line, f"reaches {what}"),
             ]
             yield m.Flow(
-                kind, fn.file, line, col + 1, end_line, what, steps, snippet, fn.name, fn.file
+                kind,
+                fn.file,
+                line,
+                col + 1,
+                end_line,
+                what,
+                steps,
+                snippet,
+                fn.name,
+                fn.file,
+                self.shape_views.get((source.file or fn.file, source.origin), ""),
             )
         for callee, arg, line, labels in fn.summary.get("calls", []):
             atoms = self._request_atoms(fn, labels)
@@ -395,6 +411,7 @@ class TaintLinker:
                     sub.snippet,
                     fn.name,
                     fn.file,
+                    self.shape_views.get((source.file or fn.file, source.origin), ""),
                 )
 
 
@@ -466,6 +483,7 @@ class JsTaintLinker(TaintLinker):
         self._ret = {}
         self._resolved = {}
         self.called_heads = set()
+        self.shape_views = {}
         self._reach = {}
         self._active = set()
         self._atoms = {}
@@ -673,6 +691,11 @@ def superseded(
         if f.get("privileged") and f["kind"] in m.PRIVILEGED_FEATURE
     }
     flowed = {(f["file"], f["kind"], f["line"]) for f in flows_facts} - skipped
+    # flows from a parameter of a `request`-first function no URL pattern routes to: the file
+    # rule took the parameter for request data on the same guess, so its severity is no proof
+    guessed = {
+        (m.RULE_FOR_KIND[f["kind"]], f["file"], f["line"]) for f in flows_facts if f.get("unrouted")
+    }
     replaced: dict[tuple[str, str, int], Any] = {}
     kept = []
     for finding in file_findings:
@@ -694,7 +717,11 @@ def superseded(
     flows = []
     for found in flow_findings:
         old = replaced.get((found.rule_id, found.file, found.line))
-        if old is not None and claims_request_data(old, kinds_of.get(old.rule_id, ())):
+        if (
+            old is not None
+            and claims_request_data(old, kinds_of.get(old.rule_id, ()))
+            and (found.rule_id, found.file, found.line) not in guessed
+        ):
             # the file rule saw the request data too: its calibration (the kind of call) stays
             flows.append(found.model_copy(update={"severity": old.severity}))
         else:

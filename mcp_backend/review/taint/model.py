@@ -162,6 +162,9 @@ class Flow:
     snippet: str = ""
     handler: str = ""  # the function the request data was read in, and its file
     handler_file: str = ""
+    # the request data is a parameter of this function, taken for a view only because it
+    # takes `request` first (Django style); the route inventory says whether it is one
+    view_by_shape: str = ""
 
     @property
     def rule_id(self) -> str:

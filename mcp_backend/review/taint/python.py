@@ -7,8 +7,9 @@ is in an allow-list (or contained in a base directory, or validated) cleans it a
 Calls into functions we cannot see from this file become `C...` labels resolved by link.py.
 
 The summary of a function (JSON) is:
-  {"line", "handler", "params": [...], "ret": [labels], "sinks": [[kind, line, col, end_line,
-   what, [labels], snippet]], "calls": [[callee, arg, line, [labels]]]}
+  {"line", "handler", "by_shape"?, "params": [...], "ret": [labels],
+   "sinks": [[kind, line, col, end_line, what, [labels], snippet]],
+   "calls": [[callee, arg, line, [labels]]]}
 """
 
 from __future__ import annotations
@@ -690,6 +691,13 @@ class _Function:
         positional = args.posonlyargs + args.args
         self.params = [a.arg for a in positional + args.kwonlyargs if a.arg not in {"self", "cls"}]
         self.handler = au.is_route_handler(mod.tree, func, mod.file)
+        # taken for a view only because it takes `request` first: whether a URL pattern routes
+        # to it is for the linker to say (wagtail's `sendfile(request, filename)` is a helper)
+        self.by_shape = (
+            self.handler
+            and [a.arg for a in positional][:1] == ["request"]
+            and au.route_decorator(func) is None
+        )
         env: dict[str, Labels] = {}
         request_params = au.request_params(mod.tree, func) if self.handler else set()
         for arg in positional + args.kwonlyargs:
@@ -724,6 +732,7 @@ class _Function:
         return {
             "line": self.func.lineno,
             "handler": self.handler,
+            **({"by_shape": True} if self.by_shape else {}),
             "params": self.params,
             "ret": sorted(self.ret),
             "sinks": list(self.sinks.values()),

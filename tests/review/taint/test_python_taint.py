@@ -780,3 +780,46 @@ def test_patterns_that_let_a_parent_directory_through_do_not_clean_paths() -> No
     assert kinds(_checked_by(r"^.*\.zip$")) == {"path"}  # any text before .zip
     assert kinds(_checked_by(r"^[\w./-]+$")) == {"path"}  # spells ../
     assert kinds(_checked_by(r"[a-z]+$", "search")) == {"path"}  # not anchored at the start
+
+
+def test_a_request_first_function_no_url_pattern_routes_to_is_a_medium_guess(
+    tmp_path: Path,
+) -> None:
+    """`serve(request, filename)` in urls.py is a view: its URL parameter reaching open() is
+    high. `sendfile(request, filename)` looks the same, but no URL pattern routes to it (a
+    backend called through a setting): its `filename` may come from the database, so the flow
+    stays, as a medium guess that says so."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "views.py").write_text(
+        textwrap.dedent(
+            """
+            from django.http import FileResponse
+
+            def serve(request, filename):
+                return FileResponse(open("/srv/files/" + filename, "rb"))
+
+            def sendfile(request, filename, **kwargs):
+                return FileResponse(open(filename, "rb"))
+            """
+        ).lstrip()
+    )
+    (tmp_path / "files" / "urls.py").write_text(
+        textwrap.dedent(
+            """
+            from django.urls import path
+
+            from files import views
+
+            urlpatterns = [path("files/<path:filename>", views.serve)]
+            """
+        ).lstrip()
+    )
+    outcome = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
+    paths = {
+        f.line: f
+        for f in outcome.findings
+        if f.rule_id == "path-traversal" and f.file == "files/views.py"
+    }
+    assert paths[4].severity == "high" and "no URL pattern" not in paths[4].message
+    assert paths[7].severity == "medium" and paths[7].confidence == "low"
+    assert "if sendfile() is a view" in paths[7].message
