@@ -1813,3 +1813,33 @@ def test_compiled_global_guard_through_module_namespaces_protects_every_route() 
     without = dict(files)
     without["dist/app.module.js"] = _COMPILED_CJS_MODULE.replace(_GLOBAL_GUARD_PROVIDER, "")
     assert inventory(without)["DELETE /notes/:id"].auth.status == "absent"
+
+
+def test_inline_middleware_that_checks_a_presented_token_with_a_project_check() -> None:
+    """`app.use(path, mw)` whose body hands the token from a header to the project's
+    `validateRoomToken(...)` and answers 401 authenticates the routes below that path; one that
+    validates only the request's shape does not."""
+    routes = inventory(
+        {
+            "server.js": (
+                "import { Hono } from 'hono'\n"
+                "const app = new Hono()\n"
+                "app.use('/api/rooms/:id/*', async (c, next) => {\n"
+                "  const token = c.req.header('X-Room-Token')\n"
+                "  if (!token || !validateRoomToken(secret, c.req.param('id'), token)) {\n"
+                "    return c.json({ error: 'Invalid or missing room token' }, 401)\n"
+                "  }\n"
+                "  return next()\n"
+                "})\n"
+                "app.use('/api/notes/*', async (c, next) => {\n"
+                "  if (!isValidNoteId(c.req.param('id'))) return c.json({ error: 'bad id' }, 400)\n"
+                "  return next()\n"
+                "})\n"
+                "app.post('/api/rooms/:id/agents', async (c) => c.json(await add(c.req.param('id'))))\n"
+                "app.post('/api/notes/:id', async (c) => c.json(await save(c.req.param('id'))))\n"
+                "export default app\n"
+            ),
+        }
+    )
+    assert routes["POST /api/rooms/:id/agents"].auth.status == "present"
+    assert routes["POST /api/notes/:id"].auth.status == "absent"

@@ -70,6 +70,8 @@ _VERIFY = re.compile(
     r"\b(jwt|jsonwebtoken|jose)?\.?\s*verify\w*\s*\(|jwtVerify\s*\(|\bverifyIdToken\s*\(|passport\.authenticate"
     r"|\bisAuthenticated\s*\(\)|\bgetSession\s*\(|\bgetServerSession\s*\(|\bvalidateSession\w*\s*\(|\bauth\.api\.getSession"
     r"|\bverifyAccessToken\s*\(|\bverifyToken\s*\(|\bdecodeToken\s*\(|\bvalidateToken\s*\(|\bsession\.user\b"
+    # a project check of a presented credential: validateRoomToken(secret, id, token)
+    r"|\b(validate|verify|check|is_?valid)\w*(Token|Secret|Signature|ApiKey|Credentials?)\s*\("
     r"|\breq(uest)?\.session\b|\breq(uest)?\.(user|member|account)\b|\bauthorization\b|\bBearer\b"
     r"|\bx-api-key\b|apiKey|api_key|\bcreateHmac\s*\(|\btimingSafeEqual\s*\("
     r"|\bc\.get\(\s*['\"](jwtPayload|user|session)|\breq(uest)?\.isAuthenticated|\bctx\.state\.user\b",
