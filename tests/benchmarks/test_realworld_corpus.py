@@ -80,6 +80,11 @@ TUNE_HALF = frozenset(
         # added to the tune half on 2026-12-07 (eighth session) to widen the shapes tuned on
         "prefect",
         "formio",
+        # added to the tune half on 2026-12-07 (third tuning round) to widen the shapes tuned on
+        "netbox",
+        "pgadmin4",
+        "misago",
+        "rdmo",
     }
 )
 
