@@ -84,6 +84,11 @@ TUNE_HALF = frozenset(
         "nodecg",
         "@electric-agent/studio",
         "iframely",
+        # added to the tune half on 2026-12-07 (third tuning round) to widen the Python shapes
+        "netbox",
+        "pgadmin4",
+        "misago",
+        "rdmo",
     }
 )
 
