@@ -1835,7 +1835,7 @@ def test_inline_middleware_that_checks_a_presented_token_with_a_project_check() 
                 "  if (!isValidNoteId(c.req.param('id'))) return c.json({ error: 'bad id' }, 400)\n"
                 "  return next()\n"
                 "})\n"
-                "app.post('/api/rooms/:id/agents', async (c) => c.json(await add(c.req.param('id'))))\n"
+                "app.post('/api/rooms/:id/agents', async (c) => c.json(await add(c.req.param())))\n"
                 "app.post('/api/notes/:id', async (c) => c.json(await save(c.req.param('id'))))\n"
                 "export default app\n"
             ),
