@@ -164,6 +164,51 @@ def test_drf_default_permission_classes_come_from_settings() -> None:
     assert "AllowAny" in orders.auth.note
 
 
+@pytest.mark.parametrize(
+    ("composed", "auth", "authz", "shown"),
+    [
+        # both parts demand a signed-in caller, the first a model permission too
+        ("IsOwner | IsAdminUser", "present", "present", "IsOwner | IsAdminUser"),
+        # AllowAny lets everyone in whatever the other part says
+        ("AllowAny | IsOwner", "absent", "absent", ""),
+        # either part refusing refuses: the pair demands what each demands
+        ("IsAuthenticated & ReadOnlyPeriod", "present", "absent", "IsAuthenticated & ReadOnly"),
+        # a part from a package we cannot read may or may not let anonymous callers in
+        ("IsOwner | CanEdit", "unknown", "unknown", ""),
+        # an inverted check demands what we cannot tell
+        ("~IsOwner", "unknown", "unknown", ""),
+    ],
+)
+def test_drf_permission_classes_composed_with_operators(
+    composed: str, auth: str, authz: str, shown: str
+) -> None:
+    views = SHOP_VIEWS.replace(
+        "    permission_classes = [IsOwner]\n", f"    permission_classes = ({composed},)\n"
+    ).replace(
+        "from shop.permissions import IsOwner\n",
+        "from acme_policies import CanEdit\n"
+        "from rest_framework.permissions import IsAdminUser, IsAuthenticated\n"
+        "from shop.permissions import IsOwner, ReadOnlyPeriod\n",
+    )
+    permissions = PERMISSIONS + (
+        "\n\nclass ReadOnlyPeriod(BasePermission):\n"
+        "    def has_permission(self, request, view):\n"
+        "        return not settings.READ_ONLY\n"
+    )
+    index = build_index(
+        {
+            **_project(SETTINGS_WITHOUT_DEFAULTS),
+            "shop/views.py": views,
+            "shop/permissions.py": permissions,
+        }
+    )
+    orders = route(index, "DELETE", "/api/v1/orders/<pk>/")
+    assert orders.auth.status == auth, orders.auth
+    assert orders.authz.status == authz, orders.authz
+    if shown:
+        assert orders.auth.evidence[0].detail.startswith(shown)
+
+
 def test_drf_defaults_are_unknown_when_no_settings_module_is_reviewed() -> None:
     # the reviewed paths hold the urlconfs and views, not the settings (a deployment's own
     # module, or a settings_example.py left out): the defaults are not known to be AllowAny

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -169,3 +170,52 @@ class Imports:
     def refers_to(self, node: ast.AST | None, *qualified_names: str) -> bool:
         target = self.qualify(node)
         return any(target == q or target.endswith("." + q) for q in qualified_names)
+
+
+def composed_name(node: ast.AST, qualify: Callable[[ast.AST], str]) -> str:
+    """`IsOwner | IsAdminUser` -> 'any(app.perms.IsOwner,rest_framework.permissions.IsAdminUser)',
+    `A & B` -> 'all(...)', `~A` -> 'not(...)': one name the classifier reads back (composed)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr | ast.BitAnd):
+        op = "any" if isinstance(node.op, ast.BitOr) else "all"
+        parts: list[str] = []
+        for side in (node.left, node.right):
+            inner = composed_name(side, qualify)
+            if inner.startswith(f"{op}("):  # A | B | C: one level
+                parts.extend(split_composed(inner)[1])
+            else:
+                parts.append(inner)
+        return f"{op}({','.join(parts)})"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return f"not({composed_name(node.operand, qualify)})"
+    return qualify(node) or "?"
+
+
+def split_composed(name: str) -> tuple[str, list[str]]:
+    """'any(a.A,all(b.B,c.C))' -> ('any', ['a.A', 'all(b.B,c.C)']); ('', []) for plain names."""
+    op, paren, rest = name.partition("(")
+    if not paren or op not in {"any", "all", "not"} or not rest.endswith(")"):
+        return "", []
+    parts: list[str] = []
+    depth, start = 0, 0
+    body = rest[:-1]
+    for i, char in enumerate(body):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    parts.append(body[start:])
+    return op, parts
+
+
+def short_name(name: str, nested: bool = False) -> str:
+    """What to show for a mechanism: its last name; `A | (B & C)` for a composition."""
+    op, parts = split_composed(name)
+    if not op:
+        return name.rsplit(".", 1)[-1]
+    if op == "not":
+        return f"~{short_name(parts[0], True)}"
+    joined = (" | " if op == "any" else " & ").join(short_name(p, True) for p in parts)
+    return f"({joined})" if nested else joined

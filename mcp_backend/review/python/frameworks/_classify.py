@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcp_backend.review.python.frameworks._ast import module_name_for
+from mcp_backend.review.python.frameworks._ast import module_name_for, short_name, split_composed
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 AUTH_NAME = re.compile(
@@ -234,6 +234,43 @@ class Caps:
         return bool(self.auth or self.role or self.owner or self.rate or self.validate)
 
 
+_DECIDING = ("auth", "role", "owner")
+
+
+def _composed_caps(op: str, parts: list[Caps], shown: str) -> Caps:
+    """DRF permission classes composed with `|`, `&`, `~`. `A & B` refuses whenever either does,
+    so it has what any part has. `A | B` lets a caller in whom either lets in, so it has only
+    what every part has; where a part is out of reach, what it lacks is unknown, not absent.
+    `~A` inverts a check: what it demands cannot be told."""
+    out = Caps()
+    if op == "all":
+        for part in parts:
+            out.merge(part)
+        if any(p.auth for p in parts):
+            out.open = None
+        return out
+    if op == "not":
+        out.undecided = f"{shown} inverts a permission check"
+        return out
+    out.open = next((p.open for p in parts if p.open), None)
+    for name in (*_DECIDING, "rate", "validate"):
+        if all(getattr(p, name) for p in parts):
+            setattr(out, name, shown)
+    if not (out.role or out.owner) and all(p.role or p.owner for p in parts):
+        out.owner = shown  # `IsOwner | IsAdminUser`: the record's owner, or a privileged caller
+    if not out.auth and all(p.auth or p.auth_unsafe for p in parts):
+        out.auth_unsafe = shown
+    if not out.open and not out.auth:
+        # a part that demands nothing we know of, but that we could not read, may demand it
+        vague = [p for p in parts if not p.auth and (p.unknown or p.unreadable or p.undecided)]
+        if vague:
+            out.undecided = (
+                f"{shown}: which callers "
+                f"{'it' if len(parts) == 1 else 'one of them'} lets in is out of our reach"
+            )
+    return out
+
+
 def known(qualified: str) -> frozenset[str] | None:
     """What a library mechanism does, when it is in the table."""
     return _known(qualified)
@@ -303,6 +340,9 @@ class Classifier:
         self._cache[key] = caps
         return caps
 
+    def _composed(self, op: str, parts: list[Caps], qualified: str) -> Caps:
+        return _composed_caps(op, parts, short_name(qualified))
+
     def classify_enforcing(self, qualified: str) -> Caps:
         """For hooks and middleware run on every request: a project function counts only by
         what its body does (`load_logged_in_user` loads g.user but rejects nobody)."""
@@ -314,6 +354,11 @@ class Classifier:
     def _classify(self, qualified: str, strings: list[str], depth: int) -> Caps:
         if not qualified or depth > 6:
             return Caps()
+        op, parts = split_composed(qualified)
+        if op:
+            return self._composed(
+                op, [self.classify(p, strings, depth + 1) for p in parts], qualified
+            )
         symbol = self.modules.resolve(qualified)
         if symbol is None:
             unreadable = self.modules.unreadable_reason(qualified)

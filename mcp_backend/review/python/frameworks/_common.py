@@ -14,6 +14,7 @@ from typing import Any
 from mcp_backend.review.facts import graphql_test_fields
 from mcp_backend.review.python.frameworks._ast import (
     Imports,
+    composed_name,
     const_str,
     dotted,
     elements,
@@ -265,6 +266,11 @@ class ModuleScope:
                 names.extend(self.depends_targets(item))
             elif isinstance(item, ast.Call) and last_name(item.func) == "Middleware" and item.args:
                 names.append(self.q(item.args[0]))  # Middleware(AuthMiddleware, ...)
+            elif isinstance(item, ast.BinOp | ast.UnaryOp) and isinstance(
+                item.op, ast.BitOr | ast.BitAnd | ast.Invert
+            ):
+                # DRF composes permission classes: `IsOwner | IsAdminUser`, `A & B`, `~A`
+                names.append(composed_name(item, self.q))
             elif (name := self.q(item)) and name:
                 names.append(name)
         return names

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcp_backend.review.model import Evidence
+from mcp_backend.review.python.frameworks._ast import short_name
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier
 from mcp_backend.review.python.frameworks._draft import RouteDraft, join_path
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
@@ -734,7 +735,7 @@ class DjangoLinker:
                 draft.apply(
                     caps,
                     "permission_class",
-                    name.rsplit(".", 1)[-1],
+                    short_name(name),
                     file=cls.file,
                     line=int(cls.fact.get("line", 1)),
                     level="route",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
+from mcp_backend.review.python.frameworks._ast import short_name
 from mcp_backend.review.python.frameworks._classify import Caps, Classifier, known
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
@@ -238,7 +239,7 @@ class RouteDraft:
             if short in ARG_DECORATORS:
                 for arg in deco.get("args", []):
                     caps = classifier.classify(arg)
-                    label = f"@{short}({arg.rsplit('.', 1)[-1]})"
+                    label = f"@{short}({short_name(arg)})"
                     if short == "throttle_classes" and not caps.rate:
                         caps.rate = arg.rsplit(".", 1)[-1]
                     self.apply(
