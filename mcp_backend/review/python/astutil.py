@@ -143,14 +143,22 @@ def const_str(node: ast.AST | None) -> str | None:
 _DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "debug", "sample"}
 
 
+# devproject/, dev_site/, demoproject/, example_project/: the project a package ships to run
+# itself while it is developed or shown, not the settings anyone deploys
+_DEV_PROJECT_DIR = re.compile(r"^(dev|demo|example|sample)[-_]?(project|proj|site)$", re.IGNORECASE)
+
+
 def is_dev_settings_file(path: str) -> bool:
-    """settings/dev.py, local_settings.py, settings_test.py, config/development.py …: files
-    where DEBUG = True or a throwaway key is expected."""
+    """settings/dev.py, local_settings.py, settings_test.py, config/development.py,
+    devproject/settings.py …: files where DEBUG = True or a throwaway key is expected."""
     pure = PurePosixPath(path)
     words = set(name_words(pure.stem))
     if words & _DEV_WORDS or "test" in pure.stem.lower():
         return True
-    return any("test" in part.lower() for part in pure.parts[:-1])  # tests/, testutils/
+    return any(
+        "test" in part.lower() or _DEV_PROJECT_DIR.match(part)  # tests/, testutils/, devproject/
+        for part in pure.parts[:-1]
+    )
 
 
 def looks_like_settings_module(path: str, tree: ast.Module) -> bool:

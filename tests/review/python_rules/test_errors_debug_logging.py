@@ -192,11 +192,16 @@ DEBUG_POSITIVE = {
         "class ProductionConfig(Config):\n    DEBUG = True\n",
         "high",
     ),
+    # a project directory named for the product, not for development
+    "project_settings": ("devices_project/settings.py", "DEBUG = True\n", "high"),
 }
 
 DEBUG_NEGATIVE = {
     "env_setting": ("config/settings.py", "DEBUG = env.bool('DJANGO_DEBUG', default=False)\n"),
     "dev_settings": ("config/settings/dev.py", "DEBUG = True\n"),
+    # the project a package ships to develop or demonstrate itself
+    "dev_project_settings": ("devproject/settings.py", "DEBUG = True\n"),
+    "demo_project_settings": ("demo_site/settings.py", "DEBUG = True\n"),
     "development_config_class": (
         "app/config.py",
         "class DevelopmentConfig(Config):\n    DEBUG = True\n",
