@@ -89,6 +89,10 @@ TUNE_HALF = frozenset(
         "pgadmin4",
         "misago",
         "rdmo",
+        # added to the tune half on 2026-12-07 (fourth tuning round) to widen the JS/TS shapes
+        "uptime-kuma",
+        "@automatisch/backend",
+        "@ackplus/nest-auth",
     }
 )
 
