@@ -89,6 +89,11 @@ TUNE_HALF = frozenset(
         "pgadmin4",
         "misago",
         "rdmo",
+        # added to the tune half on 2026-12-07 (fourth tuning round) to widen the Python shapes
+        "lnbits",
+        "pretalx",
+        "indico",
+        "modoboa",
     }
 )
 
