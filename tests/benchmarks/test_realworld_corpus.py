@@ -93,6 +93,11 @@ TUNE_HALF = frozenset(
         "uptime-kuma",
         "@automatisch/backend",
         "@ackplus/nest-auth",
+        # added to the tune half on 2026-12-07 (fourth tuning round) to widen the Python shapes
+        "lnbits",
+        "pretalx",
+        "indico",
+        "modoboa",
     }
 )
 
