@@ -125,6 +125,34 @@ def test_missing_auth_skips_handlers_that_scope_their_data_to_the_caller() -> No
     ]
 
 
+def test_missing_auth_skips_routes_gated_by_a_permission_check() -> None:
+    """A DRF default permission class answering `request.user.has_perm(perm, obj)` (settings
+    level), or `@permission_required` on the route: an anonymous caller holds no permission the
+    app did not grant anonymous users on purpose. A route with neither is still reported."""
+    has_perm = Protection(
+        status="present",
+        evidence=[
+            Evidence(
+                kind="ownership",
+                detail="DEFAULT_PERMISSION_CLASSES ApiPermission: has_perm",
+                file="proj/settings.py",
+                level="settings",
+            )
+        ],
+    )
+    required = Protection(
+        status="present",
+        evidence=[Evidence(kind="role", detail="@permission_required", file="a.py", level="route")],
+    )
+    index = index_of(
+        make_route("POST", "/rooms/", "rooms", line=10, authz=has_perm),
+        make_route("DELETE", "/rooms/{id}", "room", line=20, authz=required),
+        make_route("POST", "/rooms/{id}/notes", "notes", line=30),
+        make_route("GET", "/me", "me", line=40, auth=PRESENT),
+    )
+    assert [f.route for f in route_missing_auth.DETECTOR.check(index)] == ["POST /rooms/{id}/notes"]
+
+
 def test_missing_auth_is_one_finding_when_no_route_has_auth() -> None:
     index = index_of(
         make_route("POST", "/a", "a", line=1),

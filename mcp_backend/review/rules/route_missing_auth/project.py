@@ -1,7 +1,8 @@
 """route-missing-auth: routes that need a caller identity and have no authentication at all.
 
-Precision: only `absent` counts (never `unknown`); routes public by design, and routes whose
-handler scopes its data to the caller, are skipped; a
+Precision: only `absent` counts (never `unknown`); routes public by design, routes whose
+handler scopes its data to the caller, and routes gated by a role or permission check are
+skipped; a
 route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
 or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
 Severity from evidence: high where the route deviates from its siblings (most routes of its
@@ -36,7 +37,7 @@ class RouteMissingAuth:
             reason = route_policy.needs_protection(route, private_resources)
             if reason is None:
                 continue
-            if _scoped_to_caller(route):
+            if _scoped_to_caller(route) or _permission_checked(route):
                 continue
             explicitly_open = route.auth.note.startswith("explicitly public")
             if explicitly_open and not (
@@ -84,6 +85,16 @@ class RouteMissingAuth:
                     "add authentication.",
                     fix=FIX,
                 )
+
+
+def _permission_checked(route: Route) -> bool:
+    """A role or permission check decides who may call the route (`request.user.has_perm(...)`
+    in a DRF permission class, `@permission_required`, a roles guard): an anonymous caller holds
+    no role and only the permissions the app grants anonymous users on purpose, so the route is
+    gated by the caller's identity even where no separate authentication step was found."""
+    return route.authz.status == "present" and any(
+        e.kind in {"role", "ownership"} and e.level != "handler" for e in route.authz.evidence
+    )
 
 
 def _scoped_to_caller(route: Route) -> bool:
