@@ -291,6 +291,51 @@ def test_get_queryset_scoped_to_the_user_is_ownership() -> None:
     assert note.authz.evidence[0].kind == "ownership"
 
 
+@pytest.mark.parametrize(
+    ("get_queryset", "scoped"),
+    [
+        # a column named for what the caller holds, not for an owner
+        ("return Note.objects.filter(mbox=self.request.user.mailbox)", True),
+        # rows of what a call computed from the caller (the domains the caller administers)
+        (
+            "domains = Domain.objects.get_for_admin(self.request.user)\n"
+            "                        return Note.objects.filter(\n"
+            "                            Q(from_domain__in=domains) | Q(to_domain__in=domains)\n"
+            "                        )",
+            True,
+        ),
+        # everyone else's rows, or rows kept by something other than the caller
+        ("return Note.objects.exclude(mbox=self.request.user.mailbox)", False),
+        ("return Note.objects.filter(status=self.kwargs['status'])", False),
+    ],
+)
+def test_get_queryset_kept_to_what_the_caller_holds(get_queryset: str, scoped: bool) -> None:
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITH_DEFAULTS,
+            "proj/urls.py": ROOT_URLS,
+            "shop/urls.py": """
+                from rest_framework.routers import SimpleRouter
+                from shop.views import NoteViewSet
+                router = SimpleRouter()
+                router.register("notes", NoteViewSet)
+                urlpatterns = router.urls
+            """,
+            "shop/views.py": f"""
+                from django.db.models import Q
+                from rest_framework import viewsets
+                from shop.models import Domain, Note
+                class NoteViewSet(viewsets.ModelViewSet):
+                    queryset = Note.objects.all()
+                    def get_queryset(self):
+                        {get_queryset}
+            """,
+        }
+    )
+    note = route(index, "DELETE", "/api/v1/notes/<pk>/")
+    assert (note.authz.status == "present") is scoped, note.authz
+
+
 def test_get_permissions_override_is_credited_not_called_open() -> None:
     index = build_index(
         {

@@ -247,6 +247,18 @@ NOT_LOADERS = frozenset(
 )
 
 
+# Query methods that keep only the rows their conditions match.
+_SCOPING_FILTERS = frozenset({"filter", "filter_by"})  # not exclude(): everyone else
+
+
+def _call_of_the_caller(value: ast.expr) -> bool:
+    """`Domain.objects.get_for_admin(self.request.user)`: a call handed the caller."""
+    return isinstance(value, ast.Call) and any(
+        USER_REF.search(source_text(arg))
+        for arg in [*value.args, *(k.value for k in value.keywords)]
+    )
+
+
 def _owner_key(key: str) -> bool:
     """`owner`, `user_id`, and Django lookups through relations such as `project__owner`."""
     return any(part in OWNER_KEYS for part in key.split("__"))
@@ -392,6 +404,8 @@ class _BodyVisitor:
         # `if not can(user, post): abort(403)`: project predicates a denying branch relies on
         self.guard_calls: list[dict[str, Any]] = []
         self.caller_names: set[str] = set()  # locals holding the caller or one of its fields
+        # locals a call computed from the caller: domains = Domain.objects.get_for_admin(user)
+        self.caller_derived: set[str] = set()
         self.handoffs: list[str] = []  # callees handed the request or its Authorization header
         # `try: check_access(...) except NotAuthorized: abort(403)`: the calls in the try
         # decide, and a refusal they raise is answered with 401/403
@@ -443,12 +457,21 @@ class _BodyVisitor:
     def _is_raw_or_field(self, node: ast.AST) -> bool:
         return self._is_raw(node) or self._is_field(node)
 
+    def _of_the_caller(self, value: ast.expr) -> bool:
+        """The value names the caller or something computed from the caller."""
+        if USER_REF.search(source_text(value)):
+            return True
+        known = self.caller_names | self.caller_derived
+        return any(isinstance(n, ast.Name) and n.id in known for n in ast.walk(value))
+
     def visit_Assign(self, node: ast.Assign) -> None:
         whole, field = self._is_raw(node.value), self._is_field(node.value)
         from_caller = bool(CALLER_ROOT.match(source_text(node.value)))
         for target in node.targets:
             if isinstance(target, ast.Name) and from_caller:
                 self.caller_names.add(target.id)  # email = self.request.user.email
+            elif isinstance(target, ast.Name) and _call_of_the_caller(node.value):
+                self.caller_derived.add(target.id)
             if isinstance(target, ast.Name):
                 if whole:
                     self.raw_names.add(target.id)
@@ -697,6 +720,13 @@ class _BodyVisitor:
             for k in node.keywords
         ) or USER_SCOPED_QUERY.match(name):
             # filter(owner=request.user), request.user.orders.get(...): scoped to the caller
+            self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        elif short in _SCOPING_FILTERS and any(
+            self._of_the_caller(v) for v in [*node.args, *(k.value for k in node.keywords)]
+        ):
+            # filter(mbox=self.request.user.mailbox), filter(Q(domain__in=domains)) with
+            # domains = Domain.objects.get_for_admin(self.request.user): rows kept by what the
+            # caller is or holds, whatever the column is called
             self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         self._note_raw_call(node, short, qualified)
         self._note_id_call(node, short, name)
