@@ -485,6 +485,46 @@ def _annotation_names(annotation: ast.expr | None) -> set[str]:
     }
 
 
+# Path converters that admit only numbers, UUIDs or listed words: `<int:id>`, `<uuid:key>`,
+# `<any(css,js):folder>` (Werkzeug), `{id:int}` (Starlette).
+_CONSTRAINED_CONVERTER = re.compile(
+    r"<(?:int|float|uuid|any\([^)]*\))(?:\([^)]*\))?:(\w+)>|\{(\w+):(?:int|float|uuid)\}"
+)
+_PATH_PARAM_NAME = re.compile(r"<(?:[^:<>]+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
+
+
+def constrained_path_params(func: FunctionNode) -> set[str]:
+    """Parameters every route decorator of `func` fills from a constrained path converter (or
+    from its `defaults={...}` literal): the router refuses anything else, so they carry no
+    text an attacker chose."""
+    seen: dict[str, bool] = {}
+    decorators = [
+        d
+        for d in func.decorator_list
+        if isinstance(d, ast.Call) and d.args and const_str(d.args[0]) is not None
+    ]
+    if not decorators or route_decorator(func) is None:
+        return set()
+    for decorator in decorators:
+        path = const_str(decorator.args[0]) or ""
+        constrained = {a or b for a, b in _CONSTRAINED_CONVERTER.findall(path)}
+        named = {a or b for a, b in _PATH_PARAM_NAME.findall(path)}
+        given = keyword(decorator, "defaults")
+        constants = (
+            {k for key in given.keys if (k := const_str(key))}
+            if isinstance(given, ast.Dict)
+            and all(isinstance(v, ast.Constant) for v in given.values)
+            else set()
+        )
+        for name in named | constants:
+            ok = name in constrained or (name in constants and name not in named)
+            seen[name] = seen.get(name, True) and ok
+        for name in list(seen):
+            if name not in named and name not in constants:
+                seen[name] = False  # this route fills it some other way
+    return {name for name, ok in seen.items() if ok}
+
+
 def request_params(tree: ast.Module, func: FunctionNode) -> set[str]:
     """Parameters of a route handler whose values come from the client: path/query/body
     params (FastAPI), URL kwargs (Django, Flask). Injected dependencies are excluded."""
@@ -500,8 +540,11 @@ def request_params(tree: ast.Module, func: FunctionNode) -> set[str]:
         if kw_default is not None:
             defaults[arg.arg] = kw_default
     result: set[str] = set()
+    constrained = constrained_path_params(func)
     for arg in positional + args.kwonlyargs:
         if arg.arg in {"self", "cls", "request", "req", "response", "db", "session"}:
+            continue
+        if arg.arg in constrained:
             continue
         annotation_names = _annotation_names(arg.annotation)
         if annotation_names & (_INJECTED_ANNOTATIONS | _INJECTED_DEFAULTS):

@@ -963,6 +963,18 @@ class _Function:
             ):
                 for value in test.values:
                     self.guard(value, env, negate=negate)
+                return
+            # `a or b` holding (`a and b` failing) means one of them holds: what every one of
+            # them cleans is clean (`if x not in LOCALES and x != "en": return` passed)
+            branches: list[dict[str, Labels]] = []
+            for value in test.values:
+                branch = dict(env)
+                self.guard(value, branch, negate=negate)
+                branches.append(branch)
+            for name in set(branches[0]).intersection(*branches[1:]):
+                merged = frozenset().union(*(branch[name] for branch in branches))
+                if merged != env.get(name):
+                    env[name] = merged
             return
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op = test.ops[0]

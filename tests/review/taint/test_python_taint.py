@@ -823,3 +823,54 @@ def test_a_request_first_function_no_url_pattern_routes_to_is_a_medium_guess(
     assert paths[4].severity == "high" and "no URL pattern" not in paths[4].message
     assert paths[7].severity == "medium" and paths[7].confidence == "low"
     assert "if sendfile() is a view" in paths[7].message
+
+
+def test_one_of_several_guards_holding_cleans_what_each_of_them_cleans() -> None:
+    """`if x not in LOCALES and x != "en": return` passed: x is a listed locale or "en"."""
+    code = (
+        FLASK
+        + """
+import os
+
+@app.route("/a/<name>")
+def a(name):
+    if name not in get_all_locales() and name != "en_GB":
+        return redirect("/")
+    return send_file(os.path.join("/srv/cache", name))
+
+@app.route("/b/<name>")
+def b(name):
+    if name != "en_GB" and len(name) > 3:
+        return redirect("/")
+    return send_file(os.path.join("/srv/cache", name))
+
+@app.route("/c/<name>")
+def c(name):
+    if name in get_all_locales() or len(name) < 5:
+        return send_file(os.path.join("/srv/cache", name))
+    return "no"
+"""
+    )
+    assert {line for _, _, line in flows({"a.py": code})} == {16, 21}
+
+
+def test_constrained_path_converters_are_not_attacker_text() -> None:
+    """`<int:id>`, `<any(css,js):folder>` (or a literal from `defaults=`) on every route of the
+    handler: the router admits nothing else. One route with a free `<folder>` is enough."""
+    code = (
+        FLASK
+        + """
+import os
+
+@app.route("/custom/<any(css,js):folder>/<int:n>")
+@app.route("/custom/files/<int:n>", defaults={"folder": "files"})
+def custom(folder, n):
+    return send_file(os.path.join("/srv/custom", folder, str(n)))
+
+@app.route("/raw/<folder>/<int:n>")
+@app.route("/any/<any(a,b):folder>/<int:n>")
+def raw(folder, n):
+    return send_file(os.path.join("/srv/custom", folder, str(n)))
+"""
+    )
+    assert {line for _, _, line in flows({"a.py": code})} == {14}
