@@ -98,6 +98,9 @@ TUNE_HALF = frozenset(
         "pretalx",
         "indico",
         "modoboa",
+        # added to the tune half on 2026-12-07 (fifth tuning round) to widen the JS/TS shapes
+        "@flowfuse/flowfuse",
+        "manifest",
     }
 )
 
