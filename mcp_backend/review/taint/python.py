@@ -1086,9 +1086,11 @@ class _Function:
         ):
             return self.is_constant_collection(node.func.value, env)
         if isinstance(node, ast.Call | ast.Attribute | ast.Name | ast.Subscript):
-            # A collection the program holds (table columns, a settings list) that no client
-            # data went into: membership in it is an allow-list.
-            return not self.expr(node, env) and name not in self.params
+            # A collection the program holds (table columns, a settings list, what a project
+            # function computes from nothing the client sent: get_all_locales()) that no
+            # client data went into: membership in it is an allow-list.
+            labels = self.expr(node, env)
+            return name not in self.params and all(_PROGRAM_RESULT.fullmatch(x) for x in labels)
         return False
 
     # ---------------------------------------------------------------- binding
@@ -1636,6 +1638,10 @@ def _whole_value(method: str, pattern: str | None) -> bool:
         return True
     ends = pattern.endswith(("$", "\\Z")) and not pattern.endswith("\\$")
     return ends and (method == "match" or pattern.startswith(("^", "\\A")))
+
+
+# The result of a project call handed no client data (`C<callee>#-:-`).
+_PROGRAM_RESULT = re.compile(r"C[\w.]+#-:-")
 
 
 def _guarded_name(node: ast.expr | None) -> str | None:

@@ -874,3 +874,33 @@ def raw(folder, n):
 """
     )
     assert {line for _, _, line in flows({"a.py": code})} == {14}
+
+
+def test_membership_in_what_a_project_function_computes_from_nothing_sent() -> None:
+    """`if name not in get_all_locales(): abort(404)` with get_all_locales() a project function
+    handed no client data: an allow-list. Handed the client's value, it proves nothing."""
+    code = (
+        FLASK
+        + """
+import os
+
+def get_all_locales():
+    return os.listdir("/srv/translations")
+
+def locales_like(name):
+    return [name, "en"]
+
+@app.route("/a/<name>")
+def a(name):
+    if name not in get_all_locales():
+        return redirect("/")
+    return send_file(os.path.join("/srv/cache", name))
+
+@app.route("/b/<name>")
+def b(name):
+    if name not in locales_like(name):
+        return redirect("/")
+    return send_file(os.path.join("/srv/cache", name))
+"""
+    )
+    assert {line for _, _, line in flows({"a.py": code})} == {22}
