@@ -98,6 +98,11 @@ TUNE_HALF = frozenset(
         "pretalx",
         "indico",
         "modoboa",
+        # added to the tune half on 2026-12-07 (fifth tuning round) to widen the Python shapes
+        "hyperkitty",
+        "postorius",
+        "hayhooks",
+        "fiftyone",
     }
 )
 
