@@ -101,6 +101,11 @@ TUNE_HALF = frozenset(
         # added to the tune half on 2026-12-07 (fifth tuning round) to widen the JS/TS shapes
         "@flowfuse/flowfuse",
         "manifest",
+        # added to the tune half on 2026-12-07 (fifth tuning round) to widen the Python shapes
+        "hyperkitty",
+        "postorius",
+        "hayhooks",
+        "fiftyone",
     }
 )
 
