@@ -923,3 +923,32 @@ def test_a_helper_refusing_unless_the_caller_may_act_on_the_record_authorises(
     assert found.authz.status == authz
     if authz == "present":
         assert "decides the caller's permission on the record" in found.authz.evidence[0].detail
+
+
+def test_url_patterns_given_by_keyword() -> None:
+    """`path(route="tasks/<task_id>", view=TaskStatus.as_view(), name=...)` and an include
+    given by keyword are routes like their positional forms."""
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITH_DEFAULTS,
+            "proj/urls.py": """
+                from django.urls import include, path
+                urlpatterns = [path(route="v1/", view=include("shop.urls"))]
+            """,
+            "shop/urls.py": """
+                from django.urls import path
+                from shop.views import TaskStatus
+                urlpatterns = [
+                    path(route="tasks/status/<task_id>", view=TaskStatus.as_view(), name="task"),
+                ]
+            """,
+            "shop/views.py": """
+                from rest_framework.views import APIView
+                class TaskStatus(APIView):
+                    def get(self, request, task_id):
+                        return None
+            """,
+        }
+    )
+    task = route(index, "GET", "/v1/tasks/status/<task_id>")
+    assert task.auth.status == "present"

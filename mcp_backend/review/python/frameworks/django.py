@@ -233,10 +233,14 @@ def _run_time_includes(scope: ModuleScope, facts: dict[str, Any]) -> None:
 
 
 def _url_entry(scope: ModuleScope, entry: ast.expr, out: list[dict[str, Any]]) -> None:
-    if not (isinstance(entry, ast.Call) and last_name(entry.func) in PATH_FUNCS and entry.args):
+    if not (isinstance(entry, ast.Call) and last_name(entry.func) in PATH_FUNCS):
         return
-    route = const_str(entry.args[0])
-    parts = prefix_parts(scope, entry.args[0]) if route is None else []
+    # path("notes/", view) or path(route="notes/", view=view, name="notes")
+    given = entry.args[0] if entry.args else keyword(entry, "route")
+    if given is None:
+        return
+    route = const_str(given)
+    parts = prefix_parts(scope, given) if route is None else []
     if route is None and not parts:
         return
     if route is not None and last_name(entry.func) != "path":
