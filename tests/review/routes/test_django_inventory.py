@@ -952,3 +952,55 @@ def test_url_patterns_given_by_keyword() -> None:
     )
     task = route(index, "GET", "/v1/tasks/status/<task_id>")
     assert task.auth.status == "present"
+
+
+def test_login_required_on_an_inherited_dispatch_and_405_stubs() -> None:
+    """`@method_decorator(login_required)` on a base view's dispatch protects every subclass;
+    a base view's `post` that only answers 405 is no route, while the subclass's own `get` is."""
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITHOUT_DEFAULTS.replace('"rest_framework", ', ""),
+            "proj/urls.py": """
+                from django.urls import path
+                from shop import views
+                urlpatterns = [
+                    path("prefs/", views.SettingsView.as_view()),
+                    path("lists/<list_id>/", views.ListDetail.as_view()),
+                    path("open/", views.OpenForm.as_view()),
+                ]
+            """,
+            "shop/views.py": """
+                from django.contrib.auth.decorators import login_required
+                from django.http import HttpResponse
+                from django.utils.decorators import method_decorator
+                from django.views.generic import FormView, TemplateView
+
+                class PreferencesView(FormView):
+                    @method_decorator(login_required)
+                    def dispatch(self, request, *args, **kwargs):
+                        return super().dispatch(request, *args, **kwargs)
+
+                class SettingsView(PreferencesView):
+                    template_name = "settings.html"
+
+                class OpenForm(FormView):
+                    template_name = "open.html"
+
+                class ListBase(TemplateView):
+                    def get(self, request, *args, **kwargs):
+                        return HttpResponse(status=405)
+
+                    def post(self, request, *args, **kwargs):
+                        \"\"\"Overridden by subclasses.\"\"\"
+                        return HttpResponse(status=405)
+
+                class ListDetail(ListBase):
+                    def get(self, request, list_id):
+                        return HttpResponse(list_id)
+            """,
+        }
+    )
+    assert route(index, "POST", "/prefs/").auth.status == "present"
+    assert route(index, "POST", "/open/").auth.status == "absent"
+    assert route(index, "GET", "/lists/<list_id>/").auth.status == "absent"
+    assert not [r for r in index.routes if r.path == "/lists/<list_id>/" and r.method == "POST"]

@@ -864,4 +864,26 @@ def summarize_body(
         "exception_guards": visitor.exception_guards,
         "returned_refs": visitor.returned_refs,
         "refuses": visitor.refuses,
+        **({"not_allowed": True} if _only_refuses_the_method(fn) else {}),
     }
+
+
+def _only_refuses_the_method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def post(...): return HttpResponse(status=405)`, `raise MethodNotAllowed(...)`,
+    `return self.http_method_not_allowed(request)`: a stub answering 405 Method Not Allowed
+    (a base view a subclass overrides) is no route."""
+    body = [
+        s
+        for s in fn.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))  # docstring
+    ]
+    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Raise):
+        return False
+    value = body[0].value if isinstance(body[0], ast.Return) else body[0].exc
+    if not isinstance(value, ast.Call):
+        return False
+    name = last_name(value.func) or ""
+    if name.endswith(("NotAllowed", "method_not_allowed")):
+        return True
+    status = keyword(value, "status") or keyword(value, "status_code")
+    return isinstance(status, ast.Constant) and status.value == 405

@@ -396,6 +396,9 @@ class DjangoLinker:
         defined = {m for c in self.modules.class_chain(cls) for m in c.fact.get("methods", [])}
         for verb in VERB_METHODS:
             if verb in defined:
+                found = self.modules.method(cls, verb)
+                if found is not None and found.fact.get("body", {}).get("not_allowed"):
+                    continue  # a stub answering 405: the method is not served
                 methods.append((verb.upper(), verb))
         if not methods:
             for base in self.modules.base_names(cls):
@@ -583,6 +586,13 @@ class DjangoLinker:
             found = self.modules.method(cls, hook)
             if found is not None:
                 body = found.fact.get("body", {})
+                # @method_decorator(login_required) on dispatch, here or in a base class
+                draft.apply_decorators(
+                    found.fact.get("decorators", []),
+                    self.classifier,
+                    found.file,
+                    int(found.fact.get("line", 1)),
+                )
                 draft.apply_body(
                     {k: body.get(k, []) for k in ("auth_checks", "role_checks", "owner_checks")},
                     self.classifier,

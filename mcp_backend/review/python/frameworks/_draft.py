@@ -232,7 +232,16 @@ class RouteDraft:
                 )
             elif framework == "fastapi" and not param.get("depends"):
                 self._fastapi_param(param, resolved, modules, file, line)
-        for deco in fact.get("decorators", []):
+        self.apply_decorators(fact.get("decorators", []), classifier, file, line)
+        self.apply_body(
+            fact.get("body", {}), classifier, modules, file, str(fact.get("qualname", ""))
+        )
+
+    def apply_decorators(
+        self, decorators: list[dict[str, Any]], classifier: Classifier, file: str, line: int
+    ) -> None:
+        """What the decorators of a handler (or of the `dispatch` it runs through) demand."""
+        for deco in decorators:
             short = deco.get("short", "")
             if short in ROUTE_DECORATORS or short in NOT_MECHANISMS:
                 continue
@@ -262,9 +271,6 @@ class RouteDraft:
                 level="route",
                 keep_unknown=False,
             )
-        self.apply_body(
-            fact.get("body", {}), classifier, modules, file, str(fact.get("qualname", ""))
-        )
 
     def _delegated_views(
         self, calls: list[str], classifier: Classifier, modules: Modules, file: str
