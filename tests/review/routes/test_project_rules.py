@@ -162,6 +162,33 @@ def test_missing_auth_is_one_finding_when_no_route_has_auth() -> None:
     findings = list(route_missing_auth.DETECTOR.check(index))
     assert len(findings) == 1
     assert "No route in this project requires authentication" in findings[0].message
+    # no authentication anywhere is more often a mechanism we do not read than an open app
+    assert findings[0].severity == "medium"
+
+
+def test_missing_auth_is_high_only_where_it_acts_on_records_or_is_admin() -> None:
+    """Deviating from protected siblings is high when the route deletes, changes a record the
+    client names or is an admin route; a sign-up or a first-run screen left open on purpose
+    looks like the rest, so creating and reading stay medium."""
+    protected = [
+        make_route("GET", "/rooms/", "rooms", line=100 + i, auth=PRESENT) for i in range(12)
+    ]
+    index = index_of(
+        make_route("DELETE", "/rooms/{id}", "drop", line=1),
+        make_route("PATCH", "/rooms/:id", "edit", line=2),
+        make_route("POST", "/admin/settings", "admin_settings", line=3),
+        make_route("POST", "/rooms/", "create_room", line=4),
+        make_route("GET", "/rooms/{id}/members", "members", line=5),
+        *protected,
+    )
+    severities = {f.route: f.severity for f in route_missing_auth.DETECTOR.check(index)}
+    assert severities == {
+        "DELETE /rooms/{id}": "high",
+        "PATCH /rooms/:id": "high",
+        "POST /admin/settings": "high",
+        "POST /rooms/": "medium",
+        "GET /rooms/{id}/members": "medium",
+    }
 
 
 # --- admin-route-missing-role -------------------------------------------------------------

@@ -6,17 +6,22 @@ skipped; a
 route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
 or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
 Severity from evidence: high where the route deviates from its siblings (most routes of its
-router or controller are protected) and where no route of the app is; medium where its siblings
-lack authentication too (they may be protected where we cannot see, such as a gateway).
+router or controller are protected) and deletes, changes a record the client names, or is an
+admin route; medium otherwise, where its siblings lack authentication too (they may be
+protected where we cannot see, such as a gateway), and for the one finding of an app where no
+route has authentication (more often a mechanism we do not read than an open app).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
 from mcp_backend.review.rules.route_missing_auth import RULE
+
+_PATH_PARAM = re.compile(r"\{[^}]+\}|<[^>]+>|(^|/):\w")
 
 FIX = (
     "Require authentication for this route: a dependency/decorator/guard at the route, "
@@ -69,12 +74,14 @@ class RouteMissingAuth:
                         f"{route.method} {route.path} has no authentication, but "
                         f"{reasons[id(route)]}." + context + route_policy.also_affects(group),
                         fix=FIX,
-                        severity=None if deviant else "medium",
+                        severity=None if deviant and _acts_on_records(route) else "medium",
                     )
             else:
                 first, _ = mine[0]
                 listed = ", ".join(f"{r.method} {r.path}" for r, _ in mine[:5])
                 more = f" and {len(mine) - 5} more" if len(mine) > 5 else ""
+                # Medium: no authentication anywhere more often means a mechanism we do not
+                # read (a gateway, the framework's own request classes) than an open app.
                 yield route_policy.route_finding(
                     RULE,
                     first,
@@ -84,7 +91,20 @@ class RouteMissingAuth:
                     "If a gateway authenticates callers, say so in a suppression; otherwise "
                     "add authentication.",
                     fix=FIX,
+                    severity="medium",
                 )
+
+
+def _acts_on_records(route: Route) -> bool:
+    """Deletes, or changes a record named by the client, or is an admin route: what anyone
+    could do to other people's data. Sign-up forms, first-run screens and UI settings that
+    skip authentication on purpose look like the rest, so those stay medium."""
+    return (
+        route.method == "DELETE"
+        or route.changes_by_id
+        or (route.method in {"PUT", "PATCH"} and _PATH_PARAM.search(route.path) is not None)
+        or route_policy.is_admin_route(route)
+    )
 
 
 def _permission_checked(route: Route) -> bool:
