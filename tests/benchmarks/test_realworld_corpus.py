@@ -106,6 +106,11 @@ TUNE_HALF = frozenset(
         "postorius",
         "hayhooks",
         "fiftyone",
+        # added to the tune half on 2026-12-07 (sixth tuning round) to widen the Python shapes
+        "openhands-ai",
+        "skyvern",
+        "dstack",
+        "lightrag-hku",
     }
 )
 
