@@ -111,6 +111,10 @@ TUNE_HALF = frozenset(
         "lemur",
         "wger",
         "kiwitcms",
+        "openhands-ai",
+        "skyvern",
+        "dstack",
+        "lightrag-hku",
     }
 )
 
