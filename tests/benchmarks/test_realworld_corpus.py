@@ -106,6 +106,9 @@ TUNE_HALF = frozenset(
         "postorius",
         "hayhooks",
         "fiftyone",
+        # added to the tune half on 2026-12-07 (sixth tuning round) to widen the JS/TS shapes
+        "@cumulus/api",
+        "@abtnode/blocklet-services",
     }
 )
 
