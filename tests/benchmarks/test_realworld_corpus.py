@@ -115,6 +115,9 @@ TUNE_HALF = frozenset(
         "skyvern",
         "dstack",
         "lightrag-hku",
+        # added to the tune half on 2026-12-07 (sixth tuning round) to widen the JS/TS shapes
+        "@cumulus/api",
+        "@abtnode/blocklet-services",
     }
 )
 
