@@ -27,7 +27,11 @@ ADMIN_CHECK = re.compile(
     r"(is_superuser|is_staff|\bis_admin\b|\bisAdmin\b|IsAdminUser|role_admin\b|"
     r"\.role\s*(===?|!==?)\s*['\"]admin['\"]|"
     r"\b(require|requires|ensure)_?[aA]dmin\w*|\badmin_?(required|only|Required|Only)\b|"
-    r"get_admin_user|\bAdminGuard\b|\badmin\w*Middleware\b)"
+    r"get_admin_user|\bAdminGuard\b|\badmin\w*Middleware\b|"
+    # Depends(check_admin), check_super_user, @superuser_required, staff_member_required
+    r"\b(check|verify|assert)_?(admin|super_?user)(_\w*)?\b|\b(superuser|staff_member)_required\b|"
+    # @roles_required("Administrator"), hasRole('ADMIN'), role_required("admin")
+    r"\b(roles?_required|has_?[rR]oles?|role_required)\(\s*['\"](?i:admin|administrator)['\"])"
 )
 _GATED = frozenset({"route", "router", "app"})
 

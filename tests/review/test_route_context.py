@@ -202,3 +202,26 @@ def test_js_the_same_handler_behind_a_non_admin_check_leaks(tmp_path: Path) -> N
         + "router.delete('/admin/users/:id', isAdmin, async (req, res) => res.end());\n"
     )
     assert _js_leaks(tmp_path, routes) == [11, 19]
+
+
+def test_admin_checks_known_by_the_names_of_resolved_role_checks() -> None:
+    """The role evidence of a route names its check; these name an administrator's role."""
+    from mcp_backend.review.route_context import ADMIN_CHECK
+
+    admins = [
+        "Depends(check_admin): check_admin -> check_account_exists",
+        "Depends(check_super_user)",
+        "@superuser_required",
+        "@staff_member_required",
+        '@roles_required("Administrator")',
+        "hasRole('ADMIN')",
+        "require_admin",
+    ]
+    others = [
+        "Depends(check_account_exists)",
+        "check_administrative_area",
+        '@roles_required("editor")',
+        "Depends(check_user_exists)",
+    ]
+    assert all(ADMIN_CHECK.search(text) for text in admins)
+    assert not any(ADMIN_CHECK.search(text) for text in others)
