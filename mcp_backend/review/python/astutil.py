@@ -140,7 +140,18 @@ def const_str(node: ast.AST | None) -> str | None:
 # Files
 # --------------------------------------------------------------------------------------------
 
-_DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "debug", "sample"}
+_DEV_WORDS = {
+    "dev",
+    "devel",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+    "sample",
+}
 
 
 # devproject/, dev_site/, demoproject/, example_project/: the project a package ships to run

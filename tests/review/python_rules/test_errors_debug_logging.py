@@ -199,6 +199,7 @@ DEBUG_POSITIVE = {
 DEBUG_NEGATIVE = {
     "env_setting": ("config/settings.py", "DEBUG = env.bool('DJANGO_DEBUG', default=False)\n"),
     "dev_settings": ("config/settings/dev.py", "DEBUG = True\n"),
+    "devel_settings": ("tcms/settings/devel.py", "DEBUG = True\n"),
     # the project a package ships to develop or demonstrate itself
     "dev_project_settings": ("devproject/settings.py", "DEBUG = True\n"),
     "demo_project_settings": ("demo_site/settings.py", "DEBUG = True\n"),

@@ -258,6 +258,14 @@ PLAIN_NEGATIVE = {
             conn.execute(sql, (username, digest))
             conn.execute("SELECT password_hash FROM users WHERE username = ?", (username,))
     """,
+    # the value bound to the column is what a salting helper made of the password
+    "sql_insert_of_a_salted_value": """
+        def add_user(cursor, username, password):
+            salt_pw = _salted_password(password, _gensalt())
+            cursor.execute(
+                "INSERT INTO users (name, password) VALUES (?, ?)", (username, salt_pw)
+            )
+    """,
     "sql_update_with_hash_param": """
         def update_password(conn, user_id, password_hash):
             conn.execute("UPDATE users SET password = ? WHERE id = ?", (password_hash, user_id))

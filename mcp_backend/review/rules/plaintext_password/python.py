@@ -12,7 +12,7 @@ from mcp_backend.review.python import astutil as au
 from mcp_backend.review.python.context import PythonFileContext
 from mcp_backend.review.rules.plaintext_password import RULE
 
-_HASHING_CALL = re.compile(r"hash|crypt|digest|make_password|set_password|pbkdf2|scrypt|argon")
+_HASHING_CALL = re.compile(r"hash|crypt|digest|salt|make_password|set_password|pbkdf2|scrypt|argon")
 _PERSIST_METHODS = {"add", "add_all", "save", "commit", "flush", "insert", "insert_one", "create"}
 _CREATE_METHODS = {"create", "get_or_create", "update_or_create", "insert_one", "insert", "values"}
 # Constructors that carry input, not rows: LoginRequest(password=...), UserCreate(password=...).
