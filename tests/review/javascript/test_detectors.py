@@ -1083,3 +1083,25 @@ def test_error_contract_branches_without_a_masked_fallback_leak() -> None:
         "});\n"
     )
     assert "error-details-leak" in rules_in(only_class_branch)
+
+
+@pytest.mark.parametrize(
+    ("source", "reported"),
+    [
+        # a session secret's fallback is a secret an attacker can sign with
+        ("const secret = process.env.SESSION_SECRET || 'super-secret-value';", True),
+        ("const db = { password: process.env.DB_PASSWORD || 's3cr3t-Prod-pw' };", True),
+        # the stock password of a local database server as the development fallback
+        ("const db = { password: process.env.DB_PASSWORD || 'postgres' };", False),
+        ("const db = { password: process.env.MYSQL_PASSWORD || 'password' };", False),
+        # a request shown in the API docs
+        (
+            "ApiProperty({ examples: { emailLogin: { value: { email: 'a@b.c', "
+            "password: 'SecurePass123!' } } } })(Dto.prototype, 'credentials');",
+            False,
+        ),
+        ("const config = { apiKey: 'q8Zr2LmX9vT4wKp7', docs: { example: 'x' } };", True),
+    ],
+)
+def test_stock_database_fallbacks_and_documented_examples(source: str, reported: bool) -> None:
+    assert ("hardcoded-secret" in rules_in(source)) is reported

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from mcp_backend.review.javascript.context import JsFileContext
 from mcp_backend.review.model import Finding
 from mcp_backend.review.rules.hardcoded_secret import RULE
@@ -157,7 +159,12 @@ class HardcodedSecret:
                 if parent.type == "binary_expression" and (
                     "process.env" not in ctx.text(key_node)
                     or ctx.text(parent.child_by_field_name("operator")) not in {"||", "??"}
+                    # DB_PASSWORD || 'postgres': the stock password of a local database
+                    # server, which decides the credential, not a secret of this app
+                    or (is_password and value.lower() in _STOCK_PASSWORDS)
                 ):
+                    continue
+                if _in_an_example(ctx, parent):
                     continue
                 seen.add(value_node.start_byte)
                 fallback = parent.type == "binary_expression"
@@ -211,6 +218,29 @@ class HardcodedSecret:
                         fix="Revoke it, then load it from the environment or a secret manager.",
                         snippet=_masked(ctx.snippet(node), match.group(0)),
                     )
+
+
+# The passwords database and broker images ship with, used as local-development fallbacks.
+_STOCK_PASSWORDS = frozenset(
+    {"postgres", "password", "root", "mysql", "mariadb", "guest", "admin", "redis", "mongo"}
+)
+# Keys whose values document an API (OpenAPI `example`/`examples`), not configure it.
+_EXAMPLE_KEYS = frozenset({"example", "examples", "x-example"})
+
+
+def _in_an_example(ctx: JsFileContext, node: Node) -> bool:
+    """`@ApiProperty({ examples: { login: { value: { password: 'SecurePass123!' } } } })`:
+    a value inside an `example(s)` entry shows a request in the docs."""
+    current = node.parent
+    for _ in range(8):
+        if current is None:
+            return False
+        if current.type == "pair":
+            key = ctx.text(current.child_by_field_name("key")).strip("'\"")
+            if key in _EXAMPLE_KEYS:
+                return True
+        current = current.parent
+    return False
 
 
 # `'hostSettings:mailEventsPayloadSigningKey'`, `'auth.jwt.secret'`: the path of a setting that
