@@ -1105,3 +1105,30 @@ def test_error_contract_branches_without_a_masked_fallback_leak() -> None:
 )
 def test_stock_database_fallbacks_and_documented_examples(source: str, reported: bool) -> None:
     assert ("hardcoded-secret" in rules_in(source)) is reported
+
+
+def test_jwt_decode_in_a_helper_that_only_hands_it_back() -> None:
+    """A helper that only returns `jwt.decode(token, { complete: true })` (header and payload,
+    the key-id or issuer routing step before a verify) leaves the trust decision to its callers;
+    a function that loads the user named by decoded claims is the finding."""
+    helper = (
+        "const jwt = require('jsonwebtoken');\n"
+        "class AppleProvider {\n"
+        "  safeDecode(token) {\n"
+        "    try {\n"
+        "      return jwt.decode(token, { complete: true });\n"
+        "    } catch {\n"
+        "      return null;\n"
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert "jwt-unverified" not in rules_in(helper)
+    trusting = (
+        "const jwt = require('jsonwebtoken');\n"
+        "function currentUser(req) {\n"
+        "  const claims = jwt.decode(req.headers.authorization.slice(7));\n"
+        "  return loadUser(claims.sub);\n"
+        "}\n"
+    )
+    assert "jwt-unverified" in rules_in(trusting)

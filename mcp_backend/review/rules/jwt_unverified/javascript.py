@@ -103,6 +103,14 @@ class JwtUnverified:
                 body = ctx.text(function) if function is not None else ""
                 if VERIFY_CALL.search(body):
                     continue
+                if (
+                    function is not None
+                    and re.search(r"\bcomplete\s*:\s*true", args_text)
+                    and _only_wraps(ctx, function, call.node)
+                ):
+                    # safeDecode(token) asking for header and payload: the key-id / issuer
+                    # routing step in front of a verify; its callers decide what is trusted
+                    continue
                 claims = _claims_read(ctx, call.node, function) if function is not None else None
                 if claims is not None and claims <= HANDLING_CLAIMS:
                     continue  # only the issuer or the expiry: which verifier, when to renew
@@ -162,6 +170,18 @@ class JwtUnverified:
                         "short-lived; renew them with a refresh token.",
                         severity="low",
                     )
+
+
+def _only_wraps(ctx: JsFileContext, function: Node, decode: Node) -> bool:
+    """`safeDecode(token) { try { return jwt.decode(token, { complete: true }) } catch {
+    return null } }`: a helper that calls nothing but the decode and hands its result back."""
+    calls = ctx.descendants(function, "(call_expression) @c", "c")
+    others = [
+        c
+        for c in calls
+        if c.id != decode.id and not (decode.start_byte <= c.start_byte < decode.end_byte)
+    ]
+    return not others and re.search(r"\breturn\b", ctx.text(function)) is not None
 
 
 def _keys(ctx: JsFileContext, node: Node) -> set[str] | None:
