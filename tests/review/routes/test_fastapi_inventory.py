@@ -781,3 +781,43 @@ def test_a_function_the_handler_runs_in_a_thread_pool_counts_as_called(
         }
     )
     assert route(index, "POST", "/events/{source}").auth.status == status
+
+
+def test_router_dependencies_from_a_function_that_builds_them() -> None:
+    """`APIRouter(dependencies=get_dependencies())` where get_dependencies returns
+    `[Depends(check_session_api_key)]`: the router demands what those dependencies demand; a
+    builder of dependencies that check nothing adds nothing."""
+    index = build_index(
+        {
+            "app/deps.py": DEPS
+            + """
+
+def get_dependencies():
+    result = []
+    if SESSION_KEY_SET:
+        result.append(Depends(get_current_user))
+    return result
+
+
+def get_tracing():
+    return [Depends(get_db)]
+""",
+            "app/main.py": """
+                from fastapi import APIRouter, FastAPI
+                from app.deps import get_dependencies, get_tracing
+                guarded = APIRouter(prefix="/conversations", dependencies=get_dependencies())
+                traced = APIRouter(prefix="/notes", dependencies=get_tracing())
+                @guarded.delete("/{cid}")
+                async def drop(cid: str):
+                    return None
+                @traced.delete("/{nid}")
+                async def drop_note(nid: str):
+                    return None
+                app = FastAPI()
+                app.include_router(guarded)
+                app.include_router(traced)
+            """,
+        }
+    )
+    assert route(index, "DELETE", "/conversations/{cid}").auth.status == "present"
+    assert route(index, "DELETE", "/notes/{nid}").auth.status == "absent"

@@ -426,6 +426,8 @@ class Classifier:
                 resolved = self.modules.resolve(annotation)
                 if resolved is not None and resolved.kind == "alias":
                     caps.merge(self.classify(annotation, None, depth + 1), name)
+        for target in fact.get("depends_made", []):
+            caps.merge(self.classify(target, None, depth + 1), name)
         for deco in fact.get("decorators", []):
             if deco.get("short") in NOT_MECHANISM_DECORATORS:
                 continue

@@ -340,6 +340,16 @@ def function_fact(
         facts.update({"name": arg.arg, "default_kind": default_kind})
         params.append(facts)
     decorators = [decorator_fact(scope, d) for d in fn.decorator_list]
+    # `def get_dependencies(): return [Depends(check_api_key)]`: a provider of a dependency
+    # list (`APIRouter(dependencies=get_dependencies())`) demands what its Depends demand
+    made = [
+        target
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Call)
+        and last_name(node.func) in DEPENDS_CALLS
+        and node not in {d for d in defaults.values()}
+        for target in scope.depends_targets(node)
+    ]
     return {
         "name": fn.name,
         "qualname": qualname,
@@ -348,6 +358,7 @@ def function_fact(
         "is_async": isinstance(fn, ast.AsyncFunctionDef),
         "params": params,
         "decorators": decorators,
+        **({"depends_made": made[:5]} if made else {}),
         "body": summarize_body(fn, scope.imports, scope.locals) if summarize else {},
     }
 
