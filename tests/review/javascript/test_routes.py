@@ -377,11 +377,20 @@ def test_query_values_cast_on_the_spot_are_not_raw_reads() -> None:
                 "  res.json({ page });\n"
                 "});\n"
                 "app.get('/search', (req, res) => res.json(search(req.query.q)));\n"
+                "app.get('/splash', (req, res) => {\n"
+                "  const cache = req.query.nocache !== '1';\n"
+                "  res.sendFile(SPLASH, cache ? { maxAge: '365d' } : { maxAge: 0 });\n"
+                "});\n"
+                "app.get('/find', (req, res) => res.json(find(req.query.q === 'all' ? null : "
+                "req.query.q)));\n"
             ),
         }
     )
     assert routes["GET /items"].reads_request_data is False
     assert routes["GET /search"].reads_request_data is True
+    # a flag compared to a literal yields true or false, not the client's text
+    assert routes["GET /splash"].reads_request_data is False
+    assert routes["GET /find"].reads_request_data is True
 
 
 def test_nestjs_global_roles_guard_needs_roles_metadata() -> None:

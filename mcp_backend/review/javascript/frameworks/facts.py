@@ -102,6 +102,8 @@ _MANUAL_VALIDATION = re.compile(
 )
 _CAST_READ = re.compile(
     r"\b(parseInt|parseFloat|Number|Boolean|Math\.\w+)\(\s*(req|request)\.query(\.\w+|\[[^\]]+\])"
+    # `req.query.nocache !== '1'`: a flag compared to a literal yields only true or false
+    r"|\b(req|request)\.query(\.\w+|\[\s*['\"]\w+['\"]\s*\])\s*[!=]==?\s*(['\"][^'\"]*['\"]|true|false|\d+)"
 )
 _RETURNS_NAME = re.compile(r"\breturn\s+([A-Za-z_$][\w$]*)\s*;?\s*\}\s*$")
 # `sshkeys: function () { return sshkeys.app(); }`: a factory handing on another's router.
