@@ -1004,3 +1004,91 @@ def test_login_required_on_an_inherited_dispatch_and_405_stubs() -> None:
     assert route(index, "POST", "/open/").auth.status == "absent"
     assert route(index, "GET", "/lists/<list_id>/").auth.status == "absent"
     assert not [r for r in index.routes if r.path == "/lists/<list_id>/" and r.method == "POST"]
+
+
+def test_rate_limits_counted_by_a_project_helper_or_in_a_form_clean() -> None:
+    """`check_rate_limit("login", request)` counting attempts in the cache limits the view that
+    calls it, and the LoginView whose form's clean() calls it; a helper by that name that
+    counts nothing, or a form that does not call it, limits nothing."""
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITHOUT_DEFAULTS.replace('"rest_framework", ', ""),
+            "proj/urls.py": """
+                from django.urls import path
+                from shop import views
+                urlpatterns = [
+                    path("reset/", views.reset_password),
+                    path("login/", views.LoginView.as_view()),
+                    path("signup/", views.SignupView.as_view()),
+                    path("recover/", views.recover),
+                    path("remind/", views.remind),
+                ]
+            """,
+            "shop/limits.py": """
+                from django.core.cache import cache
+
+                def check_rate_limit(scope, request):
+                    key = f"rl:{scope}:{request.META['REMOTE_ADDR']}"
+                    attempts = cache.get(key, 0)
+                    cache.set(key, attempts + 1, 300)
+                    return attempts < 5
+
+                def rate_limit_note(scope, request):
+                    print(scope)
+                    return True
+            """,
+            "shop/forms.py": """
+                from django import forms
+                from shop.limits import check_rate_limit
+
+                class LoginForm(forms.Form):
+                    def clean(self):
+                        if not check_rate_limit("login", self.request):
+                            raise forms.ValidationError("Too many attempts")
+                        return self.cleaned_data
+
+                class SignupForm(forms.Form):
+                    def clean(self):
+                        return self.cleaned_data
+            """,
+            "shop/views.py": """
+                from django.contrib.auth import views as auth_views
+                from django.shortcuts import redirect
+                from django.views.generic import FormView
+                from shop.forms import LoginForm, SignupForm
+                from shop.limits import check_rate_limit, rate_limit_note
+                from shop.unreviewed.ratelimit import check_login_rate_limit
+
+                def remind(request):
+                    if request.method == "POST" and check_login_rate_limit(request):
+                        send_reset_mail(request.POST["email"])
+                    return redirect("/")
+
+                def reset_password(request):
+                    if request.method == "POST":
+                        if not check_rate_limit("password_reset", request):
+                            return redirect("/slow-down")
+                        send_reset_mail(request.POST["email"])
+                    return redirect("/")
+
+                def recover(request):
+                    if request.method == "POST":
+                        rate_limit_note("recover", request)
+                        send_reset_mail(request.POST["email"])
+                    return redirect("/")
+
+                class LoginView(auth_views.LoginView):
+                    form_class = LoginForm
+
+                class SignupView(FormView):
+                    form_class = SignupForm
+            """,
+        }
+    )
+    assert route(index, "POST", "/reset/").rate_limit.status == "present"
+    assert route(index, "POST", "/login/").rate_limit.status == "present"
+    assert route(index, "POST", "/signup/").rate_limit.status != "present"
+    assert route(index, "POST", "/recover/").rate_limit.status == "absent"
+    # a limiter of the project's own package that the review did not read: unknown, not absent
+    remind = route(index, "POST", "/remind/").rate_limit
+    assert remind.status == "unknown" and "check_login_rate_limit" in remind.note

@@ -601,6 +601,10 @@ class DjangoLinker:
                 )
         if handler is not None:
             draft.apply_handler(handler.fact, self.classifier, self.modules, framework="django")
+        form_class = self.modules.class_attr(cls, "form_class")
+        if form_class and not draft.rate and method in WRITE_METHODS:
+            # LoginView(form_class=LoginForm) whose clean() calls check_rate_limit(...)
+            draft.limiting_helpers([str(name) for name in form_class], self.modules)
         if detail and (
             drf or self.modules.class_attr(cls, "model") or self.modules.class_attr(cls, "queryset")
         ):

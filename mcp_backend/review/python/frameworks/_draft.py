@@ -9,7 +9,7 @@ from typing import Any
 
 from mcp_backend.review.model import Evidence, Protection, Route, RouteKind
 from mcp_backend.review.python.frameworks._ast import short_name
-from mcp_backend.review.python.frameworks._classify import Caps, Classifier, known
+from mcp_backend.review.python.frameworks._classify import RATE_NAME, Caps, Classifier, known
 from mcp_backend.review.python.frameworks._resolve import Modules, Symbol
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
@@ -129,6 +129,8 @@ class RouteDraft:
     role: list[Evidence] = field(default_factory=list)
     owner: list[Evidence] = field(default_factory=list)
     rate: list[Evidence] = field(default_factory=list)
+    # a limiter on the path we could not read (a project function outside the reviewed paths)
+    rate_unread: list[str] = field(default_factory=list)
     validate: list[Evidence] = field(default_factory=list)
     auth_unsafe: list[Evidence] = field(default_factory=list)
     open_notes: list[str] = field(default_factory=list)
@@ -317,11 +319,15 @@ class RouteDraft:
                 )
                 return
 
-    def _limiting_helpers(self, calls: list[str], modules: Modules) -> None:
+    def limiting_helpers(self, calls: list[str], modules: Modules, depth: int = 0) -> None:
         """`_check_brute_force_limit(key)`: a project helper the handler calls that answers 429
-        Too Many Requests limits the route."""
+        Too Many Requests limits the route; so does `check_rate_limit("login", request)`, a
+        helper named for rate limiting that counts attempts in a store (its answer decides in
+        the caller), and such a helper called from the `clean()` of a form the handler uses
+        (`LoginForm.clean` -> `check_rate_limit(...)`)."""
         for callee in _called_functions(calls, modules):
-            checks = callee.fact.get("body", {}).get("rate_checks", [])
+            body = callee.fact.get("body", {})
+            checks = body.get("rate_checks", [])
             if checks:
                 self.rate.append(
                     _handler_evidence(
@@ -332,6 +338,40 @@ class RouteDraft:
                     )
                 )
                 return
+            if RATE_NAME.search(callee.name) and _counts_attempts(body.get("calls", [])):
+                self.rate.append(
+                    _handler_evidence(
+                        "limiter",
+                        f"{callee.name}() counts attempts",
+                        callee.file,
+                        int(callee.fact.get("line", 1)),
+                    )
+                )
+                return
+        for call in calls[:40]:
+            name = call.rsplit(".", 1)[-1]
+            if (
+                RATE_NAME.search(name)
+                and modules.resolve(call) is None
+                and (modules.is_project_name(call) or _in_project_package(call, modules))
+            ):
+                self.rate_unread.append(
+                    f"calls {name}(), a project function outside the reviewed files"
+                )
+        if depth:
+            return
+        for call in calls[:40]:
+            form = modules.resolve(call)
+            if form is None or form.kind != "class" or not form.name.endswith("Form"):
+                continue
+            for hook in ("clean", "__init__", "is_valid"):
+                method = modules.method(form, hook)
+                if method is not None:
+                    self.limiting_helpers(
+                        method.fact.get("body", {}).get("calls", []), modules, depth + 1
+                    )
+                    if self.rate:
+                        return
 
     def _guard_calls(self, guards: list[dict[str, Any]], modules: Modules, file: str) -> None:
         """`if not can_edit(post): abort(403)`: the project predicate counts by what it reads.
@@ -467,7 +507,7 @@ class RouteDraft:
                 level="handler",
             )
         if not self.rate:
-            self._limiting_helpers(body.get("calls", []), modules)
+            self.limiting_helpers(body.get("calls", []), modules)
         self._delegated_views(body.get("calls", []), classifier, modules, file)
         for callee in body.get("handoffs", []):
             package = _package_callee(callee, modules)
@@ -551,7 +591,13 @@ class RouteDraft:
             auth=self._auth(),
             authz=self._authz(),
             validation=self._validation(),
-            rate_limit=_present(self.rate) if self.rate else self._absent(),
+            rate_limit=(
+                _present(self.rate)
+                if self.rate
+                else Protection(status="unknown", note=self.rate_unread[0])
+                if self.rate_unread
+                else self._absent()
+            ),
             reads_request_data=self.reads_body,
             loads_by_id=self.loads_by_id,
         )
@@ -615,6 +661,26 @@ def _package_callee(callee: str, modules: Modules) -> str | None:
         if made_by and modules.resolve(made_by) is None and not modules.is_project_name(made_by):
             return made_by
     return None
+
+
+# Store operations a rate limiter counts attempts with (cache.get/set/incr, redis expire).
+_COUNTER_CALLS = re.compile(r"(^|\.)(get|set|incr|incr_version|add|expire|setex|hit|increment)$")
+
+
+# ... or hands the counting to a limiter: RateLimitHttpRequest(...).is_limit_exceeded()
+_LIMITER_CALLS = re.compile(r"limit|throttl|exceeded|attempts", re.IGNORECASE)
+
+
+def _in_project_package(qualified: str, modules: Modules) -> bool:
+    """`weblate.utils.ratelimit.check_rate_limit` when weblate/accounts is reviewed: a module
+    of the project's own package left out of the reviewed paths."""
+    head = qualified.split(".", 1)[0]
+    return "." in qualified and any(name.split(".", 1)[0] == head for name in modules.by_name)
+
+
+def _counts_attempts(calls: list[str]) -> bool:
+    counted = sum(1 for call in calls if _COUNTER_CALLS.search(call)) >= 2
+    return counted or any(_LIMITER_CALLS.search(call.rsplit(".", 1)[-1]) for call in calls)
 
 
 def _called_functions(calls: list[str], modules: Modules, qualname: str = "") -> Iterator[Symbol]:
