@@ -268,6 +268,11 @@ LOG_POSITIVE = {
         def pay(card_number, amount):
             logger.info("charging", extra={"card_number": card_number, "amount": amount})
     """,
+    # a helper whose name says nothing about hiding the value prints it
+    "formatting_helper": """
+        def rotate(api_key):
+            LOG.warning("key expired: %s", format_token(api_key))
+    """,
     "conditional_value": """
         def serve(token):
             logger.info("auth: %s", token if DEBUG else "hidden")
@@ -275,6 +280,12 @@ LOG_POSITIVE = {
 }
 
 LOG_NEGATIVE = {
+    # helpers named for what they keep of the value: a fingerprint, a masked form
+    "fingerprint_and_masking_helpers": """
+        def rotate(api_key, secret):
+            LOG.warning("key expired; regenerating", fingerprint=fingerprint_token(api_key))
+            logger.info("old secret %s", masked_secret(secret))
+    """,
     "constant_message": """
         def login(email, password):
             logger.warning("invalid password for %s", email)

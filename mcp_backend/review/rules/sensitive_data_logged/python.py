@@ -43,6 +43,23 @@ _SAFE_WRAPPERS = {
     "startswith",
     "endswith",
 }
+# Helpers named for what they keep of a value: fingerprint_token(t), masked_key(k),
+# redact_secret(s), truncate_token(t), anonymize_email(e).
+_SAFE_WORDS = {
+    "fingerprint",
+    "mask",
+    "masked",
+    "redact",
+    "redacted",
+    "obfuscate",
+    "obfuscated",
+    "truncate",
+    "truncated",
+    "anonymize",
+    "anonymise",
+    "hashed",
+    "digest",
+}
 _EXTRA_SENSITIVE = {"authorization", "cookie", "cookies", "cvv", "cvc", "ssn", "pan"}
 _HIGH_WORDS = {"password", "passwd", "pwd", "secret", "privatekey", "passphrase", "card", "cvv"}
 _FIX = (
@@ -67,7 +84,11 @@ def _sensitive_in(node: ast.AST, depth: int = 0) -> str | None:
         return None
     if isinstance(node, ast.Call):
         method = au.call_method(node) or ""
-        if method in _SAFE_WRAPPERS or method.startswith(("mask", "redact", "hash")):
+        if (
+            method in _SAFE_WRAPPERS
+            or method.startswith(("mask", "redact", "hash"))
+            or set(au.name_words(method)) & _SAFE_WORDS
+        ):
             return None
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
         return None  # token[:6]: a deliberate prefix
