@@ -264,18 +264,21 @@ def test_login_required_in_urls_and_login_required_middleware() -> None:
     assert route(index, "POST", "/signup/").auth.status == "absent"
 
 
+NOTE_ROUTER_URLS = """
+    from rest_framework.routers import SimpleRouter
+    from shop.views import NoteViewSet
+    router = SimpleRouter()
+    router.register("notes", NoteViewSet)
+    urlpatterns = router.urls
+"""
+
+
 def test_get_queryset_scoped_to_the_user_is_ownership() -> None:
     index = build_index(
         {
             "proj/settings.py": SETTINGS_WITH_DEFAULTS,
             "proj/urls.py": ROOT_URLS,
-            "shop/urls.py": """
-                from rest_framework.routers import SimpleRouter
-                from shop.views import NoteViewSet
-                router = SimpleRouter()
-                router.register("notes", NoteViewSet)
-                urlpatterns = router.urls
-            """,
+            "shop/urls.py": NOTE_ROUTER_URLS,
             "shop/views.py": """
                 from rest_framework import viewsets
                 from shop.models import Note
@@ -314,13 +317,7 @@ def test_get_queryset_kept_to_what_the_caller_holds(get_queryset: str, scoped: b
         {
             "proj/settings.py": SETTINGS_WITH_DEFAULTS,
             "proj/urls.py": ROOT_URLS,
-            "shop/urls.py": """
-                from rest_framework.routers import SimpleRouter
-                from shop.views import NoteViewSet
-                router = SimpleRouter()
-                router.register("notes", NoteViewSet)
-                urlpatterns = router.urls
-            """,
+            "shop/urls.py": NOTE_ROUTER_URLS,
             "shop/views.py": f"""
                 from django.db.models import Q
                 from rest_framework import viewsets

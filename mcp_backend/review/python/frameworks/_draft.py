@@ -329,25 +329,13 @@ class RouteDraft:
             body = callee.fact.get("body", {})
             checks = body.get("rate_checks", [])
             if checks:
-                self.rate.append(
-                    _handler_evidence(
-                        "limiter",
-                        f"{callee.name}: {checks[0]['detail']}",
-                        callee.file,
-                        int(checks[0]["line"]),
-                    )
-                )
-                return
-            if RATE_NAME.search(callee.name) and _counts_attempts(body.get("calls", [])):
-                self.rate.append(
-                    _handler_evidence(
-                        "limiter",
-                        f"{callee.name}() counts attempts",
-                        callee.file,
-                        int(callee.fact.get("line", 1)),
-                    )
-                )
-                return
+                detail, line = f"{callee.name}: {checks[0]['detail']}", int(checks[0]["line"])
+            elif RATE_NAME.search(callee.name) and _counts_attempts(body.get("calls", [])):
+                detail, line = f"{callee.name}() counts attempts", int(callee.fact.get("line", 1))
+            else:
+                continue
+            self.rate.append(_handler_evidence("limiter", detail, callee.file, line))
+            return
         for call in calls[:40]:
             name = call.rsplit(".", 1)[-1]
             if (
