@@ -1089,3 +1089,54 @@ def test_rate_limits_counted_by_a_project_helper_or_in_a_form_clean() -> None:
     # a limiter of the project's own package that the review did not read: unknown, not absent
     remind = route(index, "POST", "/remind/").rate_limit
     assert remind.status == "unknown" and "check_login_rate_limit" in remind.note
+
+
+def test_project_subclasses_of_django_account_views() -> None:
+    """A PasswordChangeView subclass requires a signed-in user like its base; a LoginView or
+    PasswordResetConfirmView subclass is public by design; another FormView is neither."""
+    index = build_index(
+        {
+            "proj/settings.py": SETTINGS_WITHOUT_DEFAULTS.replace('"rest_framework", ', ""),
+            "proj/urls.py": """
+                from django.urls import path
+                from shop import views
+                urlpatterns = [
+                    path("password/", views.SitePasswordChangeView.as_view()),
+                    path("login/", views.SiteLoginView.as_view()),
+                    path("reset/<uidb64>/<token>/", views.SiteResetConfirmView.as_view()),
+                    path("feedback/", views.FeedbackView.as_view()),
+                    path("forgot/", views.ThrottledResetView.as_view()),
+                ]
+            """,
+            "shop/views.py": """
+                from django.contrib.auth.views import (
+                    LoginView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView,
+                )
+                from shop.throttles import ResetRequestThrottle, ThrottleViewMixin
+                from django.views.generic import FormView
+
+                class SitePasswordChangeView(PasswordChangeView):
+                    template_name = "password.html"
+
+                class SiteLoginView(LoginView):
+                    template_name = "login.html"
+
+                class SiteResetConfirmView(PasswordResetConfirmView):
+                    template_name = "reset.html"
+
+                class FeedbackView(FormView):
+                    template_name = "feedback.html"
+
+                class ThrottledResetView(ThrottleViewMixin, PasswordResetView):
+                    throttle_classes = [ResetRequestThrottle]
+            """,
+        }
+    )
+    assert route(index, "POST", "/password/").auth.status == "present"
+    for path in ("/login/", "/reset/<uidb64>/<token>/"):
+        assert route(index, "POST", path).auth.note.startswith("explicitly public")
+    feedback = route(index, "POST", "/feedback/").auth
+    assert feedback.status == "absent" and not feedback.note.startswith("explicitly public")
+    # throttle_classes on a plain Django view, applied by a project mixin
+    assert route(index, "POST", "/forgot/").rate_limit.status == "present"
+    assert route(index, "POST", "/login/").rate_limit.status != "present"

@@ -402,7 +402,11 @@ class DjangoLinker:
                 methods.append((verb.upper(), verb))
         if not methods:
             for base in self.modules.base_names(cls):
-                generic = GENERIC_METHODS.get(base.rsplit(".", 1)[-1])
+                short = base.rsplit(".", 1)[-1]
+                account = PACKAGE_VIEWS.get(short)
+                generic = GENERIC_METHODS.get(short) or (
+                    account[1] if account and base.startswith(account[0]) else None
+                )
                 if generic:
                     methods = [(m, m.lower()) for m in generic]
                     break
@@ -421,6 +425,29 @@ class DjangoLinker:
                 drafts=drafts,
                 url_name=entry.get("name"),
             )
+
+    def _account_view_base(self, draft: RouteDraft, cls: Symbol) -> None:
+        """A project subclass of one of Django's account views keeps what guards it:
+        `class WgerPasswordChangeView(PasswordChangeView)` requires a signed-in user,
+        `class SiteLoginView(LoginView)` is public by design."""
+        for base in self.modules.base_names(cls):
+            short = base.rsplit(".", 1)[-1]
+            known = PACKAGE_VIEWS.get(short)
+            if known is None or not base.startswith(known[0]):
+                continue
+            if known[2] == "login" and not draft.auth:
+                draft.auth.append(
+                    Evidence(
+                        kind="view",
+                        detail=f"{cls.name} is a {short}, which requires a signed-in user",
+                        file=cls.file,
+                        line=int(cls.fact.get("line", 1)),
+                        level="route",
+                    )
+                )
+            elif known[2] == "public":
+                draft.open_notes.append(f"explicitly public: {cls.name} (a {short})")
+            return
 
     def _package_view(
         self, entry: dict[str, Any], path: str, urls_file: str, drafts: list[RouteDraft]
@@ -534,6 +561,18 @@ class DjangoLinker:
                         keep_unknown=False,
                     )
             self._login_middleware(draft)
+            # a plain Django view throttled DRF-style by a project mixin
+            # (class PasswordResetView(ThrottleViewMixin, ...): throttle_classes = [...])
+            for name in self.modules.class_attr(cls, "throttle_classes") or []:
+                draft.rate.append(
+                    Evidence(
+                        kind="limiter",
+                        detail=f"throttle_classes {name.rsplit('.', 1)[-1]}",
+                        file=cls.file,
+                        line=int(cls.fact.get("line", 1)),
+                        level="route",
+                    )
+                )
         for chain_cls in self.modules.class_chain(cls):
             for deco in chain_cls.fact.get("decorators", []):
                 for arg in (
@@ -601,6 +640,7 @@ class DjangoLinker:
                 )
         if handler is not None:
             draft.apply_handler(handler.fact, self.classifier, self.modules, framework="django")
+        self._account_view_base(draft, cls)
         form_class = self.modules.class_attr(cls, "form_class")
         if form_class and not draft.rate and method in WRITE_METHODS:
             # LoginView(form_class=LoginForm) whose clean() calls check_rate_limit(...)
