@@ -121,6 +121,7 @@ TUNE_HALF = frozenset(
         # added to the tune half on 2026-12-07 (seventh tuning round) to widen the Python shapes
         "flexget",
         "gpustack",
+        "dtale",
     }
 )
 
