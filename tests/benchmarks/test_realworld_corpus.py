@@ -118,6 +118,10 @@ TUNE_HALF = frozenset(
         # added to the tune half on 2026-12-07 (sixth tuning round) to widen the JS/TS shapes
         "@cumulus/api",
         "@abtnode/blocklet-services",
+        # added to the tune half on 2026-12-07 (seventh tuning round) to widen the Python shapes
+        "flexget",
+        "gpustack",
+        "dtale",
     }
 )
 
