@@ -645,3 +645,39 @@ def test_a_link_token_verified_by_a_project_helper_authenticates_the_download() 
     assert "read_link_token()" in shared.auth.evidence[0].detail
     # a 404 after an exception that is no refusal says nothing about the caller
     assert route(index, "GET", "/books/preview/<token>").auth.status == "absent"
+
+
+def test_a_project_subclass_of_the_restx_api_carries_the_app_hooks() -> None:
+    """`api = API(api_app)` with `class API(Api)`: its namespaces are routes of api_app, so
+    api_app's before_request login check protects them."""
+    index = build_index(
+        {
+            "svc/app.py": """
+                from flask import Flask, current_app, request
+                from flask_login import current_user
+                from flask_restx import Api, Resource
+
+                class API(Api):
+                    pass
+
+                api_app = Flask(__name__)
+                api = API(api_app, title="svc")
+
+                @api_app.before_request
+                def check_valid_login():
+                    if request.path.startswith("/auth/login"):
+                        return None
+                    if not current_user.is_authenticated:
+                        return current_app.login_manager.unauthorized()
+                    return None
+
+                tasks = api.namespace("tasks")
+
+                @tasks.route("/<int:task_id>/")
+                class TaskAPI(Resource):
+                    def delete(self, task_id):
+                        return {}
+            """,
+        }
+    )
+    assert route(index, "DELETE", "/tasks/<int:task_id>/").auth.status == "present"

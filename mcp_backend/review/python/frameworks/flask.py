@@ -58,8 +58,9 @@ def _api_bindings(scope: ModuleScope, facts: dict[str, Any]) -> None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = [t.id for t in targets if isinstance(t, ast.Name)]
-        kind = last_name(value.func)
-        if kind == "Api" and value.args:
+        kind = last_name(value.func) or ""
+        # Api(app), or a project subclass named for it: API(app, title=...), RestApi(bp)
+        if (kind == "API" or kind.endswith("Api")) and value.args:
             parent = scope.q(value.args[0])
         elif kind == "namespace" and isinstance(value.func, ast.Attribute):
             parent = scope.q(value.func.value)
