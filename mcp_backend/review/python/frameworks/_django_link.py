@@ -437,12 +437,8 @@ class DjangoLinker:
                 continue
             if known[2] == "login" and not draft.auth:
                 draft.auth.append(
-                    Evidence(
-                        kind="view",
-                        detail=f"{cls.name} is a {short}, which requires a signed-in user",
-                        file=cls.file,
-                        line=int(cls.fact.get("line", 1)),
-                        level="route",
+                    _at_class(
+                        cls, "view", f"{cls.name} is a {short}, which requires a signed-in user"
                     )
                 )
             elif known[2] == "public":
@@ -565,13 +561,7 @@ class DjangoLinker:
             # (class PasswordResetView(ThrottleViewMixin, ...): throttle_classes = [...])
             for name in self.modules.class_attr(cls, "throttle_classes") or []:
                 draft.rate.append(
-                    Evidence(
-                        kind="limiter",
-                        detail=f"throttle_classes {name.rsplit('.', 1)[-1]}",
-                        file=cls.file,
-                        line=int(cls.fact.get("line", 1)),
-                        level="route",
-                    )
+                    _at_class(cls, "limiter", f"throttle_classes {name.rsplit('.', 1)[-1]}")
                 )
         for chain_cls in self.modules.class_chain(cls):
             for deco in chain_cls.fact.get("decorators", []):
@@ -803,24 +793,10 @@ class DjangoLinker:
                     self._drf_throttle_defaults(draft)
                     continue
                 draft.rate.append(
-                    Evidence(
-                        kind="limiter",
-                        detail=f"throttle_classes {name.rsplit('.', 1)[-1]}",
-                        file=cls.file,
-                        line=int(cls.fact.get("line", 1)),
-                        level="route",
-                    )
+                    _at_class(cls, "limiter", f"throttle_classes {name.rsplit('.', 1)[-1]}")
                 )
         if self.modules.class_attr(cls, "throttle_scope"):
-            draft.rate.append(
-                Evidence(
-                    kind="limiter",
-                    detail="throttle_scope",
-                    file=cls.file,
-                    line=int(cls.fact.get("line", 1)),
-                    level="route",
-                )
-            )
+            draft.rate.append(_at_class(cls, "limiter", "throttle_scope"))
 
     def _drf_defaults(self, draft: RouteDraft) -> None:
         if not self.settings.keys() & {"rest_framework", "installed_apps", "middleware"}:
@@ -860,3 +836,10 @@ class DjangoLinker:
 
 
 __all__ = ["Caps", "DjangoLinker"]
+
+
+def _at_class(cls: Symbol, kind: str, detail: str) -> Evidence:
+    """Route-level evidence found on a view class, pointing at the class."""
+    return Evidence(
+        kind=kind, detail=detail, file=cls.file, line=int(cls.fact.get("line", 1)), level="route"
+    )
