@@ -345,6 +345,11 @@ _RECORD_VERBS = frozenset(
 )
 
 
+def has_path_param(path: str) -> bool:
+    """The path names something by a parameter: `{id}`, `<int:pk>`, `:id`, `*rest`."""
+    return _PARAM.search(path) is not None
+
+
 def changes_record(route: Route) -> bool:
     """The route changes the record its client names: PUT/PATCH/DELETE over HTTP, or a
     mutation / server action that updates or deletes a record selected by an id from its

@@ -342,12 +342,13 @@ def function_fact(
     decorators = [decorator_fact(scope, d) for d in fn.decorator_list]
     # `def get_dependencies(): return [Depends(check_api_key)]`: a provider of a dependency
     # list (`APIRouter(dependencies=get_dependencies())`) demands what its Depends demand
+    param_defaults = {id(default) for default in defaults.values()}
     made = [
         target
         for node in ast.walk(fn)
         if isinstance(node, ast.Call)
         and last_name(node.func) in DEPENDS_CALLS
-        and node not in {d for d in defaults.values()}
+        and id(node) not in param_defaults
         for target in scope.depends_targets(node)
     ]
     return {

@@ -14,14 +14,11 @@ route has authentication (more often a mechanism we do not read than an open app
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mcp_backend.review import route_policy
 from mcp_backend.review.model import Finding, ProjectIndex, Route
 from mcp_backend.review.rules.route_missing_auth import RULE
-
-_PATH_PARAM = re.compile(r"\{[^}]+\}|<[^>]+>|(^|/):\w")
 
 FIX = (
     "Require authentication for this route: a dependency/decorator/guard at the route, "
@@ -102,7 +99,7 @@ def _acts_on_records(route: Route) -> bool:
     return (
         route.method == "DELETE"
         or route.changes_by_id
-        or (route.method in {"PUT", "PATCH"} and _PATH_PARAM.search(route.path) is not None)
+        or (route.method in {"PUT", "PATCH"} and route_policy.has_path_param(route.path))
         or route_policy.is_admin_route(route)
     )
 
