@@ -558,6 +558,74 @@ def test_routers_included_in_a_loop_inside_an_app_factory() -> None:
     ]
 
 
+def test_routers_included_from_a_list_of_keyword_dicts() -> None:
+    # `for spec in ROUTERS: parent.include_router(**spec)`: each dict is one include, its
+    # prefix and dependencies applied; a spread we cannot read leaves the router unmounted
+    index = build_index(
+        {
+            "app/deps.py": """
+                from fastapi import Depends, HTTPException, Request
+
+                def get_admin_user(request: Request):
+                    user = request.state.user
+                    if user is None:
+                        raise HTTPException(status_code=401)
+                    if not user.is_admin:
+                        raise HTTPException(status_code=403)
+                    return user
+            """,
+            "app/users.py": """
+                from fastapi import APIRouter
+                router = APIRouter()
+
+                @router.delete("/{user_id}")
+                def delete_user(user_id: int):
+                    return {}
+            """,
+            "app/orgs.py": """
+                from fastapi import APIRouter
+                router = APIRouter()
+
+                @router.get("/")
+                def list_orgs():
+                    return []
+            """,
+            "app/other.py": """
+                from fastapi import APIRouter
+                router = APIRouter()
+
+                @router.get("/")
+                def other():
+                    return []
+            """,
+            "app/routes.py": """
+                from fastapi import APIRouter, Depends
+                from app import users, orgs, other
+                from app.deps import get_admin_user
+
+                admin_routers = [
+                    {"router": users.router, "prefix": "/users", "tags": ["Users"]},
+                    {"router": orgs.router, "prefix": "/orgs"},
+                ]
+                api = APIRouter()
+                for spec in admin_routers:
+                    api.include_router(**spec, dependencies=[Depends(get_admin_user)])
+                for spec in load_specs():
+                    api.include_router(**spec)
+                api.include_router(other.router, prefix="/other")
+            """,
+        }
+    )
+    assert sorted(f"{r.method} {r.path}" for r in index.routes) == [
+        "DELETE /users/{user_id}",
+        "GET /orgs/",
+        "GET /other/",
+    ]
+    deleted = route(index, "DELETE", "/users/{user_id}")
+    assert deleted.auth.status == "present"
+    assert route(index, "GET", "/other/").auth.status != "present"
+
+
 def test_routes_registered_in_a_loop_over_a_literal_list() -> None:
     index = build_index(
         {

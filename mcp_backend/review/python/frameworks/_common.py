@@ -233,6 +233,36 @@ class ModuleScope:
             return [template.replace("{}", "{" + hole.id + "}", 1)]
         return [template.replace("{}", value, 1) for value in values]
 
+    def unpacked(self, call: ast.Call) -> list[ast.Call]:
+        """The call once per dict it spreads: `for spec in ROUTERS: app.include_router(**spec)`
+        over a literal list of dict literals is one call per dict, its string keys as keywords.
+        Any other call (or a spread we cannot read) is itself."""
+        spread = [kw for kw in call.keywords if kw.arg is None]
+        if len(spread) != 1 or not isinstance(spread[0].value, ast.Name):
+            return [call]
+        source = self.loop_iters.get(spread[0].value.id)
+        if isinstance(source, ast.Name):
+            dicts: list[ast.expr] | None = self.sequences.get(source.id)
+        elif isinstance(source, ast.List | ast.Tuple):
+            dicts = list(source.elts)
+        else:
+            dicts = None
+        if not dicts or not all(isinstance(d, ast.Dict) for d in dicts):
+            return [call]
+        kept = [kw for kw in call.keywords if kw.arg is not None]
+        calls: list[ast.Call] = []
+        for spec in dicts:
+            assert isinstance(spec, ast.Dict)
+            named = [
+                ast.keyword(arg=key, value=value)
+                for k, value in zip(spec.keys, spec.values, strict=True)
+                if (key := const_str(k)) is not None
+            ]
+            calls.append(
+                ast.copy_location(ast.Call(call.func, list(call.args), kept + named), call)
+            )
+        return calls
+
     def each(self, node: ast.AST) -> list[str]:
         """Qualified names a value stands for: itself, or, for a loop variable over a literal
         sequence (in place or held in a name), each element."""

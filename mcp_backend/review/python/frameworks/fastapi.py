@@ -60,19 +60,21 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
     assert isinstance(node.func, ast.Attribute)
     attr = node.func.attr
     target = scope.q(node.func.value)
-    if attr == "include_router" and node.args:
-        for child_name in scope.each(node.args[0]):
-            facts["includes"].append(
-                {
-                    "kind": "include_router",
-                    "parent": target,
-                    "child": child_name,
-                    "prefix": template_str(keyword(node, "prefix")) or "",
-                    "prefix_parts": prefix_parts(scope, keyword(node, "prefix")),
-                    "dependencies": scope.names_in(keyword(node, "dependencies")),
-                    "line": node.lineno,
-                }
-            )
+    if attr == "include_router":
+        for call in scope.unpacked(node):
+            router = positional_or_keyword(call, 0, "router")
+            for child_name in scope.each(router) if router is not None else []:
+                facts["includes"].append(
+                    {
+                        "kind": "include_router",
+                        "parent": target,
+                        "child": child_name,
+                        "prefix": template_str(keyword(call, "prefix")) or "",
+                        "prefix_parts": prefix_parts(scope, keyword(call, "prefix")),
+                        "dependencies": scope.names_in(keyword(call, "dependencies")),
+                        "line": node.lineno,
+                    }
+                )
     elif attr == "add_router" and len(node.args) >= 2 and _uses_ninja(scope, node):
         # Django Ninja: api.add_router("/v1/", router, auth=...)
         for child_name in scope.each(node.args[1]):
