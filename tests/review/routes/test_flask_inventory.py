@@ -681,3 +681,138 @@ def test_a_project_subclass_of_the_restx_api_carries_the_app_hooks() -> None:
         }
     )
     assert route(index, "DELETE", "/tasks/<int:task_id>/").auth.status == "present"
+
+
+RESTX_API = """
+    from functools import wraps
+
+    from flask import Flask, request
+    from flask_restx import Api, Namespace, Resource
+
+    from app.schema import process_config, format_checker
+
+
+    class ValidationError(Exception):
+        pass
+
+
+    class API(Api):
+        def validate(self, model, description=None):
+            def decorator(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    errors = process_config(request.json, model.__schema__)
+                    if errors:
+                        raise ValidationError(errors)
+                    return func(*args, **kwargs)
+
+                return wrapper
+
+            return decorator
+
+
+    app = Flask(__name__)
+    api = API(app, format_checker=format_checker)
+    tasks_ns = Namespace("tasks")
+    api.add_namespace(tasks_ns)
+"""
+
+
+def test_a_validating_decorator_covers_the_body_the_handler_reads() -> None:
+    # `@api.validate(model)` checks request.json before the handler runs; `@api.doc` on the
+    # same object documents and checks nothing, whichever route is classified first
+    index = build_index(
+        {
+            "app/schema.py": """
+                format_checker = object()
+
+                def process_config(config, schema):
+                    return []
+            """,
+            "app/api.py": RESTX_API,
+            "app/tasks.py": """
+                from flask import request
+                from flask_restx import Resource
+                from app.api import api, tasks_ns
+                from app.store import save
+
+                @tasks_ns.route("/<int:task_id>/")
+                class TaskAPI(Resource):
+                    @api.validate({"type": "object"})
+                    def put(self, task_id):
+                        data = request.json
+                        save(task_id, data)
+                        return data
+
+                    @api.doc(description="merge")
+                    def patch(self, task_id):
+                        data = request.json
+                        save(task_id, data)
+                        return data
+            """,
+            "app/store.py": """
+                def save(key, value):
+                    return None
+            """,
+        }
+    )
+    assert route(index, "PUT", "/tasks/<int:task_id>/").validation.status == "present"
+    patched = route(index, "PATCH", "/tasks/<int:task_id>/")
+    assert patched.validation.status == "absent"
+    assert not patched.validation.evidence
+
+
+def test_a_project_decorator_is_a_validator_only_by_its_whole_name() -> None:
+    index = build_index(
+        {
+            "app/checks.py": """
+                from functools import wraps
+                from flask import request, abort
+
+                def validate_json(schema):
+                    def decorator(func):
+                        @wraps(func)
+                        def wrapper(*args, **kwargs):
+                            if schema.validate(request.get_json()):
+                                abort(400)
+                            return func(*args, **kwargs)
+                        return wrapper
+                    return decorator
+
+                def validate_signature(func):
+                    @wraps(func)
+                    def wrapper(*args, **kwargs):
+                        return func(*args, **kwargs)
+                    return wrapper
+            """,
+            "app/views.py": """
+                from flask import Flask, request
+                from app.checks import validate_json, validate_signature
+                from app.schemas import NoteSchema
+
+                app = Flask(__name__)
+                NOTES = {}
+
+                @app.post("/notes")
+                @validate_json(NoteSchema())
+                def create_note():
+                    data = request.get_json()
+                    NOTES[data["id"]] = data
+                    return data
+
+                @app.post("/hooks")
+                @validate_signature
+                def hook():
+                    data = request.get_json()
+                    NOTES[data["id"]] = data
+                    return data
+            """,
+            "app/schemas.py": """
+                class NoteSchema:
+                    def validate(self, data):
+                        return {}
+            """,
+        }
+    )
+    assert route(index, "POST", "/notes").validation.status == "present"
+    assert route(index, "POST", "/hooks").validation.status == "absent"

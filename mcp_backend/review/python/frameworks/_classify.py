@@ -8,7 +8,7 @@ mechanisms, then by what their name says. A package name that says nothing is `u
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mcp_backend.review.python.frameworks._ast import module_name_for, short_name, split_composed
@@ -34,6 +34,12 @@ VALIDATE_NAME = re.compile(
     r"(validate|use_args|use_kwargs|expects_json|\.arguments$|\.expect$|input_schema|"
     r"accepts|schema)",
     re.IGNORECASE,
+)
+# A project decorator that by its whole name validates the request body against the schema it
+# is given (`@api.validate(model)`, `@validate_json(Schema)`); `validate_token` is not one.
+PROJECT_VALIDATOR_NAME = re.compile(
+    r"^(validate|validated|validate_(json|body|request|schema|input|payload|args|with)|"
+    r"expects?_json|use_args|use_kwargs|accepts|input_schema|json_schema|with_schema|expect)$"
 )
 # Packages whose names never carry an auth mechanism (so an import from them is not 'unknown').
 NEUTRAL_PACKAGES = (
@@ -333,12 +339,13 @@ class Classifier:
 
     def classify(self, qualified: str, strings: list[str] | None = None, depth: int = 0) -> Caps:
         key = f"{qualified}|{','.join(strings or [])}"
-        if key in self._cache:
-            return self._cache[key]
-        self._cache[key] = Caps()  # cycle guard
-        caps = self._classify(qualified, strings or [], depth)
-        self._cache[key] = caps
-        return caps
+        if key not in self._cache:
+            self._cache[key] = Caps()  # cycle guard
+            self._cache[key] = self._classify(qualified, strings or [], depth)
+        # a copy: callers add to what they get (`api.validate` names the object's class), and
+        # that must not change what the class itself gives every later route
+        cached = self._cache[key]
+        return replace(cached, sources=list(cached.sources))
 
     def _composed(self, op: str, parts: list[Caps], qualified: str) -> Caps:
         return _composed_caps(op, parts, short_name(qualified))
@@ -460,6 +467,8 @@ class Classifier:
             caps.auth = caps.role
         if not caps.rate and by_name and RATE_NAME.search(name):
             caps.rate = name
+        if not caps.validate and by_name and PROJECT_VALIDATOR_NAME.match(name):
+            caps.validate = f"{name} (by name)"
         return caps
 
     def exception_guards(

@@ -621,7 +621,10 @@ class RouteDraft:
         return Protection(status="absent")
 
     def _validation(self) -> Protection:
-        if self.raw_unvalidated_line is not None:
+        # a decorator that validates the body (`@api.validate(model)`, `@use_args(Schema)`) runs
+        # before the handler, so the handler's own read of the body is of a checked payload
+        decorated = [e for e in self.validate if e.kind == "decorator"]
+        if self.raw_unvalidated_line is not None and not decorated:
             return Protection(
                 status="absent",
                 note=f"raw request body used without a schema (line {self.raw_unvalidated_line})",
