@@ -1464,6 +1464,14 @@ class _Function:
         def first_node() -> ast.expr | None:
             return node.args[0] if node.args else None
 
+        if (
+            isinstance(node.func, ast.Name)
+            and qualified == node.func.id
+            and (qualified in self.mod.functions or qualified in self.mod.classes)
+        ):
+            # `send_file(...)` / `redirect(...)` defined in this module is project code named
+            # like a library sink: its body is followed as any project function, not matched
+            return
         short = dotted.rsplit(".", 1)[-1]
         # --- SQL
         if (

@@ -904,3 +904,27 @@ def b(name):
 """
     )
     assert {line for _, _, line in flows({"a.py": code})} == {22}
+
+
+def test_a_module_function_named_like_a_sink_is_followed_not_matched() -> None:
+    # dtale's own send_file(output, filename, type) wraps bytes in a response: no file opened
+    own = """
+from flask import Flask, request, make_response
+app = Flask(__name__)
+
+def send_file(output, filename, content_type):
+    resp = make_response(output)
+    resp.headers["Content-Type"] = content_type
+    return resp
+
+@app.route("/export")
+def export():
+    name = request.args.get("name", "chart")
+    return send_file(name.encode(), name + ".png", "image/png")
+"""
+    assert flows({"app/views.py": own}) == set()
+    # the same name imported from Flask opens the file the caller named
+    library = "from flask import send_file\n" + own.replace(
+        "def send_file(output, filename, content_type):", "def wrap(output, filename, t):"
+    )
+    assert kinds({"app/views.py": library}) == {"path"}
