@@ -173,6 +173,11 @@ _KIND_SANITIZERS: dict[str, frozenset[str]] = {
     "shellescape": frozenset({m.CMD}),
     "shellEscape": frozenset({m.CMD}),
 }
+# Deep getters: get(object, path, default) answers what the object holds at the path.
+_PATH_GETTERS = frozenset({"get", "result"})
+_PATH_GETTER_PACKAGES = frozenset(
+    {"lodash", "lodash.get", "lodash.result", "lodash-es", "dot-prop", "object-path", "underscore"}
+)
 # `escape` means HTML escaping in lodash/validator/he and SQL quoting in mysql/sqlstring.
 _ESCAPE_SQL_PACKAGES = ("mysql", "mysql2", "sqlstring", "pg-format", "sequelize")
 _STRING_METHODS = frozenset(
@@ -1688,6 +1693,10 @@ class _Function:
             if schema in self.mod.schemas or self.mod.is_project_import(schema):
                 return _typed(_cap(union), schema)
 
+        if short in _PATH_GETTERS and (package or "").split("/")[0] in _PATH_GETTER_PACKAGES:
+            # get(config, `splash_${type}`): the value stored in the object, not the key's text
+            kept = [labels for key, labels in args if key in {"0", "2"}]
+            return _cap(set().union(*(_data(labels) for labels in kept)) if kept else set())
         # project functions
         local = self.local_fns.get(head) if callee.type == "identifier" else None
         if local is not None:

@@ -854,3 +854,26 @@ def test_normalised_paths_stripped_of_leading_parent_dirs_stay_inside() -> None:
     # stripping every `..` anywhere is not the idiom (`....//` becomes `../`)
     other = safe.replace("/^(\\.\\.(\\/|\\\\|$))+/", "/\\.\\./g")
     assert kinds(express(other, imports)) == {"path"}
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "const get = require('lodash/get');\n",
+        "const { get } = require('lodash');\n",
+        "import _ from 'lodash';\nconst get = _.get;\n",
+    ],
+)
+def test_a_deep_getter_answers_the_stored_value_not_the_key(imports: str) -> None:
+    # the client picks which configured file is served, not the file's path
+    body = """
+    const path = require('path');
+    const file = get(config, `splash.${req.query.kind}`, 'default.png');
+    res.sendFile(path.join('/srv/splash', file));
+    """
+    assert kinds(express(body, imports + "const config = require('./config');\n")) == set()
+    # the object or the default being the client's still reaches the path
+    tainted = body.replace("get(config,", "get(req.body,")
+    assert kinds(express(tainted, imports)) == {"path"}
+    fallback = body.replace("'default.png'", "req.query.file")
+    assert kinds(express(fallback, imports + "const config = require('./config');\n")) == {"path"}
