@@ -803,6 +803,36 @@ def test_a_fast_pre_hash_fed_to_bcrypt_is_fine() -> None:
     )
 
 
+def test_a_password_hash_used_as_a_signing_key_or_pwned_lookup_is_not_storage() -> None:
+    # a link signed with a key derived from the stored hash dies when the password changes
+    keyed = (
+        "const jwt = require('jsonwebtoken');\n"
+        "function emailChangeToken(user, email) {\n"
+        "  const signingHash = sha256(user.password);\n"
+        "  return jwt.sign({ sub: user.email, change: email, exp: soon() }, signingHash);\n"
+        "}\n"
+        "function checkToken(user, token) {\n"
+        "  return jwt.verify(token, crypto.createHash('sha256').update(user.password).digest('hex'));\n"
+        "}\n"
+    )
+    assert "weak-password-hash" not in rules_in(keyed, "src/tokens.js")
+    # the same hash kept (or signed with a fixed key) is still reported
+    kept = keyed.replace("}, signingHash);", "}, SECRET);\n  user.passwordHash = signingHash;")
+    assert "weak-password-hash" in rules_in(kept, "src/tokens.js")
+    # Have I Been Pwned's range API: the first five hex digits of the SHA-1 are sent
+    pwned = (
+        "async function isBreached(password) {\n"
+        "  const digest = crypto.createHash('sha1').update(password).digest('hex').toUpperCase();\n"
+        "  const res = await fetch(`https://api.pwnedpasswords.com/range/${digest.slice(0, 5)}`);\n"
+        "  return (await res.text()).includes(digest.slice(5));\n"
+        "}\n"
+    )
+    assert "weak-password-hash" not in rules_in(pwned, "src/policy.js")
+    assert "weak-password-hash" in rules_in(
+        pwned.replace("api.pwnedpasswords.com", "example.com"), "src/policy.js"
+    )
+
+
 def test_wildcard_cors_on_specs_and_images_is_fine() -> None:
     spec = (
         "app.get(`${root}/openapi.json`, (req, res) => {\n"

@@ -40,6 +40,13 @@ STRONG = re.compile(
 )
 
 
+# The hash of a password used as the key of a signature or MAC (a link that dies when the
+# password changes): `jwt.sign(claims, sha256(user.password))`, `createHmac('sha256', key)`.
+_KEYED_CALLS = frozenset({"sign", "verify", "createHmac"})
+# Have I Been Pwned's range API takes the first five hex digits of a password's SHA-1.
+_HIBP = re.compile(rb"pwnedpasswords", re.I)
+
+
 class WeakPasswordHash:
     rule = RULE
 
@@ -87,10 +94,13 @@ class WeakPasswordHash:
                     if chain.type == "call_expression":
                         updated += ctx.text(chain.child_by_field_name("arguments"))
                     chain = chain.parent
-                if PASSWORD_WORD.search(updated) and not (
-                    strong_in_file and _pre_hash(ctx, call.node)
+                algorithm = ctx.text(call.args[0]).strip("'\"`")
+                if (
+                    PASSWORD_WORD.search(updated)
+                    and not (strong_in_file and _pre_hash(ctx, call.node))
+                    and not _keyed_use(ctx, call.node)
+                    and not (algorithm.lower() in {"sha1", "sha-1"} and _HIBP.search(ctx.source))
                 ):
-                    algorithm = ctx.text(call.args[0]).strip("'\"`")
                     yield ctx.finding(
                         RULE,
                         call.node,
@@ -106,6 +116,8 @@ class WeakPasswordHash:
                 and call.args
                 and PASSWORD_WORD.search(ctx.text(call.args[0]))
                 and not (strong_in_file and _pre_hash(ctx, call.node))
+                and not _keyed_use(ctx, call.node)
+                and not (call.callee.lower() == "sha1" and _HIBP.search(ctx.source))
             ):
                 yield ctx.finding(
                     RULE,
@@ -113,6 +125,44 @@ class WeakPasswordHash:
                     f"password hashed with {call.callee}(), a fast hash",
                     fix="Use bcrypt, argon2id or scrypt.",
                 )
+
+
+def _keyed_use(ctx: JsFileContext, node: Node) -> bool:
+    """The hash is the key of a signature or MAC, right there or through the name it is kept
+    in within the function: key material derived from the stored hash, not password storage."""
+    current = node
+    while current.parent is not None and current.parent.type in {
+        "member_expression",
+        "call_expression",
+        "await_expression",
+        "parenthesized_expression",
+    }:
+        current = current.parent
+    holder = current.parent
+    if holder is not None and holder.type == "arguments":
+        call = holder.parent
+        callee = call.child_by_field_name("function") if call is not None else None
+        named = holder.named_children
+        if (
+            callee is not None
+            and re.search(r"\b(sign|verify|createHmac)$", ctx.text(callee))
+            and len(named) > 1
+            and named[1].id == current.id
+        ):
+            return True
+    if holder is None or holder.type != "variable_declarator":
+        return False
+    name = holder.child_by_field_name("name")
+    function = ctx.enclosing_function(node)
+    if name is None or name.type != "identifier" or function is None:
+        return False
+    kept = ctx.text(name)
+    return any(
+        len(call.args) > 1
+        and ctx.text(call.args[1]) == kept
+        and function.start_byte <= call.node.start_byte < function.end_byte
+        for call in ctx.calls_named(_KEYED_CALLS)
+    )
 
 
 def _pre_hash(ctx: JsFileContext, node: Node) -> bool:
