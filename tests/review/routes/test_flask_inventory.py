@@ -816,3 +816,66 @@ def test_a_project_decorator_is_a_validator_only_by_its_whole_name() -> None:
     )
     assert route(index, "POST", "/notes").validation.status == "present"
     assert route(index, "POST", "/hooks").validation.status == "absent"
+
+
+def test_flask_principal_permissions_built_from_the_record_are_ownership_checks() -> None:
+    index = build_index(
+        {
+            "app/permissions.py": """
+                from flask_principal import Permission, RoleNeed
+
+                class CertificatePermission(Permission):
+                    def __init__(self, owner, roles):
+                        super().__init__(RoleNeed("admin"), RoleNeed(owner), *map(RoleNeed, roles))
+
+                class StrictRolePermission(Permission):
+                    def __init__(self):
+                        super().__init__(RoleNeed("operator"))
+
+                admin_permission = Permission(RoleNeed("admin"))
+            """,
+            "app/views.py": """
+                from flask import Flask
+                from flask_login import login_required
+                from app.models import Certificate
+                from app.permissions import (
+                    CertificatePermission, StrictRolePermission, admin_permission,
+                )
+
+                app = Flask(__name__)
+
+                @app.delete("/certificates/<int:cert_id>")
+                @login_required
+                def delete_certificate(cert_id):
+                    cert = Certificate.query.get(cert_id)
+                    permission = CertificatePermission(cert.owner, [r.name for r in cert.roles])
+                    if not permission.can():
+                        return {"message": "not yours"}, 403
+                    cert.delete()
+                    return {}, 204
+
+                @app.put("/certificates/<int:cert_id>/notify")
+                @login_required
+                def notify(cert_id):
+                    if not StrictRolePermission().can():
+                        return {"message": "read-only"}, 403
+                    cert = Certificate.query.get(cert_id)
+                    cert.notify = True
+                    return {}
+
+                @app.delete("/certificates/<int:cert_id>/purge")
+                @login_required
+                def purge(cert_id):
+                    with admin_permission.require(http_exception=403):
+                        Certificate.query.get(cert_id).purge()
+                    return {}, 204
+            """,
+        }
+    )
+    deleted = route(index, "DELETE", "/certificates/<int:cert_id>")
+    assert deleted.authz.status == "present"
+    assert [e.kind for e in deleted.authz.evidence] == ["ownership"]
+    # a permission built from nothing says nothing about whose certificate it is
+    assert route(index, "PUT", "/certificates/<int:cert_id>/notify").authz.status == "absent"
+    purged = route(index, "DELETE", "/certificates/<int:cert_id>/purge")
+    assert [e.kind for e in purged.authz.evidence] == ["role"]

@@ -137,6 +137,14 @@ ROLE_WORDS = re.compile(
     r"has_\w+_perm(ission)?s?\b)"
 )
 SCOPED_PERMISSION = re.compile(r"has_\w+_perm(ission)?s?")
+# a Flask-Principal permission for administrators: admin_permission, AdminPermission()
+ADMIN_PERMISSION = re.compile(r"(?i)\b(admin|superuser|staff)_?permission\b")
+
+
+def _object_permission(call: ast.Call) -> bool:
+    """`CertificatePermission(owner_role, roles)`: a permission class built from arguments."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    return name.endswith("Permission") and bool(call.args or call.keywords)
 AUTH_WORDS = re.compile(
     r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
     r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
@@ -376,6 +384,7 @@ class _BodyVisitor:
         self.local_names = local_names
         self.params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
         self.request_names = set(REQUEST_NAMES)
+        self.object_permissions: set[str] = set()  # names holding a Permission(record...)
         for arg in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
             annotation = source_text(arg.annotation) if arg.annotation else ""
             if annotation.endswith(("Request", "HttpRequest")):
@@ -468,6 +477,12 @@ class _BodyVisitor:
         whole, field = self._is_raw(node.value), self._is_field(node.value)
         from_caller = bool(CALLER_ROOT.match(source_text(node.value)))
         for target in node.targets:
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(node.value, ast.Call)
+                and _object_permission(node.value)
+            ):
+                self.object_permissions.add(target.id)
             if isinstance(target, ast.Name) and from_caller:
                 self.caller_names.add(target.id)  # email = self.request.user.email
             elif isinstance(target, ast.Name) and _call_of_the_caller(node.value):
@@ -707,6 +722,21 @@ class _BodyVisitor:
             "require_role",
         } or SCOPED_PERMISSION.fullmatch(short):
             self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+        elif short in {"can", "require"} and isinstance(node.func, ast.Attribute):
+            # Flask-Principal: a permission built from the record (`CertificatePermission(
+            # cert.owner, cert.roles).can()`) decides this caller and this record; one named for
+            # admins (`with admin_permission.require(403):`) is a role check. A permission built
+            # from nothing (`StrictRolePermission().can()`) says nothing of whose record it is.
+            permission = node.func.value
+            if (
+                isinstance(permission, ast.Call)
+                and _object_permission(permission)
+                or isinstance(permission, ast.Name)
+                and permission.id in self.object_permissions
+            ):
+                self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
+            elif ADMIN_PERMISSION.search(source_text(permission)):
+                self.role_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
         if SIGNATURE_CALLS.search(name):
             self.signature_check = True
         if OWNER_HELPERS.search(short):
