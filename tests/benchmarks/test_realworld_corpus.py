@@ -122,6 +122,11 @@ TUNE_HALF = frozenset(
         "flexget",
         "gpustack",
         "dtale",
+        # added to the tune half on 2026-12-07 (eighth tuning round) to widen the Python shapes
+        "wiki",
+        "fava",
+        "r2r",
+        "askbot",
     }
 )
 
