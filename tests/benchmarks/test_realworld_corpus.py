@@ -127,6 +127,9 @@ TUNE_HALF = frozenset(
         "fava",
         "r2r",
         "askbot",
+        # added to the tune half on 2026-12-07 (eighth tuning round) to widen the JS/TS shapes
+        "@minecraft-docker/mcctl-api",
+        "@comet/cms-api",
     }
 )
 
