@@ -145,6 +145,8 @@ def _object_permission(call: ast.Call) -> bool:
     """`CertificatePermission(owner_role, roles)`: a permission class built from arguments."""
     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
     return name.endswith("Permission") and bool(call.args or call.keywords)
+
+
 AUTH_WORDS = re.compile(
     r"(is_authenticated|is_anonymous|current_user|g\.user|\bin session\b|"
     r"session\.get\(['\"](user|uid|account)|session\[['\"](user|uid|account)|"
@@ -728,11 +730,8 @@ class _BodyVisitor:
             # admins (`with admin_permission.require(403):`) is a role check. A permission built
             # from nothing (`StrictRolePermission().can()`) says nothing of whose record it is.
             permission = node.func.value
-            if (
-                isinstance(permission, ast.Call)
-                and _object_permission(permission)
-                or isinstance(permission, ast.Name)
-                and permission.id in self.object_permissions
+            if (isinstance(permission, ast.Call) and _object_permission(permission)) or (
+                isinstance(permission, ast.Name) and permission.id in self.object_permissions
             ):
                 self.owner_checks.append({"detail": source_text(node)[:100], "line": node.lineno})
             elif ADMIN_PERMISSION.search(source_text(permission)):
