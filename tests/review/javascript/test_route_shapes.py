@@ -6,6 +6,7 @@ negative one (the same shape holding something that does not protect stays absen
 
 from __future__ import annotations
 
+from mcp_backend.review.model import Route
 from tests.review.javascript.test_routes import inventory, route_list
 
 # ---- 1. express-jwt through an aliased import kept in an exported object ---------------------
@@ -978,3 +979,60 @@ def test_regex_route_path_keeps_literals_and_drops_anchors() -> None:
     assert regex_route_path(r"^\/locales\/(.+)\/?$") == "/locales/:re1"
     assert regex_route_path(r"^\/api(?:\/v1)?\/items\/(\d+)$") == "/api/items/:re1"
     assert regex_route_path(r"^\/health$") == "/health"
+
+
+# ---- fastify-plugin over a plugin defined above, its hook authenticating through a helper ----
+
+
+def _fastify_app(plugin_export: str, helper_rejects: bool = True) -> dict[str, Route]:
+    reject = (
+        "  if (!key || key !== config.apiKey) {\n"
+        "    throw new AuthError(401, 'Invalid API key');\n"
+        "  }\n"
+        if helper_rejects
+        else "  request.apiKey = key;\n"
+    )
+    return inventory(
+        {
+            "src/plugins/auth.js": (
+                "import fp from 'fastify-plugin';\n"
+                "class AuthError extends Error {}\n"
+                "const authPlugin = async (fastify, opts) => {\n"
+                "  fastify.addHook('preHandler', async (request, reply) => {\n"
+                "    try {\n"
+                "      await authenticate(request, opts.config);\n"
+                "    } catch (error) {\n"
+                "      return reply.code(error.statusCode).send({ message: error.message });\n"
+                "    }\n"
+                "  });\n"
+                "};\n"
+                "async function authenticate(request, config) {\n"
+                "  const key = request.headers['x-api-key'];\n" + reject + "}\n" + plugin_export
+            ),
+            "src/routes/servers.js": (
+                "export default async function serversRoutes(fastify) {\n"
+                "  fastify.delete('/api/servers/:name', async (request) =>\n"
+                "    remove(request.params.name));\n"
+                "}\n"
+            ),
+            "src/app.js": (
+                "import Fastify from 'fastify';\n"
+                "import authPlugin from './plugins/auth.js';\n"
+                "import serversRoutes from './routes/servers.js';\n"
+                "const app = Fastify();\n"
+                "await app.register(authPlugin, { config });\n"
+                "await app.register(serversRoutes);\n"
+            ),
+        }
+    )
+
+
+def test_fastify_plugin_wrapping_a_named_plugin_shares_its_authenticating_hook() -> None:
+    wrapped = _fastify_app("export default fp(authPlugin, { name: 'auth' });\n")
+    assert wrapped["DELETE /api/servers/:name"].auth.status == "present"
+    # without fastify-plugin the hook stays inside the plugin's own scope
+    scoped = _fastify_app("export default authPlugin;\n")
+    assert scoped["DELETE /api/servers/:name"].auth.status != "present"
+    # a helper that reads the key but turns nobody away authenticates nothing
+    lenient = _fastify_app("export default fp(authPlugin);\n", helper_rejects=False)
+    assert lenient["DELETE /api/servers/:name"].auth.status != "present"

@@ -239,6 +239,8 @@ _RETURNED_CALL = re.compile(r"\breturn\s+(?:await\s+)?([\w$.]+)\s*\(")
 # A factory that only builds a schema and hands it to a validator is short.
 MAX_VALIDATOR_FACTORY = 4_000
 _CALLED_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
+# a middleware body that may hand the request to an authenticating helper of its file
+_AUTH_HINT = re.compile(r"auth|token|session|verify|credential|login")
 # Substrings every VALIDATION_NAME match contains (lowercased): a cheap test before the search.
 _VALIDATION_WORDS = ("valid", "schema", "sanitiz", "celebrate", "zod", "joi", "yup")
 
@@ -307,6 +309,7 @@ class FactExtractor:
         self._function_names: dict[int, str] = {}
         self._top_functions: dict[str, Node] | None = None
         self._validators: dict[str, bool] = {}
+        self._authenticators: dict[str, bool] = {}
         self._exports_alias = ""
         # Names bound by the loop around the registration being read (see _loop_envs).
         self._env: dict[str, Node | str | None] = {}
@@ -964,6 +967,10 @@ class FactExtractor:
             ):
                 self._define(name, functions[-1], fp=callee_text in fastify.PLUGIN_WRAPPERS)
                 return
+            wrapped = self._fp_wrapped(value)
+            if wrapped is not None:
+                self._mark_fp(name, wrapped)
+                return
             # A middleware factory's product: `const limiter = rateLimit({...})`.
             flat = "".join(callee_text.split())
             package = self._from_package(flat, self.ctx.text(args))
@@ -1085,6 +1092,9 @@ class FactExtractor:
                 self.exports["default"] = name
             elif value.type in {"class", "class_declaration"}:
                 self.exports["default"] = self._class(value) or "default"
+            elif value.type == "call_expression" and (wrapped := self._fp_wrapped(value)):
+                self._mark_fp(wrapped, wrapped)
+                self.exports["default"] = wrapped
             else:
                 self._bind_value("default", value)
                 self.exports["default"] = "default"
@@ -1192,6 +1202,34 @@ class FactExtractor:
                     self.defs.setdefault(prop, self.defs[f"{name}.{prop}"])
         return name
 
+    def _fp_wrapped(self, value: Node) -> str | None:
+        """`fp(authPlugin, {...})` over a plugin function defined above: its name."""
+        callee = value.child_by_field_name("function")
+        args = value.child_by_field_name("arguments")
+        if callee is None or args is None or not args.named_children:
+            return None
+        wrapped = args.named_children[0]
+        name = self.ctx.text(wrapped)
+        if (
+            self.ctx.text(callee) in fastify.PLUGIN_WRAPPERS
+            and wrapped.type == "identifier"
+            and name in self.defs
+        ):
+            return name
+        return None
+
+    def _mark_fp(self, name: str, plugin: str) -> None:
+        """`export default fp(authPlugin)`: the plugin's hooks and decorations are shared with
+        the instance that registers it, as if it had been written inside fp(...)."""
+        entry = self.defs[plugin]
+        if "plugin_param" in entry:
+            entry["fp"] = True
+            for found in self.plugins.values():
+                if found.name == plugin:
+                    found.fp = True
+        if name != plugin:
+            self.defs[name] = entry
+
     def _define(self, name: str, function: Node, fp: bool = False) -> None:
         if not name:
             return
@@ -1297,7 +1335,25 @@ class FactExtractor:
             called = set(_CALLED_NAME.findall(body)) & functions.keys()
             if any(self._validates(helper) for helper in called - {name}):
                 kinds.append("validation")
+        # The hook hands the request to a function of this file that authenticates it:
+        # `addHook('preHandler', async (request, reply) => { await authenticate(request, ...) })`
+        if "auth" not in kinds and _AUTH_HINT.search(lowered):
+            functions = self._file_functions()
+            called = set(_CALLED_NAME.findall(body)) & functions.keys()
+            if any(self._authenticates(helper) for helper in called - {name}):
+                kinds.append("auth")
         return kinds
+
+    def _authenticates(self, name: str) -> bool:
+        """Whether the file's function `name` checks a credential and rejects the caller."""
+        cached = self._authenticators.get(name)
+        if cached is None:
+            function = self._file_functions()[name]
+            body = self.ctx.text(function)
+            cached = self._authenticators[name] = len(body) <= MAX_CLASSIFIED_BODY and (
+                "auth" in common.classify_body(body, self.ctx.param_names(function))
+            )
+        return cached
 
     def _file_functions(self) -> dict[str, Node]:
         """The top-level functions of this file by name (declarations and `const f = () =>`)."""
