@@ -130,6 +130,11 @@ TUNE_HALF = frozenset(
         # added to the tune half on 2026-12-07 (eighth tuning round) to widen the JS/TS shapes
         "@minecraft-docker/mcctl-api",
         "@comet/cms-api",
+        # added to the tune half on 2026-12-07 (ninth tuning round) to widen the Python shapes
+        "alerta-server",
+        "galaxy-ng",
+        "kolibri",
+        "pyspur",
     }
 )
 
