@@ -134,6 +134,11 @@ TUNE_HALF = frozenset(
         "@constructive-io/graphql-server",
         "wiki-server",
         "node-red-contrib-uibuilder",
+        # added to the tune half on 2026-12-07 (ninth tuning round) to widen the Python shapes
+        "alerta-server",
+        "galaxy-ng",
+        "kolibri",
+        "pyspur",
     }
 )
 
