@@ -542,6 +542,43 @@ def test_rate_limit_not_asked_where_the_url_carries_the_token() -> None:
     assert [f.route for f in findings] == ["POST /password-reset/"]
 
 
+def test_rate_limit_not_asked_of_the_step_that_consumes_a_mailed_reset() -> None:
+    def findings(*routes: Route) -> list[str]:
+        found = auth_route_missing_rate_limit.DETECTOR.check(index_of(*routes))
+        return sorted(str(f.route) for f in found)
+
+    # forgot-password sends the mail (spam, enumeration): asked; reset-password takes the
+    # mailed token with the new password: nothing guessable there
+    assert findings(
+        make_route("POST", "/auth/forgot-password", "forgot"),
+        make_route("POST", "/auth/reset-password", "reset"),
+    ) == ["POST /auth/forgot-password"]
+    assert (
+        findings(
+            make_route("MUTATION", "Mutation.requestPasswordReset", "request", kind="graphql"),
+            make_route("MUTATION", "Mutation.resetPassword", "reset", kind="graphql"),
+        )
+        == []
+    )  # the request step is not named for an auth endpoint; the reset follows it
+    assert findings(
+        make_route("POST", "/recover", "recover", public_by_design="password reset"),
+        make_route("POST", "/recover/reset", "reset"),
+    ) == ["POST /recover"]
+    # /user/reset sends the mail, /user/reset/<key> follows it
+    assert findings(
+        make_route("POST", "/user/reset", "request_reset"),
+        make_route("POST", "/user/reset/<id>", "perform_reset"),
+    ) == ["POST /user/reset"]
+    # alone, a reset route may be the one that sends the mail: still asked
+    assert findings(make_route("POST", "/auth/reset-password", "reset")) == [
+        "POST /auth/reset-password"
+    ]
+    assert findings(
+        make_route("POST", "/password-reset/", "reset", public_by_design="password reset"),
+        make_route("POST", "/items", "create_item"),
+    ) == ["POST /password-reset/"]
+
+
 def test_rate_limit_finding_once_per_view_listing_its_other_methods() -> None:
     index = index_of(
         make_route("POST", "/password-reset/", "reset", line=5, public_by_design="password reset"),

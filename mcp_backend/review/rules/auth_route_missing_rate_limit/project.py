@@ -21,11 +21,55 @@ _PARAM_SEGMENT = re.compile(r"^(\{[^}]*\}|<[^>]*>|:\w+)$")
 _TOKEN_IN_PATH = re.compile(r"[{<:](\w+:)?\w*token\w*[}>]?", re.IGNORECASE)
 
 
+# The two steps of a reset by mail: asking for the mail (forgot-password,
+# requestPasswordReset) sends it; following it (reset-password with the mailed token, or
+# /user/reset/<key>) consumes an unguessable secret, nothing there to hammer.
+_REQUEST_STEP = re.compile(
+    r"^(forgot|forgot-password|request-(password-)?reset|password-reset-request|reset-request|"
+    r"send-(password-)?reset(-email|-link)?|recover|recovery|password-recovery)$"
+)
+_CONSUME_STEP = re.compile(
+    r"^(reset|reset-password|(reset-)?password-reset-confirm|confirm-(password-)?reset|"
+    r"reset-password-confirm|new-password|set-password)$"
+)
+
+
+def _consumes_mailed_secret(route: Route, requests: list[list[str]]) -> bool:
+    """A reset route that follows a mail another route of the app sends: its path carries a
+    parameter after the reset word (/user/reset/<key>), or the app has a request step beside
+    it (forgot-password and reset-password; /recover and /recover/reset)."""
+    path = route_policy.policy_path(route.method, route.path)
+    parts = [p for p in path.split("/") if p]
+    static = [i for i, p in enumerate(parts) if not _PARAM_SEGMENT.match(p)]
+    if not static or not _CONSUME_STEP.match(parts[static[-1]].lower()):
+        return False
+    if static[-1] < len(parts) - 1:
+        return True  # /reset/<key>: the URL is the mailed secret
+    words = route_policy.static_segments(path)
+    return any(
+        request[:-1] == words[: len(request) - 1] or request == words[:-1] for request in requests
+    )
+
+
 class AuthRouteMissingRateLimit:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        exposed = [route for route in index.routes if self._exposed(route)]
+        requests = [
+            words
+            for route in index.routes
+            if (
+                words := route_policy.static_segments(
+                    route_policy.policy_path(route.method, route.path)
+                )
+            )
+            and _REQUEST_STEP.match(words[-1])
+        ]
+        exposed = [
+            route
+            for route in index.routes
+            if self._exposed(route) and not _consumes_mailed_secret(route, requests)
+        ]
         for group in route_policy.grouped_by_handler(exposed):  # one view: one finding
             route = group[0]
             yield route_policy.route_finding(
