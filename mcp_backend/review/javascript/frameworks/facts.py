@@ -308,8 +308,7 @@ class FactExtractor:
         self.dynamic_loading = False
         self._function_names: dict[int, str] = {}
         self._top_functions: dict[str, Node] | None = None
-        self._validators: dict[str, bool] = {}
-        self._authenticators: dict[str, bool] = {}
+        self._helper_kinds: dict[tuple[str, str], bool] = {}
         self._exports_alias = ""
         # Names bound by the loop around the registration being read (see _loop_envs).
         self._env: dict[str, Node | str | None] = {}
@@ -1325,35 +1324,42 @@ class FactExtractor:
         return {**package, "detail": callee}
 
     def _classify(self, body: str, params: list[str], name: str) -> list[str]:
-        """classify_body, plus validation done by a function of this file that the middleware
-        calls: `return async (ctx, next) => { ctx.request.body = check(schema, ...) }`."""
+        """classify_body, plus validation or authentication done by a function of this file
+        that the middleware calls: `ctx.request.body = check(schema, ...)`."""
         kinds = list(common.classify_body(body, params))
         lowered = body.lower()
         # The middleware hands a schema (or something named for validation) to the helper.
-        if "validation" not in kinds and ("schema" in lowered or "valid" in lowered):
-            functions = self._file_functions()
-            called = set(_CALLED_NAME.findall(body)) & functions.keys()
-            if any(self._validates(helper) for helper in called - {name}):
-                kinds.append("validation")
+        if (
+            "validation" not in kinds
+            and ("schema" in lowered or "valid" in lowered)
+            and self._calls_helper_that(body, name, "validation")
+        ):
+            kinds.append("validation")
         # The hook hands the request to a function of this file that authenticates it:
         # `addHook('preHandler', async (request, reply) => { await authenticate(request, ...) })`
-        if "auth" not in kinds and _AUTH_HINT.search(lowered):
-            functions = self._file_functions()
-            called = set(_CALLED_NAME.findall(body)) & functions.keys()
-            if any(self._authenticates(helper) for helper in called - {name}):
-                kinds.append("auth")
+        if (
+            "auth" not in kinds
+            and _AUTH_HINT.search(lowered)
+            and self._calls_helper_that(body, name, "auth")
+        ):
+            kinds.append("auth")
         return kinds
 
-    def _authenticates(self, name: str) -> bool:
-        """Whether the file's function `name` checks a credential and rejects the caller."""
-        cached = self._authenticators.get(name)
-        if cached is None:
-            function = self._file_functions()[name]
-            body = self.ctx.text(function)
-            cached = self._authenticators[name] = len(body) <= MAX_CLASSIFIED_BODY and (
-                "auth" in common.classify_body(body, self.ctx.param_names(function))
-            )
-        return cached
+    def _calls_helper_that(self, body: str, name: str, kind: str) -> bool:
+        """Whether `body` calls a function of this file (other than `name`) whose own body
+        does `kind` and rejects: validates input (safeParse, 400), checks a credential (401)."""
+        functions = self._file_functions()
+        for helper in set(_CALLED_NAME.findall(body)) & functions.keys() - {name}:
+            cached = self._helper_kinds.get((helper, kind))
+            if cached is None:
+                function = functions[helper]
+                text = self.ctx.text(function)
+                cached = self._helper_kinds[(helper, kind)] = len(text) <= MAX_CLASSIFIED_BODY and (
+                    kind in common.classify_body(text, self.ctx.param_names(function))
+                )
+            if cached:
+                return True
+        return False
 
     def _file_functions(self) -> dict[str, Node]:
         """The top-level functions of this file by name (declarations and `const f = () =>`)."""
@@ -1376,17 +1382,6 @@ class FactExtractor:
                             found[ctx.text(name_node)] = value
             self._top_functions = found
         return self._top_functions
-
-    def _validates(self, name: str) -> bool:
-        """Whether the file's function `name` validates input and rejects it (safeParse, 400)."""
-        cached = self._validators.get(name)
-        if cached is None:
-            function = self._file_functions()[name]
-            body = self.ctx.text(function)
-            cached = self._validators[name] = len(body) <= MAX_CLASSIFIED_BODY and (
-                "validation" in common.classify_body(body, self.ctx.param_names(function))
-            )
-        return cached
 
     def handler_facts(self, function: Node) -> dict[str, Any]:
         ctx = self.ctx
