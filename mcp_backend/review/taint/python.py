@@ -1525,11 +1525,7 @@ class _Function:
             self.sink(m.CMD, node, f"{qualified}() program", first)
             return
         # --- code
-        if (
-            isinstance(node.func, ast.Name)
-            and node.func.id in _CODE_FUNCS
-            and (node.func.id not in self.mod.functions)
-        ):
+        if isinstance(node.func, ast.Name) and node.func.id in _CODE_FUNCS:
             self.sink(m.CODE, node, f"{node.func.id}()", arg(0, "source", "expression"))
             return
         if (
@@ -1547,7 +1543,7 @@ class _Function:
             and au.call_method(first_node_) in {"BytesIO", "StringIO"}
         ):
             return  # ZipFile(io.BytesIO(data)): bytes in memory, no path
-        if qualified in _PATH_FUNCS and (qualified != "open" or "open" not in self.mod.functions):
+        if qualified in _PATH_FUNCS:
             self.sink(
                 m.PATH,
                 node,
