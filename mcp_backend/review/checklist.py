@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Literal, Protocol
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import (
     CHECKLIST_ITEM_IDS,
     ERROR_SEVERITIES,
@@ -113,7 +114,7 @@ def _route_label(route: Route) -> str:
 
 def _route_verdict(
     item: str, field: RouteField, routes: Sequence[Route]
-) -> tuple[Literal["pass", "unknown", "not_applicable"], str, list[str]]:
+) -> tuple[Literal["pass", "warning", "unknown", "not_applicable"], str, list[str]]:
     noun = _PROTECTION_NOUN[item]
     if field == "auth":
         considered = [r for r in routes if not r.public_by_design]
@@ -132,6 +133,20 @@ def _route_verdict(
             evidence.append(f"{seen.file}:{seen.line} {seen.detail} ({_route_label(route)})")
         if len(evidence) >= MAX_EVIDENCE:
             break
+    if field == "auth":
+        # not findings (route-missing-auth reports only routes that deviate from protected
+        # siblings), but no authentication shows in the code for them
+        open_routes = [route for route, _ in route_policy.unauthenticated(list(routes))]
+        if open_routes:
+            examples = ", ".join(_route_label(r) for r in open_routes[:3])
+            return (
+                "warning",
+                f"{_plural(len(open_routes), 'route')} that change data or expose user data "
+                f"{'shows' if len(open_routes) == 1 else 'show'} no authentication in the code, "
+                f"and neither do the routes beside them (e.g. {examples}); check a gateway, "
+                "proxy or mechanism outside the code authenticates them",
+                [f"{r.file}:{r.line} {_route_label(r)}" for r in open_routes],
+            )
     unknown_routes = [r for r in considered if getattr(r, field).status == "unknown"]
     if unknown_routes:
         examples = ", ".join(_route_label(r) for r in unknown_routes[:3])

@@ -490,6 +490,43 @@ def needs_protection(route: Route, private_resources: set[str]) -> str | None:
     return None
 
 
+def unauthenticated(routes: list[Route]) -> list[tuple[Route, str]]:
+    """Routes that need a caller identity and show none (`absent`, never `unknown`), with why
+    they need one. Skipped: handlers that scope their data to the caller, routes gated by a
+    role or permission check, and routes marked public on purpose (AllowAny,
+    login_not_required) unless they delete or are admin routes."""
+    private_resources = protected_read_resources(routes)
+    found: list[tuple[Route, str]] = []
+    for route in routes:
+        if route.auth.status != "absent":
+            continue
+        reason = needs_protection(route, private_resources)
+        if reason is None or _scoped_to_caller(route) or _permission_checked(route):
+            continue
+        explicitly_open = route.auth.note.startswith("explicitly public")
+        if explicitly_open and not (route.method == "DELETE" or is_admin_route(route)):
+            continue
+        found.append((route, reason))
+    return found
+
+
+def _permission_checked(route: Route) -> bool:
+    """A role or permission check decides who may call the route (`request.user.has_perm(...)`
+    in a DRF permission class, `@permission_required`, a roles guard): an anonymous caller holds
+    no role and only the permissions the app grants anonymous users on purpose, so the route is
+    gated by the caller's identity even where no separate authentication step was found."""
+    return route.authz.status == "present" and any(
+        e.kind in {"role", "ownership"} and e.level != "handler" for e in route.authz.evidence
+    )
+
+
+def _scoped_to_caller(route: Route) -> bool:
+    """The handler filters what it reads or changes by the caller (`Unit.objects.filter_access(
+    request.user)`, `filter(owner=request.user)`, a check that the record is the caller's): an
+    anonymous caller reaches only what the app lets anyone see, no one else's records."""
+    return any(e.kind == "ownership" and e.level == "handler" for e in route.authz.evidence)
+
+
 def siblings(route: Route, routes: list[Route]) -> list[Route]:
     """The routes declared beside this one (same file: the router or controller), not public by
     design; when it stands alone in its file, those under the same resource prefix."""
@@ -512,6 +549,19 @@ def deviates(route: Route, routes: list[Route], protection: str) -> bool:
     others = siblings(route, routes)
     protected = sum(1 for r in others if getattr(r, protection).status == "present")
     return bool(others) and protected * 2 > len(others)
+
+
+def other_method_protected(route: Route, routes: list[Route], protection: str) -> bool:
+    """Another method of the route's own path has the protection it lacks (GET /users/{id}
+    requires authentication, DELETE /users/{id} does not): deviance at the finest grain."""
+    path = route.path.rstrip("/")
+    return any(
+        r is not route
+        and r.kind == route.kind
+        and r.path.rstrip("/") == path
+        and getattr(r, protection).status == "present"
+        for r in routes
+    )
 
 
 def route_finding(

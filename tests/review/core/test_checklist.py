@@ -187,3 +187,32 @@ def test_route_layer_items_need_routes() -> None:
     assert verdicts()["error-handling"].verdict == "not_applicable"
     with_routes = ProjectIndex(root="/p", routes=[route("GET", "/items")])
     assert verdicts(index=with_routes)["error-handling"].verdict == "pass"
+
+
+def test_routes_open_beside_open_siblings_warn_without_a_finding() -> None:
+    """route-missing-auth reports only routes that deviate from protected siblings; routes
+    whose siblings lack authentication too are not findings, but the checklist says no
+    authentication shows in the code for them."""
+    index = ProjectIndex(
+        root="/p",
+        routes=[
+            route("DELETE", "/orders/{id}", line=10),
+            route("POST", "/orders/", line=20),
+            route("GET", "/me", line=30, auth=present("Depends(current_user)")),
+        ],
+    )
+    auth = verdicts(index=index)["authentication"]
+    assert auth.verdict == "warning"
+    assert auth.reason.startswith(
+        "2 routes that change data or expose user data show no authentication in the code"
+    )
+    assert auth.evidence == ["app/api.py:10 DELETE /orders/{id}", "app/api.py:20 POST /orders/"]
+    # routes that need no authentication (reads of public data) leave it a pass
+    index = ProjectIndex(
+        root="/p",
+        routes=[
+            route("GET", "/products", line=10),
+            route("GET", "/me", line=30, auth=present("Depends(current_user)")),
+        ],
+    )
+    assert verdicts(index=index)["authentication"].verdict == "pass"

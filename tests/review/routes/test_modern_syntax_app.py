@@ -19,14 +19,21 @@ from mcp_backend.review.model import ReviewReport, ReviewRequest, Route
 APP = Path(__file__).resolve().parents[2] / "fixtures" / "review" / "fastapi_modern"
 
 FEEDBACK_ROUTER = """
-    from fastapi import APIRouter
+    from fastapi import APIRouter, Depends
+    from fastapi.security import HTTPBearer
     from pydantic import BaseModel
 
     router = APIRouter(prefix="/feedback")
+    bearer = HTTPBearer()
 
 
     class Feedback(BaseModel):
         text: str
+
+
+    @router.patch("/{feedback_id}", dependencies=[Depends(bearer)])
+    def edit_feedback(feedback_id: int, feedback: Feedback) -> Feedback:
+        return feedback
 
 
     @router.delete("/{feedback_id}")
@@ -45,7 +52,8 @@ def by_path(report: ReviewReport) -> dict[str, Route]:
 
 @pytest.fixture
 def app_copy(tmp_path: Path) -> Path:
-    """The app plus one router nobody protects, wired in from app/main.py."""
+    """The app plus one router whose delete route, unlike its edit route, nobody protects,
+    wired in from app/main.py."""
     root = tmp_path / "app"
     shutil.copytree(APP, root)
     (root / "app/api/routes/feedback.py").write_text(textwrap.dedent(FEEDBACK_ROUTER))
@@ -88,7 +96,9 @@ def test_auth_dependency_in_314_syntax_is_followed_through_the_annotated_alias()
 def test_unprotected_route_beside_them_is_still_reported(app_copy: Path) -> None:
     report = run(app_copy)
     missing = [f for f in report.findings if f.rule_id == "route-missing-auth"]
-    assert [(f.file, f.line) for f in missing] == [("app/api/routes/feedback.py", 13)]
+    assert [(f.file, f.line, f.severity) for f in missing] == [
+        ("app/api/routes/feedback.py", 20, "high")
+    ]
 
 
 def test_an_unrelated_unparsed_script_changes_nothing(app_copy: Path) -> None:
@@ -122,7 +132,7 @@ def test_dependency_in_an_unparsed_file_makes_auth_unknown_not_absent(app_copy: 
     assert ("route-missing-auth", "app/api/routes/items.py") not in flagged
     assert ("admin-route-missing-role", "app/api/routes/users.py") not in flagged
     verdict = {c.item: c for c in report.checklist}["authentication"]
-    assert verdict.verdict == "warning"  # the feedback route's medium finding decides
+    assert verdict.verdict == "fail"  # the feedback route's high finding decides
 
 
 def test_unparsed_app_wiring_makes_every_absent_protection_unknown(app_copy: Path) -> None:

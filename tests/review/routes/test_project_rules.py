@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mcp_backend.review import route_policy
 from mcp_backend.review.model import Evidence, ProjectIndex, Protection, Route
 from mcp_backend.review.rules.admin_route_missing_role import project as admin_route_missing_role
 from mcp_backend.review.rules.auth_route_missing_rate_limit import (
@@ -47,23 +48,38 @@ def index_of(*routes: Route, **facts: object) -> ProjectIndex:
 
 
 # --- route-missing-auth -----------------------------------------------------------------
-def test_missing_auth_reports_state_changing_and_user_data_routes() -> None:
+def test_missing_auth_leaves_routes_whose_siblings_lack_it_too_to_the_checklist() -> None:
+    """Routes that need authentication and show none, in a file where most routes show none
+    either: they may be authenticated where the code does not show it (a gateway), so they are
+    listed as such (route_policy.unauthenticated, the checklist's warning), not reported."""
     index = index_of(
         make_route("DELETE", "/orders/{id}", "delete_order", line=10),
         make_route("GET", "/users/me", "me", line=20),
         make_route("GET", "/orders/", "list_orders", line=30, auth=PRESENT),
         make_route("GET", "/orders/{id}", "get_order", line=40, loads_by_id=True),
     )
-    findings = list(route_missing_auth.DETECTOR.check(index))
-    assert [f.route for f in findings] == [
-        "DELETE /orders/{id}",
-        "GET /users/me",
-        "GET /orders/{id}",
+    assert list(route_missing_auth.DETECTOR.check(index)) == []
+    assert [(r.method, r.path) for r, _ in route_policy.unauthenticated(index.routes)] == [
+        ("DELETE", "/orders/{id}"),
+        ("GET", "/users/me"),
+        ("GET", "/orders/{id}"),
     ]
-    assert findings[0].file == "app/api.py" and findings[0].line == 10
-    # one of four routes in the file is protected: its siblings lack auth too
-    assert {f.severity for f in findings} == {"medium"}
-    assert "check whether a gateway" in findings[0].message
+
+
+def test_missing_auth_reports_a_method_its_own_path_protects_elsewhere() -> None:
+    """GET /users/{id} requires authentication and DELETE /users/{id} does not: deviance at the
+    finest grain, reported even though most routes of the file lack authentication."""
+    routes = [
+        make_route("GET", "/users/search", "search", line=10),
+        make_route("GET", "/users/{id}", "get_user", line=20, auth=PRESENT),
+        make_route("DELETE", "/users/{id}", "delete_user", line=30),
+        make_route("POST", "/users/export", "export", line=40),
+    ]
+    findings = list(route_missing_auth.DETECTOR.check(index_of(*routes)))
+    assert [(f.route, f.severity) for f in findings] == [("DELETE /users/{id}", "high")]
+    # another path's protection is not the same record's
+    routes[1] = make_route("GET", "/users/{id}/avatar", "avatar", line=20, auth=PRESENT)
+    assert list(route_missing_auth.DETECTOR.check(index_of(*routes))) == []
 
 
 def test_missing_auth_is_high_where_the_route_deviates_from_its_siblings() -> None:
@@ -112,6 +128,7 @@ def test_missing_auth_skips_handlers_that_scope_their_data_to_the_caller() -> No
         make_route("POST", "/units/{id}/memory", "memory", line=10, authz=scoped),
         make_route("POST", "/units/{id}/notes", "notes", line=20),
         make_route("GET", "/units/", "units", line=30, auth=PRESENT),
+        make_route("GET", "/units/{id}", "unit", line=40, auth=PRESENT),
     )
     assert [f.route for f in route_missing_auth.DETECTOR.check(index)] == ["POST /units/{id}/notes"]
     # a role checked by a decorator is not scoping: an anonymous caller is still let in
@@ -149,6 +166,8 @@ def test_missing_auth_skips_routes_gated_by_a_permission_check() -> None:
         make_route("DELETE", "/rooms/{id}", "room", line=20, authz=required),
         make_route("POST", "/rooms/{id}/notes", "notes", line=30),
         make_route("GET", "/me", "me", line=40, auth=PRESENT),
+        make_route("GET", "/rooms/{id}", "get_room", line=50, auth=PRESENT),
+        make_route("GET", "/rooms/{id}/notes", "list_notes", line=60, auth=PRESENT),
     )
     assert [f.route for f in route_missing_auth.DETECTOR.check(index)] == ["POST /rooms/{id}/notes"]
 

@@ -2,14 +2,19 @@
 
 Precision: only `absent` counts (never `unknown`); routes public by design, routes whose
 handler scopes its data to the caller, and routes gated by a role or permission check are
-skipped; a
-route marked public on purpose (AllowAny, login_not_required) is reported only when it deletes
-or is an admin route. A project with no authentication anywhere gets one finding, not dozens.
-Severity from evidence: high where the route deviates from its siblings (most routes of its
-router or controller are protected) and deletes, changes a record the client names, or is an
-admin route; medium otherwise, where its siblings lack authentication too (they may be
-protected where we cannot see, such as a gateway), and for the one finding of an app where no
-route has authentication (more often a mechanism we do not read than an open app).
+skipped (route_policy.unauthenticated); a route marked public on purpose (AllowAny,
+login_not_required) is reported only when it deletes or is an admin route.
+
+Deviance is the finding: a route is reported when most routes beside it (its router or
+controller) require authentication and it does not, or when another method of its own path
+does (GET /users/{id} requires it, DELETE /users/{id} does not). Where its siblings lack
+authentication too, they may well be authenticated where the code does not show it (a gateway,
+a mechanism we do not read): on real applications nine in ten such routes were protected or
+public by design, so they are not findings; the authentication checklist item lists them in a
+warning.
+A project with no authentication anywhere gets one finding, not dozens.
+Severity: high where the deviant route deletes, changes a record the client names, or is an
+admin route; medium otherwise, and for the one finding of an app with no authentication.
 """
 
 from __future__ import annotations
@@ -31,22 +36,7 @@ class RouteMissingAuth:
     rule = RULE
 
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
-        candidates: list[tuple[Route, str]] = []
-        private_resources = route_policy.protected_read_resources(index.routes)
-        for route in index.routes:
-            if route.auth.status != "absent":
-                continue
-            reason = route_policy.needs_protection(route, private_resources)
-            if reason is None:
-                continue
-            if _scoped_to_caller(route) or _permission_checked(route):
-                continue
-            explicitly_open = route.auth.note.startswith("explicitly public")
-            if explicitly_open and not (
-                route.method == "DELETE" or route_policy.is_admin_route(route)
-            ):
-                continue
-            candidates.append((route, reason))
+        candidates = route_policy.unauthenticated(index.routes)
         if not candidates:
             return
         for language in sorted({route.language for route, _ in candidates}):
@@ -58,20 +48,19 @@ class RouteMissingAuth:
                 reasons = {id(r): why for r, why in mine}
                 for group in route_policy.grouped_by_handler([r for r, _ in mine]):
                     route = group[0]
-                    deviant = route_policy.deviates(route, index.routes, "auth")
-                    context = (
-                        " Most routes beside it require authentication."
-                        if deviant
-                        else " The routes beside it have none either: check whether a gateway "
-                        "or proxy authenticates them."
-                    )
+                    if not (
+                        route_policy.deviates(route, index.routes, "auth")
+                        or route_policy.other_method_protected(route, index.routes, "auth")
+                    ):
+                        continue  # its siblings lack it too: the checklist's warning
                     yield route_policy.route_finding(
                         RULE,
                         route,
                         f"{route.method} {route.path} has no authentication, but "
-                        f"{reasons[id(route)]}." + context + route_policy.also_affects(group),
+                        f"{reasons[id(route)]}. Most routes beside it require authentication."
+                        + route_policy.also_affects(group),
                         fix=FIX,
-                        severity=None if deviant and _acts_on_records(route) else "medium",
+                        severity=None if _acts_on_records(route) else "medium",
                     )
             else:
                 first, _ = mine[0]
@@ -102,23 +91,6 @@ def _acts_on_records(route: Route) -> bool:
         or (route.method in {"PUT", "PATCH"} and route_policy.has_path_param(route.path))
         or route_policy.is_admin_route(route)
     )
-
-
-def _permission_checked(route: Route) -> bool:
-    """A role or permission check decides who may call the route (`request.user.has_perm(...)`
-    in a DRF permission class, `@permission_required`, a roles guard): an anonymous caller holds
-    no role and only the permissions the app grants anonymous users on purpose, so the route is
-    gated by the caller's identity even where no separate authentication step was found."""
-    return route.authz.status == "present" and any(
-        e.kind in {"role", "ownership"} and e.level != "handler" for e in route.authz.evidence
-    )
-
-
-def _scoped_to_caller(route: Route) -> bool:
-    """The handler filters what it reads or changes by the caller (`Unit.objects.filter_access(
-    request.user)`, `filter(owner=request.user)`, a check that the record is the caller's): an
-    anonymous caller reaches only what the app lets anyone see, no one else's records."""
-    return any(e.kind == "ownership" and e.level == "handler" for e in route.authz.evidence)
 
 
 DETECTOR = RouteMissingAuth()
