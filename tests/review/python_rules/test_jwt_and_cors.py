@@ -95,9 +95,68 @@ JWT_POSITIVE = {
         """,
         "critical",
     ),
+    # the ID token posted by the client (a browser's Google sign-in): request data, not the
+    # answer of the server's own request to the token endpoint
+    "id_token_posted_by_the_client": (
+        """
+        import jwt
+        from flask import request
+
+        def google_login():
+            data = request.get_json()
+            claims = jwt.decode(data["id_token"], options={"verify_signature": False})
+            return login(claims["email"])
+        """,
+        "critical",
+    ),
+    # the expiry and the subject: an identity is taken from the unverified payload
+    "identity_read_beside_the_expiry": (
+        """
+        import jwt
+
+        def session_user(token):
+            payload = jwt.decode(token, options={"verify_signature": False})
+            if payload["exp"] < now():
+                raise Expired()
+            return payload["sub"]
+        """,
+        "critical",
+    ),
 }
 
 JWT_NEGATIVE = {
+    "id_token_from_the_token_endpoint": """
+        import jwt
+        import requests
+
+        def oidc_callback(code):
+            r = requests.post(TOKEN_ENDPOINT, data={"code": code, "grant_type": "code"})
+            token = r.json()
+            return jwt.decode(token["id_token"], options={"verify_signature": False})
+    """,
+    "id_token_from_an_async_token_request": """
+        import httpx
+        import jwt
+
+        async def exchange(client: httpx.AsyncClient, code: str) -> dict:
+            response = await client.post(TOKEN_URL, data={"code": code})
+            id_token = response.json().get("id_token")
+            return jwt.decode(id_token, options={"verify_signature": False})
+    """,
+    "expiry_read_to_schedule_a_refresh": """
+        import jwt
+
+        def refresh_at(session):
+            id_token = session.token.get("id_token")
+            return jwt.decode(id_token, options={"verify_signature": False}).get("exp")
+    """,
+    "expiry_and_issuer_of_a_stored_token": """
+        import jwt
+
+        def needs_refresh(stored):
+            claims = jwt.decode(stored, options={"verify_signature": False})
+            return claims["exp"] < now() or claims.get("iss") != ISSUER
+    """,
     "proper_decode": """
         import jwt
 

@@ -55,6 +55,104 @@ def _verified_decodes(flow: au.ScopeFlow, decodes: list[ast.Call]) -> list[tuple
     return found
 
 
+# Claims that say which key verifies a token or when to renew it, not who the caller is.
+_HANDLING_CLAIMS = {"exp", "iat", "nbf", "iss", "kid", "alg", "typ", "aud"}
+
+
+def _claim_read(node: ast.AST, parents: dict[int, ast.AST]) -> str | None:
+    """The claim read from the decoded payload `node`: `payload["exp"]`, `payload.get("exp")`."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return au.const_str(parent.slice)
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "get":
+        call = parents.get(id(parent))
+        if isinstance(call, ast.Call) and call.func is parent and call.args:
+            return au.const_str(call.args[0])
+    return None
+
+
+def _reads_only_handling_claims(scope: ast.AST, decode: ast.Call) -> bool:
+    """The unverified payload is only asked when the token expires or who issued it (to
+    schedule a refresh, to pick the issuer's keys): no identity is taken from it."""
+    parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}
+    claim = _claim_read(decode, parents)
+    if claim is not None:
+        return claim in _HANDLING_CLAIMS
+    parent = parents.get(id(decode))
+    if not (
+        isinstance(parent, ast.Assign)
+        and len(parent.targets) == 1
+        and isinstance(parent.targets[0], ast.Name)
+    ):
+        return False
+    name = parent.targets[0].id
+    uses = [
+        n
+        for n in ast.walk(scope)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+    ]
+    return bool(uses) and all(_claim_read(use, parents) in _HANDLING_CLAIMS for use in uses)
+
+
+_HTTP_CLIENTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
+
+
+def _from_token_endpoint(flow: au.ScopeFlow, token: ast.expr, line: int, depth: int = 0) -> bool:
+    """The token is part of the JSON answer the server itself fetched (`r = requests.post(
+    token_endpoint, ...)`, then `r.json()["id_token"]`): an ID token received straight from the
+    provider's token endpoint over TLS, which OpenID Connect Core (3.1.3.7) lets a client
+    accept without checking its signature. Not request data."""
+    while True:  # r.json()["id_token"], token.get("id_token"): the container it came in
+        if isinstance(token, ast.Subscript):
+            token = token.value
+        elif (
+            isinstance(token, ast.Call)
+            and isinstance(token.func, ast.Attribute)
+            and token.func.attr == "get"
+        ):
+            token = token.func.value
+        else:
+            break
+    if isinstance(token, ast.Await):
+        token = token.value
+    if isinstance(token, ast.Name) and depth < 3:
+        values = [b.value for b in flow.values_of(token.id, line)]
+        return bool(values) and all(_from_token_endpoint(flow, v, line, depth + 1) for v in values)
+    return _is_response_json(flow, token, line)
+
+
+def _is_response_json(flow: au.ScopeFlow, value: ast.expr, line: int) -> bool:
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "json"
+    ):
+        return False
+    response = value.func.value
+    if isinstance(response, ast.Await):
+        response = response.value
+    if isinstance(response, ast.Name):
+        calls = [b.value for b in flow.values_of(response.id, line)]
+    else:
+        calls = [response]
+    return bool(calls) and all(_is_http_call(flow, c) for c in calls)
+
+
+def _is_http_call(flow: au.ScopeFlow, call: ast.expr) -> bool:
+    if isinstance(call, ast.Await):
+        call = call.value
+    if not isinstance(call, ast.Call):
+        return False
+    qualified = flow.module.qualify(call.func) or au.dotted_name(call.func) or ""
+    return qualified.startswith(_HTTP_CLIENTS) or qualified.rsplit(".", 1)[-1] in {
+        "post",
+        "get",
+        "request",
+    }
+
+
 class JwtUnverified:
     rule = RULE
 
@@ -80,7 +178,7 @@ class JwtUnverified:
                         name == token and line > call.lineno for name, line in verified_later
                     ):
                         continue  # peeks at a claim (the issuer) to pick the key, then verifies
-                    yield from self._decode(ctx, flow, call, once)
+                    yield from self._decode(ctx, flow, scope, call, once)
                 elif qualified in _UNVERIFIED_CLAIMS and not verifies_here:
                     yield ctx.finding(
                         RULE,
@@ -94,14 +192,27 @@ class JwtUnverified:
                     yield from self._encode(ctx, flow, call)
 
     def _decode(
-        self, ctx: PythonFileContext, flow: au.ScopeFlow, call: ast.Call, once: au.SignalOnce
+        self,
+        ctx: PythonFileContext,
+        flow: au.ScopeFlow,
+        scope: ast.AST,
+        call: ast.Call,
+        once: au.SignalOnce,
     ) -> Iterator[Finding]:
+        options = _resolve_dict(flow, au.keyword(call, "options"))
+        unverified = au.is_false(au.keyword(call, "verify")) or (
+            options is not None and au.is_false(_dict_value(options, "verify_signature"))
+        )
+        if unverified and (
+            _reads_only_handling_claims(scope, call)
+            or (call.args and _from_token_endpoint(flow, call.args[0], call.lineno))
+        ):
+            return
         if au.is_false(au.keyword(call, "verify")):
             yield ctx.finding(
                 RULE, call, "jwt.decode(verify=False) skips the signature check", fix=_FIX
             )
             return
-        options = _resolve_dict(flow, au.keyword(call, "options"))
         if options is not None and au.is_false(_dict_value(options, "verify_signature")):
             yield ctx.finding(
                 RULE,
