@@ -112,6 +112,32 @@ def _route_label(route: Route) -> str:
     return f"{route.method} {route.path}"
 
 
+def _unreported_open_routes(findings: Sequence[Finding], routes: Sequence[Route]) -> str:
+    """The routes without authentication that are not findings (their siblings lack it too),
+    named beside the findings so the verdict does not hide them."""
+    reported = {(f.file, f.line) for f in findings}  # a handler's routes share its place
+    open_routes = [
+        r
+        for r, _ in route_policy.unauthenticated(list(routes))
+        if (r.file, max(r.line, 1)) not in reported
+    ]
+    if not open_routes:
+        return ""
+    examples = ", ".join(_route_label(r) for r in open_routes[:3])
+    return (
+        f"; {_open_routes_phrase(len(open_routes), 'other ')} no authentication in the code, "
+        f"as do the routes beside them (e.g. {examples})"
+    )
+
+
+def _open_routes_phrase(count: int, other: str = "") -> str:
+    one = count == 1
+    return (
+        f"{count} {other}{'route' if one else 'routes'} that {'changes' if one else 'change'} "
+        f"data or {'exposes' if one else 'expose'} user data {'shows' if one else 'show'}"
+    )
+
+
 def _route_verdict(
     item: str, field: RouteField, routes: Sequence[Route]
 ) -> tuple[Literal["pass", "warning", "unknown", "not_applicable"], str, list[str]]:
@@ -141,8 +167,7 @@ def _route_verdict(
             examples = ", ".join(_route_label(r) for r in open_routes[:3])
             return (
                 "warning",
-                f"{_plural(len(open_routes), 'route')} that change data or expose user data "
-                f"{'shows' if len(open_routes) == 1 else 'show'} no authentication in the code, "
+                f"{_open_routes_phrase(len(open_routes))} no authentication in the code, "
                 f"and neither do the routes beside them (e.g. {examples}); check a gateway, "
                 "proxy or mechanism outside the code authenticates them",
                 [f"{r.file}:{r.line} {_route_label(r)}" for r in open_routes],
@@ -251,6 +276,8 @@ def build_checklist(
                 f"{_plural(len(item_findings), 'finding')} ({_severity_counts(item_findings)}) "
                 f"from {', '.join(rule_ids)}; first at {locations[0]}"
             )
+            if item == "authentication":
+                reason += _unreported_open_routes(item_findings, index.routes)
             verdicts.append(verdict(kind, reason, locations))
             continue
 

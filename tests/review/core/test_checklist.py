@@ -216,3 +216,21 @@ def test_routes_open_beside_open_siblings_warn_without_a_finding() -> None:
         ],
     )
     assert verdicts(index=index)["authentication"].verdict == "pass"
+
+
+def test_open_routes_that_are_not_findings_are_named_beside_the_findings() -> None:
+    index = ProjectIndex(
+        root="/p",
+        routes=[
+            route("DELETE", "/orders/{id}", line=10),
+            route("POST", "/files/", file="app/files.py", line=20),
+            route("GET", "/me", line=30, auth=present("Depends(current_user)")),
+        ],
+    )
+    reported = finding("authentication", "high", "route-missing-auth", line=10)
+    auth = verdicts([reported], index=index)["authentication"]
+    assert auth.verdict == "fail"
+    assert auth.reason.endswith(
+        "; 1 other route that changes data or exposes user data shows no authentication in the "
+        "code, as do the routes beside them (e.g. POST /files/)"
+    )

@@ -77,6 +77,7 @@ def test_missing_auth_reports_a_method_its_own_path_protects_elsewhere() -> None
     ]
     findings = list(route_missing_auth.DETECTOR.check(index_of(*routes)))
     assert [(f.route, f.severity) for f in findings] == [("DELETE /users/{id}", "high")]
+    assert findings[0].message.endswith("Other methods of the same path require authentication.")
     # another path's protection is not the same record's
     routes[1] = make_route("GET", "/users/{id}/avatar", "avatar", line=20, auth=PRESENT)
     assert list(route_missing_auth.DETECTOR.check(index_of(*routes))) == []

@@ -48,17 +48,17 @@ class RouteMissingAuth:
                 reasons = {id(r): why for r, why in mine}
                 for group in route_policy.grouped_by_handler([r for r, _ in mine]):
                     route = group[0]
-                    if not (
-                        route_policy.deviates(route, index.routes, "auth")
-                        or route_policy.other_method_protected(route, index.routes, "auth")
-                    ):
+                    if route_policy.deviates(route, index.routes, "auth"):
+                        context = "Most routes beside it require authentication."
+                    elif route_policy.other_method_protected(route, index.routes, "auth"):
+                        context = "Other methods of the same path require authentication."
+                    else:
                         continue  # its siblings lack it too: the checklist's warning
                     yield route_policy.route_finding(
                         RULE,
                         route,
                         f"{route.method} {route.path} has no authentication, but "
-                        f"{reasons[id(route)]}. Most routes beside it require authentication."
-                        + route_policy.also_affects(group),
+                        f"{reasons[id(route)]}. {context}" + route_policy.also_affects(group),
                         fix=FIX,
                         severity=None if _acts_on_records(route) else "medium",
                     )
