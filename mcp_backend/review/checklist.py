@@ -116,10 +116,12 @@ def _unreported_open_routes(findings: Sequence[Finding], routes: Sequence[Route]
     """The routes without authentication that are not findings (their siblings lack it too),
     named beside the findings so the verdict does not hide them."""
     reported = {(f.file, f.line) for f in findings}  # a handler's routes share its place
+    # a language with no authentication anywhere has one finding for all its open routes
+    authenticating = {r.language for r in routes if r.auth.status != "absent"}
     open_routes = [
         r
         for r, _ in route_policy.unauthenticated(list(routes))
-        if (r.file, max(r.line, 1)) not in reported
+        if (r.file, max(r.line, 1)) not in reported and r.language in authenticating
     ]
     if not open_routes:
         return ""

@@ -234,3 +234,16 @@ def test_open_routes_that_are_not_findings_are_named_beside_the_findings() -> No
         "; 1 other route that changes data or exposes user data shows no authentication in the "
         "code, as do the routes beside them (e.g. POST /files/)"
     )
+
+
+def test_a_project_without_any_authentication_is_not_counted_twice() -> None:
+    """Where no route authenticates, route-missing-auth's one project finding lists the open
+    routes already; the verdict does not count them again."""
+    index = ProjectIndex(
+        root="/p",
+        routes=[route("DELETE", "/orders/{id}", line=10), route("POST", "/files/", line=20)],
+    )
+    project_wide = finding("authentication", "medium", "route-missing-auth", line=10)
+    auth = verdicts([project_wide], index=index)["authentication"]
+    assert auth.verdict == "warning"
+    assert "no authentication in the code" not in auth.reason
