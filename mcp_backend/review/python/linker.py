@@ -539,7 +539,7 @@ class _Linker:
             for middleware in facts.get("middleware", []):
                 name = str(middleware.get("name", ""))
                 mechanism = Mechanism(
-                    caps=self.classifier.classify_enforcing(name),
+                    caps=self._middleware_caps(name, str(middleware.get("backend", ""))),
                     kind="middleware",
                     detail=name.rsplit(".", 1)[-1],
                     file=result.file,
@@ -556,11 +556,12 @@ class _Linker:
                     add(target.key, mechanism)
             for name, obj in facts.get("objects", {}).items():
                 # aiohttp web.Application(middlewares=[...]) / FastAPI(middleware=[...])
+                backends = obj.get("middleware_backends", {})
                 for entry in obj.get("middleware", []):
                     add(
                         f"{facts.get('module')}:{name}",
                         Mechanism(
-                            caps=self.classifier.classify_enforcing(entry),
+                            caps=self._middleware_caps(entry, backends.get(entry, "")),
                             kind="middleware",
                             detail=entry.rsplit(".", 1)[-1],
                             file=result.file,
@@ -574,6 +575,21 @@ class _Linker:
                 found.setdefault(key, []).append(mechanism)
         self._mechanism_cache = found
         return found
+
+    def _middleware_caps(self, name: str, backend: str) -> Caps:
+        """What a middleware gives the routes behind it. An authentication middleware whose
+        project backend lets a request without credentials through as anonymous refuses no one:
+        each route decides, so it adds nothing rather than making every route unknown."""
+        caps = self.classifier.classify_enforcing(name)
+        if caps.auth_soft and backend:
+            symbol = self.modules.resolve(backend)
+            if (
+                symbol is not None
+                and symbol.kind == "class"
+                and symbol.fact.get("anonymous_passes")
+            ):
+                return Caps()
+        return caps
 
     def _app_middleware(self, drafts: list[RouteDraft]) -> None:
         """A GraphQL endpoint is served by the app: its middleware (a global limiter, an

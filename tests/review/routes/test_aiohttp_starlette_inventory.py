@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from tests.review.routes.helpers import build_index, route
 
 
@@ -99,3 +101,100 @@ def test_starlette_routes_mounts_and_requires() -> None:
     # AuthenticationMiddleware identifies users but does not reject: we cannot say "absent".
     assert contact.auth.status == "unknown"
     assert index.facts["error_handlers"][0]["kind"] == "exception_handlers"
+
+
+_STARLETTE_APP = """
+    from starlette.applications import Starlette
+    from starlette.authentication import requires
+    from starlette.middleware import Middleware
+    from starlette.middleware.authentication import AuthenticationMiddleware
+    from starlette.routing import Route
+    from web.backend import TokenBackend
+
+    @requires("authenticated")
+    async def profile(request):
+        return None
+
+    async def contact(request):
+        return None
+
+    app = Starlette(
+        routes=[Route("/profile", profile), Route("/contact", contact, methods=["POST"])],
+        middleware=[Middleware(AuthenticationMiddleware, backend=TokenBackend())],
+    )
+"""
+
+
+def _starlette_with_backend(body: str) -> str:
+    return f"""
+        from starlette.authentication import (
+            AuthCredentials, AuthenticationBackend, AuthenticationError, SimpleUser,
+        )
+
+        class TokenBackend(AuthenticationBackend):
+            async def authenticate(self, conn):
+{textwrap.indent(textwrap.dedent(body), " " * 16)}
+                return AuthCredentials(["authenticated"]), SimpleUser("someone")
+    """
+
+
+def test_authentication_middleware_whose_backend_lets_anonymous_through_refuses_no_one() -> None:
+    # authenticate() returns None without credentials: the request goes on as anonymous, so a
+    # route with no check of its own is open.
+    index = build_index(
+        {
+            "web/app.py": _STARLETTE_APP,
+            "web/backend.py": _starlette_with_backend(
+                """
+                if "Authorization" not in conn.headers:
+                    return None
+                """
+            ),
+        }
+    )
+    assert route(index, "POST", "/contact").auth.status == "absent"
+    assert route(index, "GET", "/profile").auth.status == "present"
+
+
+def test_authentication_middleware_whose_backend_refuses_stays_unknown() -> None:
+    # a backend that raises for a missing header makes the middleware answer 400 to everyone
+    # without credentials: that is not "absent"
+    index = build_index(
+        {
+            "web/app.py": _STARLETTE_APP,
+            "web/backend.py": _starlette_with_backend(
+                """
+                if "Authorization" not in conn.headers:
+                    raise AuthenticationError("credentials required")
+                """
+            ),
+        }
+    )
+    assert route(index, "POST", "/contact").auth.status == "unknown"
+
+
+def test_fastapi_add_middleware_with_an_anonymous_backend_refuses_no_one() -> None:
+    index = build_index(
+        {
+            "api/main.py": """
+                from fastapi import FastAPI
+                from starlette.middleware.authentication import AuthenticationMiddleware
+                from api.backend import TokenBackend
+
+                app = FastAPI()
+                app.add_middleware(AuthenticationMiddleware, backend=TokenBackend())
+
+                @app.delete("/items/{item_id}")
+                async def delete_item(item_id: int):
+                    return None
+            """,
+            "api/backend.py": _starlette_with_backend(
+                """
+                token = conn.headers.get("Authorization")
+                if token is None:
+                    return
+                """
+            ),
+        }
+    )
+    assert route(index, "DELETE", "/items/{item_id}").auth.status == "absent"

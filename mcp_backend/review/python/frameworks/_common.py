@@ -557,6 +557,7 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
     methods: list[str] = []
     actions: list[dict[str, Any]] = []
     constants: dict[str, str] = {}
+    anonymous_passes = False
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign):
             # class-based route groups (fastapi-utils cbv): `user: User = Depends(get_user)`,
@@ -592,6 +593,8 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
             methods.append(statement.name)
             if statement.name == "__init__":
                 init_kwargs.update(_super_init_kwargs(scope, statement))
+            if statement.name == "authenticate":
+                anonymous_passes = _may_return_none(statement)
             for deco in statement.decorator_list:
                 if isinstance(deco, ast.Call) and last_name(deco.func) == "action":
                     detail = keyword(deco, "detail")
@@ -616,7 +619,30 @@ def class_fact(scope: ModuleScope, node: ast.ClassDef) -> dict[str, Any]:
         "constants": constants,
         "init_kwargs": init_kwargs,
         "dependencies": dependencies[:10],
+        **({"anonymous_passes": True} if anonymous_passes else {}),
     }
+
+
+def _may_return_none(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An authentication backend's `authenticate()` that can return None lets a request without
+    credentials through as anonymous (Starlette's AuthenticationMiddleware, DRF): it identifies
+    callers, the route still has to refuse them."""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Return) and (
+            node.value is None
+            or (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
+            return True
+    return False
+
+
+def auth_backend(scope: ModuleScope, node: ast.Call) -> dict[str, str]:
+    """`AuthenticationMiddleware(backend=JWTBackend())`: whether the middleware refuses anyone
+    depends on what the backend's authenticate() does, so the linker reads it."""
+    backend = keyword(node, "backend")
+    if isinstance(backend, ast.Call):
+        return {"backend": scope.q(backend.func)}
+    return {}
 
 
 def collect_assignments(
@@ -669,6 +695,12 @@ def collect_assignments(
                 "middleware": scope.names_in(
                     keyword(value, "middleware") or keyword(value, "middlewares")
                 ),
+                "middleware_backends": {
+                    scope.q(item.args[0]): backend
+                    for item in elements(keyword(value, "middleware"))
+                    if isinstance(item, ast.Call) and item.args
+                    if (backend := auth_backend(scope, item).get("backend"))
+                },
                 "default_limits": bool(
                     keyword(value, "default_limits") or keyword(value, "application_limits")
                 ),

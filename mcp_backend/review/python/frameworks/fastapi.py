@@ -17,7 +17,7 @@ from mcp_backend.review.python.frameworks._ast import (
     str_list,
     template_str,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope, prefix_parts
+from mcp_backend.review.python.frameworks._common import ModuleScope, auth_backend, prefix_parts
 
 # Handlers for these exceptions exist for one feature; they are not a central error handler.
 NARROW_EXCEPTIONS = ("RateLimitExceeded",)
@@ -130,5 +130,10 @@ def _call(scope: ModuleScope, node: ast.Call, facts: dict[str, Any]) -> None:
             )
     elif attr == "add_middleware" and node.args:
         facts["middleware"].append(
-            {"target": target, "name": scope.q(node.args[0]), "line": node.lineno}
+            {
+                "target": target,
+                "name": scope.q(node.args[0]),
+                "line": node.lineno,
+                **auth_backend(scope, node),
+            }
         )

@@ -14,7 +14,7 @@ from mcp_backend.review.python.frameworks._ast import (
     positional_or_keyword,
     str_list,
 )
-from mcp_backend.review.python.frameworks._common import ModuleScope
+from mcp_backend.review.python.frameworks._common import ModuleScope, auth_backend
 
 
 def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
@@ -29,7 +29,12 @@ def extract(scope: ModuleScope, facts: dict[str, Any]) -> None:
             _route(scope, node, "", facts)
         elif name == "Middleware" and node.args:
             facts["middleware"].append(
-                {"target": "", "name": scope.q(node.args[0]), "line": node.lineno}
+                {
+                    "target": "",
+                    "name": scope.q(node.args[0]),
+                    "line": node.lineno,
+                    **auth_backend(scope, node),
+                }
             )
         handlers = keyword(node, "exception_handlers")
         if isinstance(handlers, ast.Dict) and handlers.keys:
