@@ -1657,6 +1657,12 @@ def _guarded_name(node: ast.expr | None) -> str | None:
         and node.func.attr in {"lower", "strip", "upper"}
     ):
         return _guarded_name(node.func.value)
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and (au.dotted_name(node.func) or "") in {"str", "os.fspath"}
+    ):
+        return _guarded_name(node.args[0])  # `str(full).startswith(base)` checks `full`
     return None
 
 

@@ -341,6 +341,11 @@ def test_await_and_attribute_of_a_parsed_body() -> None:
         ),
         (
             "path",
+            "from pathlib import Path\n",
+            'p = (Path("/srv") / request.args["q"]).resolve()\nif not str(p).startswith(str(Path("/srv").resolve())):\n    abort(403)\nreturn open(p).read()',
+        ),
+        (
+            "path",
             "import os\n",
             'p = os.path.realpath(os.path.join("/srv", request.args["q"]))\nif os.path.commonpath(["/srv", p]) != "/srv":\n    abort(403)\nreturn open(p).read()',
         ),
@@ -398,6 +403,17 @@ if request.args.get("strict"):
 return str(app.db.execute(f"SELECT * FROM t LIMIT {q}"))
 """
     assert kinds(handler(body)) == {"sql"}
+
+
+def test_a_containment_check_on_another_path_does_not_clean() -> None:
+    body = """
+base = Path("/srv").resolve()
+p = base / request.args["q"]
+if not str(base).startswith("/srv"):
+    abort(403)
+return open(p).read()
+"""
+    assert kinds(handler(body, "from flask import abort\nfrom pathlib import Path\n")) == {"path"}
 
 
 def test_a_guard_that_does_not_return_does_not_clean() -> None:
