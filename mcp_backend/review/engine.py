@@ -46,6 +46,7 @@ from mcp_backend.review.model import (
 )
 from mcp_backend.review.route_context import drop_operator_diagnostics
 from mcp_backend.review.rules import all_rules, python_detectors
+from mcp_backend.review.rules.cors_wildcard._app import judge as judge_cors
 from mcp_backend.review.scan import (
     CancelCheck,
     ProgressCallback,
@@ -295,6 +296,7 @@ def run_review(
     file_findings = [f for r in analysed for f in r.findings]
     raw_findings = superseded(file_findings, flows, index.facts) + others
     raw_findings = drop_operator_diagnostics(raw_findings, index)
+    raw_findings = judge_cors(raw_findings, index, analysed)
     kept, suppressed = apply_suppressions(raw_findings, scan.suppressions)
     kept.extend(check_suppressions(scan.suppressions, catalog.keys()))
     disabled = set(config.disable)

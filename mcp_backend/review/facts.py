@@ -623,6 +623,11 @@ class JsModuleFacts(_Fact):
     taint: dict[str, Any] | None = Field(
         default=None, description="The file's taint summaries (review/taint/javascript.py)."
     )
+    ambient_credentials: list[dict[str, int | str]] = Field(
+        default_factory=list,
+        description="Cookies, sessions or HTTP Basic the file uses: what a browser adds to "
+        "cross-site requests by itself (rules/cors_wildcard/_app.py).",
+    )
     # Test files only.
     test_paths: list[str] = Field(default_factory=list)
     procedure_calls: list[str] = Field(default_factory=list)

@@ -12,6 +12,7 @@ from mcp_backend.review.javascript.frameworks import facts as framework_facts
 from mcp_backend.review.javascript.frameworks import graphql, nestjs, nextjs
 from mcp_backend.review.model import FileResult, Finding, Language
 from mcp_backend.review.rules import javascript_detectors
+from mcp_backend.review.rules.cors_wildcard._app import ambient_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def analyze_file(file: str, source: str, language: Language) -> FileResult:
             nest = nestjs.extract_nest_facts(ctx)
             if nest:
                 facts["nest"] = nest
+        if not ctx.is_test and (ambient := ambient_credentials(source)):
+            facts["ambient_credentials"] = ambient
         fullstack = None if ctx.is_test else nextjs.extract(ctx, facts.get("imports", {}))
         if fullstack:
             facts["fullstack"] = fullstack

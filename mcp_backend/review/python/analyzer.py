@@ -15,6 +15,7 @@ from mcp_backend.review.model import FileResult
 from mcp_backend.review.python.context import PythonDetector, PythonFileContext
 from mcp_backend.review.python.parse import parse_python
 from mcp_backend.review.rules import python_detectors
+from mcp_backend.review.rules.cors_wildcard._app import ambient_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def analyze_python_file(
             from mcp_backend.review.taint.python import summarize_module
 
             result.facts["taint"] = summarize_module(tree, file, ctx.lines)
+            if ambient := ambient_credentials(text):
+                result.facts["ambient_credentials"] = ambient
     except RecursionError:
         too_deep = True
     except Exception as exc:

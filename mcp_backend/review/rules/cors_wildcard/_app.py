@@ -1,0 +1,81 @@
+"""cors-wildcard judged with the whole application, after the file rules ran.
+
+What another website can do through a visitor's browser depends on what the browser adds to
+its requests by itself. Without credentials allowed, a cross-site request carries no cookies
+and its answer is readable only if it needed none: the site learns what it could fetch itself,
+unless the API trusts the network it is reached from (a local tool, an intranet service that
+authenticates no one). With credentials allowed, the browser adds its cookies and any HTTP
+Basic login for the API's origin; a token the front end sends in an `Authorization` header is
+not added, so without such ambient credentials the setting is wrong but not yet exploitable.
+
+So a finding stays as the file rule wrote it where no route of the project requires (or may
+require) authentication, or no route was found: any website a user opens can drive such an API.
+Where routes authenticate:
+- no credentials allowed: not reported;
+- credentials allowed: high where the project uses cookies, sessions or HTTP Basic anywhere
+  (`AMBIENT`, on the source text: any mention keeps the finding high); medium otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mcp_backend.review.model import FileResult, Finding, ProjectIndex
+
+RULE_ID = "cors-wildcard"
+
+# What makes a browser add credentials on its own. Server code that sets or reads cookies,
+# session middleware and libraries, login managers that keep the user in a session, HTTP Basic.
+AMBIENT = re.compile(
+    r"set_(?:signed_)?cookie\s*\(|\.cookies\b|\.COOKIES\b|\bSessionMiddleware\b|"
+    r"\bflask_login\b|\bflask_security\b|\bLoginManager\s*\(|\bSessionAuthentication\b|"
+    r"django\.contrib\.sessions|\baiohttp_session\b|\brequest\.session\b|"
+    r"from\s+flask\s+import[^\n]*\bsession\b|\bAPIKeyCookie\b|"
+    r"\bHTTPBasic\b|\bBasicAuthentication\b|WWW-Authenticate|"
+    r"express-session|cookie-session|cookie-parser|koa-session|@fastify/(?:secure-)?session|"
+    r"@fastify/cookie|fastify-cookie|\bres\.cookie\s*\(|\bsetCookie\s*\(|[Ss]et-[Cc]ookie|"
+    r"passport\.session|next-auth|iron-session|\bbasic-auth\b|express-basic-auth|hono/cookie"
+)
+
+# The rule's own messages say "credentials" exactly when the configuration allows them.
+_CREDENTIALS = re.compile(r"credentials", re.I)
+
+
+def ambient_credentials(text: str) -> list[dict[str, int | str]]:
+    """Where one file makes the browser hold credentials for the API (at most three places)."""
+    found: list[dict[str, int | str]] = []
+    for match in AMBIENT.finditer(text):
+        found.append({"line": text.count("\n", 0, match.start()) + 1, "detail": match.group(0)})
+        if len(found) == 3:
+            break
+    return found
+
+
+def judge(
+    findings: Sequence[Finding], index: ProjectIndex, results: Sequence[FileResult]
+) -> list[Finding]:
+    if not any(f.rule_id == RULE_ID for f in findings):
+        return list(findings)
+    ambient = any(r.facts.get("ambient_credentials") for r in results if not r.is_test)
+    authenticates = any(r.auth.status in {"present", "unknown"} for r in index.routes)
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.rule_id != RULE_ID or not authenticates:
+            kept.append(finding)  # an API that authenticates no one: any site can drive it
+        elif not _CREDENTIALS.search(finding.message):
+            continue  # the browser adds nothing: a foreign site reads what it could fetch
+        elif not ambient and finding.severity in {"high", "critical"}:
+            kept.append(
+                finding.model_copy(
+                    update={
+                        "severity": "medium",
+                        "message": finding.message
+                        + " (no cookie, session or HTTP Basic login seen in the project: "
+                        "harmless until the browser holds one)",
+                    }
+                )
+            )
+        else:
+            kept.append(finding)
+    return kept
