@@ -17,17 +17,15 @@ from mcp_backend.workspace import Workspace
 pytestmark = pytest.mark.anyio
 
 APP = """\
-import os
 import sqlite3
+
+API_TOKEN = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
 
 def find_user(name):
     db = sqlite3.connect("app.db")
     return db.execute("SELECT * FROM users WHERE name = '" + name + "'").fetchall()
 
-
-def ping(host):
-    os.system("ping -c 1 " + host)
 """
 EVAL = "\n\ndef run(expression):\n    return eval(expression)\n"
 
@@ -109,7 +107,7 @@ async def test_an_unusable_baseline_is_an_error_result(
 async def test_quality_loop_security_stage_applies_the_baseline(project: Path) -> None:
     before = await call(project, "run_quality_loop", path=".", stages=["security"])
     stage = before.structured_content["stages"][0]
-    assert stage["status"] == "failed", stage  # two high findings, no baseline yet
+    assert stage["status"] == "failed", stage  # a high finding, no baseline yet
 
     record(project, project / "review-baseline.json")
     after = await call(

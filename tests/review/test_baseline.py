@@ -249,7 +249,10 @@ def test_cli_writes_then_applies_a_baseline_with_exit_codes(project: Path) -> No
     err = io.StringIO()
     assert run_review_cli(project, write_baseline=path, stdout=io.StringIO(), stderr=err) == 0
     assert "2 findings recorded" in err.getvalue()
-    assert run_review_cli(project, stdout=io.StringIO(), stderr=io.StringIO()) == 1  # no default
+    # no default baseline: the medium findings fail the run again
+    assert (
+        run_review_cli(project, fail_on="medium", stdout=io.StringIO(), stderr=io.StringIO()) == 1
+    )
     out = io.StringIO()
     assert run_review_cli(project, baseline=path, stdout=out, stderr=io.StringIO()) == 0
     assert "No new findings" in out.getvalue()

@@ -233,7 +233,9 @@ COMMAND_POSITIVE = {
         def disk_usage(directory):
             return os.popen("du -sh %s" % directory).read()
         """,
-        "high",
+        # a parameter of unknown origin: the project-wide taint engine reports the call at
+        # critical when request data reaches it
+        "medium",
     ),
     "argv_program_from_request": (
         """

@@ -92,7 +92,7 @@ class CommandInjection:
             taint = au.taint_of(flow, command, line=call.lineno)
             if taint < au.Taint.PARAM or _quoted(command):
                 return None  # a command chosen by the program itself
-        severity = au.severity_for(taint, request="critical", param="high", local="medium")
+        severity = au.severity_for(taint, request="critical", param="medium", local="medium")
         return ctx.finding(
             RULE,
             call,
