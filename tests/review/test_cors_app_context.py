@@ -104,7 +104,8 @@ def _express(tmp_path: Path, *, session: bool) -> list[Finding]:
         function requireAuth(req, res, next) {
           const header = req.headers.authorization || '';
           try {
-            req.user = jwt.verify(header.slice(7), process.env.JWT_SECRET, { algorithms: ['HS256'] });
+            const secret = process.env.JWT_SECRET;
+            req.user = jwt.verify(header.slice(7), secret, { algorithms: ['HS256'] });
           } catch (err) {
             return res.status(401).json({ error: 'unauthorized' });
           }
