@@ -103,3 +103,34 @@ def test_ignores_eager_loading_and_plain_loops(name: str) -> None:
 def test_eager_loading_is_a_signal() -> None:
     _, signals = run_with_signals(DETECTOR, NEGATIVE["prefetch_related"])
     assert [s.item for s in signals] == ["n-plus-one"]
+
+
+PER_ROW = """
+    from celery import shared_task
+
+    {decorator}
+    def repair_authors():
+        for book in Book.objects.all():
+            author = Author.objects.get(pk=book.author_id)
+            author.save()
+"""
+
+
+@pytest.mark.parametrize(
+    "decorator",
+    ["@shared_task", "@app.task(bind=True)", "@dramatiq.actor", "@scheduler.scheduled_job('cron')"],
+)
+def test_background_tasks_are_not_reported(decorator: str) -> None:
+    # no caller waits on a queued or scheduled job: its per-row queries cost throughput only
+    assert run(DETECTOR, PER_ROW.format(decorator=decorator)) == []
+
+
+@pytest.mark.parametrize("file", ["shop/tasks.py", "shop/tasks/repair.py", "shop/jobs/nightly.py"])
+def test_background_job_modules_are_not_reported(file: str) -> None:
+    assert run(DETECTOR, PER_ROW.format(decorator=""), file=file) == []
+
+
+@pytest.mark.parametrize("decorator", ["", "@login_required", "@app.get('/authors')"])
+def test_the_same_loop_elsewhere_is_reported(decorator: str) -> None:
+    assert len(run(DETECTOR, PER_ROW.format(decorator=decorator), file="shop/views.py")) == 1
+    assert len(run(DETECTOR, PER_ROW.format(decorator=decorator), file="shop/task_views.py")) == 1

@@ -157,6 +157,34 @@ _LOOPS = (
 )
 
 
+# Background work (a job queue's task, a scheduled job) goes row by row with no caller waiting:
+# its 1 + N queries cost throughput, not a request's latency, so it is not reported.
+_BACKGROUND_FILE = re.compile(r"(?:^|/)(?:tasks|jobs|cron)(?:/|\.py$)")
+_TASK_DECORATORS = frozenset(
+    {
+        "shared_task",  # Celery
+        "task",  # @app.task / @celery.task / @huey.task
+        "periodic_task",
+        "db_task",
+        "db_periodic_task",
+        "actor",  # dramatiq
+        "job",  # rq
+        "scheduled_job",  # APScheduler
+    }
+)
+
+
+def _background_task(scope: ast.AST) -> bool:
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    for decorator in scope.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in _TASK_DECORATORS:
+            return True
+    return False
+
+
 class NPlusOneQuery:
     rule = RULE
 
@@ -166,8 +194,12 @@ class NPlusOneQuery:
             return  # cheap pre-check: nothing this rule looks for appears in the file
         if ctx.is_test or ctx.runs_offline or "/versions/" in f"/{ctx.file}":
             return  # data migrations and management commands run once, row by row on purpose
+        if _BACKGROUND_FILE.search(ctx.file):
+            return
         signalled = False
         for scope in au.iter_scopes(ctx.tree):
+            if _background_task(scope):
+                continue
             for node in au.walk_scope(scope):
                 if not signalled and isinstance(node, ast.Call):
                     method = au.call_method(node) or ""
