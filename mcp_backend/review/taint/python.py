@@ -502,6 +502,49 @@ def _names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+# A record looked up by a value: `db.query(M).filter(M.id == v).first()`, `session.get(M, v)`,
+# `M.objects.filter(pk=v).first()`, `db.scalar(select(M).where(M.id == v))`.
+_LOOKUP_FILTERS = frozenset({"filter", "filter_by", "where", "get", "get_or_none"})
+_LOOKUP_ENDS = frozenset(
+    {"first", "one", "one_or_none", "get", "get_or_none", "scalar", "scalar_one_or_none"}
+)
+
+
+def _lookup_keys(call: ast.Call) -> set[str]:
+    """The names a query looks a record up by. Once the code refuses to go on without the record
+    (`if not row: raise`), each of them equals a value the application stored itself: a path
+    built from it points where the application put that record's files."""
+    if au.call_method(call) not in _LOOKUP_ENDS:
+        return set()
+    keys: set[str] = set()
+    filtered = False
+    pending: list[ast.expr] = [call]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, ast.Call):
+            continue
+        if au.call_method(node) in _LOOKUP_FILTERS:
+            filtered = True
+            for arg in node.args:
+                if (
+                    isinstance(arg, ast.Compare)
+                    and len(arg.ops) == 1
+                    and isinstance(arg.ops[0], ast.Eq)
+                ):
+                    keys.update(
+                        side.id
+                        for side in (arg.left, arg.comparators[0])
+                        if isinstance(side, ast.Name)
+                    )
+                elif isinstance(arg, ast.Name):
+                    keys.add(arg.id)
+            keys.update(kw.value.id for kw in node.keywords if isinstance(kw.value, ast.Name))
+        if isinstance(node.func, ast.Attribute):
+            pending.append(node.func.value)
+        pending.extend(arg for arg in node.args if isinstance(arg, ast.Call))
+    return keys if filtered else set()
+
+
 def _external(qualified: str) -> bool:
     """A name imported from the standard library or a well-known package: never the project's,
     so calls to it need no link-time resolution."""
@@ -982,6 +1025,18 @@ class _Function:
                 isinstance(op, ast.NotIn) and negate
             )
             target = _guarded_name(test.left)
+            # `row = <lookup>` ... `if row is None: raise`: past it, the lookup found a record
+            holds_found = (isinstance(op, ast.IsNot) and not negate) or (
+                isinstance(op, ast.Is) and negate
+            )
+            if (
+                holds_found
+                and target in self.guard_flags
+                and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None
+            ):
+                self.guard(self.guard_flags[target], env, negate=False)
+                return
             if holds_in and target and self.is_constant_collection(test.comparators[0], env):
                 env[target] = EMPTY
             holds_eq = (isinstance(op, ast.Eq) and not negate) or (
@@ -1008,6 +1063,10 @@ class _Function:
             and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp)
         ):
             self.guard(test.args[0].elt, env, negate=negate)
+            return
+        if isinstance(test, ast.Call) and not negate and (keys := _lookup_keys(test)):
+            for key in keys & set(env):
+                env[key] = _mark_all(env[key], frozenset({m.PATH}))
             return
         if isinstance(test, ast.Call) and not negate:
             method = au.call_method(test) or ""
@@ -1118,8 +1177,9 @@ class _Function:
                 for flag, call in self.guard_flags.items()
                 if flag != target.id and target.id not in _names_in(call)
             }
-            if isinstance(value_node, ast.Call) and first_binding:
-                self.guard_flags[target.id] = value_node
+            awaited = value_node.value if isinstance(value_node, ast.Await) else value_node
+            if isinstance(awaited, ast.Call) and first_binding:
+                self.guard_flags[target.id] = awaited
             if isinstance(value_node, ast.Constant):
                 self.consts[target.id] = value_node.value
             else:

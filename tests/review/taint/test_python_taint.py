@@ -341,6 +341,16 @@ def test_await_and_attribute_of_a_parsed_body() -> None:
         ),
         (
             "path",
+            "",
+            'q = request.args["q"]\nrow = db.session.query(Doc).filter(Doc.id == q).first()\nif not row:\n    abort(404)\nreturn open("/srv/docs/" + q).read()',
+        ),
+        (
+            "path",
+            "",
+            'q = request.args["q"]\nrow = db.session.get(Doc, q)\nif row is None:\n    abort(404)\nreturn open("/srv/docs/" + q).read()',
+        ),
+        (
+            "path",
             "from pathlib import Path\n",
             'p = (Path("/srv") / request.args["q"]).resolve()\nif not str(p).startswith(str(Path("/srv").resolve())):\n    abort(403)\nreturn open(p).read()',
         ),
@@ -403,6 +413,38 @@ if request.args.get("strict"):
 return str(app.db.execute(f"SELECT * FROM t LIMIT {q}"))
 """
     assert kinds(handler(body)) == {"sql"}
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        # looked up but never required: the request's value goes on whether a row exists or not
+        "row = db.session.query(Doc).filter(Doc.id == q).first()\nlog(row)",
+        # the record required is another one
+        "row = db.session.query(Doc).filter(Doc.id == other).first()\nif not row:\n    abort(404)",
+        # not a lookup by the value: a listing
+        "rows = db.session.query(Doc).all()\nif not rows:\n    abort(404)",
+    ],
+)
+def test_a_path_from_a_value_no_required_record_was_found_by_is_still_a_flow(lookup: str) -> None:
+    body = f"""
+q = request.args["q"]
+other = request.args["other"]
+{lookup}
+return open("/srv/docs/" + q).read()
+"""
+    assert kinds(handler(body, "from flask import abort\n")) == {"path"}
+
+
+def test_a_record_lookup_cleans_the_path_only() -> None:
+    body = """
+q = request.args["q"]
+row = db.session.query(Doc).filter(Doc.id == q).first()
+if not row:
+    abort(404)
+return str(db.session.execute("SELECT * FROM t WHERE a = '" + q + "'"))
+"""
+    assert kinds(handler(body, "from flask import abort\n")) == {"sql"}
 
 
 def test_a_containment_check_on_another_path_does_not_clean() -> None:
