@@ -34,6 +34,14 @@ _FIX = {
 }
 
 
+# One step lower for a flow that crosses project functions (OWASP risk rating: likelihood
+# times impact). Each function the value passes through is a place where it may be checked in a
+# way the summaries do not model (a serializer's validation, an allow-list match, a fixed
+# suffix, an escaping branch), so such a flow is less likely to be exploitable than one inside
+# a single handler.
+_ONE_STEP_LOWER = {"critical": "high", "high": "medium", "medium": "medium", "low": "low"}
+
+
 class TaintFlows:
     rule = RULE
 
@@ -55,6 +63,8 @@ class TaintFlows:
             path = " → ".join(f"{s['text']} ({s['file']}:{s['line']})" for s in steps)
             severity = m.SEVERITY_FOR_KIND[kind]
             confidence = "high"
+            if len(steps) > 2:
+                severity, confidence = _ONE_STEP_LOWER[severity], "medium"
             if flow.get("unrouted"):
                 # The "request data" is a parameter of a function taken for a view because it
                 # takes `request` first, and no URL pattern we read routes to it: a helper

@@ -624,6 +624,35 @@ def c():
     assert not [f for f in outcome.findings if f.rule_id == "command-injection"]
 
 
+def test_a_flow_through_a_project_function_is_one_step_less_severe(tmp_path: Path) -> None:
+    # inside the handler: critical; through find() in another module: high, medium confidence
+    # (the helper is one more place where the value may be checked in a way we do not model)
+    (tmp_path / "app").mkdir()
+    for name, code in HELPERS.items():
+        (tmp_path / name).write_text(textwrap.dedent(code).lstrip())
+    (tmp_path / "app" / "views.py").write_text(
+        FLASK
+        + """
+from app.db import find
+
+@app.route("/a")
+def a():
+    return str(find(app.db, request.args["n"]))
+
+@app.route("/b")
+def b():
+    return str(app.db.execute("SELECT * FROM t WHERE n = " + request.args["n"]))
+"""
+    )
+    outcome = run_review(ReviewRequest(root=tmp_path, use_cache=False, jobs=1))
+    sql = {
+        f.file: (f.severity, f.confidence)
+        for f in outcome.findings
+        if f.rule_id == "sql-string-query"
+    }
+    assert sql == {"app/db.py": ("high", "medium"), "app/views.py": ("critical", "high")}
+
+
 def test_validator_statement_and_allow_list_from_a_program_collection() -> None:
     code = (
         FLASK
