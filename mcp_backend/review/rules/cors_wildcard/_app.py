@@ -13,7 +13,7 @@ require) authentication, or no route was found: any website a user opens can dri
 Where routes authenticate:
 - no credentials allowed: not reported;
 - credentials allowed: high where the project uses cookies, sessions or HTTP Basic anywhere
-  (`AMBIENT`, on the source text: any mention keeps the finding high); medium otherwise.
+  (`AMBIENT`, substrings of the source text: any mention keeps the finding high); medium otherwise.
 """
 
 from __future__ import annotations
@@ -25,18 +25,47 @@ from mcp_backend.review.model import FileResult, Finding, ProjectIndex
 
 RULE_ID = "cors-wildcard"
 
-# What makes a browser add credentials on its own. Server code that sets or reads cookies,
+# What makes a browser add credentials on its own: server code that sets or reads cookies,
 # session middleware and libraries, login managers that keep the user in a session, HTTP Basic.
-AMBIENT = re.compile(
-    r"set_(?:signed_)?cookie\s*\(|\.cookies\b|\.COOKIES\b|\bSessionMiddleware\b|"
-    r"\bflask_login\b|\bflask_security\b|\bLoginManager\s*\(|\bSessionAuthentication\b|"
-    r"django\.contrib\.sessions|\baiohttp_session\b|\brequest\.session\b|"
-    r"from\s+flask\s+import[^\n]*\bsession\b|\bAPIKeyCookie\b|"
-    r"\bHTTPBasic\b|\bBasicAuthentication\b|WWW-Authenticate|"
-    r"express-session|cookie-session|cookie-parser|koa-session|@fastify/(?:secure-)?session|"
-    r"@fastify/cookie|fastify-cookie|\bres\.cookie\s*\(|\bsetCookie\s*\(|[Ss]et-[Cc]ookie|"
-    r"passport\.session|next-auth|iron-session|\bbasic-auth\b|express-basic-auth|hono/cookie"
+# Plain substrings (a regex alternation of this size costs more than parsing the file).
+AMBIENT = (
+    "set_cookie(",
+    "set_signed_cookie(",
+    ".cookies",
+    ".COOKIES",
+    "SessionMiddleware",
+    "SessionAuthentication",
+    "django.contrib.sessions",
+    "aiohttp_session",
+    "request.session",
+    "flask_login",
+    "flask_security",
+    "LoginManager(",
+    "APIKeyCookie",
+    "HTTPBasic",
+    "BasicAuthentication",
+    "WWW-Authenticate",
+    "express-session",
+    "cookie-session",
+    "cookie-parser",
+    "koa-session",
+    "@fastify/session",
+    "@fastify/secure-session",
+    "@fastify/cookie",
+    "fastify-cookie",
+    "res.cookie(",
+    "setCookie(",
+    "Set-Cookie",
+    "set-cookie",
+    "passport.session",
+    "next-auth",
+    "iron-session",
+    "basic-auth",
+    "hono/cookie",
 )
+_FLASK_SESSION = re.compile(r"^from\s+flask\s+import[^\n]*\bsession\b", re.M)
+# Every entry above holds one of these: most files hold none and are skipped at once.
+_HINTS = ("ookie", "OOKIE", "ession", "ogin", "Basic", "basic-auth", "WWW-Authenticate")
 
 # The rule's own messages say "credentials" exactly when the configuration allows them.
 _CREDENTIALS = re.compile(r"credentials", re.I)
@@ -44,12 +73,14 @@ _CREDENTIALS = re.compile(r"credentials", re.I)
 
 def ambient_credentials(text: str) -> list[dict[str, int | str]]:
     """Where one file makes the browser hold credentials for the API (at most three places)."""
-    found: list[dict[str, int | str]] = []
-    for match in AMBIENT.finditer(text):
-        found.append({"line": text.count("\n", 0, match.start()) + 1, "detail": match.group(0)})
-        if len(found) == 3:
-            break
-    return found
+    if not any(hint in text for hint in _HINTS):
+        return []
+    places = [(at, literal) for literal in AMBIENT if (at := text.find(literal)) >= 0]
+    if flask_session := _FLASK_SESSION.search(text):
+        places.append((flask_session.start(), "from flask import session"))
+    return [
+        {"line": text.count("\n", 0, at) + 1, "detail": detail} for at, detail in sorted(places)[:3]
+    ]
 
 
 def judge(
