@@ -5,9 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from mcp_backend.review.engine import run_review
 from mcp_backend.review.model import Finding, ReviewRequest
-from mcp_backend.review.rules.cors_wildcard._app import ambient_credentials
+from mcp_backend.review.rules.cors_wildcard._app import AMBIENT, ambient_credentials
 
 BEARER = """
     from fastapi import Depends, HTTPException
@@ -140,3 +142,8 @@ def test_ambient_credentials_are_cookies_sessions_and_basic_auth_not_bearer_toke
     assert ambient_credentials("app.use(require('cookie-parser')())\n")
     assert not ambient_credentials("auth = request.headers.get('Authorization')\n")
     assert not ambient_credentials("const t = localStorage.getItem('token');\n")
+
+
+@pytest.mark.parametrize("marker", AMBIENT)
+def test_every_ambient_marker_is_found_past_the_quick_check(marker: str) -> None:
+    assert ambient_credentials(f"x = 1\nconfigure({marker!r})\n") == [{"line": 2, "detail": marker}]

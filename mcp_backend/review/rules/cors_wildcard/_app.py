@@ -65,7 +65,17 @@ AMBIENT = (
 )
 _FLASK_SESSION = re.compile(r"^from\s+flask\s+import[^\n]*\bsession\b", re.M)
 # Every entry above holds one of these: most files hold none and are skipped at once.
-_HINTS = ("ookie", "OOKIE", "ession", "ogin", "Basic", "basic-auth", "WWW-Authenticate")
+_HINTS = (
+    "ookie",
+    "OOKIE",
+    "ession",
+    "ogin",
+    "Basic",
+    "basic-auth",
+    "WWW-Authenticate",
+    "next-auth",
+    "flask_security",
+)
 
 # The rule's own messages say "credentials" exactly when the configuration allows them.
 _CREDENTIALS = re.compile(r"credentials", re.I)
