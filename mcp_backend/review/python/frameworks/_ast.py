@@ -31,6 +31,13 @@ def preorder(roots: list[ast.stmt] | ast.AST) -> list[ast.AST]:
     return out
 
 
+def returns_none(node: ast.AST) -> bool:
+    """`return`, `return None`."""
+    return isinstance(node, ast.Return) and (
+        node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None)
+    )
+
+
 def module_name_for(file: str) -> str:
     """'app/routers/orders.py' -> 'app.routers.orders'; a package's __init__ is the package."""
     parts = list(PurePosixPath(file).with_suffix("").parts)

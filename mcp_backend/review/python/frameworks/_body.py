@@ -19,6 +19,7 @@ from mcp_backend.review.python.frameworks._ast import (
     keyword,
     last_name,
     preorder,
+    returns_none,
     source_text,
 )
 
@@ -573,11 +574,7 @@ class _BodyVisitor:
         exits = bool(exit_statements)
         # `if authorization is None: return None`: an optional credential handed on as None
         # turns nobody away
-        passes_none = all(
-            isinstance(s, ast.Return)
-            and (s.value is None or (isinstance(s.value, ast.Constant) and s.value.value is None))
-            for s in exit_statements
-        )
+        passes_none = all(returns_none(s) for s in exit_statements)
         if (
             exits
             and not passes_none

@@ -21,6 +21,7 @@ from mcp_backend.review.python.frameworks._ast import (
     keyword,
     last_name,
     preorder,
+    returns_none,
     source_text,
     str_list,
     template_str,
@@ -627,13 +628,7 @@ def _may_return_none(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """An authentication backend's `authenticate()` that can return None lets a request without
     credentials through as anonymous (Starlette's AuthenticationMiddleware, DRF): it identifies
     callers, the route still has to refuse them."""
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Return) and (
-            node.value is None
-            or (isinstance(node.value, ast.Constant) and node.value.value is None)
-        ):
-            return True
-    return False
+    return any(returns_none(node) for node in ast.walk(fn))
 
 
 def auth_backend(scope: ModuleScope, node: ast.Call) -> dict[str, str]:
